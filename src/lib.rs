@@ -1,0 +1,9 @@
+//! Redelivery Lab: an in-browser sandbox that makes at-least-once delivery tangible.
+//!
+//! Two rooms: [`sim`] is the deterministic core (pure Rust, no web crates), and `ui` (WebAssembly only)
+//! renders what the core decides.
+
+pub mod sim;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

@@ -1,0 +1,515 @@
+//! What a learner can change: the strategy toggles and the world's settings.
+//!
+//! Every field here changes an outcome, and every one is taught. Numbers are integers (milliseconds,
+//! per-mille) so a configuration round-trips exactly through share links and behaves identically on
+//! every platform.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Simulated milliseconds.
+pub type Millis = u64;
+
+/// When the consumer acknowledges a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AckTiming {
+    /// After the database commit: a crash before the ack means a redelivery, never a loss.
+    AfterCommit,
+    /// On receipt, before any processing (auto-ack): a crash mid-way loses the payment.
+    BeforeProcess,
+}
+
+/// How the processed-record table rejects a second record for the same message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordCheck {
+    /// Read, then insert if absent: two concurrent deliveries can both read "absent".
+    CheckThenInsert,
+    /// A unique key on the message id: the second insert fails and its transaction aborts.
+    UniqueConstraint,
+}
+
+/// How the consumer writes the payment into the ledger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LedgerWrite {
+    /// Insert a new row each time: not idempotent on its own.
+    Append,
+    /// Mark the payment paid only if it is still pending (compare-and-set).
+    Conditional,
+    /// Add the payment to a set keyed by payment id: repeating it changes nothing.
+    Commutative,
+}
+
+/// The strategy toggles of the lessons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Strategy {
+    /// Check a durable processed-message record before the effect and write it with the effect.
+    pub idempotency: bool,
+    /// Ledger row and processed record in one transaction, committed before the ack. Off: every
+    /// write commits on its own as it happens.
+    pub transactional: bool,
+    /// When the message is acknowledged.
+    pub ack_timing: AckTiming,
+    /// Send the payment id as the card gateway's idempotency key, so a repeated charge returns the first.
+    pub gateway_key: bool,
+    /// How the processed-record table guards against a second record.
+    pub record_check: RecordCheck,
+    /// How the ledger is written.
+    #[serde(default = "default_ledger_write")]
+    pub ledger_write: LedgerWrite,
+}
+
+fn default_ledger_write() -> LedgerWrite {
+    LedgerWrite::Append
+}
+
+impl Strategy {
+    /// The naive consumer of the incident: no idempotency, no transaction, no key.
+    pub const NAIVE: Strategy = Strategy {
+        idempotency: false,
+        transactional: false,
+        ack_timing: AckTiming::AfterCommit,
+        gateway_key: false,
+        record_check: RecordCheck::CheckThenInsert,
+        ledger_write: LedgerWrite::Append,
+    };
+
+    /// Every safeguard of the lessons switched on.
+    pub const SAFE: Strategy = Strategy {
+        idempotency: true,
+        transactional: true,
+        ack_timing: AckTiming::AfterCommit,
+        gateway_key: true,
+        record_check: RecordCheck::UniqueConstraint,
+        ledger_write: LedgerWrite::Append,
+    };
+
+    /// All 32 combinations of the five sweep toggles (ledger writes stay `Append`), in a fixed order.
+    pub fn all_combinations() -> Vec<Strategy> {
+        let mut out = Vec::with_capacity(32);
+        for bits in 0u8..32 {
+            out.push(Strategy {
+                idempotency: bits & 1 != 0,
+                transactional: bits & 2 != 0,
+                ack_timing: if bits & 4 != 0 {
+                    AckTiming::BeforeProcess
+                } else {
+                    AckTiming::AfterCommit
+                },
+                gateway_key: bits & 8 != 0,
+                record_check: if bits & 16 != 0 {
+                    RecordCheck::UniqueConstraint
+                } else {
+                    RecordCheck::CheckThenInsert
+                },
+                ledger_write: LedgerWrite::Append,
+            });
+        }
+        out
+    }
+}
+
+impl Default for Strategy {
+    fn default() -> Self {
+        Strategy::NAIVE
+    }
+}
+
+/// What makes the broker hand an unacknowledged message out again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "mode")]
+pub enum RedeliveryMode {
+    /// AMQP-like: a disconnected consumer's unacked messages return to the queue at once.
+    OnDisconnect,
+    /// SQS-like: an unacked delivery becomes visible again after `timeout_ms`, even while the first
+    /// consumer is still working on it.
+    VisibilityTimeout {
+        /// How long a delivery stays invisible to other consumers.
+        timeout_ms: u32,
+    },
+}
+
+/// How a nacked (failed) message is retried.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "policy")]
+pub enum RetryPolicy {
+    /// Back in the queue at once: the fastest way into a retry storm.
+    Immediate,
+    /// Back in the queue after a fixed delay.
+    Fixed {
+        /// The delay before each retry.
+        delay_ms: u32,
+    },
+    /// `base · 2^(attempt-1)`, capped, optionally with jitter (a uniform draw in the upper half).
+    Exponential {
+        /// The first retry's delay.
+        base_ms: u32,
+        /// No retry waits longer than this.
+        cap_ms: u32,
+        /// Spread retries so failed messages do not return in lockstep.
+        jitter: bool,
+    },
+}
+
+/// A token bucket on retries: at most `per_second` retries a second, with bursts of `burst`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RateLimit {
+    /// Sustained retries per simulated second.
+    pub per_second: u32,
+    /// Retries allowed back to back before the rate applies.
+    pub burst: u32,
+}
+
+/// The consumer's steps, in their order when acking after commit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    /// Take the next delivered message.
+    Receive,
+    /// Open a database transaction.
+    BeginTx,
+    /// Look the message up in the processed-record table.
+    CheckRecord,
+    /// Call the card gateway: the side effect outside the database.
+    Charge,
+    /// Write the payment into the ledger.
+    WriteLedger,
+    /// Write the processed record.
+    WriteRecord,
+    /// Commit the transaction.
+    Commit,
+    /// Acknowledge the message to the broker.
+    Ack,
+}
+
+impl Step {
+    /// All steps in their canonical order.
+    pub const ALL: [Step; 8] = [
+        Step::Receive,
+        Step::BeginTx,
+        Step::CheckRecord,
+        Step::Charge,
+        Step::WriteLedger,
+        Step::WriteRecord,
+        Step::Commit,
+        Step::Ack,
+    ];
+
+    /// The step's name as the lessons write it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Step::Receive => "receive",
+            Step::BeginTx => "begin tx",
+            Step::CheckRecord => "check record",
+            Step::Charge => "charge card",
+            Step::WriteLedger => "write ledger",
+            Step::WriteRecord => "write record",
+            Step::Commit => "commit",
+            Step::Ack => "ack",
+        }
+    }
+
+    /// The order in which a consumer walks the steps under `timing`: auto-ack moves the ack to
+    /// right after receive.
+    pub fn sequence(timing: AckTiming) -> [Step; 8] {
+        match timing {
+            AckTiming::AfterCommit => Step::ALL,
+            AckTiming::BeforeProcess => [
+                Step::Receive,
+                Step::Ack,
+                Step::BeginTx,
+                Step::CheckRecord,
+                Step::Charge,
+                Step::WriteLedger,
+                Step::WriteRecord,
+                Step::Commit,
+            ],
+        }
+    }
+
+    /// Index into per-step tables.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// How long each step takes: `base_ms[step]` plus a uniform draw up to `jitter_percent` of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Latency {
+    /// Base duration per step, indexed by [`Step::index`].
+    pub base_ms: [u32; 8],
+    /// Extra random duration, as a percentage of the base (0 = fixed durations).
+    pub jitter_percent: u8,
+}
+
+impl Default for Latency {
+    fn default() -> Self {
+        // The card gateway dominates, as it does in production.
+        Latency {
+            base_ms: [2, 1, 2, 40, 3, 2, 4, 1],
+            jitter_percent: 50,
+        }
+    }
+}
+
+/// Faults of the card gateway.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GatewayFaults {
+    /// Chance per charge attempt that the gateway answers with an error, in per-mille.
+    pub failure_permille: u16,
+    /// Extra milliseconds every charge takes (a slow gateway).
+    pub slow_ms: u32,
+    /// A window of simulated time in which every charge fails.
+    pub outage: Option<Outage>,
+}
+
+/// A gateway outage from `from_ms` (inclusive) to `until_ms` (exclusive).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outage {
+    /// Start of the outage.
+    pub from_ms: u64,
+    /// End of the outage.
+    pub until_ms: u64,
+}
+
+impl Outage {
+    /// True while the gateway is down.
+    pub fn covers(&self, t: Millis) -> bool {
+        (self.from_ms..self.until_ms).contains(&t)
+    }
+}
+
+/// The whole configuration of a run. Defaults are a small, calm world: one consumer, ack after
+/// commit, no safeguards, no faults.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// How many payments the producer publishes. Default 20.
+    pub payments: u32,
+    /// Simulated milliseconds between two publishes. Default 25.
+    pub publish_interval_ms: u32,
+    /// Number of consumers, 1 to 4. Default 1.
+    pub consumers: u8,
+    /// Deliveries a consumer may hold unacknowledged, 1 to 32. Default 1.
+    pub prefetch: u8,
+    /// The strategy toggles. Default: [`Strategy::NAIVE`].
+    pub strategy: Strategy,
+    /// What triggers a redelivery. Default: on disconnect.
+    pub redelivery: RedeliveryMode,
+    /// How failed messages are retried. Default: fixed 100 ms.
+    pub retry: RetryPolicy,
+    /// Optional token bucket on retries. Default: none.
+    pub rate_limit: Option<RateLimit>,
+    /// Deliveries before a message goes to the dead-letter queue; 0 means unlimited. Default 0.
+    pub max_deliveries: u8,
+    /// How long a crashed consumer stays down. Default 200 ms.
+    pub restart_delay_ms: u32,
+    /// Step durations. Default: [`Latency::default`].
+    pub latency: Latency,
+    /// Card gateway faults. Default: none.
+    pub gateway: GatewayFaults,
+    /// Chance that an ack is lost on the way to the broker, in per-mille. Default 0.
+    pub lost_ack_permille: u16,
+    /// Customers payments are drawn from, 1 to 26. Default 5.
+    pub customers: u8,
+    /// Events kept in memory for the event log view; older ones still count in the digest. Default 100,000.
+    pub event_window: u32,
+    /// Simulated milliseconds between two samples of the time series. Default 100.
+    pub sample_interval_ms: u32,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            payments: 20,
+            publish_interval_ms: 25,
+            consumers: 1,
+            prefetch: 1,
+            strategy: Strategy::NAIVE,
+            redelivery: RedeliveryMode::OnDisconnect,
+            retry: RetryPolicy::Fixed { delay_ms: 100 },
+            rate_limit: None,
+            max_deliveries: 0,
+            restart_delay_ms: 200,
+            latency: Latency::default(),
+            gateway: GatewayFaults::default(),
+            lost_ack_permille: 0,
+            customers: 5,
+            event_window: 100_000,
+            sample_interval_ms: 100,
+        }
+    }
+}
+
+/// Upper bounds that keep a browser tab responsive; the CLI uses the same ones.
+pub mod limits {
+    /// Most payments one run may publish.
+    pub const MAX_PAYMENTS: u32 = 5_000_000;
+    /// Most consumers.
+    pub const MAX_CONSUMERS: u8 = 4;
+    /// Largest prefetch.
+    pub const MAX_PREFETCH: u8 = 32;
+    /// Longest duration any single setting may name (one simulated hour).
+    pub const MAX_DURATION_MS: u32 = 3_600_000;
+    /// Largest event window.
+    pub const MAX_EVENT_WINDOW: u32 = 2_000_000;
+}
+
+/// A setting out of range, with a sentence a user can act on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConfigError(pub String);
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// Checks every setting and names the first one out of range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        use limits::*;
+        let err = |s: String| Err(ConfigError(s));
+        if self.payments > MAX_PAYMENTS {
+            return err(format!(
+                "Payments must be at most {MAX_PAYMENTS}; {} was asked for.",
+                self.payments
+            ));
+        }
+        if !(1..=MAX_CONSUMERS).contains(&self.consumers) {
+            return err(format!(
+                "Consumers must be between 1 and {MAX_CONSUMERS}; got {}.",
+                self.consumers
+            ));
+        }
+        if !(1..=MAX_PREFETCH).contains(&self.prefetch) {
+            return err(format!(
+                "Prefetch must be between 1 and {MAX_PREFETCH}; got {}.",
+                self.prefetch
+            ));
+        }
+        if !(1..=26).contains(&self.customers) {
+            return err(format!(
+                "Customers must be between 1 and 26; got {}.",
+                self.customers
+            ));
+        }
+        if self.lost_ack_permille > 1000 || self.gateway.failure_permille > 1000 {
+            return err("Chances are per-mille: at most 1000.".to_string());
+        }
+        let durations = [
+            ("publish interval", self.publish_interval_ms),
+            ("restart delay", self.restart_delay_ms),
+            ("gateway slowness", self.gateway.slow_ms),
+        ];
+        for (name, v) in durations {
+            if v > MAX_DURATION_MS {
+                return err(format!(
+                    "The {name} must be at most {MAX_DURATION_MS} ms; got {v}."
+                ));
+            }
+        }
+        if self.latency.base_ms.iter().any(|v| *v > MAX_DURATION_MS) {
+            return err(format!("A step may take at most {MAX_DURATION_MS} ms."));
+        }
+        if let RedeliveryMode::VisibilityTimeout { timeout_ms } = self.redelivery
+            && !(1..=MAX_DURATION_MS).contains(&timeout_ms)
+        {
+            return err(format!(
+                "The visibility timeout must be between 1 and {MAX_DURATION_MS} ms; got {timeout_ms}."
+            ));
+        }
+        match self.retry {
+            RetryPolicy::Immediate => {}
+            RetryPolicy::Fixed { delay_ms } if delay_ms > MAX_DURATION_MS => {
+                return err(format!(
+                    "The retry delay must be at most {MAX_DURATION_MS} ms."
+                ));
+            }
+            RetryPolicy::Exponential {
+                base_ms, cap_ms, ..
+            } if base_ms == 0
+                || base_ms > MAX_DURATION_MS
+                || cap_ms > MAX_DURATION_MS
+                || cap_ms < base_ms =>
+            {
+                return err(format!(
+                    "Exponential backoff needs 1 ≤ base ≤ cap ≤ {MAX_DURATION_MS} ms; got base {base_ms}, cap {cap_ms}."
+                ));
+            }
+            _ => {}
+        }
+        if let Some(r) = self.rate_limit
+            && (r.per_second == 0
+                || r.per_second > 1_000_000
+                || r.burst == 0
+                || r.burst > 1_000_000)
+        {
+            return err("The retry rate limit needs between 1 and 1,000,000 retries a second and a burst of at least 1.".to_string());
+        }
+        if let Some(o) = self.gateway.outage
+            && o.until_ms < o.from_ms
+        {
+            return err("A gateway outage must end after it starts.".to_string());
+        }
+        if !(1..=MAX_EVENT_WINDOW).contains(&self.event_window) {
+            return err(format!(
+                "The event window must hold between 1 and {MAX_EVENT_WINDOW} events."
+            ));
+        }
+        if !(1..=MAX_DURATION_MS).contains(&self.sample_interval_ms) {
+            return err(format!(
+                "The sample interval must be between 1 and {MAX_DURATION_MS} ms."
+            ));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_is_valid() {
+        assert_eq!(Config::default().validate(), Ok(()));
+    }
+
+    #[test]
+    fn zero_consumers_is_refused_with_a_sentence() {
+        let c = Config {
+            consumers: 0,
+            ..Config::default()
+        };
+        let e = c.validate().unwrap_err();
+        assert!(e.0.contains("Consumers must be between 1 and 4"), "{e}");
+    }
+
+    #[test]
+    fn a_billion_payments_is_refused() {
+        let c = Config {
+            payments: 1_000_000_000,
+            ..Config::default()
+        };
+        assert!(c.validate().is_err());
+    }
+
+    #[test]
+    fn all_combinations_are_distinct() {
+        let all = Strategy::all_combinations();
+        assert_eq!(all.len(), 32);
+        let set: std::collections::HashSet<_> = all.iter().collect();
+        assert_eq!(set.len(), 32);
+    }
+
+    #[test]
+    fn auto_ack_moves_the_ack_right_after_receive() {
+        let seq = Step::sequence(AckTiming::BeforeProcess);
+        assert_eq!(&seq[..2], &[Step::Receive, Step::Ack]);
+        assert_eq!(Step::sequence(AckTiming::AfterCommit)[7], Step::Ack);
+    }
+}

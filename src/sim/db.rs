@@ -1,0 +1,204 @@
+//! The database: the payments ledger and the processed-message table, with real transactions.
+//!
+//! Idempotency is a data-layer concern: a processed record only protects the ledger if it is durable
+//! and written in the same transaction as the ledger row. A crash rolls an open transaction back; a
+//! unique constraint makes the loser of a race abort instead of writing twice.
+
+use super::config::{LedgerWrite, RecordCheck};
+use serde::{Deserialize, Serialize};
+
+/// A consumer's open transaction. Each transaction concerns one payment, as in the lessons.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tx {
+    /// The payment it is about.
+    pub payment: u32,
+    /// A ledger write is pending in it.
+    pub ledger: bool,
+    /// A processed-record insert is pending in it.
+    pub record: bool,
+}
+
+/// What a write did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriteResult {
+    /// The write took effect (or is pending in the transaction).
+    Written,
+    /// A conditional or commutative ledger write found the payment already recorded: nothing changed.
+    Unchanged,
+    /// A unique constraint rejected the processed record.
+    Conflict,
+}
+
+/// Durable tables plus the consumers' open transactions.
+#[derive(Clone, Debug, Default)]
+pub struct Database {
+    ledger_rows: Vec<u8>,
+    processed: Vec<bool>,
+    open: [Option<Tx>; 4],
+    total_rows: u64,
+}
+
+impl Database {
+    /// A database sized for `payments` payments.
+    pub fn new(payments: u32) -> Self {
+        Database {
+            ledger_rows: vec![0; payments as usize],
+            processed: vec![false; payments as usize],
+            ..Default::default()
+        }
+    }
+
+    /// Opens a transaction for `consumer` (replacing nothing: a consumer has at most one).
+    pub fn begin(&mut self, consumer: u8, payment: u32) {
+        self.open[consumer as usize] = Some(Tx {
+            payment,
+            ledger: false,
+            record: false,
+        });
+    }
+
+    /// The consumer's open transaction.
+    pub fn tx(&self, consumer: u8) -> Option<Tx> {
+        self.open[consumer as usize]
+    }
+
+    /// Is `payment` already processed, as seen by `consumer` (committed rows plus its own transaction)?
+    pub fn is_processed(&self, consumer: u8, payment: u32) -> bool {
+        self.processed[payment as usize]
+            || self.open[consumer as usize].is_some_and(|t| t.payment == payment && t.record)
+    }
+
+    /// Writes the ledger: in the consumer's transaction if one is open, else committed at once.
+    pub fn write_ledger(&mut self, consumer: u8, payment: u32, style: LedgerWrite) -> WriteResult {
+        let already = self.ledger_rows[payment as usize] > 0;
+        if style != LedgerWrite::Append && already {
+            return WriteResult::Unchanged;
+        }
+        match &mut self.open[consumer as usize] {
+            Some(tx) => tx.ledger = true,
+            None => self.apply_ledger(payment, style),
+        }
+        WriteResult::Written
+    }
+
+    /// Inserts the processed record, enforcing the unique constraint against committed rows.
+    pub fn write_record(&mut self, consumer: u8, payment: u32, check: RecordCheck) -> WriteResult {
+        if check == RecordCheck::UniqueConstraint && self.processed[payment as usize] {
+            return WriteResult::Conflict;
+        }
+        match &mut self.open[consumer as usize] {
+            Some(tx) => tx.record = true,
+            None => self.processed[payment as usize] = true,
+        }
+        WriteResult::Written
+    }
+
+    /// Commits the consumer's transaction. Under a unique constraint, a record another transaction
+    /// committed in the meantime makes this one abort (the race's loser); its writes are discarded.
+    pub fn commit(&mut self, consumer: u8, check: RecordCheck, style: LedgerWrite) -> WriteResult {
+        let Some(tx) = self.open[consumer as usize].take() else {
+            return WriteResult::Unchanged;
+        };
+        let p = tx.payment as usize;
+        if tx.record && check == RecordCheck::UniqueConstraint && self.processed[p] {
+            return WriteResult::Conflict;
+        }
+        if tx.ledger {
+            self.apply_ledger(tx.payment, style);
+        }
+        if tx.record {
+            self.processed[p] = true;
+        }
+        WriteResult::Written
+    }
+
+    /// Discards the consumer's open transaction; returns it if there was one.
+    pub fn rollback(&mut self, consumer: u8) -> Option<Tx> {
+        self.open[consumer as usize].take()
+    }
+
+    fn apply_ledger(&mut self, payment: u32, style: LedgerWrite) {
+        let rows = &mut self.ledger_rows[payment as usize];
+        match style {
+            LedgerWrite::Append => *rows = rows.saturating_add(1),
+            // A compare-and-set or a set insert can only ever leave one entry.
+            LedgerWrite::Conditional | LedgerWrite::Commutative => *rows = 1,
+        }
+        self.total_rows = self.total_rows.wrapping_add(1);
+    }
+
+    /// Committed ledger entries for `payment`.
+    pub fn ledger_rows(&self, payment: u32) -> u8 {
+        self.ledger_rows.get(payment as usize).copied().unwrap_or(0)
+    }
+
+    /// Is there a committed processed record for `payment`?
+    pub fn processed(&self, payment: u32) -> bool {
+        self.processed
+            .get(payment as usize)
+            .copied()
+            .unwrap_or(false)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use LedgerWrite::*;
+    use RecordCheck::*;
+
+    #[test]
+    fn rollback_discards_the_ledger_row() {
+        let mut db = Database::new(1);
+        db.begin(0, 0);
+        db.write_ledger(0, 0, Append);
+        db.write_record(0, 0, UniqueConstraint);
+        assert!(db.is_processed(0, 0), "a transaction sees its own writes");
+        assert!(!db.is_processed(1, 0), "others do not");
+        db.rollback(0);
+        assert_eq!(db.ledger_rows(0), 0);
+        assert!(!db.processed(0));
+    }
+
+    #[test]
+    fn unique_constraint_aborts_the_second_commit() {
+        let mut db = Database::new(1);
+        db.begin(0, 0);
+        db.begin(1, 0);
+        for c in [0, 1] {
+            db.write_ledger(c, 0, Append);
+            assert_eq!(
+                db.write_record(c, 0, UniqueConstraint),
+                WriteResult::Written
+            );
+        }
+        assert_eq!(db.commit(0, UniqueConstraint, Append), WriteResult::Written);
+        assert_eq!(
+            db.commit(1, UniqueConstraint, Append),
+            WriteResult::Conflict
+        );
+        assert_eq!(db.ledger_rows(0), 1);
+    }
+
+    #[test]
+    fn check_then_insert_lets_both_racers_write() {
+        let mut db = Database::new(1);
+        db.begin(0, 0);
+        db.begin(1, 0);
+        for c in [0, 1] {
+            db.write_ledger(c, 0, Append);
+            db.write_record(c, 0, CheckThenInsert);
+        }
+        db.commit(0, CheckThenInsert, Append);
+        db.commit(1, CheckThenInsert, Append);
+        assert_eq!(db.ledger_rows(0), 2);
+    }
+
+    #[test]
+    fn conditional_write_is_idempotent_without_a_transaction() {
+        let mut db = Database::new(1);
+        assert_eq!(db.write_ledger(0, 0, Conditional), WriteResult::Written);
+        assert_eq!(db.write_ledger(0, 0, Conditional), WriteResult::Unchanged);
+        assert_eq!(db.ledger_rows(0), 1);
+    }
+}

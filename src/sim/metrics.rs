@@ -1,0 +1,275 @@
+//! The signals an on-call engineer reads: redeliveries, restarts, dead letters, duplicates caught and
+//! slipped, processing latency, queue depth, throughput, retry amplification.
+//!
+//! A redelivery spike is the first visible symptom of the double-payment incident; restarts lined up
+//! with duplicates are the second. The time series keep a bounded number of samples (older ones are
+//! merged pairwise), so long runs cost fixed memory.
+
+use super::config::Millis;
+use serde::{Deserialize, Serialize};
+
+/// Running counters. All cumulative.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counters {
+    /// Messages published.
+    pub published: u64,
+    /// Deliveries, first ones and redeliveries.
+    pub deliveries: u64,
+    /// Deliveries of a message that had been delivered before.
+    pub redeliveries: u64,
+    /// Acks the broker received.
+    pub acks: u64,
+    /// Acks lost on the way.
+    pub acks_lost: u64,
+    /// Nacks after failures.
+    pub nacks: u64,
+    /// Consumer crashes.
+    pub crashes: u64,
+    /// Consumer restarts.
+    pub restarts: u64,
+    /// Connection drops after a lost ack.
+    pub reconnects: u64,
+    /// Messages moved to the dead-letter queue.
+    pub dead_lettered: u64,
+    /// Duplicates caught by a safeguard (processed record, unique constraint, gateway key, conditional write).
+    pub duplicates_detected: u64,
+    /// Duplicates that slipped through: extra charges and extra ledger rows.
+    pub duplicates_slipped: u64,
+    /// Charges that moved money.
+    pub charges: u64,
+    /// Charge attempts the gateway failed.
+    pub charge_failures: u64,
+    /// Messages a consumer finished (acked, or skipped as duplicate and acked).
+    pub completed: u64,
+}
+
+/// One point of the time series.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sample {
+    /// Simulated time of the sample.
+    pub t: Millis,
+    /// Ready messages.
+    pub queue_depth: u32,
+    /// Delivered, unacknowledged messages.
+    pub in_flight: u32,
+    /// Messages in the dead-letter queue.
+    pub dead_letter_depth: u32,
+    /// The counters at that time.
+    pub counters: Counters,
+}
+
+const EXACT: u64 = 32;
+const SUB: u64 = 16;
+const BUCKETS: usize = 32 + 24 * 16;
+
+/// A log-linear histogram of processing latency: exact below 32 ms, 16 sub-buckets per power of two
+/// above (at most 1/16 relative error), fixed size.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Histogram {
+    counts: Vec<u64>,
+    total: u64,
+    max: u64,
+}
+
+impl Default for Histogram {
+    fn default() -> Self {
+        Histogram {
+            counts: vec![0; BUCKETS],
+            total: 0,
+            max: 0,
+        }
+    }
+}
+
+impl Histogram {
+    fn bucket(v: u64) -> usize {
+        if v < EXACT {
+            return v as usize;
+        }
+        let exp = 63 - v.leading_zeros() as u64; // ≥ 5
+        let sub = (v >> (exp - 4)) & (SUB - 1);
+        ((EXACT + (exp - 5) * SUB + sub) as usize).min(BUCKETS - 1)
+    }
+
+    fn upper(i: usize) -> u64 {
+        let i = i as u64;
+        if i < EXACT {
+            return i;
+        }
+        let exp = (i - EXACT) / SUB + 5;
+        let sub = (i - EXACT) % SUB;
+        ((SUB + sub + 1) << (exp - 4)) - 1
+    }
+
+    /// Records one latency.
+    pub fn record(&mut self, v: u64) {
+        self.counts[Self::bucket(v)] += 1;
+        self.total += 1;
+        self.max = self.max.max(v);
+    }
+
+    /// How many values were recorded.
+    pub fn count(&self) -> u64 {
+        self.total
+    }
+
+    /// The `q`-th percentile (0–100) as the upper edge of its bucket; 0 when empty.
+    pub fn percentile(&self, q: u32) -> u64 {
+        if self.total == 0 {
+            return 0;
+        }
+        let rank = (self.total * q as u64).div_ceil(100).max(1);
+        let mut seen = 0;
+        for (i, c) in self.counts.iter().enumerate() {
+            seen += c;
+            if seen >= rank {
+                return Self::upper(i).min(self.max);
+            }
+        }
+        self.max
+    }
+
+    /// Non-empty buckets as `(upper edge ms, count)`, for the chart.
+    pub fn buckets(&self) -> Vec<(u64, u64)> {
+        self.counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c > 0)
+            .map(|(i, c)| (Self::upper(i), *c))
+            .collect()
+    }
+}
+
+/// Most samples kept; beyond it, neighbours are merged and the interval doubles.
+pub const MAX_SAMPLES: usize = 1024;
+
+/// Counters, latency and time series of a run.
+#[derive(Clone, Debug)]
+pub struct Metrics {
+    /// The running counters.
+    pub counters: Counters,
+    /// Processing latency, receive to ack, of finished messages.
+    pub latency: Histogram,
+    samples: Vec<Sample>,
+    interval: Millis,
+    next_sample: Millis,
+}
+
+impl Metrics {
+    /// Metrics sampling every `interval` ms.
+    pub fn new(interval: Millis) -> Self {
+        Metrics {
+            counters: Counters::default(),
+            latency: Histogram::default(),
+            samples: Vec::new(),
+            interval: interval.max(1),
+            next_sample: 0,
+        }
+    }
+
+    /// When the next sample is due.
+    #[inline]
+    pub fn next_sample(&self) -> Millis {
+        self.next_sample
+    }
+
+    /// Records a sample for the time `self.next_sample()` with the given gauges.
+    pub fn sample(&mut self, queue_depth: u32, in_flight: u32, dead_letter_depth: u32) {
+        self.samples.push(Sample {
+            t: self.next_sample,
+            queue_depth,
+            in_flight,
+            dead_letter_depth,
+            counters: self.counters,
+        });
+        self.next_sample += self.interval;
+        if self.samples.len() >= MAX_SAMPLES {
+            // Keep every second sample: counters are cumulative, so nothing is lost but resolution.
+            let mut i = 0;
+            self.samples.retain(|_| {
+                i += 1;
+                i % 2 == 0
+            });
+            self.interval *= 2;
+            self.next_sample = self.samples.last().map_or(0, |s| s.t) + self.interval;
+        }
+    }
+
+    /// The time series, oldest first.
+    pub fn samples(&self) -> &[Sample] {
+        &self.samples
+    }
+
+    /// The current sampling interval.
+    pub fn interval(&self) -> Millis {
+        self.interval
+    }
+}
+
+/// The headline signals of a run, as the CLI prints them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Signals {
+    /// Redeliveries per topic (one topic here: `payments`).
+    pub redeliveries: std::collections::BTreeMap<String, u64>,
+    /// Consumer restarts.
+    pub consumer_restarts: u64,
+    /// Dead-lettered messages per published message.
+    pub dead_letter_rate: f64,
+    /// Duplicates caught by a safeguard.
+    pub duplicates_detected: u64,
+    /// Duplicates that slipped through (extra charges and ledger rows).
+    pub duplicates_slipped: u64,
+    /// Processing latency percentiles (ms).
+    pub latency_p50_ms: u64,
+    /// 95th percentile.
+    pub latency_p95_ms: u64,
+    /// 99th percentile.
+    pub latency_p99_ms: u64,
+    /// Messages in the queue now.
+    pub queue_depth: u32,
+    /// Messages delivered and unacknowledged now.
+    pub in_flight: u32,
+    /// Finished messages per simulated second.
+    pub throughput_per_sec: f64,
+    /// Deliveries per published message.
+    pub retry_amplification: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentiles_of_a_known_spread() {
+        let mut h = Histogram::default();
+        for v in 1..=100 {
+            h.record(v);
+        }
+        assert_eq!(h.percentile(50), 50);
+        let p99 = h.percentile(99);
+        assert!((99..=100).contains(&p99), "{p99}");
+        assert_eq!(h.percentile(100), 100);
+    }
+
+    #[test]
+    fn bucket_edges_are_monotonic_and_cover_values() {
+        for v in [0u64, 31, 32, 33, 100, 1000, 65_535, 1 << 20] {
+            let b = Histogram::bucket(v);
+            assert!(Histogram::upper(b) >= v, "v={v}");
+            if b > 0 {
+                assert!(Histogram::upper(b - 1) < v, "v={v}");
+            }
+        }
+    }
+
+    #[test]
+    fn time_series_stays_bounded() {
+        let mut m = Metrics::new(10);
+        for _ in 0..10_000 {
+            m.sample(1, 0, 0);
+        }
+        assert!(m.samples().len() < MAX_SAMPLES);
+        assert!(m.interval() > 10);
+        assert!(m.samples().windows(2).all(|w| w[0].t < w[1].t));
+    }
+}
