@@ -25,6 +25,7 @@ pub mod metrics;
 pub mod retry;
 pub mod rng;
 pub mod simulation;
+pub mod sweep;
 
 pub use checker::{Anomaly, Outcome, Totals};
 pub use command::{Action, ArmMode, Command, CrashPoint};
