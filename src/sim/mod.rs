@@ -26,6 +26,7 @@ pub mod retry;
 pub mod rng;
 pub mod simulation;
 pub mod sweep;
+pub mod timeline;
 
 pub use checker::{Anomaly, Outcome, Totals};
 pub use command::{Action, ArmMode, Command, CrashPoint};

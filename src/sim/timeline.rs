@@ -1,0 +1,264 @@
+//! The timeline: rewind, scrub and fork a run.
+//!
+//! The state at time *t* is the replay of seed + configuration + the actions up to *t*. Snapshots taken
+//! every few thousand events make a jump to any time cheap (restore the nearest earlier snapshot, then
+//! replay the gap). Acting in the past forks: the recorded future is discarded and the new action
+//! becomes part of the log — "what if we had crashed it *here* instead?"
+
+use super::command::{Action, Command};
+use super::config::{Config, Millis};
+use super::simulation::{CommandError, Sim};
+
+/// Events between two snapshots.
+pub const SNAPSHOT_EVERY: u64 = 4096;
+/// Most snapshots kept; beyond it every second one is dropped.
+const MAX_SNAPSHOTS: usize = 128;
+
+#[derive(Clone, Debug)]
+struct Snapshot {
+    next_action: usize,
+    sim: Sim,
+}
+
+/// A run that can be replayed to any time. The action log is the source of truth; the [`Sim`] is
+/// the log replayed up to [`Timeline::now`].
+#[derive(Clone, Debug)]
+pub struct Timeline {
+    config: Config,
+    seed: u64,
+    actions: Vec<Action>,
+    next_action: usize,
+    sim: Sim,
+    snapshots: Vec<Snapshot>,
+    horizon: Millis,
+}
+
+impl Timeline {
+    /// A fresh run at time 0 with no actions.
+    pub fn new(config: Config, seed: u64) -> Timeline {
+        Timeline::with_actions(config, seed, Vec::new())
+    }
+
+    /// A run whose `actions` (sorted by time, e.g. a lab's script or a shared link's log) are applied
+    /// as time reaches them.
+    pub fn with_actions(config: Config, seed: u64, mut actions: Vec<Action>) -> Timeline {
+        actions.sort_by_key(|a| a.at);
+        let sim = Sim::new(config.clone(), seed);
+        Timeline {
+            snapshots: vec![Snapshot { next_action: 0, sim: sim.clone() }],
+            config,
+            seed,
+            actions,
+            next_action: 0,
+            sim,
+            horizon: 0,
+        }
+    }
+
+    /// The simulation at the current time.
+    pub fn sim(&self) -> &Sim {
+        &self.sim
+    }
+
+    /// The configuration the run started with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The seed.
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    /// The current time.
+    pub fn now(&self) -> Millis {
+        self.sim.now()
+    }
+
+    /// The furthest time this run has been played to.
+    pub fn horizon(&self) -> Millis {
+        self.horizon
+    }
+
+    /// The whole action log (including actions after `now` when scrubbed back).
+    pub fn actions(&self) -> &[Action] {
+        &self.actions
+    }
+
+    /// Is every payment settled at the current time?
+    pub fn is_settled(&self) -> bool {
+        self.sim.is_settled()
+    }
+
+    /// Applies `command` now and records it. In the past (before the horizon), this forks: recorded
+    /// actions not yet reached are discarded, and so is everything the run did after now.
+    pub fn apply(&mut self, command: Command) -> Result<(), CommandError> {
+        let now = self.now();
+        let mut probe = self.sim.clone();
+        probe.apply(command)?;
+        if self.next_action < self.actions.len() || now < self.horizon {
+            self.actions.truncate(self.next_action);
+            let keep = self.next_action;
+            self.snapshots.retain(|s| s.sim.now() < now || (s.sim.now() == now && s.next_action <= keep));
+            self.horizon = now;
+        }
+        self.sim = probe;
+        self.actions.push(Action { at: now, command });
+        self.next_action = self.actions.len();
+        Ok(())
+    }
+
+    /// Plays forward by `dt` simulated milliseconds.
+    pub fn advance(&mut self, dt: Millis) {
+        self.run_to(self.now().saturating_add(dt));
+    }
+
+    /// Plays forward to the next moment anything happens; false when nothing is left to happen.
+    pub fn step_event(&mut self) -> bool {
+        let next_timer = self.sim.next_event_time();
+        let next_action = self.actions.get(self.next_action).map(|a| a.at);
+        let target = match (next_timer, next_action) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) | (None, Some(a)) => a,
+            (None, None) => return false,
+        };
+        self.run_to(target.max(self.now()));
+        true
+    }
+
+    /// Goes back to the last moment before now at which something happened.
+    pub fn step_back(&mut self) {
+        let now = self.now();
+        let prev = self.sim.events().window().iter().rev().map(|e| e.time).find(|t| *t < now).unwrap_or(0);
+        self.seek(prev);
+    }
+
+    /// Jumps to time `t`, backwards or forwards.
+    pub fn seek(&mut self, t: Millis) {
+        if t < self.now() {
+            let i = self.snapshots.iter().rposition(|s| s.sim.now() <= t).unwrap_or(0);
+            let snap = &self.snapshots[i];
+            self.sim = snap.sim.clone();
+            self.next_action = snap.next_action;
+        }
+        self.run_to(t);
+    }
+
+    fn run_to(&mut self, t: Millis) {
+        while let Some(a) = self.actions.get(self.next_action).copied() {
+            if a.at > t {
+                break;
+            }
+            self.play_until(a.at);
+            // Recorded actions were valid when recorded, and replay is deterministic, so they apply again.
+            let _ = self.sim.apply(a.command);
+            self.next_action += 1;
+        }
+        self.play_until(t);
+        self.horizon = self.horizon.max(self.now());
+    }
+
+    /// Runs the sim to `t`, taking snapshots along the way.
+    fn play_until(&mut self, t: Millis) {
+        loop {
+            let last = self.snapshots.last().map_or(0, |s| s.sim.events().total());
+            let due = last + SNAPSHOT_EVERY;
+            if self.sim.events().total() >= due && self.snapshots.last().is_none_or(|s| s.sim.now() < self.sim.now()) {
+                self.snapshot();
+            }
+            match self.sim.next_event_time() {
+                Some(next) if next <= t => {
+                    // Step timer by timer only while a snapshot could fall due; otherwise run in bulk.
+                    if self.sim.events().total() + 64 < due {
+                        self.sim.run_until(next);
+                    } else {
+                        self.sim.step();
+                    }
+                }
+                _ => break,
+            }
+        }
+        self.sim.run_until(t);
+    }
+
+    fn snapshot(&mut self) {
+        if self.snapshots.len() >= MAX_SNAPSHOTS {
+            let mut i = 0;
+            self.snapshots.retain(|_| {
+                i += 1;
+                i % 2 == 1
+            });
+        }
+        self.snapshots.push(Snapshot { next_action: self.next_action, sim: self.sim.clone() });
+    }
+
+    /// How many snapshots are held (for tests and the memory budget).
+    pub fn snapshot_count(&self) -> usize {
+        self.snapshots.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::command::{ArmMode, CrashPoint};
+
+    fn cfg(payments: u32) -> Config {
+        Config { payments, ..Config::default() }
+    }
+
+    #[test]
+    fn seeking_back_and_forth_reproduces_the_same_state() {
+        let mut tl = Timeline::new(cfg(1_500), 5);
+        tl.advance(2_000);
+        tl.apply(Command::CrashNow { consumer: 0 }).unwrap();
+        tl.advance(200_000);
+        let end = (tl.now(), tl.sim().digest(), tl.sim().totals());
+        assert!(tl.snapshot_count() > 1, "long runs take snapshots");
+        tl.seek(1_000);
+        assert_eq!(tl.now(), 1_000);
+        let mut fresh = Sim::new(cfg(1_500), 5);
+        fresh.run_until(1_000);
+        assert_eq!(tl.sim().digest(), fresh.digest(), "rewound state equals a replay to that time");
+        tl.seek(end.0);
+        assert_eq!((tl.now(), tl.sim().digest(), tl.sim().totals()), end);
+    }
+
+    #[test]
+    fn forking_discards_the_future() {
+        let mut tl = Timeline::new(cfg(20), 3);
+        tl.advance(100);
+        tl.apply(Command::ArmCrash { consumer: None, point: CrashPoint::AfterCommit, mode: ArmMode::Once }).unwrap();
+        tl.advance(5_000);
+        assert_eq!(tl.sim().totals().duplicate, 1);
+        tl.seek(50);
+        assert_eq!(tl.actions().len(), 1, "scrubbing alone keeps the log");
+        tl.apply(Command::LoseNextAck { consumer: 0 }).unwrap();
+        assert_eq!(tl.actions().len(), 1, "the crash after the fork point is gone");
+        assert_eq!(tl.horizon(), 50);
+        tl.advance(5_000);
+        assert_eq!(tl.sim().totals().duplicate, 1, "the naive consumer double-charges the lost ack instead");
+        assert_eq!(tl.sim().metrics().counters.crashes, 0);
+    }
+
+    #[test]
+    fn step_event_moves_to_the_next_moment() {
+        let mut tl = Timeline::new(cfg(2), 1);
+        assert!(tl.step_event());
+        let t1 = tl.now();
+        assert!(tl.step_event());
+        assert!(tl.now() > t1);
+        tl.step_back();
+        assert!(tl.now() < t1 + 1);
+    }
+
+    #[test]
+    fn scripted_actions_apply_at_their_time() {
+        let script = vec![Action { at: 200, command: Command::CrashNow { consumer: 0 } }];
+        let mut tl = Timeline::with_actions(cfg(20), 2, script);
+        tl.advance(199);
+        assert_eq!(tl.sim().metrics().counters.crashes, 0);
+        tl.advance(1);
+        assert_eq!(tl.sim().metrics().counters.crashes, 1);
+    }
+}
