@@ -24,6 +24,7 @@ pub mod message;
 pub mod metrics;
 pub mod retry;
 pub mod rng;
+pub mod share;
 pub mod simulation;
 pub mod sweep;
 pub mod timeline;
