@@ -14,12 +14,15 @@
 
 pub mod broker;
 pub mod checker;
+pub mod checklist;
 pub mod command;
 pub mod config;
 pub mod consumer;
 pub mod db;
 pub mod event;
 pub mod gateway;
+pub mod goal;
+pub mod lab;
 pub mod message;
 pub mod metrics;
 pub mod retry;

@@ -63,7 +63,11 @@ impl Sweep {
         base.event_window = 16;
         let cells = CrashPoint::BOUNDARIES
             .into_iter()
-            .flat_map(|p| Strategy::all_combinations().into_iter().map(move |s| (p, s)))
+            .flat_map(|p| {
+                Strategy::all_combinations()
+                    .into_iter()
+                    .map(move |s| (p, s))
+            })
             .collect();
         Sweep { base, seed, cells }
     }
@@ -86,7 +90,10 @@ impl Sweep {
     /// The configuration and crash of cell `i`, as a sandbox would set it up.
     pub fn setup(&self, i: usize) -> (Config, Command) {
         let (point, strategy) = self.cells[i];
-        let config = Config { strategy, ..self.base.clone() };
+        let config = Config {
+            strategy,
+            ..self.base.clone()
+        };
         (config, arm_for(point, self.base.payments))
     }
 
@@ -103,7 +110,11 @@ impl Sweep {
             strategy,
             totals,
             crashes: sim.metrics().counters.crashes,
-            verdict: if !settled { Verdict::Unsettled } else { verdict(&totals) },
+            verdict: if !settled {
+                Verdict::Unsettled
+            } else {
+                verdict(&totals)
+            },
             digest: sim.digest(),
         }
     }
@@ -116,8 +127,16 @@ impl Sweep {
 
 /// The crash a sweep run arms: every k-th pass, so several payments are hit but each retry can pass.
 pub fn arm_for(point: CrashPoint, payments: u32) -> Command {
-    let mode = if payments < 4 { ArmMode::Once } else { ArmMode::EveryKth((payments / 20).clamp(2, 50)) };
-    Command::ArmCrash { consumer: None, point, mode }
+    let mode = if payments < 4 {
+        ArmMode::Once
+    } else {
+        ArmMode::EveryKth((payments / 20).clamp(2, 50))
+    };
+    Command::ArmCrash {
+        consumer: None,
+        point,
+        mode,
+    }
 }
 
 /// The verdict of a settled run's totals.
@@ -154,9 +173,21 @@ mod tests {
     #[test]
     fn naive_consumer_duplicates_after_commit_and_auto_ack_loses_after_check() {
         let sweep = Sweep::new(&Config::default(), 11, 100);
-        let find = |point, s: Strategy| sweep.cells().iter().position(|c| *c == (point, s)).unwrap();
-        assert_eq!(sweep.run(find(CrashPoint::AfterCommit, Strategy::NAIVE)).verdict, Verdict::Duplicate);
-        let auto = Strategy { ack_timing: AckTiming::BeforeProcess, ..Strategy::SAFE };
-        assert_eq!(sweep.run(find(CrashPoint::AfterCheck, auto)).verdict, Verdict::Lost);
+        let find =
+            |point, s: Strategy| sweep.cells().iter().position(|c| *c == (point, s)).unwrap();
+        assert_eq!(
+            sweep
+                .run(find(CrashPoint::AfterCommit, Strategy::NAIVE))
+                .verdict,
+            Verdict::Duplicate
+        );
+        let auto = Strategy {
+            ack_timing: AckTiming::BeforeProcess,
+            ..Strategy::SAFE
+        };
+        assert_eq!(
+            sweep.run(find(CrashPoint::AfterCheck, auto)).verdict,
+            Verdict::Lost
+        );
     }
 }

@@ -45,7 +45,10 @@ impl Timeline {
         actions.sort_by_key(|a| a.at);
         let sim = Sim::new(config.clone(), seed);
         Timeline {
-            snapshots: vec![Snapshot { next_action: 0, sim: sim.clone() }],
+            snapshots: vec![Snapshot {
+                next_action: 0,
+                sim: sim.clone(),
+            }],
             config,
             seed,
             actions,
@@ -99,7 +102,8 @@ impl Timeline {
         if self.next_action < self.actions.len() || now < self.horizon {
             self.actions.truncate(self.next_action);
             let keep = self.next_action;
-            self.snapshots.retain(|s| s.sim.now() < now || (s.sim.now() == now && s.next_action <= keep));
+            self.snapshots
+                .retain(|s| s.sim.now() < now || (s.sim.now() == now && s.next_action <= keep));
             self.horizon = now;
         }
         self.sim = probe;
@@ -129,14 +133,26 @@ impl Timeline {
     /// Goes back to the last moment before now at which something happened.
     pub fn step_back(&mut self) {
         let now = self.now();
-        let prev = self.sim.events().window().iter().rev().map(|e| e.time).find(|t| *t < now).unwrap_or(0);
+        let prev = self
+            .sim
+            .events()
+            .window()
+            .iter()
+            .rev()
+            .map(|e| e.time)
+            .find(|t| *t < now)
+            .unwrap_or(0);
         self.seek(prev);
     }
 
     /// Jumps to time `t`, backwards or forwards.
     pub fn seek(&mut self, t: Millis) {
         if t < self.now() {
-            let i = self.snapshots.iter().rposition(|s| s.sim.now() <= t).unwrap_or(0);
+            let i = self
+                .snapshots
+                .iter()
+                .rposition(|s| s.sim.now() <= t)
+                .unwrap_or(0);
             let snap = &self.snapshots[i];
             self.sim = snap.sim.clone();
             self.next_action = snap.next_action;
@@ -163,7 +179,12 @@ impl Timeline {
         loop {
             let last = self.snapshots.last().map_or(0, |s| s.sim.events().total());
             let due = last + SNAPSHOT_EVERY;
-            if self.sim.events().total() >= due && self.snapshots.last().is_none_or(|s| s.sim.now() < self.sim.now()) {
+            if self.sim.events().total() >= due
+                && self
+                    .snapshots
+                    .last()
+                    .is_none_or(|s| s.sim.now() < self.sim.now())
+            {
                 self.snapshot();
             }
             match self.sim.next_event_time() {
@@ -189,7 +210,10 @@ impl Timeline {
                 i % 2 == 1
             });
         }
-        self.snapshots.push(Snapshot { next_action: self.next_action, sim: self.sim.clone() });
+        self.snapshots.push(Snapshot {
+            next_action: self.next_action,
+            sim: self.sim.clone(),
+        });
     }
 
     /// How many snapshots are held (for tests and the memory budget).
@@ -204,7 +228,10 @@ mod tests {
     use crate::sim::command::{ArmMode, CrashPoint};
 
     fn cfg(payments: u32) -> Config {
-        Config { payments, ..Config::default() }
+        Config {
+            payments,
+            ..Config::default()
+        }
     }
 
     #[test]
@@ -219,7 +246,11 @@ mod tests {
         assert_eq!(tl.now(), 1_000);
         let mut fresh = Sim::new(cfg(1_500), 5);
         fresh.run_until(1_000);
-        assert_eq!(tl.sim().digest(), fresh.digest(), "rewound state equals a replay to that time");
+        assert_eq!(
+            tl.sim().digest(),
+            fresh.digest(),
+            "rewound state equals a replay to that time"
+        );
         tl.seek(end.0);
         assert_eq!((tl.now(), tl.sim().digest(), tl.sim().totals()), end);
     }
@@ -228,16 +259,29 @@ mod tests {
     fn forking_discards_the_future() {
         let mut tl = Timeline::new(cfg(20), 3);
         tl.advance(100);
-        tl.apply(Command::ArmCrash { consumer: None, point: CrashPoint::AfterCommit, mode: ArmMode::Once }).unwrap();
+        tl.apply(Command::ArmCrash {
+            consumer: None,
+            point: CrashPoint::AfterCommit,
+            mode: ArmMode::Once,
+        })
+        .unwrap();
         tl.advance(5_000);
         assert_eq!(tl.sim().totals().duplicate, 1);
         tl.seek(50);
         assert_eq!(tl.actions().len(), 1, "scrubbing alone keeps the log");
         tl.apply(Command::LoseNextAck { consumer: 0 }).unwrap();
-        assert_eq!(tl.actions().len(), 1, "the crash after the fork point is gone");
+        assert_eq!(
+            tl.actions().len(),
+            1,
+            "the crash after the fork point is gone"
+        );
         assert_eq!(tl.horizon(), 50);
         tl.advance(5_000);
-        assert_eq!(tl.sim().totals().duplicate, 1, "the naive consumer double-charges the lost ack instead");
+        assert_eq!(
+            tl.sim().totals().duplicate,
+            1,
+            "the naive consumer double-charges the lost ack instead"
+        );
         assert_eq!(tl.sim().metrics().counters.crashes, 0);
     }
 
@@ -254,7 +298,10 @@ mod tests {
 
     #[test]
     fn scripted_actions_apply_at_their_time() {
-        let script = vec![Action { at: 200, command: Command::CrashNow { consumer: 0 } }];
+        let script = vec![Action {
+            at: 200,
+            command: Command::CrashNow { consumer: 0 },
+        }];
         let mut tl = Timeline::with_actions(cfg(20), 2, script);
         tl.advance(199);
         assert_eq!(tl.sim().metrics().counters.crashes, 0);
