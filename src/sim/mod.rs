@@ -22,6 +22,7 @@ pub mod db;
 pub mod event;
 pub mod gateway;
 pub mod goal;
+pub mod golden;
 pub mod lab;
 pub mod message;
 pub mod metrics;
