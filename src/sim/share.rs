@@ -691,6 +691,7 @@ mod tests {
         }
     }
 
+    #[cfg(not(target_arch = "wasm32"))]
     mod fuzz {
         use super::*;
         use proptest::prelude::*;
