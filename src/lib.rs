@@ -7,3 +7,6 @@ pub mod sim;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
+
+#[cfg(target_arch = "wasm32")]
+pub mod bench;

@@ -32,6 +32,7 @@ pub mod share;
 pub mod simulation;
 pub mod sweep;
 pub mod timeline;
+pub mod workload;
 
 pub use checker::{Anomaly, Outcome, Totals};
 pub use command::{Action, ArmMode, Command, CrashPoint};

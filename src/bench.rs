@@ -1,0 +1,62 @@
+//! Benchmark entry points exported to JavaScript (`window.wasmBindings` under Trunk), so
+//! `./scripts/bench` can time the very same core in headless Chromium. Timing happens in JavaScript
+//! with `performance.now()`: the core itself never reads a clock.
+
+use crate::sim::config::Config;
+use crate::sim::share::{Scenario, encode};
+use crate::sim::sweep::{Sweep, Verdict};
+use crate::sim::workload;
+use wasm_bindgen::prelude::*;
+
+/// Runs the throughput workload with `payments` payments; returns its digest.
+#[wasm_bindgen]
+pub fn bench_throughput(payments: u32) -> String {
+    let mut sim = workload::throughput(payments);
+    workload::run_throughput(&mut sim)
+}
+
+/// Runs the full sweep (every crash point × strategy) with `payments` payments per run on `seed`;
+/// returns how many cells were safe.
+#[wasm_bindgen]
+pub fn bench_sweep(seed: u32, payments: u32) -> u32 {
+    let sweep = Sweep::new(&Config::default(), seed as u64, payments);
+    (0..sweep.len())
+        .filter(|i| sweep.run(*i).verdict == Verdict::Safe)
+        .count() as u32
+}
+
+/// The size of the WebAssembly linear memory, in bytes (it only ever grows).
+#[wasm_bindgen]
+pub fn wasm_memory_bytes() -> f64 {
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    let buffer: js_sys::ArrayBuffer = memory.buffer().unchecked_into();
+    buffer.byte_length() as f64
+}
+
+/// A share link (without `#`) to a sandbox run of `payments` payments with crashes every 50th charge,
+/// the frame-time benchmark's 100k-event history.
+#[wasm_bindgen]
+pub fn bench_share_link(payments: u32) -> String {
+    use crate::sim::command::{Action, ArmMode, Command, CrashPoint};
+    let config = Config {
+        payments,
+        publish_interval_ms: 5,
+        consumers: 4,
+        ..Config::default()
+    };
+    let arm = Command::ArmCrash {
+        consumer: None,
+        point: CrashPoint::AfterCharge,
+        mode: ArmMode::EveryKth(50),
+    };
+    encode(&Scenario {
+        lab: Some("sandbox".into()),
+        seed: 1,
+        config,
+        actions: vec![Action {
+            at: 0,
+            command: arm,
+        }],
+        at: 0,
+    })
+}
