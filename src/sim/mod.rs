@@ -15,6 +15,7 @@
 pub mod broker;
 pub mod checker;
 pub mod checklist;
+pub mod compare;
 pub mod command;
 pub mod config;
 pub mod consumer;
