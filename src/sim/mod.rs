@@ -15,12 +15,13 @@
 pub mod broker;
 pub mod checker;
 pub mod checklist;
-pub mod compare;
 pub mod command;
+pub mod compare;
 pub mod config;
 pub mod consumer;
 pub mod db;
 pub mod event;
+pub mod export;
 pub mod gateway;
 pub mod goal;
 pub mod golden;

@@ -1,0 +1,193 @@
+//! Exports: the event log as JSON and CSV, and the failure-injection test as a Rust skeleton.
+//!
+//! What a learner saw in the sandbox should leave with them: as data for their own analysis, and as a
+//! test they can adapt to their own consumer on Monday morning.
+
+use super::event::{Event, LoggedEvent, RequeueReason};
+use super::simulation::Sim;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct Row<'a> {
+    seq: u64,
+    time_ms: u64,
+    #[serde(flatten)]
+    event: &'a Event,
+}
+
+/// The events in the window as a JSON array of `{seq, time_ms, kind, …fields}`.
+pub fn events_json(sim: &Sim) -> String {
+    let rows: Vec<Row> = sim
+        .events()
+        .window()
+        .iter()
+        .map(|e| Row {
+            seq: e.seq,
+            time_ms: e.time,
+            event: &e.event,
+        })
+        .collect();
+    serde_json::to_string_pretty(&rows).unwrap_or_else(|_| "[]".into())
+}
+
+/// The events in the window as CSV: `seq,time_ms,kind,payment,consumer,detail`.
+pub fn events_csv(sim: &Sim) -> String {
+    let mut out = String::from("seq,time_ms,kind,payment,consumer,detail\n");
+    for e in sim.events().window() {
+        let (consumer, detail) = consumer_and_detail(e);
+        let payment = e.event.payment().map(|p| p.to_string()).unwrap_or_default();
+        out.push_str(&format!(
+            "{},{},{},{},{},{}\n",
+            e.seq,
+            e.time,
+            e.event.kind(),
+            payment,
+            consumer,
+            detail
+        ));
+    }
+    out
+}
+
+fn consumer_and_detail(e: &LoggedEvent) -> (String, String) {
+    use Event::*;
+    let c = |c: u8| c.to_string();
+    match e.event {
+        Delivered {
+            consumer,
+            delivery,
+            redelivered,
+            ..
+        } => (
+            c(consumer),
+            format!(
+                "delivery {delivery}{}",
+                if redelivered { " (redelivered)" } else { "" }
+            ),
+        ),
+        Charged {
+            consumer, replayed, ..
+        } => (
+            c(consumer),
+            if replayed {
+                "replayed by key".into()
+            } else {
+                String::new()
+            },
+        ),
+        LedgerWritten {
+            consumer, changed, ..
+        } => (
+            c(consumer),
+            if changed {
+                String::new()
+            } else {
+                "unchanged".into()
+            },
+        ),
+        Nacked {
+            consumer, delay_ms, ..
+        } => (c(consumer), format!("retry in {delay_ms} ms")),
+        Requeued { reason, .. } => (
+            String::new(),
+            match reason {
+                RequeueReason::Disconnect => "disconnect",
+                RequeueReason::VisibilityTimeout => "visibility_timeout",
+                RequeueReason::Retry => "retry",
+            }
+            .into(),
+        ),
+        Crashed {
+            consumer, point, ..
+        } => (c(consumer), point.name().into()),
+        DuplicateSkipped { consumer, .. }
+        | ChargeFailed { consumer, .. }
+        | RecordWritten { consumer, .. }
+        | Committed { consumer, .. }
+        | RolledBack { consumer, .. }
+        | ConstraintViolated { consumer, .. }
+        | Acked { consumer, .. }
+        | AckLost { consumer, .. }
+        | Restarted { consumer }
+        | Reconnected { consumer } => (c(consumer), String::new()),
+        Published { .. } | DeadLettered { .. } => (String::new(), String::new()),
+    }
+}
+
+/// The failure-injection lab's five steps as a Rust integration-test skeleton for the learner's own
+/// consumer. The `todo!()`s mark what only they can write.
+pub fn failure_injection_skeleton() -> String {
+    r#"//! At-least-once duplication test, exported from Redelivery Lab.
+//! Adapt the five marked steps to your own broker, consumer and database.
+
+#[test]
+fn redelivery_after_a_crash_before_ack_causes_no_second_side_effect() {
+    // 1. Produce a message with a unique id (tie it to the business operation, e.g. the payment id).
+    let payment_id = format!("pay-{}", std::process::id());
+    publish_payment(&payment_id); // todo: your producer
+
+    // 2. Process the message, but crash the consumer after its commit and before its ack.
+    //    e.g. an env var or test hook that makes the consumer call std::process::abort() at that point.
+    let mut consumer = start_consumer_crashing_before_ack(); // todo
+    consumer.wait_for_exit();
+
+    // 3. Restart the consumer (a fresh process: its memory is gone, as in production).
+    let consumer = start_consumer(); // todo
+
+    // 4. Confirm the message is redelivered (delivery count > 1, or the broker's redelivered flag).
+    assert!(wait_for_redelivery(&payment_id), "the broker must hand the message out again");
+
+    // 5. Verify idempotent logic prevented a duplicate side effect: one charge, one ledger row.
+    consumer.drain();
+    assert_eq!(count_card_charges(&payment_id), 1, "charged exactly once");
+    assert_eq!(count_ledger_rows(&payment_id), 1, "recorded exactly once");
+}
+
+fn publish_payment(_payment_id: &str) { todo!("publish to your queue") }
+fn start_consumer_crashing_before_ack() -> Consumer { todo!("start your consumer with the crash armed") }
+fn start_consumer() -> Consumer { todo!("start your consumer normally") }
+fn wait_for_redelivery(_payment_id: &str) -> bool { todo!("read your broker's delivery count") }
+fn count_card_charges(_payment_id: &str) -> usize { todo!("ask your gateway or its sandbox") }
+fn count_ledger_rows(_payment_id: &str) -> usize { todo!("query your ledger") }
+
+struct Consumer;
+impl Consumer {
+    fn wait_for_exit(&mut self) { todo!() }
+    fn drain(&self) { todo!() }
+}
+"#
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::config::Config;
+
+    #[test]
+    fn json_and_csv_hold_every_event_in_the_window() {
+        let mut sim = Sim::new(
+            Config {
+                payments: 3,
+                ..Config::default()
+            },
+            1,
+        );
+        sim.run_to_completion(60_000);
+        let n = sim.events().window().len();
+        let json: serde_json::Value = serde_json::from_str(&events_json(&sim)).unwrap();
+        assert_eq!(json.as_array().unwrap().len(), n);
+        assert_eq!(json[0]["kind"], "published");
+        let csv = events_csv(&sim);
+        assert_eq!(csv.lines().count(), n + 1);
+        assert!(csv.lines().nth(1).unwrap().starts_with("0,0,published,0,"));
+    }
+
+    #[test]
+    fn the_skeleton_names_all_five_steps() {
+        let s = failure_injection_skeleton();
+        for step in ["// 1.", "// 2.", "// 3.", "// 4.", "// 5."] {
+            assert!(s.contains(step), "{step}");
+        }
+    }
+}
