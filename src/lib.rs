@@ -5,6 +5,10 @@
 
 pub mod sim;
 
+/// `lab real`: the sweep's experiments against a real RabbitMQ and PostgreSQL (feature `real`, native only).
+#[cfg(all(feature = "real", not(target_arch = "wasm32")))]
+pub mod real;
+
 #[cfg(target_arch = "wasm32")]
 pub mod ui;
 

@@ -10,7 +10,11 @@ const GOLDEN: &str = include_str!("golden/lab_digests.txt");
 fn lab_digests_match_the_golden_file() {
     let now = lab_digests();
     if std::env::var_os("UPDATE_GOLDEN").is_some() {
-        std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/lab_digests.txt"), &now).unwrap();
+        std::fs::write(
+            concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/lab_digests.txt"),
+            &now,
+        )
+        .unwrap();
         return;
     }
     assert_eq!(

@@ -174,6 +174,16 @@ impl Broker {
         held
     }
 
+    /// Heap bytes held by the broker's tables and queues.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.messages.capacity() * size_of::<BrokerMessage>()
+            + (self.ready.capacity()
+                + self.held.iter().map(Vec::capacity).sum::<usize>()
+                + self.dead_letter.capacity())
+                * size_of::<u32>()
+    }
+
     /// Messages waiting in the queue.
     pub fn ready_count(&self) -> u32 {
         self.ready_count

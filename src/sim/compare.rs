@@ -30,9 +30,27 @@ pub struct Comparison {
 
 impl Comparison {
     /// Sets up both sides from one configuration, seed and action log, with the two strategies.
-    pub fn new(config: &Config, seed: u64, actions: &[Action], left: Strategy, right: Strategy) -> Comparison {
-        let side = |s: Strategy| Timeline::with_actions(Config { strategy: s, ..config.clone() }, seed, actions.to_vec());
-        Comparison { left: side(left), right: side(right) }
+    pub fn new(
+        config: &Config,
+        seed: u64,
+        actions: &[Action],
+        left: Strategy,
+        right: Strategy,
+    ) -> Comparison {
+        let side = |s: Strategy| {
+            Timeline::with_actions(
+                Config {
+                    strategy: s,
+                    ..config.clone()
+                },
+                seed,
+                actions.to_vec(),
+            )
+        };
+        Comparison {
+            left: side(left),
+            right: side(right),
+        }
     }
 
     /// The classic pair: the naive consumer against every safeguard.
@@ -48,7 +66,13 @@ impl Comparison {
 
     /// Moves both sides to the next moment either has something to do; false when both are done.
     pub fn step_event(&mut self) -> bool {
-        let next = [self.left.sim().next_event_time(), self.right.sim().next_event_time()].into_iter().flatten().min();
+        let next = [
+            self.left.sim().next_event_time(),
+            self.right.sim().next_event_time(),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         match next {
             Some(t) => {
                 let t = t.max(self.left.now());
@@ -81,7 +105,11 @@ impl Comparison {
         (0..l.config().payments.min(r.config().payments))
             .filter_map(|p| {
                 let (a, b) = (view(l, p), view(r, p));
-                (a != b).then_some(PaymentDiff { payment: p, left: a, right: b })
+                (a != b).then_some(PaymentDiff {
+                    payment: p,
+                    left: a,
+                    right: b,
+                })
             })
             .collect()
     }
@@ -94,8 +122,14 @@ mod tests {
 
     #[test]
     fn the_classic_pair_differs_exactly_where_the_crash_hit() {
-        let actions =
-            [Action { at: 0, command: Command::ArmCrash { consumer: None, point: CrashPoint::AfterCommit, mode: ArmMode::EveryKth(5) } }];
+        let actions = [Action {
+            at: 0,
+            command: Command::ArmCrash {
+                consumer: None,
+                point: CrashPoint::AfterCommit,
+                mode: ArmMode::EveryKth(5),
+            },
+        }];
         let mut cmp = Comparison::classic(&Config::default(), 42, &actions);
         cmp.advance(60_000);
         let (l, r) = cmp.totals();
@@ -103,7 +137,10 @@ mod tests {
         assert_eq!(r.anomalies(), 0);
         let diff = cmp.diff();
         assert_eq!(diff.len() as u64, l.duplicate);
-        assert!(diff.iter().all(|d| d.left.0 == Outcome::Duplicate && d.right.0 == Outcome::ChargedOnce));
+        assert!(
+            diff.iter()
+                .all(|d| d.left.0 == Outcome::Duplicate && d.right.0 == Outcome::ChargedOnce)
+        );
         assert_eq!(cmp.left.now(), cmp.right.now(), "lockstep");
     }
 

@@ -287,6 +287,23 @@ impl EventLog {
         self.total - self.window.len() as u64
     }
 
+    /// Heap bytes held by the window.
+    pub fn heap_bytes(&self) -> usize {
+        self.window.capacity() * std::mem::size_of::<LoggedEvent>()
+    }
+
+    /// A copy keeping only the latest `keep` events (the digest and the count still cover them all):
+    /// what a timeline snapshot needs, at a fraction of the memory.
+    pub fn tail(&self, keep: usize) -> EventLog {
+        let skip = self.window.len().saturating_sub(keep);
+        EventLog {
+            window: self.window.iter().skip(skip).copied().collect(),
+            capacity: self.capacity,
+            total: self.total,
+            digest: self.digest,
+        }
+    }
+
     /// The digest of every event so far, as 16 hex digits.
     pub fn digest_hex(&self) -> String {
         format!("{:016x}", self.digest)

@@ -117,6 +117,20 @@ pub fn requires(sim: &Sim, ok: fn(&Config) -> bool) -> GoalStatus {
     }
 }
 
+/// A fix goal: pending (never failed) until the configuration has the fix, then judged by `parts`.
+/// A learner who has not tried the fix yet has not failed it.
+pub fn given(
+    sim: &Sim,
+    ok: fn(&Config) -> bool,
+    parts: impl IntoIterator<Item = GoalStatus>,
+) -> GoalStatus {
+    if ok(sim.config()) {
+        GoalStatus::all(parts)
+    } else {
+        GoalStatus::Pending
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

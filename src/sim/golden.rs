@@ -12,6 +12,12 @@ pub const LIMIT_MS: u64 = 600_000;
 pub fn lab_digests() -> String {
     Lab::all()
         .iter()
-        .map(|lab| format!("{} {}\n", lab.id, lab.run(&lab.config, lab.seed, LIMIT_MS).digest()))
+        .map(|lab| {
+            format!(
+                "{} {}\n",
+                lab.id,
+                lab.run(&lab.config, lab.seed, LIMIT_MS).digest()
+            )
+        })
         .collect()
 }

@@ -12,7 +12,9 @@ use super::config::{
     AckTiming, Config, GatewayFaults, Outage, RateLimit, RecordCheck, RedeliveryMode, RetryPolicy,
     Strategy,
 };
-use super::goal::{Goal, GoalStatus, all_correct, at_least, never, outcome_at_least, requires};
+use super::goal::{
+    Goal, GoalStatus, all_correct, at_least, given, never, outcome_at_least, requires,
+};
 use super::simulation::Sim;
 
 /// The four beats of a lab's story.
@@ -91,12 +93,6 @@ impl Lab {
     /// The lab with this id.
     pub fn by_id(id: &str) -> Option<Lab> {
         Lab::all().into_iter().find(|l| l.id == id)
-    }
-
-    /// A fresh simulation of the lab with its scripted actions at time 0 applied (later ones are the
-    /// caller's to apply; a [`crate::sim::timeline::Timeline`] does it).
-    pub fn sim(&self) -> Sim {
-        Sim::new(self.config.clone(), self.seed)
     }
 
     /// Runs the lab (optionally with another config or seed) to completion, applying its script.
@@ -251,11 +247,14 @@ fn double_payment() -> Lab {
                 id: "fix",
                 text: "Fix it: same seed, same crashes, nobody charged twice",
                 check: |s| {
-                    GoalStatus::all([
-                        requires(s, |c| c.strategy.idempotency && c.strategy.transactional),
-                        at_least(s, s.metrics().counters.crashes, 1),
-                        never(s, Outcome::Duplicate),
-                    ])
+                    given(
+                        s,
+                        |c| c.strategy.idempotency && c.strategy.transactional,
+                        [
+                            at_least(s, s.metrics().counters.crashes, 1),
+                            never(s, Outcome::Duplicate),
+                        ],
+                    )
                 },
             },
         ],
@@ -396,12 +395,15 @@ fn ack_before_commit() -> Lab {
                 id: "fix",
                 text: "Fix it: ack after commit, same crashes, nothing lost",
                 check: |s| {
-                    GoalStatus::all([
-                        requires(s, |c| c.strategy.ack_timing == AckTiming::AfterCommit),
-                        at_least(s, s.metrics().counters.crashes, 1),
-                        never(s, Outcome::Lost),
-                        never(s, Outcome::Orphan),
-                    ])
+                    given(
+                        s,
+                        |c| c.strategy.ack_timing == AckTiming::AfterCommit,
+                        [
+                            at_least(s, s.metrics().counters.crashes, 1),
+                            never(s, Outcome::Lost),
+                            never(s, Outcome::Orphan),
+                        ],
+                    )
                 },
             },
         ],
@@ -452,11 +454,14 @@ fn side_effect() -> Lab {
                 id: "fix",
                 text: "Close the hole with the gateway key: no double charge",
                 check: |s| {
-                    GoalStatus::all([
-                        requires(s, |c| c.strategy.gateway_key),
-                        at_least(s, s.metrics().counters.crashes, 1),
-                        never(s, Outcome::Duplicate),
-                    ])
+                    given(
+                        s,
+                        |c| c.strategy.gateway_key,
+                        [
+                            at_least(s, s.metrics().counters.crashes, 1),
+                            never(s, Outcome::Duplicate),
+                        ],
+                    )
                 },
             },
         ],
@@ -509,14 +514,17 @@ fn visibility_timeout() -> Lab {
                 id: "fix",
                 text: "Fix it with a unique constraint: never two rows for one payment",
                 check: |s| {
-                    GoalStatus::all([
-                        requires(s, |c| {
+                    given(
+                        s,
+                        |c| {
                             c.strategy.record_check == RecordCheck::UniqueConstraint
                                 && c.strategy.transactional
-                        }),
-                        at_least(s, s.metrics().counters.redeliveries, 1),
-                        never(s, Outcome::Duplicate),
-                    ])
+                        },
+                        [
+                            at_least(s, s.metrics().counters.redeliveries, 1),
+                            never(s, Outcome::Duplicate),
+                        ],
+                    )
                 },
             },
         ],

@@ -113,18 +113,24 @@ impl Histogram {
         self.total
     }
 
-    /// The `q`-th percentile (0–100) as the upper edge of its bucket; 0 when empty.
+    /// The `q`-th percentile (0–100); 0 when empty. Exact below 32 ms; above, the values of the
+    /// percentile's bucket are taken as spread evenly over its width (rounding every percentile up
+    /// to the bucket's upper edge would report 51 as the median of 1..=100).
     pub fn percentile(&self, q: u32) -> u64 {
         if self.total == 0 {
             return 0;
         }
         let rank = (self.total * q as u64).div_ceil(100).max(1);
         let mut seen = 0;
-        for (i, c) in self.counts.iter().enumerate() {
-            seen += c;
-            if seen >= rank {
-                return Self::upper(i).min(self.max);
+        for (i, &c) in self.counts.iter().enumerate() {
+            if c > 0 && seen + c >= rank {
+                let lower = if i == 0 { 0 } else { Self::upper(i - 1) + 1 };
+                let width = Self::upper(i) - lower + 1;
+                let k = rank - seen; // 1..=c: the rank's place among the bucket's values
+                let offset = (k as u128 * width as u128).div_ceil(c as u128) as u64 - 1;
+                return (lower + offset).min(self.max);
             }
+            seen += c;
         }
         self.max
     }
@@ -195,6 +201,11 @@ impl Metrics {
         }
     }
 
+    /// Heap bytes held by the time series and the histogram.
+    pub fn heap_bytes(&self) -> usize {
+        self.samples.capacity() * std::mem::size_of::<Sample>() + BUCKETS * 8
+    }
+
     /// The time series, oldest first.
     pub fn samples(&self) -> &[Sample] {
         &self.samples
@@ -249,6 +260,23 @@ mod tests {
         let p99 = h.percentile(99);
         assert!((99..=100).contains(&p99), "{p99}");
         assert_eq!(h.percentile(100), 100);
+    }
+
+    #[test]
+    fn percentiles_stay_inside_their_bucket_and_grow_with_q() {
+        let mut h = Histogram::default();
+        for v in [40u64, 41, 41, 300, 5_000, 5_000, 70_000] {
+            h.record(v);
+        }
+        let ps: Vec<u64> = (0..=100).map(|q| h.percentile(q)).collect();
+        assert!(ps.windows(2).all(|w| w[0] <= w[1]), "{ps:?}");
+        assert_eq!(h.percentile(0), 40);
+        assert_eq!(h.percentile(100), 70_000);
+        for q in [10, 50, 90] {
+            let p = h.percentile(q);
+            let b = Histogram::bucket(p);
+            assert!(h.counts[b] > 0, "q{q} = {p} lies in an empty bucket");
+        }
     }
 
     #[test]

@@ -17,7 +17,6 @@ use super::message::Message;
 use super::metrics::{Metrics, Signals};
 use super::retry::{TokenBucket, delay_ms};
 use super::rng::Rng;
-use std::cmp::Reverse;
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
 use std::fmt;
 
@@ -30,11 +29,42 @@ enum TimerKind {
     RetryReady { payment: u32 },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// A scheduled timer. Timers fire in (time, sequence) order; the sequence number is unique, so the
+/// pair packed into one `u128` is a total order that costs a single comparison in the heap.
+#[derive(Clone, Copy, Debug)]
 struct Timer {
-    at: Millis,
-    seq: u64,
+    /// `at << 64 | seq`.
+    key: u128,
     kind: TimerKind,
+}
+
+impl Timer {
+    #[inline]
+    fn at(&self) -> Millis {
+        (self.key >> 64) as Millis
+    }
+}
+
+impl PartialEq for Timer {
+    fn eq(&self, other: &Self) -> bool {
+        self.key == other.key
+    }
+}
+
+impl Eq for Timer {}
+
+impl PartialOrd for Timer {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Timer {
+    /// Reversed, so the standard max-heap pops the earliest timer.
+    #[inline]
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        other.key.cmp(&self.key)
+    }
 }
 
 /// A crash waiting at a boundary.
@@ -79,7 +109,7 @@ pub struct Sim {
     catalog: u64,
     now: Millis,
     timer_seq: u64,
-    timers: BinaryHeap<Reverse<Timer>>,
+    timers: BinaryHeap<Timer>,
     broker: Broker,
     consumers: Vec<Consumer>,
     db: Database,
@@ -212,18 +242,18 @@ impl Sim {
 
     /// Handles the next timer; returns false when nothing is scheduled.
     pub fn step(&mut self) -> bool {
-        let Some(Reverse(timer)) = self.timers.pop() else {
+        let Some(timer) = self.timers.pop() else {
             return false;
         };
-        self.advance_clock(timer.at);
+        self.advance_clock(timer.at());
         self.handle(timer.kind);
         true
     }
 
     /// Handles every timer due at or before `t`, then moves the clock to `t`.
     pub fn run_until(&mut self, t: Millis) {
-        while let Some(Reverse(next)) = self.timers.peek() {
-            if next.at > t {
+        while let Some(next) = self.timers.peek() {
+            if next.at() > t {
                 break;
             }
             self.step();
@@ -238,7 +268,7 @@ impl Sim {
     pub fn run_to_completion(&mut self, limit: Millis) -> bool {
         while !self.is_settled() {
             match self.timers.peek() {
-                Some(Reverse(next)) if next.at <= limit => {
+                Some(next) if next.at() <= limit => {
                     self.step();
                 }
                 _ => return false,
@@ -261,7 +291,7 @@ impl Sim {
 
     /// When the next timer fires, if any.
     pub fn next_event_time(&self) -> Option<Millis> {
-        self.timers.peek().map(|Reverse(t)| t.at)
+        self.timers.peek().map(Timer::at)
     }
 
     // ---- views ----
@@ -418,6 +448,31 @@ impl Sim {
         }
     }
 
+    /// An estimate of the heap memory the simulation holds, in bytes: the dense per-payment tables,
+    /// the queues, the event window and the time series. It grows with the payments and the event
+    /// window, never with simulated time.
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        let payments = self.config.payments as usize;
+        // The database (ledger rows + processed flags) and the gateway (charges + key flags) each
+        // keep two one-byte entries per payment.
+        let db_and_gateway = payments * 4;
+        let consumers: usize = self
+            .consumers
+            .iter()
+            .map(|c| size_of::<Consumer>() + c.buffer.capacity() * size_of::<Delivery>())
+            .sum();
+        self.broker.heap_bytes()
+            + db_and_gateway
+            + self.in_consumer.capacity()
+            + consumers
+            + self.timers.capacity() * size_of::<Timer>()
+            + self.log.heap_bytes()
+            + self.metrics.heap_bytes()
+            + self.armed.capacity() * size_of::<ArmedCrash>()
+            + self.actions.capacity() * size_of::<Action>()
+    }
+
     /// Finds a logged event by sequence number, if still in the window.
     pub fn event(&self, seq: u64) -> Option<&LoggedEvent> {
         let first = self.log.window().front()?.seq;
@@ -428,11 +483,10 @@ impl Sim {
 
     fn schedule(&mut self, at: Millis, kind: TimerKind) {
         self.timer_seq += 1;
-        self.timers.push(Reverse(Timer {
-            at,
-            seq: self.timer_seq,
+        self.timers.push(Timer {
+            key: (at as u128) << 64 | self.timer_seq as u128,
             kind,
-        }));
+        });
     }
 
     #[inline]
@@ -518,7 +572,11 @@ impl Sim {
         while self.broker.ready_count() > 0 {
             let mut delivered = false;
             for k in 0..n {
-                let c = (self.rr + k) % n;
+                let c = if self.rr + k >= n {
+                    self.rr + k - n
+                } else {
+                    self.rr + k
+                };
                 if !self.consumers[c].has_capacity(prefetch) {
                     continue;
                 }
@@ -528,7 +586,7 @@ impl Sim {
                 self.deliver(p, c as u8);
                 delivered = true;
             }
-            self.rr = (self.rr + 1) % n;
+            self.rr = if self.rr + 1 == n { 0 } else { self.rr + 1 };
             if !delivered {
                 return;
             }
@@ -763,14 +821,14 @@ impl Sim {
                 Step::Ack => self.send_ack(consumer, p),
             }
         }
-        if let Some(c) = self.consumers[consumer as usize].job.as_mut() {
-            *c = job;
-        } else {
+        if self.consumers[consumer as usize].job.is_none() {
             // The ack's lost-connection path cannot clear the job, so this is unreachable; stay safe.
             return Flow::Stop;
         }
-        if let Some(point) = CrashPoint::after(step)
-            && !self.armed.is_empty()
+        // The updated job is written back once, below; a crash only needs the payment, which the
+        // stored copy already has.
+        if !self.armed.is_empty()
+            && let Some(point) = boundary_after(step)
             && self.should_crash(consumer, point)
         {
             self.crash(consumer, point);
@@ -920,6 +978,20 @@ impl Sim {
     }
 }
 
+/// [`CrashPoint::after`] as a direct match: it runs at every step boundary of every job.
+#[inline]
+fn boundary_after(step: Step) -> Option<CrashPoint> {
+    match step {
+        Step::Receive => Some(CrashPoint::AfterReceive),
+        Step::CheckRecord => Some(CrashPoint::AfterCheck),
+        Step::Charge => Some(CrashPoint::AfterCharge),
+        Step::WriteLedger => Some(CrashPoint::AfterLedgerWrite),
+        Step::Commit => Some(CrashPoint::AfterCommit),
+        Step::Ack => Some(CrashPoint::AfterAck),
+        Step::BeginTx | Step::WriteRecord => None,
+    }
+}
+
 /// Events that explain an anomaly (the rest is noise in that story).
 fn is_cause(e: &Event) -> bool {
     matches!(
@@ -935,4 +1007,68 @@ fn is_cause(e: &Event) -> bool {
             | Event::Requeued { .. }
             | Event::ConstraintViolated { .. }
     )
+}
+
+impl Sim {
+    /// A copy for a timeline snapshot: everything but the event window, of which only the latest
+    /// `keep_events` are kept (a snapshot restores state; it need not restore old history).
+    pub(crate) fn snapshot(&mut self, keep_events: usize) -> Sim {
+        let log = std::mem::replace(&mut self.log, EventLog::new(1));
+        let mut copy = self.clone();
+        copy.log = log.tail(keep_events);
+        self.log = log;
+        copy
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boundary_after_matches_the_crash_points() {
+        for step in Step::ALL {
+            assert_eq!(boundary_after(step), CrashPoint::after(step), "{step:?}");
+        }
+    }
+
+    #[test]
+    fn timers_fire_in_time_then_schedule_order() {
+        let mut sim = Sim::new(Config::default(), 1);
+        sim.schedule(50, TimerKind::RetryReady { payment: 0 });
+        sim.schedule(10, TimerKind::RetryReady { payment: 1 });
+        sim.schedule(10, TimerKind::RetryReady { payment: 2 });
+        let mut order = Vec::new();
+        while let Some(t) = sim.timers.pop() {
+            order.push((t.at(), t.kind));
+        }
+        assert_eq!(
+            order,
+            vec![
+                (0, TimerKind::Publish),
+                (10, TimerKind::RetryReady { payment: 1 }),
+                (10, TimerKind::RetryReady { payment: 2 }),
+                (50, TimerKind::RetryReady { payment: 0 }),
+            ]
+        );
+    }
+
+    #[test]
+    fn memory_is_a_few_bytes_per_payment() {
+        let small = |payments| {
+            let mut sim = Sim::new(
+                Config {
+                    payments,
+                    event_window: 1_000,
+                    ..Config::default()
+                },
+                3,
+            );
+            assert!(sim.run_to_completion(u64::MAX));
+            sim.heap_bytes()
+        };
+        let (a, b) = (small(2_000), small(20_000));
+        assert!(b < a * 20, "{a} → {b}");
+        assert!(b / 20_000 < 64, "a few bytes per payment: {b}");
+    }
 }

@@ -9,10 +9,13 @@ use super::command::{Action, Command};
 use super::config::{Config, Millis};
 use super::simulation::{CommandError, Sim};
 
-/// Events between two snapshots.
+/// Events between two snapshots at the start of a run (the spacing doubles each time the snapshot list
+/// is thinned, so long runs keep a bounded number of evenly spread snapshots).
 pub const SNAPSHOT_EVERY: u64 = 4096;
 /// Most snapshots kept; beyond it every second one is dropped.
-const MAX_SNAPSHOTS: usize = 128;
+const MAX_SNAPSHOTS: usize = 32;
+/// Events of history each snapshot keeps, so the event log is not empty after a jump back.
+const SNAPSHOT_EVENTS: usize = 1000;
 
 #[derive(Clone, Debug)]
 struct Snapshot {
@@ -30,6 +33,7 @@ pub struct Timeline {
     next_action: usize,
     sim: Sim,
     snapshots: Vec<Snapshot>,
+    snapshot_every: u64,
     horizon: Millis,
 }
 
@@ -54,6 +58,7 @@ impl Timeline {
             actions,
             next_action: 0,
             sim,
+            snapshot_every: SNAPSHOT_EVERY,
             horizon: 0,
         }
     }
@@ -94,21 +99,22 @@ impl Timeline {
     }
 
     /// Applies `command` now and records it. In the past (before the horizon), this forks: recorded
-    /// actions not yet reached are discarded, and so is everything the run did after now.
+    /// actions not yet reached are discarded, and so is everything the run did after now. At the
+    /// horizon, scripted actions still ahead (a lab's later faults) are kept.
     pub fn apply(&mut self, command: Command) -> Result<(), CommandError> {
         let now = self.now();
-        let mut probe = self.sim.clone();
-        probe.apply(command)?;
-        if self.next_action < self.actions.len() || now < self.horizon {
+        self.sim.apply(command)?;
+        if now < self.horizon {
             self.actions.truncate(self.next_action);
             let keep = self.next_action;
             self.snapshots
                 .retain(|s| s.sim.now() < now || (s.sim.now() == now && s.next_action <= keep));
             self.horizon = now;
         }
-        self.sim = probe;
-        self.actions.push(Action { at: now, command });
-        self.next_action = self.actions.len();
+        // Recorded actions at this same time were applied already, so the new one goes right after them.
+        self.actions
+            .insert(self.next_action, Action { at: now, command });
+        self.next_action += 1;
         Ok(())
     }
 
@@ -178,7 +184,7 @@ impl Timeline {
     fn play_until(&mut self, t: Millis) {
         loop {
             let last = self.snapshots.last().map_or(0, |s| s.sim.events().total());
-            let due = last + SNAPSHOT_EVERY;
+            let due = last + self.snapshot_every;
             if self.sim.events().total() >= due
                 && self
                     .snapshots
@@ -209,10 +215,12 @@ impl Timeline {
                 i += 1;
                 i % 2 == 1
             });
+            self.snapshot_every *= 2;
         }
+        let sim = self.sim.snapshot(SNAPSHOT_EVENTS);
         self.snapshots.push(Snapshot {
             next_action: self.next_action,
-            sim: self.sim.clone(),
+            sim,
         });
     }
 
@@ -283,6 +291,50 @@ mod tests {
             "the naive consumer double-charges the lost ack instead"
         );
         assert_eq!(tl.sim().metrics().counters.crashes, 0);
+    }
+
+    #[test]
+    fn acting_at_the_horizon_keeps_scripted_faults_ahead() {
+        let script = vec![Action {
+            at: 500,
+            command: Command::CrashNow { consumer: 0 },
+        }];
+        let mut tl = Timeline::with_actions(cfg(20), 2, script);
+        tl.advance(100);
+        tl.apply(Command::LoseNextAck { consumer: 0 }).unwrap();
+        assert_eq!(tl.actions().len(), 2);
+        tl.advance(1_000);
+        assert_eq!(
+            tl.sim().metrics().counters.crashes,
+            1,
+            "the scripted crash still fires"
+        );
+        assert!(tl.actions().windows(2).all(|w| w[0].at <= w[1].at));
+    }
+
+    #[test]
+    fn snapshots_stay_bounded_on_long_runs() {
+        let mut tl = Timeline::new(
+            Config {
+                payments: 60_000,
+                publish_interval_ms: 5,
+                consumers: 4,
+                ..Config::default()
+            },
+            1,
+        );
+        tl.advance(10_000_000);
+        assert!(tl.snapshot_count() <= MAX_SNAPSHOTS);
+        assert!(
+            tl.snapshots
+                .iter()
+                .all(|s| s.sim.events().window().len() <= SNAPSHOT_EVENTS)
+        );
+        let end = tl.now();
+        let digest = tl.sim().digest();
+        tl.seek(end / 3);
+        tl.seek(end);
+        assert_eq!(tl.sim().digest(), digest);
     }
 
     #[test]

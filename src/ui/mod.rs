@@ -1,13 +1,300 @@
-//! The Yew front end: renders what the core decides.
+//! The Yew front end: renders what the core decides, and never decides an outcome itself.
+//!
+//! [`App`] owns the state (a [`state::AppState`] reducer). Components in [`components`] read small
+//! views of the simulation and send actions back; the effects here do what a reducer must not:
+//! the play timer, the keyboard, the URL hash, storage and the theme.
 
+pub mod components;
+pub mod keyboard;
+pub mod narrate;
+pub mod saved;
+pub mod state;
+
+use crate::sim::share;
+use components::charges::Charges;
+use components::controls::Controls;
+use components::dashboard::Dashboard;
+use components::database::Database;
+use components::error_banner::ErrorBanner;
+use components::event_log::EventLog;
+use components::header::Header;
+use components::help::Help;
+use components::lesson::Lesson;
+use components::pipeline::Pipeline;
+use components::strategy::StrategyPanel;
+use components::totals::Totals;
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::timers::callback::Interval;
+use state::{Action, AppState};
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
 
+/// Real milliseconds between two play ticks.
+const TICK_MS: u32 = 50;
+
+/// The state a page load starts from: remembered settings, then a share link in the hash if any.
+fn initial_state() -> AppState {
+    let (saved, storage_error) = saved::load();
+    let hash = location_hash();
+    let mut state = match hash.as_deref().map(share::decode) {
+        Some(Ok(scenario)) => AppState::from_scenario(saved, scenario),
+        Some(Err(e)) => {
+            let mut s = AppState::new(saved);
+            s.error = Some(format!("{} The default lab is open instead.", e.message()));
+            s
+        }
+        None => AppState::new(saved),
+    };
+    if state.error.is_none() {
+        state.error = storage_error;
+    }
+    state
+}
+
+fn location_hash() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let hash = hash.trim_start_matches('#');
+    (!hash.is_empty()).then(|| hash.to_string())
+}
+
+/// Replaces the address bar's hash without adding a history entry or firing `hashchange`.
+fn replace_hash(hash: Option<&str>) -> Option<String> {
+    let window = web_sys::window()?;
+    let location = window.location();
+    let base = format!("{}{}", location.pathname().ok()?, location.search().ok()?);
+    let url = match hash {
+        Some(h) => format!("{base}#{h}"),
+        None => base,
+    };
+    window
+        .history()
+        .ok()?
+        .replace_state_with_url(&JsValue::NULL, "", Some(&url))
+        .ok()?;
+    location.href().ok()
+}
+
+fn copy_to_clipboard(text: &str) {
+    if let Some(w) = web_sys::window() {
+        // The promise is dropped: the link is in the address bar and on screen either way.
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+/// The whole page.
 #[component]
-fn App() -> Html {
-    html! { <main data-testid="app" class="app"><h1>{ "Redelivery Lab" }</h1></main> }
+pub fn App() -> Html {
+    let state = use_reducer(initial_state);
+
+    // Playing is an interval owned by this effect: pausing (or unmounting) drops it, which stops it.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.playing, move |&playing| {
+            let interval = playing.then(|| {
+                let last = Rc::new(Cell::new(now_ms()));
+                Interval::new(TICK_MS, move || {
+                    let now = now_ms();
+                    let elapsed_ms = now - last.replace(now);
+                    dispatcher.dispatch(Action::Tick { elapsed_ms });
+                })
+            });
+            move || drop(interval)
+        });
+    }
+
+    // Keyboard shortcuts and pasted share links, for as long as the app is mounted.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with((), move |_| {
+            let document = gloo::utils::document();
+            let keys = {
+                let dispatcher = dispatcher.clone();
+                EventListener::new_with_options(
+                    &document,
+                    "keydown",
+                    EventListenerOptions::enable_prevent_default(),
+                    move |e| {
+                        let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                            return;
+                        };
+                        if let Some(action) = keyboard::action(e) {
+                            if matches!(e.key().as_str(), " " | "PageUp" | "PageDown") {
+                                e.prevent_default();
+                            }
+                            dispatcher.dispatch(action);
+                        }
+                    },
+                )
+            };
+            let hash = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+                if let Some(h) = location_hash() {
+                    dispatcher.dispatch(match share::decode(&h) {
+                        Ok(s) => Action::LoadScenario(s),
+                        Err(e) => Action::ShowError(e.message()),
+                    });
+                }
+            });
+            move || drop((keys, hash))
+        });
+    }
+
+    // Remember settings and progress whenever they change.
+    use_effect_with(state.saved.clone(), saved::store);
+
+    // The projector theme is an attribute on <html>, where the stylesheet's themes live. At load, a
+    // theme the page already set (a host page, a test) is left alone unless projector mode is saved.
+    {
+        let loaded = use_mut_ref(|| false);
+        use_effect_with(state.saved.settings.projector, move |&projector| {
+            let first = !loaded.replace(true);
+            if let Some(root) = gloo::utils::document().document_element() {
+                if projector {
+                    let _ = root.set_attribute("data-theme", "projector");
+                } else if !first {
+                    let _ = root.remove_attribute("data-theme");
+                }
+            }
+        });
+    }
+
+    let d = state.dispatcher();
+    let send = |action: Action| {
+        let d = d.clone();
+        Callback::from(move |_: ()| d.dispatch(action.clone()))
+    };
+    let onapply: Callback<crate::sim::Command> = dispatch_with(&d, Action::Apply);
+    let onshare = {
+        let state = state.clone();
+        Callback::from(move |_: ()| {
+            let link = share::encode(&state.scenario());
+            let url = replace_hash(Some(&link)).unwrap_or_else(|| format!("#{link}"));
+            copy_to_clipboard(&url);
+            state.dispatch(Action::Announce(
+                "A link to this exact run is in the address bar and the clipboard.".into(),
+            ));
+            url
+        })
+    };
+    let onload_lab = {
+        let d = d.clone();
+        Callback::from(move |id: String| {
+            // The old link no longer describes what is on screen.
+            replace_hash(None);
+            d.dispatch(Action::LoadLab(id));
+        })
+    };
+
+    let world = state.world.clone();
+    let (now, horizon, settled, seed, config) = {
+        let t = world.timeline();
+        (
+            t.now(),
+            t.horizon(),
+            t.is_settled(),
+            t.seed(),
+            t.config().clone(),
+        )
+    };
+    html! {
+        <main class="app" data-testid="app" data-settled={settled.to_string()}
+            data-playing={state.playing.to_string()} data-lab={state.lab.id}>
+            <Header lab_id={state.lab.id} progress={state.saved.progress.clone()} {seed} projector={state.saved.settings.projector}
+                onload_lab={onload_lab.clone()} onset_seed={dispatch_with(&d, Action::SetSeed)} {onshare}
+                ontoggle_projector={send(Action::ToggleProjector)} onhelp={send(Action::SetHelp(true))}>
+                <Controls playing={state.playing} {now} {horizon} speed={state.speed()}
+                    ontoggle_play={send(Action::TogglePlay)} onstep={send(Action::Step)}
+                    onstep_back={send(Action::StepBack)} onseek={dispatch_with(&d, Action::Seek)}
+                    onreset={send(Action::Reset)} onset_speed={dispatch_with(&d, Action::SetSpeed)} />
+            </Header>
+            <ErrorBanner message={state.error.clone()} ondismiss={send(Action::DismissError)} />
+            <div class="visually-hidden" aria-live="polite" role="status" data-testid="announcer">
+                { state.announcement.clone() }
+            </div>
+            <div class="app__body">
+                <div class="app__left">
+                    <Lesson lab={state.lab.clone()} world={world.clone()} progress={state.progress()}
+                        ticked={state.saved.checklist.clone()}
+                        onpredict={dispatch_with(&d, Action::Predict)} onshow_hint={send(Action::ShowHint)}
+                        onshow_solution={send(Action::ShowSolution)} onapply_fix={send(Action::ApplyFix)}
+                        ontick={dispatch_with(&d, |(id, on)| Action::TickChecklist(id, on))} onload_lab={onload_lab} />
+                </div>
+                <div class="app__center">
+                    <Totals world={world.clone()} />
+                    <Pipeline world={world.clone()} selected={state.selected}
+                        onapply={onapply.clone()} onselect={dispatch_with(&d, Action::Select)} />
+                    <div class="app__stores">
+                        <Database world={world.clone()} />
+                        <Charges world={world.clone()} onapply={onapply.clone()} />
+                    </div>
+                </div>
+                <div class="app__right">
+                    <StrategyPanel {config} onset_config={dispatch_with(&d, Action::SetConfig)} />
+                </div>
+                <div class="app__wide">
+                    <EventLog world={world.clone()} focus={state.focus} onfocus={dispatch_with(&d, Action::Focus)} />
+                </div>
+                <div class="app__wide">
+                    <Dashboard world={world.clone()} />
+                </div>
+            </div>
+            if state.help_open {
+                <Help onclose={send(Action::SetHelp(false))} />
+            }
+        </main>
+    }
+}
+
+/// A callback that turns its argument into an action and dispatches it.
+fn dispatch_with<T: 'static>(
+    d: &UseReducerDispatcher<AppState>,
+    f: fn(T) -> Action,
+) -> Callback<T> {
+    let d = d.clone();
+    Callback::from(move |v| d.dispatch(f(v)))
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// Shows a panel instead of a frozen page when the app panics, and logs the panic.
+fn install_panic_hook() {
+    if std::thread::panicking() {
+        return;
+    }
+    yew::set_custom_panic_hook(Box::new(|info| {
+        gloo::console::error!(info.to_string());
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let Ok(panel) = document.create_element("div") else {
+            return;
+        };
+        panel.set_class_name("crash-panel");
+        let _ = panel.set_attribute("role", "alert");
+        let _ = panel.set_attribute("data-testid", "panic-panel");
+        panel.set_text_content(Some(&format!(
+            "Redelivery Lab stopped because of a bug: {info}. Reload the page to start again; \
+             a share link from before keeps your run."
+        )));
+        if let Some(body) = document.body() {
+            let _ = body.prepend_with_node_1(&panel);
+        }
+    }));
 }
 
 /// Mounts the app on the page body.
 pub fn start() {
+    install_panic_hook();
     yew::Renderer::<App>::new().render();
+}
+
+/// Mounts the app inside `root` (browser tests mount it in a fresh element).
+pub fn mount(root: web_sys::Element) -> AppHandle<App> {
+    install_panic_hook();
+    yew::Renderer::<App>::with_root(root).render()
 }

@@ -1,0 +1,60 @@
+//! The crashes waiting at a boundary, with how often they fire and how often they have.
+
+use crate::sim::{ArmMode, Command};
+use crate::ui::state::World;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ArmedProps {
+    pub world: World,
+    pub onapply: Callback<Command>,
+}
+
+#[component]
+pub fn Armed(props: &ArmedProps) -> Html {
+    let sim = props.world.sim();
+    let armed = sim.armed();
+    if armed.is_empty() {
+        return html! {
+            <p class="armed armed--none" data-testid="armed-none">
+                { "No crash armed. Use a ✕ crash button between two steps to arm one." }
+            </p>
+        };
+    }
+    let items = armed.iter().map(|a| {
+        let who = a
+            .consumer
+            .map_or("every consumer".to_string(), |c| format!("consumer {}", c + 1));
+        let how = match a.mode {
+            ArmMode::Once => "once".to_string(),
+            ArmMode::Always => "every time".to_string(),
+            ArmMode::EveryKth(k) => format!("every {k}th pass"),
+        };
+        let spent = a.mode == ArmMode::Once && a.fired > 0;
+        let (consumer, point) = (a.consumer, a.point);
+        let ondisarm = props
+            .onapply
+            .reform(move |_: MouseEvent| Command::Disarm { consumer, point });
+        html! {
+            <li class={classes!("armed__item", spent.then_some("armed__item--spent"))}
+                data-testid="armed-crash" data-point={a.point.name()}
+                data-consumer={a.consumer.map_or("all".to_string(), |c| c.to_string())}
+                data-fired={a.fired.to_string()}>
+                <span aria-hidden="true">{ if spent { "✓ " } else { "✹ " } }</span>
+                { format!("{who}, {}, {how} — fired {}×{}", a.point.label(), a.fired,
+                    if spent { " (spent)" } else { "" }) }
+                if !spent {
+                    <button type="button" class="link-button" data-testid="disarm" onclick={ondisarm}>
+                        { "disarm" }
+                    </button>
+                }
+            </li>
+        }
+    });
+    html! {
+        <div class="armed">
+            <h3 class="armed__title">{ "Armed crashes" }</h3>
+            <ul class="armed__list">{ for items }</ul>
+        </div>
+    }
+}

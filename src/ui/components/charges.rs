@@ -1,0 +1,133 @@
+//! The card gateway's charges, grouped by customer: the money that actually moved.
+//!
+//! A database can roll back a row; nobody can roll back a card charge. So this is where a duplicate
+//! hurts, and each extra charge is marked with an icon and the word "duplicate", never colour alone.
+
+use crate::sim::Command;
+use crate::sim::message::{CUSTOMER_NAMES, money, payment_label};
+use crate::ui::state::World;
+use yew::prelude::*;
+
+/// Charge rows drawn at most; the totals always count every payment.
+const MAX_ROWS: usize = 150;
+/// Payments scanned at most for the rows (a million-payment run must not stall a frame).
+const MAX_SCAN: u32 = 20_000;
+
+#[derive(Properties, PartialEq)]
+pub struct ChargesProps {
+    pub world: World,
+    pub onapply: Callback<Command>,
+}
+
+/// How long the outage button takes the gateway down.
+const OUTAGE_MS: u32 = 3_000;
+
+struct Row {
+    payment: u32,
+    nth: u8,
+    of: u8,
+    amount: u32,
+}
+
+#[component]
+pub fn Charges(props: &ChargesProps) -> Html {
+    let sim = props.world.sim();
+    let gateway = sim.gateway();
+    let customers = sim.config().customers as usize;
+    let mut by_customer: Vec<Vec<Row>> = (0..customers).map(|_| Vec::new()).collect();
+    let mut shown = 0;
+    let mut truncated = false;
+    for p in 0..sim.published().min(MAX_SCAN) {
+        let n = gateway.charges(p);
+        if n == 0 {
+            continue;
+        }
+        let m = sim.message(p);
+        for nth in 1..=n {
+            if shown == MAX_ROWS {
+                truncated = true;
+                break;
+            }
+            by_customer[m.customer as usize % customers].push(Row {
+                payment: p,
+                nth,
+                of: n,
+                amount: m.amount_cents,
+            });
+            shown += 1;
+        }
+    }
+    truncated |= sim.published() > MAX_SCAN;
+    let total = gateway.total_charges();
+    let now = sim.now();
+    let outage = sim.config().gateway.outage.filter(|o| o.covers(now));
+    let onoutage = props
+        .onapply
+        .reform(|_: MouseEvent| Command::GatewayOutage {
+            duration_ms: OUTAGE_MS,
+        });
+    let card = |(i, rows): (usize, &Vec<Row>)| {
+        if rows.is_empty() {
+            return html! {};
+        }
+        let sum: u64 = rows.iter().map(|r| r.amount as u64).sum();
+        let dups = rows.iter().filter(|r| r.nth > 1).count();
+        html! {
+            <div class={classes!("charges__customer", (dups > 0).then_some("charges__customer--duplicate"))}
+                data-testid="customer-charges" data-customer={CUSTOMER_NAMES[i]}>
+                <h3 class="charges__name">
+                    { CUSTOMER_NAMES[i] }
+                    <span class="charges__sum mono">{ format!("{} charge{} · {}", rows.len(),
+                        if rows.len() == 1 { "" } else { "s" }, money(sum)) }</span>
+                </h3>
+                <ul class="charges__rows">
+                    { for rows.iter().map(row) }
+                </ul>
+            </div>
+        }
+    };
+    html! {
+        <section class="panel charges" aria-labelledby="charges-title">
+            <h2 class="panel__title" id="charges-title">{ "Card gateway: charges per customer" }</h2>
+            <div class="charges__bar">
+                <p class="charges__summary">{ format!("{total} charge{} made", if total == 1 { "" } else { "s" }) }</p>
+                if let Some(o) = outage {
+                    <p class="charges__outage" data-testid="gateway-down">
+                        <span aria-hidden="true">{ "⚠ " }</span>{ format!("Gateway down until t = {} ms", o.until_ms) }
+                    </p>
+                }
+                <button type="button" class="button button--danger charges__outage-button" data-testid="gateway-outage"
+                    title="Every charge fails for the next 3 simulated seconds" onclick={onoutage}>
+                    { "Gateway outage (3 s)" }
+                </button>
+            </div>
+            if total == 0 {
+                <p class="charges__empty">{ "No card has been charged yet." }</p>
+            }
+            <div class="charges__customers">
+                { for by_customer.iter().enumerate().map(card) }
+            </div>
+            if truncated {
+                <p class="charges__more">{ format!("Showing the first {shown} charges; the outcome totals count every payment.") }</p>
+            }
+        </section>
+    }
+}
+
+fn row(r: &Row) -> Html {
+    let duplicate = r.nth > 1;
+    html! {
+        <li class={classes!("charges__row", duplicate.then_some("charges__row--duplicate"))}
+            data-testid="charge-row" data-payment={r.payment.to_string()}
+            data-charge={r.nth.to_string()} data-duplicate={duplicate.to_string()}>
+            <span class="charges__payment mono">{ payment_label(r.payment) }</span>
+            <span class="charges__amount mono">{ money(r.amount as u64) }</span>
+            if duplicate {
+                <span class="charges__flag">
+                    <span aria-hidden="true">{ "⚠ " }</span>
+                    { format!("duplicate charge ({} of {})", r.nth, r.of) }
+                </span>
+            }
+        </li>
+    }
+}

@@ -1,0 +1,123 @@
+//! One consumer process: what it holds, where it is in its steps, and whether it is down.
+
+use super::step_rail::StepRail;
+use crate::sim::consumer::ConsumerState;
+use crate::sim::message::payment_label;
+use crate::sim::{Command, CrashPoint, Event, Sim};
+use crate::ui::state::World;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ConsumerProps {
+    pub world: World,
+    pub consumer: u8,
+    /// The consumer the keyboard's `c` crashes.
+    pub selected: bool,
+    pub onapply: Callback<Command>,
+    pub onselect: Callback<u8>,
+}
+
+#[component]
+pub fn Consumer(props: &ConsumerProps) -> Html {
+    let sim = props.world.sim();
+    let Some(c) = sim.consumers().get(props.consumer as usize) else {
+        return html! {};
+    };
+    let n = props.consumer;
+    let (status, class) = match c.state {
+        ConsumerState::Down { until } => (
+            match last_crash(&sim, n) {
+                Some((point, payment)) => format!(
+                    "down — crashed {}{}; restarts at t = {until} ms",
+                    if point == CrashPoint::Now {
+                        "by hand".to_string()
+                    } else {
+                        point.label().to_string()
+                    },
+                    payment.map_or(String::new(), |p| format!(" holding {}", payment_label(p)))
+                ),
+                None => format!("down — restarts at t = {until} ms"),
+            },
+            "consumer--down",
+        ),
+        ConsumerState::Working => match c.job {
+            Some(j) => (
+                format!(
+                    "working on {}{}",
+                    payment_label(j.payment),
+                    if j.delivery > 1 {
+                        format!(" (delivery {}, a redelivery)", j.delivery)
+                    } else {
+                        String::new()
+                    }
+                ),
+                "consumer--working",
+            ),
+            None => ("working".to_string(), "consumer--working"),
+        },
+        ConsumerState::Idle => ("idle, waiting for a message".to_string(), "consumer--idle"),
+    };
+    let down = c.is_down();
+    let oncrash_now = props
+        .onapply
+        .reform(move |_: MouseEvent| Command::CrashNow { consumer: n });
+    let onlose_ack = props
+        .onapply
+        .reform(move |_: MouseEvent| Command::LoseNextAck { consumer: n });
+    let onselect = props.onselect.reform(move |_: MouseEvent| n);
+    html! {
+        <article class={classes!("consumer", class, props.selected.then_some("consumer--selected"))}
+            data-testid="consumer" data-consumer={n.to_string()} data-selected={props.selected.to_string()}>
+            <header class="consumer__header">
+                <h3 class="consumer__title">
+                    <button type="button" class="link-button consumer__select" data-testid="select-consumer"
+                        data-consumer={n.to_string()} aria-pressed={props.selected.to_string()}
+                        title="Select: the c key crashes the selected consumer" onclick={onselect}>
+                        { format!("Consumer {}", n + 1) }
+                    </button>
+                    if props.selected { <span class="consumer__selected">{ " (selected)" }</span> }
+                </h3>
+                <p class="consumer__status" data-testid="consumer-status">
+                    if down { <span aria-hidden="true">{ "✹ " }</span> }
+                    { status }
+                </p>
+                <p class="consumer__meta mono">
+                    { format!("restarts {} · finished {} · holding {}", c.restarts, c.finished,
+                        c.buffer.len() + usize::from(c.job.is_some())) }
+                </p>
+                <button type="button" class="button button--danger consumer__crash-now"
+                    data-testid="crash-now" data-consumer={n.to_string()} disabled={down}
+                    title="Kill this consumer now, wherever it is (c)" onclick={oncrash_now}>
+                    { "Crash now" }
+                </button>
+                <button type="button" class="button consumer__lose-ack"
+                    data-testid="lose-ack" data-consumer={n.to_string()} disabled={down}
+                    title="Its next ack never reaches the broker" onclick={onlose_ack}>
+                    { "Lose next ack" }
+                </button>
+            </header>
+            <StepRail world={props.world.clone()} consumer={n} onapply={props.onapply.clone()}
+                crashed_at={down.then(|| last_crash(&sim, n).map(|c| c.0)).flatten()} />
+        </article>
+    }
+}
+
+/// Events searched back, at most, for the crash that took a consumer down.
+const CRASH_LOOKBACK: usize = 5_000;
+
+/// Where `consumer` last crashed, and the payment it held.
+fn last_crash(sim: &Sim, consumer: u8) -> Option<(CrashPoint, Option<u32>)> {
+    sim.events()
+        .window()
+        .iter()
+        .rev()
+        .take(CRASH_LOOKBACK)
+        .find_map(|e| match e.event {
+            Event::Crashed {
+                consumer: c,
+                point,
+                payment,
+            } if c == consumer => Some((point, payment)),
+            _ => None,
+        })
+}

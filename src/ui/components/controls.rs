@@ -1,0 +1,106 @@
+//! Play, pause, step, reset and the speed of simulated time.
+
+use crate::ui::state::{MAX_SPEED, MIN_SPEED};
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct ControlsProps {
+    pub playing: bool,
+    /// Simulated milliseconds now.
+    pub now: u64,
+    /// The furthest time this run has reached.
+    pub horizon: u64,
+    /// Simulated milliseconds per real millisecond.
+    pub speed: f64,
+    pub ontoggle_play: Callback<()>,
+    pub onstep: Callback<()>,
+    pub onstep_back: Callback<()>,
+    pub onseek: Callback<u64>,
+    pub onreset: Callback<()>,
+    pub onset_speed: Callback<f64>,
+}
+
+/// The speed as learners read it: `0.25×`, `4×`, `120×`.
+pub fn speed_label(speed: f64) -> String {
+    if speed < 1.0 {
+        format!("{:.2}×", speed)
+    } else if speed < 10.0 {
+        format!("{:.1}×", speed)
+    } else {
+        format!("{:.0}×", speed)
+    }
+}
+
+#[component]
+pub fn Controls(props: &ControlsProps) -> Html {
+    let onplay = props.ontoggle_play.reform(|_: MouseEvent| ());
+    let onstep = props.onstep.reform(|_: MouseEvent| ());
+    let onstep_back = props.onstep_back.reform(|_: MouseEvent| ());
+    let onseek = {
+        let onseek = props.onseek.clone();
+        Callback::from(move |e: InputEvent| {
+            let input = e.target_unchecked_into::<HtmlInputElement>();
+            if let Ok(t) = input.value().parse::<u64>() {
+                onseek.emit(t);
+            }
+        })
+    };
+    let end = props.horizon.max(props.now).max(1);
+    let onreset = props.onreset.reform(|_: MouseEvent| ());
+    let onset_speed = props.onset_speed.clone();
+    // The slider is logarithmic: each notch multiplies the speed, so 0.01× and 1000× are both reachable.
+    let oninput = Callback::from(move |e: InputEvent| {
+        let input = e.target_unchecked_into::<HtmlInputElement>();
+        if let Ok(exp) = input.value().parse::<f64>() {
+            onset_speed.emit(10f64.powf(exp));
+        }
+    });
+    let exp = props.speed.log10();
+    html! {
+        <div class="controls toolbar" role="group" aria-label="Simulation controls">
+            <button type="button" class="button button--primary controls__play" data-testid="play"
+                aria-pressed={if props.playing { "true" } else { "false" }}
+                title="Play or pause (space)" onclick={onplay}>
+                { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
+            </button>
+            <button type="button" class="button" data-testid="step-back" title="Previous event (← or Page Up)"
+                aria-label="Step back" disabled={props.now == 0} onclick={onstep_back}>
+                { "◀ Back" }
+            </button>
+            <button type="button" class="button" data-testid="step" title="Next event (. → or Page Down)" onclick={onstep}>
+                { "Step ▶" }
+            </button>
+            <button type="button" class="button" data-testid="reset" title="Back to t = 0, same seed (r)" onclick={onreset}>
+                { "Reset" }
+            </button>
+            <label class="controls__scrub" for="scrub">
+                <span class="visually-hidden">{ "Simulated time" }</span>
+                <input id="scrub" type="range" data-testid="scrub" min="0" max={end.to_string()} step="1"
+                    value={props.now.to_string()} aria-valuetext={format!("{} ms", props.now)}
+                    title="Scrub through the run; acting in the past forks a new future" oninput={onseek} />
+            </label>
+            <span class="controls__clock mono" data-testid="clock">
+                { format!("t = {} ms", props.now) }
+            </span>
+            if props.now < props.horizon {
+                <span class="controls__fork" data-testid="fork-note"
+                    title={format!("Rewound from {} ms: crashing or arming a crash here discards what came after and forks a new future.", props.horizon)}>
+                    <span aria-hidden="true">{ "⟲ " }</span>{ "rewound" }
+                    <span class="visually-hidden">
+                        { format!(" from {} ms: crashing or arming a crash here discards what came after and forks a new future.", props.horizon) }
+                    </span>
+                </span>
+            }
+            <label class="controls__speed" for="speed">
+                { "Speed" }
+                <input id="speed" type="range" data-testid="speed"
+                    min={MIN_SPEED.log10().to_string()} max={MAX_SPEED.log10().to_string()} step="0.1"
+                    value={format!("{exp:.1}")}
+                    aria-valuetext={speed_label(props.speed)}
+                    {oninput} />
+                <output for="speed" class="mono" data-testid="speed-value">{ speed_label(props.speed) }</output>
+            </label>
+        </div>
+    }
+}

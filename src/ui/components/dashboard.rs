@@ -1,0 +1,115 @@
+//! The dashboard: the signals an on-call engineer reads, as hand-written SVG charts, each with a
+//! title and a data table for screen readers and for anyone who prefers numbers.
+//!
+//! The double-payment incident shows here first: a redelivery spike, restarts lined up with it, and
+//! duplicates that slipped through while none were caught.
+
+use super::histogram_chart::HistogramChart;
+use super::line_chart::{LineChart, Series};
+use crate::sim::metrics::{Counters, Sample};
+use crate::ui::state::World;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct DashboardProps {
+    pub world: World,
+}
+
+/// Per-sample increase of a cumulative counter.
+fn rate(samples: &[Sample], f: fn(&Counters) -> u64) -> Vec<(f64, f64)> {
+    samples
+        .windows(2)
+        .map(|w| {
+            (
+                w[1].t as f64,
+                f(&w[1].counters).saturating_sub(f(&w[0].counters)) as f64,
+            )
+        })
+        .collect()
+}
+
+fn cumulative(samples: &[Sample], f: fn(&Counters) -> u64) -> Vec<(f64, f64)> {
+    samples
+        .iter()
+        .map(|s| (s.t as f64, f(&s.counters) as f64))
+        .collect()
+}
+
+fn gauge(samples: &[Sample], f: fn(&Sample) -> u32) -> Vec<(f64, f64)> {
+    samples.iter().map(|s| (s.t as f64, f(s) as f64)).collect()
+}
+
+#[component]
+pub fn Dashboard(props: &DashboardProps) -> Html {
+    let sim = props.world.sim();
+    let s = sim.signals();
+    // The series end at the last sample; one more point at the current time keeps them up to date.
+    let mut samples = sim.metrics().samples().to_vec();
+    if samples.last().is_none_or(|x| x.t < sim.now()) {
+        samples.push(Sample {
+            t: sim.now(),
+            queue_depth: sim.broker().ready_count(),
+            in_flight: sim.broker().in_flight_count(),
+            dead_letter_depth: sim.broker().dead_letter().len() as u32,
+            counters: sim.metrics().counters,
+        });
+    }
+    let samples = &samples[..];
+    let hist = &sim.metrics().latency;
+    let interval = sim.metrics().interval();
+    let redeliveries: u64 = s.redeliveries.values().sum();
+
+    let dead_letter_rate: Vec<(f64, f64)> = samples
+        .iter()
+        .map(|x| {
+            let published = x.counters.published.max(1) as f64;
+            (
+                x.t as f64,
+                100.0 * x.counters.dead_lettered as f64 / published,
+            )
+        })
+        .collect();
+
+    html! {
+        <section class="panel dashboard" aria-labelledby="dashboard-title" data-testid="dashboard">
+            <h2 class="panel__title" id="dashboard-title">{ "Dashboard" }</h2>
+            <dl class="dashboard__signals">
+                <div><dt>{ "redeliveries (payments)" }</dt><dd data-testid="signal-redeliveries">{ redeliveries }</dd></div>
+                <div><dt>{ "consumer restarts" }</dt><dd data-testid="signal-restarts">{ s.consumer_restarts }</dd></div>
+                <div><dt>{ "dead-letter rate" }</dt><dd data-testid="signal-dead-letter-rate">{ format!("{:.1}%", 100.0 * s.dead_letter_rate) }</dd></div>
+                <div><dt>{ "duplicates caught" }</dt><dd data-testid="signal-detected">{ s.duplicates_detected }</dd></div>
+                <div><dt>{ "duplicates slipped through (extra charges + rows)" }</dt><dd data-testid="signal-slipped">{ s.duplicates_slipped }</dd></div>
+                <div><dt>{ "latency p50 / p95 / p99" }</dt><dd data-testid="signal-latency">{ format!("{} / {} / {} ms", s.latency_p50_ms, s.latency_p95_ms, s.latency_p99_ms) }</dd></div>
+                <div><dt>{ "queue depth · in flight" }</dt><dd data-testid="signal-queue">{ format!("{} · {}", s.queue_depth, s.in_flight) }</dd></div>
+                <div><dt>{ "throughput" }</dt><dd>{ format!("{:.0}/s", s.throughput_per_sec) }</dd></div>
+                <div><dt>{ "retry amplification" }</dt><dd data-testid="signal-amplification">{ format!("{:.2}×", s.retry_amplification) }</dd></div>
+            </dl>
+            <div class="dashboard__charts">
+                <LineChart id="chart-redeliveries" title="Redeliveries and restarts"
+                    desc={format!("Redeliveries and consumer restarts per {interval} ms over simulated time. Spikes that line up point at crashes before the ack.")}
+                    series={vec![
+                        Series { name: "redeliveries", style: "a", points: rate(samples, |c| c.redeliveries) },
+                        Series { name: "restarts", style: "b", points: rate(samples, |c| c.restarts) },
+                    ]} />
+                <LineChart id="chart-duplicates" title="Duplicates: caught vs slipped through"
+                    desc="Cumulative duplicates stopped by a safeguard, and extra charges or ledger rows that got through."
+                    series={vec![
+                        Series { name: "caught", style: "ok", points: cumulative(samples, |c| c.duplicates_detected) },
+                        Series { name: "slipped through", style: "bad", points: cumulative(samples, |c| c.duplicates_slipped) },
+                    ]} />
+                <LineChart id="chart-queue-depth" title="Queue depth"
+                    desc="Messages waiting in the queue, delivered but unacknowledged, and in the dead-letter queue."
+                    series={vec![
+                        Series { name: "ready", style: "a", points: gauge(samples, |x| x.queue_depth) },
+                        Series { name: "in flight", style: "b", points: gauge(samples, |x| x.in_flight) },
+                        Series { name: "dead-letter", style: "c", points: gauge(samples, |x| x.dead_letter_depth) },
+                    ]} />
+                <LineChart id="chart-dead-letter" title="Dead-letter rate (%)"
+                    desc="Share of published payments moved to the dead-letter queue, over simulated time."
+                    series={vec![Series { name: "dead-lettered %", style: "c", points: dead_letter_rate }]} />
+                <HistogramChart buckets={hist.buckets()}
+                    marks={vec![("p50", s.latency_p50_ms), ("p95", s.latency_p95_ms), ("p99", s.latency_p99_ms)]} />
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,116 @@
+//! The database: the payments ledger, the processed-payment table and the consumers' open
+//! transactions. It survives a crash; an open transaction does not.
+
+use crate::sim::message::{CUSTOMER_NAMES, money, payment_label};
+use crate::ui::state::World;
+use yew::prelude::*;
+
+/// Rows drawn at most per table; the totals always count every payment.
+const MAX_ROWS: usize = 120;
+/// Payments scanned at most (a million-payment run must not stall a frame).
+const MAX_SCAN: u32 = 20_000;
+
+#[derive(Properties, PartialEq)]
+pub struct DatabaseProps {
+    pub world: World,
+}
+
+#[component]
+pub fn Database(props: &DatabaseProps) -> Html {
+    let sim = props.world.sim();
+    let db = sim.ledger();
+    let scan = sim.published().min(MAX_SCAN);
+    let mut ledger = Vec::new();
+    let mut processed = Vec::new();
+    let mut more = false;
+    for p in 0..scan {
+        let rows = db.ledger_rows(p);
+        if rows > 0 {
+            if ledger.len() < MAX_ROWS {
+                ledger.push((p, rows));
+            } else {
+                more = true;
+            }
+        }
+        if db.processed(p) && processed.len() < MAX_ROWS {
+            processed.push(p);
+        }
+    }
+    more |= sim.published() > MAX_SCAN;
+    let open: Vec<Html> = (0..sim.config().consumers)
+        .filter_map(|c| db.tx(c).map(|tx| (c, tx)))
+        .map(|(c, tx)| {
+            let mut pending = Vec::new();
+            if tx.ledger {
+                pending.push("ledger row");
+            }
+            if tx.record {
+                pending.push("processed record");
+            }
+            html! {
+                <li class="database__tx" data-testid="open-transaction" data-consumer={c.to_string()}>
+                    { format!("Consumer {}: open transaction for {}", c + 1, payment_label(tx.payment)) }
+                    { if pending.is_empty() { " (nothing written yet)".to_string() }
+                      else { format!(" — not yet committed: {}", pending.join(", ")) } }
+                </li>
+            }
+        })
+        .collect();
+    let ledger_rows = ledger.iter().map(|&(p, rows)| {
+        let m = sim.message(p);
+        let duplicate = rows > 1;
+        html! {
+            <tr class={classes!("database__row", duplicate.then_some("database__row--duplicate"))}
+                data-testid="ledger-row" data-payment={p.to_string()} data-rows={rows.to_string()}>
+                <td class="mono">{ payment_label(p) }</td>
+                <td>{ CUSTOMER_NAMES[m.customer as usize % CUSTOMER_NAMES.len()] }</td>
+                <td class="mono num">{ money(m.amount_cents as u64) }</td>
+                <td class="mono num">
+                    { format!("×{rows}") }
+                    if duplicate { <span class="database__flag">{ " ⚠ duplicate" }</span> }
+                </td>
+            </tr>
+        }
+    });
+    html! {
+        <section class="panel database" aria-labelledby="database-title">
+            <h2 class="panel__title" id="database-title">{ "Database" }</h2>
+            if !open.is_empty() {
+                <ul class="database__open">{ for open }</ul>
+            }
+            <div class="database__tables">
+                <div class="database__ledger">
+                    <h3 class="database__heading">
+                        { "Ledger" }
+                        if more { <span class="database__note">{ format!(" (first {} payments shown)", ledger.len()) }</span> }
+                    </h3>
+                    if ledger.is_empty() {
+                        <p class="database__empty">{ "No ledger rows yet." }</p>
+                    } else {
+                        <div class="database__scroll">
+                            <table class="table database__table">
+                                <thead><tr><th>{ "payment" }</th><th>{ "customer" }</th><th class="num">{ "amount" }</th><th class="num">{ "rows" }</th></tr></thead>
+                                <tbody>{ for ledger_rows }</tbody>
+                            </table>
+                        </div>
+                    }
+                </div>
+                <div class="database__processed">
+                    <h3 class="database__heading">{ "Processed" }</h3>
+                    if processed.is_empty() {
+                        <p class="database__empty">{ if sim.config().strategy.idempotency { "Empty so far." } else { "Unused: the check is off." } }</p>
+                    } else {
+                        <ul class="database__records database__scroll">
+                            { for processed.iter().map(|&p| html! {
+                                <li class="mono" data-testid="processed-row" data-payment={p.to_string()}>{ payment_label(p) }</li>
+                            }) }
+                        </ul>
+                    }
+                </div>
+            </div>
+            if more {
+                <p class="database__empty">{ "The outcome totals count every payment." }</p>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,130 @@
+//! The event log, filterable by kind and by payment, with each anomaly linked to the events that
+//! caused it. The checker names the anomaly and its causes; this view only lets you follow them.
+
+use crate::sim::Event;
+use crate::sim::message::payment_label;
+use crate::ui::narrate;
+use crate::ui::state::World;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Rows drawn at most.
+const MAX_ROWS: usize = 200;
+/// Anomalies listed at most.
+const MAX_ANOMALIES: usize = 50;
+
+#[derive(Properties, PartialEq)]
+pub struct EventLogProps {
+    pub world: World,
+    /// The payment the log is narrowed to.
+    pub focus: Option<u32>,
+    pub onfocus: Callback<Option<u32>>,
+}
+
+#[component]
+pub fn EventLog(props: &EventLogProps) -> Html {
+    let kind = use_state(String::new);
+    let sim = props.world.sim();
+    let anomalies = sim.anomalies(MAX_ANOMALIES);
+    let causes: Vec<u64> = props
+        .focus
+        .and_then(|p| anomalies.iter().find(|a| a.payment == p))
+        .map(|a| a.causes.clone())
+        .unwrap_or_default();
+
+    let onkind = {
+        let kind = kind.clone();
+        Callback::from(move |e: web_sys::Event| {
+            kind.set(e.target_unchecked_into::<HtmlSelectElement>().value())
+        })
+    };
+    let onpayment = {
+        let onfocus = props.onfocus.clone();
+        Callback::from(move |e: web_sys::Event| {
+            let text = e.target_unchecked_into::<HtmlInputElement>().value();
+            let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
+            onfocus.emit(digits.parse::<u32>().ok());
+        })
+    };
+    let onclear = props.onfocus.reform(|_: MouseEvent| None);
+
+    let window = sim.events().window();
+    let rows: Vec<Html> = window
+        .iter()
+        .rev()
+        .filter(|e| kind.is_empty() || e.event.kind() == kind.as_str())
+        .filter(|e| props.focus.is_none() || e.event.payment() == props.focus)
+        .take(MAX_ROWS)
+        .map(|e| {
+            let cause = causes.contains(&e.seq);
+            html! {
+                <li class={classes!("event", format!("event--{}", e.event.kind()), cause.then_some("event--cause"))}
+                    data-testid="event-row" data-seq={e.seq.to_string()} data-kind={e.event.kind()}
+                    data-payment={e.event.payment().map(|p| p.to_string())}>
+                    <span class="event__time mono">{ format!("{:>6} ms", e.time) }</span>
+                    <span class="event__kind">{ kind_label(&e.event) }</span>
+                    <span class="event__text">{ narrate::event(&e.event) }</span>
+                    if cause { <span class="event__cause">{ "◆ cause" }</span> }
+                </li>
+            }
+        })
+        .collect();
+
+    let anomaly_items = anomalies.iter().map(|a| {
+        let p = a.payment;
+        let onshow = props.onfocus.reform(move |_: MouseEvent| Some(p));
+        let focused = props.focus == Some(p);
+        html! {
+            <li class={classes!("anomaly", format!("anomaly--{}", a.outcome.name()), focused.then_some("anomaly--focused"))}
+                data-testid="anomaly" data-payment={p.to_string()} data-outcome={a.outcome.name()}>
+                <span aria-hidden="true">{ "⚠ " }</span>
+                <strong>{ format!("{} {}", payment_label(p), a.outcome.label()) }</strong>
+                { format!(": charged {}×, recorded {}×. ", a.charges, a.ledger_rows) }
+                <button type="button" class="link-button" data-testid="anomaly-causes"
+                    aria-pressed={focused.to_string()} onclick={onshow}>
+                    { format!("Show its {} cause event{}", a.causes.len(), if a.causes.len() == 1 { "" } else { "s" }) }
+                </button>
+            </li>
+        }
+    });
+
+    let dropped = sim.events().dropped();
+    html! {
+        <section class="panel log" aria-labelledby="log-title" data-testid="event-log">
+            <h2 class="panel__title" id="log-title">{ "Anomalies and events" }</h2>
+            if anomalies.is_empty() {
+                <p class="log__none" data-testid="anomalies-none">{ "No anomaly so far: every finished payment was charged once." }</p>
+            } else {
+                <ul class="log__anomalies">{ for anomaly_items }</ul>
+            }
+            <div class="log__filters toolbar">
+                <label for="event-kind">{ "Kind " }
+                    <select id="event-kind" data-testid="event-filter-kind" onchange={onkind}>
+                        <option value="" selected={kind.is_empty()}>{ "all events" }</option>
+                        { for Event::KINDS.iter().map(|k| html! {
+                            <option value={*k} selected={kind.as_str() == *k}>{ k.replace('_', " ") }</option>
+                        }) }
+                    </select>
+                </label>
+                <label for="event-payment">{ "Payment " }
+                    <input id="event-payment" class="mono" data-testid="event-filter-payment" size="9"
+                        placeholder="e.g. 3" inputmode="numeric"
+                        value={props.focus.map(|p| p.to_string()).unwrap_or_default()}
+                        onchange={onpayment} />
+                </label>
+                if props.focus.is_some() {
+                    <button type="button" class="button" data-testid="event-filter-clear" onclick={onclear}>{ "Show all payments" }</button>
+                }
+                <span class="log__count">
+                    { format!("newest first · {} shown of {} events", rows.len(), sim.events().total()) }
+                    if dropped > 0 { { format!(" ({dropped} oldest no longer kept)") } }
+                </span>
+            </div>
+            <ol class="log__events" reversed=true>{ for rows }</ol>
+        </section>
+    }
+}
+
+fn kind_label(e: &Event) -> String {
+    e.kind().replace('_', " ")
+}

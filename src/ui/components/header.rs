@@ -1,0 +1,98 @@
+//! The top bar: which lab, which seed, the share link, the theme and the keyboard help.
+
+use super::number_field::NumberField;
+use crate::sim::lab::Lab;
+use crate::ui::saved::LabProgress;
+use std::collections::BTreeMap;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct HeaderProps {
+    pub lab_id: AttrValue,
+    /// Progress by lab id, to mark finished labs in the picker.
+    pub progress: BTreeMap<String, LabProgress>,
+    pub seed: u64,
+    pub projector: bool,
+    pub onload_lab: Callback<String>,
+    pub onset_seed: Callback<u64>,
+    /// Puts the run in the address bar and the clipboard; returns the link.
+    pub onshare: Callback<(), String>,
+    pub ontoggle_projector: Callback<()>,
+    pub onhelp: Callback<()>,
+    pub children: Html,
+}
+
+#[component]
+pub fn Header(props: &HeaderProps) -> Html {
+    let shared = use_state(|| None::<String>);
+    let onload_lab = props.onload_lab.clone();
+    let onchange = {
+        let shared = shared.clone();
+        Callback::from(move |e: Event| {
+            shared.set(None);
+            onload_lab.emit(e.target_unchecked_into::<HtmlSelectElement>().value());
+        })
+    };
+    let onshare = {
+        let (onshare, shared) = (props.onshare.clone(), shared.clone());
+        Callback::from(move |_: MouseEvent| shared.set(Some(onshare.emit(()))))
+    };
+    let ontheme = props.ontoggle_projector.reform(|_: MouseEvent| ());
+    let onhelp = props.onhelp.reform(|_: MouseEvent| ());
+    // The labs are data that never change: build them once per header, not once per frame.
+    let labs = use_memo((), |_| Lab::all());
+    html! {
+        <header class="app__header header">
+            <h1 class="app__title">{ "Redelivery Lab" }</h1>
+            <div class="header__group">
+                <label class="header__lab" for="lab-select">
+                    <span class="header__label">{ "Lab" }</span>
+                    <select id="lab-select" data-testid="lab-select" {onchange}>
+                        { for labs.iter().map(|lab| {
+                            let done = !lab.goals.is_empty()
+                                && props.progress.get(lab.id).is_some_and(|p| {
+                                    lab.goals.iter().all(|g| p.achieved.contains(g.id))
+                                });
+                            html! {
+                                <option value={lab.id} selected={lab.id == props.lab_id.as_str()}>
+                                    { format!("{}{}{}",
+                                        if lab.number == 0 { String::new() } else { format!("{}. ", lab.number) },
+                                        lab.title,
+                                        if done { " ✓ done" } else { "" }) }
+                                </option>
+                            }
+                        }) }
+                    </select>
+                </label>
+                <NumberField id="seed-input" label="Seed" value={props.seed} min=0 max={u64::MAX}
+                    onset={props.onset_seed.clone()} />
+                <button type="button" class="button" data-testid="share-link" onclick={onshare}
+                    title="Put this exact run (seed, settings, crashes, time) in the address bar and copy it">
+                    { "Share link" }
+                </button>
+            </div>
+            { props.children.clone() }
+            <div class="header__group">
+                <button type="button" class="button" data-testid="theme-projector"
+                    aria-pressed={props.projector.to_string()} onclick={ontheme}
+                    title="Large type and maximum contrast for a projector">
+                    { "Projector" }
+                </button>
+                <button type="button" class="button" data-testid="help-open" onclick={onhelp}
+                    title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+                    { "?" }
+                </button>
+            </div>
+            if let Some(link) = (*shared).clone() {
+                <p class="header__shared" role="status" data-testid="share-status">
+                    { "Link to this exact run copied (and in the address bar): " }
+                    <input class="header__share-url mono" data-testid="share-url" readonly=true value={link}
+                        aria-label="Share link" onfocus={Callback::from(|e: FocusEvent| {
+                            e.target_unchecked_into::<web_sys::HtmlInputElement>().select();
+                        })} />
+                </p>
+            }
+        </header>
+    }
+}

@@ -1,0 +1,108 @@
+//! Processing latency as a hand-written SVG histogram, with p50, p95 and p99 marked and a data table.
+
+use super::line_chart::{fmt_value, nice_max};
+use yew::prelude::*;
+
+const W: f64 = 320.0;
+const H: f64 = 150.0;
+const LEFT: f64 = 38.0;
+const RIGHT: f64 = 8.0;
+const TOP: f64 = 16.0;
+const BOTTOM: f64 = 22.0;
+
+#[derive(Properties, PartialEq)]
+pub struct HistogramChartProps {
+    /// `(upper edge ms, count)` of the non-empty buckets, in order.
+    pub buckets: Vec<(u64, u64)>,
+    /// `(label, ms)`: p50, p95, p99.
+    pub marks: Vec<(&'static str, u64)>,
+}
+
+#[component]
+pub fn HistogramChart(props: &HistogramChartProps) -> Html {
+    let n = props.buckets.len().max(1) as f64;
+    let ymax = nice_max(props.buckets.iter().map(|b| b.1).max().unwrap_or(0) as f64);
+    let slot = (W - LEFT - RIGHT) / n;
+    let y = |v: f64| TOP + (1.0 - v / ymax) * (H - TOP - BOTTOM);
+    let bars = props.buckets.iter().enumerate().map(|(i, &(edge, count))| {
+        let top = y(count as f64);
+        html! {
+            <rect class="chart__bar" x={format!("{:.1}", LEFT + i as f64 * slot + 0.5)} y={format!("{top:.1}")}
+                width={format!("{:.1}", (slot - 1.0).max(0.5))} height={format!("{:.1}", H - BOTTOM - top)}>
+                <title>{ format!("≤ {edge} ms: {count}") }</title>
+            </rect>
+        }
+    });
+    // A percentile sits in the first bucket whose upper edge reaches it; percentiles sharing a
+    // bucket share one marker, so their labels never overprint.
+    let mut marked: Vec<(usize, Vec<&str>)> = Vec::new();
+    if !props.buckets.is_empty() {
+        for &(label, ms) in &props.marks {
+            let i = props
+                .buckets
+                .iter()
+                .position(|b| b.0 >= ms)
+                .unwrap_or(props.buckets.len() - 1);
+            match marked.iter_mut().find(|m| m.0 == i) {
+                Some(m) => m.1.push(label),
+                None => marked.push((i, vec![label])),
+            }
+        }
+    }
+    let marks = marked.iter().enumerate().map(|(k, (i, labels))| {
+        let xm = LEFT + (*i as f64 + 0.5) * slot;
+        // Neighbouring markers alternate above and inside the plot.
+        let ty = if k % 2 == 0 { TOP - 4.0 } else { TOP + 6.0 };
+        html! {
+            <g class="chart__mark">
+                <line x1={format!("{xm:.1}")} x2={format!("{xm:.1}")} y1={(TOP - 2.0).to_string()} y2={(H - BOTTOM).to_string()} />
+                <text x={format!("{:.1}", xm + 2.0)} y={ty.to_string()}>{ labels.join(" ") }</text>
+            </g>
+        }
+    });
+    let first = props.buckets.first().map_or(0, |b| b.0);
+    let last = props.buckets.last().map_or(0, |b| b.0);
+    let summary = props
+        .marks
+        .iter()
+        .map(|(l, v)| format!("{l} {v} ms"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    html! {
+        <figure class="chart" data-testid="chart-latency">
+            <svg class="chart__svg" viewBox={format!("0 0 {W} {H}")} role="img" aria-labelledby="chart-latency-title chart-latency-desc">
+                <title id="chart-latency-title">{ "Processing latency" }</title>
+                <desc id="chart-latency-desc">{ format!("How long payments took from receive to ack, as a histogram: {summary}.") }</desc>
+                { for [0.0, 0.5, 1.0].map(|f| { let v = ymax * f; html! {
+                    <g class="chart__grid">
+                        <line x1={LEFT.to_string()} x2={(W - RIGHT).to_string()} y1={y(v).to_string()} y2={y(v).to_string()} />
+                        <text x={(LEFT - 4.0).to_string()} y={(y(v) + 3.0).to_string()} text-anchor="end">{ fmt_value(v) }</text>
+                    </g>
+                }}) }
+                { for bars }
+                { for marks }
+                <text class="chart__tick" x={LEFT.to_string()} y={(H - 6.0).to_string()}>{ format!("{first} ms") }</text>
+                <text class="chart__tick" x={(W - RIGHT).to_string()} y={(H - 6.0).to_string()} text-anchor="end">{ format!("{last} ms") }</text>
+                if props.buckets.is_empty() {
+                    <text class="chart__empty" x={(W / 2.0).to_string()} y={(H / 2.0).to_string()} text-anchor="middle">{ "no payment finished yet" }</text>
+                }
+            </svg>
+            <figcaption class="chart__caption">
+                <strong>{ "Processing latency" }</strong>
+                <span class="chart__percentiles mono" data-testid="latency-percentiles">{ summary }</span>
+            </figcaption>
+            <details class="chart__data">
+                <summary>{ "Data table" }</summary>
+                <table class="table chart__table">
+                    <caption class="visually-hidden">{ "Processing latency histogram" }</caption>
+                    <thead><tr><th scope="col">{ "up to (ms)" }</th><th scope="col" class="num">{ "payments" }</th></tr></thead>
+                    <tbody>
+                        { for props.buckets.iter().map(|(edge, count)| html! {
+                            <tr><th scope="row" class="mono">{ edge }</th><td class="mono num">{ count }</td></tr>
+                        }) }
+                    </tbody>
+                </table>
+            </details>
+        </figure>
+    }
+}

@@ -1,0 +1,193 @@
+//! The lab's story and its goals: predict → run → observe → explain, with live pass/fail verdicts
+//! from the checker, hints one at a time, and the solution behind a confirmation.
+
+use super::checklist::Checklist;
+use crate::sim::goal::GoalStatus;
+use crate::ui::saved::LabProgress;
+use crate::ui::state::{LabRef, World};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct LessonProps {
+    pub lab: LabRef,
+    pub world: World,
+    pub progress: LabProgress,
+    /// Checklist practices ticked by hand.
+    pub ticked: Vec<String>,
+    pub onpredict: Callback<usize>,
+    pub onshow_hint: Callback<()>,
+    pub onshow_solution: Callback<()>,
+    pub onapply_fix: Callback<()>,
+    pub ontick: Callback<(String, bool)>,
+    pub onload_lab: Callback<String>,
+}
+
+fn status_mark(status: GoalStatus) -> (&'static str, &'static str) {
+    match status {
+        GoalStatus::Pass => ("✓", "passed"),
+        GoalStatus::Fail => ("✗", "failed"),
+        GoalStatus::Pending => ("…", "pending"),
+    }
+}
+
+#[component]
+pub fn Lesson(props: &LessonProps) -> Html {
+    let confirming = use_state(|| false);
+    let lab = &props.lab;
+    let n = &lab.narrative;
+    let progress = &props.progress;
+
+    let goals = {
+        let sim = props.world.sim();
+        lab.goals
+            .iter()
+            .map(|g| (g, g.evaluate(&sim)))
+            .collect::<Vec<_>>()
+    };
+    let goal_items = goals.iter().map(|(g, status)| {
+        let (icon, word) = status_mark(*status);
+        let earlier = *status != GoalStatus::Pass && progress.achieved.contains(g.id);
+        html! {
+            <li class={classes!("goal", format!("goal--{}", status.name()))}
+                data-testid="goal" data-goal={g.id} data-status={status.name()}
+                data-achieved={progress.achieved.contains(g.id).to_string()}>
+                <span class="goal__mark" aria-hidden="true">{ icon }</span>
+                <span class="goal__text">{ g.text }</span>
+                <span class="goal__status">{ word }</span>
+                if earlier { <span class="goal__earlier">{ "(passed in an earlier run)" }</span> }
+            </li>
+        }
+    });
+
+    let prediction = lab.prediction.map(|p| {
+        let options = p.options.iter().enumerate().map(|(i, option)| {
+            let chosen = progress.prediction == Some(i);
+            let onclick = props.onpredict.reform(move |_: MouseEvent| i);
+            html! {
+                <li>
+                    <button type="button"
+                        class={classes!("button", "prediction__option", chosen.then_some("prediction__option--chosen"))}
+                        data-testid="prediction-option" data-index={i.to_string()}
+                        aria-pressed={chosen.to_string()} {onclick}>
+                        { *option }
+                    </button>
+                </li>
+            }
+        });
+        html! {
+            <div class="prediction" data-testid="prediction">
+                <p class="prediction__question">{ p.question }</p>
+                <ul class="prediction__options">{ for options }</ul>
+                if let Some(choice) = progress.prediction {
+                    <p class="prediction__verdict" role="status">
+                        if choice == p.answer {
+                            <strong>{ "✓ Right. " }</strong>
+                        } else {
+                            <strong>{ format!("✗ Not quite: it is “{}”. ", p.options[p.answer]) }</strong>
+                        }
+                        { p.why }
+                    </p>
+                }
+            </div>
+        }
+    });
+
+    let hints_shown = progress.hints_shown.min(lab.hints.len());
+    let onhint = props.onshow_hint.reform(|_: MouseEvent| ());
+    let onask = {
+        let confirming = confirming.clone();
+        Callback::from(move |_: MouseEvent| confirming.set(true))
+    };
+    let oncancel = {
+        let confirming = confirming.clone();
+        Callback::from(move |_: MouseEvent| confirming.set(false))
+    };
+    let onconfirm = {
+        let (confirming, onshow) = (confirming.clone(), props.onshow_solution.clone());
+        Callback::from(move |_: MouseEvent| {
+            confirming.set(false);
+            onshow.emit(());
+        })
+    };
+    let onfix = props.onapply_fix.reform(|_: MouseEvent| ());
+    let passed = goals.iter().filter(|(_, s)| *s == GoalStatus::Pass).count();
+
+    html! {
+        <section class="panel lesson" aria-labelledby="lesson-title" data-testid="lesson">
+            <h2 class="panel__title" id="lesson-title">
+                if lab.number > 0 { { format!("Lab {}: ", lab.number) } }
+                { lab.title }
+            </h2>
+            <p class="lesson__summary">{ lab.summary }</p>
+            <ol class="lesson__beats">
+                <li class="lesson__beat">
+                    <h3 class="lesson__beat-title">{ "Predict" }</h3>
+                    <p>{ n.predict }</p>
+                    { for prediction }
+                </li>
+                <li class="lesson__beat">
+                    <h3 class="lesson__beat-title">{ "Run" }</h3>
+                    <p>{ n.run }</p>
+                </li>
+                <li class="lesson__beat">
+                    <h3 class="lesson__beat-title">{ "Observe" }</h3>
+                    <p>{ n.observe }</p>
+                </li>
+                <li class="lesson__beat">
+                    <details class="lesson__explain">
+                        <summary><h3 class="lesson__beat-title">{ "Explain" }</h3>{ " (after the run)" }</summary>
+                        <p>{ n.explain }</p>
+                    </details>
+                </li>
+            </ol>
+            if !lab.goals.is_empty() {
+                <h3 class="lesson__heading">
+                    { "Goals " }
+                    <span class="lesson__score mono" data-testid="goals-passed">{ format!("{passed}/{}", goals.len()) }</span>
+                </h3>
+                <ul class="goals">{ for goal_items }</ul>
+            }
+            if lab.id == "checklist" {
+                <Checklist world={props.world.clone()} ticked={props.ticked.clone()}
+                    ontick={props.ontick.clone()} onload_lab={props.onload_lab.clone()} />
+            }
+            <div class="lesson__help">
+                if !lab.hints.is_empty() {
+                    <ol class="hints">
+                        { for lab.hints.iter().take(hints_shown).map(|h| html! {
+                            <li class="hint" data-testid="hint">{ *h }</li>
+                        }) }
+                    </ol>
+                    if hints_shown < lab.hints.len() {
+                        <button type="button" class="button" data-testid="show-hint" onclick={onhint}>
+                            { format!("Show a hint ({} of {})", hints_shown + 1, lab.hints.len()) }
+                        </button>
+                    }
+                }
+                if progress.solution_seen {
+                    <div class="solution" data-testid="solution">
+                        <h3 class="lesson__heading">{ "Solution" }</h3>
+                        <p>{ lab.solution }</p>
+                        <button type="button" class="button button--primary" data-testid="apply-fix" onclick={onfix}>
+                            { "Apply the fix and rerun" }
+                        </button>
+                    </div>
+                } else if *confirming {
+                    <div class="solution__confirm" role="group" aria-label="Confirm showing the solution">
+                        <p>{ "The solution gives the answer away. Try the hints first?" }</p>
+                        <button type="button" class="button button--primary" data-testid="confirm-solution" onclick={onconfirm}>
+                            { "Show the solution" }
+                        </button>
+                        <button type="button" class="button" data-testid="cancel-solution" onclick={oncancel}>
+                            { "Not yet" }
+                        </button>
+                    </div>
+                } else {
+                    <button type="button" class="button" data-testid="show-solution" onclick={onask}>
+                        { "Show solution…" }
+                    </button>
+                }
+            </div>
+        </section>
+    }
+}

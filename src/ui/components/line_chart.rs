@@ -1,0 +1,186 @@
+//! A hand-written SVG line chart over simulated time, with a title, a description and a data table.
+//!
+//! Series differ by dash pattern and marker as well as colour, so the chart reads in greyscale and
+//! for colour-blind viewers; the table below it carries the same numbers for screen readers.
+
+use yew::prelude::*;
+
+const W: f64 = 320.0;
+const H: f64 = 150.0;
+const LEFT: f64 = 38.0;
+const RIGHT: f64 = 8.0;
+const TOP: f64 = 8.0;
+const BOTTOM: f64 = 22.0;
+
+/// One line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Series {
+    pub name: &'static str,
+    /// A modifier for the stroke style: `chart__line--<style>`.
+    pub style: &'static str,
+    /// `(simulated ms, value)`, in time order.
+    pub points: Vec<(f64, f64)>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LineChartProps {
+    /// The `data-testid` and the base of the element ids.
+    pub id: AttrValue,
+    pub title: AttrValue,
+    /// What the chart shows, in a sentence (the SVG's `<desc>`).
+    pub desc: AttrValue,
+    pub series: Vec<Series>,
+}
+
+/// A round number at or above `v`, so the axis reads 5, 10, 20, 50… rather than 37.
+pub fn nice_max(v: f64) -> f64 {
+    if v <= 0.0 {
+        return 1.0;
+    }
+    let exp = 10f64.powf(v.log10().floor());
+    for m in [1.0, 2.0, 5.0, 10.0] {
+        if v <= m * exp {
+            return m * exp;
+        }
+    }
+    10.0 * exp
+}
+
+/// A value on an axis label: integers plainly, small fractions with two decimals.
+pub fn fmt_value(v: f64) -> String {
+    if v == v.trunc() && v.abs() < 1e9 {
+        format!("{}", v as i64)
+    } else if v.abs() >= 10.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// Rows of the fallback table: at most this many, evenly spread over the run.
+const TABLE_ROWS: usize = 12;
+
+#[component]
+pub fn LineChart(props: &LineChartProps) -> Html {
+    let t0 = props
+        .series
+        .iter()
+        .filter_map(|s| s.points.first().map(|p| p.0))
+        .fold(f64::INFINITY, f64::min);
+    let t1 = props
+        .series
+        .iter()
+        .filter_map(|s| s.points.last().map(|p| p.0))
+        .fold(f64::NEG_INFINITY, f64::max);
+    let empty = !t0.is_finite() || !t1.is_finite();
+    let (t0, t1) = if empty {
+        (0.0, 1.0)
+    } else {
+        (t0, t1.max(t0 + 1.0))
+    };
+    let ymax = nice_max(
+        props
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.1))
+            .fold(0.0, f64::max),
+    );
+    let x = |t: f64| LEFT + (t - t0) / (t1 - t0) * (W - LEFT - RIGHT);
+    let y = |v: f64| TOP + (1.0 - v / ymax) * (H - TOP - BOTTOM);
+    let title_id = format!("{}-title", props.id);
+    let desc_id = format!("{}-desc", props.id);
+
+    let grid = [0.0, 0.5, 1.0].map(|f| {
+        let v = ymax * f;
+        html! {
+            <g class="chart__grid">
+                <line x1={LEFT.to_string()} x2={(W - RIGHT).to_string()} y1={y(v).to_string()} y2={y(v).to_string()} />
+                <text x={(LEFT - 4.0).to_string()} y={(y(v) + 3.0).to_string()} text-anchor="end">{ fmt_value(v) }</text>
+            </g>
+        }
+    });
+    let lines = props.series.iter().map(|s| {
+        let points: String = s
+            .points
+            .iter()
+            .map(|&(t, v)| format!("{:.1},{:.1}", x(t), y(v)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        html! {
+            <polyline class={classes!("chart__line", format!("chart__line--{}", s.style))} points={points} />
+        }
+    });
+    let legend = props.series.iter().map(|s| {
+        html! {
+            <li class="chart__key">
+                <svg class="chart__swatch" viewBox="0 0 24 8" aria-hidden="true" width="24" height="8">
+                    <line class={classes!("chart__line", format!("chart__line--{}", s.style))} x1="0" x2="24" y1="4" y2="4" />
+                </svg>
+                { s.name }
+            </li>
+        }
+    });
+
+    // The table samples the longest series evenly so it stays short.
+    let longest = props
+        .series
+        .iter()
+        .map(|s| s.points.len())
+        .max()
+        .unwrap_or(0);
+    let stride = longest.div_ceil(TABLE_ROWS).max(1);
+    let rows = (0..longest)
+        .step_by(stride)
+        .chain((longest > 0 && (longest - 1) % stride != 0).then(|| longest - 1))
+        .map(|i| {
+            let t = props
+                .series
+                .iter()
+                .find_map(|s| s.points.get(i).map(|p| p.0))
+                .unwrap_or(0.0);
+            html! {
+                <tr>
+                    <th scope="row" class="mono">{ format!("{t:.0}") }</th>
+                    { for props.series.iter().map(|s| html! {
+                        <td class="mono num">{ s.points.get(i).map(|p| fmt_value(p.1)).unwrap_or_default() }</td>
+                    }) }
+                </tr>
+            }
+        });
+
+    html! {
+        <figure class="chart" data-testid={props.id.clone()}>
+            <svg class="chart__svg" viewBox={format!("0 0 {W} {H}")} role="img"
+                aria-labelledby={format!("{title_id} {desc_id}")}>
+                <title id={title_id}>{ props.title.clone() }</title>
+                <desc id={desc_id}>{ props.desc.clone() }</desc>
+                { for grid }
+                <line class="chart__axis" x1={LEFT.to_string()} x2={(W - RIGHT).to_string()}
+                    y1={(H - BOTTOM).to_string()} y2={(H - BOTTOM).to_string()} />
+                <text class="chart__tick" x={LEFT.to_string()} y={(H - 6.0).to_string()}>{ format!("{t0:.0} ms") }</text>
+                <text class="chart__tick" x={(W - RIGHT).to_string()} y={(H - 6.0).to_string()} text-anchor="end">{ format!("{t1:.0} ms") }</text>
+                { for lines }
+                if empty {
+                    <text class="chart__empty" x={(W / 2.0).to_string()} y={(H / 2.0).to_string()} text-anchor="middle">{ "no data yet" }</text>
+                }
+            </svg>
+            <figcaption class="chart__caption">
+                <strong>{ props.title.clone() }</strong>
+                <ul class="chart__legend">{ for legend }</ul>
+            </figcaption>
+            <details class="chart__data">
+                <summary>{ "Data table" }</summary>
+                <table class="table chart__table">
+                    <caption class="visually-hidden">{ props.title.clone() }</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{ "time (ms)" }</th>
+                            { for props.series.iter().map(|s| html! { <th scope="col" class="num">{ s.name }</th> }) }
+                        </tr>
+                    </thead>
+                    <tbody>{ for rows }</tbody>
+                </table>
+            </details>
+        </figure>
+    }
+}

@@ -1,0 +1,50 @@
+//! The pipeline diagram: producer → queue → consumers, each with its step rail and crash buttons.
+//! The database and the card gateway, which survive crashes, sit beside it.
+
+use super::armed::Armed;
+use super::consumer::Consumer;
+use super::queue::Queue;
+use crate::sim::Command;
+use crate::ui::state::World;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct PipelineProps {
+    pub world: World,
+    pub selected: u8,
+    pub onapply: Callback<Command>,
+    pub onselect: Callback<u8>,
+}
+
+#[component]
+pub fn Pipeline(props: &PipelineProps) -> Html {
+    let (consumers, published, payments, interval) = {
+        let sim = props.world.sim();
+        let c = sim.config();
+        (
+            c.consumers,
+            sim.published(),
+            c.payments,
+            c.publish_interval_ms,
+        )
+    };
+    html! {
+        <section class="panel pipeline" aria-labelledby="pipeline-title" data-testid="pipeline">
+            <h2 class="panel__title" id="pipeline-title">{ "Pipeline" }</h2>
+            <div class="pipeline__producer" data-testid="producer">
+                <strong>{ "Producer" }</strong>
+                { format!(" publishes a payment every {interval} ms: {published} of {payments} sent") }
+                <span class="pipeline__arrow" aria-hidden="true">{ " ↓" }</span>
+            </div>
+            <Queue world={props.world.clone()} />
+            <div class="pipeline__arrow pipeline__arrow--down" aria-hidden="true">{ "↓ deliver · ↑ ack" }</div>
+            <div class="pipeline__consumers">
+                { for (0..consumers).map(|c| html! {
+                    <Consumer world={props.world.clone()} consumer={c} selected={consumers > 1 && c == props.selected}
+                        onapply={props.onapply.clone()} onselect={props.onselect.clone()} />
+                }) }
+            </div>
+            <Armed world={props.world.clone()} onapply={props.onapply.clone()} />
+        </section>
+    }
+}

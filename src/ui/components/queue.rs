@@ -1,0 +1,103 @@
+//! The broker's `payments` queue: what waits, what is out with a consumer, what gave up.
+//!
+//! A chip's delivery count is the broker's memory of a message; a redelivered one is marked with an
+//! icon and a word, because a redelivery is the first visible sign that a duplicate may follow.
+
+use crate::sim::message::payment_label;
+use crate::ui::state::World;
+use yew::prelude::*;
+
+/// Chips shown per lane; the counts above them are always complete.
+const CHIPS: usize = 16;
+
+#[derive(Properties, PartialEq)]
+pub struct QueueProps {
+    pub world: World,
+}
+
+fn chip(payment: u32, deliveries: u16, ready: bool) -> Html {
+    // A ready message that was delivered before will be a redelivery when it goes out again.
+    let redelivered = if ready {
+        deliveries >= 1
+    } else {
+        deliveries > 1
+    };
+    let class = classes!("chip", redelivered.then_some("chip--redelivered"));
+    html! {
+        <li {class} data-testid="message-chip" data-payment={payment.to_string()}
+            data-deliveries={deliveries.to_string()}>
+            <span class="chip__id mono">{ payment_label(payment) }</span>
+            if deliveries > 0 {
+                <span class="chip__count" title="Times the broker has delivered it">{ format!("×{deliveries}") }</span>
+            }
+            if redelivered {
+                <span class="chip__flag"><span aria-hidden="true">{ "↻ " }</span>{ "redelivered" }</span>
+            }
+        </li>
+    }
+}
+
+fn lane(title: &str, testid: &str, count: u32, chips: Vec<Html>, empty: &str) -> Html {
+    let more = count as usize - chips.len().min(count as usize);
+    html! {
+        <div class="queue__lane">
+            <h4 class="queue__lane-title">
+                { title }{ " " }<span class="queue__count mono" data-testid={testid.to_string()}>{ count }</span>
+            </h4>
+            if chips.is_empty() {
+                <p class="queue__empty">{ empty }</p>
+            } else {
+                <ul class="queue__chips">
+                    { for chips }
+                    if more > 0 { <li class="chip chip--more">{ format!("+{more} more") }</li> }
+                </ul>
+            }
+        </div>
+    }
+}
+
+#[component]
+pub fn Queue(props: &QueueProps) -> Html {
+    let sim = props.world.sim();
+    let broker = sim.broker();
+    let ready: Vec<Html> = broker
+        .ready_queue()
+        .take(CHIPS)
+        .map(|p| chip(p, broker.message(p).deliveries, true))
+        .collect();
+    let in_flight: Vec<Html> = sim
+        .consumers()
+        .iter()
+        .flat_map(|c| {
+            c.job
+                .map(|j| j.payment)
+                .into_iter()
+                .chain(c.buffer.iter().map(|d| d.payment))
+        })
+        .take(CHIPS)
+        .map(|p| chip(p, broker.message(p).deliveries, false))
+        .collect();
+    let dead = broker.dead_letter();
+    let dead_chips: Vec<Html> = dead
+        .iter()
+        .rev()
+        .take(CHIPS)
+        .map(|&p| chip(p, broker.message(p).deliveries, false))
+        .collect();
+    let waiting = broker.waiting_count();
+    html! {
+        <section class="queue" aria-labelledby="queue-title">
+            <h3 class="queue__title" id="queue-title">
+                { "Broker: queue " }<code>{ "payments" }</code>
+            </h3>
+            <div class="queue__lanes">
+                { lane("Ready", "queue-ready", broker.ready_count(), ready, "empty") }
+                { lane("In flight", "queue-in-flight", broker.in_flight_count(), in_flight, "none") }
+                { lane("Dead-letter", "queue-dead-letter", dead.len() as u32, dead_chips, "none") }
+            </div>
+            if waiting > 0 {
+                <p class="queue__waiting">{ format!("{waiting} waiting out a retry delay") }</p>
+            }
+        </section>
+    }
+}

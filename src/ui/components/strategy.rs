@@ -1,0 +1,254 @@
+//! The strategy toggles and the world's settings, each with a one-line explanation.
+//!
+//! Changing any of them reruns the same seed and the same recorded actions from t = 0, up to the
+//! current time, so the learner compares like with like.
+
+use super::choice::Choice;
+use super::number_field::NumberField;
+use super::toggle::Toggle;
+use crate::sim::config::{RateLimit, limits};
+use crate::sim::{AckTiming, Config, LedgerWrite, RecordCheck, RedeliveryMode, RetryPolicy};
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct StrategyProps {
+    /// The configuration the run started with.
+    pub config: Config,
+    pub onset_config: Callback<Config>,
+}
+
+fn options(pairs: &[(&'static str, &'static str)]) -> Vec<(AttrValue, AttrValue)> {
+    pairs
+        .iter()
+        .map(|(v, l)| (AttrValue::Static(v), AttrValue::Static(l)))
+        .collect()
+}
+
+#[component]
+pub fn StrategyPanel(props: &StrategyProps) -> Html {
+    let config = &props.config;
+    let s = config.strategy;
+    // One small helper makes every callback: copy the config, change one thing, send it.
+    let edit = |f: fn(&mut Config, bool)| {
+        let (onset, config) = (props.onset_config.clone(), config.clone());
+        Callback::from(move |on: bool| {
+            let mut next = config.clone();
+            f(&mut next, on);
+            onset.emit(next);
+        })
+    };
+    let edit_num = |f: fn(&mut Config, u64)| {
+        let (onset, config) = (props.onset_config.clone(), config.clone());
+        Callback::from(move |v: u64| {
+            let mut next = config.clone();
+            f(&mut next, v);
+            onset.emit(next);
+        })
+    };
+    let edit_choice = |f: fn(&mut Config, &str)| {
+        let (onset, config) = (props.onset_config.clone(), config.clone());
+        Callback::from(move |v: String| {
+            let mut next = config.clone();
+            f(&mut next, &v);
+            onset.emit(next);
+        })
+    };
+
+    let ack = match s.ack_timing {
+        AckTiming::AfterCommit => "after_commit",
+        AckTiming::BeforeProcess => "before_process",
+    };
+    let check = match s.record_check {
+        RecordCheck::CheckThenInsert => "check_then_insert",
+        RecordCheck::UniqueConstraint => "unique_constraint",
+    };
+    let ledger = match s.ledger_write {
+        LedgerWrite::Append => "append",
+        LedgerWrite::Conditional => "conditional",
+        LedgerWrite::Commutative => "commutative",
+    };
+    let (mode, timeout) = match config.redelivery {
+        RedeliveryMode::OnDisconnect => ("on_disconnect", None),
+        RedeliveryMode::VisibilityTimeout { timeout_ms } => {
+            ("visibility_timeout", Some(timeout_ms))
+        }
+    };
+    let retry = match config.retry {
+        RetryPolicy::Immediate => "immediate",
+        RetryPolicy::Fixed { .. } => "fixed",
+        RetryPolicy::Exponential { .. } => "exponential",
+    };
+    let max_ms = limits::MAX_DURATION_MS as u64;
+
+    html! {
+        <section class="panel strategy" aria-labelledby="strategy-title" data-testid="strategy">
+            <h2 class="panel__title" id="strategy-title">{ "Strategy" }</h2>
+            <p class="panel__note">
+                { "Every change replays this run from t = 0 with the same seed and the same crashes, up to the current time, so you compare like with like." }
+            </p>
+            <details class="strategy__group" open=true>
+                <summary class="strategy__summary">{ "Consumer safeguards" }</summary>
+                <Toggle id="toggle-idempotency" label="Durable processed-payment check"
+                    help="Look the payment up in a processed table before charging; write the record with the ledger row (turning it on also turns on the transaction)."
+                    checked={s.idempotency}
+                    onset={edit(|c, on| {
+                        c.strategy.idempotency = on;
+                        // The record only protects if it commits together with the effect.
+                        if on { c.strategy.transactional = true; }
+                    })} />
+                <Toggle id="toggle-transactional" label="Transactional ack"
+                    help="Ledger row and processed record commit together, then the ack. Off: each write commits on its own."
+                    checked={s.transactional}
+                    onset={edit(|c, on| c.strategy.transactional = on)} />
+                <Toggle id="toggle-gateway-key" label="Gateway idempotency key"
+                    help="Send the payment id with the charge, so the gateway returns the first charge instead of taking money again."
+                    checked={s.gateway_key}
+                    onset={edit(|c, on| c.strategy.gateway_key = on)} />
+                <Choice id="ack-timing" label="Ack timing"
+                    help="Acking before the work is committed turns a crash into a lost payment."
+                    options={options(&[("after_commit", "after commit (safe)"), ("before_process", "on receive (auto-ack)")])}
+                    selected={ack}
+                    onset={edit_choice(|c, v| c.strategy.ack_timing =
+                        if v == "before_process" { AckTiming::BeforeProcess } else { AckTiming::AfterCommit })} />
+                <Choice id="record-check" label="Record check"
+                    help="Check-then-insert races when two deliveries run at once; a unique constraint makes the loser abort."
+                    options={options(&[("check_then_insert", "check, then insert"), ("unique_constraint", "unique constraint")])}
+                    selected={check}
+                    onset={edit_choice(|c, v| c.strategy.record_check =
+                        if v == "unique_constraint" { RecordCheck::UniqueConstraint } else { RecordCheck::CheckThenInsert })} />
+                <Choice id="ledger-write" label="Ledger write"
+                    help="Appending a row repeats on a duplicate; a conditional or set-like write does not (for the ledger, not the card)."
+                    options={options(&[("append", "append a row"), ("conditional", "conditional (compare-and-set)"), ("commutative", "commutative (set by payment id)")])}
+                    selected={ledger}
+                    onset={edit_choice(|c, v| c.strategy.ledger_write = match v {
+                        "conditional" => LedgerWrite::Conditional,
+                        "commutative" => LedgerWrite::Commutative,
+                        _ => LedgerWrite::Append,
+                    })} />
+            </details>
+            <details class="strategy__group" open=true>
+                <summary class="strategy__summary">{ "Broker and retries" }</summary>
+                <Choice id="redelivery-mode" label="Redelivery"
+                    help="On disconnect (AMQP-like) or after a visibility timeout (SQS-like), even while the first consumer still works."
+                    options={options(&[("on_disconnect", "on disconnect"), ("visibility_timeout", "visibility timeout")])}
+                    selected={mode}
+                    onset={edit_choice(|c, v| c.redelivery = if v == "visibility_timeout" {
+                        RedeliveryMode::VisibilityTimeout { timeout_ms: 45 }
+                    } else {
+                        RedeliveryMode::OnDisconnect
+                    })} />
+                if let Some(timeout_ms) = timeout {
+                    <NumberField id="visibility-timeout" label="Visibility timeout" unit="ms"
+                        help="Shorter than processing time means two consumers work on one message at once."
+                        value={timeout_ms as u64} min=1 max={max_ms}
+                        onset={edit_num(|c, v| c.redelivery = RedeliveryMode::VisibilityTimeout { timeout_ms: v as u32 })} />
+                }
+                <Choice id="retry-policy" label="Retry policy"
+                    help="How long a failed (nacked) payment waits before it is delivered again."
+                    options={options(&[("immediate", "immediate"), ("fixed", "fixed delay"), ("exponential", "exponential backoff")])}
+                    selected={retry}
+                    onset={edit_choice(|c, v| c.retry = match v {
+                        "immediate" => RetryPolicy::Immediate,
+                        "exponential" => RetryPolicy::Exponential { base_ms: 100, cap_ms: 2_000, jitter: true },
+                        _ => RetryPolicy::Fixed { delay_ms: 100 },
+                    })} />
+                { retry_fields(config, &edit_num, &edit) }
+                <NumberField id="max-deliveries" label="Max deliveries"
+                    help="After this many deliveries a payment goes to the dead-letter queue; 0 means never."
+                    value={config.max_deliveries as u64} min=0 max=255
+                    onset={edit_num(|c, v| c.max_deliveries = v as u8)} />
+                <Toggle id="rate-limit" label="Rate-limit retries"
+                    help="A token bucket caps how many retries per second reach the consumers."
+                    checked={config.rate_limit.is_some()}
+                    onset={edit(|c, on| c.rate_limit = on.then_some(RateLimit { per_second: 50, burst: 10 }))} />
+                if let Some(r) = config.rate_limit {
+                    <div class="field-row">
+                        <NumberField id="rate-limit-per-second" label="Retries per second"
+                            value={r.per_second as u64} min=1 max=1_000_000
+                            onset={edit_num(|c, v| if let Some(r) = c.rate_limit.as_mut() { r.per_second = v as u32 })} />
+                        <NumberField id="rate-limit-burst" label="Burst"
+                            value={r.burst as u64} min=1 max=1_000_000
+                            onset={edit_num(|c, v| if let Some(r) = c.rate_limit.as_mut() { r.burst = v as u32 })} />
+                    </div>
+                }
+                <div class="field-row">
+                    <NumberField id="consumers" label="Consumers"
+                        value={config.consumers as u64} min=1 max={limits::MAX_CONSUMERS as u64}
+                        onset={edit_num(|c, v| c.consumers = v as u8)} />
+                    <NumberField id="prefetch" label="Prefetch"
+                        value={config.prefetch as u64} min=1 max={limits::MAX_PREFETCH as u64}
+                        onset={edit_num(|c, v| c.prefetch = v as u8)} />
+                    <NumberField id="payments" label="Payments"
+                        value={config.payments as u64} min=1 max={MAX_BROWSER_PAYMENTS}
+                        onset={edit_num(|c, v| c.payments = v as u32)} />
+                </div>
+                <p class="field__help">{ "Consumers share the queue; prefetch is how many unacked messages each may hold." }</p>
+            </details>
+            <details class="strategy__group" open=true>
+                <summary class="strategy__summary">{ "Faults" }</summary>
+                <div class="field-row">
+                    <NumberField id="gateway-failure" label="Gateway failures" unit="‰"
+                        value={config.gateway.failure_permille as u64} min=0 max=1000
+                        onset={edit_num(|c, v| c.gateway.failure_permille = v as u16)} />
+                    <NumberField id="gateway-slow" label="Gateway delay" unit="ms"
+                        value={config.gateway.slow_ms as u64} min=0 max={max_ms}
+                        onset={edit_num(|c, v| c.gateway.slow_ms = v as u32)} />
+                </div>
+                <p class="field__help">{ "Failed charges are nacked and retried by the policy above; a slow gateway widens the crash window." }</p>
+                <div class="field-row">
+                    <NumberField id="lost-ack" label="Lost acks" unit="‰"
+                        value={config.lost_ack_permille as u64} min=0 max=1000
+                        onset={edit_num(|c, v| c.lost_ack_permille = v as u16)} />
+                    <NumberField id="restart-delay" label="Restart after" unit="ms"
+                        value={config.restart_delay_ms as u64} min=0 max={max_ms}
+                        onset={edit_num(|c, v| c.restart_delay_ms = v as u32)} />
+                </div>
+                <p class="field__help">{ "A lost ack looks like a crash to the broker: the payment comes back although the work is done." }</p>
+            </details>
+        </section>
+    }
+}
+
+/// Payments a browser run may have (the core allows more; the CLI is the place for those).
+pub const MAX_BROWSER_PAYMENTS: u64 = 200_000;
+
+fn retry_fields(
+    config: &Config,
+    edit_num: &dyn Fn(fn(&mut Config, u64)) -> Callback<u64>,
+    edit: &dyn Fn(fn(&mut Config, bool)) -> Callback<bool>,
+) -> Html {
+    let max_ms = limits::MAX_DURATION_MS as u64;
+    match config.retry {
+        RetryPolicy::Immediate => html! {},
+        RetryPolicy::Fixed { delay_ms } => html! {
+            <NumberField id="retry-delay" label="Retry delay" unit="ms"
+                value={delay_ms as u64} min=0 max={max_ms}
+                onset={edit_num(|c, v| c.retry = RetryPolicy::Fixed { delay_ms: v as u32 })} />
+        },
+        RetryPolicy::Exponential {
+            base_ms,
+            cap_ms,
+            jitter,
+        } => html! {
+            <>
+                <div class="field-row">
+                    <NumberField id="retry-base" label="First delay" unit="ms"
+                        value={base_ms as u64} min=1 max={max_ms}
+                        onset={edit_num(|c, v| if let RetryPolicy::Exponential { base_ms, cap_ms, .. } = &mut c.retry {
+                            *base_ms = v as u32;
+                            *cap_ms = (*cap_ms).max(*base_ms);
+                        })} />
+                    <NumberField id="retry-cap" label="Cap" unit="ms"
+                        value={cap_ms as u64} min=1 max={max_ms}
+                        onset={edit_num(|c, v| if let RetryPolicy::Exponential { base_ms, cap_ms, .. } = &mut c.retry {
+                            *cap_ms = (v as u32).max(*base_ms);
+                        })} />
+                </div>
+                <Toggle id="retry-jitter" label="Jitter"
+                    help="Spread retries randomly so failed payments do not come back in lockstep."
+                    checked={jitter}
+                    onset={edit(|c, on| if let RetryPolicy::Exponential { jitter, .. } = &mut c.retry { *jitter = on })} />
+            </>
+        },
+    }
+}

@@ -1,0 +1,41 @@
+//! The checker's verdict over every payment: charged once, duplicate, lost, orphan, dead-lettered.
+
+use crate::sim::Outcome;
+use crate::sim::message::money;
+use crate::ui::state::World;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct TotalsProps {
+    pub world: World,
+}
+
+#[component]
+pub fn Totals(props: &TotalsProps) -> Html {
+    let totals = props.world.sim().totals();
+    let outcome = |o: Outcome| {
+        let value = totals.get(o);
+        let mut class = classes!("stat", format!("stat--{}", o.name().replace('_', "-")));
+        if o.is_anomaly() && value > 0 {
+            class.push("stat--alarm");
+        }
+        html! {
+            <div {class}>
+                <dt class="stat__label">{ o.label() }</dt>
+                <dd class="stat__value" data-testid={format!("total-{}", o.name())}>{ value }</dd>
+            </div>
+        }
+    };
+    html! {
+        <section class="panel totals" aria-labelledby="totals-title">
+            <h2 class="panel__title" id="totals-title">{ "Outcomes" }</h2>
+            <dl class="totals__grid">
+                { for Outcome::ALL.into_iter().map(outcome) }
+            </dl>
+            <p class="totals__money">
+                { "Overcharged: " }<span class="mono" data-testid="money-overcharged">{ money(totals.money_overcharged_cents) }</span>
+                { " · Missing: " }<span class="mono" data-testid="money-missing">{ money(totals.money_missing_cents) }</span>
+            </p>
+        </section>
+    }
+}

@@ -1,0 +1,322 @@
+//! The `lab` command line, run as a user runs it: the built binary, its stdout, stderr and exit code.
+#![cfg(not(target_arch = "wasm32"))]
+
+use redelivery_lab::sim::lab::Lab;
+use serde_json::Value;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn lab(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_lab"))
+        .args(args)
+        .output()
+        .expect("the lab binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn json(o: &Output) -> Value {
+    assert!(o.status.success(), "exit {:?}: {}", o.status, stderr(o));
+    serde_json::from_slice(&o.stdout).expect("stdout is JSON")
+}
+
+/// A file in the temp directory that is removed when the test ends.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(name: &str, content: &str) -> TempFile {
+        let path = std::env::temp_dir().join(format!("lab-cli-{}-{name}", std::process::id()));
+        std::fs::write(&path, content).expect("temp file written");
+        TempFile(path)
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().expect("utf-8 temp path")
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// A refusal: exit code 2 and one sentence on stderr, never a panic.
+fn assert_refused(o: &Output, mentions: &str) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "stderr: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        err.contains(mentions),
+        "{err:?} should mention {mentions:?}"
+    );
+    assert!(o.stdout.is_empty(), "nothing on stdout");
+}
+
+const OUTCOMES: [&str; 6] = [
+    "charged_once",
+    "duplicate",
+    "lost",
+    "orphan",
+    "dead_lettered",
+    "pending",
+];
+
+fn outcome_sum(totals: &Value) -> u64 {
+    OUTCOMES
+        .iter()
+        .map(|k| totals[k].as_u64().unwrap_or_else(|| panic!("totals.{k}")))
+        .sum()
+}
+
+#[test]
+fn no_arguments_and_help_print_the_usage() {
+    for args in [&[][..], &["--help"], &["run", "--help"]] {
+        let o = lab(args);
+        assert!(o.status.success());
+        let out = stdout(&o);
+        for shape in ["lab run", "lab sweep", "lab bench", "lab labs", "--json"] {
+            assert!(out.contains(shape), "{args:?}: usage lists {shape}");
+        }
+    }
+}
+
+#[test]
+fn labs_lists_every_lab_with_its_title() {
+    let o = lab(&["labs"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for l in Lab::all() {
+        let line = out
+            .lines()
+            .find(|line| line.split_whitespace().next() == Some(l.id))
+            .unwrap_or_else(|| panic!("a line for {}", l.id));
+        assert!(line.contains(l.title), "{line}");
+    }
+}
+
+#[test]
+fn run_config_json_reports_totals_signals_and_digest() {
+    let config = TempFile::new(
+        "calm.json",
+        r#"{"payments": 30, "consumers": 2, "strategy": {"idempotency": true, "transactional": true,
+            "ack_timing": "after_commit", "gateway_key": true, "record_check": "unique_constraint"}}"#,
+    );
+    let v = json(&lab(&["run", "--config", config.path(), "--json"]));
+    let totals = &v["totals"];
+    for k in OUTCOMES {
+        assert!(totals[k].is_u64(), "totals.{k}");
+    }
+    assert_eq!(outcome_sum(totals), 30, "every payment has one outcome");
+    assert_eq!(totals["charged_once"], 30);
+    assert!(v["signals"]["consumer_restarts"].is_u64());
+    assert!(v["signals"]["latency_p50_ms"].is_u64());
+    let digest = v["digest"].as_str().expect("digest");
+    assert_eq!(digest.len(), 16);
+    assert!(digest.chars().all(|c| c.is_ascii_hexdigit()));
+    assert_eq!(v["settled"], true);
+}
+
+#[test]
+fn run_config_applies_scripted_actions_at_their_time() {
+    let scenario = TempFile::new(
+        "incident.json",
+        r#"{"config": {"payments": 20},
+            "actions": [{"at": 0, "command": {"cmd": "arm_crash", "consumer": null,
+                         "point": "after_commit", "mode": {"mode": "once"}}}]}"#,
+    );
+    let v = json(&lab(&["run", "--config", scenario.path(), "--json"]));
+    assert_eq!(v["totals"]["duplicate"], 1, "{}", v["totals"]);
+    assert_eq!(outcome_sum(&v["totals"]), 20);
+    assert_eq!(v["signals"]["consumer_restarts"], 1);
+    let anomaly = &v["anomalies"][0];
+    assert_eq!(anomaly["outcome"], "duplicate");
+    assert!(
+        anomaly["causes"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|e| e["event"]["kind"] == "crashed")),
+        "the crash is among the causes: {anomaly}"
+    );
+
+    // The readable report names the anomaly and the crash that caused it.
+    let o = lab(&["run", "--config", scenario.path()]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(out.contains("DUPLICATE"), "{out}");
+    assert!(out.contains("CRASHED after commit"), "{out}");
+}
+
+#[test]
+fn the_same_run_gives_the_same_digest_and_another_seed_another() {
+    let config = TempFile::new("seeded.json", r#"{"payments": 25}"#);
+    let digest = |seed: &str| {
+        json(&lab(&[
+            "run",
+            "--config",
+            config.path(),
+            "--seed",
+            seed,
+            "--json",
+        ]))["digest"]
+            .as_str()
+            .expect("digest")
+            .to_string()
+    };
+    assert_eq!(digest("7"), digest("7"));
+    assert_ne!(digest("7"), digest("8"));
+}
+
+#[test]
+fn run_lab_reports_its_goals() {
+    let id = Lab::all()
+        .into_iter()
+        .find(|l| !l.goals.is_empty())
+        .expect("a lab with goals")
+        .id;
+    let v = json(&lab(&["run", "--lab", id, "--json", "--payments", "12"]));
+    assert_eq!(v["lab"], id);
+    assert_eq!(outcome_sum(&v["totals"]), 12);
+    let goals = v["goals"].as_array().expect("goals");
+    assert!(!goals.is_empty());
+    for g in goals {
+        assert!(["pass", "fail", "pending"].contains(&g["status"].as_str().unwrap_or("")));
+    }
+}
+
+#[test]
+fn sweep_json_has_every_cell_with_the_five_toggles() {
+    let v = json(&lab(&[
+        "sweep",
+        "--seed",
+        "1",
+        "--payments",
+        "40",
+        "--json",
+    ]));
+    let rows = v.as_array().expect("an array of rows");
+    assert_eq!(rows.len(), 192);
+    let is = |r: &Value, i: bool, t: bool, ack: &str, k: bool, check: &str| {
+        let s = &r["strategy"];
+        s["idempotency"] == i
+            && s["transactional"] == t
+            && s["ack_timing"] == ack
+            && s["gateway_key"] == k
+            && s["record_check"] == check
+    };
+    for r in rows {
+        let keys: Vec<&String> = r["strategy"]
+            .as_object()
+            .expect("strategy")
+            .keys()
+            .collect();
+        assert_eq!(keys.len(), 5, "{keys:?}");
+        assert_eq!(outcome_sum(&r["totals"]), 40);
+    }
+    let safe: Vec<&Value> = rows
+        .iter()
+        .filter(|r| is(r, true, true, "after_commit", true, "unique_constraint"))
+        .collect();
+    assert_eq!(safe.len(), 6, "one SAFE row per crash point");
+    for r in safe {
+        let t = &r["totals"];
+        assert_eq!(
+            (&t["duplicate"], &t["lost"], &t["orphan"]),
+            (&Value::from(0), &Value::from(0), &Value::from(0)),
+            "{r}"
+        );
+        assert_eq!(t["charged_once"], 40, "{r}");
+    }
+    let naive_after_commit = rows
+        .iter()
+        .find(|r| {
+            r["crash_point"] == "after_commit"
+                && is(r, false, false, "after_commit", false, "check_then_insert")
+        })
+        .expect("the naive row at after_commit");
+    assert!(
+        naive_after_commit["totals"]["duplicate"].as_u64() > Some(0),
+        "{naive_after_commit}"
+    );
+}
+
+#[test]
+fn sweep_text_draws_a_truth_table_with_a_legend() {
+    let o = lab(&["sweep", "--payments", "20"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("SAFE") && out.contains("DUP ") && out.contains("LOST "));
+    assert!(out.contains("Legend"));
+    let safe_row = out
+        .lines()
+        .find(|l| l.ends_with("← SAFE"))
+        .expect("SAFE row");
+    assert_eq!(
+        safe_row.matches("SAFE").count(),
+        7,
+        "six safe cells: {safe_row}"
+    );
+}
+
+#[test]
+fn bench_ends_with_the_median_throughput() {
+    let o = lab(&["bench", "--payments", "2000", "--runs", "3"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    let last = out.lines().last().expect("output");
+    let n = last
+        .strip_prefix("payments_per_sec: ")
+        .and_then(|n| n.parse::<u64>().ok());
+    assert!(n.is_some_and(|n| n > 0), "{last:?}");
+    assert_eq!(out.matches("payments/s (").count(), 3, "one line per run");
+}
+
+#[test]
+fn a_malformed_config_is_refused_with_one_sentence() {
+    let bad = TempFile::new("bad.json", r#"{"payments": 20, "#);
+    assert_refused(
+        &lab(&["run", "--config", bad.path(), "--json"]),
+        "not valid JSON",
+    );
+}
+
+#[test]
+fn an_out_of_range_or_misspelt_config_is_refused() {
+    let zero = TempFile::new("zero.json", r#"{"consumers": 0}"#);
+    assert_refused(&lab(&["run", "--config", zero.path()]), "Consumers");
+    let typo = TempFile::new("typo.json", r#"{"paymnets": 20}"#);
+    assert_refused(&lab(&["run", "--config", typo.path()]), "paymnets");
+    let bad_action = TempFile::new(
+        "action.json",
+        r#"{"actions": [{"at": 5, "command": {"cmd": "crash_now", "consumer": 3}}]}"#,
+    );
+    assert_refused(
+        &lab(&["run", "--config", bad_action.path()]),
+        "no consumer 4",
+    );
+}
+
+#[test]
+fn mistakes_on_the_command_line_exit_2() {
+    assert_refused(
+        &lab(&["run", "--lab", "double-payment", "--fast"]),
+        "--fast",
+    );
+    assert_refused(&lab(&["run", "--lab", "no-such-lab"]), "no-such-lab");
+    assert_refused(
+        &lab(&["run", "--config", "/nonexistent/lab.json"]),
+        "does not exist",
+    );
+    assert_refused(&lab(&["sweep", "--seed", "seven"]), "seven");
+    assert_refused(&lab(&["bench", "--payments"]), "needs a value");
+    assert_refused(&lab(&["sweep", "--runs", "3"]), "does not apply");
+    assert_refused(&lab(&["run"]), "--lab");
+    assert_refused(&lab(&["fly"]), "fly");
+    assert_refused(&lab(&["--seed", "3"]), "--seed");
+}

@@ -1,0 +1,124 @@
+//! Browser tests of the app state: the reducer moves the same core the native tests check, and these
+//! pin down what the UI promises on top — reruns compare like with like, labs start armed, share
+//! links reproduce runs, bad settings are refused with a sentence.
+//!
+//! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test ui_state`
+#![cfg(target_arch = "wasm32")]
+
+use redelivery_lab::sim::share;
+use redelivery_lab::sim::{ArmMode, Command, Config, CrashPoint};
+use redelivery_lab::ui::saved::Saved;
+use redelivery_lab::ui::state::{Action, AppState};
+use std::rc::Rc;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+use yew::Reducible;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn reduce(state: Rc<AppState>, actions: impl IntoIterator<Item = Action>) -> Rc<AppState> {
+    actions.into_iter().fold(state, |s, a| s.reduce(a))
+}
+
+fn fresh() -> Rc<AppState> {
+    Rc::new(AppState::new(Saved::default()))
+}
+
+fn run_to_end(state: Rc<AppState>) -> Rc<AppState> {
+    let mut s = state;
+    for _ in 0..100_000 {
+        if s.world.sim().is_settled() {
+            return s;
+        }
+        s = s.reduce(Action::Step);
+    }
+    panic!("the run did not settle");
+}
+
+fn arm_after_commit() -> Action {
+    Action::Apply(Command::ArmCrash {
+        consumer: Some(0),
+        point: CrashPoint::AfterCommit,
+        mode: ArmMode::Once,
+    })
+}
+
+#[wasm_bindgen_test]
+fn a_strategy_change_reruns_the_same_seed_and_crashes_to_the_end() {
+    let s = run_to_end(reduce(fresh(), [arm_after_commit()]));
+    assert_eq!(s.world.sim().totals().duplicate, 1);
+    let mut config = s.world.timeline().config().clone();
+    config.strategy.idempotency = true;
+    config.strategy.transactional = true;
+    let s = s.reduce(Action::SetConfig(config));
+    let sim = s.world.sim();
+    assert!(sim.is_settled(), "a finished run stays finished");
+    assert_eq!(
+        sim.metrics().counters.crashes,
+        1,
+        "the same crash happened again"
+    );
+    assert_eq!(sim.totals().duplicate, 0);
+    assert!(
+        sim.metrics().counters.duplicates_detected >= 1,
+        "the redelivery was caught"
+    );
+}
+
+#[wasm_bindgen_test]
+fn an_out_of_range_setting_is_refused_with_a_sentence() {
+    let s = fresh();
+    let before = s.world.version();
+    let s = s.reduce(Action::SetConfig(Config {
+        consumers: 9,
+        ..Config::default()
+    }));
+    assert!(s.error.as_deref().unwrap_or("").contains("Consumers"));
+    assert_eq!(s.world.version(), before, "the run is untouched");
+}
+
+#[wasm_bindgen_test]
+fn a_lab_opens_with_its_scripted_crash_already_armed() {
+    let s = fresh().reduce(Action::LoadLab("double-payment".into()));
+    assert_eq!(s.lab.id, "double-payment");
+    assert_eq!(s.world.timeline().seed(), 42);
+    assert_eq!(s.world.sim().armed().len(), 1);
+    let s = fresh().reduce(Action::LoadLab("no-such-lab".into()));
+    assert!(s.error.is_some());
+}
+
+#[wasm_bindgen_test]
+fn a_share_link_reproduces_the_run_exactly() {
+    let s = reduce(fresh(), [Action::Step, Action::Step, arm_after_commit()]);
+    let s = run_to_end(s);
+    let link = share::encode(&s.scenario());
+    let opened = AppState::from_scenario(Saved::default(), share::decode(&link).unwrap());
+    assert_eq!(opened.world.sim().now(), s.world.sim().now());
+    assert_eq!(opened.world.sim().digest(), s.world.sim().digest());
+    assert_eq!(opened.world.sim().totals(), s.world.sim().totals());
+}
+
+#[wasm_bindgen_test]
+fn playing_stops_where_the_run_settles_instead_of_overshooting() {
+    let mut s = reduce(fresh(), [Action::SetSpeed(1000.0), Action::TogglePlay]);
+    for _ in 0..1_000 {
+        if !s.playing {
+            break;
+        }
+        s = s.reduce(Action::Tick { elapsed_ms: 50.0 });
+    }
+    assert!(!s.playing);
+    let sim = s.world.sim();
+    assert!(sim.is_settled());
+    let last_event = sim.events().window().back().unwrap().time;
+    assert_eq!(sim.now(), last_event, "the clock stops at the last event");
+}
+
+#[wasm_bindgen_test]
+fn goals_passed_in_an_earlier_run_stay_achieved() {
+    let s = run_to_end(fresh().reduce(Action::LoadLab("double-payment".into())));
+    assert!(s.progress().achieved.contains("reproduce"));
+    let s = run_to_end(s.reduce(Action::ApplyFix));
+    let p = s.progress();
+    assert!(p.achieved.contains("reproduce") && p.achieved.contains("fix"));
+    assert!(p.solution_seen);
+}
