@@ -53,6 +53,29 @@ pub struct Broker {
 }
 
 impl Broker {
+    /// A broker rebuilt from its durable records (after a real crash of the page): the ready queue is
+    /// restored in payment order; in-flight messages keep their owner until the caller decides.
+    pub fn restore(messages: Vec<BrokerMessage>, dead_letter: Vec<u32>) -> Self {
+        let mut b = Broker::new(0);
+        b.messages = messages;
+        b.dead_letter = dead_letter;
+        for p in 0..b.messages.len() as u32 {
+            match b.messages[p as usize].state {
+                MessageState::Ready => {
+                    b.ready_count += 1;
+                    b.ready.push_back(p);
+                }
+                MessageState::InFlight { consumer } => {
+                    b.in_flight_count += 1;
+                    b.held[consumer as usize % 4].push(p);
+                }
+                MessageState::Waiting => b.waiting_count += 1,
+                _ => {}
+            }
+        }
+        b
+    }
+
     /// A broker for `payments` messages.
     pub fn new(payments: u32) -> Self {
         Broker {

@@ -39,6 +39,27 @@ pub struct Database {
 }
 
 impl Database {
+    /// The committed tables, rebuilt after a crash of the whole page: open transactions are gone.
+    pub fn restore(ledger_rows: Vec<u8>, processed: Vec<bool>) -> Self {
+        let total_rows = ledger_rows.iter().map(|r| *r as u64).sum();
+        Database {
+            ledger_rows,
+            processed,
+            open: [None; 4],
+            total_rows,
+        }
+    }
+
+    /// The committed ledger, by payment (for saving durable state).
+    pub fn ledger_table(&self) -> &[u8] {
+        &self.ledger_rows
+    }
+
+    /// The committed processed records, by payment (for saving durable state).
+    pub fn processed_table(&self) -> &[bool] {
+        &self.processed
+    }
+
     /// A database sized for `payments` payments.
     pub fn new(payments: u32) -> Self {
         Database {

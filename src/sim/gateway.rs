@@ -26,6 +26,21 @@ pub struct Gateway {
 }
 
 impl Gateway {
+    /// The gateway's records, rebuilt after a crash of the page.
+    pub fn restore(charges: Vec<u8>, keyed: Vec<bool>) -> Self {
+        let total_charges = charges.iter().map(|c| *c as u64).sum();
+        Gateway {
+            charges,
+            keyed,
+            total_charges,
+        }
+    }
+
+    /// Charges per payment and keys seen (for saving durable state).
+    pub fn tables(&self) -> (&[u8], &[bool]) {
+        (&self.charges, &self.keyed)
+    }
+
     /// A gateway sized for `payments` payments.
     pub fn new(payments: u32) -> Self {
         Gateway {

@@ -162,6 +162,11 @@ pub struct Metrics {
 }
 
 impl Metrics {
+    /// Continues sampling from `t` (after a recovery, rather than back-filling from 0).
+    pub fn resume_at(&mut self, t: Millis) {
+        self.next_sample = self.next_sample.max(t);
+    }
+
     /// Metrics sampling every `interval` ms.
     pub fn new(interval: Millis) -> Self {
         Metrics {

@@ -20,6 +20,7 @@ pub mod compare;
 pub mod config;
 pub mod consumer;
 pub mod db;
+pub mod durable;
 pub mod event;
 pub mod export;
 pub mod gateway;

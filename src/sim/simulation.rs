@@ -1072,3 +1072,88 @@ mod tests {
         assert!(b / 20_000 < 64, "a few bytes per payment: {b}");
     }
 }
+
+impl Sim {
+    /// The durable parts of the run, for saving (real crash mode).
+    pub fn durable_state(&self) -> super::durable::DurableState {
+        let (charges, keyed) = self.gateway.tables();
+        super::durable::DurableState {
+            format: super::durable::FORMAT,
+            config: self.config.clone(),
+            seed: self.seed,
+            now: self.now,
+            published: self.published,
+            rng: self.rng.clone(),
+            catalog: self.catalog,
+            messages: self.broker.messages().to_vec(),
+            dead_letter: self.broker.dead_letter().to_vec(),
+            ledger_rows: self.db.ledger_table().to_vec(),
+            processed: self.db.processed_table().to_vec(),
+            charges: charges.to_vec(),
+            keyed: keyed.to_vec(),
+            counters: self.metrics.counters,
+        }
+    }
+
+    /// Rebuilds a run from its durable parts after a real crash: every consumer died with the page
+    /// (their memory and open transactions are gone) and restarts now; the broker sees the disconnect.
+    pub fn recover(
+        state: super::durable::DurableState,
+    ) -> Result<Sim, super::durable::DurableError> {
+        state.validate()?;
+        let mut sim = Sim::new(state.config.clone(), state.seed);
+        sim.timers.clear();
+        sim.rng = state.rng;
+        sim.catalog = state.catalog;
+        sim.now = state.now;
+        sim.published = state.published;
+        sim.broker = Broker::restore(state.messages, state.dead_letter);
+        sim.db = Database::restore(state.ledger_rows, state.processed);
+        sim.gateway = Gateway::restore(state.charges, state.keyed);
+        sim.metrics.counters = state.counters;
+        sim.metrics.resume_at(state.now);
+        for c in 0..sim.config.consumers {
+            sim.metrics.counters.crashes += 1;
+            sim.emit(Event::Crashed {
+                consumer: c,
+                point: CrashPoint::Now,
+                payment: None,
+            });
+            sim.metrics.counters.restarts += 1;
+            sim.consumers[c as usize].restarts += 1;
+            sim.emit(Event::Restarted { consumer: c });
+        }
+        for p in 0..sim.config.payments {
+            let m = sim.broker.message(p);
+            match m.state {
+                MessageState::Waiting => {
+                    sim.schedule(sim.now, TimerKind::RetryReady { payment: p })
+                }
+                MessageState::InFlight { .. } => match sim.config.redelivery {
+                    RedeliveryMode::OnDisconnect => {
+                        sim.requeue(p, RequeueReason::Disconnect);
+                    }
+                    RedeliveryMode::VisibilityTimeout { timeout_ms } => {
+                        let delivery = m.deliveries;
+                        sim.schedule(
+                            sim.now + timeout_ms as Millis,
+                            TimerKind::VisibilityExpire {
+                                payment: p,
+                                delivery,
+                            },
+                        );
+                    }
+                },
+                _ => {}
+            }
+        }
+        for c in 0..sim.config.consumers {
+            sim.broker.take_held(c);
+        }
+        if sim.published < sim.config.payments {
+            sim.schedule(sim.now, TimerKind::Publish);
+        }
+        sim.dispatch();
+        Ok(sim)
+    }
+}

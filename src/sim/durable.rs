@@ -1,0 +1,262 @@
+//! Real crash: the durable parts of a run — broker, database, card gateway — saved as data, so that
+//! closing or reloading the page mid-payment is a genuine crash of the consumer.
+//!
+//! What survives is exactly what survives in production: queued and unacknowledged messages, committed
+//! rows, money taken. What is lost is the consumer's memory and its open transaction. On recovery the
+//! broker sees the disconnect and redelivers, and the ledger shows what that did.
+
+use super::broker::{BrokerMessage, MessageState};
+use super::config::{Config, Millis};
+use super::metrics::Counters;
+use super::rng::Rng;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// The version of the saved format.
+pub const FORMAT: u32 = 1;
+
+/// Everything that outlives a consumer crash.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DurableState {
+    /// Saved-format version.
+    pub format: u32,
+    /// The run's configuration (strategy included).
+    pub config: Config,
+    /// The run's seed.
+    pub seed: u64,
+    /// Simulated time when saved.
+    pub now: Millis,
+    /// Payments published so far.
+    pub published: u32,
+    /// The PRNG, so the world after the crash is still one seeded world.
+    pub rng: Rng,
+    /// The catalogue key payments are derived from.
+    pub catalog: u64,
+    /// The broker's record of each message.
+    pub messages: Vec<BrokerMessage>,
+    /// The dead-letter queue.
+    pub dead_letter: Vec<u32>,
+    /// Committed ledger entries per payment.
+    pub ledger_rows: Vec<u8>,
+    /// Committed processed records per payment.
+    pub processed: Vec<bool>,
+    /// Charges per payment at the card gateway.
+    pub charges: Vec<u8>,
+    /// Idempotency keys the gateway has seen.
+    pub keyed: Vec<bool>,
+    /// The counters, so the dashboards continue rather than restart.
+    pub counters: Counters,
+}
+
+/// Saved state that cannot be recovered, with a sentence for the user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DurableError(pub String);
+
+impl fmt::Display for DurableError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DurableError {}
+
+impl DurableState {
+    /// Serialises for browser storage.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Parses and validates saved state; never panics.
+    pub fn from_json(text: &str) -> Result<DurableState, DurableError> {
+        let s: DurableState = serde_json::from_str(text).map_err(|_| {
+            DurableError("The saved run in this browser is damaged, so it was not restored.".into())
+        })?;
+        s.validate()?;
+        Ok(s)
+    }
+
+    /// Checks that the parts fit together.
+    pub fn validate(&self) -> Result<(), DurableError> {
+        let bad = |what: &str| {
+            Err(DurableError(format!(
+                "The saved run in this browser is inconsistent ({what}), so it was not restored."
+            )))
+        };
+        if self.format != FORMAT {
+            return bad("it was saved by another version");
+        }
+        self.config
+            .validate()
+            .map_err(|e| DurableError(format!("The saved run's settings are out of range: {e}")))?;
+        let n = self.config.payments as usize;
+        if [
+            self.messages.len(),
+            self.ledger_rows.len(),
+            self.processed.len(),
+            self.charges.len(),
+            self.keyed.len(),
+        ]
+        .iter()
+        .any(|len| *len != n)
+        {
+            return bad("table sizes differ");
+        }
+        if self.published as usize > n {
+            return bad("more payments published than configured");
+        }
+        if self.dead_letter.iter().any(|p| *p as usize >= n) {
+            return bad("unknown dead-lettered payment");
+        }
+        let consumers = self.config.consumers;
+        let unpublished_seen = self.messages.iter().enumerate().any(|(p, m)| {
+            (p as u32 >= self.published) != (m.state == MessageState::Unpublished)
+                || matches!(m.state, MessageState::InFlight { consumer } if consumer >= consumers)
+        });
+        if unpublished_seen {
+            return bad("message states do not match what was published");
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::checker::Outcome;
+    use crate::sim::command::{ArmMode, Command, CrashPoint};
+    use crate::sim::config::{RedeliveryMode, Strategy};
+    use crate::sim::event::{Event, RequeueReason};
+    use crate::sim::simulation::Sim;
+
+    fn mid_payment(strategy: Strategy) -> Sim {
+        let mut sim = Sim::new(
+            Config {
+                payments: 10,
+                strategy,
+                ..Config::default()
+            },
+            4,
+        );
+        // Stop right after a charge: the consumer holds a half-done payment.
+        sim.apply(Command::ArmCrash {
+            consumer: None,
+            point: CrashPoint::AfterCharge,
+            mode: ArmMode::Once,
+        })
+        .unwrap();
+        while sim.metrics().counters.crashes == 0 {
+            sim.step();
+        }
+        sim
+    }
+
+    #[test]
+    fn a_page_reload_mid_payment_redelivers_and_the_naive_consumer_charges_twice() {
+        let mut sim = Sim::new(
+            Config {
+                payments: 10,
+                ..Config::default()
+            },
+            4,
+        );
+        while sim.metrics().counters.charges < 3 || sim.consumers()[0].job.is_none_or(|j| j.pos < 4)
+        {
+            sim.step();
+        }
+        let saved = sim.durable_state().to_json();
+        let mut back = Sim::recover(DurableState::from_json(&saved).unwrap()).unwrap();
+        assert!(back.events().window().iter().any(|e| matches!(
+            e.event,
+            Event::Requeued {
+                reason: RequeueReason::Disconnect,
+                ..
+            }
+        )));
+        back.run_to_completion(600_000);
+        assert_eq!(
+            back.metrics().counters.redeliveries,
+            1,
+            "the broker redelivered the half-done payment"
+        );
+        assert_eq!(back.totals().duplicate, 1, "{:?}", back.totals());
+        assert_eq!(
+            back.metrics().counters.crashes,
+            sim.metrics().counters.crashes + 1
+        );
+    }
+
+    #[test]
+    fn with_every_safeguard_the_reload_is_harmless() {
+        let sim = mid_payment(Strategy::SAFE);
+        let mut back = Sim::recover(sim.durable_state()).unwrap();
+        back.run_to_completion(600_000);
+        assert_eq!(back.totals().anomalies(), 0);
+        assert_eq!(back.totals().get(Outcome::ChargedOnce), 10);
+    }
+
+    #[test]
+    fn visibility_timeout_brings_the_message_back_after_the_timeout() {
+        let mut sim = Sim::new(
+            Config {
+                payments: 3,
+                redelivery: RedeliveryMode::VisibilityTimeout { timeout_ms: 500 },
+                ..Config::default()
+            },
+            1,
+        );
+        while sim.broker().in_flight_count() == 0 {
+            sim.step();
+        }
+        let mut back = Sim::recover(sim.durable_state()).unwrap();
+        let held = (0..3)
+            .find(|p| {
+                matches!(
+                    back.broker().message(*p).state,
+                    MessageState::InFlight { .. }
+                )
+            })
+            .unwrap();
+        back.run_until(back.now() + 100);
+        assert_eq!(
+            back.broker().message(held).deliveries,
+            1,
+            "still invisible, not yet redelivered"
+        );
+        back.run_until(back.now() + 500);
+        assert!(
+            back.broker().message(held).deliveries >= 2,
+            "visible again after the timeout"
+        );
+        back.run_to_completion(600_000);
+        assert_eq!(
+            back.totals().get(Outcome::ChargedOnce) + back.totals().duplicate,
+            3
+        );
+    }
+
+    #[test]
+    fn damaged_or_inconsistent_storage_is_refused_with_a_sentence() {
+        let sim = mid_payment(Strategy::SAFE);
+        let good = sim.durable_state();
+        assert!(
+            DurableState::from_json("{not json")
+                .unwrap_err()
+                .0
+                .contains("damaged")
+        );
+        let mut short = good.clone();
+        short.charges.pop();
+        assert!(
+            DurableState::from_json(&short.to_json())
+                .unwrap_err()
+                .0
+                .contains("inconsistent")
+        );
+        let mut old = good.clone();
+        old.format = 0;
+        assert!(DurableState::from_json(&old.to_json()).is_err());
+        let mut liar = good;
+        liar.published = 0;
+        assert!(DurableState::from_json(&liar.to_json()).is_err());
+    }
+}
