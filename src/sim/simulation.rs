@@ -1021,58 +1021,6 @@ impl Sim {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn boundary_after_matches_the_crash_points() {
-        for step in Step::ALL {
-            assert_eq!(boundary_after(step), CrashPoint::after(step), "{step:?}");
-        }
-    }
-
-    #[test]
-    fn timers_fire_in_time_then_schedule_order() {
-        let mut sim = Sim::new(Config::default(), 1);
-        sim.schedule(50, TimerKind::RetryReady { payment: 0 });
-        sim.schedule(10, TimerKind::RetryReady { payment: 1 });
-        sim.schedule(10, TimerKind::RetryReady { payment: 2 });
-        let mut order = Vec::new();
-        while let Some(t) = sim.timers.pop() {
-            order.push((t.at(), t.kind));
-        }
-        assert_eq!(
-            order,
-            vec![
-                (0, TimerKind::Publish),
-                (10, TimerKind::RetryReady { payment: 1 }),
-                (10, TimerKind::RetryReady { payment: 2 }),
-                (50, TimerKind::RetryReady { payment: 0 }),
-            ]
-        );
-    }
-
-    #[test]
-    fn memory_is_a_few_bytes_per_payment() {
-        let small = |payments| {
-            let mut sim = Sim::new(
-                Config {
-                    payments,
-                    event_window: 1_000,
-                    ..Config::default()
-                },
-                3,
-            );
-            assert!(sim.run_to_completion(u64::MAX));
-            sim.heap_bytes()
-        };
-        let (a, b) = (small(2_000), small(20_000));
-        assert!(b < a * 20, "{a} → {b}");
-        assert!(b / 20_000 < 64, "a few bytes per payment: {b}");
-    }
-}
-
 impl Sim {
     /// The durable parts of the run, for saving (real crash mode).
     pub fn durable_state(&self) -> super::durable::DurableState {
@@ -1155,5 +1103,57 @@ impl Sim {
         }
         sim.dispatch();
         Ok(sim)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn boundary_after_matches_the_crash_points() {
+        for step in Step::ALL {
+            assert_eq!(boundary_after(step), CrashPoint::after(step), "{step:?}");
+        }
+    }
+
+    #[test]
+    fn timers_fire_in_time_then_schedule_order() {
+        let mut sim = Sim::new(Config::default(), 1);
+        sim.schedule(50, TimerKind::RetryReady { payment: 0 });
+        sim.schedule(10, TimerKind::RetryReady { payment: 1 });
+        sim.schedule(10, TimerKind::RetryReady { payment: 2 });
+        let mut order = Vec::new();
+        while let Some(t) = sim.timers.pop() {
+            order.push((t.at(), t.kind));
+        }
+        assert_eq!(
+            order,
+            vec![
+                (0, TimerKind::Publish),
+                (10, TimerKind::RetryReady { payment: 1 }),
+                (10, TimerKind::RetryReady { payment: 2 }),
+                (50, TimerKind::RetryReady { payment: 0 }),
+            ]
+        );
+    }
+
+    #[test]
+    fn memory_is_a_few_bytes_per_payment() {
+        let small = |payments| {
+            let mut sim = Sim::new(
+                Config {
+                    payments,
+                    event_window: 1_000,
+                    ..Config::default()
+                },
+                3,
+            );
+            assert!(sim.run_to_completion(u64::MAX));
+            sim.heap_bytes()
+        };
+        let (a, b) = (small(2_000), small(20_000));
+        assert!(b < a * 20, "{a} → {b}");
+        assert!(b / 20_000 < 64, "a few bytes per payment: {b}");
     }
 }
