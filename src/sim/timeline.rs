@@ -63,6 +63,30 @@ impl Timeline {
         }
     }
 
+    /// Continues a run recovered from durable state ([`Sim::recover`]): its timeline starts at the
+    /// recovery, since what came before lived in a page that no longer exists.
+    pub fn resume(sim: Sim) -> Timeline {
+        let now = sim.now();
+        Timeline {
+            snapshots: vec![Snapshot {
+                next_action: 0,
+                sim: sim.clone(),
+            }],
+            config: sim.config().clone(),
+            seed: sim.seed(),
+            actions: Vec::new(),
+            next_action: 0,
+            sim,
+            snapshot_every: SNAPSHOT_EVERY,
+            horizon: now,
+        }
+    }
+
+    /// The earliest time this timeline can show (0, or the moment a recovered run resumed).
+    pub fn start(&self) -> Millis {
+        self.snapshots.first().map_or(0, |s| s.sim.now())
+    }
+
     /// The simulation at the current time.
     pub fn sim(&self) -> &Sim {
         &self.sim
@@ -335,6 +359,18 @@ mod tests {
         tl.seek(end / 3);
         tl.seek(end);
         assert_eq!(tl.sim().digest(), digest);
+    }
+
+    #[test]
+    fn a_resumed_run_starts_at_its_recovery() {
+        let mut sim = Sim::new(cfg(10), 1);
+        sim.run_until(120);
+        let mut tl = Timeline::resume(Sim::recover(sim.durable_state()).unwrap());
+        assert_eq!(tl.start(), 120);
+        tl.advance(60_000);
+        assert!(tl.is_settled());
+        tl.seek(0);
+        assert_eq!(tl.now(), 120, "nothing before the recovery to rewind to");
     }
 
     #[test]
