@@ -25,6 +25,13 @@ pub fn bench_sweep(seed: u32, payments: u32) -> u32 {
         .count() as u32
 }
 
+/// Panics on purpose, so the end-to-end test can prove a panic shows the error panel instead of a
+/// frozen page. Reachable only from the browser console; it does nothing else.
+#[wasm_bindgen]
+pub fn debug_provoke_panic() {
+    panic!("a panic provoked on purpose by debug_provoke_panic()");
+}
+
 /// The size of the WebAssembly linear memory, in bytes (it only ever grows).
 #[wasm_bindgen]
 pub fn wasm_memory_bytes() -> f64 {

@@ -12,6 +12,7 @@ pub mod state;
 
 use crate::sim::share;
 use components::charges::Charges;
+use components::compare::CompareView;
 use components::controls::Controls;
 use components::dashboard::Dashboard;
 use components::database::Database;
@@ -22,10 +23,12 @@ use components::help::Help;
 use components::lesson::Lesson;
 use components::pipeline::Pipeline;
 use components::strategy::StrategyPanel;
+use components::sweep::SweepView;
+use components::tabs::Tabs;
 use components::totals::Totals;
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::Interval;
-use state::{Action, AppState};
+use state::{Action, AppState, View};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
@@ -38,11 +41,11 @@ const TICK_MS: u32 = 50;
 fn initial_state() -> AppState {
     let (saved, storage_error) = saved::load();
     let hash = location_hash();
-    let mut state = match hash.as_deref().map(share::decode) {
+    let mut state = match hash.as_deref().map(open_link) {
         Some(Ok(scenario)) => AppState::from_scenario(saved, scenario),
         Some(Err(e)) => {
             let mut s = AppState::new(saved);
-            s.error = Some(format!("{} The default lab is open instead.", e.message()));
+            s.error = Some(format!("{e} The default lab is open instead."));
             s
         }
         None => AppState::new(saved),
@@ -51,6 +54,21 @@ fn initial_state() -> AppState {
         state.error = storage_error;
     }
     state
+}
+
+/// Decodes a share link for this page: the core validates it, and the browser adds its own ceiling
+/// on run size (bigger runs belong to the command line, where they cannot freeze a tab).
+fn open_link(text: &str) -> Result<share::Scenario, String> {
+    let s = share::decode(text).map_err(|e| e.message())?;
+    if s.config.payments as u64 > components::strategy::MAX_BROWSER_PAYMENTS {
+        return Err(format!(
+            "This share link asks for {} payments; the browser sandbox runs at most {}. \
+             The command line (`lab run`) handles bigger runs.",
+            s.config.payments,
+            components::strategy::MAX_BROWSER_PAYMENTS
+        ));
+    }
+    Ok(s)
 }
 
 fn location_hash() -> Option<String> {
@@ -130,9 +148,9 @@ pub fn App() -> Html {
             };
             let hash = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
                 if let Some(h) = location_hash() {
-                    dispatcher.dispatch(match share::decode(&h) {
+                    dispatcher.dispatch(match open_link(&h) {
                         Ok(s) => Action::LoadScenario(s),
-                        Err(e) => Action::ShowError(e.message()),
+                        Err(e) => Action::ShowError(e),
                     });
                 }
             });
@@ -203,15 +221,26 @@ pub fn App() -> Html {
             <Header lab_id={state.lab.id} progress={state.saved.progress.clone()} {seed} projector={state.saved.settings.projector}
                 onload_lab={onload_lab.clone()} onset_seed={dispatch_with(&d, Action::SetSeed)} {onshare}
                 ontoggle_projector={send(Action::ToggleProjector)} onhelp={send(Action::SetHelp(true))}>
-                <Controls playing={state.playing} {now} {horizon} speed={state.speed()}
-                    ontoggle_play={send(Action::TogglePlay)} onstep={send(Action::Step)}
-                    onstep_back={send(Action::StepBack)} onseek={dispatch_with(&d, Action::Seek)}
-                    onreset={send(Action::Reset)} onset_speed={dispatch_with(&d, Action::SetSpeed)} />
+                if state.view == View::Sandbox {
+                    <Controls playing={state.playing} {now} {horizon} speed={state.speed()}
+                        ontoggle_play={send(Action::TogglePlay)} onstep={send(Action::Step)}
+                        onstep_back={send(Action::StepBack)} onseek={dispatch_with(&d, Action::Seek)}
+                        onreset={send(Action::Reset)} onset_speed={dispatch_with(&d, Action::SetSpeed)} />
+                }
             </Header>
             <ErrorBanner message={state.error.clone()} ondismiss={send(Action::DismissError)} />
             <div class="visually-hidden" aria-live="polite" role="status" data-testid="announcer">
                 { state.announcement.clone() }
             </div>
+            <Tabs view={state.view} onset_view={dispatch_with(&d, Action::SetView)} />
+            if state.view == View::Compare {
+                <CompareView world={world.clone()} speed={state.speed()} />
+            }
+            <div hidden={state.view != View::Sweep}>
+                <SweepView config={config.clone()} {seed}
+                    onopen={{ let d = d.clone(); Callback::from(move |(c, cmd)| d.dispatch(Action::OpenRun(c, seed, cmd))) }} />
+            </div>
+            if state.view == View::Sandbox {
             <div class="app__body">
                 <div class="app__left">
                     <Lesson lab={state.lab.clone()} world={world.clone()} progress={state.progress()}
@@ -239,6 +268,7 @@ pub fn App() -> Html {
                     <Dashboard world={world.clone()} />
                 </div>
             </div>
+            }
             if state.help_open {
                 <Help onclose={send(Action::SetHelp(false))} />
             }
@@ -255,7 +285,7 @@ fn dispatch_with<T: 'static>(
     Callback::from(move |v| d.dispatch(f(v)))
 }
 
-fn now_ms() -> f64 {
+pub(crate) fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map_or(0.0, |p| p.now())
@@ -277,10 +307,37 @@ fn install_panic_hook() {
         panel.set_class_name("crash-panel");
         let _ = panel.set_attribute("role", "alert");
         let _ = panel.set_attribute("data-testid", "panic-panel");
-        panel.set_text_content(Some(&format!(
-            "Redelivery Lab stopped because of a bug: {info}. Reload the page to start again; \
-             a share link from before keeps your run."
-        )));
+        let message = document.create_element("p").ok();
+        let details = document.create_element("textarea").ok();
+        let copy = document.create_element("button").ok();
+        let (Some(message), Some(details), Some(copy)) = (message, details, copy) else {
+            return;
+        };
+        message.set_text_content(Some(
+            "Redelivery Lab stopped because of a bug. Reload the page to start again; a share link \
+             copied earlier still replays your run. The details below help us fix it.",
+        ));
+        let href = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default();
+        let agent = web_sys::window()
+            .and_then(|w| w.navigator().user_agent().ok())
+            .unwrap_or_default();
+        details.set_id("panic-details");
+        let _ = details.set_attribute("readonly", "");
+        let _ = details.set_attribute("rows", "4");
+        let _ = details.set_attribute("aria-label", "Error details");
+        let _ = details.set_attribute("data-testid", "panic-details");
+        details.set_text_content(Some(&format!("{info}\npage: {href}\nbrowser: {agent}")));
+        // The copy button is wired by static/panic-panel.js: after a panic the WebAssembly side can no
+        // longer be trusted to run, and this button must still work.
+        let _ = copy.set_attribute("type", "button");
+        let _ = copy.set_attribute("data-copy-from", "panic-details");
+        let _ = copy.set_attribute("data-testid", "panic-copy");
+        copy.set_text_content(Some("Copy details"));
+        for child in [&message, &details, &copy] {
+            let _ = panel.append_child(child);
+        }
         if let Some(body) = document.body() {
             let _ = body.prepend_with_node_1(&panel);
         }

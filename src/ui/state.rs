@@ -13,7 +13,7 @@ use crate::sim::goal::GoalStatus;
 use crate::sim::lab::Lab;
 use crate::sim::share::Scenario;
 use crate::sim::timeline::Timeline;
-use crate::sim::{Command, Config, Sim};
+use crate::sim::{Action as SimAction, Command, Config, Sim};
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
 
@@ -135,9 +135,23 @@ fn settle(t: &mut Timeline) {
     }
 }
 
+/// Which view fills the page below the header.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum View {
+    /// One run, every control.
+    #[default]
+    Sandbox,
+    /// Two strategies on the same seed and crashes, in lockstep.
+    Compare,
+    /// Every crash point against every strategy.
+    Sweep,
+}
+
 /// Everything the page shows.
 #[derive(Clone)]
 pub struct AppState {
+    /// The view on screen.
+    pub view: View,
     /// The run.
     pub world: World,
     /// The lab being followed (free play is a lab too).
@@ -176,6 +190,7 @@ impl AppState {
             .unwrap_or_else(|| Lab::all().remove(0));
         let timeline = start(lab.config.clone(), lab.seed, lab.actions.clone());
         let mut state = AppState {
+            view: View::Sandbox,
             world: World::new(timeline),
             lab: LabRef(Rc::new(lab)),
             playing: false,
@@ -397,6 +412,11 @@ pub enum Action {
     ShowError(String),
     /// Hide the error banner.
     DismissError,
+    /// Show another view.
+    SetView(View),
+    /// Open one exact run in the free-play sandbox: a configuration, a seed and a crash armed at t = 0
+    /// (a sweep cell).
+    OpenRun(Config, u64, Command),
 }
 
 impl yew::Reducible for AppState {
@@ -560,6 +580,21 @@ impl yew::Reducible for AppState {
                 error: None,
                 ..this
             },
+            Action::SetView(view) => AppState {
+                view,
+                playing: false,
+                ..this
+            },
+            Action::OpenRun(config, seed, command) => {
+                let mut next = match Lab::by_id("sandbox") {
+                    Some(lab) if this.lab.id != "sandbox" => this.load_lab(lab),
+                    _ => this,
+                };
+                let timeline = start(config, seed, vec![SimAction { at: 0, command }]);
+                let world = next.world.replace(timeline);
+                next.view = View::Sandbox;
+                next.replaced(world, "The sweep's run is open in the sandbox.")
+            }
         };
         Rc::new(next)
     }

@@ -137,6 +137,8 @@ export async function startE2E({ viewport = { width: 1280, height: 800 } } = {})
     const context = await browser.newContext({ viewport, reducedMotion: 'reduce' });
     const page = await context.newPage();
     const problems = watchProblems(page);
+    const requests = [];
+    page.on('request', (req) => requests.push(req.url()));
     await page.goto(baseUrl + (hash ? `#${hash.replace(/^#/, '')}` : ''));
     try {
       await page.getByTestId(rootTestId).first().waitFor({ state: 'visible', timeout });
@@ -151,6 +153,8 @@ export async function startE2E({ viewport = { width: 1280, height: 800 } } = {})
       page,
       context,
       problems,
+      /** Every URL the page requested, in order (to prove it talks to nobody but its own site). */
+      requests,
       byTestId: (id) => page.getByTestId(id),
       /** Forces a theme (`light`, `dark`, `projector`) through the `data-theme` attribute on <html>. */
       setTheme,

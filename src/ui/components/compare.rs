@@ -1,0 +1,275 @@
+//! Side by side: the sandbox's run (same seed, same settings, same crashes) under two strategies at
+//! once, stepping together, with the payments whose fate differs.
+//!
+//! Nothing but the strategy differs between the two sides, so every row of the difference table is
+//! caused by the strategy. The core's `Comparison` runs both; this view only drives and draws it.
+
+use super::sweep::strategy_label;
+use crate::sim::compare::Comparison;
+use crate::sim::{Outcome, Strategy, Totals};
+use crate::ui::state::World;
+use gloo::timers::callback::Interval;
+use std::cell::Cell;
+use std::rc::Rc;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+/// Most differing payments listed; the count above the table is always complete.
+const MAX_DIFF_ROWS: usize = 200;
+/// Most events "to the end" processes, so a run that never settles cannot freeze the tab.
+const END_LIMIT: u32 = 2_000_000;
+
+#[derive(Properties, PartialEq)]
+pub struct CompareProps {
+    /// The sandbox's run: its configuration, seed and action log are replayed on both sides.
+    pub world: World,
+    /// Simulated milliseconds per real millisecond while playing.
+    pub speed: f64,
+}
+
+fn outcome_icon(o: Outcome) -> &'static str {
+    match o {
+        Outcome::ChargedOnce => "✓",
+        Outcome::Duplicate => "⧉",
+        Outcome::Lost => "✗",
+        Outcome::Orphan => "◌",
+        Outcome::DeadLettered => "☠",
+        Outcome::Pending => "…",
+    }
+}
+
+fn build(world: &World, left: Strategy, right: Strategy) -> Comparison {
+    let t = world.timeline();
+    let mut cmp = Comparison::new(t.config(), t.seed(), t.actions(), left, right);
+    cmp.advance(0);
+    cmp
+}
+
+fn settled(cmp: &Comparison) -> bool {
+    cmp.left.is_settled() && cmp.right.is_settled()
+}
+
+#[component]
+pub fn CompareView(props: &CompareProps) -> Html {
+    let cmp = {
+        let world = props.world.clone();
+        use_mut_ref(move || {
+            let own = world.timeline().config().strategy;
+            let left = if own == Strategy::SAFE {
+                Strategy::NAIVE
+            } else {
+                own
+            };
+            build(&world, left, Strategy::SAFE)
+        })
+    };
+    let playing = use_state(|| false);
+    let redraw = use_force_update();
+
+    {
+        let (cmp, playing, redraw, speed) =
+            (cmp.clone(), playing.clone(), redraw.clone(), props.speed);
+        use_effect_with(*playing, move |&on| {
+            let interval = on.then(|| {
+                let last = Rc::new(Cell::new(crate::ui::now_ms()));
+                let carry = Cell::new(0.0);
+                Interval::new(50, move || {
+                    let now = crate::ui::now_ms();
+                    let owed = carry.get() + speed * (now - last.replace(now)).clamp(0.0, 250.0);
+                    carry.set(owed.fract());
+                    let done = {
+                        let mut c = cmp.borrow_mut();
+                        c.advance(owed.floor() as u64);
+                        settled(&c)
+                    };
+                    redraw.force_update();
+                    if done {
+                        playing.set(false);
+                    }
+                })
+            });
+            move || drop(interval)
+        });
+    }
+
+    let act = |f: fn(&mut Comparison)| {
+        let (cmp, playing, redraw) = (cmp.clone(), playing.clone(), redraw.clone());
+        Callback::from(move |_: MouseEvent| {
+            f(&mut cmp.borrow_mut());
+            playing.set(false);
+            redraw.force_update();
+        })
+    };
+    let set_pair = |pick: fn(&Comparison, Option<Strategy>) -> (Strategy, Strategy)| {
+        let (cmp, playing, redraw, world) = (
+            cmp.clone(),
+            playing.clone(),
+            redraw.clone(),
+            props.world.clone(),
+        );
+        move |chosen: Option<Strategy>| {
+            let (l, r) = pick(&cmp.borrow(), chosen);
+            *cmp.borrow_mut() = build(&world, l, r);
+            playing.set(false);
+            redraw.force_update();
+        }
+    };
+    let onclassic = {
+        let set = set_pair(|_, _| (Strategy::NAIVE, Strategy::SAFE));
+        Callback::from(move |_: MouseEvent| set(None))
+    };
+    let onplay = {
+        let playing = playing.clone();
+        let cmp = cmp.clone();
+        Callback::from(move |_: MouseEvent| {
+            if !*playing && settled(&cmp.borrow()) {
+                return;
+            }
+            playing.set(!*playing);
+        })
+    };
+    let onstep = act(|c| {
+        c.step_event();
+    });
+    let onend = act(|c| {
+        for _ in 0..END_LIMIT {
+            if settled(c) || !c.step_event() {
+                break;
+            }
+        }
+    });
+    let onreset = act(|c| c.seek(0));
+    let strategies = use_memo((), |_| Strategy::all_combinations());
+    let select = |side: &'static str, current: Strategy, set: Box<dyn Fn(Option<Strategy>)>| {
+        let list = strategies.clone();
+        let onchange = Callback::from(move |e: Event| {
+            let i = e
+                .target_unchecked_into::<HtmlSelectElement>()
+                .selected_index();
+            set(usize::try_from(i).ok().and_then(|i| list.get(i)).copied());
+        });
+        let id = format!("compare-{side}-strategy");
+        html! {
+            <label class="compare__pick" for={id.clone()}>
+                <span class="header__label">{ "Strategy" }</span>
+                <select id={id.clone()} data-testid={id} {onchange}>
+                    { for strategies.iter().map(|s| html! {
+                        <option selected={*s == current}>{ strategy_label(s) }</option>
+                    }) }
+                </select>
+            </label>
+        }
+    };
+
+    let c = cmp.borrow();
+    let (lt, rt) = c.totals();
+    let diff = c.diff();
+    let (now, end) = (c.left.now(), c.left.horizon().max(c.right.horizon()));
+    let (ls, rs) = (c.left.config().strategy, c.right.config().strategy);
+    let side = |name: &'static str, title: &'static str, s: Strategy, t: &Totals, select: Html| {
+        html! {
+            <section class="panel compare__side" aria-label={format!("{title} run")}
+                data-testid={format!("compare-{name}")}>
+                <h3 class="panel__title">{ title }{ ": " }<span class="mono">{ strategy_label(&s) }</span></h3>
+                { select }
+                <dl class="totals__grid" data-testid={format!("compare-{name}-totals")}>
+                    { for Outcome::ALL.into_iter().map(|o| {
+                        let v = t.get(o);
+                        let alarm = o.is_anomaly() && v > 0;
+                        html! {
+                            <div class={classes!("stat", alarm.then_some("stat--alarm"))}>
+                                <dt class="stat__label">{ outcome_icon(o) }{ " " }{ o.label() }</dt>
+                                <dd class="stat__value" data-testid={format!("compare-{name}-{}", o.name())}>{ v }</dd>
+                            </div>
+                        }
+                    }) }
+                </dl>
+            </section>
+        }
+    };
+    let left_select = select(
+        "left",
+        ls,
+        Box::new(set_pair(|c, s| {
+            (s.unwrap_or(Strategy::NAIVE), c.right.config().strategy)
+        })),
+    );
+    let right_select = select(
+        "right",
+        rs,
+        Box::new(set_pair(|c, s| {
+            (c.left.config().strategy, s.unwrap_or(Strategy::SAFE))
+        })),
+    );
+    let cell = |(o, charges, rows): (Outcome, u8, u8), other: (Outcome, u8, u8)| {
+        let differs = o != other.0;
+        html! {
+            <td class={classes!(differs.then_some("compare__differs"))}>
+                <span aria-hidden="true">{ outcome_icon(o) }</span>{ " " }{ o.label() }
+                <span class="compare__facts mono">{ format!(" · {charges} charge(s), {rows} ledger row(s)") }</span>
+            </td>
+        }
+    };
+    html! {
+        <section class="compare" aria-labelledby="compare-title" data-testid="compare"
+            data-settled={settled(&c).to_string()}>
+            <div class="panel compare__bar">
+                <h2 class="panel__title" id="compare-title">{ "Side by side: same seed, same crashes, two strategies" }</h2>
+                <p class="panel__note">
+                    { format!("Both runs replay the sandbox's seed {}, settings and {} recorded action(s); only the strategy differs.",
+                        c.left.seed(), c.left.actions().len()) }
+                </p>
+                <div class="toolbar" role="group" aria-label="Side-by-side controls">
+                    <button type="button" class="button" data-testid="compare-classic" onclick={onclassic}
+                        title="Left: the naive consumer. Right: every safeguard.">
+                        { "Classic pair: naive vs all safeguards" }
+                    </button>
+                    <button type="button" class="button button--primary" data-testid="compare-play"
+                        aria-pressed={playing.to_string()} onclick={onplay}>
+                        { if *playing { "❚❚ Pause both" } else { "▶ Play both" } }
+                    </button>
+                    <button type="button" class="button" data-testid="compare-step" onclick={onstep}>{ "Step both ▶" }</button>
+                    <button type="button" class="button" data-testid="compare-end" onclick={onend}>{ "To the end ⏭" }</button>
+                    <button type="button" class="button" data-testid="compare-reset" onclick={onreset}>{ "Back to 0" }</button>
+                    <span class="mono" data-testid="compare-clock">{ format!("t = {now} ms of {end} ms") }</span>
+                </div>
+            </div>
+            <div class="compare__sides">
+                { side("left", "Left", ls, &lt, left_select) }
+                { side("right", "Right", rs, &rt, right_select) }
+            </div>
+            <section class="panel compare__diff" aria-labelledby="compare-diff-title">
+                <h3 class="panel__title" id="compare-diff-title" data-testid="compare-diff-count">
+                    { match diff.len() {
+                        0 => "No payment differs so far.".to_string(),
+                        1 => "1 payment differs".to_string(),
+                        n => format!("{n} payments differ"),
+                    } }
+                </h3>
+                if !diff.is_empty() {
+                    <div class="sweep__scroll">
+                        <table class="table compare__table">
+                            <thead><tr>
+                                <th scope="col">{ "Payment" }</th>
+                                <th scope="col">{ "Left" }</th>
+                                <th scope="col">{ "Right" }</th>
+                            </tr></thead>
+                            <tbody>
+                                { for diff.iter().take(MAX_DIFF_ROWS).map(|d| html! {
+                                    <tr data-testid="compare-diff-row" data-payment={d.payment.to_string()}>
+                                        <th scope="row" class="mono">{ format!("#{}", d.payment) }</th>
+                                        { cell(d.left, d.right) }
+                                        { cell(d.right, d.left) }
+                                    </tr>
+                                }) }
+                            </tbody>
+                        </table>
+                    </div>
+                    if diff.len() > MAX_DIFF_ROWS {
+                        <p class="panel__note">{ format!("The first {MAX_DIFF_ROWS} are listed.") }</p>
+                    }
+                }
+            </section>
+        </section>
+    }
+}

@@ -1,0 +1,242 @@
+//! The sweep: every crash point against every strategy on the sandbox's seed, as one truth table.
+//!
+//! The core runs the cells; this view only schedules them a few at a time (so the page keeps
+//! breathing and the progress bar moves) and draws the verdicts it returns. Every cell opens its exact
+//! run in the sandbox, so a surprising verdict can be watched, not just read.
+
+use crate::sim::sweep::{Sweep, SweepRow, Verdict};
+use crate::sim::{AckTiming, Command, Config, CrashPoint, RecordCheck, Strategy};
+use gloo::timers::callback::Interval;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::prelude::*;
+
+/// Fewest and most payments per sweep run.
+pub const SWEEP_PAYMENTS: (u32, u32) = (20, 1000);
+
+/// Real milliseconds of sweep work per tick, so a frame is never blocked for long.
+const BUDGET_MS: f64 = 12.0;
+
+/// The five switches of a strategy in a few characters each, like the CLI's table.
+pub fn strategy_parts(s: &Strategy) -> [&'static str; 5] {
+    [
+        if s.idempotency { "idem" } else { "–" },
+        if s.transactional { "tx" } else { "–" },
+        match s.ack_timing {
+            AckTiming::AfterCommit => "ack late",
+            AckTiming::BeforeProcess => "auto-ack",
+        },
+        if s.gateway_key { "key" } else { "–" },
+        match s.record_check {
+            RecordCheck::CheckThenInsert => "check",
+            RecordCheck::UniqueConstraint => "unique",
+        },
+    ]
+}
+
+/// A strategy as one short line: `idem tx ack late key unique`, with the naive and safe ones named.
+pub fn strategy_label(s: &Strategy) -> String {
+    let mut label = strategy_parts(s).join(" ");
+    if *s == Strategy::NAIVE {
+        label.push_str(" (naive)");
+    } else if *s == Strategy::SAFE {
+        label.push_str(" (all safeguards)");
+    }
+    label
+}
+
+/// The icon, word and count of a verdict.
+fn verdict_text(r: &SweepRow) -> (&'static str, &'static str, Option<u64>) {
+    let t = &r.totals;
+    match r.verdict {
+        Verdict::Safe => ("✓", "safe", None),
+        Verdict::Duplicate => ("⧉", "duplicate", Some(t.duplicate)),
+        Verdict::Lost => ("✗", "lost", Some(t.lost)),
+        Verdict::Orphan => ("◌", "orphan", Some(t.orphan)),
+        Verdict::Unsettled => ("…", "unsettled", Some(t.pending)),
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct SweepProps {
+    /// The sandbox's configuration (its strategy is replaced cell by cell).
+    pub config: Config,
+    pub seed: u64,
+    /// Opens one cell's run in the sandbox.
+    pub onopen: Callback<(Config, Command)>,
+}
+
+/// A sweep under way or done, and the rows it has so far.
+struct Run {
+    plan: Sweep,
+    seed: u64,
+    payments: u32,
+    rows: Vec<SweepRow>,
+}
+
+#[component]
+pub fn SweepView(props: &SweepProps) -> Html {
+    let run = use_mut_ref(|| None::<Run>);
+    let running = use_state(|| false);
+    let redraw = use_force_update();
+    let payments = props
+        .config
+        .payments
+        .clamp(SWEEP_PAYMENTS.0, SWEEP_PAYMENTS.1);
+
+    // The work loop: a short interval that runs cells for a few milliseconds per tick.
+    {
+        let (run, running, redraw) = (run.clone(), running.clone(), redraw.clone());
+        use_effect_with(*running, move |&on| {
+            let interval = on.then(|| {
+                Interval::new(1, move || {
+                    let done = step(&run);
+                    redraw.force_update();
+                    if done {
+                        running.set(false);
+                    }
+                })
+            });
+            move || drop(interval)
+        });
+    }
+
+    let onrun = {
+        let (run, running, config, seed) = (
+            run.clone(),
+            running.clone(),
+            props.config.clone(),
+            props.seed,
+        );
+        Callback::from(move |_: MouseEvent| {
+            let plan = Sweep::new(&config, seed, payments);
+            *run.borrow_mut() = Some(Run {
+                rows: Vec::with_capacity(plan.len()),
+                plan,
+                seed,
+                payments,
+            });
+            running.set(true);
+        })
+    };
+
+    let state = run.borrow();
+    let (done, total) = state
+        .as_ref()
+        .map_or((0, 0), |r| (r.rows.len(), r.plan.len()));
+    let label_note = match state.as_ref() {
+        Some(r) if done == total => format!(
+            "{total} runs on seed {}, {} payments each.",
+            r.seed, r.payments
+        ),
+        Some(_) => format!("Running {done} of {total}…"),
+        None => String::new(),
+    };
+    html! {
+        <section class="panel sweep" aria-labelledby="sweep-title" data-testid="sweep">
+            <h2 class="panel__title" id="sweep-title">{ "Sweep: every crash point × every strategy" }</h2>
+            <p class="panel__note">
+                { format!("Seed {}, {payments} payments per run (the sandbox's payments, kept between {} and {}). \
+                    Each run crashes every consumer repeatedly at one boundary and lets the broker redeliver. \
+                    A cell opens its exact run in the sandbox.", props.seed, SWEEP_PAYMENTS.0, SWEEP_PAYMENTS.1) }
+            </p>
+            <div class="sweep__bar">
+                <button type="button" class="button button--primary" data-testid="sweep-run"
+                    disabled={*running} onclick={onrun}>
+                    { if done > 0 { "Run the sweep again" } else { "Run the sweep" } }
+                </button>
+                <progress class="sweep__progress" data-testid="sweep-progress" max={total.max(1).to_string()}
+                    value={done.to_string()} aria-label="Sweep progress"
+                    aria-valuetext={format!("{done} of {} runs", total.max(1))} />
+                <span class="sweep__status mono" role="status" data-testid="sweep-status"
+                    data-done={(total > 0 && done == total).to_string()}>{ label_note }</span>
+            </div>
+            if let Some(r) = state.as_ref() {
+                { table(r, &props.onopen, &props.config) }
+            }
+        </section>
+    }
+}
+
+/// Runs cells for a few milliseconds; true when the sweep is finished.
+fn step(run: &Rc<RefCell<Option<Run>>>) -> bool {
+    let mut guard = run.borrow_mut();
+    let Some(r) = guard.as_mut() else {
+        return true;
+    };
+    let started = crate::ui::now_ms();
+    while r.rows.len() < r.plan.len() {
+        let i = r.rows.len();
+        r.rows.push(r.plan.run(i));
+        if crate::ui::now_ms() - started > BUDGET_MS {
+            break;
+        }
+    }
+    r.rows.len() == r.plan.len()
+}
+
+fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config) -> Html {
+    let points = CrashPoint::BOUNDARIES;
+    let strategies = Strategy::all_combinations();
+    let cells = r.plan.cells();
+    let body = strategies.iter().map(|s| {
+        let key = strategy_parts(s).join(" ");
+        let row = points.iter().map(|p| {
+            let Some(i) = cells.iter().position(|c| c.0 == *p && c.1 == *s) else {
+                return html! { <td /> };
+            };
+            let Some(result) = r.rows.get(i) else {
+                return html! { <td class="sweep__cell sweep__cell--waiting"><span aria-hidden="true">{ "·" }</span></td> };
+            };
+            let (icon, word, count) = verdict_text(result);
+            let onclick = {
+                let (onopen, (mut config, command)) = (onopen.clone(), r.plan.setup(i));
+                // The sweep keeps a tiny event window for speed; the sandbox shows the whole log.
+                config.event_window = sandbox.event_window;
+                Callback::from(move |_: MouseEvent| onopen.emit((config.clone(), command)))
+            };
+            let t = &result.totals;
+            html! {
+                <td class={classes!("sweep__cell", format!("sweep__cell--{word}"))}>
+                    <button type="button" class="sweep__open" data-testid="sweep-cell"
+                        data-crash-point={p.name()} data-strategy={key.clone()} data-verdict={word}
+                        data-duplicate={t.duplicate.to_string()} data-lost={t.lost.to_string()}
+                        data-orphan={t.orphan.to_string()} data-charged-once={t.charged_once.to_string()}
+                        title={format!("Open this run in the sandbox: crash {}, {key}", p.label())}
+                        {onclick}>
+                        <span aria-hidden="true">{ icon }</span>{ " " }{ word }
+                        if let Some(n) = count { { " " }<span class="mono">{ n }</span> }
+                    </button>
+                </td>
+            }
+        });
+        let named = (*s == Strategy::NAIVE || *s == Strategy::SAFE).then_some("sweep__row--named");
+        html! {
+            <tr class={classes!(named)}>
+                <th scope="row" class="sweep__strategy mono">{ strategy_label(s) }</th>
+                { for row }
+            </tr>
+        }
+    });
+    html! {
+        <div class="sweep__scroll">
+            <table class="table sweep__table" data-testid="sweep-table">
+                <caption class="visually-hidden">
+                    { "Verdict of each strategy (rows) when consumers crash at each boundary (columns)" }
+                </caption>
+                <thead>
+                    <tr>
+                        <th scope="col">{ "Strategy" }</th>
+                        { for points.iter().map(|p| html! { <th scope="col">{ format!("crash {}", p.label()) }</th> }) }
+                    </tr>
+                </thead>
+                <tbody>{ for body }</tbody>
+            </table>
+            <p class="panel__note">
+                { "Rows: idem = processed-message check · tx = one transaction · ack late = ack after the commit, \
+                   auto-ack = ack on receipt · key = gateway idempotency key · check = check-then-insert, \
+                   unique = unique constraint. Cells: ✓ safe, ⧉ duplicate, ✗ lost, ◌ orphan, with how many payments." }
+            </p>
+        </div>
+    }
+}
