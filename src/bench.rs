@@ -41,9 +41,9 @@ pub fn wasm_memory_bytes() -> f64 {
 }
 
 /// A share link (without `#`) to a sandbox run of `payments` payments with crashes every 50th charge,
-/// the frame-time benchmark's 100k-event history.
+/// opened at simulated time `at_ms`: the frame-time benchmark's long history.
 #[wasm_bindgen]
-pub fn bench_share_link(payments: u32) -> String {
+pub fn bench_share_link(payments: u32, at_ms: u32) -> String {
     use crate::sim::command::{Action, ArmMode, Command, CrashPoint};
     let config = Config {
         payments,
@@ -64,6 +64,6 @@ pub fn bench_share_link(payments: u32) -> String {
             at: 0,
             command: arm,
         }],
-        at: 0,
+        at: at_ms as u64,
     })
 }

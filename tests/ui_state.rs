@@ -122,3 +122,71 @@ fn goals_passed_in_an_earlier_run_stay_achieved() {
     assert!(p.achieved.contains("reproduce") && p.achieved.contains("fix"));
     assert!(p.solution_seen);
 }
+
+#[wasm_bindgen_test]
+fn saved_settings_and_progress_round_trip_and_bad_text_is_refused() {
+    use redelivery_lab::ui::saved::{LabProgress, decode, encode};
+    let mut saved = Saved::default();
+    saved.settings.speed = 12.5;
+    saved.settings.projector = true;
+    saved.settings.real_crash = true;
+    saved.settings.lab = "double-payment".into();
+    saved.checklist = vec!["dedupe-table".into(), "ack-after-commit".into()];
+    saved.progress.insert(
+        "double-payment".into(),
+        LabProgress {
+            achieved: ["reproduce".to_string(), "fix".to_string()].into(),
+            prediction: Some(2),
+            hints_shown: 1,
+            solution_seen: true,
+        },
+    );
+    saved
+        .progress
+        .insert("sandbox".into(), LabProgress::default());
+    assert_eq!(decode(&encode(&saved)), Some(saved));
+    assert_eq!(decode(&encode(&Saved::default())), Some(Saved::default()));
+    for bad in [
+        "",
+        "{\"settings\": nonsense",
+        "redelivery-lab settings 2\nspeed=-1",
+        "redelivery-lab settings 2\nlab=<img>",
+        "redelivery-lab settings 2\nprogress=a;x;0;0;",
+    ] {
+        assert_eq!(decode(bad), None, "{bad}");
+    }
+    // A newer version's extra lines are skipped, not fatal.
+    assert!(decode("redelivery-lab settings 2\nfuture=1\nspeed=2").is_some());
+}
+
+#[wasm_bindgen_test]
+fn a_sweep_cell_opens_its_exact_run_in_the_sandbox() {
+    use redelivery_lab::sim::Strategy;
+    use redelivery_lab::sim::sweep::Sweep;
+    use redelivery_lab::ui::state::View;
+    let s = reduce(
+        fresh(),
+        [
+            Action::LoadLab("double-payment".into()),
+            Action::SetView(View::Sweep),
+        ],
+    );
+    // The sandbox is not on screen: its keys do nothing.
+    let s = reduce(s, [Action::Step, Action::TogglePlay]);
+    assert_eq!(s.world.sim().now(), 0);
+    assert!(!s.playing);
+    let sweep = Sweep::new(&Config::default(), 7, 40);
+    let i = sweep
+        .cells()
+        .iter()
+        .position(|c| *c == (CrashPoint::AfterCharge, Strategy::SAFE))
+        .unwrap();
+    let (config, command) = sweep.setup(i);
+    let s = s.reduce(Action::OpenRun(config.clone(), 7, command));
+    assert_eq!(s.view, View::Sandbox);
+    assert_eq!(s.lab.id, "sandbox");
+    let t = s.world.timeline();
+    assert_eq!((t.seed(), t.config()), (7, &config));
+    assert_eq!(t.sim().armed().len(), 1);
+    assert_eq!(t.sim().armed()[0].point, CrashPoint::AfterCharge);
+}

@@ -75,6 +75,21 @@ impl DurableState {
         Ok(s)
     }
 
+    /// Serialises compactly (the share-link encoding, checksummed): what the browser stores, so its
+    /// bundle needs no JSON parser for this.
+    pub fn to_text(&self) -> String {
+        super::share::encode_durable(self)
+    }
+
+    /// Parses [`DurableState::to_text`]'s output and validates it; never panics.
+    pub fn from_text(text: &str) -> Result<DurableState, DurableError> {
+        let s = super::share::decode_durable(text).map_err(|_| {
+            DurableError("The saved run in this browser is damaged, so it was not restored.".into())
+        })?;
+        s.validate()?;
+        Ok(s)
+    }
+
     /// Checks that the parts fit together.
     pub fn validate(&self) -> Result<(), DurableError> {
         let bad = |what: &str| {
@@ -148,6 +163,31 @@ mod tests {
             sim.step();
         }
         sim
+    }
+
+    #[test]
+    fn the_compact_text_round_trips_and_refuses_damage() {
+        let mut sim = mid_payment(Strategy::NAIVE);
+        sim.run_until(sim.now() + 300);
+        let state = sim.durable_state();
+        let text = state.to_text();
+        assert_eq!(DurableState::from_text(&text), Ok(state.clone()));
+        assert_eq!(
+            Sim::recover(DurableState::from_text(&text).unwrap())
+                .unwrap()
+                .digest(),
+            Sim::recover(state).unwrap().digest()
+        );
+        for bad in [
+            "",
+            "d1.",
+            "{\"format\":1}",
+            &text[..text.len() - 3],
+            &text.replace('A', "B"),
+        ] {
+            let e = DurableState::from_text(bad).unwrap_err();
+            assert!(e.0.ends_with('.'), "a sentence: {e}");
+        }
     }
 
     #[test]

@@ -18,6 +18,11 @@ impl Rng {
         Self { state: seed }
     }
 
+    /// The internal state, for saving a run ([`Rng::new`] with it continues the same stream).
+    pub fn state(&self) -> u64 {
+        self.state
+    }
+
     /// The next 64 random bits.
     pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);

@@ -5,11 +5,15 @@
 //! is validated, a checksum catches damage, and any failure is a typed error with a sentence a user
 //! can act on. Decoding never panics, whatever the input.
 
+use super::broker::{BrokerMessage, MessageState};
 use super::command::{Action, ArmMode, Command, CrashPoint};
 use super::config::{
     AckTiming, Config, ConfigError, GatewayFaults, Latency, LedgerWrite, Millis, Outage, RateLimit,
     RecordCheck, RedeliveryMode, RetryPolicy, Strategy,
 };
+use super::durable::DurableState;
+use super::metrics::Counters;
+use super::rng::Rng;
 use std::fmt;
 
 /// The prefix of the current format. Older prefixes would be migrated here; unknown ones are refused.
@@ -451,6 +455,192 @@ fn read_command(r: &mut Reader, consumers: u8) -> Result<Command, ShareError> {
         },
         5 => Command::SetStrategy(read_strategy(r)?),
         _ => return Err(ShareError::BadValue("action")),
+    })
+}
+
+/// The prefix of saved durable state (real crash mode) in the compact format.
+pub const DURABLE_PREFIX: &str = "d1.";
+
+/// Encodes the durable parts of a run in the link format: compact, checksummed, and decodable
+/// without a JSON parser in the browser bundle.
+pub fn encode_durable(d: &DurableState) -> String {
+    let mut w = Writer::default();
+    w.uint(d.format as u64);
+    write_config(&mut w, &d.config);
+    for v in [d.seed, d.now, d.published as u64, d.rng.state(), d.catalog] {
+        w.uint(v);
+    }
+    for m in &d.messages {
+        let (tag, consumer) = match m.state {
+            MessageState::Unpublished => (0, 0),
+            MessageState::Ready => (1, 0),
+            MessageState::InFlight { consumer } => (2, consumer),
+            MessageState::Waiting => (3, 0),
+            MessageState::Acked => (4, 0),
+            MessageState::DeadLettered => (5, 0),
+        };
+        w.uint(tag);
+        w.uint(consumer as u64);
+        w.uint(m.deliveries as u64);
+        w.uint(m.published_at as u64);
+    }
+    w.uint(d.dead_letter.len() as u64);
+    for p in &d.dead_letter {
+        w.uint(*p as u64);
+    }
+    for i in 0..d.messages.len() {
+        w.uint(d.ledger_rows[i] as u64);
+        w.uint(d.processed[i] as u64);
+        w.uint(d.charges[i] as u64);
+        w.uint(d.keyed[i] as u64);
+    }
+    for v in counters(&d.counters) {
+        w.uint(v);
+    }
+    let sum = checksum(&w.bytes);
+    w.bytes.extend_from_slice(&sum.to_le_bytes());
+    format!("{DURABLE_PREFIX}{}", base64url(&w.bytes))
+}
+
+fn counters(c: &Counters) -> [u64; 15] {
+    [
+        c.published,
+        c.deliveries,
+        c.redeliveries,
+        c.acks,
+        c.acks_lost,
+        c.nacks,
+        c.crashes,
+        c.restarts,
+        c.reconnects,
+        c.dead_lettered,
+        c.duplicates_detected,
+        c.duplicates_slipped,
+        c.charges,
+        c.charge_failures,
+        c.completed,
+    ]
+}
+
+/// Decodes [`encode_durable`]'s text. Only the encoding is checked here; the caller validates how
+/// the parts fit together.
+pub fn decode_durable(text: &str) -> Result<DurableState, ShareError> {
+    let body = text
+        .trim()
+        .strip_prefix(DURABLE_PREFIX)
+        .ok_or(ShareError::UnknownVersion)?;
+    let bytes = unbase64url(body)?;
+    if bytes.len() < 4 {
+        return Err(ShareError::Truncated);
+    }
+    let (data, sum) = bytes.split_at(bytes.len() - 4);
+    if checksum(data).to_le_bytes() != sum {
+        return Err(ShareError::Damaged);
+    }
+    let mut r = Reader {
+        bytes: data,
+        pos: 0,
+    };
+    let format = r.u32()?;
+    let config = read_config(&mut r)?;
+    config.validate().map_err(ShareError::InvalidConfig)?;
+    let (seed, now, published, rng, catalog) =
+        (r.uint()?, r.uint()?, r.u32()?, r.uint()?, r.uint()?);
+    let n = config.payments as usize;
+    // Every payment takes at least eight bytes below: a forged count cannot make us allocate much.
+    if n > data.len() {
+        return Err(ShareError::Truncated);
+    }
+    let mut messages = Vec::with_capacity(n);
+    for _ in 0..n {
+        let (tag, consumer) = (r.uint()?, r.u8()?);
+        let state = match tag {
+            0 => MessageState::Unpublished,
+            1 => MessageState::Ready,
+            2 => MessageState::InFlight { consumer },
+            3 => MessageState::Waiting,
+            4 => MessageState::Acked,
+            5 => MessageState::DeadLettered,
+            _ => return Err(ShareError::BadValue("message state")),
+        };
+        messages.push(BrokerMessage {
+            state,
+            deliveries: r.u16()?,
+            published_at: r.u32()?,
+        });
+    }
+    let dead = r.uint()? as usize;
+    if dead > n {
+        return Err(ShareError::BadValue("dead-letter queue"));
+    }
+    let dead_letter = (0..dead).map(|_| r.u32()).collect::<Result<Vec<_>, _>>()?;
+    let (mut ledger_rows, mut processed, mut charges, mut keyed) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for _ in 0..n {
+        ledger_rows.push(r.u8()?);
+        processed.push(r.flag()?);
+        charges.push(r.u8()?);
+        keyed.push(r.flag()?);
+    }
+    let mut c = [0u64; 15];
+    for v in &mut c {
+        *v = r.uint()?;
+    }
+    if r.pos != data.len() {
+        return Err(ShareError::BadValue("ending"));
+    }
+    let [
+        published_n,
+        deliveries,
+        redeliveries,
+        acks,
+        acks_lost,
+        nacks,
+        crashes,
+        restarts,
+        reconnects,
+        dead_lettered,
+        duplicates_detected,
+        duplicates_slipped,
+        charges_n,
+        charge_failures,
+        completed,
+    ] = c;
+    Ok(DurableState {
+        format,
+        config,
+        seed,
+        now,
+        published,
+        rng: Rng::new(rng),
+        catalog,
+        messages,
+        dead_letter,
+        ledger_rows,
+        processed,
+        charges,
+        keyed,
+        counters: Counters {
+            published: published_n,
+            deliveries,
+            redeliveries,
+            acks,
+            acks_lost,
+            nacks,
+            crashes,
+            restarts,
+            reconnects,
+            dead_lettered,
+            duplicates_detected,
+            duplicates_slipped,
+            charges: charges_n,
+            charge_failures,
+            completed,
+        },
     })
 }
 

@@ -7,6 +7,7 @@
 pub mod components;
 pub mod keyboard;
 pub mod narrate;
+pub mod real_crash;
 pub mod saved;
 pub mod state;
 
@@ -24,7 +25,6 @@ use components::lesson::Lesson;
 use components::pipeline::Pipeline;
 use components::strategy::StrategyPanel;
 use components::sweep::SweepView;
-use components::tabs::Tabs;
 use components::totals::Totals;
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::Interval;
@@ -48,6 +48,16 @@ fn initial_state() -> AppState {
             s.error = Some(format!("{e} The default lab is open instead."));
             s
         }
+        None if saved.settings.real_crash => match real_crash::load() {
+            Some(Ok(recovered)) => AppState::recovered(saved, recovered),
+            Some(Err(message)) => {
+                let mut s = AppState::new(saved);
+                s.saved.settings.real_crash = false;
+                s.error = Some(message);
+                s
+            }
+            None => AppState::new(saved),
+        },
         None => AppState::new(saved),
     };
     if state.error.is_none() {
@@ -161,11 +171,33 @@ pub fn App() -> Html {
     // Remember settings and progress whenever they change.
     use_effect_with(state.saved.clone(), saved::store);
 
+    // Real crash mode: save the durable parts as the run goes, at most every few hundred
+    // milliseconds while playing, and at once when paused or stepping.
+    {
+        let last = use_mut_ref(|| 0.0);
+        let (world, lab, d) = (state.world.clone(), state.lab.id, state.dispatcher());
+        let on = state.saved.settings.real_crash;
+        use_effect_with(
+            (world.version(), state.playing, on, lab),
+            move |&(_, playing, on, lab)| {
+                let now = now_ms();
+                if on && (!playing || now - *last.borrow() >= real_crash::SAVE_EVERY_MS) {
+                    *last.borrow_mut() = now;
+                    if let Err(message) = real_crash::save(&world.sim(), lab) {
+                        real_crash::clear();
+                        d.dispatch(Action::RealCrashFailed(message));
+                    }
+                }
+            },
+        );
+    }
+
     // The projector theme is an attribute on <html>, where the stylesheet's themes live. At load, a
     // theme the page already set (a host page, a test) is left alone unless projector mode is saved.
     {
         let loaded = use_mut_ref(|| false);
-        use_effect_with(state.saved.settings.projector, move |&projector| {
+        let projector = state.saved.settings.projector || state.presenter;
+        use_effect_with(projector, move |&projector| {
             let first = !loaded.replace(true);
             if let Some(root) = gloo::utils::document().document_element() {
                 if projector {
@@ -195,6 +227,20 @@ pub fn App() -> Html {
             url
         })
     };
+    let oncopy = {
+        let state = state.clone();
+        Callback::from(move |_: ()| {
+            let link = share::encode(&state.scenario());
+            let url = web_sys::window()
+                .and_then(|w| w.location().href().ok())
+                .map_or_else(String::new, |h| {
+                    h.split('#').next().unwrap_or("").to_string()
+                });
+            let text = state_text(&state, &format!("{url}#{link}"));
+            copy_to_clipboard(&text);
+            state.dispatch(Action::SetCopied(Some(text)));
+        })
+    };
     let onload_lab = {
         let d = d.clone();
         Callback::from(move |id: String| {
@@ -204,8 +250,31 @@ pub fn App() -> Html {
         })
     };
 
+    let real_crash_props = components::real_crash::RealCrashProps {
+        on: state.saved.settings.real_crash,
+        payments: state.world.timeline().config().payments,
+        notice: state.notice.clone(),
+        onset: {
+            let d = d.clone();
+            Callback::from(move |on: bool| {
+                if !on {
+                    real_crash::clear();
+                }
+                d.dispatch(Action::SetRealCrash(on));
+            })
+        },
+        onreset: {
+            let d = d.clone();
+            Callback::from(move |()| {
+                real_crash::clear();
+                d.dispatch(Action::DismissNotice);
+                d.dispatch(Action::Reset);
+            })
+        },
+        ondismiss: send(Action::DismissNotice),
+    };
     let world = state.world.clone();
-    let (now, horizon, settled, seed, config) = {
+    let (now, horizon, settled, seed, config, events) = {
         let t = world.timeline();
         (
             t.now(),
@@ -213,10 +282,11 @@ pub fn App() -> Html {
             t.is_settled(),
             t.seed(),
             t.config().clone(),
+            t.sim().events().total(),
         )
     };
     html! {
-        <main class="app" data-testid="app" data-settled={settled.to_string()}
+        <main class="app" data-testid="app" data-settled={settled.to_string()} data-events={events.to_string()}
             data-playing={state.playing.to_string()} data-lab={state.lab.id}>
             <Header lab_id={state.lab.id} progress={state.saved.progress.clone()} {seed} projector={state.saved.settings.projector}
                 onload_lab={onload_lab.clone()} onset_seed={dispatch_with(&d, Action::SetSeed)} {onshare}
@@ -232,7 +302,17 @@ pub fn App() -> Html {
             <div class="visually-hidden" aria-live="polite" role="status" data-testid="announcer">
                 { state.announcement.clone() }
             </div>
-            <Tabs view={state.view} onset_view={dispatch_with(&d, Action::SetView)} />
+            { components::tabs::tabs(state.view, &dispatch_with(&d, Action::SetView), html! {
+                <>
+                    { components::real_crash::switch(&real_crash_props) }
+                    { components::workshop::workshop(state.presenter, state.copied.clone(),
+                        &send(Action::TogglePresenter), &oncopy, &send(Action::SetCopied(None))) }
+                </>
+            }) }
+            if state.presenter {
+                { components::workshop::key_map() }
+            }
+            { components::real_crash::bar(&real_crash_props) }
             if state.view == View::Compare {
                 <CompareView world={world.clone()} speed={state.speed()} />
             }
@@ -263,6 +343,7 @@ pub fn App() -> Html {
                 </div>
                 <div class="app__wide">
                     <EventLog world={world.clone()} focus={state.focus} onfocus={dispatch_with(&d, Action::Focus)} />
+                    { components::exports::exports(&world, state.lab.id, &dispatch_with(&d, Action::ShowError)) }
                 </div>
                 <div class="app__wide">
                     <Dashboard world={world.clone()} />
@@ -274,6 +355,29 @@ pub fn App() -> Html {
             }
         </main>
     }
+}
+
+/// The run and the lab's goals as plain text, for a chat or a slide.
+fn state_text(state: &AppState, link: &str) -> String {
+    use std::fmt::Write;
+    let sim = state.world.sim();
+    let totals = sim.totals();
+    let mut out = format!(
+        "Redelivery Lab: {}\nSeed {} · t = {} ms · strategy: {}\n",
+        state.lab.title,
+        sim.seed(),
+        sim.now(),
+        components::sweep::strategy_label(&sim.config().strategy)
+    );
+    for o in crate::sim::Outcome::ALL {
+        let _ = write!(out, "{}: {}; ", o.label(), totals.get(o));
+    }
+    out.push('\n');
+    for g in &state.lab.goals {
+        let _ = writeln!(out, "[{}] {}", g.evaluate(&sim).name(), g.text);
+    }
+    let _ = write!(out, "Open this exact run: {link}");
+    out
 }
 
 /// A callback that turns its argument into an action and dispatches it.

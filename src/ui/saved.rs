@@ -4,16 +4,19 @@
 //! A remembered value is a convenience, never a requirement: storage may be missing (private windows,
 //! `file://`), full, or hold something a newer or older version wrote. Any of those gives the defaults
 //! and, when something was really unreadable, one sentence for the user.
+//!
+//! The text is a few `name=value` lines, written and read by hand: a JSON parser for these would be
+//! the largest thing in the download for the least reason.
 
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// The storage key. Bump the version when the shape changes incompatibly.
-pub const KEY: &str = "redelivery-lab/v1";
+/// The storage key. Bump the version when the shape changes incompatibly (v1 was JSON).
+pub const KEY: &str = "redelivery-lab/v2";
+/// The first line of the stored text.
+const HEADER: &str = "redelivery-lab settings 2";
 
 /// Preferences.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Settings {
     /// Simulated milliseconds per real millisecond.
     pub speed: f64,
@@ -21,6 +24,8 @@ pub struct Settings {
     pub projector: bool,
     /// The lab open last time.
     pub lab: String,
+    /// Real crash mode: keep the run's durable parts in storage, so closing the page is a crash.
+    pub real_crash: bool,
 }
 
 impl Default for Settings {
@@ -29,13 +34,13 @@ impl Default for Settings {
             speed: 0.25,
             projector: false,
             lab: "sandbox".to_string(),
+            real_crash: false,
         }
     }
 }
 
 /// How far a learner got in one lab.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LabProgress {
     /// Goals that have passed at least once (a fix's goal passes in a different run than the
     /// reproduction's, so progress is remembered across runs).
@@ -49,8 +54,7 @@ pub struct LabProgress {
 }
 
 /// Everything remembered.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Saved {
     /// Preferences.
     pub settings: Settings,
@@ -64,19 +68,99 @@ fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+/// The stored text of `saved`.
+pub fn encode(saved: &Saved) -> String {
+    let s = &saved.settings;
+    let flag = |b: bool| if b { "1" } else { "0" };
+    let mut out = format!(
+        "{HEADER}\nspeed={}\nprojector={}\nreal_crash={}\nlab={}\nchecklist={}\n",
+        s.speed,
+        flag(s.projector),
+        flag(s.real_crash),
+        s.lab,
+        saved.checklist.join(",")
+    );
+    for (lab, p) in &saved.progress {
+        let prediction = p.prediction.map(|n| n.to_string()).unwrap_or_default();
+        let achieved: Vec<&str> = p.achieved.iter().map(String::as_str).collect();
+        out.push_str(&format!(
+            "progress={lab};{prediction};{};{};{}\n",
+            p.hints_shown,
+            flag(p.solution_seen),
+            achieved.join(",")
+        ));
+    }
+    out
+}
+
+/// Reads [`encode`]'s text; `None` when it is not that text. Unknown lines are skipped, so a newer
+/// version's additions do not lose the rest.
+pub fn decode(text: &str) -> Option<Saved> {
+    let mut lines = text.lines();
+    if lines.next()? != HEADER {
+        return None;
+    }
+    // Ids are lab, goal and practice names: short and plain, so they never hold a separator.
+    let id = |v: &str| {
+        (v.len() <= 64
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'))
+        .then(|| v.to_string())
+    };
+    let ids = |v: &str| -> Option<Vec<String>> {
+        v.split(',').filter(|x| !x.is_empty()).map(id).collect()
+    };
+    let flag = |v: &str| match v {
+        "0" => Some(false),
+        "1" => Some(true),
+        _ => None,
+    };
+    let mut saved = Saved::default();
+    for line in lines {
+        let Some((name, value)) = line.split_once('=') else {
+            continue;
+        };
+        let s = &mut saved.settings;
+        match name {
+            "speed" => {
+                s.speed = value
+                    .parse()
+                    .ok()
+                    .filter(|v: &f64| v.is_finite() && *v > 0.0)?
+            }
+            "projector" => s.projector = flag(value)?,
+            "real_crash" => s.real_crash = flag(value)?,
+            "lab" => s.lab = id(value)?,
+            "checklist" => saved.checklist = ids(value)?,
+            "progress" => {
+                let mut f = value.split(';');
+                let (lab, prediction, hints, solution, achieved) =
+                    (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
+                let progress = LabProgress {
+                    achieved: ids(achieved)?.into_iter().collect(),
+                    prediction: match prediction {
+                        "" => None,
+                        n => Some(n.parse().ok()?),
+                    },
+                    hints_shown: hints.parse().ok()?,
+                    solution_seen: flag(solution)?,
+                };
+                saved.progress.insert(id(lab)?, progress);
+            }
+            _ => {}
+        }
+    }
+    Some(saved)
+}
+
 /// Reads what was saved. `Err` carries a sentence for the user and comes with the defaults.
 pub fn load() -> (Saved, Option<String>) {
     let Some(raw) = storage().and_then(|s| s.get_item(KEY).ok().flatten()) else {
         return (Saved::default(), None);
     };
-    match serde_json::from_str::<Saved>(&raw) {
-        Ok(mut saved) => {
-            if !(saved.settings.speed.is_finite() && saved.settings.speed > 0.0) {
-                saved.settings.speed = Settings::default().speed;
-            }
-            (saved, None)
-        }
-        Err(_) => (
+    match decode(&raw) {
+        Some(saved) => (saved, None),
+        None => (
             Saved::default(),
             Some(
                 "Your saved settings and lab progress could not be read, so the defaults are in use."
@@ -88,7 +172,7 @@ pub fn load() -> (Saved, Option<String>) {
 
 /// Writes `saved`; a full or missing storage is ignored (the app works without it).
 pub fn store(saved: &Saved) {
-    if let (Some(s), Ok(json)) = (storage(), serde_json::to_string(saved)) {
-        let _ = s.set_item(KEY, &json);
+    if let Some(s) = storage() {
+        let _ = s.set_item(KEY, &encode(saved));
     }
 }

@@ -110,21 +110,32 @@ fn start(config: Config, seed: u64, actions: Vec<crate::sim::Action>) -> Timelin
     t
 }
 
-/// Plays `dt` forward, but stops at the moment the run settles: at high speed one tick spans many
-/// seconds, and overshooting would leave the charts' interesting part squeezed into a corner.
-fn play(t: &mut Timeline, dt: Millis) {
+/// Most simulation events one play tick may process. A tick must leave room for the re-render within a
+/// frame; at top speed a busy run would otherwise ask for tens of thousands of events per tick, each
+/// long tick making the next one longer. Past the budget the run simply plays slower than asked.
+const MAX_EVENTS_PER_TICK: u64 = 6_000;
+
+/// Plays `dt` forward, but stops at the moment the run settles (at high speed one tick spans many
+/// seconds, and overshooting would leave the charts' interesting part squeezed into a corner) or when
+/// the tick's event budget is spent. Returns true if it played the whole of `dt`.
+fn play(t: &mut Timeline, dt: Millis) -> bool {
     let target = t.now().saturating_add(dt);
+    let budget_end = t.sim().events().total() + MAX_EVENTS_PER_TICK;
     while !t.is_settled() {
+        if t.sim().events().total() >= budget_end {
+            return false;
+        }
         match t.sim().next_event_time() {
             Some(next) if next <= target => {
                 t.step_event();
             }
             _ => {
                 t.seek(target);
-                return;
+                return true;
             }
         }
     }
+    true
 }
 
 fn settle(t: &mut Timeline) {
@@ -152,6 +163,10 @@ pub enum View {
 pub struct AppState {
     /// The view on screen.
     pub view: View,
+    /// The presenter view: large type and the keyboard map on screen.
+    pub presenter: bool,
+    /// The run as plain text, shown after "copy state and goals" until closed.
+    pub copied: Option<String>,
     /// The run.
     pub world: World,
     /// The lab being followed (free play is a lab too).
@@ -164,6 +179,8 @@ pub struct AppState {
     pub saved: Saved,
     /// A sentence for the user, shown in the error banner until dismissed.
     pub error: Option<String>,
+    /// What a real crash did, shown until dismissed.
+    pub notice: Option<String>,
     /// The consumer the keyboard's `c` crashes.
     pub selected: u8,
     /// Is the keyboard help open?
@@ -191,12 +208,15 @@ impl AppState {
         let timeline = start(lab.config.clone(), lab.seed, lab.actions.clone());
         let mut state = AppState {
             view: View::Sandbox,
+            presenter: false,
+            copied: None,
             world: World::new(timeline),
             lab: LabRef(Rc::new(lab)),
             playing: false,
             carry: 0.0,
             saved,
             error: None,
+            notice: None,
             selected: 0,
             help_open: false,
             focus: None,
@@ -211,6 +231,18 @@ impl AppState {
     pub fn from_scenario(saved: Saved, s: Scenario) -> AppState {
         let mut state = AppState::new(saved);
         state.load_scenario(s);
+        state
+    }
+
+    /// The app after a real crash: the saved run, recovered and resumed, in its lab.
+    pub fn recovered(saved: Saved, r: super::real_crash::Recovered) -> AppState {
+        let mut state = AppState::new(saved);
+        if let Some(lab) = Lab::by_id(&r.lab) {
+            state = state.load_lab(lab);
+        }
+        let world = state.world.replace(r.timeline);
+        let mut state = state.replaced(world, "The run was recovered after the page closed.");
+        state.notice = Some(r.notice);
         state
     }
 
@@ -414,6 +446,16 @@ pub enum Action {
     DismissError,
     /// Show another view.
     SetView(View),
+    /// Switch the presenter view on or off.
+    TogglePresenter,
+    /// Show the run as plain text (or hide it).
+    SetCopied(Option<String>),
+    /// Switch real crash mode on or off.
+    SetRealCrash(bool),
+    /// Saving for real crash mode failed: say why and switch the mode off.
+    RealCrashFailed(String),
+    /// Hide the real crash notice.
+    DismissNotice,
     /// Open one exact run in the free-play sandbox: a configuration, a seed and a crash armed at t = 0
     /// (a sweep cell).
     OpenRun(Config, u64, Command),
@@ -423,6 +465,19 @@ impl yew::Reducible for AppState {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        // The sandbox's run is not on screen in the other views: its keys must not move it unseen.
+        if self.view != View::Sandbox
+            && matches!(
+                action,
+                Action::TogglePlay
+                    | Action::Step
+                    | Action::StepBack
+                    | Action::Reset
+                    | Action::CrashSelected
+            )
+        {
+            return self;
+        }
         let this = (*self).clone();
         let next = match action {
             Action::TogglePlay => {
@@ -445,9 +500,10 @@ impl yew::Reducible for AppState {
                 }
                 let owed = this.carry + this.speed() * elapsed_ms.clamp(0.0, MAX_TICK_MS);
                 let whole = owed.floor();
-                let (world, ()) = this.world.update(|t| play(t, whole as Millis));
+                let (world, whole_played) = this.world.update(|t| play(t, whole as Millis));
                 let mut next = this.moved(world);
-                next.carry = owed - whole;
+                // Time the budget could not play is dropped, not owed: owing it would snowball.
+                next.carry = if whole_played { owed - whole } else { 0.0 };
                 next
             }
             Action::Step => {
@@ -578,6 +634,26 @@ impl yew::Reducible for AppState {
             },
             Action::DismissError => AppState {
                 error: None,
+                ..this
+            },
+            Action::SetCopied(copied) => AppState { copied, ..this },
+            Action::TogglePresenter => AppState {
+                presenter: !this.presenter,
+                ..this
+            },
+            Action::SetRealCrash(on) => {
+                let mut next = this;
+                next.saved.settings.real_crash = on;
+                next
+            }
+            Action::RealCrashFailed(message) => {
+                let mut next = this;
+                next.saved.settings.real_crash = false;
+                next.error = Some(message);
+                next
+            }
+            Action::DismissNotice => AppState {
+                notice: None,
                 ..this
             },
             Action::SetView(view) => AppState {

@@ -3,7 +3,11 @@
 //
 // Usage: node tests/bench/browser.mjs <payments> <runs>   (dist/ must be built)
 
-import { launchBrowser, startStaticServer } from '../e2e/helpers.mjs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { CHROMIUM_ARGS, repoRoot, startStaticServer } from '../e2e/helpers.mjs';
+
+const { chromium } = createRequire(join(repoRoot, '.tools', 'package.json'))('playwright-core');
 
 const payments = Number(process.argv[2] ?? 1_000_000);
 const runs = Number(process.argv[3] ?? 5);
@@ -11,7 +15,11 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
 
 const server = await startStaticServer();
-const browser = await launchBrowser();
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: CHROMIUM_ARGS,
+});
 const out = {};
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
@@ -53,17 +61,31 @@ try {
   out.sweep_runs_ms = sweeps.map((x) => Math.round(x));
   out.sweep_ms = Math.round(median(sweeps));
 
-  // Frame time while playing at top speed with a 100,000-event history: the bench link builds a run of
-  // 20,000 payments (~100k events), plays it from the start at maximum speed, and records the gaps between
-  // animation frames for 3 seconds.
-  const link = await page.evaluate(() => window.wasmBindings.bench_share_link?.(20_000));
+  // Frame time while playing at top speed with a long history: the bench link opens a run of 100,000
+  // payments at 500 simulated seconds (over 100,000 events behind it), plays on at maximum speed, and
+  // records the play ticks' work and the gaps between animation frames for 3 seconds.
+  const link = await page.evaluate(() => window.wasmBindings.bench_share_link?.(100_000, 500_000));
   if (link) {
     const frame = await context.newPage();
+    // Time every play tick (the app plays from a setInterval): from the tick's start to the next task,
+    // which includes the simulation step and Yew's re-render (run as microtasks right after it).
+    await frame.addInitScript(() => {
+      window.__tickWork = [];
+      const original = window.setInterval;
+      window.setInterval = (fn, ms, ...args) => original((...a) => {
+        const t0 = performance.now();
+        fn(...a);
+        const ch = new MessageChannel();
+        ch.port1.onmessage = () => window.__tickWork.push(performance.now() - t0);
+        ch.port2.postMessage(0);
+      }, ms, ...args);
+    });
     await frame.goto(`${server.url}#${link}`);
     await frame.waitForSelector('[data-testid="play"]:not([disabled])');
     const speed = frame.getByTestId('speed');
     if (await speed.count()) await speed.evaluate((el) => { el.value = el.max; el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true })); });
     await frame.getByTestId('play').click();
+    await frame.evaluate(() => { window.__tickWork = []; });
     const gaps = await frame.evaluate(() => new Promise((resolve) => {
       const gaps = [];
       let last = performance.now();
@@ -78,7 +100,11 @@ try {
     out.frame_p95_ms = Number(percentile(gaps, 0.95).toFixed(1));
     out.frame_max_ms = Number(Math.max(...gaps).toFixed(1));
     out.frame_count = gaps.length;
-    out.frame_events = await frame.evaluate(() => document.querySelector('[data-testid="event-total"]')?.textContent ?? null);
+    const work = await frame.evaluate(() => window.__tickWork);
+    out.tick_count = work.length;
+    out.tick_work_p95_ms = Number(percentile(work, 0.95).toFixed(1));
+    out.tick_work_max_ms = Number(Math.max(...work).toFixed(1));
+    out.events_in_history = Number(await frame.getByTestId('app').getAttribute('data-events'));
   }
 } finally {
   await browser.close();

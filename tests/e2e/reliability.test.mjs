@@ -60,7 +60,7 @@ test('share-link text never becomes HTML', async () => {
 
 test('a link asking for an absurd run is refused with a message, and the app keeps working', async () => {
   const app = await e2e.open();
-  const link = await app.page.evaluate(() => window.wasmBindings.bench_share_link(5_000_000));
+  const link = await app.page.evaluate(() => window.wasmBindings.bench_share_link(5_000_000, 0));
   await app.close();
   const big = await e2e.open({ hash: link });
   try {

@@ -139,7 +139,7 @@ test('settings are remembered, and a corrupt store gives a message and the defau
     const width = await app.page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 1280, `the projector theme fits too (scrollWidth ${width})`);
 
-    await app.page.evaluate(() => localStorage.setItem('redelivery-lab/v1', '{"settings": nonsense'));
+    await app.page.evaluate(() => localStorage.setItem('redelivery-lab/v2', '{"settings": nonsense'));
     await app.page.reload();
     await app.byTestId('app').waitFor();
     assert.match(await app.byTestId('error-banner').textContent(), /saved settings/);

@@ -9,7 +9,7 @@ use crate::ui::state::World;
 use yew::prelude::*;
 
 /// Charge rows drawn at most; the totals always count every payment.
-const MAX_ROWS: usize = 150;
+const MAX_ROWS: usize = 60;
 /// Payments scanned at most for the rows (a million-payment run must not stall a frame).
 const MAX_SCAN: u32 = 20_000;
 

@@ -11,7 +11,6 @@ use crate::ui::state::World;
 use gloo::timers::callback::Interval;
 use std::cell::Cell;
 use std::rc::Rc;
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 /// Most differing payments listed; the count above the table is always complete.
@@ -30,7 +29,7 @@ pub struct CompareProps {
 fn outcome_icon(o: Outcome) -> &'static str {
     match o {
         Outcome::ChargedOnce => "✓",
-        Outcome::Duplicate => "⧉",
+        Outcome::Duplicate => "‼",
         Outcome::Lost => "✗",
         Outcome::Orphan => "◌",
         Outcome::DeadLettered => "☠",
@@ -100,23 +99,18 @@ pub fn CompareView(props: &CompareProps) -> Html {
             redraw.force_update();
         })
     };
-    let set_pair = |pick: fn(&Comparison, Option<Strategy>) -> (Strategy, Strategy)| {
+    let onclassic = {
         let (cmp, playing, redraw, world) = (
             cmp.clone(),
             playing.clone(),
             redraw.clone(),
             props.world.clone(),
         );
-        move |chosen: Option<Strategy>| {
-            let (l, r) = pick(&cmp.borrow(), chosen);
-            *cmp.borrow_mut() = build(&world, l, r);
+        Callback::from(move |_: MouseEvent| {
+            *cmp.borrow_mut() = build(&world, Strategy::NAIVE, Strategy::SAFE);
             playing.set(false);
             redraw.force_update();
-        }
-    };
-    let onclassic = {
-        let set = set_pair(|_, _| (Strategy::NAIVE, Strategy::SAFE));
-        Callback::from(move |_: MouseEvent| set(None))
+        })
     };
     let onplay = {
         let playing = playing.clone();
@@ -139,39 +133,16 @@ pub fn CompareView(props: &CompareProps) -> Html {
         }
     });
     let onreset = act(|c| c.seek(0));
-    let strategies = use_memo((), |_| Strategy::all_combinations());
-    let select = |side: &'static str, current: Strategy, set: Box<dyn Fn(Option<Strategy>)>| {
-        let list = strategies.clone();
-        let onchange = Callback::from(move |e: Event| {
-            let i = e
-                .target_unchecked_into::<HtmlSelectElement>()
-                .selected_index();
-            set(usize::try_from(i).ok().and_then(|i| list.get(i)).copied());
-        });
-        let id = format!("compare-{side}-strategy");
-        html! {
-            <label class="compare__pick" for={id.clone()}>
-                <span class="header__label">{ "Strategy" }</span>
-                <select id={id.clone()} data-testid={id} {onchange}>
-                    { for strategies.iter().map(|s| html! {
-                        <option selected={*s == current}>{ strategy_label(s) }</option>
-                    }) }
-                </select>
-            </label>
-        }
-    };
-
     let c = cmp.borrow();
     let (lt, rt) = c.totals();
     let diff = c.diff();
     let (now, end) = (c.left.now(), c.left.horizon().max(c.right.horizon()));
     let (ls, rs) = (c.left.config().strategy, c.right.config().strategy);
-    let side = |name: &'static str, title: &'static str, s: Strategy, t: &Totals, select: Html| {
+    let side = |name: &'static str, title: &'static str, s: Strategy, t: &Totals| {
         html! {
-            <section class="panel compare__side" aria-label={format!("{title} run")}
+            <section class="panel compare__side"
                 data-testid={format!("compare-{name}")}>
                 <h3 class="panel__title">{ title }{ ": " }<span class="mono">{ strategy_label(&s) }</span></h3>
-                { select }
                 <dl class="totals__grid" data-testid={format!("compare-{name}-totals")}>
                     { for Outcome::ALL.into_iter().map(|o| {
                         let v = t.get(o);
@@ -187,24 +158,10 @@ pub fn CompareView(props: &CompareProps) -> Html {
             </section>
         }
     };
-    let left_select = select(
-        "left",
-        ls,
-        Box::new(set_pair(|c, s| {
-            (s.unwrap_or(Strategy::NAIVE), c.right.config().strategy)
-        })),
-    );
-    let right_select = select(
-        "right",
-        rs,
-        Box::new(set_pair(|c, s| {
-            (c.left.config().strategy, s.unwrap_or(Strategy::SAFE))
-        })),
-    );
     let cell = |(o, charges, rows): (Outcome, u8, u8), other: (Outcome, u8, u8)| {
         let differs = o != other.0;
         html! {
-            <td class={classes!(differs.then_some("compare__differs"))}>
+            <td class={classes!(differs.then_some("compare__differs"), format!("compare__cell--{}", o.name()))}>
                 <span aria-hidden="true">{ outcome_icon(o) }</span>{ " " }{ o.label() }
                 <span class="compare__facts mono">{ format!(" · {charges} charge(s), {rows} ledger row(s)") }</span>
             </td>
@@ -216,7 +173,8 @@ pub fn CompareView(props: &CompareProps) -> Html {
             <div class="panel compare__bar">
                 <h2 class="panel__title" id="compare-title">{ "Side by side: same seed, same crashes, two strategies" }</h2>
                 <p class="panel__note">
-                    { format!("Both runs replay the sandbox's seed {}, settings and {} recorded action(s); only the strategy differs.",
+                    { format!("Both runs replay the sandbox's seed {}, settings and {} recorded action(s); only the strategy differs. \
+                        The left side starts with the sandbox's strategy (change it there), the right with every safeguard.",
                         c.left.seed(), c.left.actions().len()) }
                 </p>
                 <div class="toolbar" role="group" aria-label="Side-by-side controls">
@@ -229,14 +187,14 @@ pub fn CompareView(props: &CompareProps) -> Html {
                         { if *playing { "❚❚ Pause both" } else { "▶ Play both" } }
                     </button>
                     <button type="button" class="button" data-testid="compare-step" onclick={onstep}>{ "Step both ▶" }</button>
-                    <button type="button" class="button" data-testid="compare-end" onclick={onend}>{ "To the end ⏭" }</button>
+                    <button type="button" class="button" data-testid="compare-end" onclick={onend}>{ "To the end ▶▶" }</button>
                     <button type="button" class="button" data-testid="compare-reset" onclick={onreset}>{ "Back to 0" }</button>
                     <span class="mono" data-testid="compare-clock">{ format!("t = {now} ms of {end} ms") }</span>
                 </div>
             </div>
             <div class="compare__sides">
-                { side("left", "Left", ls, &lt, left_select) }
-                { side("right", "Right", rs, &rt, right_select) }
+                { side("left", "Left", ls, &lt) }
+                { side("right", "Right", rs, &rt) }
             </div>
             <section class="panel compare__diff" aria-labelledby="compare-diff-title">
                 <h3 class="panel__title" id="compare-diff-title" data-testid="compare-diff-count">

@@ -80,8 +80,11 @@ pub fn Controls(props: &ControlsProps) -> Html {
                     value={props.now.to_string()} aria-valuetext={format!("{} ms", props.now)}
                     title="Scrub through the run; acting in the past forks a new future" oninput={onseek} />
             </label>
-            <span class="controls__clock mono" data-testid="clock">
-                { format!("t = {} ms", props.now) }
+            <span class="controls__clock mono">
+                <span data-testid="clock">{ format!("t = {} ms", props.now) }</span>
+                <span data-testid="clock-end" title="How far this run has been played">
+                    { format!(" of {} ms", props.horizon.max(props.now)) }
+                </span>
             </span>
             if props.now < props.horizon {
                 <span class="controls__fork" data-testid="fork-note"

@@ -6,7 +6,7 @@ use crate::ui::state::World;
 use yew::prelude::*;
 
 /// Rows drawn at most per table; the totals always count every payment.
-const MAX_ROWS: usize = 120;
+const MAX_ROWS: usize = 50;
 /// Payments scanned at most (a million-payment run must not stall a frame).
 const MAX_SCAN: u32 = 20_000;
 

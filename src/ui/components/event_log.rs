@@ -59,7 +59,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             let cause = causes.contains(&e.seq);
             html! {
                 <li class={classes!("event", format!("event--{}", e.event.kind()), cause.then_some("event--cause"))}
-                    data-testid="event-row" data-seq={e.seq.to_string()} data-kind={e.event.kind()}
+                    data-testid="event-row" data-seq={e.seq.to_string()} data-kind={e.event.kind()} data-time={e.time.to_string()}
                     data-payment={e.event.payment().map(|p| p.to_string())}>
                     <span class="event__time mono">{ format!("{:>6} ms", e.time) }</span>
                     <span class="event__kind">{ kind_label(&e.event) }</span>

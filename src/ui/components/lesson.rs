@@ -59,7 +59,13 @@ pub fn Lesson(props: &LessonProps) -> Html {
         }
     });
 
+    // The verdict waits for the run: predicting is only worth it before seeing the answer.
+    let (ran, totals) = {
+        let sim = props.world.sim();
+        (sim.is_settled() && sim.now() > 0, sim.totals())
+    };
     let prediction = lab.prediction.map(|p| {
+        let locked = ran && progress.prediction.is_some();
         let options = p.options.iter().enumerate().map(|(i, option)| {
             let chosen = progress.prediction == Some(i);
             let onclick = props.onpredict.reform(move |_: MouseEvent| i);
@@ -68,24 +74,35 @@ pub fn Lesson(props: &LessonProps) -> Html {
                     <button type="button"
                         class={classes!("button", "prediction__option", chosen.then_some("prediction__option--chosen"))}
                         data-testid="prediction-option" data-index={i.to_string()}
-                        aria-pressed={chosen.to_string()} {onclick}>
+                        aria-pressed={chosen.to_string()} disabled={locked && !chosen} {onclick}>
                         { *option }
                     </button>
                 </li>
             }
         });
+        let outcome = format!(
+            " What the run did: {} charged once, {} duplicate, {} lost, {} orphan.",
+            totals.charged_once, totals.duplicate, totals.lost, totals.orphan
+        );
         html! {
             <div class="prediction" data-testid="prediction">
                 <p class="prediction__question">{ p.question }</p>
                 <ul class="prediction__options">{ for options }</ul>
-                if let Some(choice) = progress.prediction {
-                    <p class="prediction__verdict" role="status">
-                        if choice == p.answer {
-                            <strong>{ "✓ Right. " }</strong>
-                        } else {
-                            <strong>{ format!("✗ Not quite: it is “{}”. ", p.options[p.answer]) }</strong>
-                        }
-                        { p.why }
+                if !ran {
+                    <p class="prediction__locked" data-testid="prediction-wait">
+                        { match progress.prediction {
+                            Some(choice) => format!("Your prediction: “{}”. Now run it: the answer appears when the run is over.", p.options[choice]),
+                            None => "Pick an answer before you press play.".to_string(),
+                        } }
+                    </p>
+                } else {
+                    <p class="prediction__verdict" role="status" data-testid="prediction-verdict">
+                        <strong>{ match progress.prediction {
+                            Some(choice) if choice == p.answer => "✓ Right. ".to_string(),
+                            Some(_) => format!("✗ Not quite: it is “{}”. ", p.options[p.answer]),
+                            None => format!("The answer: “{}”. ", p.options[p.answer]),
+                        } }</strong>
+                        { p.why }{ outcome }
                     </p>
                 }
             </div>

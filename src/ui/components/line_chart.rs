@@ -60,6 +60,9 @@ pub fn fmt_value(v: f64) -> String {
 /// Rows of the fallback table: at most this many, evenly spread over the run.
 const TABLE_ROWS: usize = 12;
 
+/// Points drawn per series at most.
+const MAX_POINTS: usize = 160;
+
 #[component]
 pub fn LineChart(props: &LineChartProps) -> Html {
     let t0 = props
@@ -100,10 +103,16 @@ pub fn LineChart(props: &LineChartProps) -> Html {
         }
     });
     let lines = props.series.iter().map(|s| {
+        // A chart a few hundred pixels wide shows no more than this many points; drawing every sample
+        // of a long run would only cost frames.
+        let stride = s.points.len().div_ceil(MAX_POINTS).max(1);
+        let last = s.points.len().saturating_sub(1);
         let points: String = s
             .points
             .iter()
-            .map(|&(t, v)| format!("{:.1},{:.1}", x(t), y(v)))
+            .enumerate()
+            .filter(|(i, _)| i % stride == 0 || *i == last)
+            .map(|(_, &(t, v))| format!("{:.1},{:.1}", x(t), y(v)))
             .collect::<Vec<_>>()
             .join(" ");
         html! {

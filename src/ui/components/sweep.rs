@@ -50,7 +50,7 @@ fn verdict_text(r: &SweepRow) -> (&'static str, &'static str, Option<u64>) {
     let t = &r.totals;
     match r.verdict {
         Verdict::Safe => ("✓", "safe", None),
-        Verdict::Duplicate => ("⧉", "duplicate", Some(t.duplicate)),
+        Verdict::Duplicate => ("‼", "duplicate", Some(t.duplicate)),
         Verdict::Lost => ("✗", "lost", Some(t.lost)),
         Verdict::Orphan => ("◌", "orphan", Some(t.orphan)),
         Verdict::Unsettled => ("…", "unsettled", Some(t.pending)),
@@ -202,7 +202,6 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config) -> Htm
                         data-crash-point={p.name()} data-strategy={key.clone()} data-verdict={word}
                         data-duplicate={t.duplicate.to_string()} data-lost={t.lost.to_string()}
                         data-orphan={t.orphan.to_string()} data-charged-once={t.charged_once.to_string()}
-                        title={format!("Open this run in the sandbox: crash {}, {key}", p.label())}
                         {onclick}>
                         <span aria-hidden="true">{ icon }</span>{ " " }{ word }
                         if let Some(n) = count { { " " }<span class="mono">{ n }</span> }
@@ -235,7 +234,7 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config) -> Htm
             <p class="panel__note">
                 { "Rows: idem = processed-message check · tx = one transaction · ack late = ack after the commit, \
                    auto-ack = ack on receipt · key = gateway idempotency key · check = check-then-insert, \
-                   unique = unique constraint. Cells: ✓ safe, ⧉ duplicate, ✗ lost, ◌ orphan, with how many payments." }
+                   unique = unique constraint. Cells: ✓ safe, ‼ duplicate, ✗ lost, ◌ orphan, with how many payments." }
             </p>
         </div>
     }

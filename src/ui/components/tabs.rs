@@ -3,20 +3,15 @@
 use crate::ui::state::View;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct TabsProps {
-    pub view: View,
-    pub onset_view: Callback<View>,
-}
-
-#[component]
-pub fn Tabs(props: &TabsProps) -> Html {
+/// The view buttons, and `modes` (mode switches) at the other end of the bar. A plain function, not a
+/// component: it keeps no state, and every component costs download size.
+pub fn tabs(current: View, onset_view: &Callback<View>, modes: Html) -> Html {
     let tab = |view: View, id: &'static str, label: &'static str| {
-        let on = props.view == view;
+        let on = current == view;
         html! {
             <button type="button" class={classes!("tabs__tab", on.then_some("tabs__tab--on"))}
                 data-testid={id} aria-pressed={on.to_string()}
-                onclick={props.onset_view.reform(move |_: MouseEvent| view)}>
+                onclick={onset_view.reform(move |_: MouseEvent| view)}>
                 { label }
             </button>
         }
@@ -26,6 +21,7 @@ pub fn Tabs(props: &TabsProps) -> Html {
             { tab(View::Sandbox, "view-sandbox", "Sandbox") }
             { tab(View::Compare, "view-compare", "Side by side") }
             { tab(View::Sweep, "view-sweep", "Sweep") }
+            <span class="modes">{ modes }</span>
         </nav>
     }
 }

@@ -1,0 +1,68 @@
+//! Real crash mode's switch, what it does, and what the last real crash did. Plain functions, not
+//! components: they keep no state.
+
+use crate::ui::real_crash::MAX_PAYMENTS;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// What the switch and the bar show and do.
+pub struct RealCrashProps {
+    pub on: bool,
+    /// Payments in the current run (runs above the cap are not saved).
+    pub payments: u32,
+    /// What the last recovery did, if it is still shown.
+    pub notice: Option<String>,
+    pub onset: Callback<bool>,
+    /// Forget the saved run and start this one again from t = 0.
+    pub onreset: Callback<()>,
+    pub ondismiss: Callback<()>,
+}
+
+/// The switch, for the view bar.
+pub fn switch(props: &RealCrashProps) -> Html {
+    let onset = props.onset.clone();
+    let onchange = Callback::from(move |e: Event| {
+        onset.emit(e.target_unchecked_into::<HtmlInputElement>().checked())
+    });
+    html! {
+        <span class="modes__switch">
+            <input type="checkbox" id="real-crash" data-testid="real-crash" checked={props.on} {onchange}
+                aria-describedby="real-crash-what" />
+            <label for="real-crash" title="Save the queue, ledger and gateway in this browser: closing the page crashes every consumer">
+                { "Real crash mode" }
+            </label>
+        </span>
+    }
+}
+
+/// The explanation while the mode is on, and the notice after a recovery.
+pub fn bar(props: &RealCrashProps) -> Html {
+    let onreset = props.onreset.reform(|_: MouseEvent| ());
+    let ondismiss = props.ondismiss.reform(|_: MouseEvent| ());
+    html! {
+        <>
+            if props.on {
+                <div class="real-crash" id="real-crash-what" data-testid="real-crash-bar">
+                    <p>
+                        <strong>{ "Real crash mode is on. " }</strong>
+                        if props.payments > MAX_PAYMENTS {
+                            { format!("This run has {} payments; only runs of up to {MAX_PAYMENTS} are saved, so closing the page now loses it.", props.payments) }
+                        } else {
+                            { format!("The queue, the ledger and the card gateway are saved in this browser as the run goes (runs of up to {MAX_PAYMENTS} payments). \
+                                Close or reload the page mid-run: every consumer really crashes, and the broker redelivers when you come back.") }
+                        }
+                    </p>
+                    <button type="button" class="button" data-testid="real-crash-reset" onclick={onreset}>
+                        { "Reset durable state" }
+                    </button>
+                </div>
+            }
+            if let Some(notice) = props.notice.clone() {
+                <div class="real-crash real-crash--notice" role="status" data-testid="real-crash-notice">
+                    <p><span aria-hidden="true">{ "⚡ " }</span>{ notice }</p>
+                    <button type="button" class="button" onclick={ondismiss}>{ "Dismiss" }</button>
+                </div>
+            }
+        </>
+    }
+}

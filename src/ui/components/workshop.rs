@@ -1,0 +1,52 @@
+//! Workshop mode: a presenter view (large type, the keyboard map on screen) and the run's state and
+//! goals as plain text to paste into a chat or a slide.
+
+use super::help::SHORTCUTS;
+use yew::prelude::*;
+
+/// The two workshop buttons, for the view bar, and the copied text once asked for (`copied`).
+/// `oncopy` builds the plain-text summary, tries the clipboard and shows the text; `onclose` hides it.
+pub fn workshop(
+    presenter: bool,
+    copied: Option<String>,
+    ontoggle_presenter: &Callback<()>,
+    oncopy: &Callback<()>,
+    onclose: &Callback<()>,
+) -> Html {
+    let onpresenter = ontoggle_presenter.reform(|_: MouseEvent| ());
+    let oncopy = oncopy.reform(|_: MouseEvent| ());
+    let onclose = onclose.reform(|_: MouseEvent| ());
+    html! {
+        <>
+            <button type="button" class="button" data-testid="presenter" aria-pressed={presenter.to_string()}
+                onclick={onpresenter} title="Large type, high contrast and the keyboard map on screen">
+                { "Presenter view" }
+            </button>
+            <button type="button" class="button" data-testid="copy-state" onclick={oncopy}
+                title="The lab, seed, time, strategy, totals, goals and a link, as plain text">
+                { "Copy state and goals" }
+            </button>
+            if let Some(text) = copied {
+                <div class="copied" role="status" data-testid="copy-state-box">
+                    <label for="copy-state-text">
+                        { "Copied to the clipboard if this browser allows it; otherwise select the text here and copy it." }
+                    </label>
+                    <textarea id="copy-state-text" class="mono" data-testid="copy-state-text" readonly=true
+                        rows="8" value={text} />
+                    <button type="button" class="button" onclick={onclose}>{ "Close" }</button>
+                </div>
+            }
+        </>
+    }
+}
+
+/// The keyboard map, always on screen in the presenter view.
+pub fn key_map() -> Html {
+    html! {
+        <aside class="keymap" aria-label="Keyboard shortcuts" data-testid="keymap">
+            { for SHORTCUTS.iter().map(|(keys, what)| html! {
+                <span class="keymap__item"><kbd>{ *keys }</kbd>{ " " }{ *what }</span>
+            }) }
+        </aside>
+    }
+}

@@ -1,0 +1,111 @@
+//! Real crash mode: the durable parts of the run (broker, database, card gateway) kept in
+//! `localStorage` as the run goes, so that closing or reloading the tab is a genuine crash of every
+//! consumer. On the next load the core recovers the run from what was saved; this module only moves
+//! the text in and out of storage and words the outcome for the learner.
+
+use crate::sim::broker::MessageState;
+use crate::sim::durable::DurableState;
+use crate::sim::timeline::Timeline;
+use crate::sim::{RedeliveryMode, Sim};
+
+/// The storage key of the saved run. Bump the version when the format changes incompatibly.
+pub const KEY: &str = "redelivery-lab/v1/durable";
+/// The storage key of the lab the saved run belongs to.
+pub const LAB_KEY: &str = "redelivery-lab/v1/durable-lab";
+/// The storage key of the simulated time the run was saved at (for people and tests reading storage).
+pub const AT_KEY: &str = "redelivery-lab/v1/durable-at";
+/// Largest run real crash mode saves: every payment is a row of the saved text.
+pub const MAX_PAYMENTS: u32 = 2_000;
+/// Real milliseconds between two saves while playing.
+pub const SAVE_EVERY_MS: f64 = 300.0;
+
+/// A run brought back after the page was closed.
+pub struct Recovered {
+    pub timeline: Timeline,
+    pub lab: String,
+    /// What happened, for the learner.
+    pub notice: String,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Saves the durable parts of `sim` (nothing at t = 0, and nothing for runs above the cap).
+/// `Err` is a sentence for the user: storage is missing or full.
+pub fn save(sim: &Sim, lab: &str) -> Result<(), String> {
+    if sim.config().payments > MAX_PAYMENTS {
+        return Ok(());
+    }
+    if sim.now() == 0 {
+        clear();
+        return Ok(());
+    }
+    let refused = || {
+        "This browser would not store the run (storage is full or switched off), so real crash \
+         mode is off again. Nothing else was lost."
+            .to_string()
+    };
+    let s = storage().ok_or_else(refused)?;
+    s.set_item(KEY, &sim.durable_state().to_text())
+        .and_then(|()| s.set_item(LAB_KEY, lab))
+        .and_then(|()| s.set_item(AT_KEY, &sim.now().to_string()))
+        .map_err(|_| refused())
+}
+
+/// Forgets the saved run.
+pub fn clear() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(KEY);
+        let _ = s.remove_item(LAB_KEY);
+        let _ = s.remove_item(AT_KEY);
+    }
+}
+
+/// The saved run, recovered, if there is one. `Err` is a sentence for the user (and the saved run is
+/// forgotten, so the next load starts clean).
+pub fn load() -> Option<Result<Recovered, String>> {
+    let s = storage()?;
+    let text = s.get_item(KEY).ok().flatten()?;
+    let lab = s.get_item(LAB_KEY).ok().flatten().unwrap_or_default();
+    let recovered = DurableState::from_text(&text).and_then(|state| {
+        let held = state
+            .messages
+            .iter()
+            .filter(|m| matches!(m.state, MessageState::InFlight { .. }))
+            .count();
+        let redelivery = state.config.redelivery;
+        let sim = Sim::recover(state)?;
+        Ok(Recovered {
+            notice: notice(sim.now(), held, sim.config().consumers, redelivery),
+            timeline: Timeline::resume(sim),
+            lab,
+        })
+    });
+    if recovered.is_err() {
+        clear();
+    }
+    Some(recovered.map_err(|e| format!("{e} Real crash mode is off and the default lab is open.")))
+}
+
+fn notice(now: u64, held: usize, consumers: u8, redelivery: RedeliveryMode) -> String {
+    let what = match (held, redelivery) {
+        (0, _) => {
+            "No payment was in a consumer's hands, so the broker had nothing to hand out again."
+                .to_string()
+        }
+        (n, RedeliveryMode::OnDisconnect) => format!(
+            "{n} payment(s) were in a consumer's hands and never acknowledged: the broker saw the \
+             connections drop and put them back in the queue, so they are delivered again."
+        ),
+        (n, _) => format!(
+            "{n} payment(s) were in a consumer's hands and never acknowledged: the broker hands them \
+             out again when their visibility timeout runs out."
+        ),
+    };
+    format!(
+        "Real crash: the page closed at t = {now} ms. All {consumers} consumer(s) lost their memory \
+         and restarted; the queue, the ledger and the card gateway kept what they had. {what} Press \
+         play and watch the ledger."
+    )
+}
