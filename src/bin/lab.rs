@@ -20,10 +20,11 @@ mod cli {
     use redelivery_lab::sim::goal::GoalStatus;
     use redelivery_lab::sim::lab::Lab;
     use redelivery_lab::sim::message::{money, payment_label};
-    use redelivery_lab::sim::sweep::{Sweep, SweepRow, Verdict};
+    use redelivery_lab::sim::sweep::{
+        Sweep, SweepRow, Verdict, cell, crash_schedule, strategy_columns,
+    };
     use redelivery_lab::sim::{
-        AckTiming, Action, ArmMode, Command, Config, CrashPoint, Event, RecordCheck, Sim, Strategy,
-        Totals,
+        AckTiming, Action, ArmMode, Command, Config, CrashPoint, RecordCheck, Sim, Strategy,
     };
     use serde_json::{Value, json};
     use std::fmt::Write as _;
@@ -386,7 +387,7 @@ Exit codes: 0 done, 1 a benchmark run did not settle, 2 a mistake in the argumen
                         "seq": e.seq,
                         "time_ms": e.time,
                         "event": e.event,
-                        "text": describe(&e.event),
+                        "text": e.event.to_string(),
                     })).collect::<Vec<_>>(),
                 })
             })
@@ -550,13 +551,7 @@ Exit codes: 0 done, 1 a benchmark run did not settle, 2 a mistake in the argumen
                     let _ = writeln!(o, "      (its events have left the event window)");
                 }
                 for e in causes {
-                    let _ = writeln!(
-                        o,
-                        "      #{:<7} {:>8} ms  {}",
-                        e.seq,
-                        e.time,
-                        describe(&e.event)
-                    );
+                    let _ = writeln!(o, "      #{:<7} {:>8} ms  {}", e.seq, e.time, e.event);
                 }
             }
         }
@@ -587,134 +582,6 @@ Exit codes: 0 done, 1 a benchmark run did not settle, 2 a mistake in the argumen
                 RecordCheck::UniqueConstraint => "unique constraint",
             }
         )
-    }
-
-    /// One event as a sentence fragment (consumers are numbered from 1, as the UI shows them).
-    fn describe(e: &Event) -> String {
-        use redelivery_lab::sim::event::RequeueReason;
-        let p = |p: &u32| payment_label(*p);
-        let c = |c: &u8| format!("consumer {}", *c as u32 + 1);
-        match e {
-            Event::Published { payment } => format!("{} published", p(payment)),
-            Event::Delivered {
-                payment,
-                consumer,
-                delivery,
-                redelivered,
-            } => format!(
-                "{} delivered to {} (delivery {}{})",
-                p(payment),
-                c(consumer),
-                delivery,
-                if *redelivered { ", redelivered" } else { "" }
-            ),
-            Event::DuplicateSkipped { payment, consumer } => format!(
-                "{} found the processed record of {}: duplicate skipped",
-                c(consumer),
-                p(payment)
-            ),
-            Event::Charged {
-                payment,
-                consumer,
-                replayed: false,
-            } => format!("{} charged the card for {}", c(consumer), p(payment)),
-            Event::Charged {
-                payment,
-                consumer,
-                replayed: true,
-            } => format!(
-                "{} charged {} again; the gateway key returned the first charge",
-                c(consumer),
-                p(payment)
-            ),
-            Event::ChargeFailed { payment, consumer } => {
-                format!(
-                    "the gateway failed {}'s charge of {}",
-                    c(consumer),
-                    p(payment)
-                )
-            }
-            Event::LedgerWritten {
-                payment,
-                consumer,
-                changed,
-            } => format!(
-                "{} wrote {} to the ledger{}",
-                c(consumer),
-                p(payment),
-                if *changed {
-                    ""
-                } else {
-                    " (already there: unchanged)"
-                }
-            ),
-            Event::RecordWritten { payment, consumer } => {
-                format!(
-                    "{} wrote the processed record of {}",
-                    c(consumer),
-                    p(payment)
-                )
-            }
-            Event::Committed { payment, consumer } => {
-                format!("{} committed {}", c(consumer), p(payment))
-            }
-            Event::RolledBack { payment, consumer } => {
-                format!(
-                    "{}'s transaction for {} rolled back",
-                    c(consumer),
-                    p(payment)
-                )
-            }
-            Event::ConstraintViolated { payment, consumer } => format!(
-                "the unique constraint refused {}'s second record of {}",
-                c(consumer),
-                p(payment)
-            ),
-            Event::Acked { payment, consumer } => {
-                format!("{} acked {}", c(consumer), p(payment))
-            }
-            Event::AckLost { payment, consumer } => format!(
-                "{}'s ack of {} never reached the broker",
-                c(consumer),
-                p(payment)
-            ),
-            Event::Nacked {
-                payment,
-                consumer,
-                delay_ms,
-            } => format!(
-                "{} nacked {}; retry in {} ms",
-                c(consumer),
-                p(payment),
-                delay_ms
-            ),
-            Event::Requeued { payment, reason } => format!(
-                "{} back in the queue ({})",
-                p(payment),
-                match reason {
-                    RequeueReason::Disconnect => "its consumer disconnected",
-                    RequeueReason::VisibilityTimeout => "visibility timeout expired",
-                    RequeueReason::Retry => "retry",
-                }
-            ),
-            Event::DeadLettered { payment } => {
-                format!("{} moved to the dead-letter queue", p(payment))
-            }
-            Event::Crashed {
-                consumer,
-                point,
-                payment,
-            } => format!(
-                "{} CRASHED {}{}",
-                c(consumer),
-                point.label(),
-                payment.map_or(String::new(), |x| format!(" holding {}", p(&x)))
-            ),
-            Event::Restarted { consumer } => format!("{} restarted", c(consumer)),
-            Event::Reconnected { consumer } => {
-                format!("{} reconnected; its unacked messages returned", c(consumer))
-            }
-        }
     }
 
     // ---- lab sweep ----
@@ -769,17 +636,6 @@ Exit codes: 0 done, 1 a benchmark run did not settle, 2 a mistake in the argumen
         })
     }
 
-    fn cell(r: &SweepRow) -> String {
-        let t: &Totals = &r.totals;
-        match r.verdict {
-            Verdict::Safe => "SAFE".into(),
-            Verdict::Duplicate => format!("DUP {}", t.duplicate),
-            Verdict::Lost => format!("LOST {}", t.lost),
-            Verdict::Orphan => format!("ORPH {}", t.orphan),
-            Verdict::Unsettled => "UNSETTLED".into(),
-        }
-    }
-
     fn sweep_text(rows: &[SweepRow], seed: u64, payments: u32) -> String {
         let mut o = String::new();
         let _ = writeln!(
@@ -787,7 +643,6 @@ Exit codes: 0 done, 1 a benchmark run did not settle, 2 a mistake in the argumen
             "Sweep: every crash point × strategy, seed {seed}, {payments} payments per run ({} runs)\n",
             rows.len()
         );
-        let yes = |b: bool, s: &'static str| if b { s } else { "-" };
         let points = CrashPoint::BOUNDARIES;
         let heads = ["receive", "check", "charge", "ledger", "commit", "ack"];
         let _ = write!(
@@ -802,26 +657,12 @@ Exit codes: 0 done, 1 a benchmark run did not settle, 2 a mistake in the argumen
         o.push('\n');
         let _ = writeln!(o, "{}┼{}", "─".repeat(27), "─".repeat(60));
         for s in Strategy::all_combinations() {
-            let _ = write!(
-                o,
-                "{:<4} {:<3} {:<6} {:<3} {:<6} │",
-                yes(s.idempotency, "I"),
-                yes(s.transactional, "T"),
-                match s.ack_timing {
-                    AckTiming::AfterCommit => "commit",
-                    AckTiming::BeforeProcess => "early",
-                },
-                yes(s.gateway_key, "K"),
-                match s.record_check {
-                    RecordCheck::CheckThenInsert => "check",
-                    RecordCheck::UniqueConstraint => "unique",
-                }
-            );
+            let _ = write!(o, "{} │", strategy_columns(&s));
             for p in points {
                 let c = rows
                     .iter()
                     .find(|r| r.crash_point == p && r.strategy == s)
-                    .map_or("?".to_string(), cell);
+                    .map_or("?".to_string(), |r| cell(r.verdict, &r.totals));
                 let _ = write!(o, " {c:<9}");
             }
             if s == Strategy::SAFE {
@@ -856,27 +697,9 @@ Exit codes: 0 done, 1 a benchmark run did not settle, 2 a mistake in the argumen
              \x20 Cells: SAFE = every payment charged once; DUP n = n payments charged or recorded twice;\n\
              \x20   LOST n = n payments gone without a charge; ORPH n = charged but not recorded, or the reverse;\n\
              \x20   UNSETTLED = still under way at the time limit.",
-            match redelivery_lab::sim::sweep::arm_for(CrashPoint::AfterCommit, payments) {
-                Command::ArmCrash {
-                    mode: ArmMode::EveryKth(k),
-                    ..
-                } => format!("every {} time a consumer passes it", ordinal(k)),
-                _ => "once".to_string(),
-            }
+            crash_schedule(payments)
         );
         o
-    }
-
-    /// 2 → "2nd", 11 → "11th", 23 → "23rd".
-    fn ordinal(n: u32) -> String {
-        let suffix = match (n % 10, n % 100) {
-            (_, 11..=13) => "th",
-            (1, _) => "st",
-            (2, _) => "nd",
-            (3, _) => "rd",
-            _ => "th",
-        };
-        format!("{n}{suffix}")
     }
 
     // ---- lab real (src/real/, cargo feature `real`) ----
@@ -1099,17 +922,6 @@ Exit codes: 0 done, 1 a benchmark run did not settle, 2 a mistake in the argumen
             assert!(twice.is_err_and(|Fail(m)| m.contains("twice")));
             let bare = Flags::parse(&args(&["--seed", "--json"]));
             assert!(bare.is_err_and(|Fail(m)| m.contains("needs a value")));
-        }
-
-        #[test]
-        fn ordinals_read_like_english() {
-            let words: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 50].map(ordinal).into();
-            assert_eq!(
-                words,
-                [
-                    "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "50th"
-                ]
-            );
         }
     }
 }

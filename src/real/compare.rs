@@ -4,7 +4,7 @@
 
 use crate::sim::checker::{PaymentFacts, Totals, classify};
 use crate::sim::command::{ArmMode, CrashPoint};
-use crate::sim::config::{AckTiming, RecordCheck, Strategy};
+use crate::sim::config::{AckTiming, Strategy};
 use crate::sim::sweep::{SweepRow, Verdict, verdict};
 use serde::Serialize;
 
@@ -266,36 +266,6 @@ fn plural(n: u64) -> &'static str {
     if n == 1 { "" } else { "es" }
 }
 
-/// The strategy in the sweep table's five columns (`I T commit K unique`), `-` for off.
-pub fn strategy_columns(s: &Strategy) -> String {
-    let yes = |b: bool, w: &'static str| if b { w } else { "-" };
-    format!(
-        "{:<4} {:<3} {:<6} {:<3} {:<6}",
-        yes(s.idempotency, "I"),
-        yes(s.transactional, "T"),
-        match s.ack_timing {
-            AckTiming::AfterCommit => "commit",
-            AckTiming::BeforeProcess => "early",
-        },
-        yes(s.gateway_key, "K"),
-        match s.record_check {
-            RecordCheck::CheckThenInsert => "check",
-            RecordCheck::UniqueConstraint => "unique",
-        }
-    )
-}
-
-/// A cell in the sweep's words: `SAFE`, `DUP n`, `LOST n`, `ORPH n`, `UNSETTLED`.
-pub fn cell(v: Verdict, t: &Totals) -> String {
-    match v {
-        Verdict::Safe => "SAFE".into(),
-        Verdict::Duplicate => format!("DUP {}", t.duplicate),
-        Verdict::Lost => format!("LOST {}", t.lost),
-        Verdict::Orphan => format!("ORPH {}", t.orphan),
-        Verdict::Unsettled => "UNSETTLED".into(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -443,21 +413,5 @@ mod tests {
         let c = compare(&model, &unsettled, 10);
         assert!(!c.agrees);
         assert!(c.notes[0].contains("did not drain"), "{c:?}");
-    }
-
-    #[test]
-    fn cells_and_columns_read_like_the_sweep() {
-        let t = Totals {
-            duplicate: 3,
-            ..Totals::default()
-        };
-        assert_eq!(cell(Verdict::Duplicate, &t), "DUP 3");
-        assert_eq!(cell(Verdict::Safe, &t), "SAFE");
-        assert_eq!(
-            strategy_columns(&Strategy::SAFE)
-                .split_whitespace()
-                .collect::<Vec<_>>(),
-            ["I", "T", "commit", "K", "unique"]
-        );
     }
 }

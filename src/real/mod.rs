@@ -19,12 +19,13 @@ pub mod consumer;
 pub mod harness;
 pub mod pg;
 
-use crate::sim::command::{ArmMode, Command, CrashPoint};
+use crate::sim::command::CrashPoint;
 use crate::sim::config::{Config, Strategy};
 use crate::sim::message::Message;
 use crate::sim::simulation::Sim;
-use crate::sim::sweep::{Sweep, SweepRow, arm_for};
-use compare::{Comparison, RealRow, RowSet, cell, compare, strategy_columns};
+use crate::sim::sweep::{Sweep, SweepRow};
+use crate::sim::sweep::{cell, crash_schedule, strategy_columns};
+use compare::{Comparison, RealRow, RowSet, compare};
 use serde_json::{Value, json};
 use std::fmt::{self, Write as _};
 use std::io::Write as _;
@@ -315,28 +316,6 @@ fn run(a: &Args, amqp_url: &str, pg_url: &str) -> Result<(String, bool), RealErr
     Ok((text, all_agree))
 }
 
-fn every_kth(payments: u32) -> String {
-    match arm_for(CrashPoint::AfterCommit, payments) {
-        Command::ArmCrash {
-            mode: ArmMode::EveryKth(k),
-            ..
-        } => format!("at every {} pass of its boundary", ordinal(k)),
-        _ => "once, at the first pass of its boundary".to_string(),
-    }
-}
-
-/// `2nd`, `3rd`, `11th`, `21st`.
-fn ordinal(k: u32) -> String {
-    let suffix = match (k % 10, k % 100) {
-        (_, 11..=13) => "th",
-        (1, _) => "st",
-        (2, _) => "nd",
-        (3, _) => "rd",
-        _ => "th",
-    };
-    format!("{k}{suffix}")
-}
-
 /// The JSON report.
 pub fn report_json(results: &[RowResult], seed: u64, payments: u32, amqp: &str, pg: &str) -> Value {
     let rows: Vec<Value> = results
@@ -370,7 +349,7 @@ pub fn report_json(results: &[RowResult], seed: u64, payments: u32, amqp: &str, 
         "payments": payments,
         "amqp": redact(amqp),
         "postgres": redact(pg),
-        "crash_schedule": every_kth(payments),
+        "crash_schedule": crash_schedule(payments),
         "rows": rows,
         "agreed": agreed,
         "disagreed": results.len() - agreed,
@@ -398,7 +377,7 @@ pub fn report_text(
     let _ = writeln!(
         o,
         "  Each consumer is an OS process that calls abort() {}; a fresh process takes over and RabbitMQ redelivers.\n",
-        every_kth(payments)
+        crash_schedule(payments)
     );
 
     // The truth table, in `lab sweep`'s shape: strategies down, crash points across.
@@ -555,17 +534,6 @@ mod tests {
             parse(&args(&["--bogus"]))
                 .unwrap_err()
                 .contains("Unknown argument")
-        );
-    }
-
-    #[test]
-    fn ordinals_read_like_english() {
-        let o: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 50].map(ordinal).into();
-        assert_eq!(
-            o,
-            [
-                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "50th"
-            ]
         );
     }
 }

@@ -6,7 +6,7 @@
 
 use super::checker::Totals;
 use super::command::{ArmMode, Command, CrashPoint};
-use super::config::{Config, Millis, Strategy};
+use super::config::{AckTiming, Config, Millis, RecordCheck, Strategy};
 use super::simulation::Sim;
 use serde::{Deserialize, Serialize};
 
@@ -139,6 +139,59 @@ pub fn arm_for(point: CrashPoint, payments: u32) -> Command {
     }
 }
 
+/// A cell of the text truth table: `SAFE`, `DUP n`, `LOST n`, `ORPH n` or `UNSETTLED`.
+pub fn cell(verdict: Verdict, t: &Totals) -> String {
+    match verdict {
+        Verdict::Safe => "SAFE".into(),
+        Verdict::Duplicate => format!("DUP {}", t.duplicate),
+        Verdict::Lost => format!("LOST {}", t.lost),
+        Verdict::Orphan => format!("ORPH {}", t.orphan),
+        Verdict::Unsettled => "UNSETTLED".into(),
+    }
+}
+
+/// A strategy in the text truth table's five columns (`I T commit K unique`), `-` for a safeguard off.
+pub fn strategy_columns(s: &Strategy) -> String {
+    let yes = |b: bool, w: &'static str| if b { w } else { "-" };
+    format!(
+        "{:<4} {:<3} {:<6} {:<3} {:<6}",
+        yes(s.idempotency, "I"),
+        yes(s.transactional, "T"),
+        match s.ack_timing {
+            AckTiming::AfterCommit => "commit",
+            AckTiming::BeforeProcess => "early",
+        },
+        yes(s.gateway_key, "K"),
+        match s.record_check {
+            RecordCheck::CheckThenInsert => "check",
+            RecordCheck::UniqueConstraint => "unique",
+        }
+    )
+}
+
+/// How often a sweep run of `payments` payments crashes, in words: `every 2nd pass of its boundary`.
+pub fn crash_schedule(payments: u32) -> String {
+    match arm_for(CrashPoint::AfterCommit, payments) {
+        Command::ArmCrash {
+            mode: ArmMode::EveryKth(k),
+            ..
+        } => format!("every {} pass of its boundary", ordinal(k)),
+        _ => "once, at the first pass of its boundary".to_string(),
+    }
+}
+
+/// 2 → `2nd`, 11 → `11th`, 23 → `23rd`.
+pub fn ordinal(n: u32) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 /// The verdict of a settled run's totals.
 pub fn verdict(t: &Totals) -> Verdict {
     if t.duplicate > 0 {
@@ -156,6 +209,28 @@ pub fn verdict(t: &Totals) -> Verdict {
 mod tests {
     use super::*;
     use crate::sim::config::AckTiming;
+
+    #[test]
+    fn labels_read_like_the_table() {
+        let words = [1, 2, 3, 4, 11, 12, 13, 21, 22, 50].map(ordinal);
+        assert_eq!(
+            words,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "50th"
+            ]
+        );
+        assert_eq!(
+            strategy_columns(&Strategy::SAFE),
+            "I    T   commit K   unique"
+        );
+        assert_eq!(crash_schedule(100), "every 5th pass of its boundary");
+        assert_eq!(crash_schedule(2), "once, at the first pass of its boundary");
+        let t = Totals {
+            duplicate: 3,
+            ..Totals::default()
+        };
+        assert_eq!(cell(Verdict::Duplicate, &t), "DUP 3");
+    }
 
     #[test]
     fn the_full_safeguard_set_is_safe_at_every_crash_point() {

@@ -2,135 +2,14 @@
 //!
 //! The core decides what happened; this module only says it in the lessons' vocabulary.
 
-use crate::sim::event::RequeueReason;
-use crate::sim::message::payment_label;
 use crate::sim::{Event, Sim};
 
 /// Events looked at, at most, when searching for something worth announcing.
 const LOOKBACK: usize = 2_000;
 
-/// One event as a sentence fragment: `pay-0003 delivered to consumer 1 (delivery 2, redelivered)`.
+/// One event as a sentence fragment (the core's wording).
 pub fn event(e: &Event) -> String {
-    let p = |p: u32| payment_label(p);
-    let c = |c: u8| format!("consumer {}", c + 1);
-    match *e {
-        Event::Published { payment } => format!("{} published", p(payment)),
-        Event::Delivered {
-            payment,
-            consumer,
-            delivery,
-            redelivered,
-        } => format!(
-            "{} delivered to {} (delivery {delivery}{})",
-            p(payment),
-            c(consumer),
-            if redelivered { ", redelivered" } else { "" }
-        ),
-        Event::DuplicateSkipped { payment, consumer } => format!(
-            "{} already processed: {} skips it (duplicate caught)",
-            p(payment),
-            c(consumer)
-        ),
-        Event::Charged {
-            payment,
-            consumer,
-            replayed,
-        } => {
-            if replayed {
-                format!(
-                    "{}: the gateway recognised the key and returned the first charge ({})",
-                    p(payment),
-                    c(consumer)
-                )
-            } else {
-                format!("{} card charged by {}", p(payment), c(consumer))
-            }
-        }
-        Event::ChargeFailed { payment, consumer } => {
-            format!(
-                "{} charge failed at the gateway ({})",
-                p(payment),
-                c(consumer)
-            )
-        }
-        Event::LedgerWritten {
-            payment,
-            consumer,
-            changed,
-        } => {
-            if changed {
-                format!("{} ledger written by {}", p(payment), c(consumer))
-            } else {
-                format!(
-                    "{} ledger already had it: nothing changed ({})",
-                    p(payment),
-                    c(consumer)
-                )
-            }
-        }
-        Event::RecordWritten { payment, consumer } => {
-            format!("{} processed record written by {}", p(payment), c(consumer))
-        }
-        Event::Committed { payment, consumer } => {
-            format!("{} transaction committed by {}", p(payment), c(consumer))
-        }
-        Event::RolledBack { payment, consumer } => {
-            format!("{} transaction rolled back ({})", p(payment), c(consumer))
-        }
-        Event::ConstraintViolated { payment, consumer } => format!(
-            "{}: the unique constraint rejected a second record; {} aborts",
-            p(payment),
-            c(consumer)
-        ),
-        Event::Acked { payment, consumer } => {
-            format!(
-                "{} acked by {}: the broker forgets it",
-                p(payment),
-                c(consumer)
-            )
-        }
-        Event::AckLost { payment, consumer } => format!(
-            "{} ack from {} lost on the way: the broker never heard it",
-            p(payment),
-            c(consumer)
-        ),
-        Event::Nacked {
-            payment,
-            consumer,
-            delay_ms,
-        } => format!(
-            "{} nacked by {}: retry in {delay_ms} ms",
-            p(payment),
-            c(consumer)
-        ),
-        Event::Requeued { payment, reason } => format!(
-            "{} back in the queue ({})",
-            p(payment),
-            match reason {
-                RequeueReason::Disconnect => "its consumer disconnected before acking",
-                RequeueReason::VisibilityTimeout => "its visibility timeout ran out",
-                RequeueReason::Retry => "its retry delay is over",
-            }
-        ),
-        Event::DeadLettered { payment } => {
-            format!("{} moved to the dead-letter queue", p(payment))
-        }
-        Event::Crashed {
-            consumer,
-            point,
-            payment,
-        } => format!(
-            "{} crashed {}{}",
-            c(consumer),
-            point.label(),
-            payment.map_or(String::new(), |x| format!(" while holding {}", p(x)))
-        ),
-        Event::Restarted { consumer } => format!("{} restarted", c(consumer)),
-        Event::Reconnected { consumer } => format!(
-            "{} reconnected; its unacked messages went back to the queue",
-            c(consumer)
-        ),
-    }
+    e.to_string()
 }
 
 /// Is this event worth interrupting a screen reader for?
