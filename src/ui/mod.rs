@@ -314,7 +314,7 @@ pub fn App() -> Html {
             }
             { components::real_crash::bar(&real_crash_props) }
             if state.view == View::Compare {
-                <CompareView world={world.clone()} speed={state.speed()} />
+                <CompareView key={world.version()} world={world.clone()} speed={state.speed()} />
             }
             <div hidden={state.view != View::Sweep}>
                 <SweepView config={config.clone()} {seed}

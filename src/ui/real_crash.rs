@@ -34,10 +34,8 @@ fn storage() -> Option<web_sys::Storage> {
 /// Saves the durable parts of `sim` (nothing at t = 0, and nothing for runs above the cap).
 /// `Err` is a sentence for the user: storage is missing or full.
 pub fn save(sim: &Sim, lab: &str) -> Result<(), String> {
-    if sim.config().payments > MAX_PAYMENTS {
-        return Ok(());
-    }
-    if sim.now() == 0 {
+    // Too large to save, or nothing happened yet: an older saved run must not come back instead.
+    if sim.config().payments > MAX_PAYMENTS || sim.now() == 0 {
         clear();
         return Ok(());
     }

@@ -17,10 +17,10 @@ after(async () => {
 /** The UI's compact strategy key (data-strategy) for a strategy of the CLI's JSON. */
 function strategyKey(s) {
   return [
-    s.idempotency ? 'idem' : '–',
-    s.transactional ? 'tx' : '–',
-    s.ack_timing === 'after_commit' ? 'ack late' : 'auto-ack',
-    s.gateway_key ? 'key' : '–',
+    s.idempotency ? 'I' : '-',
+    s.transactional ? 'T' : '-',
+    s.ack_timing === 'after_commit' ? 'commit' : 'early',
+    s.gateway_key ? 'K' : '-',
     s.record_check === 'check_then_insert' ? 'check' : 'unique',
   ].join(' ');
 }
@@ -78,7 +78,7 @@ test('the sweep matches the CLI cell by cell, and a cell opens its exact run', a
     }
 
     // Open the naive strategy's after-commit cell: the sandbox shows that strategy with the crash armed.
-    await app.page.locator('[data-testid=sweep-cell][data-crash-point=after_commit][data-strategy="– – ack late – check"]').click();
+    await app.page.locator('[data-testid=sweep-cell][data-crash-point=after_commit][data-strategy="- - commit - check"]').click();
     assert.equal(await app.byTestId('view-sandbox').getAttribute('aria-pressed'), 'true');
     assert.equal(await app.byTestId('seed-input').inputValue(), '1');
     assert.equal(await app.byTestId('payments').inputValue(), '40');
@@ -123,6 +123,12 @@ test('side by side: the classic pair on the double-payment lab differs exactly b
     assert.match(await rows.first().textContent(), /Duplicate|duplicate/i);
     assert.match(await app.byTestId('compare-clock').textContent(), /t = \d+ ms of \d+ ms/);
     await app.screenshot('beyond-compare');
+    // Another seed in the header: both sides start again from that seed.
+    await setField(app, 'seed-input', 7);
+    assert.match(await app.byTestId('compare-clock').textContent(), /^t = 0 ms/);
+    assert.match(await app.byTestId('compare').textContent(), /seed 7/);
+    await app.byTestId('compare-classic').click();
+    await app.byTestId('compare-end').click();
     await app.setTheme('projector');
     await app.screenshot('beyond-compare-projector');
     app.assertNoProblems();
@@ -178,8 +184,6 @@ test('real crash mode: reloading mid-payment crashes the consumer and the broker
   const app = await e2e.open();
   const { page } = app;
   try {
-    await app.byTestId('lab-select').selectOption('first-delivery');
-    await app.byTestId('lab-select').selectOption('sandbox');
     await app.byTestId('real-crash').check();
     assert.equal(await app.byTestId('real-crash-bar').count(), 1, 'the mode says what it does');
     assert.match(await app.byTestId('real-crash-bar').textContent(), /2000 payments/);
@@ -285,7 +289,7 @@ test('workshop mode: presenter view, copy state and goals, and predict before yo
     const text = await app.byTestId('copy-state-text').inputValue();
     assert.match(text, /double-payment incident/i);
     assert.match(text, /Seed 42/);
-    assert.match(text, /strategy: – – ack late – check \(naive\)/);
+    assert.match(text, /strategy: - - commit - check \(naive\)/);
     assert.match(text, /Duplicate: [1-9]/i);
     assert.match(text, /\[pass\] /);
     assert.match(text, /#v1\./, 'the share link is in the text');

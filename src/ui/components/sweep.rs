@@ -4,8 +4,8 @@
 //! breathing and the progress bar moves) and draws the verdicts it returns. Every cell opens its exact
 //! run in the sandbox, so a surprising verdict can be watched, not just read.
 
-use crate::sim::sweep::{Sweep, SweepRow, Verdict};
-use crate::sim::{AckTiming, Command, Config, CrashPoint, RecordCheck, Strategy};
+use crate::sim::sweep::{Sweep, SweepRow, Verdict, crash_schedule, strategy_columns};
+use crate::sim::{Command, Config, CrashPoint, Strategy};
 use gloo::timers::callback::Interval;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -17,32 +17,24 @@ pub const SWEEP_PAYMENTS: (u32, u32) = (20, 1000);
 /// Real milliseconds of sweep work per tick, so a frame is never blocked for long.
 const BUDGET_MS: f64 = 12.0;
 
-/// The five switches of a strategy in a few characters each, like the CLI's table.
-pub fn strategy_parts(s: &Strategy) -> [&'static str; 5] {
-    [
-        if s.idempotency { "idem" } else { "–" },
-        if s.transactional { "tx" } else { "–" },
-        match s.ack_timing {
-            AckTiming::AfterCommit => "ack late",
-            AckTiming::BeforeProcess => "auto-ack",
-        },
-        if s.gateway_key { "key" } else { "–" },
-        match s.record_check {
-            RecordCheck::CheckThenInsert => "check",
-            RecordCheck::UniqueConstraint => "unique",
-        },
-    ]
-}
-
-/// A strategy as one short line: `idem tx ack late key unique`, with the naive and safe ones named.
+/// A strategy as one short line, in the CLI table's words (`I T commit K unique`, `-` for a
+/// safeguard off), with the naive and the safe ones named.
 pub fn strategy_label(s: &Strategy) -> String {
-    let mut label = strategy_parts(s).join(" ");
+    let mut label = strategy_key(s);
     if *s == Strategy::NAIVE {
         label.push_str(" (naive)");
     } else if *s == Strategy::SAFE {
         label.push_str(" (all safeguards)");
     }
     label
+}
+
+/// The CLI table's five columns with single spaces: `- T early K check`.
+pub fn strategy_key(s: &Strategy) -> String {
+    strategy_columns(s)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The icon, word and count of a verdict.
@@ -137,8 +129,8 @@ pub fn SweepView(props: &SweepProps) -> Html {
             <h2 class="panel__title" id="sweep-title">{ "Sweep: every crash point × every strategy" }</h2>
             <p class="panel__note">
                 { format!("Seed {}, {payments} payments per run (the sandbox's payments, kept between {} and {}). \
-                    Each run crashes every consumer repeatedly at one boundary and lets the broker redeliver. \
-                    A cell opens its exact run in the sandbox.", props.seed, SWEEP_PAYMENTS.0, SWEEP_PAYMENTS.1) }
+                    Each run crashes every consumer at one boundary ({}) and lets the broker redeliver. \
+                    A cell opens its exact run in the sandbox.", props.seed, SWEEP_PAYMENTS.0, SWEEP_PAYMENTS.1, crash_schedule(payments)) }
             </p>
             <div class="sweep__bar">
                 <button type="button" class="button button--primary" data-testid="sweep-run"
@@ -180,7 +172,7 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config) -> Htm
     let strategies = Strategy::all_combinations();
     let cells = r.plan.cells();
     let body = strategies.iter().map(|s| {
-        let key = strategy_parts(s).join(" ");
+        let key = strategy_key(s);
         let row = points.iter().map(|p| {
             let Some(i) = cells.iter().position(|c| c.0 == *p && c.1 == *s) else {
                 return html! { <td /> };
@@ -212,7 +204,11 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config) -> Htm
         let named = (*s == Strategy::NAIVE || *s == Strategy::SAFE).then_some("sweep__row--named");
         html! {
             <tr class={classes!(named)}>
-                <th scope="row" class="sweep__strategy mono">{ strategy_label(s) }</th>
+                <th scope="row" class="sweep__strategy mono">
+                    { strategy_columns(s) }
+                    if *s == Strategy::NAIVE { { " naive" } }
+                    if *s == Strategy::SAFE { { " all safeguards" } }
+                </th>
                 { for row }
             </tr>
         }
@@ -232,9 +228,10 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config) -> Htm
                 <tbody>{ for body }</tbody>
             </table>
             <p class="panel__note">
-                { "Rows: idem = processed-message check · tx = one transaction · ack late = ack after the commit, \
-                   auto-ack = ack on receipt · key = gateway idempotency key · check = check-then-insert, \
-                   unique = unique constraint. Cells: ✓ safe, ‼ duplicate, ✗ lost, ◌ orphan, with how many payments." }
+                { "Rows, as in the command line's table: I = processed-message check · T = record and ledger in one transaction · \
+                   commit = ack after the commit, early = ack on receipt (auto-ack) · K = gateway idempotency key · \
+                   check = check-then-insert, unique = unique constraint · - = off. \
+                   Cells: ✓ safe, ‼ duplicate, ✗ lost, ◌ orphan, with how many payments." }
             </p>
         </div>
     }
