@@ -488,11 +488,13 @@ pub fn encode_durable(d: &DurableState) -> String {
     for p in &d.dead_letter {
         w.uint(*p as u64);
     }
+    // The tables are as long as the messages in any state `Sim::durable_state` makes; should one be
+    // short, its missing entries encode as empty rather than panicking (validation refuses such a state).
     for i in 0..d.messages.len() {
-        w.uint(d.ledger_rows[i] as u64);
-        w.uint(d.processed[i] as u64);
-        w.uint(d.charges[i] as u64);
-        w.uint(d.keyed[i] as u64);
+        w.uint(d.ledger_rows.get(i).copied().unwrap_or(0) as u64);
+        w.uint(d.processed.get(i).copied().unwrap_or(false) as u64);
+        w.uint(d.charges.get(i).copied().unwrap_or(0) as u64);
+        w.uint(d.keyed.get(i).copied().unwrap_or(false) as u64);
     }
     for v in counters(&d.counters) {
         w.uint(v);
