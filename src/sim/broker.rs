@@ -106,6 +106,7 @@ impl Broker {
         &self.messages
     }
 
+    #[inline(always)]
     fn set_state(&mut self, payment: u32, state: MessageState) {
         let m = &mut self.messages[payment as usize];
         match m.state {
@@ -143,6 +144,7 @@ impl Broker {
     }
 
     /// Takes the oldest ready message, if any.
+    #[inline(always)]
     pub fn pop_ready(&mut self) -> Option<u32> {
         while let Some(p) = self.ready.pop_front() {
             if self.messages[p as usize].state == MessageState::Ready {
@@ -153,6 +155,7 @@ impl Broker {
     }
 
     /// Hands `payment` to `consumer`; returns its delivery count, from 1.
+    #[inline(always)]
     pub fn deliver(&mut self, payment: u32, consumer: u8) -> u16 {
         self.set_state(payment, MessageState::InFlight { consumer });
         let m = &mut self.messages[payment as usize];

@@ -51,11 +51,13 @@ pub struct Job {
 
 impl Job {
     /// The step the job is in.
+    #[inline(always)]
     pub fn step(&self) -> Step {
         Step::sequence(self.strategy.ack_timing)[self.pos as usize]
     }
 
     /// Does `step` do anything for this job, or is it skipped by the strategy?
+    #[inline(always)]
     pub fn runs(&self, step: Step, tx_open: bool) -> bool {
         let s = &self.strategy;
         match step {
@@ -103,6 +105,7 @@ impl Consumer {
     }
 
     /// Can the broker hand it another message under `prefetch`?
+    #[inline(always)]
     pub fn has_capacity(&self, prefetch: u8) -> bool {
         !matches!(self.state, ConsumerState::Down { .. })
             && self.buffer.len() + usize::from(self.job.is_some()) < prefetch as usize

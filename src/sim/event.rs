@@ -383,7 +383,7 @@ impl EventLog {
     }
 
     /// Appends an event and folds it into the digest.
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, time: Millis, event: Event) {
         let (a, b) = event.words();
         // FNV-1a over 64-bit words: cheap enough for millions of events a second, and fully specified.

@@ -24,6 +24,7 @@ impl Rng {
     }
 
     /// The next 64 random bits.
+    #[inline(always)]
     pub fn next_u64(&mut self) -> u64 {
         self.state = self.state.wrapping_add(0x9E37_79B9_7F4A_7C15);
         mix(self.state)
@@ -31,11 +32,13 @@ impl Rng {
 
     /// A uniform draw in `0..n` (returns 0 when `n` is 0). Uses Lemire's multiply-shift, whose tiny
     /// bias is irrelevant for teaching and keeps the draw branch-free.
+    #[inline(always)]
     pub fn below(&mut self, n: u64) -> u64 {
         ((self.next_u64() as u128 * n as u128) >> 64) as u64
     }
 
     /// True with probability `permille / 1000`.
+    #[inline(always)]
     pub fn chance_permille(&mut self, permille: u16) -> bool {
         permille > 0 && self.below(1000) < permille as u64
     }

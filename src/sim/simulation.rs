@@ -39,7 +39,7 @@ struct Timer {
 }
 
 impl Timer {
-    #[inline]
+    #[inline(always)]
     fn at(&self) -> Millis {
         (self.key >> 64) as Millis
     }
@@ -54,6 +54,7 @@ impl PartialEq for Timer {
 impl Eq for Timer {}
 
 impl PartialOrd for Timer {
+    #[inline(always)]
     fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
         Some(self.cmp(other))
     }
@@ -61,7 +62,7 @@ impl PartialOrd for Timer {
 
 impl Ord for Timer {
     /// Reversed, so the standard max-heap pops the earliest timer.
-    #[inline]
+    #[inline(always)]
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         other.key.cmp(&self.key)
     }
@@ -492,6 +493,7 @@ impl Sim {
 
     // ---- machinery ----
 
+    #[inline(always)]
     fn schedule(&mut self, at: Millis, kind: TimerKind) {
         self.timer_seq += 1;
         self.timers.push(Timer {
@@ -500,7 +502,7 @@ impl Sim {
         });
     }
 
-    #[inline]
+    #[inline(always)]
     fn emit(&mut self, event: Event) {
         self.log.push(self.now, event);
     }
@@ -675,6 +677,7 @@ impl Sim {
         }
     }
 
+    #[inline(always)]
     fn latency(&mut self, step: Step) -> Millis {
         let mut base = self.config.latency.base_ms[step.index()] as Millis;
         if step == Step::Charge

@@ -113,7 +113,7 @@ fn start(config: Config, seed: u64, actions: Vec<crate::sim::Action>) -> Timelin
 /// Most simulation events one play tick may process. A tick must leave room for the re-render within a
 /// frame; at top speed a busy run would otherwise ask for tens of thousands of events per tick, each
 /// long tick making the next one longer. Past the budget the run simply plays slower than asked.
-const MAX_EVENTS_PER_TICK: u64 = 6_000;
+const MAX_EVENTS_PER_TICK: u64 = 4_000;
 
 /// Plays `dt` forward, but stops at the moment the run settles (at high speed one tick spans many
 /// seconds, and overshooting would leave the charts' interesting part squeezed into a corner) or when
