@@ -892,6 +892,40 @@ mod tests {
             #![proptest_config(ProptestConfig::with_cases(512))]
 
             #[test]
+            fn saved_real_crash_state_survives_any_mutation_without_panicking(
+                pos in 0usize..4000, byte in 0u8..128, cut in 0usize..4000
+            ) {
+                use crate::sim::durable::DurableState;
+                let mut sim = crate::sim::simulation::Sim::new(Config { payments: 30, ..Config::default() }, 3);
+                sim.run_until(400);
+                let text = sim.durable_state().to_text();
+                let mut bytes = text.into_bytes();
+                let i = pos % bytes.len();
+                bytes[i] = byte;
+                bytes.truncate(cut.max(1).min(bytes.len()));
+                match DurableState::from_text(&String::from_utf8_lossy(&bytes)) {
+                    Ok(s) => {
+                        // Whatever got through is consistent enough to recover from.
+                        prop_assert!(crate::sim::simulation::Sim::recover(s).is_ok());
+                    }
+                    Err(e) => prop_assert!(e.0.ends_with('.')),
+                }
+            }
+
+            #[test]
+            fn forged_real_crash_state_with_a_valid_checksum_never_panics(
+                data in proptest::collection::vec(any::<u8>(), 0..400)
+            ) {
+                use crate::sim::durable::DurableState;
+                let mut with_sum = data.clone();
+                with_sum.extend_from_slice(&checksum(&data).to_le_bytes());
+                let text = format!("{DURABLE_PREFIX}{}", base64url(&with_sum));
+                if let Ok(s) = DurableState::from_text(&text) {
+                    prop_assert!(crate::sim::simulation::Sim::recover(s).is_ok());
+                }
+            }
+
+            #[test]
             fn any_text_decodes_or_fails_with_a_sentence(text in ".{0,300}") {
                 if let Err(e) = decode(&text) {
                     prop_assert!(e.message().ends_with('.') || e.message().contains(':'));

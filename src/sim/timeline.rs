@@ -177,13 +177,15 @@ impl Timeline {
 
     /// Jumps to time `t`, backwards or forwards.
     pub fn seek(&mut self, t: Millis) {
-        if t < self.now() {
-            let i = self
-                .snapshots
-                .iter()
-                .rposition(|s| s.sim.now() <= t)
-                .unwrap_or(0);
-            let snap = &self.snapshots[i];
+        let i = self
+            .snapshots
+            .iter()
+            .rposition(|s| s.sim.now() <= t)
+            .unwrap_or(0);
+        let snap = &self.snapshots[i];
+        // Backwards, restore the nearest earlier snapshot; forwards too when one lies between now and t
+        // (replaying from it is shorter than replaying from now).
+        if t < self.now() || snap.sim.now() > self.now() {
             self.sim = snap.sim.clone();
             self.next_action = snap.next_action;
         }

@@ -92,18 +92,30 @@ fn notice(now: u64, held: usize, consumers: u8, redelivery: RedeliveryMode) -> S
             "No payment was in a consumer's hands, so the broker had nothing to hand out again."
                 .to_string()
         }
+        (1, RedeliveryMode::OnDisconnect) => "1 payment was in a consumer's hands and never \
+             acknowledged: the broker saw the connection drop and put it back in the queue, so it is \
+             delivered again."
+            .to_string(),
         (n, RedeliveryMode::OnDisconnect) => format!(
-            "{n} payment(s) were in a consumer's hands and never acknowledged: the broker saw the \
+            "{n} payments were in a consumer's hands and never acknowledged: the broker saw the \
              connections drop and put them back in the queue, so they are delivered again."
         ),
         (n, _) => format!(
-            "{n} payment(s) were in a consumer's hands and never acknowledged: the broker hands them \
-             out again when their visibility timeout runs out."
+            "{n} {} in a consumer's hands and never acknowledged: the broker hands {} out again \
+             when {} visibility timeout runs out.",
+            if n == 1 { "payment was" } else { "payments were" },
+            if n == 1 { "it" } else { "them" },
+            if n == 1 { "its" } else { "their" },
         ),
     };
+    let who = if consumers == 1 {
+        "The consumer".to_string()
+    } else {
+        format!("All {consumers} consumers")
+    };
     format!(
-        "Real crash: the page closed at t = {now} ms. All {consumers} consumer(s) lost their memory \
-         and restarted; the queue, the ledger and the card gateway kept what they had. {what} Press \
-         play and watch the ledger."
+        "Real crash: the page closed at t = {now} ms. {who} lost {} memory and restarted; the queue, \
+         the ledger and the card gateway kept what they had. {what} Press play and watch the ledger.",
+        if consumers == 1 { "its" } else { "their" }
     )
 }

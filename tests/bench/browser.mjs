@@ -105,6 +105,27 @@ try {
     out.tick_work_p95_ms = Number(percentile(work, 0.95).toFixed(1));
     out.tick_work_max_ms = Number(Math.max(...work).toFixed(1));
     out.events_in_history = Number(await frame.getByTestId('app').getAttribute('data-events'));
+
+    // Scrubbing: pause, then jump the scrubber to several times, back and forth, and time each jump from
+    // the input event to the clock showing the new time (the core restores a snapshot and replays).
+    await frame.getByTestId('play').click();
+    const end = Number(await frame.getByTestId('scrub').getAttribute('max'));
+    const jumps = [];
+    for (const f of [0.5, 0.1, 0.9, 0.3, 0.7, 0.05, 0.95]) {
+      const target = Math.round(end * f);
+      jumps.push(await frame.evaluate((t) => new Promise((resolve) => {
+        const scrub = document.querySelector('[data-testid="scrub"]');
+        const clock = document.querySelector('[data-testid="clock"]');
+        const t0 = performance.now();
+        scrub.value = String(t);
+        scrub.dispatchEvent(new Event('input', { bubbles: true }));
+        const check = () => (clock.textContent === `t = ${t} ms` ? resolve(performance.now() - t0) : requestAnimationFrame(check));
+        check();
+      }), target));
+    }
+    out.scrub_runs_ms = jumps.map((x) => Math.round(x));
+    out.scrub_max_ms = Math.round(Math.max(...jumps));
+    out.scrub_median_ms = Math.round(median(jumps));
   }
 } finally {
   await browser.close();

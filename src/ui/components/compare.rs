@@ -163,7 +163,7 @@ pub fn CompareView(props: &CompareProps) -> Html {
         html! {
             <td class={classes!(differs.then_some("compare__differs"), format!("compare__cell--{}", o.name()))}>
                 <span aria-hidden="true">{ outcome_icon(o) }</span>{ " " }{ o.label() }
-                <span class="compare__facts mono">{ format!(" · {charges} charge(s), {rows} ledger row(s)") }</span>
+                <span class="compare__facts mono">{ format!(" · {charges} {}, {rows} ledger {}", if charges == 1 { "charge" } else { "charges" }, if rows == 1 { "row" } else { "rows" }) }</span>
             </td>
         }
     };
