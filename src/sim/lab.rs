@@ -600,15 +600,19 @@ fn retry_storm() -> Lab {
                 text: "Calm it: under 8 deliveries per payment, nothing lost",
                 check: |s| {
                     let c = &s.metrics().counters;
-                    if !s.is_settled() {
-                        return GoalStatus::Pending;
-                    }
-                    let ok = c.deliveries < 8 * c.published.max(1) && s.totals().lost == 0;
-                    if ok {
+                    let judged = if !s.is_settled() {
+                        GoalStatus::Pending
+                    } else if c.deliveries < 8 * c.published.max(1) && s.totals().lost == 0 {
                         GoalStatus::Pass
                     } else {
                         GoalStatus::Fail
-                    }
+                    };
+                    // Judged once the learner has changed how retries behave.
+                    given(
+                        s,
+                        |c| c.retry != RetryPolicy::Immediate || c.rate_limit.is_some(),
+                        [judged],
+                    )
                 },
             },
             Goal {
@@ -694,13 +698,24 @@ fn checklist_lab() -> Lab {
                 text: "The stress run ends with no duplicate, no loss, no orphan",
                 check: |s| {
                     let t = s.totals();
-                    if t.anomalies() > 0 {
+                    let judged = if t.anomalies() > 0 {
                         GoalStatus::Fail
                     } else if s.is_settled() && s.metrics().counters.crashes > 0 {
                         GoalStatus::Pass
                     } else {
                         GoalStatus::Pending
-                    }
+                    };
+                    // Judged once every setting the simulation can verify is in place.
+                    given(
+                        s,
+                        |c| {
+                            checklist::ITEMS
+                                .iter()
+                                .filter_map(|i| i.verify)
+                                .all(|f| f(c))
+                        },
+                        [judged],
+                    )
                 },
             },
         ],
