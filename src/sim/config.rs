@@ -88,26 +88,49 @@ impl Strategy {
 
     /// All 32 combinations of the five sweep toggles (ledger writes stay `Append`), in a fixed order.
     pub fn all_combinations() -> Vec<Strategy> {
-        let mut out = Vec::with_capacity(32);
-        for bits in 0u8..32 {
-            out.push(Strategy {
-                idempotency: bits & 1 != 0,
-                transactional: bits & 2 != 0,
-                ack_timing: if bits & 4 != 0 {
-                    AckTiming::BeforeProcess
-                } else {
-                    AckTiming::AfterCommit
-                },
-                gateway_key: bits & 8 != 0,
-                record_check: if bits & 16 != 0 {
-                    RecordCheck::UniqueConstraint
-                } else {
-                    RecordCheck::CheckThenInsert
-                },
-                ledger_write: LedgerWrite::Append,
-            });
-        }
-        out
+        (0..32).filter_map(Strategy::from_bits).collect()
+    }
+
+    /// The strategy as a small number: one bit per toggle (idempotency, transactional, ack before
+    /// process, gateway key, unique constraint), then the ledger write style times 32. Share links and
+    /// the sweep's order use it.
+    pub fn bits(&self) -> u64 {
+        self.idempotency as u64
+            | (self.transactional as u64) << 1
+            | ((self.ack_timing == AckTiming::BeforeProcess) as u64) << 2
+            | (self.gateway_key as u64) << 3
+            | ((self.record_check == RecordCheck::UniqueConstraint) as u64) << 4
+            | (match self.ledger_write {
+                LedgerWrite::Append => 0,
+                LedgerWrite::Conditional => 1,
+                LedgerWrite::Commutative => 2,
+            }) << 5
+    }
+
+    /// The inverse of [`Strategy::bits`]; `None` for a number no strategy has.
+    pub fn from_bits(bits: u64) -> Option<Strategy> {
+        let ledger_write = match bits >> 5 {
+            0 => LedgerWrite::Append,
+            1 => LedgerWrite::Conditional,
+            2 => LedgerWrite::Commutative,
+            _ => return None,
+        };
+        Some(Strategy {
+            idempotency: bits & 1 != 0,
+            transactional: bits & 2 != 0,
+            ack_timing: if bits & 4 != 0 {
+                AckTiming::BeforeProcess
+            } else {
+                AckTiming::AfterCommit
+            },
+            gateway_key: bits & 8 != 0,
+            record_check: if bits & 16 != 0 {
+                RecordCheck::UniqueConstraint
+            } else {
+                RecordCheck::CheckThenInsert
+            },
+            ledger_write,
+        })
     }
 }
 
@@ -496,6 +519,14 @@ mod tests {
             ..Config::default()
         };
         assert!(c.validate().is_err());
+    }
+
+    #[test]
+    fn bits_round_trip_for_every_strategy() {
+        for bits in 0..96 {
+            assert_eq!(Strategy::from_bits(bits).map(|s| s.bits()), Some(bits));
+        }
+        assert_eq!(Strategy::from_bits(96), None);
     }
 
     #[test]

@@ -8,8 +8,8 @@
 use super::broker::{BrokerMessage, MessageState};
 use super::command::{Action, ArmMode, Command, CrashPoint};
 use super::config::{
-    AckTiming, Config, ConfigError, GatewayFaults, Latency, LedgerWrite, Millis, Outage, RateLimit,
-    RecordCheck, RedeliveryMode, RetryPolicy, Strategy,
+    Config, ConfigError, GatewayFaults, Latency, Millis, Outage, RateLimit, RedeliveryMode,
+    RetryPolicy, Strategy,
 };
 use super::durable::DurableState;
 use super::metrics::Counters;
@@ -101,9 +101,7 @@ pub fn encode(s: &Scenario) -> String {
         prev = a.at;
         write_command(&mut w, &a.command);
     }
-    let sum = checksum(&w.bytes);
-    w.bytes.extend_from_slice(&sum.to_le_bytes());
-    format!("{PREFIX}{}", base64url(&w.bytes))
+    w.seal(PREFIX)
 }
 
 /// Decodes link text (a leading `#` is ignored) and validates every field.
@@ -115,19 +113,9 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
     if text.len() > MAX_LEN {
         return Err(ShareError::TooLong);
     }
-    let body = text
-        .strip_prefix(PREFIX)
-        .ok_or(ShareError::UnknownVersion)?;
-    let bytes = unbase64url(body)?;
-    if bytes.len() < 4 {
-        return Err(ShareError::Truncated);
-    }
-    let (data, sum) = bytes.split_at(bytes.len() - 4);
-    if checksum(data).to_le_bytes() != sum {
-        return Err(ShareError::Damaged);
-    }
+    let data = open(text, PREFIX)?;
     let mut r = Reader {
-        bytes: data,
+        bytes: &data,
         pos: 0,
     };
     let lab_len = r.uint()? as usize;
@@ -307,44 +295,11 @@ fn read_config(r: &mut Reader) -> Result<Config, ShareError> {
 }
 
 fn write_strategy(w: &mut Writer, s: &Strategy) {
-    let bits = s.idempotency as u64
-        | (s.transactional as u64) << 1
-        | ((s.ack_timing == AckTiming::BeforeProcess) as u64) << 2
-        | (s.gateway_key as u64) << 3
-        | ((s.record_check == RecordCheck::UniqueConstraint) as u64) << 4
-        | (match s.ledger_write {
-            LedgerWrite::Append => 0,
-            LedgerWrite::Conditional => 1,
-            LedgerWrite::Commutative => 2,
-        }) << 5;
-    w.uint(bits);
+    w.uint(s.bits());
 }
 
 fn read_strategy(r: &mut Reader) -> Result<Strategy, ShareError> {
-    let bits = r.uint()?;
-    if bits >= 3 << 5 {
-        return Err(ShareError::BadValue("strategy"));
-    }
-    Ok(Strategy {
-        idempotency: bits & 1 != 0,
-        transactional: bits & 2 != 0,
-        ack_timing: if bits & 4 != 0 {
-            AckTiming::BeforeProcess
-        } else {
-            AckTiming::AfterCommit
-        },
-        gateway_key: bits & 8 != 0,
-        record_check: if bits & 16 != 0 {
-            RecordCheck::UniqueConstraint
-        } else {
-            RecordCheck::CheckThenInsert
-        },
-        ledger_write: match bits >> 5 {
-            0 => LedgerWrite::Append,
-            1 => LedgerWrite::Conditional,
-            _ => LedgerWrite::Commutative,
-        },
-    })
+    Strategy::from_bits(r.uint()?).ok_or(ShareError::BadValue("strategy"))
 }
 
 fn write_consumer(w: &mut Writer, c: Option<u8>) {
@@ -499,9 +454,7 @@ pub fn encode_durable(d: &DurableState) -> String {
     for v in counters(&d.counters) {
         w.uint(v);
     }
-    let sum = checksum(&w.bytes);
-    w.bytes.extend_from_slice(&sum.to_le_bytes());
-    format!("{DURABLE_PREFIX}{}", base64url(&w.bytes))
+    w.seal(DURABLE_PREFIX)
 }
 
 fn counters(c: &Counters) -> [u64; 15] {
@@ -527,20 +480,9 @@ fn counters(c: &Counters) -> [u64; 15] {
 /// Decodes [`encode_durable`]'s text. Only the encoding is checked here; the caller validates how
 /// the parts fit together.
 pub fn decode_durable(text: &str) -> Result<DurableState, ShareError> {
-    let body = text
-        .trim()
-        .strip_prefix(DURABLE_PREFIX)
-        .ok_or(ShareError::UnknownVersion)?;
-    let bytes = unbase64url(body)?;
-    if bytes.len() < 4 {
-        return Err(ShareError::Truncated);
-    }
-    let (data, sum) = bytes.split_at(bytes.len() - 4);
-    if checksum(data).to_le_bytes() != sum {
-        return Err(ShareError::Damaged);
-    }
+    let data = open(text.trim(), DURABLE_PREFIX)?;
     let mut r = Reader {
-        bytes: data,
+        bytes: &data,
         pos: 0,
     };
     let format = r.u32()?;
@@ -652,6 +594,13 @@ struct Writer {
 }
 
 impl Writer {
+    /// The written bytes as link text: `prefix` + base64url(bytes + checksum).
+    fn seal(mut self, prefix: &str) -> String {
+        let sum = checksum(&self.bytes);
+        self.bytes.extend_from_slice(&sum.to_le_bytes());
+        format!("{prefix}{}", base64url(&self.bytes))
+    }
+
     /// LEB128: small numbers, the common case, take one byte.
     fn uint(&mut self, mut v: u64) {
         loop {
@@ -719,6 +668,22 @@ impl<'a> Reader<'a> {
         self.pos = end;
         Ok(s)
     }
+}
+
+/// Unwraps `prefix` + base64url(data + checksum): the payload, once its checksum matches.
+fn open(text: &str, prefix: &str) -> Result<Vec<u8>, ShareError> {
+    let body = text
+        .strip_prefix(prefix)
+        .ok_or(ShareError::UnknownVersion)?;
+    let mut bytes = unbase64url(body)?;
+    if bytes.len() < 4 {
+        return Err(ShareError::Truncated);
+    }
+    let sum = bytes.split_off(bytes.len() - 4);
+    if checksum(&bytes).to_le_bytes()[..] != sum[..] {
+        return Err(ShareError::Damaged);
+    }
+    Ok(bytes)
 }
 
 fn checksum(data: &[u8]) -> u32 {
