@@ -48,6 +48,9 @@ Usage:
       Defaults: 1,000,000 payments, 5 runs, seed 2026 (the browser benchmark's too). The last line is `payments_per_sec: <median>`.
   lab labs
       List the guided labs.
+  lab real --amqp <url> --postgres <url> [--seed N] [--payments N] [--rows key|all] [--json]
+      The sweep's rows on a real RabbitMQ and PostgreSQL, compared with the model (needs a build
+      with `--features real`; use a throwaway virtual host and database).
   lab --help
       This text.
 
