@@ -274,11 +274,12 @@ pub fn App() -> Html {
         ondismiss: send(Action::DismissNotice),
     };
     let world = state.world.clone();
-    let (now, horizon, settled, seed, config, events) = {
+    let (now, horizon, start, settled, seed, config, events) = {
         let t = world.timeline();
         (
             t.now(),
             t.horizon(),
+            t.start(),
             t.is_settled(),
             t.seed(),
             t.config().clone(),
@@ -292,7 +293,7 @@ pub fn App() -> Html {
                 onload_lab={onload_lab.clone()} onset_seed={dispatch_with(&d, Action::SetSeed)} {onshare}
                 ontoggle_projector={send(Action::ToggleProjector)} onhelp={send(Action::SetHelp(true))}>
                 if state.view == View::Sandbox {
-                    <Controls playing={state.playing} {now} {horizon} speed={state.speed()}
+                    <Controls playing={state.playing} {now} {horizon} {start} speed={state.speed()}
                         ontoggle_play={send(Action::TogglePlay)} onstep={send(Action::Step)}
                         onstep_back={send(Action::StepBack)} onseek={dispatch_with(&d, Action::Seek)}
                         onreset={send(Action::Reset)} onset_speed={dispatch_with(&d, Action::SetSpeed)} />

@@ -11,6 +11,8 @@ pub struct ControlsProps {
     pub now: u64,
     /// The furthest time this run has reached.
     pub horizon: u64,
+    /// The earliest time the run can show: 0, or the moment a real crash was recovered.
+    pub start: u64,
     /// Simulated milliseconds per real millisecond.
     pub speed: f64,
     pub ontoggle_play: Callback<()>,
@@ -65,7 +67,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
             </button>
             <button type="button" class="button" data-testid="step-back" title="Previous event (← or Page Up)"
-                aria-label="Step back" disabled={props.now == 0} onclick={onstep_back}>
+                aria-label="Step back" disabled={props.now <= props.start} onclick={onstep_back}>
                 { "◀ Back" }
             </button>
             <button type="button" class="button" data-testid="step" title="Next event (. → or Page Down)" onclick={onstep}>
@@ -76,7 +78,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             </button>
             <label class="controls__scrub" for="scrub">
                 <span class="visually-hidden">{ "Simulated time" }</span>
-                <input id="scrub" type="range" data-testid="scrub" min="0" max={end.to_string()} step="1"
+                <input id="scrub" type="range" data-testid="scrub" min={props.start.to_string()} max={end.to_string()} step="1"
                     value={props.now.to_string()} aria-valuetext={format!("{} ms", props.now)}
                     title="Scrub through the run; acting in the past forks a new future" oninput={onseek} />
             </label>
