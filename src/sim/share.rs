@@ -451,30 +451,10 @@ pub fn encode_durable(d: &DurableState) -> String {
         w.uint(d.charges.get(i).copied().unwrap_or(0) as u64);
         w.uint(d.keyed.get(i).copied().unwrap_or(false) as u64);
     }
-    for v in counters(&d.counters) {
+    for v in d.counters.to_array() {
         w.uint(v);
     }
     w.seal(DURABLE_PREFIX)
-}
-
-fn counters(c: &Counters) -> [u64; 15] {
-    [
-        c.published,
-        c.deliveries,
-        c.redeliveries,
-        c.acks,
-        c.acks_lost,
-        c.nacks,
-        c.crashes,
-        c.restarts,
-        c.reconnects,
-        c.dead_lettered,
-        c.duplicates_detected,
-        c.duplicates_slipped,
-        c.charges,
-        c.charge_failures,
-        c.completed,
-    ]
 }
 
 /// Decodes [`encode_durable`]'s text. Only the encoding is checked here; the caller validates how
@@ -537,23 +517,6 @@ pub fn decode_durable(text: &str) -> Result<DurableState, ShareError> {
     if r.pos != data.len() {
         return Err(ShareError::BadValue("ending"));
     }
-    let [
-        published_n,
-        deliveries,
-        redeliveries,
-        acks,
-        acks_lost,
-        nacks,
-        crashes,
-        restarts,
-        reconnects,
-        dead_lettered,
-        duplicates_detected,
-        duplicates_slipped,
-        charges_n,
-        charge_failures,
-        completed,
-    ] = c;
     Ok(DurableState {
         format,
         config,
@@ -568,23 +531,7 @@ pub fn decode_durable(text: &str) -> Result<DurableState, ShareError> {
         processed,
         charges,
         keyed,
-        counters: Counters {
-            published: published_n,
-            deliveries,
-            redeliveries,
-            acks,
-            acks_lost,
-            nacks,
-            crashes,
-            restarts,
-            reconnects,
-            dead_lettered,
-            duplicates_detected,
-            duplicates_slipped,
-            charges: charges_n,
-            charge_failures,
-            completed,
-        },
+        counters: Counters::from_array(c),
     })
 }
 
