@@ -9,11 +9,15 @@ use super::broker::{BrokerMessage, MessageState};
 use super::config::{Config, Millis};
 use super::metrics::Counters;
 use super::rng::Rng;
+use super::share::MAX_TIME_MS;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The version of the saved format.
 pub const FORMAT: u32 = 1;
+/// Largest counter a saved run may hold (2^53: exact in a JavaScript number, and leaves every
+/// counter room to grow without overflow).
+pub const MAX_COUNT: u64 = 1 << 53;
 
 /// Everything that outlives a consumer crash.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -104,6 +108,21 @@ impl DurableState {
         }
         if self.published as usize > n {
             return bad("more payments published than configured");
+        }
+        // A saved run is as untrusted as a share link (anyone can edit storage): the same time bound,
+        // and no number so large that the recovered run's next step would overflow it.
+        if self.now > MAX_TIME_MS {
+            return bad("its time is beyond any real run");
+        }
+        if self
+            .messages
+            .iter()
+            .any(|m| m.published_at as Millis > self.now)
+        {
+            return bad("a payment published after the run was saved");
+        }
+        if self.counters.to_array().iter().any(|c| *c > MAX_COUNT) {
+            return bad("a counter beyond any real run");
         }
         if self.dead_letter.iter().any(|p| *p as usize >= n) {
             return bad("unknown dead-lettered payment");
@@ -280,5 +299,26 @@ mod tests {
         let mut liar = good;
         liar.published = 0;
         assert!(DurableState::from_text(&liar.to_text()).is_err());
+    }
+
+    #[test]
+    fn a_forged_run_near_the_end_of_time_is_refused_like_a_link() {
+        let good = mid_payment(Strategy::NAIVE).durable_state();
+        let mut late = good.clone();
+        late.now = u64::MAX - 1;
+        let e = DurableState::from_text(&late.to_text()).unwrap_err();
+        assert!(e.0.contains("beyond any real run"), "{e}");
+        let mut counted = good.clone();
+        counted.counters.crashes = u64::MAX;
+        assert!(DurableState::from_text(&counted.to_text()).is_err());
+        let mut early = good.clone();
+        early.messages[0].published_at = (early.now + 1) as u32;
+        assert!(DurableState::from_text(&early.to_text()).is_err());
+        let mut at_bound = good;
+        at_bound.now = MAX_TIME_MS;
+        assert!(
+            DurableState::from_text(&at_bound.to_text()).is_ok(),
+            "the bound itself is allowed"
+        );
     }
 }

@@ -22,6 +22,12 @@ pub const PREFIX: &str = "v1.";
 pub const MAX_ACTIONS: usize = 10_000;
 /// Longest link accepted, in characters.
 pub const MAX_LEN: usize = 200_000;
+/// Latest simulated time a link or a saved run may name (10^12 ms, about 31 years): far beyond any run
+/// a learner plays, yet so far below `u64::MAX` that adding any setting's duration to it cannot wrap.
+/// The same bound holds natively and in the browser.
+pub const MAX_TIME_MS: Millis = 1_000_000_000_000;
+/// Longest lab id a link may name.
+const MAX_LAB_ID: usize = 64;
 
 /// Everything needed to reproduce a run exactly.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -118,10 +124,7 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
         bytes: &data,
         pos: 0,
     };
-    let lab_len = r.uint()? as usize;
-    if lab_len > 64 {
-        return Err(ShareError::BadValue("lab name"));
-    }
+    let lab_len = r.count(MAX_LAB_ID, "lab name")?;
     let lab_bytes = r.take(lab_len)?;
     let lab = std::str::from_utf8(lab_bytes).map_err(|_| ShareError::BadValue("lab name"))?;
     if !lab
@@ -131,18 +134,16 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
         return Err(ShareError::BadValue("lab name"));
     }
     let seed = r.uint()?;
-    let at = r.uint()?;
+    let at = r.time("time")?;
     let config = read_config(&mut r)?;
     config.validate().map_err(ShareError::InvalidConfig)?;
-    let n = r.uint()? as usize;
-    if n > MAX_ACTIONS {
-        return Err(ShareError::BadValue("number of actions"));
-    }
+    let n = r.count(MAX_ACTIONS, "number of actions")?;
     let mut actions = Vec::with_capacity(n);
     let mut t: Millis = 0;
     for _ in 0..n {
         t = t
-            .checked_add(r.uint()?)
+            .checked_add(r.time("action time")?)
+            .filter(|t| *t <= MAX_TIME_MS)
             .ok_or(ShareError::BadValue("action time"))?;
         let command = read_command(&mut r, config.consumers)?;
         actions.push(Action { at: t, command });
@@ -262,8 +263,8 @@ fn read_config(r: &mut Reader) -> Result<Config, ShareError> {
     let outage = match r.uint()? {
         0 => None,
         1 => Some(Outage {
-            from_ms: r.uint()?,
-            until_ms: r.uint()?,
+            from_ms: r.time("outage time")?,
+            until_ms: r.time("outage time")?,
         }),
         _ => return Err(ShareError::BadValue("gateway outage")),
     };
@@ -322,7 +323,7 @@ fn point_index(p: CrashPoint) -> u64 {
 }
 
 fn read_point(r: &mut Reader) -> Result<CrashPoint, ShareError> {
-    let i = r.uint()? as usize;
+    let i = r.count(CrashPoint::BOUNDARIES.len(), "crash point")?;
     CrashPoint::BOUNDARIES
         .get(i)
         .copied()
@@ -468,13 +469,14 @@ pub fn decode_durable(text: &str) -> Result<DurableState, ShareError> {
     let format = r.u32()?;
     let config = read_config(&mut r)?;
     config.validate().map_err(ShareError::InvalidConfig)?;
+    // The time bound is checked by `DurableState::validate`, which names it.
     let (seed, now, published, rng, catalog) =
         (r.uint()?, r.uint()?, r.u32()?, r.uint()?, r.uint()?);
-    let n = config.payments as usize;
     // Every payment takes at least eight bytes below: a forged count cannot make us allocate much.
-    if n > data.len() {
-        return Err(ShareError::Truncated);
-    }
+    let n = usize::try_from(config.payments)
+        .ok()
+        .filter(|n| *n <= data.len())
+        .ok_or(ShareError::Truncated)?;
     let mut messages = Vec::with_capacity(n);
     for _ in 0..n {
         let (tag, consumer) = (r.uint()?, r.u8()?);
@@ -493,10 +495,7 @@ pub fn decode_durable(text: &str) -> Result<DurableState, ShareError> {
             published_at: r.u32()?,
         });
     }
-    let dead = r.uint()? as usize;
-    if dead > n {
-        return Err(ShareError::BadValue("dead-letter queue"));
-    }
+    let dead = r.count(n, "dead-letter queue")?;
     let dead_letter = (0..dead).map(|_| r.u32()).collect::<Result<Vec<_>, _>>()?;
     let (mut ledger_rows, mut processed, mut charges, mut keyed) = (
         Vec::with_capacity(n),
@@ -583,6 +582,22 @@ impl<'a> Reader<'a> {
             }
         }
         Err(ShareError::BadValue("number"))
+    }
+
+    /// A count or an index of at most `max`, checked as a `u64` before it becomes a `usize`: on the
+    /// 32-bit browser build `as usize` would keep only the low 32 bits and read a different link.
+    fn count(&mut self, max: usize, what: &'static str) -> Result<usize, ShareError> {
+        usize::try_from(self.uint()?)
+            .ok()
+            .filter(|n| *n <= max)
+            .ok_or(ShareError::BadValue(what))
+    }
+
+    /// A simulated time of at most [`MAX_TIME_MS`].
+    fn time(&mut self, what: &'static str) -> Result<Millis, ShareError> {
+        Some(self.uint()?)
+            .filter(|t| *t <= MAX_TIME_MS)
+            .ok_or(ShareError::BadValue(what))
     }
 
     fn narrow<T: TryFrom<u64>>(&mut self) -> Result<T, ShareError> {
@@ -785,6 +800,82 @@ mod tests {
         let err = decode(&encode(&s)).unwrap_err();
         assert!(matches!(err, ShareError::InvalidConfig(_)), "{err:?}");
         assert!(err.message().contains("Consumers"));
+    }
+
+    /// An attacker's encoder: any `u64` in any field, sealed with the public checksum.
+    fn forge(fields: &[u64]) -> String {
+        let mut w = Writer::default();
+        for f in fields {
+            w.uint(*f);
+        }
+        w.seal(PREFIX)
+    }
+
+    /// The fields of a valid link to the default sandbox, with `at` and the action count in front.
+    fn default_fields(at: u64) -> Vec<u64> {
+        let text = encode(&Scenario {
+            lab: None,
+            seed: 1,
+            config: Config::default(),
+            actions: Vec::new(),
+            at,
+        });
+        let data = open(&text, PREFIX).unwrap();
+        let mut r = Reader {
+            bytes: &data,
+            pos: 0,
+        };
+        let mut fields = Vec::new();
+        while r.pos < data.len() {
+            fields.push(r.uint().unwrap());
+        }
+        fields
+    }
+
+    #[test]
+    fn times_beyond_the_bound_are_refused_and_the_bound_is_not() {
+        assert_eq!(
+            decode(&forge(&default_fields(MAX_TIME_MS))).unwrap().at,
+            MAX_TIME_MS
+        );
+        for at in [MAX_TIME_MS + 1, u64::MAX, 1 << 32] {
+            let mut f = default_fields(0);
+            f[2] = at;
+            let got = decode(&forge(&f));
+            if at <= MAX_TIME_MS {
+                assert!(got.is_ok());
+            } else {
+                assert_eq!(got.unwrap_err(), ShareError::BadValue("time"));
+            }
+        }
+        // Two actions whose times add up past the bound.
+        let mut f = default_fields(0);
+        let n = f.len() - 1;
+        f.truncate(n);
+        f.extend([2, MAX_TIME_MS, 4, 0, MAX_TIME_MS, 4, 0]);
+        assert_eq!(
+            decode(&forge(&f)).unwrap_err(),
+            ShareError::BadValue("action time")
+        );
+    }
+
+    #[test]
+    fn counts_past_32_bits_are_refused_not_wrapped() {
+        // 2^32 + 1 would read as 1 through a 32-bit `as usize`.
+        let mut f = default_fields(0);
+        let n = f.len() - 1;
+        f[n] = (1 << 32) + 1;
+        f.extend([3, 0]);
+        assert_eq!(
+            decode(&forge(&f)).unwrap_err(),
+            ShareError::BadValue("number of actions")
+        );
+        let mut f = default_fields(0);
+        f[0] = 1 << 32;
+        assert_eq!(
+            decode(&forge(&f)).unwrap_err(),
+            ShareError::BadValue("lab name")
+        );
     }
 
     #[test]
