@@ -17,6 +17,15 @@ const MAX_SNAPSHOTS: usize = 32;
 /// Events of history each snapshot keeps, so the event log is not empty after a jump back.
 const SNAPSHOT_EVENTS: usize = 1000;
 
+/// How far one slice of a catch-up ([`Timeline::catch_up`]) got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CatchUp {
+    /// The run is at the target time.
+    Done,
+    /// The slice's event budget is spent short of the target; call again to go on.
+    Partway,
+}
+
 #[derive(Clone, Debug)]
 struct Snapshot {
     next_action: usize,
@@ -177,19 +186,55 @@ impl Timeline {
 
     /// Jumps to time `t`, backwards or forwards.
     pub fn seek(&mut self, t: Millis) {
+        self.restore_for(t);
+        self.run_to(t);
+    }
+
+    /// One slice of a jump to `t`: like [`Timeline::seek`], but processes at most about `max_events`
+    /// events (the moment the budget runs out is finished, so a slice may go a few events over) and
+    /// then returns, so a page can hand the thread back to the browser between slices. Calling it
+    /// again with the same `t` goes on where the last slice stopped; [`Timeline::now`] tells how far
+    /// it got. The result is the same state [`Timeline::seek`] reaches.
+    pub fn catch_up(&mut self, t: Millis, max_events: u64) -> CatchUp {
+        self.restore_for(t);
+        let budget_end = self.sim.events().total().saturating_add(max_events);
+        loop {
+            let next_timer = self.sim.next_event_time();
+            let next_action = self.actions.get(self.next_action).map(|a| a.at);
+            let next = match (next_timer, next_action) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            match next {
+                Some(next) if next <= t => {
+                    if self.sim.events().total() >= budget_end {
+                        return CatchUp::Partway;
+                    }
+                    self.run_to(next.max(self.now()));
+                }
+                _ => {
+                    self.run_to(t);
+                    return CatchUp::Done;
+                }
+            }
+        }
+    }
+
+    /// Before moving to `t`: restores the nearest snapshot at or before `t` when going backwards, or
+    /// when one lies between now and `t` (replaying from it is shorter than replaying from now).
+    fn restore_for(&mut self, t: Millis) {
         let i = self
             .snapshots
             .iter()
             .rposition(|s| s.sim.now() <= t)
             .unwrap_or(0);
-        let snap = &self.snapshots[i];
-        // Backwards, restore the nearest earlier snapshot; forwards too when one lies between now and t
-        // (replaying from it is shorter than replaying from now).
+        let Some(snap) = self.snapshots.get(i) else {
+            return;
+        };
         if t < self.now() || snap.sim.now() > self.now() {
             self.sim = snap.sim.clone();
             self.next_action = snap.next_action;
         }
-        self.run_to(t);
     }
 
     fn run_to(&mut self, t: Millis) {
@@ -384,6 +429,44 @@ mod tests {
         assert!(tl.now() > t1);
         tl.step_back();
         assert!(tl.now() < t1 + 1);
+    }
+
+    #[test]
+    fn a_catch_up_in_slices_reaches_the_same_state_as_one_seek() {
+        let script = vec![
+            Action {
+                at: 300,
+                command: Command::CrashNow { consumer: 0 },
+            },
+            Action {
+                at: 2_000,
+                command: Command::ArmCrash {
+                    consumer: None,
+                    point: CrashPoint::AfterCharge,
+                    mode: ArmMode::EveryKth(7),
+                },
+            },
+        ];
+        let mut whole = Timeline::with_actions(cfg(3_000), 9, script.clone());
+        whole.seek(60_000);
+        let mut sliced = Timeline::with_actions(cfg(3_000), 9, script);
+        let mut slices = 0;
+        let mut last = (0, 0);
+        while sliced.catch_up(60_000, 500) == CatchUp::Partway {
+            slices += 1;
+            let here = (sliced.now(), sliced.sim().events().total());
+            assert!(here > last, "every slice makes progress");
+            assert!(here.1 <= last.1 + 500 + 64, "a slice stays near its budget");
+            last = here;
+        }
+        assert!(slices >= 5, "{slices} slices");
+        assert_eq!(sliced.now(), 60_000);
+        assert_eq!(sliced.sim().digest(), whole.sim().digest());
+        assert_eq!(sliced.actions(), whole.actions());
+        // Backwards in slices lands where a seek lands too.
+        while sliced.catch_up(1_000, 500) == CatchUp::Partway {}
+        whole.seek(1_000);
+        assert_eq!(sliced.sim().digest(), whole.sim().digest());
     }
 
     #[test]
