@@ -125,7 +125,7 @@ fn goals_passed_in_an_earlier_run_stay_achieved() {
 
 #[wasm_bindgen_test]
 fn saved_settings_and_progress_round_trip_and_bad_text_is_refused() {
-    use redelivery_lab::ui::saved::{LabProgress, decode, encode};
+    use redelivery_lab::ui::saved::{LabProgress, Settings, decode, encode};
     let mut saved = Saved::default();
     saved.settings.speed = 12.5;
     saved.settings.projector = true;
@@ -146,14 +146,17 @@ fn saved_settings_and_progress_round_trip_and_bad_text_is_refused() {
         .insert("sandbox".into(), LabProgress::default());
     assert_eq!(decode(&encode(&saved)), Some(saved));
     assert_eq!(decode(&encode(&Saved::default())), Some(Saved::default()));
-    for bad in [
-        "",
-        "{\"settings\": nonsense",
-        "redelivery-lab settings 2\nspeed=-1",
-        "redelivery-lab settings 2\nlab=<img>",
-        "redelivery-lab settings 2\nprogress=a;x;0;0;",
-    ] {
+    for bad in ["", "{\"settings\": nonsense"] {
         assert_eq!(decode(bad), None, "{bad}");
+    }
+    // A bad value is dropped on its own; the lines around it are kept.
+    for bad in ["speed=-1", "lab=<img>", "progress=a;x;0;0;"] {
+        let text = format!("redelivery-lab settings 2\nprojector=1\n{bad}");
+        let got = decode(&text).unwrap();
+        assert!(got.settings.projector, "{bad}");
+        assert_eq!(got.settings.speed, Settings::default().speed, "{bad}");
+        assert_eq!(got.settings.lab, "sandbox", "{bad}");
+        assert!(got.progress.is_empty(), "{bad}");
     }
     // A newer version's extra lines are skipped, not fatal.
     assert!(decode("redelivery-lab settings 2\nfuture=1\nspeed=2").is_some());

@@ -4,7 +4,7 @@
 //! the text in and out of storage and words the outcome for the learner.
 
 use crate::sim::broker::MessageState;
-use crate::sim::durable::DurableState;
+use crate::sim::durable::{DurableError, DurableState};
 use crate::sim::timeline::Timeline;
 use crate::sim::{RedeliveryMode, Sim};
 
@@ -14,6 +14,10 @@ pub const KEY: &str = "redelivery-lab/v1/durable";
 pub const LAB_KEY: &str = "redelivery-lab/v1/durable-lab";
 /// The storage key of the simulated time the run was saved at (for people and tests reading storage).
 pub const AT_KEY: &str = "redelivery-lab/v1/durable-at";
+/// The storage key of the tab that saved the run.
+pub const TAB_KEY: &str = "redelivery-lab/v1/durable-tab";
+/// The `sessionStorage` key of this tab's id: it survives a reload of the tab but no other tab sees it.
+const THIS_TAB_KEY: &str = "redelivery-lab/v1/tab";
 /// Largest run real crash mode saves: every payment is a row of the saved text.
 pub const MAX_PAYMENTS: u32 = 2_000;
 /// Real milliseconds between two saves while playing.
@@ -29,6 +33,17 @@ pub struct Recovered {
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// This tab's id, made on first use; `None` without session storage.
+fn this_tab() -> Option<String> {
+    let session = web_sys::window()?.session_storage().ok().flatten()?;
+    if let Some(id) = session.get_item(THIS_TAB_KEY).ok().flatten() {
+        return Some(id);
+    }
+    let id = format!("{:016x}", (js_sys::Math::random() * 2f64.powi(53)) as u64);
+    session.set_item(THIS_TAB_KEY, &id).ok()?;
+    Some(id)
 }
 
 /// Saves the durable parts of `sim` (nothing at t = 0, and nothing for runs above the cap).
@@ -48,6 +63,7 @@ pub fn save(sim: &Sim, lab: &str) -> Result<(), String> {
     s.set_item(KEY, &sim.durable_state().to_text())
         .and_then(|()| s.set_item(LAB_KEY, lab))
         .and_then(|()| s.set_item(AT_KEY, &sim.now().to_string()))
+        .and_then(|()| s.set_item(TAB_KEY, &this_tab().unwrap_or_default()))
         .map_err(|_| refused())
 }
 
@@ -57,6 +73,7 @@ pub fn clear() {
         let _ = s.remove_item(KEY);
         let _ = s.remove_item(LAB_KEY);
         let _ = s.remove_item(AT_KEY);
+        let _ = s.remove_item(TAB_KEY);
     }
 }
 
@@ -66,7 +83,17 @@ pub fn load() -> Option<Result<Recovered, String>> {
     let s = storage()?;
     let text = s.get_item(KEY).ok().flatten()?;
     let lab = s.get_item(LAB_KEY).ok().flatten().unwrap_or_default();
+    let saved_by = s.get_item(TAB_KEY).ok().flatten();
+    let other_tab = saved_by.is_some_and(|t| Some(t) != this_tab());
     let recovered = DurableState::from_text(&text).and_then(|state| {
+        // Saving refuses runs above the cap, so one here was written by hand: refused like a link.
+        if state.config.payments > MAX_PAYMENTS {
+            return Err(DurableError(format!(
+                "The saved run in this browser has {} payments, more than real crash mode ever saves \
+                 ({MAX_PAYMENTS}), so it was not restored.",
+                state.config.payments
+            )));
+        }
         let held = state
             .messages
             .iter()
@@ -74,8 +101,15 @@ pub fn load() -> Option<Result<Recovered, String>> {
             .count();
         let redelivery = state.config.redelivery;
         let sim = Sim::recover(state)?;
+        let mut notice = notice(sim.now(), held, sim.config().consumers, redelivery);
+        if other_tab {
+            notice = format!(
+                "This run was saved by another tab of Redelivery Lab (which may still be running \
+                 it; the last tab to save wins). {notice}"
+            );
+        }
         Ok(Recovered {
-            notice: notice(sim.now(), held, sim.config().consumers, redelivery),
+            notice,
             timeline: Timeline::resume(sim),
             lab,
         })

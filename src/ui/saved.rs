@@ -7,7 +7,15 @@
 //!
 //! The text is a few `name=value` lines, written and read by hand: a JSON parser for these would be
 //! the largest thing in the download for the least reason.
+//!
+//! Storage is as untrusted as a link (anyone can edit it, and older or newer versions wrote it), so
+//! every value is checked against the labs this version has: a value that does not fit is dropped on
+//! its own, the rest is kept, and the cleaned text is written back at once, so one bad value never
+//! breaks the next load either.
 
+use super::state::{MAX_SPEED, MIN_SPEED};
+use crate::sim::checklist;
+use crate::sim::lab::Lab;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The storage key. Bump the version when the shape changes incompatibly (v1 was JSON).
@@ -94,8 +102,13 @@ pub fn encode(saved: &Saved) -> String {
 }
 
 /// Reads [`encode`]'s text; `None` when it is not that text. Unknown lines are skipped, so a newer
-/// version's additions do not lose the rest.
+/// version's additions do not lose the rest, and so is a line whose value cannot be read.
 pub fn decode(text: &str) -> Option<Saved> {
+    decode_counting(text).map(|(saved, _)| saved)
+}
+
+/// Like [`decode`], and says how many lines held a value it could not read (and dropped).
+pub fn decode_counting(text: &str) -> Option<(Saved, usize)> {
     let mut lines = text.lines();
     if lines.next()? != HEADER {
         return None;
@@ -116,50 +129,120 @@ pub fn decode(text: &str) -> Option<Saved> {
         _ => None,
     };
     let mut saved = Saved::default();
+    let mut dropped = 0;
     for line in lines {
         let Some((name, value)) = line.split_once('=') else {
             continue;
         };
         let s = &mut saved.settings;
-        match name {
-            "speed" => {
-                s.speed = value
-                    .parse()
-                    .ok()
-                    .filter(|v: &f64| v.is_finite() && *v > 0.0)?
+        // `None`: this line's value is unreadable; it alone is dropped.
+        let read: Option<()> = (|| {
+            match name {
+                "speed" => {
+                    s.speed = value
+                        .parse()
+                        .ok()
+                        .filter(|v: &f64| v.is_finite() && *v > 0.0)?
+                }
+                "projector" => s.projector = flag(value)?,
+                "real_crash" => s.real_crash = flag(value)?,
+                "lab" => s.lab = id(value)?,
+                "checklist" => saved.checklist = ids(value)?,
+                "progress" => {
+                    let mut f = value.split(';');
+                    let (lab, prediction, hints, solution, achieved) =
+                        (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
+                    let progress = LabProgress {
+                        achieved: ids(achieved)?.into_iter().collect(),
+                        prediction: match prediction {
+                            "" => None,
+                            n => Some(n.parse().ok()?),
+                        },
+                        hints_shown: hints.parse().ok()?,
+                        solution_seen: flag(solution)?,
+                    };
+                    saved.progress.insert(id(lab)?, progress);
+                }
+                _ => {}
             }
-            "projector" => s.projector = flag(value)?,
-            "real_crash" => s.real_crash = flag(value)?,
-            "lab" => s.lab = id(value)?,
-            "checklist" => saved.checklist = ids(value)?,
-            "progress" => {
-                let mut f = value.split(';');
-                let (lab, prediction, hints, solution, achieved) =
-                    (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
-                let progress = LabProgress {
-                    achieved: ids(achieved)?.into_iter().collect(),
-                    prediction: match prediction {
-                        "" => None,
-                        n => Some(n.parse().ok()?),
-                    },
-                    hints_shown: hints.parse().ok()?,
-                    solution_seen: flag(solution)?,
-                };
-                saved.progress.insert(id(lab)?, progress);
-            }
-            _ => {}
+            Some(())
+        })();
+        if read.is_none() {
+            dropped += 1;
         }
     }
-    Some(saved)
+    Some((saved, dropped))
 }
 
-/// Reads what was saved. `Err` carries a sentence for the user and comes with the defaults.
+/// Fits `saved` to the labs of this version: the speed into its range, and every lab, goal,
+/// prediction, hint count and checklist practice to one that exists (what does not is dropped; a
+/// later version may have removed a lab or a prediction option). Returns how many values were
+/// dropped; a clamped speed does not count.
+pub fn validate(saved: &mut Saved) -> usize {
+    let mut dropped = 0;
+    let s = &mut saved.settings;
+    s.speed = s.speed.clamp(MIN_SPEED, MAX_SPEED);
+    if Lab::by_id(&s.lab).is_none() {
+        s.lab = Settings::default().lab;
+        dropped += 1;
+    }
+    let before = saved.checklist.len();
+    saved
+        .checklist
+        .retain(|t| checklist::ITEMS.iter().any(|i| i.id == t));
+    dropped += before - saved.checklist.len();
+    let labs = Lab::all();
+    let before = saved.progress.len();
+    saved
+        .progress
+        .retain(|id, _| labs.iter().any(|l| l.id == id));
+    dropped += before - saved.progress.len();
+    for (id, p) in saved.progress.iter_mut() {
+        let Some(lab) = labs.iter().find(|l| l.id == id) else {
+            continue;
+        };
+        let options = lab.prediction.as_ref().map_or(0, |p| p.options.len());
+        if p.prediction.is_some_and(|n| n >= options) {
+            p.prediction = None;
+            dropped += 1;
+        }
+        if p.hints_shown > lab.hints.len() {
+            p.hints_shown = lab.hints.len();
+            dropped += 1;
+        }
+        let before = p.achieved.len();
+        p.achieved
+            .retain(|g| lab.goals.iter().any(|goal| goal.id == g));
+        dropped += before - p.achieved.len();
+    }
+    dropped
+}
+
+/// Reads what was saved and checks it ([`validate`]); what had to change is written back at once.
+/// The sentence, if any, is for the user.
 pub fn load() -> (Saved, Option<String>) {
     let Some(raw) = storage().and_then(|s| s.get_item(KEY).ok().flatten()) else {
         return (Saved::default(), None);
     };
-    match decode(&raw) {
-        Some(saved) => (saved, None),
+    let (saved, message) = read(&raw);
+    if encode(&saved) != raw {
+        store(&saved);
+    }
+    (saved, message)
+}
+
+/// [`load`] without the storage: the checked settings, and a sentence when something was dropped.
+pub fn read(raw: &str) -> (Saved, Option<String>) {
+    match decode_counting(raw) {
+        Some((mut saved, unreadable)) => {
+            let dropped = unreadable + validate(&mut saved);
+            let message = (dropped > 0).then(|| {
+                "Some of your saved settings or lab progress did not fit this version, so they were \
+                 reset; the rest is kept."
+                    .to_string()
+            });
+            (saved, message)
+        }
         None => (
             Saved::default(),
             Some(

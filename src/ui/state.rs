@@ -12,7 +12,7 @@ use crate::sim::config::Millis;
 use crate::sim::goal::GoalStatus;
 use crate::sim::lab::Lab;
 use crate::sim::share::Scenario;
-use crate::sim::timeline::Timeline;
+use crate::sim::timeline::{CatchUp, Timeline};
 use crate::sim::{Action as SimAction, Command, Config, Sim};
 use std::cell::{Ref, RefCell};
 use std::rc::Rc;
@@ -74,6 +74,14 @@ impl World {
             version: self.version + 1,
         };
         (world, r)
+    }
+
+    /// The same run under a new version, after it moved without one (a catch-up).
+    fn replace_same(&self) -> World {
+        World {
+            timeline: self.timeline.clone(),
+            version: self.version + 1,
+        }
     }
 
     /// Replaces the world by another run.
@@ -146,6 +154,30 @@ fn settle(t: &mut Timeline) {
     }
 }
 
+/// Events the first slice of a shared run's catch-up processes while the page loads; later slices
+/// are sized by the page to stay well inside a frame (see [`Action::CatchUp`]).
+pub const FIRST_CATCH_UP_EVENTS: u64 = 4_000;
+
+/// A shared run being brought to the time its link names, a slice at a time, so the page never
+/// holds the thread for long (a link far into a run replays millions of events).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CatchingUp {
+    /// The simulated time the link names.
+    pub target: Millis,
+    /// Where the catch-up started (for the progress bar).
+    pub from: Millis,
+    /// Slices done so far (changes with every slice, so the page schedules the next one).
+    pub slices: u32,
+}
+
+impl CatchingUp {
+    /// How far along it is, from 0 to 1.
+    pub fn fraction(&self, now: Millis) -> f64 {
+        let span = self.target.saturating_sub(self.from).max(1) as f64;
+        (now.saturating_sub(self.from) as f64 / span).clamp(0.0, 1.0)
+    }
+}
+
 /// Which view fills the page below the header.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum View {
@@ -191,6 +223,8 @@ pub struct AppState {
     pub announcement: String,
     /// Events already considered for announcements.
     announced: u64,
+    /// A shared run still on its way to the time its link names.
+    pub catching_up: Option<CatchingUp>,
 }
 
 impl Default for AppState {
@@ -222,6 +256,7 @@ impl AppState {
             focus: None,
             announcement: String::new(),
             announced: 0,
+            catching_up: None,
         };
         state.saved.settings.lab = state.lab.id.to_string();
         state
@@ -370,19 +405,73 @@ impl AppState {
         self.replaced(world, &what)
     }
 
+    /// Opens a shared run and starts bringing it to the link's time: the first slice now, the rest
+    /// as [`Action::CatchUp`] slices the page sends between frames.
     fn load_scenario(&mut self, s: Scenario) {
-        let lab = s
-            .lab
-            .as_deref()
-            .and_then(Lab::by_id)
+        let named = s.lab.as_deref().map(|id| (id, Lab::by_id(id)));
+        let unknown = match named {
+            Some((id, None)) => Some(format!(
+                "This share link belongs to a lab called “{id}” that this version of Redelivery Lab \
+                 does not have, so its run opened in free play."
+            )),
+            _ => None,
+        };
+        let lab = named
+            .and_then(|(_, lab)| lab)
             .or_else(|| Lab::by_id("sandbox"))
             .unwrap_or_else(|| (*self.lab).clone());
         let mut state = self.clone().load_lab(lab);
-        let mut timeline = Timeline::with_actions(s.config, s.seed, s.actions);
-        timeline.seek(s.at);
+        let timeline = Timeline::with_actions(s.config, s.seed, s.actions);
         let world = state.world.replace(timeline);
-        state = state.replaced(world, "Shared run opened.");
+        state.world = world;
+        state.catching_up = Some(CatchingUp {
+            target: s.at,
+            from: 0,
+            slices: 0,
+        });
+        state = state.catch_up(FIRST_CATCH_UP_EVENTS);
+        if unknown.is_some() {
+            state.error = unknown;
+        }
         *self = state;
+    }
+
+    /// Ends a catch-up where it got to: the run is paused there, and says so.
+    fn stop_catching_up(mut self) -> AppState {
+        let Some(c) = self.catching_up.take() else {
+            return self;
+        };
+        let world = self.world.replace_same();
+        let what = format!(
+            "Catching up stopped at t = {} ms of the link's {} ms.",
+            world.timeline().now(),
+            c.target
+        );
+        self.replaced(world, &what)
+    }
+
+    /// One slice of the catch-up; the run is announced once it reaches the link's time.
+    fn catch_up(mut self, max_events: u64) -> AppState {
+        let Some(mut c) = self.catching_up else {
+            return self;
+        };
+        let done = self
+            .world
+            .timeline
+            .borrow_mut()
+            .catch_up(c.target, max_events)
+            == CatchUp::Done;
+        if done {
+            self.catching_up = None;
+            let world = self.world.replace_same();
+            self.replaced(world, "Shared run opened.")
+        } else {
+            // The world moved in place without a new version: the panels stay as they are (and cheap
+            // to re-render) until the run is there.
+            c.slices = c.slices.wrapping_add(1);
+            self.catching_up = Some(c);
+            self
+        }
     }
 }
 
@@ -420,6 +509,13 @@ pub enum Action {
     LoadLab(String),
     /// Open a run from a share link.
     LoadScenario(Scenario),
+    /// Bring a shared run at most `max_events` events closer to its link's time.
+    CatchUp {
+        /// The slice's event budget (the page sizes it to stay well inside a frame).
+        max_events: u64,
+    },
+    /// Stop catching up: the run stays paused where it got to.
+    CancelCatchUp,
     /// Simulated milliseconds per real millisecond.
     SetSpeed(f64),
     /// Switch the projector theme.
@@ -478,7 +574,34 @@ impl yew::Reducible for AppState {
         {
             return self;
         }
-        let this = (*self).clone();
+        // A dispatch while the world is borrowed (from inside a render or another reduction) would
+        // panic on the `RefCell`; it is dropped instead.
+        if self.world.timeline.try_borrow_mut().is_err() {
+            return self;
+        }
+        let mut this = (*self).clone();
+        // Anything that moves the run takes over from a catch-up still under way, where it got to.
+        if this.catching_up.is_some()
+            && matches!(
+                action,
+                Action::CancelCatchUp
+                    | Action::TogglePlay
+                    | Action::Step
+                    | Action::StepBack
+                    | Action::Seek(_)
+                    | Action::Reset
+                    | Action::Apply(_)
+                    | Action::CrashSelected
+                    | Action::SetConfig(_)
+                    | Action::SetSeed(_)
+                    | Action::ApplyFix
+                    | Action::LoadLab(_)
+                    | Action::LoadScenario(_)
+                    | Action::OpenRun(..)
+            )
+        {
+            this = this.stop_catching_up();
+        }
         let next = match action {
             Action::TogglePlay => {
                 if !this.playing && this.world.sim().is_settled() {
@@ -577,6 +700,14 @@ impl yew::Reducible for AppState {
                 next.load_scenario(s);
                 next
             }
+            Action::CatchUp { max_events } => {
+                if this.catching_up.is_none() {
+                    return self;
+                }
+                this.catch_up(max_events.max(1))
+            }
+            // The catch-up was already stopped above.
+            Action::CancelCatchUp => this,
             Action::SetSpeed(speed) => {
                 let mut next = this;
                 next.saved.settings.speed = speed.clamp(MIN_SPEED, MAX_SPEED);

@@ -66,6 +66,8 @@ pub fn Lesson(props: &LessonProps) -> Html {
     };
     let prediction = lab.prediction.map(|p| {
         let locked = ran && progress.prediction.is_some();
+        // Checked: a saved choice may come from a version with other options.
+        let option = |i: usize| p.options.get(i).copied().unwrap_or_default();
         let options = p.options.iter().enumerate().map(|(i, option)| {
             let chosen = progress.prediction == Some(i);
             let onclick = props.onpredict.reform(move |_: MouseEvent| i);
@@ -91,7 +93,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                 if !ran {
                     <p class="prediction__locked" data-testid="prediction-wait">
                         { match progress.prediction {
-                            Some(choice) => format!("Your prediction: “{}”. Now run it: the answer appears when the run is over.", p.options[choice]),
+                            Some(choice) => format!("Your prediction: “{}”. Now run it: the answer appears when the run is over.", option(choice)),
                             None => "Pick an answer before you press play.".to_string(),
                         } }
                     </p>
@@ -99,8 +101,8 @@ pub fn Lesson(props: &LessonProps) -> Html {
                     <p class="prediction__verdict" role="status" data-testid="prediction-verdict">
                         <strong>{ match progress.prediction {
                             Some(choice) if choice == p.answer => "✓ Right. ".to_string(),
-                            Some(_) => format!("✗ Not quite: it is “{}”. ", p.options[p.answer]),
-                            None => format!("The answer: “{}”. ", p.options[p.answer]),
+                            Some(_) => format!("✗ Not quite: it is “{}”. ", option(p.answer)),
+                            None => format!("The answer: “{}”. ", option(p.answer)),
                         } }</strong>
                         { p.why }{ outcome }
                     </p>
