@@ -345,8 +345,12 @@ pub struct GatewayFaults {
     pub failure_permille: u16,
     /// Extra milliseconds every charge takes (a slow gateway).
     pub slow_ms: u32,
-    /// A window of simulated time in which every charge fails.
+    /// A window of simulated time in which the gateway is down.
     pub outage: Option<Outage>,
+    /// Scripted failures: the first this-many charge attempts of every payment fail (a deterministic
+    /// fault, so the reality check can reproduce retries and dead-lettering exactly). Default 0.
+    #[serde(default)]
+    pub fail_first_attempts: u8,
 }
 
 /// How a gateway outage shows itself to callers.
@@ -529,6 +533,12 @@ impl Config {
             return err(format!(
                 "Customers must be between 1 and 26; got {}.",
                 self.customers
+            ));
+        }
+        if self.gateway.fail_first_attempts > 100 {
+            return err(format!(
+                "At most the first 100 charge attempts of a payment can be scripted to fail; got {}.",
+                self.gateway.fail_first_attempts
             ));
         }
         if self.lost_ack_permille > 1000 || self.gateway.failure_permille > 1000 {

@@ -233,6 +233,7 @@ fn write_config(w: &mut Writer, c: &Config) {
     });
     w.uint(c.gateway_capacity as u64);
     w.uint(c.call_timeout_ms as u64);
+    w.uint(c.gateway.fail_first_attempts as u64);
 }
 
 /// Reads a configuration written in link format `version` (1 or 2); settings a version lacks take
@@ -312,6 +313,7 @@ fn read_config(r: &mut Reader, version: u8) -> Result<Config, ShareError> {
             failure_permille,
             slow_ms,
             outage,
+            fail_first_attempts: 0,
         },
         lost_ack_permille: r.u16()?,
         customers: r.u8()?,
@@ -327,6 +329,7 @@ fn read_config(r: &mut Reader, version: u8) -> Result<Config, ShareError> {
         };
         config.gateway_capacity = r.u8()?;
         config.call_timeout_ms = r.u32()?;
+        config.gateway.fail_first_attempts = r.u8()?;
     }
     Ok(config)
 }
@@ -765,6 +768,7 @@ mod tests {
                     until_ms: 900,
                     kind: OutageKind::Refuse,
                 }),
+                fail_first_attempts: 2,
             },
             ..Config::default()
         };
