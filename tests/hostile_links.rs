@@ -97,7 +97,9 @@ impl Gen {
 /// shapes from the issue (zero latencies, zero restart delay, certain failures, immediate retries)
 /// often enough to matter.
 fn hostile_config(g: &mut Gen) -> Config {
-    use redelivery_lab::sim::config::{GatewayFaults, Latency, Outage, RateLimit};
+    use redelivery_lab::sim::config::{
+        GatewayFaults, Latency, Outage, OutageKind, RateLimit, RetryWait,
+    };
     use redelivery_lab::sim::{RedeliveryMode, RetryPolicy, Strategy};
     let zero_world = g.chance(3);
     let mut base_ms = [0u32; 8];
@@ -107,7 +109,11 @@ fn hostile_config(g: &mut Gen) -> Config {
     let strategies = Strategy::all_combinations();
     Config {
         // Big runs are rare: a few thousand cases must stay quick.
-        payments: if g.chance(1) { g.field(200) } else { 1 + g.below(30) as u32 },
+        payments: if g.chance(1) {
+            g.field(200)
+        } else {
+            1 + g.below(30) as u32
+        },
         publish_interval_ms: g.field(50),
         consumers: g.field(4),
         prefetch: g.field(4),
@@ -130,6 +136,11 @@ fn hostile_config(g: &mut Gen) -> Config {
                 jitter: g.chance(5),
             },
         },
+        retry_wait: if g.chance(5) {
+            RetryWait::Broker
+        } else {
+            RetryWait::Consumer
+        },
         rate_limit: g.chance(2).then(|| RateLimit {
             per_second: g.field(100),
             burst: g.field(10),
@@ -150,8 +161,16 @@ fn hostile_config(g: &mut Gen) -> Config {
             outage: g.chance(2).then(|| Outage {
                 from_ms: g.field(1_000),
                 until_ms: g.field(5_000),
+                kind: if g.chance(5) {
+                    OutageKind::Refuse
+                } else {
+                    OutageKind::Hang
+                },
             }),
+            fail_first_attempts: g.field(3),
         },
+        gateway_capacity: g.field(8),
+        call_timeout_ms: if zero_world { 0 } else { g.field(1_000) },
         lost_ack_permille: if zero_world && g.chance(3) {
             1000
         } else {
@@ -184,6 +203,11 @@ fn hostile_command(g: &mut Gen) -> Command {
         3 => Command::LoseNextAck { consumer },
         4 => Command::GatewayOutage {
             duration_ms: g.field(2_000),
+            kind: if g.chance(5) {
+                redelivery_lab::sim::config::OutageKind::Refuse
+            } else {
+                redelivery_lab::sim::config::OutageKind::Hang
+            },
         },
         _ => Command::SetStrategy(redelivery_lab::sim::Strategy::SAFE),
     }
@@ -196,7 +220,11 @@ fn hostile_link(g: &mut Gen) -> String {
     let mut at_step = 0u64;
     let actions = (0..g.below(5))
         .map(|_| {
-            at_step = at_step.saturating_add(if g.chance(2) { g.hostile() } else { g.below(500) });
+            at_step = at_step.saturating_add(if g.chance(2) {
+                g.hostile()
+            } else {
+                g.below(500)
+            });
             Action {
                 at: at_step,
                 command: hostile_command(g),
@@ -308,7 +336,10 @@ fn bounded_catch_up(tl: &mut Timeline, t: u64) -> Verdict {
         let before = (tl.now(), tl.sim().events().total());
         let got = tl.catch_up(t, SLICE);
         let after = (tl.now(), tl.sim().events().total());
-        assert!(after.1 - before.1 <= SLICE + SLICE_SLACK, "a slice ran away");
+        assert!(
+            after.1 - before.1 <= SLICE + SLICE_SLACK,
+            "a slice ran away"
+        );
         assert!(tl.now() <= t.max(before.0), "overshot the target");
         match got {
             CatchUp::Done => return Verdict::Reached,
@@ -454,7 +485,10 @@ mod native {
             slowest = slowest.max((start.elapsed(), seed));
             verdicts[v as usize] += 1;
         }
-        eprintln!("refused / reached / still going: {verdicts:?}; slowest: seed {} in {:?}", slowest.1, slowest.0);
+        eprintln!(
+            "refused / reached / still going: {verdicts:?}; slowest: seed {} in {:?}",
+            slowest.1, slowest.0
+        );
         assert!(verdicts.iter().all(|n| *n >= 25), "{verdicts:?}");
     }
 
