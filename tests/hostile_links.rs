@@ -12,7 +12,7 @@
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test hostile_links`.
 
 use redelivery_lab::sim::durable::DurableState;
-use redelivery_lab::sim::share::{self, MAX_TIME_MS, Scenario, ShareError};
+use redelivery_lab::sim::share::{self, MAX_TIME_MS, Scenario};
 use redelivery_lab::sim::timeline::{CatchUp, Timeline};
 use redelivery_lab::sim::{Action, ArmMode, Command, Config, CrashPoint, Sim};
 
@@ -79,11 +79,8 @@ impl Gen {
         }
     }
 
-    /// Mostly a plausible value below `max`, sometimes a hostile one cut to the field's width.
-    fn field<T: TryFrom<u64>>(&mut self, plausible: u64) -> T
-    where
-        T: Default,
-    {
+    /// Mostly a plausible value up to `plausible`, sometimes a hostile one cut to the field's width.
+    fn field<T: TryFrom<u64> + Default>(&mut self, plausible: u64) -> T {
         let v = if self.chance(3) {
             self.hostile()
         } else {
@@ -469,7 +466,7 @@ mod native {
         }
         assert_eq!(
             share::decode(&known_attacks()[2].0).unwrap_err(),
-            ShareError::BadValue("number of actions")
+            share::ShareError::BadValue("number of actions")
         );
     }
 
