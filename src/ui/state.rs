@@ -709,6 +709,10 @@ impl yew::Reducible for AppState {
             // The catch-up was already stopped above.
             Action::CancelCatchUp => this,
             Action::SetSpeed(speed) => {
+                // NaN passes through `clamp`; a speed that is not a number keeps the old one.
+                if speed.is_nan() {
+                    return self;
+                }
                 let mut next = this;
                 next.saved.settings.speed = speed.clamp(MIN_SPEED, MAX_SPEED);
                 next
