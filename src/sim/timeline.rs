@@ -14,6 +14,11 @@ use super::simulation::{CommandError, Sim};
 pub const SNAPSHOT_EVERY: u64 = 4096;
 /// Most snapshots kept; beyond it every second one is dropped.
 const MAX_SNAPSHOTS: usize = 32;
+/// Most heap the snapshots may hold together ([`Sim::heap_bytes`]); beyond it every second one is
+/// dropped too. A snapshot of a 200,000-payment run is about 5 MB, so without this bound 32 of them
+/// took a browser tab past 100 MB; with it, big runs keep fewer, farther-apart snapshots (a jump
+/// replays a longer gap) and small runs keep all 32.
+const MAX_SNAPSHOT_BYTES: usize = 24 << 20;
 /// Events of history each snapshot keeps, so the event log is not empty after a jump back.
 const SNAPSHOT_EVENTS: usize = 1000;
 
@@ -280,15 +285,21 @@ impl Timeline {
     }
 
     fn snapshot(&mut self) {
-        if self.snapshots.len() >= MAX_SNAPSHOTS {
+        let sim = self.sim.snapshot(SNAPSHOT_EVENTS);
+        let bytes = sim.heap_bytes()
+            + self
+                .snapshots
+                .iter()
+                .map(|s| s.sim.heap_bytes())
+                .sum::<usize>();
+        if self.snapshots.len() >= MAX_SNAPSHOTS || bytes > MAX_SNAPSHOT_BYTES {
             let mut i = 0;
             self.snapshots.retain(|_| {
                 i += 1;
                 i % 2 == 1
             });
-            self.snapshot_every *= 2;
+            self.snapshot_every = self.snapshot_every.saturating_mul(2);
         }
-        let sim = self.sim.snapshot(SNAPSHOT_EVENTS);
         self.snapshots.push(Snapshot {
             next_action: self.next_action,
             sim,
@@ -298,6 +309,11 @@ impl Timeline {
     /// How many snapshots are held (for tests and the memory budget).
     pub fn snapshot_count(&self) -> usize {
         self.snapshots.len()
+    }
+
+    /// The heap the snapshots hold together, in bytes ([`Sim::heap_bytes`] of each).
+    pub fn snapshot_bytes(&self) -> usize {
+        self.snapshots.iter().map(|s| s.sim.heap_bytes()).sum()
     }
 }
 
@@ -396,6 +412,11 @@ mod tests {
         );
         tl.advance(10_000_000);
         assert!(tl.snapshot_count() <= MAX_SNAPSHOTS);
+        assert!(
+            tl.snapshot_bytes() <= MAX_SNAPSHOT_BYTES,
+            "{} bytes",
+            tl.snapshot_bytes()
+        );
         assert!(
             tl.snapshots
                 .iter()
