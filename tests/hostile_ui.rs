@@ -225,3 +225,26 @@ fn a_link_to_a_lab_this_version_lacks_opens_in_free_play_and_says_so() {
     assert_eq!(s.lab.id, "sandbox");
     assert!(s.error.as_deref().unwrap().contains("lab-from-the-future"));
 }
+
+#[wasm_bindgen_test]
+fn a_shared_run_that_cannot_settle_ends_with_the_cores_sentence() {
+    // The link: every step and restart takes no time and a crash is armed on every pass.
+    let link = "v1.AAFkFBkBAQAAAWQAAAAAAAAAAAAAAAAAAAAABaCNBmQBAAEAAAFjQdVb";
+    let mut s = Rc::new(AppState::new(Saved::default()))
+        .reduce(Action::LoadScenario(share::decode(link).unwrap()));
+    for _ in 0..1_000 {
+        if s.catching_up.is_none() {
+            break;
+        }
+        s = s.reduce(Action::CatchUp { max_events: 5_000 });
+    }
+    assert!(s.catching_up.is_none());
+    assert!(s.world.sim().halt().is_some());
+    let banner = s.error.as_deref().unwrap();
+    assert!(banner.contains("cannot settle"), "{banner}");
+    let s = s.reduce(Action::TogglePlay);
+    assert!(
+        !s.playing || s.world.sim().halt().is_none(),
+        "a halted run does not play on"
+    );
+}

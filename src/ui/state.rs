@@ -340,6 +340,14 @@ impl AppState {
         if self.playing && self.world.sim().is_settled() {
             self.playing = false;
         }
+        // A run that cannot settle stopped for good: say why (the core's sentence), stop playing.
+        let halt = self.world.sim().halt().map(str::to_string);
+        if let Some(why) = halt {
+            self.playing = false;
+            if self.error.is_none() {
+                self.error = Some(why);
+            }
+        }
         self
     }
 
