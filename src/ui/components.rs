@@ -1,6 +1,7 @@
 //! The page's parts, one noun per file.
 
 pub mod armed;
+pub mod catch_up;
 pub mod charges;
 pub mod checklist;
 pub mod choice;

@@ -27,7 +27,7 @@ use components::strategy::StrategyPanel;
 use components::sweep::SweepView;
 use components::totals::Totals;
 use gloo::events::{EventListener, EventListenerOptions};
-use gloo::timers::callback::{Interval, Timeout};
+use gloo::timers::callback::Interval;
 use state::{Action, AppState, View};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -36,14 +36,6 @@ use yew::prelude::*;
 
 /// Real milliseconds between two play ticks.
 const TICK_MS: u32 = 50;
-
-/// A catch-up slice (with the re-render after it) should take about this long: long enough to get
-/// on, short enough that the page still answers input and no task comes near 50 ms.
-const CATCH_UP_SLICE_MS: f64 = 15.0;
-/// Bounds of a catch-up slice's event budget, which adapts to how long slices really take.
-const CATCH_UP_EVENTS: (u64, u64) = (250, 400_000);
-/// A catch-up shorter than this finishes without ever showing its progress bar.
-const CATCH_UP_QUIET_MS: f64 = 300.0;
 
 /// The state a page load starts from: remembered settings, then a share link in the hash if any.
 fn initial_state() -> AppState {
@@ -137,45 +129,6 @@ pub fn App() -> Html {
                 })
             });
             move || drop(interval)
-        });
-    }
-
-    // A shared run far into its timeline catches up one slice per task, so the browser paints and
-    // answers input in between. Each slice's event budget doubles while slices (reduce + render)
-    // are quick and halves when they are slow.
-    let catch_up_started = use_mut_ref(|| None::<f64>);
-    {
-        let dispatcher = state.dispatcher();
-        let budget = use_mut_ref(|| (state::FIRST_CATCH_UP_EVENTS, None::<f64>));
-        let started = catch_up_started.clone();
-        use_effect_with(state.catching_up.map(|c| c.slices), move |slices| {
-            let timeout = slices.map(|_| {
-                let now = now_ms();
-                started.borrow_mut().get_or_insert(now);
-                let mut b = budget.borrow_mut();
-                if let Some(sent) = b.1.take() {
-                    let took = now - sent;
-                    if took < CATCH_UP_SLICE_MS * 0.7 {
-                        b.0 = (b.0 * 2).min(CATCH_UP_EVENTS.1);
-                    } else if took > CATCH_UP_SLICE_MS * 1.5 {
-                        b.0 = (b.0 / 2).max(CATCH_UP_EVENTS.0);
-                    }
-                }
-                let budget = budget.clone();
-                Timeout::new(0, move || {
-                    let max_events = {
-                        let mut b = budget.borrow_mut();
-                        b.1 = Some(now_ms());
-                        b.0
-                    };
-                    dispatcher.dispatch(Action::CatchUp { max_events });
-                })
-            });
-            if slices.is_none() {
-                *started.borrow_mut() = None;
-                budget.borrow_mut().1 = None;
-            }
-            move || drop(timeout)
         });
     }
 
@@ -353,9 +306,8 @@ pub fn App() -> Html {
             </Header>
             <ErrorBanner message={state.error.clone()} ondismiss={send(Action::DismissError)} />
             if let Some(c) = state.catching_up {
-                if catch_up_started.borrow().is_some_and(|t| now_ms() - t >= CATCH_UP_QUIET_MS) {
-                    { catch_up_bar(c, now, &send(Action::CancelCatchUp)) }
-                }
+                <components::catch_up::CatchUpBar key={world.version()} world={world.clone()} catching={c}
+                    ondone={send(Action::CatchUp { max_events: 1 })} oncancel={send(Action::CancelCatchUp)} />
             }
             <div class="visually-hidden" aria-live="polite" role="status" data-testid="announcer">
                 { state.announcement.clone() }
@@ -412,26 +364,6 @@ pub fn App() -> Html {
                 <Help onclose={send(Action::SetHelp(false))} />
             }
         </main>
-    }
-}
-
-/// The progress of a shared run on its way to the link's time, with a way out.
-fn catch_up_bar(
-    c: state::CatchingUp,
-    now: crate::sim::config::Millis,
-    oncancel: &Callback<()>,
-) -> Html {
-    let permille = (c.fraction(now) * 1000.0).round();
-    let oncancel = oncancel.reform(|_: MouseEvent| ());
-    html! {
-        <div class="catch-up" role="status" data-testid="catch-up">
-            <p>{ format!("Replaying the shared run to t = {} ms: at {now} ms so far.", c.target) }</p>
-            <progress class="catch-up__progress" data-testid="catch-up-progress" max="1000"
-                value={permille.to_string()} aria-label="Replay progress" />
-            <button type="button" class="button" data-testid="catch-up-cancel" onclick={oncancel}>
-                { "Cancel" }
-            </button>
-        </div>
     }
 }
 

@@ -76,6 +76,16 @@ impl World {
         (world, r)
     }
 
+    /// One slice of a catch-up ([`Timeline::catch_up`]), in place and without a new version: the
+    /// panels keep showing the old picture (and skip re-rendering) until the run gets there. While
+    /// the world is borrowed elsewhere the slice waits for the next call.
+    pub fn catch_up(&self, t: Millis, max_events: u64) -> CatchUp {
+        match self.timeline.try_borrow_mut() {
+            Ok(mut timeline) => timeline.catch_up(t, max_events),
+            Err(_) => CatchUp::Partway,
+        }
+    }
+
     /// The same run under a new version, after it moved without one (a catch-up).
     fn replace_same(&self) -> World {
         World {
@@ -155,7 +165,7 @@ fn settle(t: &mut Timeline) {
 }
 
 /// Events the first slice of a shared run's catch-up processes while the page loads; later slices
-/// are sized by the page to stay well inside a frame (see [`Action::CatchUp`]).
+/// are sized by the page to stay well inside a frame (`components::catch_up`).
 pub const FIRST_CATCH_UP_EVENTS: u64 = 4_000;
 
 /// A shared run being brought to the time its link names, a slice at a time, so the page never
@@ -166,7 +176,7 @@ pub struct CatchingUp {
     pub target: Millis,
     /// Where the catch-up started (for the progress bar).
     pub from: Millis,
-    /// Slices done so far (changes with every slice, so the page schedules the next one).
+    /// Slices done so far through [`Action::CatchUp`].
     pub slices: u32,
 }
 
@@ -463,12 +473,7 @@ impl AppState {
         let Some(mut c) = self.catching_up else {
             return self;
         };
-        let done = self
-            .world
-            .timeline
-            .borrow_mut()
-            .catch_up(c.target, max_events)
-            == CatchUp::Done;
+        let done = self.world.catch_up(c.target, max_events) == CatchUp::Done;
         if done {
             self.catching_up = None;
             let world = self.world.replace_same();
