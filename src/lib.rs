@@ -3,6 +3,8 @@
 //! Two rooms: [`sim`] is the deterministic core (pure Rust, no web crates), and `ui` (WebAssembly only)
 //! renders what the core decides.
 
+#![forbid(unsafe_code)]
+
 pub mod sim;
 
 /// `lab real`: the sweep's experiments against a real RabbitMQ and PostgreSQL (feature `real`, native only).
