@@ -201,7 +201,7 @@ fn sweep_json_has_every_cell_with_the_five_toggles() {
         "--json",
     ]));
     let rows = v.as_array().expect("an array of rows");
-    assert_eq!(rows.len(), 192);
+    assert_eq!(rows.len(), 288);
     let is = |r: &Value, i: bool, t: bool, ack: &str, k: bool, check: &str| {
         let s = &r["strategy"];
         s["idempotency"] == i

@@ -173,7 +173,7 @@ proptest! {
                 idempotency,
                 transactional,
                 gateway_key,
-                ack_timing: AckTiming::BeforeProcess,
+                ack_timing: AckTiming::ManualFirst,
                 ..sim::Strategy::SAFE
             },
             ..Config::default()

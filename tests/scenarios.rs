@@ -104,7 +104,7 @@ fn the_gateway_key_closes_the_last_hole() {
 #[test]
 fn ack_before_process_loses_payments_and_never_duplicates() {
     let s = Strategy {
-        ack_timing: AckTiming::BeforeProcess,
+        ack_timing: AckTiming::ManualFirst,
         ..Strategy::SAFE
     };
     let sim = run(s, CrashPoint::AfterCheck, ArmMode::EveryKth(4), 3);
@@ -196,6 +196,7 @@ fn a_gateway_outage_with_immediate_retries_amplifies_and_the_dead_letter_queue_b
                 outage: Some(redelivery_lab::sim::config::Outage {
                     from_ms: 0,
                     until_ms: 3_000,
+                    kind: redelivery_lab::sim::OutageKind::Refuse,
                 }),
                 ..Default::default()
             },

@@ -24,7 +24,7 @@ mod cli {
         Sweep, SweepRow, Verdict, cell, crash_schedule, strategy_columns,
     };
     use redelivery_lab::sim::{
-        AckTiming, Action, ArmMode, Command, Config, CrashPoint, RecordCheck, Sim, Strategy,
+        Action, ArmMode, Command, Config, CrashPoint, Named, RecordCheck, Sim, Strategy,
     };
     use serde_json::{Value, json};
     use std::fmt::Write as _;
@@ -41,7 +41,7 @@ Usage:
       A configuration file holds a Config object (missing fields take their defaults), or
       {\"config\": {...}, \"actions\": [{\"at\": ms, \"command\": {...}}], \"seed\": N}.
   lab sweep [--seed N] [--payments N] [--json]
-      Every crash point × every strategy on one seed (192 runs), as a truth table.
+      Every crash point × every strategy on one seed (288 runs), as a truth table.
       Defaults: seed 1, 100 payments per run.
   lab bench [--payments N] [--runs N] [--seed N]
       Throughput of the core: one consumer, 1% of charges crash (every 100th pass after the charge).
@@ -575,10 +575,7 @@ Exit codes: 0 done, 1 a benchmark run did not settle, 2 a mistake in the argumen
             "idempotency {}, transaction {}, ack {}, gateway key {}, record check {}",
             on(s.idempotency),
             on(s.transactional),
-            match s.ack_timing {
-                AckTiming::AfterCommit => "after commit",
-                AckTiming::BeforeProcess => "before process",
-            },
+            s.ack_timing.label(),
             on(s.gateway_key),
             match s.record_check {
                 RecordCheck::CheckThenInsert => "check-then-insert",
@@ -616,10 +613,7 @@ Exit codes: 0 done, 1 a benchmark run did not settle, 2 a mistake in the argumen
         json!({
             "idempotency": s.idempotency,
             "transactional": s.transactional,
-            "ack_timing": match s.ack_timing {
-                AckTiming::AfterCommit => "after_commit",
-                AckTiming::BeforeProcess => "before_process",
-            },
+            "ack_timing": s.ack_timing.name(),
             "gateway_key": s.gateway_key,
             "record_check": match s.record_check {
                 RecordCheck::CheckThenInsert => "check_then_insert",

@@ -13,7 +13,7 @@ use serde::Serialize;
 pub enum RowSet {
     /// The four rows the lessons hinge on (see [`key_rows`]).
     Key,
-    /// Every crash point × strategy of `lab sweep` (192 rows).
+    /// Every crash point × strategy of `lab sweep` (288 rows).
     All,
 }
 
@@ -50,7 +50,7 @@ pub fn key_rows() -> [(CrashPoint, Strategy); 4] {
         ..Strategy::SAFE
     };
     let auto_ack = Strategy {
-        ack_timing: AckTiming::BeforeProcess,
+        ack_timing: AckTiming::ManualFirst,
         ..Strategy::SAFE
     };
     [
@@ -299,7 +299,7 @@ mod tests {
                 Verdict::Lost
             ]
         );
-        assert_eq!(RowSet::All.select(sweep.cells()).len(), 192);
+        assert_eq!(RowSet::All.select(sweep.cells()).len(), 288);
         assert_eq!(RowSet::parse("key"), Some(RowSet::Key));
         assert_eq!(RowSet::parse("some"), None);
     }

@@ -18,10 +18,10 @@
 //!
 //! A crash is `std::process::abort()`: no destructor runs, no connection is closed politely. The
 //! operating system closes the sockets; PostgreSQL rolls back the open transaction; RabbitMQ returns
-//! the unacknowledged delivery to the queue. Auto-ack ([`AckTiming::BeforeProcess`]) is the ack moved
+//! the unacknowledged delivery to the queue. Auto-ack ([`AckTiming::ManualFirst`]) is the ack moved
 //! right after receive, exactly where [`Step::sequence`] puts it.
 //!
-//! [`AckTiming::BeforeProcess`]: crate::sim::config::AckTiming::BeforeProcess
+//! [`AckTiming::ManualFirst`]: crate::sim::config::AckTiming::ManualFirst
 
 use super::RealError;
 use super::amqp;

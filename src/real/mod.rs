@@ -89,7 +89,7 @@ Usage:
   --postgres  postgres://user@host:port/database     (or LAB_POSTGRES_URL)
   --seed      the model's seed; the real run uses the same payments and crash schedule (default 1)
   --payments  payments per row, 1 to 500 (default 10)
-  --rows      key: the four rows the lessons hinge on; all: every crash point × strategy, 192 rows
+  --rows      key: the four rows the lessons hinge on; all: every crash point × strategy, 288 rows
               (default all)
   --json      machine-readable output
   --keep      leave the last row's tables and queues in place to look at (default: drop them)

@@ -135,10 +135,13 @@ pub enum Command {
         /// Which consumer.
         consumer: u8,
     },
-    /// The card gateway fails every charge for the next `duration_ms`.
+    /// The card gateway goes down for the next `duration_ms`: it refuses calls, or hangs them.
     GatewayOutage {
         /// How long.
         duration_ms: u32,
+        /// Refused or hanging calls (default: refused, as links made before hangs existed mean).
+        #[serde(default)]
+        kind: super::config::OutageKind,
     },
     /// Switch strategy for every message received from now on.
     SetStrategy(Strategy),

@@ -4,20 +4,28 @@
 //! per-mille) so a configuration round-trips exactly through share links and behaves identically on
 //! every platform.
 
+use super::vocabulary::Named;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// Simulated milliseconds.
 pub type Millis = u64;
 
-/// When the consumer acknowledges a message.
+/// When the broker learns that a delivery is done with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AckTiming {
-    /// After the database commit: a crash before the ack means a redelivery, never a loss.
+    /// Automatic acknowledgement (AMQP `no_ack`, Kafka's auto-commit at its extreme): the broker counts
+    /// a message as done the moment it sends it, and ignores the prefetch limit. A crash anywhere after
+    /// delivery — even of a message still waiting in the consumer's buffer — loses the payment.
+    Auto,
+    /// Manual acknowledgement sent as the consumer's first step, before any work. A crash before that
+    /// ack still redelivers; a crash after it loses the payment.
+    #[serde(alias = "before_process")]
+    ManualFirst,
+    /// Manual acknowledgement after the database commit: a crash before the ack means a redelivery,
+    /// never a loss.
     AfterCommit,
-    /// On receipt, before any processing (auto-ack): a crash mid-way loses the payment.
-    BeforeProcess,
 }
 
 /// How the processed-record table rejects a second record for the same message.
@@ -86,18 +94,23 @@ impl Strategy {
         ledger_write: LedgerWrite::Append,
     };
 
-    /// All 32 combinations of the five sweep toggles (ledger writes stay `Append`), in a fixed order.
+    /// All 48 combinations of the sweep's toggles (idempotency, transaction, the three ack timings,
+    /// gateway key, record check; ledger writes stay `Append`), in a fixed order.
     pub fn all_combinations() -> Vec<Strategy> {
-        (0..32).filter_map(Strategy::from_bits).collect()
+        (0..256)
+            .filter_map(Strategy::from_bits)
+            .filter(|s| s.ledger_write == LedgerWrite::Append)
+            .collect()
     }
 
-    /// The strategy as a small number: one bit per toggle (idempotency, transactional, ack before
-    /// process, gateway key, unique constraint), then the ledger write style times 32. Share links and
-    /// the sweep's order use it.
+    /// The strategy as a small number: one bit per toggle (idempotency, transactional, manual ack
+    /// first, gateway key, unique constraint), the ledger write style in bits 5–6, and auto-ack in bit
+    /// 7. Share links and the sweep's order use it; links made before auto-ack existed never set bit 7,
+    /// and their "ack early" bit 2 still means a manual ack sent first.
     pub fn bits(&self) -> u64 {
         self.idempotency as u64
             | (self.transactional as u64) << 1
-            | ((self.ack_timing == AckTiming::BeforeProcess) as u64) << 2
+            | ((self.ack_timing == AckTiming::ManualFirst) as u64) << 2
             | (self.gateway_key as u64) << 3
             | ((self.record_check == RecordCheck::UniqueConstraint) as u64) << 4
             | (match self.ledger_write {
@@ -105,11 +118,15 @@ impl Strategy {
                 LedgerWrite::Conditional => 1,
                 LedgerWrite::Commutative => 2,
             }) << 5
+            | ((self.ack_timing == AckTiming::Auto) as u64) << 7
     }
 
     /// The inverse of [`Strategy::bits`]; `None` for a number no strategy has.
     pub fn from_bits(bits: u64) -> Option<Strategy> {
-        let ledger_write = match bits >> 5 {
+        if bits >= 256 || (bits & 4 != 0 && bits & 128 != 0) {
+            return None;
+        }
+        let ledger_write = match (bits >> 5) & 3 {
             0 => LedgerWrite::Append,
             1 => LedgerWrite::Conditional,
             2 => LedgerWrite::Commutative,
@@ -118,8 +135,10 @@ impl Strategy {
         Some(Strategy {
             idempotency: bits & 1 != 0,
             transactional: bits & 2 != 0,
-            ack_timing: if bits & 4 != 0 {
-                AckTiming::BeforeProcess
+            ack_timing: if bits & 128 != 0 {
+                AckTiming::Auto
+            } else if bits & 4 != 0 {
+                AckTiming::ManualFirst
             } else {
                 AckTiming::AfterCommit
             },
@@ -131,6 +150,46 @@ impl Strategy {
             },
             ledger_write,
         })
+    }
+
+    /// The strategy in the truth table's five short columns (`I T commit K unique`), `-` for a
+    /// safeguard that is off; the ack column reads `commit`, `first` or `auto`.
+    pub fn columns(&self) -> String {
+        let yes = |b: bool, w: &'static str| if b { w } else { "-" };
+        format!(
+            "{:<4} {:<3} {:<6} {:<3} {:<6}",
+            yes(self.idempotency, "I"),
+            yes(self.transactional, "T"),
+            self.ack_timing.code(),
+            yes(self.gateway_key, "K"),
+            self.record_check.code()
+        )
+    }
+
+    /// [`Strategy::columns`] with single spaces: `- T first K check`.
+    pub fn code(&self) -> String {
+        self.columns()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+impl fmt::Display for Strategy {
+    /// The strategy in words, e.g. `idempotency on, transaction on, ack after commit, gateway key
+    /// off, check-then-insert, append rows`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let on = |b: bool| if b { "on" } else { "off" };
+        write!(
+            f,
+            "idempotency {}, transaction {}, {}, gateway key {}, {}, {}",
+            on(self.idempotency),
+            on(self.transactional),
+            self.ack_timing.label(),
+            on(self.gateway_key),
+            self.record_check.label(),
+            self.ledger_write.label()
+        )
     }
 }
 
@@ -234,12 +293,14 @@ impl Step {
         }
     }
 
-    /// The order in which a consumer walks the steps under `timing`: auto-ack moves the ack to
-    /// right after receive.
+    /// The order in which a consumer walks the steps under `timing`. A manual ack sent first moves the
+    /// ack right after receive. Under auto-ack the broker already forgot the message when it sent it;
+    /// the ack step stays right after receive as a marker of that fact (it takes no time and sends
+    /// nothing), so "after receive" and "after ack" are both points past the ack.
     pub fn sequence(timing: AckTiming) -> [Step; 8] {
         match timing {
             AckTiming::AfterCommit => Step::ALL,
-            AckTiming::BeforeProcess => [
+            AckTiming::ManualFirst | AckTiming::Auto => [
                 Step::Receive,
                 Step::Ack,
                 Step::BeginTx,
@@ -284,8 +345,24 @@ pub struct GatewayFaults {
     pub failure_permille: u16,
     /// Extra milliseconds every charge takes (a slow gateway).
     pub slow_ms: u32,
-    /// A window of simulated time in which every charge fails.
+    /// A window of simulated time in which the gateway is down.
     pub outage: Option<Outage>,
+    /// Scripted failures: the first this-many charge attempts of every payment fail (a deterministic
+    /// fault, so the reality check can reproduce retries and dead-lettering exactly). Default 0.
+    #[serde(default)]
+    pub fail_first_attempts: u8,
+}
+
+/// How a gateway outage shows itself to callers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutageKind {
+    /// The gateway refuses connections: every call fails at once, and nothing is charged.
+    #[default]
+    Refuse,
+    /// The gateway accepts calls but stops answering: calls pile up until it recovers, then it works
+    /// through them (charging each one), while callers time out and retry.
+    Hang,
 }
 
 /// A gateway outage from `from_ms` (inclusive) to `until_ms` (exclusive).
@@ -295,6 +372,9 @@ pub struct Outage {
     pub from_ms: u64,
     /// End of the outage.
     pub until_ms: u64,
+    /// Refused or hanging calls. Default: refused.
+    #[serde(default)]
+    pub kind: OutageKind,
 }
 
 impl Outage {
@@ -302,6 +382,21 @@ impl Outage {
     pub fn covers(&self, t: Millis) -> bool {
         (self.from_ms..self.until_ms).contains(&t)
     }
+}
+
+/// Where a failed message waits out its retry delay.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RetryWait {
+    /// In the broker. RabbitMQ has no delayed requeue: a delay is a retry queue whose message TTL
+    /// dead-letters the message back to the tail of `payments` (an immediate retry is a requeue to its
+    /// original position). SQS: the consumer changes the message's visibility timeout. The consumer
+    /// meanwhile takes other messages.
+    #[default]
+    Broker,
+    /// In the consumer: it keeps the message and waits before nacking it, taking nothing else
+    /// meanwhile — the delay slows the consumer itself, and so the load it sends to the gateway.
+    Consumer,
 }
 
 /// The whole configuration of a run. Defaults are a small, calm world: one consumer, ack after
@@ -323,6 +418,8 @@ pub struct Config {
     pub redelivery: RedeliveryMode,
     /// How failed messages are retried. Default: fixed 100 ms.
     pub retry: RetryPolicy,
+    /// Where the retry delay is waited out. Default: in the broker.
+    pub retry_wait: RetryWait,
     /// Optional token bucket on retries. Default: none.
     pub rate_limit: Option<RateLimit>,
     /// Deliveries before a message goes to the dead-letter queue; 0 means unlimited. Default 0.
@@ -333,6 +430,12 @@ pub struct Config {
     pub latency: Latency,
     /// Card gateway faults. Default: none.
     pub gateway: GatewayFaults,
+    /// Charges the card gateway works on at once, 1 to 32; more calls wait their turn, and while more
+    /// calls are in the gateway than it has room for, each one takes longer (contention). Default 4.
+    pub gateway_capacity: u8,
+    /// How long a consumer waits for the gateway's answer before giving up, in ms. A call that timed
+    /// out may still charge the card later: its outcome is unknown to the consumer. Default 1,000.
+    pub call_timeout_ms: u32,
     /// Chance that an ack is lost on the way to the broker, in per-mille. Default 0.
     pub lost_ack_permille: u16,
     /// Customers payments are drawn from, 1 to 26. Default 5.
@@ -353,11 +456,14 @@ impl Default for Config {
             strategy: Strategy::NAIVE,
             redelivery: RedeliveryMode::OnDisconnect,
             retry: RetryPolicy::Fixed { delay_ms: 100 },
+            retry_wait: RetryWait::Broker,
             rate_limit: None,
             max_deliveries: 0,
             restart_delay_ms: 200,
             latency: Latency::default(),
             gateway: GatewayFaults::default(),
+            gateway_capacity: DEFAULT_GATEWAY_CAPACITY,
+            call_timeout_ms: DEFAULT_CALL_TIMEOUT_MS,
             lost_ack_permille: 0,
             customers: 5,
             event_window: 100_000,
@@ -365,6 +471,12 @@ impl Default for Config {
         }
     }
 }
+
+/// The gateway's default capacity: as many calls as the most consumers, so it never queues unless
+/// callers time out and leave calls behind.
+pub const DEFAULT_GATEWAY_CAPACITY: u8 = 4;
+/// The consumer's default gateway call timeout.
+pub const DEFAULT_CALL_TIMEOUT_MS: u32 = 1_000;
 
 /// Upper bounds that keep a browser tab responsive; the CLI uses the same ones.
 pub mod limits {
@@ -378,6 +490,8 @@ pub mod limits {
     pub const MAX_DURATION_MS: u32 = 3_600_000;
     /// Largest event window.
     pub const MAX_EVENT_WINDOW: u32 = 2_000_000;
+    /// Largest gateway capacity.
+    pub const MAX_GATEWAY_CAPACITY: u8 = 32;
 }
 
 /// A setting out of range, with a sentence a user can act on.
@@ -419,6 +533,12 @@ impl Config {
             return err(format!(
                 "Customers must be between 1 and 26; got {}.",
                 self.customers
+            ));
+        }
+        if self.gateway.fail_first_attempts > 100 {
+            return err(format!(
+                "At most the first 100 charge attempts of a payment can be scripted to fail; got {}.",
+                self.gateway.fail_first_attempts
             ));
         }
         if self.lost_ack_permille > 1000 || self.gateway.failure_permille > 1000 {
@@ -479,6 +599,18 @@ impl Config {
         {
             return err("A gateway outage must end after it starts.".to_string());
         }
+        if !(1..=MAX_GATEWAY_CAPACITY).contains(&self.gateway_capacity) {
+            return err(format!(
+                "The gateway capacity must be between 1 and {MAX_GATEWAY_CAPACITY} calls; got {}.",
+                self.gateway_capacity
+            ));
+        }
+        if !(1..=MAX_DURATION_MS).contains(&self.call_timeout_ms) {
+            return err(format!(
+                "The gateway call timeout must be between 1 and {MAX_DURATION_MS} ms; got {}.",
+                self.call_timeout_ms
+            ));
+        }
         if !(1..=MAX_EVENT_WINDOW).contains(&self.event_window) {
             return err(format!(
                 "The event window must hold between 1 and {MAX_EVENT_WINDOW} events."
@@ -523,23 +655,50 @@ mod tests {
 
     #[test]
     fn bits_round_trip_for_every_strategy() {
-        for bits in 0..96 {
-            assert_eq!(Strategy::from_bits(bits).map(|s| s.bits()), Some(bits));
+        let mut valid = 0;
+        for bits in 0..300 {
+            if let Some(s) = Strategy::from_bits(bits) {
+                assert_eq!(s.bits(), bits);
+                valid += 1;
+            }
         }
-        assert_eq!(Strategy::from_bits(96), None);
+        assert_eq!(
+            valid,
+            2 * 2 * 3 * 2 * 2 * 3,
+            "every strategy has exactly one number"
+        );
+        assert_eq!(
+            Strategy::from_bits(4 | 128),
+            None,
+            "two ack timings at once"
+        );
+    }
+
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn old_links_early_ack_bit_is_a_manual_ack_first() {
+        assert_eq!(
+            Strategy::from_bits(4).map(|s| s.ack_timing),
+            Some(AckTiming::ManualFirst)
+        );
+        let old: Strategy = serde_json::from_str(
+            r#"{"idempotency":false,"transactional":false,"ack_timing":"before_process","gateway_key":false,"record_check":"check_then_insert"}"#,
+        )
+        .unwrap();
+        assert_eq!(old.ack_timing, AckTiming::ManualFirst);
     }
 
     #[test]
     fn all_combinations_are_distinct() {
         let all = Strategy::all_combinations();
-        assert_eq!(all.len(), 32);
+        assert_eq!(all.len(), 48);
         let set: std::collections::HashSet<_> = all.iter().collect();
-        assert_eq!(set.len(), 32);
+        assert_eq!(set.len(), 48);
     }
 
     #[test]
-    fn auto_ack_moves_the_ack_right_after_receive() {
-        let seq = Step::sequence(AckTiming::BeforeProcess);
+    fn an_early_ack_moves_the_ack_right_after_receive() {
+        let seq = Step::sequence(AckTiming::ManualFirst);
         assert_eq!(&seq[..2], &[Step::Receive, Step::Ack]);
         assert_eq!(Step::sequence(AckTiming::AfterCommit)[7], Step::Ack);
     }

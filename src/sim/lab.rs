@@ -9,8 +9,8 @@ use super::checker::Outcome;
 use super::checklist;
 use super::command::{Action, ArmMode, Command, CrashPoint};
 use super::config::{
-    AckTiming, Config, GatewayFaults, Outage, RateLimit, RecordCheck, RedeliveryMode, RetryPolicy,
-    Strategy,
+    AckTiming, Config, GatewayFaults, Outage, OutageKind, RateLimit, RecordCheck, RedeliveryMode,
+    RetryPolicy, Strategy,
 };
 use super::goal::{
     Goal, GoalStatus, all_correct, at_least, given, never, outcome_at_least, requires,
@@ -369,7 +369,7 @@ fn ack_before_commit() -> Lab {
         seed: 4,
         config: Config {
             strategy: Strategy {
-                ack_timing: AckTiming::BeforeProcess,
+                ack_timing: AckTiming::ManualFirst,
                 ..Strategy::SAFE
             },
             ..Config::default()
@@ -580,6 +580,7 @@ fn retry_storm() -> Lab {
                 outage: Some(Outage {
                     from_ms: 0,
                     until_ms: 3_000,
+                    kind: OutageKind::Refuse,
                 }),
                 ..GatewayFaults::default()
             },
@@ -663,6 +664,7 @@ fn checklist_lab() -> Lab {
                 outage: Some(Outage {
                     from_ms: 500,
                     until_ms: 1_500,
+                    kind: OutageKind::Refuse,
                 }),
                 ..GatewayFaults::default()
             },

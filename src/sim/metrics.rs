@@ -10,12 +10,13 @@ use serde::{Deserialize, Serialize};
 
 /// Running counters. All cumulative.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Counters {
     /// Messages published.
     pub published: u64,
     /// Deliveries, first ones and redeliveries.
     pub deliveries: u64,
-    /// Deliveries of a message that had been delivered before.
+    /// Deliveries of a message that had been delivered before (all causes).
     pub redeliveries: u64,
     /// Acks the broker received.
     pub acks: u64,
@@ -31,9 +32,9 @@ pub struct Counters {
     pub reconnects: u64,
     /// Messages moved to the dead-letter queue.
     pub dead_lettered: u64,
-    /// Duplicates caught by a safeguard (processed record, unique constraint, gateway key, conditional write).
+    /// Deliveries a safeguard recognised as repeats (processed record, unique constraint, gateway key, conditional or commutative write). Unit: deliveries.
     pub duplicates_detected: u64,
-    /// Duplicates that slipped through: extra charges and extra ledger rows.
+    /// Extra effects that got through: charges beyond the first and ledger rows beyond the first. Unit: effects.
     pub duplicates_slipped: u64,
     /// Charges that moved money.
     pub charges: u64,
@@ -41,11 +42,25 @@ pub struct Counters {
     pub charge_failures: u64,
     /// Messages a consumer finished (acked, or skipped as duplicate and acked).
     pub completed: u64,
+    /// Redeliveries because the consumer holding the message went away (crash or lost connection).
+    pub redelivered_after_disconnect: u64,
+    /// Redeliveries because a visibility timeout ran out while the message was still unacknowledged.
+    pub redelivered_after_visibility: u64,
+    /// Redeliveries of a message nacked after a failure, once its retry delay was over.
+    pub redelivered_after_retry: u64,
+    /// Gateway calls the consumer gave up on after its call timeout (their outcome unknown to it).
+    pub charge_timeouts: u64,
+    /// Charges the gateway made after the caller had given up or died: money moved that nobody recorded.
+    pub late_charges: u64,
 }
 
 impl Counters {
-    /// Every counter in declaration order (for compact encodings).
-    pub fn to_array(&self) -> [u64; 15] {
+    /// How many counters there are.
+    pub const LEN: usize = 20;
+
+    /// Every counter in declaration order (for compact encodings; new counters are only ever added at
+    /// the end, so older saves read back with the newer ones at 0).
+    pub fn to_array(&self) -> [u64; Self::LEN] {
         [
             self.published,
             self.deliveries,
@@ -62,11 +77,16 @@ impl Counters {
             self.charges,
             self.charge_failures,
             self.completed,
+            self.redelivered_after_disconnect,
+            self.redelivered_after_visibility,
+            self.redelivered_after_retry,
+            self.charge_timeouts,
+            self.late_charges,
         ]
     }
 
     /// The inverse of [`Counters::to_array`].
-    pub fn from_array(a: [u64; 15]) -> Counters {
+    pub fn from_array(a: [u64; Self::LEN]) -> Counters {
         let [
             published,
             deliveries,
@@ -83,6 +103,11 @@ impl Counters {
             charges,
             charge_failures,
             completed,
+            redelivered_after_disconnect,
+            redelivered_after_visibility,
+            redelivered_after_retry,
+            charge_timeouts,
+            late_charges,
         ] = a;
         Counters {
             published,
@@ -100,6 +125,11 @@ impl Counters {
             charges,
             charge_failures,
             completed,
+            redelivered_after_disconnect,
+            redelivered_after_visibility,
+            redelivered_after_retry,
+            charge_timeouts,
+            late_charges,
         }
     }
 }
@@ -358,9 +388,10 @@ mod tests {
 
     #[test]
     fn counters_round_trip_through_their_array_in_order() {
-        let a: [u64; 15] = std::array::from_fn(|i| i as u64 + 1);
+        let a: [u64; Counters::LEN] = std::array::from_fn(|i| i as u64 + 1);
         let c = Counters::from_array(a);
         assert_eq!((c.published, c.completed), (1, 15));
+        assert_eq!(c.late_charges, Counters::LEN as u64);
         assert_eq!(c.to_array(), a);
     }
 

@@ -35,12 +35,15 @@ pub mod share;
 pub mod simulation;
 pub mod sweep;
 pub mod timeline;
+pub mod vocabulary;
 pub mod workload;
 
 pub use checker::{Anomaly, Outcome, Totals};
 pub use command::{Action, ArmMode, Command, CrashPoint};
 pub use config::{
-    AckTiming, Config, LedgerWrite, RecordCheck, RedeliveryMode, RetryPolicy, Step, Strategy,
+    AckTiming, Config, LedgerWrite, OutageKind, RecordCheck, RedeliveryMode, RetryPolicy,
+    RetryWait, Step, Strategy,
 };
 pub use event::{Event, LoggedEvent};
 pub use simulation::{ArmedCrash, CommandError, Sim};
+pub use vocabulary::Named;

@@ -8,16 +8,19 @@
 use super::broker::{BrokerMessage, MessageState};
 use super::command::{Action, ArmMode, Command, CrashPoint};
 use super::config::{
-    Config, ConfigError, GatewayFaults, Latency, Millis, Outage, RateLimit, RedeliveryMode,
-    RetryPolicy, Strategy,
+    Config, ConfigError, GatewayFaults, Latency, Millis, Outage, OutageKind, RateLimit,
+    RedeliveryMode, RetryPolicy, RetryWait, Strategy,
 };
 use super::durable::DurableState;
 use super::metrics::Counters;
 use super::rng::Rng;
 use std::fmt;
 
-/// The prefix of the current format. Older prefixes would be migrated here; unknown ones are refused.
-pub const PREFIX: &str = "v1.";
+/// The prefix of the current format. Links of the older `v1.` format still open (the settings added
+/// since take their defaults); unknown prefixes are refused.
+pub const PREFIX: &str = "v2.";
+/// The first format: no outage kind, retry wait, gateway capacity or call timeout.
+const PREFIX_V1: &str = "v1.";
 /// Most actions a link may carry.
 pub const MAX_ACTIONS: usize = 10_000;
 /// Longest link accepted, in characters.
@@ -113,7 +116,10 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
     if text.len() > MAX_LEN {
         return Err(ShareError::TooLong);
     }
-    let data = open(text, PREFIX)?;
+    let (data, version) = match open(text, PREFIX) {
+        Err(ShareError::UnknownVersion) => (open(text, PREFIX_V1)?, 1),
+        other => (other?, 2),
+    };
     let mut r = Reader {
         bytes: &data,
         pos: 0,
@@ -132,7 +138,7 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
     }
     let seed = r.uint()?;
     let at = r.uint()?;
-    let config = read_config(&mut r)?;
+    let config = read_config(&mut r, version)?;
     config.validate().map_err(ShareError::InvalidConfig)?;
     let n = r.uint()? as usize;
     if n > MAX_ACTIONS {
@@ -208,7 +214,10 @@ fn write_config(w: &mut Writer, c: &Config) {
     match c.gateway.outage {
         None => w.uint(0),
         Some(o) => {
-            w.uint(1);
+            w.uint(match o.kind {
+                OutageKind::Refuse => 1,
+                OutageKind::Hang => 2,
+            });
             w.uint(o.from_ms);
             w.uint(o.until_ms);
         }
@@ -217,9 +226,19 @@ fn write_config(w: &mut Writer, c: &Config) {
     w.uint(c.customers as u64);
     w.uint(c.event_window as u64);
     w.uint(c.sample_interval_ms as u64);
+    // Added in format 2.
+    w.uint(match c.retry_wait {
+        RetryWait::Broker => 0,
+        RetryWait::Consumer => 1,
+    });
+    w.uint(c.gateway_capacity as u64);
+    w.uint(c.call_timeout_ms as u64);
+    w.uint(c.gateway.fail_first_attempts as u64);
 }
 
-fn read_config(r: &mut Reader) -> Result<Config, ShareError> {
+/// Reads a configuration written in link format `version` (1 or 2); settings a version lacks take
+/// their defaults.
+fn read_config(r: &mut Reader, version: u8) -> Result<Config, ShareError> {
     let payments = r.u32()?;
     let publish_interval_ms = r.u32()?;
     let consumers = r.u8()?;
@@ -261,13 +280,21 @@ fn read_config(r: &mut Reader) -> Result<Config, ShareError> {
     let slow_ms = r.u32()?;
     let outage = match r.uint()? {
         0 => None,
-        1 => Some(Outage {
+        tag @ (1 | 2) => Some(Outage {
             from_ms: r.uint()?,
             until_ms: r.uint()?,
+            kind: if tag == 2 && version >= 2 {
+                OutageKind::Hang
+            } else if tag == 1 {
+                OutageKind::Refuse
+            } else {
+                return Err(ShareError::BadValue("gateway outage"));
+            },
         }),
         _ => return Err(ShareError::BadValue("gateway outage")),
     };
-    Ok(Config {
+    let defaults = Config::default();
+    let mut config = Config {
         payments,
         publish_interval_ms,
         consumers,
@@ -286,12 +313,25 @@ fn read_config(r: &mut Reader) -> Result<Config, ShareError> {
             failure_permille,
             slow_ms,
             outage,
+            fail_first_attempts: 0,
         },
         lost_ack_permille: r.u16()?,
         customers: r.u8()?,
         event_window: r.u32()?,
         sample_interval_ms: r.u32()?,
-    })
+        ..defaults
+    };
+    if version >= 2 {
+        config.retry_wait = match r.uint()? {
+            0 => RetryWait::Broker,
+            1 => RetryWait::Consumer,
+            _ => return Err(ShareError::BadValue("retry wait")),
+        };
+        config.gateway_capacity = r.u8()?;
+        config.call_timeout_ms = r.u32()?;
+        config.gateway.fail_first_attempts = r.u8()?;
+    }
+    Ok(config)
 }
 
 fn write_strategy(w: &mut Writer, s: &Strategy) {
@@ -361,8 +401,11 @@ fn write_command(w: &mut Writer, c: &Command) {
             w.uint(3);
             write_consumer(w, Some(consumer));
         }
-        Command::GatewayOutage { duration_ms } => {
-            w.uint(4);
+        Command::GatewayOutage { duration_ms, kind } => {
+            w.uint(match kind {
+                OutageKind::Refuse => 4,
+                OutageKind::Hang => 6,
+            });
             w.uint(duration_ms as u64);
         }
         Command::SetStrategy(s) => {
@@ -407,6 +450,11 @@ fn read_command(r: &mut Reader, consumers: u8) -> Result<Command, ShareError> {
         },
         4 => Command::GatewayOutage {
             duration_ms: r.u32()?,
+            kind: OutageKind::Refuse,
+        },
+        6 => Command::GatewayOutage {
+            duration_ms: r.u32()?,
+            kind: OutageKind::Hang,
         },
         5 => Command::SetStrategy(read_strategy(r)?),
         _ => return Err(ShareError::BadValue("action")),
@@ -414,7 +462,9 @@ fn read_command(r: &mut Reader, consumers: u8) -> Result<Command, ShareError> {
 }
 
 /// The prefix of saved durable state (real crash mode) in the compact format.
-pub const DURABLE_PREFIX: &str = "d1.";
+pub const DURABLE_PREFIX: &str = "d2.";
+/// The first durable format: a `v1.` configuration and exactly 15 counters.
+const DURABLE_PREFIX_V1: &str = "d1.";
 
 /// Encodes the durable parts of a run in the link format: compact, checksummed, and decodable
 /// without a JSON parser in the browser bundle.
@@ -451,7 +501,9 @@ pub fn encode_durable(d: &DurableState) -> String {
         w.uint(d.charges.get(i).copied().unwrap_or(0) as u64);
         w.uint(d.keyed.get(i).copied().unwrap_or(false) as u64);
     }
-    for v in d.counters.to_array() {
+    let counters = d.counters.to_array();
+    w.uint(counters.len() as u64);
+    for v in counters {
         w.uint(v);
     }
     w.seal(DURABLE_PREFIX)
@@ -460,13 +512,16 @@ pub fn encode_durable(d: &DurableState) -> String {
 /// Decodes [`encode_durable`]'s text. Only the encoding is checked here; the caller validates how
 /// the parts fit together.
 pub fn decode_durable(text: &str) -> Result<DurableState, ShareError> {
-    let data = open(text.trim(), DURABLE_PREFIX)?;
+    let (data, version) = match open(text.trim(), DURABLE_PREFIX) {
+        Err(ShareError::UnknownVersion) => (open(text.trim(), DURABLE_PREFIX_V1)?, 1),
+        other => (other?, 2),
+    };
     let mut r = Reader {
         bytes: &data,
         pos: 0,
     };
     let format = r.u32()?;
-    let config = read_config(&mut r)?;
+    let config = read_config(&mut r, version)?;
     config.validate().map_err(ShareError::InvalidConfig)?;
     let (seed, now, published, rng, catalog) =
         (r.uint()?, r.uint()?, r.u32()?, r.uint()?, r.uint()?);
@@ -510,9 +565,18 @@ pub fn decode_durable(text: &str) -> Result<DurableState, ShareError> {
         charges.push(r.u8()?);
         keyed.push(r.flag()?);
     }
-    let mut c = [0u64; 15];
-    for v in &mut c {
-        *v = r.uint()?;
+    // Format 1 stored exactly 15 counters; format 2 says how many, so counters added later read as 0
+    // from older saves and a newer save's extra counters are skipped.
+    let stored = if version == 1 { 15 } else { r.uint()? };
+    if stored > 1_000 {
+        return Err(ShareError::BadValue("counters"));
+    }
+    let mut c = [0u64; Counters::LEN];
+    for i in 0..stored as usize {
+        let v = r.uint()?;
+        if let Some(slot) = c.get_mut(i) {
+            *slot = v;
+        }
     }
     if r.pos != data.len() {
         return Err(ShareError::BadValue("ending"));
@@ -702,7 +766,9 @@ mod tests {
                 outage: Some(Outage {
                     from_ms: 10,
                     until_ms: 900,
+                    kind: OutageKind::Refuse,
                 }),
+                fail_first_attempts: 2,
             },
             ..Config::default()
         };
@@ -732,7 +798,10 @@ mod tests {
             },
             Action {
                 at: 400,
-                command: Command::GatewayOutage { duration_ms: 1_000 },
+                command: Command::GatewayOutage {
+                    duration_ms: 1_000,
+                    kind: OutageKind::Hang,
+                },
             },
             Action {
                 at: 500,
@@ -761,10 +830,15 @@ mod tests {
     #[test]
     fn truncation_and_edits_are_caught() {
         let text = encode(&sample());
+        // Four link characters are three whole bytes: the cut is only visible to the checksum.
         assert_eq!(
-            decode(&text[..text.len() - 5]).unwrap_err(),
+            decode(&text[..text.len() - 4]).unwrap_err(),
             ShareError::Damaged
         );
+        assert!(matches!(
+            decode(&text[..text.len() - 5]).unwrap_err(),
+            ShareError::Damaged | ShareError::Truncated
+        ));
         let mut edited = text.clone().into_bytes();
         let i = edited.len() / 2;
         edited[i] = if edited[i] == b'A' { b'B' } else { b'A' };

@@ -228,10 +228,11 @@ impl Sim {
                 check(consumer)?;
                 self.lose_next_ack[consumer as usize] = true;
             }
-            Command::GatewayOutage { duration_ms } => {
+            Command::GatewayOutage { duration_ms, kind } => {
                 self.config.gateway.outage = Some(Outage {
                     from_ms: self.now,
-                    until_ms: self.now + duration_ms as Millis,
+                    until_ms: self.now.saturating_add(duration_ms as Millis),
+                    kind,
                 });
             }
             Command::SetStrategy(s) => self.config.strategy = s,

@@ -6,7 +6,7 @@
 
 use super::checker::Totals;
 use super::command::{ArmMode, Command, CrashPoint};
-use super::config::{AckTiming, Config, Millis, RecordCheck, Strategy};
+use super::config::{Config, Millis, Strategy};
 use super::simulation::Sim;
 use serde::{Deserialize, Serialize};
 
@@ -59,7 +59,7 @@ impl Sweep {
     pub fn new(base: &Config, seed: u64, payments: u32) -> Sweep {
         let mut base = base.clone();
         base.payments = payments;
-        // The sweep reads totals and digests only: a tiny event window keeps 192 runs cheap.
+        // The sweep reads totals and digests only: a tiny event window keeps 288 runs cheap.
         base.event_window = 16;
         let cells = CrashPoint::BOUNDARIES
             .into_iter()
@@ -152,21 +152,7 @@ pub fn cell(verdict: Verdict, t: &Totals) -> String {
 
 /// A strategy in the text truth table's five columns (`I T commit K unique`), `-` for a safeguard off.
 pub fn strategy_columns(s: &Strategy) -> String {
-    let yes = |b: bool, w: &'static str| if b { w } else { "-" };
-    format!(
-        "{:<4} {:<3} {:<6} {:<3} {:<6}",
-        yes(s.idempotency, "I"),
-        yes(s.transactional, "T"),
-        match s.ack_timing {
-            AckTiming::AfterCommit => "commit",
-            AckTiming::BeforeProcess => "early",
-        },
-        yes(s.gateway_key, "K"),
-        match s.record_check {
-            RecordCheck::CheckThenInsert => "check",
-            RecordCheck::UniqueConstraint => "unique",
-        }
-    )
+    s.columns()
 }
 
 /// How often a sweep run of `payments` payments crashes, in words: `every 2nd pass of its boundary`.
@@ -235,7 +221,7 @@ mod tests {
     #[test]
     fn the_full_safeguard_set_is_safe_at_every_crash_point() {
         let sweep = Sweep::new(&Config::default(), 11, 100);
-        assert_eq!(sweep.len(), 6 * 32);
+        assert_eq!(sweep.len(), 6 * 48);
         for (i, (point, s)) in sweep.cells().iter().enumerate() {
             if *s == Strategy::SAFE {
                 let row = sweep.run(i);
@@ -257,7 +243,7 @@ mod tests {
             Verdict::Duplicate
         );
         let auto = Strategy {
-            ack_timing: AckTiming::BeforeProcess,
+            ack_timing: AckTiming::ManualFirst,
             ..Strategy::SAFE
         };
         assert_eq!(

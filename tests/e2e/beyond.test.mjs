@@ -40,8 +40,8 @@ test('the sweep matches the CLI cell by cell, and a cell opens its exact run', a
     await app.byTestId('sweep-run').click();
     await app.page.locator('[data-testid=sweep-status][data-done=true]').waitFor({ timeout: 60_000 });
     const progress = app.byTestId('sweep-progress');
-    assert.equal(await progress.getAttribute('value'), '192');
-    assert.equal(await progress.getAttribute('max'), '192');
+    assert.equal(await progress.getAttribute('value'), '288');
+    assert.equal(await progress.getAttribute('max'), '288');
     assert.ok(await progress.getAttribute('aria-label'));
     await app.screenshot('beyond-sweep');
 
@@ -57,7 +57,7 @@ test('the sweep matches the CLI cell by cell, and a cell opens its exact run', a
         text: e.textContent,
       })),
     );
-    assert.equal(cells.length, 192);
+    assert.equal(cells.length, 288);
     const cli = JSON.parse(
       execFileSync('cargo', ['run', '--quiet', '--release', '--bin', 'lab', '--', 'sweep', '--seed', '1', '--payments', '40', '--json'], {
         cwd: repoRoot,
@@ -65,7 +65,7 @@ test('the sweep matches the CLI cell by cell, and a cell opens its exact run', a
         maxBuffer: 64 * 1024 * 1024,
       }),
     );
-    assert.equal(cli.length, 192);
+    assert.equal(cli.length, 288);
     for (const row of cli) {
       const key = strategyKey(row.strategy);
       const cell = cells.find((c) => c.point === row.crash_point && c.strategy === key);

@@ -65,6 +65,7 @@ pub fn Charges(props: &ChargesProps) -> Html {
         .onapply
         .reform(|_: MouseEvent| Command::GatewayOutage {
             duration_ms: OUTAGE_MS,
+            kind: crate::sim::OutageKind::Refuse,
         });
     let card = |(i, rows): (usize, &Vec<Row>)| {
         if rows.is_empty() {

@@ -7,7 +7,7 @@ use super::choice::Choice;
 use super::number_field::NumberField;
 use super::toggle::Toggle;
 use crate::sim::config::{RateLimit, limits};
-use crate::sim::{AckTiming, Config, LedgerWrite, RecordCheck, RedeliveryMode, RetryPolicy};
+use crate::sim::{AckTiming, Config, LedgerWrite, Named, RecordCheck, RedeliveryMode, RetryPolicy};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -54,10 +54,7 @@ pub fn StrategyPanel(props: &StrategyProps) -> Html {
         })
     };
 
-    let ack = match s.ack_timing {
-        AckTiming::AfterCommit => "after_commit",
-        AckTiming::BeforeProcess => "before_process",
-    };
+    let ack = s.ack_timing.name();
     let check = match s.record_check {
         RecordCheck::CheckThenInsert => "check_then_insert",
         RecordCheck::UniqueConstraint => "unique_constraint",
@@ -105,11 +102,10 @@ pub fn StrategyPanel(props: &StrategyProps) -> Html {
                     checked={s.gateway_key}
                     onset={edit(|c, on| c.strategy.gateway_key = on)} />
                 <Choice id="ack-timing" label="Ack timing"
-                    help="Acking before the work is committed turns a crash into a lost payment."
-                    options={options(&[("after_commit", "after commit (safe)"), ("before_process", "on receive (auto-ack)")])}
+                    help="Acking before the work is committed turns a crash into a lost payment. With auto-ack the broker also ignores the prefetch limit and pushes every ready message at once."
+                    options={options(&[("after_commit", "manual ack after commit (safe)"), ("manual_first", "manual ack, first thing"), ("auto", "auto-ack (delivery is the ack)")])}
                     selected={ack}
-                    onset={edit_choice(|c, v| c.strategy.ack_timing =
-                        if v == "before_process" { AckTiming::BeforeProcess } else { AckTiming::AfterCommit })} />
+                    onset={edit_choice(|c, v| if let Some(a) = AckTiming::from_name(v) { c.strategy.ack_timing = a; })} />
                 <Choice id="record-check" label="Record check"
                     help="Check-then-insert races when two deliveries run at once; a unique constraint makes the loser abort."
                     options={options(&[("check_then_insert", "check, then insert"), ("unique_constraint", "unique constraint")])}
