@@ -271,12 +271,21 @@ proptest! {
     fn every_outcome_follows_from_the_event_log(
         (seed, payments, consumers, prefetch, actions) in world(),
         bits in 0usize..32,
+        slow_ms in prop_oneof![Just(0u32), 1u32..80],
+        call_timeout_ms in prop_oneof![Just(sim::config::DEFAULT_CALL_TIMEOUT_MS), 5u32..60],
     ) {
+        // A slow gateway and a short call timeout make late charges: money that moves after the
+        // consumer gave up on the call. A call timeout shorter than every charge would retry forever,
+        // so short timeouts come with a delivery limit (which dead-letters).
+        let short = call_timeout_ms < sim::config::DEFAULT_CALL_TIMEOUT_MS;
         let config = Config {
             payments,
             consumers,
             prefetch,
             strategy: sim::Strategy::all_combinations()[bits],
+            gateway: sim::config::GatewayFaults { slow_ms, ..Default::default() },
+            call_timeout_ms,
+            max_deliveries: if short { 5 } else { 0 },
             ..Config::default()
         };
         let (sim, settled) = run(config, seed, &actions);
