@@ -18,7 +18,7 @@ pub fn lab() -> Lab {
             predict: "Crashes at two boundaries, lost acks and a gateway outage, all at once. Which checklist items does this naive consumer need?",
             run: "Work down the checklist: change the strategy and the retry settings, rerun, and read each item's signal from the run. Stop when the stress run is clean.",
             observe: "Each item shows the signal of this run that answers it; each open item links to the lab that breaks without it.",
-            explain: "No single safeguard is enough: idempotency without a transaction races, a transaction without a gateway key double-charges, acking early loses, unbounded retries storm. Effectively-once processing is at-least-once delivery plus all of them — and the signals that tell you they are working.",
+            explain: "No single safeguard is enough. Processed records without a transaction leave a gap: the ledger row and the record commit separately, and a crash between the two commits makes the redelivery write the payment again. A transaction without the gateway key still charges the card twice after a crash right after the charge. Acking early loses payments; unbounded immediate retries storm. Effectively-once processing is at-least-once delivery plus all of them — and the signals that tell you they are working.",
         },
         prediction: None,
         diagnosis: None,

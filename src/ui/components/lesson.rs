@@ -92,8 +92,8 @@ pub fn Lesson(props: &LessonProps) -> Html {
             }
         });
         let outcome = format!(
-            " What the run did: {} charged once, {} duplicate, {} lost, {} orphan.",
-            totals.charged_once, totals.duplicate, totals.lost, totals.orphan
+            " What the run did: {} charged once, {} duplicate, {} lost, {} orphan, {} dead-lettered.",
+            totals.charged_once, totals.duplicate, totals.lost, totals.orphan, totals.dead_lettered
         );
         html! {
             <div class="prediction" data-testid="prediction">
