@@ -56,7 +56,7 @@ pub fn lab() -> Lab {
                 check: |s, _| {
                     at_least(
                         s,
-                        s.metrics().counters.redeliveries,
+                        s.metrics().counters.redelivered_after_visibility,
                         1,
                         "redeliveries after a visibility timeout",
                     )
@@ -77,7 +77,7 @@ pub fn lab() -> Lab {
                     if harm.status != crate::sim::goal::GoalStatus::Pass {
                         return harm;
                     }
-                    let r = s.metrics().counters.redeliveries;
+                    let r = s.metrics().counters.redelivered_after_visibility;
                     if r == 0 {
                         return Judged::fail(
                             "No visibility timeout ran out in this run, so it cannot show the consumer survives a concurrent delivery.",
