@@ -128,7 +128,7 @@ fn harm(lab: &Lab, sim: &Sim) -> Option<String> {
                     format!(
                         "at {}: {}",
                         r.boundary.label(),
-                        harm_words(&run.totals()).unwrap_or_else(|| "unsettled".into())
+                        harm_words(&run).unwrap_or_else(|| "unsettled".into())
                     )
                 })
             });
@@ -138,7 +138,7 @@ fn harm(lab: &Lab, sim: &Sim) -> Option<String> {
     }
     let t = sim.totals();
     if has_harm(&t) {
-        return harm_words(&t);
+        return harm_words(sim);
     }
     if lab.id == "retry-storm" {
         let c = &sim.metrics().counters;
@@ -230,6 +230,6 @@ fn the_harm_detector_sees_dead_letters_as_harm() {
     };
     let sim = lab.run(&config, lab.seed, LIMIT_MS);
     let h = harm(&lab, &sim).expect("dead letters are harm");
-    assert!(h.contains("dead-lettered"), "{h}");
+    assert!(h.contains("dead-letter queue"), "{h}");
     assert!(!passes(&lab, &sim));
 }

@@ -53,11 +53,11 @@ test('dead-lettering every payment fails the retry storm, with a sentence that s
     await setNumber(app, 'max-deliveries', 1);
     await app.byTestId('rate-limit').check();
     await playUntilSettled(app);
-    assert.ok((await totals(app)).dead_lettered > 0, 'payments were dead-lettered');
+    
     assert.equal(await goal(app, 'collected').getAttribute('data-status'), 'fail');
-    assert.match(await goal(app, 'collected').locator('[data-testid=goal-why]').textContent(), /dead-lettered, so not collected/);
+    assert.match(await goal(app, 'collected').locator('[data-testid=goal-why]').textContent(), /in the dead-letter queue, so not collected/);
     assert.equal(await app.byTestId('lab-verdict').getAttribute('data-complete'), 'false');
-    assert.match(await app.byTestId('lab-verdict-text').textContent(), /dead-lettered/);
+    assert.match(await app.byTestId('lab-verdict-text').textContent(), /dead-letter queue/);
     await assertVerdictVisible(app, 'retry-storm gamed');
     await app.screenshot('labs-retry-storm-dead-lettered');
     app.assertNoProblems();

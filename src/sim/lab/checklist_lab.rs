@@ -49,7 +49,7 @@ pub fn lab() -> Lab {
                 check: |s, _| {
                     let t = s.totals();
                     if has_harm(&t) {
-                        Judged::pass(format!("This run: {}.", harm_words(&t).unwrap_or_default()))
+                        Judged::pass(format!("This run: {}.", harm_words(s).unwrap_or_default()))
                     } else if s.is_settled() {
                         Judged::fail("This run came through clean.")
                     } else {

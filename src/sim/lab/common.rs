@@ -28,9 +28,12 @@ fn plural(n: u64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
-/// The harm in `t` as one clause ("2 customers charged twice (31.50 extra), 3 payments
-/// dead-lettered (not collected)"), or `None` when there is none. Pending payments are not harm yet.
-pub fn harm_words(t: &Totals) -> Option<String> {
+/// The harm of the run in one clause ("2 payments charged or recorded twice (31.50 overcharged),
+/// 3 payments in the dead-letter queue, so not collected"), or `None` when there is none. Pending
+/// payments are not harm yet. A payment charged by a late gateway call and then dead-lettered counts
+/// once as charged without a ledger row, and is named again as sitting in the dead-letter queue.
+pub fn harm_words(sim: &Sim) -> Option<String> {
+    let t = sim.totals();
     let mut parts = Vec::new();
     if t.duplicate > 0 {
         parts.push(format!(
@@ -48,10 +51,13 @@ pub fn harm_words(t: &Totals) -> Option<String> {
             plural(t.orphan, "payment", "payments")
         ));
     }
-    if t.dead_lettered > 0 {
+    let parked = (0..sim.config().payments)
+        .filter(|p| sim.facts(*p).dead_lettered)
+        .count() as u64;
+    if parked > 0 {
         parts.push(format!(
-            "{} dead-lettered, so not collected",
-            plural(t.dead_lettered, "payment", "payments")
+            "{} in the dead-letter queue, so not collected",
+            plural(parked, "payment", "payments")
         ));
     }
     (!parts.is_empty()).then(|| parts.join(", "))
@@ -68,7 +74,7 @@ pub fn every_payment_once(sim: &Sim) -> Judged {
     let t = sim.totals();
     let n = sim.config().payments as u64;
     if t.duplicate > 0 {
-        return Judged::fail(format!("Not yet: {}.", harm_words(&t).unwrap_or_default()));
+        return Judged::fail(format!("Not yet: {}.", harm_words(sim).unwrap_or_default()));
     }
     if !sim.is_settled() {
         return Judged::pending(format!(
@@ -76,7 +82,7 @@ pub fn every_payment_once(sim: &Sim) -> Judged {
             n - t.pending
         ));
     }
-    match harm_words(&t) {
+    match harm_words(sim) {
         Some(h) => Judged::fail(format!("Not yet: {h}.")),
         None if t.charged_once == n => {
             Judged::pass(format!("All {n} payments were charged exactly once."))

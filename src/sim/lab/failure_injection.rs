@@ -135,7 +135,7 @@ pub fn steps(sim: &Sim, boundary: CrashPoint) -> [Judged; 5] {
         ))
     } else if !settled {
         Judged::fail("The run did not settle within a minute of simulated time.")
-    } else if let Some(h) = harm_words(&t) {
+    } else if let Some(h) = harm_words(sim) {
         Judged::fail(format!("No double effect, but {h}."))
     } else {
         Judged::pass("Every payment charged once and recorded once, the card included.")

@@ -146,7 +146,7 @@ impl Lab {
         judged: &[Judged],
         achieved: &dyn Fn(&str) -> bool,
     ) -> LabVerdict {
-        let harm = common::harm_words(&sim.totals());
+        let harm = common::harm_words(sim);
         let this_run = match (&harm, sim.is_settled()) {
             (Some(h), _) => format!(" This run: {h}."),
             (None, true) if sim.now() > 0 => {

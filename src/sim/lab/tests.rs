@@ -182,12 +182,14 @@ fn dead_lettering_everything_fails_the_retry_storm_with_a_sentence() {
         .filter(|j| j.status == GoalStatus::Fail)
         .collect();
     assert!(
-        failed.iter().any(|j| j.why.contains("dead-lettered")),
+        failed
+            .iter()
+            .any(|j| j.why.contains("in the dead-letter queue, so not collected")),
         "{judged:?}"
     );
     let v = lab.verdict(&sim, &judged, &|_| false);
     assert!(!v.complete);
-    assert!(v.sentence.contains("dead-lettered"), "{}", v.sentence);
+    assert!(v.sentence.contains("dead-letter queue"), "{}", v.sentence);
 }
 
 #[test]
