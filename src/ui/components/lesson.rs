@@ -4,7 +4,6 @@
 
 use super::checklist::Checklist;
 use super::closing::Closing;
-use super::failure_grid::FailureGrid;
 use crate::sim::goal::{GoalKind, GoalStatus, Learner};
 use crate::ui::saved::LabProgress;
 use crate::ui::state::{LabRef, World};
@@ -64,7 +63,9 @@ pub fn Lesson(props: &LessonProps) -> Html {
                 <span class="goal__mark" aria-hidden="true">{ icon }</span>
                 <span class="goal__text">{ g.text }</span>
                 <span class="goal__status">{ word }</span>
-                <span class="goal__why" data-testid="goal-why">{ judged.why.clone() }</span>
+                <span class="goal__why" data-testid="goal-why">
+                    { if achieved && status != GoalStatus::Pass { format!("In this run: {}", judged.why) } else { judged.why.clone() } }
+                </span>
             </li>
         }
     });
@@ -201,9 +202,6 @@ pub fn Lesson(props: &LessonProps) -> Html {
                 <ul class="goals">{ for goal_items }</ul>
             }
             { for diagnosis }
-            if lab.id == "failure-injection" {
-                <FailureGrid world={props.world.clone()} />
-            }
             if lab.id == "checklist" {
                 <Checklist world={props.world.clone()} onload_lab={props.onload_lab.clone()} />
                 <Closing />

@@ -3,6 +3,7 @@
 //! "clear my actions" control, which drops the learner's hand-made crashes and faults (a replay keeps
 //! them).
 
+use super::failure_grid::FailureGrid;
 use crate::sim::goal::Learner;
 use crate::ui::saved::LabProgress;
 use crate::ui::state::{LabRef, World};
@@ -38,7 +39,7 @@ pub fn Verdict(props: &VerdictProps) -> Html {
     };
     let next = lab.next();
     let onclear = props.onclear.reform(|_: MouseEvent| ());
-    if verdict.is_none() && own_actions == 0 {
+    if verdict.is_none() && own_actions == 0 && lab.id != "failure-injection" {
         return html! {};
     }
     html! {
@@ -58,6 +59,10 @@ pub fn Verdict(props: &VerdictProps) -> Html {
                         </button>
                     }
                 }
+            }
+            // Lab 3's verdicts per boundary belong beside its outcome, where there is room for 6 × 5.
+            if lab.id == "failure-injection" {
+                <FailureGrid world={props.world.clone()} />
             }
             if own_actions > 0 {
                 <button type="button" class="button" data-testid="clear-actions" onclick={onclear}
