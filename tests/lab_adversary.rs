@@ -13,6 +13,9 @@
 //!
 //! "Passes" means every `Fix` goal passes: `See` goals are achieved in the run that shows the problem,
 //! not the fixed one, and `Diagnose` goals depend on what the learner selected.
+// Native only: serde_json (to print a configuration it finds) is a native dev-dependency, and the
+// search is the same decisions on every platform (tests/wasm_determinism.rs).
+#![cfg(not(target_arch = "wasm32"))]
 
 use redelivery_lab::sim::config::{Config, LedgerWrite, RateLimit, RetryPolicy, RetryWait};
 use redelivery_lab::sim::goal::{GoalStatus, Learner};
