@@ -21,7 +21,7 @@ use redelivery_lab::sim::config::{Config, LedgerWrite, RateLimit, RetryPolicy, R
 use redelivery_lab::sim::goal::{GoalStatus, Learner};
 use redelivery_lab::sim::lab::common::{harm_words, has_harm};
 use redelivery_lab::sim::lab::{Lab, failure_injection};
-use redelivery_lab::sim::{AckTiming, RecordCheck, RedeliveryMode, Sim, Strategy};
+use redelivery_lab::sim::{AckTiming, CrashPoint, RecordCheck, RedeliveryMode, Sim, Strategy};
 use std::time::Instant;
 
 const LIMIT_MS: u64 = 120_000;
@@ -123,18 +123,16 @@ fn numbers(base: &Config, mut i: usize) -> Config {
 fn harm(lab: &Lab, sim: &Sim) -> Option<String> {
     if lab.id == "failure-injection" {
         // The test's harm is a boundary where the consumer does damage.
-        return failure_injection::grid(sim.config(), sim.seed())
-            .into_iter()
-            .find_map(|r| {
-                let run = failure_injection::run_at(sim.config(), sim.seed(), r.boundary);
-                (has_harm(&run.totals()) || !run.is_settled()).then(|| {
-                    format!(
-                        "at {}: {}",
-                        r.boundary.label(),
-                        harm_words(&run).unwrap_or_else(|| "unsettled".into())
-                    )
-                })
-            });
+        return CrashPoint::BOUNDARIES.into_iter().find_map(|boundary| {
+            let run = failure_injection::run_at(sim.config(), sim.seed(), boundary);
+            (has_harm(&run.totals()) || !run.is_settled()).then(|| {
+                format!(
+                    "at {}: {}",
+                    boundary.label(),
+                    harm_words(&run).unwrap_or_else(|| "unsettled".into())
+                )
+            })
+        });
     }
     if !sim.is_settled() {
         return Some("the run never settled".into());
