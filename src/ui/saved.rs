@@ -51,6 +51,10 @@ pub struct LabProgress {
     pub hints_shown: usize,
     /// Has the learner looked at the solution?
     pub solution_seen: bool,
+    /// Has the prediction's answer been shown? From then on the prediction cannot change.
+    pub revealed: bool,
+    /// The option picked for the lab's diagnosis question.
+    pub diagnosis: Option<usize>,
 }
 
 /// Everything remembered.
@@ -83,11 +87,13 @@ pub fn encode(saved: &Saved) -> String {
     for (lab, p) in &saved.progress {
         let prediction = p.prediction.map(|n| n.to_string()).unwrap_or_default();
         let achieved: Vec<&str> = p.achieved.iter().map(String::as_str).collect();
+        let diagnosis = p.diagnosis.map(|n| n.to_string()).unwrap_or_default();
         out.push_str(&format!(
-            "progress={lab};{prediction};{};{};{}\n",
+            "progress={lab};{prediction};{};{};{};{};{diagnosis}\n",
             p.hints_shown,
             flag(p.solution_seen),
-            achieved.join(",")
+            achieved.join(","),
+            flag(p.revealed)
         ));
     }
     out
@@ -136,14 +142,19 @@ pub fn decode(text: &str) -> Option<Saved> {
                 let mut f = value.split(';');
                 let (lab, prediction, hints, solution, achieved) =
                     (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
+                // Revealed and diagnosis came later: lines without them read as "not yet".
+                let (revealed, diagnosis) = (f.next().unwrap_or("0"), f.next().unwrap_or(""));
+                let choice = |v: &str| match v {
+                    "" => Some(None),
+                    n => n.parse().ok().map(Some),
+                };
                 let progress = LabProgress {
                     achieved: ids(achieved)?.into_iter().collect(),
-                    prediction: match prediction {
-                        "" => None,
-                        n => Some(n.parse().ok()?),
-                    },
+                    prediction: choice(prediction)?,
                     hints_shown: hints.parse().ok()?,
                     solution_seen: flag(solution)?,
+                    revealed: flag(revealed)?,
+                    diagnosis: choice(diagnosis)?,
                 };
                 saved.progress.insert(id(lab)?, progress);
             }
