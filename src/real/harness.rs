@@ -10,10 +10,11 @@
 
 use super::RealError;
 use super::amqp::{self, Amqp};
-use super::compare::{RealPayment, RealRow, RowSpec, crash_at_pass, real_totals};
+use super::compare::{RealPayment, RealRow, crash_at_pass, real_totals};
 use super::consumer::{ConsumerReport, ConsumerSpec};
 use super::io::{Io, Timeouts};
 use super::pg;
+use super::rows::RowSpec;
 use crate::sim::message::Message;
 use std::os::unix::process::ExitStatusExt as _;
 use std::path::PathBuf;

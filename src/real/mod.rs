@@ -24,8 +24,10 @@ pub mod harness;
 pub mod io;
 pub mod pg;
 pub mod report;
+pub mod rows;
 
-use compare::{Comparison, ModelRow, RealRow, RowSet, RowSpec, compare, messages, run_model};
+use compare::{Comparison, RealRow, compare};
+use rows::{ModelRow, RowSet, RowSpec, messages, run_model};
 use std::fmt;
 use std::io::Write as _;
 

@@ -1,8 +1,8 @@
 //! The reality check's output: JSON for scripts, text for people.
 
 use super::RowResult;
-use super::compare::RowSpec;
 use super::redact;
+use super::rows::RowSpec;
 use crate::sim::checker::Totals;
 use crate::sim::command::CrashPoint;
 use crate::sim::config::Strategy;
