@@ -34,7 +34,7 @@ use super::io::{Io, Timeouts};
 use super::pg::{Charge, ConsumerDb, Write};
 use crate::sim::command::CrashPoint;
 use crate::sim::config::{AckTiming, Step, Strategy};
-use crate::sim::consumer::Job;
+use crate::sim::consumer::{Job, Wait};
 use crate::sim::message::Message;
 
 /// Deliveries a consumer may hold unacknowledged, as the model's default consumer.
@@ -113,6 +113,8 @@ fn process(
         pos: 0,
         strategy: s,
         skip_effects: false,
+        auto_acked: auto,
+        wait: Wait::Step,
     };
     // The delivery still to be settled with the broker (never, under auto-ack).
     let mut held = (!auto).then_some(&delivery);

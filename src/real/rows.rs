@@ -244,20 +244,23 @@ mod tests {
     fn key_rows_are_sweep_cells_with_the_predicted_verdicts() {
         let rows = RowSet::Key.rows(10);
         assert_eq!(rows.len(), 7, "every key row is a cell of the sweep");
-        // The verdicts of the auto-ack and retry rows wait for the model's auto-ack and scripted
-        // failures (main, issue 10); the crash rows' verdicts are pinned here.
-        let verdicts: Vec<Verdict> = rows[..4]
-            .iter()
-            .map(|r| run_model(r, 1, 10).verdict())
-            .collect();
+        let verdicts: Vec<Verdict> = rows.iter().map(|r| run_model(r, 1, 10).verdict()).collect();
         assert_eq!(
             verdicts,
             [
                 Verdict::Duplicate,
                 Verdict::Duplicate,
                 Verdict::Safe,
-                Verdict::Lost
+                Verdict::Lost,
+                Verdict::Lost,
+                Verdict::Safe,
+                Verdict::Safe,
             ]
+        );
+        let dead = run_model(&rows[6], 1, 10).totals;
+        assert_eq!(
+            dead.dead_lettered, 10,
+            "two deliveries, two failures: {dead:?}"
         );
         let all = RowSet::All.rows(10);
         assert_eq!(all.len(), 288 + retry_rows().len());
