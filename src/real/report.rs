@@ -203,3 +203,42 @@ fn truth_table(o: &mut String, rows: &[&RowResult]) {
         "(real systems; · = not run; ! = a count differs from the model)\n"
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::real::compare::{RealRow, compare};
+    use crate::real::rows::{key_retry_rows, run_model};
+
+    #[test]
+    fn json_rows_carry_both_totals_and_whether_the_counts_agree() {
+        let spec = key_retry_rows()[1];
+        let model = run_model(&spec, 1, 10);
+        let real = RealRow {
+            totals: model.totals,
+            crashes: 0,
+            processes: 1,
+            settled: true,
+            elapsed_ms: 700,
+        };
+        let comparison = compare(&model, &real);
+        let r = RowResult {
+            spec,
+            model,
+            real,
+            comparison,
+        };
+        let v = json(&[r], 1, 10, "amqp://u:secret@h/v", "postgres://p@h/d");
+        let row = &v["rows"][0];
+        assert_eq!(row["crash_point"], Value::Null);
+        assert_eq!(row["retry"]["max_deliveries"], 2);
+        assert_eq!(row["model"]["totals"], row["real"]["totals"]);
+        assert_eq!(row["model"]["totals"]["dead_lettered"], 10);
+        assert_eq!(row["counts_agree"], true);
+        assert_eq!(v["all_counts_agree"], true);
+        assert_eq!(v["real_elapsed_ms"], 700);
+        assert!(!v.to_string().contains("secret"));
+        assert_eq!(verdict_cell(Verdict::Safe, &model.totals), "DEAD 10");
+        assert!(row_label(&spec).starts_with("fail 2 max 2 "));
+    }
+}
