@@ -127,6 +127,8 @@ pub struct Sim {
     resume_scheduled: bool,
     /// The instant the per-instant event count is for, and that count.
     instant: (Millis, u64),
+    /// [`max_events_at_one_instant`] and [`max_events_per_run`] for this run.
+    caps: (u64, u64),
     /// Why the run stopped, if it cannot settle.
     halt: Option<String>,
 }
@@ -168,6 +170,7 @@ impl Sim {
             runnable: 0,
             resume_scheduled: false,
             instant: (0, 0),
+            caps: (max_events_at_one_instant(n), max_events_per_run(n)),
             halt: None,
             config,
         };
@@ -566,9 +569,7 @@ impl Sim {
             self.instant = (self.now, 0);
         }
         self.instant.1 += 1;
-        if self.instant.1 > max_events_at_one_instant(self.config.payments)
-            || self.log.total() > max_events_per_run(self.config.payments)
-        {
+        if self.instant.1 > self.caps.0 || self.log.total() > self.caps.1 {
             self.stop_stuck_run();
         }
     }
