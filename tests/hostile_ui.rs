@@ -104,6 +104,8 @@ fn fits_the_labs(saved: &Saved) {
         let lab = Lab::by_id(id).expect("progress only for labs that exist");
         let options = lab.prediction.as_ref().map_or(0, |p| p.options.len());
         assert!(p.prediction.is_none_or(|c| c < options));
+        let answers = lab.diagnosis.as_ref().map_or(0, |d| d.options.len());
+        assert!(p.diagnosis.is_none_or(|c| c < answers));
         assert!(p.hints_shown <= lab.hints.len());
         assert!(
             p.achieved

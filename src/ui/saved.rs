@@ -59,6 +59,10 @@ pub struct LabProgress {
     pub hints_shown: usize,
     /// Has the learner looked at the solution?
     pub solution_seen: bool,
+    /// Has the prediction's answer been shown? From then on the prediction cannot change.
+    pub revealed: bool,
+    /// The option picked for the lab's diagnosis question.
+    pub diagnosis: Option<usize>,
 }
 
 /// Everything remembered.
@@ -91,11 +95,13 @@ pub fn encode(saved: &Saved) -> String {
     for (lab, p) in &saved.progress {
         let prediction = p.prediction.map(|n| n.to_string()).unwrap_or_default();
         let achieved: Vec<&str> = p.achieved.iter().map(String::as_str).collect();
+        let diagnosis = p.diagnosis.map(|n| n.to_string()).unwrap_or_default();
         out.push_str(&format!(
-            "progress={lab};{prediction};{};{};{}\n",
+            "progress={lab};{prediction};{};{};{};{};{diagnosis}\n",
             p.hints_shown,
             flag(p.solution_seen),
-            achieved.join(",")
+            achieved.join(","),
+            flag(p.revealed)
         ));
     }
     out
@@ -152,14 +158,19 @@ pub fn decode_counting(text: &str) -> Option<(Saved, usize)> {
                     let mut f = value.split(';');
                     let (lab, prediction, hints, solution, achieved) =
                         (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
+                    // Revealed and diagnosis came later: lines without them read as "not yet".
+                    let (revealed, diagnosis) = (f.next().unwrap_or("0"), f.next().unwrap_or(""));
+                    let choice = |v: &str| match v {
+                        "" => Some(None),
+                        n => n.parse().ok().map(Some),
+                    };
                     let progress = LabProgress {
                         achieved: ids(achieved)?.into_iter().collect(),
-                        prediction: match prediction {
-                            "" => None,
-                            n => Some(n.parse().ok()?),
-                        },
+                        prediction: choice(prediction)?,
                         hints_shown: hints.parse().ok()?,
                         solution_seen: flag(solution)?,
+                        revealed: flag(revealed)?,
+                        diagnosis: choice(diagnosis)?,
                     };
                     saved.progress.insert(id(lab)?, progress);
                 }
@@ -204,6 +215,11 @@ pub fn validate(saved: &mut Saved) -> usize {
         let options = lab.prediction.as_ref().map_or(0, |p| p.options.len());
         if p.prediction.is_some_and(|n| n >= options) {
             p.prediction = None;
+            dropped += 1;
+        }
+        let answers = lab.diagnosis.as_ref().map_or(0, |d| d.options.len());
+        if p.diagnosis.is_some_and(|n| n >= answers) {
+            p.diagnosis = None;
             dropped += 1;
         }
         if p.hints_shown > lab.hints.len() {

@@ -56,10 +56,11 @@ pub fn Header(props: &HeaderProps) -> Html {
                                 });
                             html! {
                                 <option value={lab.id} selected={lab.id == props.lab_id.as_str()}>
+                                    // The mark goes first: a long title is cut at the select's edge.
                                     { format!("{}{}{}",
+                                        if done { "✓ done · " } else { "" },
                                         if lab.number == 0 { String::new() } else { format!("{}. ", lab.number) },
-                                        lab.title,
-                                        if done { " ✓ done" } else { "" }) }
+                                        lab.title) }
                                 </option>
                             }
                         }) }
