@@ -474,6 +474,7 @@ impl yew::Reducible for AppState {
                     | Action::StepBack
                     | Action::Reset
                     | Action::CrashSelected
+                    | Action::Select(_)
             )
         {
             return self;
