@@ -28,4 +28,5 @@ pub mod sweep;
 pub mod tabs;
 pub mod toggle;
 pub mod totals;
+pub mod words;
 pub mod workshop;
