@@ -57,15 +57,8 @@ pub fn StrategyPanel(props: &StrategyProps) -> Html {
     };
 
     let ack = s.ack_timing.name();
-    let check = match s.record_check {
-        RecordCheck::CheckThenInsert => "check_then_insert",
-        RecordCheck::UniqueConstraint => "unique_constraint",
-    };
-    let ledger = match s.ledger_write {
-        LedgerWrite::Append => "append",
-        LedgerWrite::Conditional => "conditional",
-        LedgerWrite::Commutative => "commutative",
-    };
+    let check = s.record_check.name();
+    let ledger = s.ledger_write.name();
     let (mode, timeout) = match config.redelivery {
         RedeliveryMode::OnDisconnect => ("on_disconnect", None),
         RedeliveryMode::VisibilityTimeout { timeout_ms } => {
@@ -112,17 +105,12 @@ pub fn StrategyPanel(props: &StrategyProps) -> Html {
                     help="Check-then-insert races when two deliveries run at once; a unique constraint makes the loser abort."
                     options={options(&[("check_then_insert", "check, then insert"), ("unique_constraint", "unique constraint")])}
                     selected={check}
-                    onset={edit_choice(|c, v| c.strategy.record_check =
-                        if v == "unique_constraint" { RecordCheck::UniqueConstraint } else { RecordCheck::CheckThenInsert })} />
+                    onset={edit_choice(|c, v| if let Some(r) = RecordCheck::from_name(v) { c.strategy.record_check = r; })} />
                 <Choice id="ledger-write" label="Ledger write"
                     help="Appending a row repeats on a duplicate; a conditional or set-like write does not (for the ledger, not the card)."
                     options={options(&[("append", "append a row"), ("conditional", "conditional (compare-and-set)"), ("commutative", "commutative (set by payment id)")])}
                     selected={ledger}
-                    onset={edit_choice(|c, v| c.strategy.ledger_write = match v {
-                        "conditional" => LedgerWrite::Conditional,
-                        "commutative" => LedgerWrite::Commutative,
-                        _ => LedgerWrite::Append,
-                    })} />
+                    onset={edit_choice(|c, v| if let Some(l) = LedgerWrite::from_name(v) { c.strategy.ledger_write = l; })} />
             </details>
             <details class="strategy__group" open=true>
                 <summary class="strategy__summary">{ "Broker and retries" }</summary>
