@@ -315,6 +315,14 @@ test('words: ordinals, a crash glyph, skipped steps, the clock in seconds, plura
     });
     assert.ok(legendAbove, 'the legend is above the table');
     assert.match(await app.byTestId('sweep-legend').textContent(), /first = manual ack before any work/);
+    // In the projector theme the sweep is read from the back of the room: at least body size.
+    await app.setTheme('projector');
+    const [cellPx, bodyPx] = await page.evaluate(() => [
+      parseFloat(getComputedStyle(document.querySelector('[data-testid=sweep-cell]')).fontSize),
+      parseFloat(getComputedStyle(document.body).fontSize),
+    ]);
+    assert.ok(cellPx >= bodyPx, `projector sweep text ${cellPx} px, body ${bodyPx} px`);
+    await app.screenshot('experience-sweep-projector');
     app.assertNoProblems();
   } finally {
     await app.close();
