@@ -1,14 +1,11 @@
 //! Processing latency as a hand-written SVG histogram, with p50, p95 and p99 marked and a data table.
 
-use super::line_chart::{fmt_value, nice_max};
+use super::line_chart::{BOTTOM, H, LEFT, W, fmt_value, nice_max, ticks};
 use yew::prelude::*;
 
-const W: f64 = 320.0;
-const H: f64 = 150.0;
-const LEFT: f64 = 38.0;
 const RIGHT: f64 = 8.0;
-const TOP: f64 = 16.0;
-const BOTTOM: f64 = 22.0;
+/// Room above the plot for the percentile labels.
+const TOP: f64 = 17.0;
 
 #[derive(Properties, PartialEq)]
 pub struct HistogramChartProps {
@@ -52,7 +49,7 @@ pub fn HistogramChart(props: &HistogramChartProps) -> Html {
     let marks = marked.iter().enumerate().map(|(k, (i, labels))| {
         let xm = LEFT + (*i as f64 + 0.5) * slot;
         // Neighbouring markers alternate above and inside the plot.
-        let ty = if k % 2 == 0 { TOP - 4.0 } else { TOP + 6.0 };
+        let ty = if k % 2 == 0 { TOP - 5.0 } else { TOP + 9.0 };
         html! {
             <g class="chart__mark">
                 <line x1={format!("{xm:.1}")} x2={format!("{xm:.1}")} y1={(TOP - 2.0).to_string()} y2={(H - BOTTOM).to_string()} />
@@ -73,16 +70,17 @@ pub fn HistogramChart(props: &HistogramChartProps) -> Html {
             <svg class="chart__svg" viewBox={format!("0 0 {W} {H}")} role="img" aria-labelledby="chart-latency-title chart-latency-desc">
                 <title id="chart-latency-title">{ "Processing latency" }</title>
                 <desc id="chart-latency-desc">{ format!("How long payments took from receive to ack, as a histogram: {summary}.") }</desc>
-                { for [0.0, 0.5, 1.0].map(|f| { let v = ymax * f; html! {
+                // Counts of payments: whole numbers only on this axis.
+                { for ticks(ymax, true).into_iter().map(|v| html! {
                     <g class="chart__grid">
                         <line x1={LEFT.to_string()} x2={(W - RIGHT).to_string()} y1={y(v).to_string()} y2={y(v).to_string()} />
-                        <text x={(LEFT - 4.0).to_string()} y={(y(v) + 3.0).to_string()} text-anchor="end">{ fmt_value(v) }</text>
+                        <text x={(LEFT - 4.0).to_string()} y={(y(v) + 4.0).to_string()} text-anchor="end">{ fmt_value(v) }</text>
                     </g>
-                }}) }
+                }) }
                 { for bars }
                 { for marks }
-                <text class="chart__tick" x={LEFT.to_string()} y={(H - 6.0).to_string()}>{ format!("{first} ms") }</text>
-                <text class="chart__tick" x={(W - RIGHT).to_string()} y={(H - 6.0).to_string()} text-anchor="end">{ format!("{last} ms") }</text>
+                <text class="chart__tick" x={LEFT.to_string()} y={(H - 5.0).to_string()}>{ format!("{first} ms") }</text>
+                <text class="chart__tick" x={(W - RIGHT).to_string()} y={(H - 5.0).to_string()} text-anchor="end">{ format!("{last} ms") }</text>
                 if props.buckets.is_empty() {
                     <text class="chart__empty" x={(W / 2.0).to_string()} y={(H / 2.0).to_string()} text-anchor="middle">{ "no payment finished yet" }</text>
                 }
