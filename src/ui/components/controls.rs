@@ -27,11 +27,11 @@ pub struct ControlsProps {
 /// The speed as learners read it: `0.25×`, `4×`, `120×`.
 pub fn speed_label(speed: f64) -> String {
     if speed < 1.0 {
-        format!("{:.2}×", speed)
+        format!("{}×", crate::num::fixed(speed, 2))
     } else if speed < 10.0 {
-        format!("{:.1}×", speed)
+        format!("{}×", crate::num::fixed(speed, 1))
     } else {
-        format!("{:.0}×", speed)
+        format!("{}×", crate::num::fixed(speed, 0))
     }
 }
 
@@ -55,7 +55,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
     // The slider is logarithmic: each notch multiplies the speed, so 0.01× and 1000× are both reachable.
     let oninput = Callback::from(move |e: InputEvent| {
         let input = e.target_unchecked_into::<HtmlInputElement>();
-        if let Ok(exp) = input.value().parse::<f64>() {
+        if let Some(exp) = crate::num::parse_decimal(&input.value()) {
             onset_speed.emit(10f64.powf(exp));
         }
     });
@@ -102,7 +102,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 { "Speed" }
                 <input id="speed" type="range" data-testid="speed"
                     min={MIN_SPEED.log10().to_string()} max={MAX_SPEED.log10().to_string()} step="0.1"
-                    value={format!("{exp:.1}")}
+                    value={crate::num::fixed(exp, 1)}
                     aria-valuetext={speed_label(props.speed)}
                     {oninput} />
                 <output for="speed" class="mono" data-testid="speed-value">{ speed_label(props.speed) }</output>

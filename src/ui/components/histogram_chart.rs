@@ -24,8 +24,8 @@ pub fn HistogramChart(props: &HistogramChartProps) -> Html {
     let bars = props.buckets.iter().enumerate().map(|(i, &(edge, count))| {
         let top = y(count as f64);
         html! {
-            <rect class="chart__bar" x={format!("{:.1}", LEFT + i as f64 * slot + 0.5)} y={format!("{top:.1}")}
-                width={format!("{:.1}", (slot - 1.0).max(0.5))} height={format!("{:.1}", H - BOTTOM - top)}>
+            <rect class="chart__bar" x={crate::num::fixed(LEFT + i as f64 * slot + 0.5, 1)} y={crate::num::fixed(top, 1)}
+                width={crate::num::fixed((slot - 1.0).max(0.5), 1)} height={crate::num::fixed(H - BOTTOM - top, 1)}>
                 <title>{ format!("≤ {edge} ms: {count}") }</title>
             </rect>
         }
@@ -52,8 +52,8 @@ pub fn HistogramChart(props: &HistogramChartProps) -> Html {
         let ty = if k % 2 == 0 { TOP - 5.0 } else { TOP + 9.0 };
         html! {
             <g class="chart__mark">
-                <line x1={format!("{xm:.1}")} x2={format!("{xm:.1}")} y1={(TOP - 2.0).to_string()} y2={(H - BOTTOM).to_string()} />
-                <text x={format!("{:.1}", xm + 2.0)} y={ty.to_string()}>{ labels.join(" ") }</text>
+                <line x1={crate::num::fixed(xm, 1)} x2={crate::num::fixed(xm, 1)} y1={crate::num::fixed(TOP - 2.0, 1)} y2={crate::num::fixed(H - BOTTOM, 1)} />
+                <text x={crate::num::fixed(xm + 2.0, 1)} y={crate::num::fixed(ty, 1)}>{ labels.join(" ") }</text>
             </g>
         }
     });
@@ -73,16 +73,16 @@ pub fn HistogramChart(props: &HistogramChartProps) -> Html {
                 // Counts of payments: whole numbers only on this axis.
                 { for ticks(ymax, true).into_iter().map(|v| html! {
                     <g class="chart__grid">
-                        <line x1={LEFT.to_string()} x2={(W - RIGHT).to_string()} y1={y(v).to_string()} y2={y(v).to_string()} />
-                        <text x={(LEFT - 4.0).to_string()} y={(y(v) + 4.0).to_string()} text-anchor="end">{ fmt_value(v) }</text>
+                        <line x1={crate::num::fixed(LEFT, 1)} x2={crate::num::fixed(W - RIGHT, 1)} y1={crate::num::fixed(y(v), 1)} y2={crate::num::fixed(y(v), 1)} />
+                        <text x={crate::num::fixed(LEFT - 4.0, 1)} y={crate::num::fixed(y(v) + 4.0, 1)} text-anchor="end">{ fmt_value(v) }</text>
                     </g>
                 }) }
                 { for bars }
                 { for marks }
-                <text class="chart__tick" x={LEFT.to_string()} y={(H - 5.0).to_string()}>{ format!("{first} ms") }</text>
-                <text class="chart__tick" x={(W - RIGHT).to_string()} y={(H - 5.0).to_string()} text-anchor="end">{ format!("{last} ms") }</text>
+                <text class="chart__tick" x={crate::num::fixed(LEFT, 1)} y={crate::num::fixed(H - 5.0, 1)}>{ format!("{first} ms") }</text>
+                <text class="chart__tick" x={crate::num::fixed(W - RIGHT, 1)} y={crate::num::fixed(H - 5.0, 1)} text-anchor="end">{ format!("{last} ms") }</text>
                 if props.buckets.is_empty() {
-                    <text class="chart__empty" x={(W / 2.0).to_string()} y={(H / 2.0).to_string()} text-anchor="middle">{ "no payment finished yet" }</text>
+                    <text class="chart__empty" x={crate::num::fixed(W / 2.0, 1)} y={crate::num::fixed(H / 2.0, 1)} text-anchor="middle">{ "no payment finished yet" }</text>
                 }
             </svg>
             <figcaption class="chart__caption">

@@ -59,9 +59,9 @@ pub fn fmt_value(v: f64) -> String {
     if v == v.trunc() && v.abs() < 1e9 {
         format!("{}", v as i64)
     } else if v.abs() >= 10.0 {
-        format!("{v:.0}")
+        crate::num::fixed(v, 0)
     } else {
-        format!("{v:.2}")
+        crate::num::fixed(v, 2)
     }
 }
 
@@ -134,8 +134,8 @@ pub fn LineChart(props: &LineChartProps) -> Html {
     let grid = ticks(ymax, integer).into_iter().map(|v| {
         html! {
             <g class="chart__grid">
-                <line x1={LEFT.to_string()} x2={(W - RIGHT).to_string()} y1={y(v).to_string()} y2={y(v).to_string()} />
-                <text x={(LEFT - 4.0).to_string()} y={(y(v) + 4.0).to_string()} text-anchor="end">{ fmt_value(v) }</text>
+                <line x1={crate::num::fixed(LEFT, 1)} x2={crate::num::fixed(W - RIGHT, 1)} y1={crate::num::fixed(y(v), 1)} y2={crate::num::fixed(y(v), 1)} />
+                <text x={crate::num::fixed(LEFT - 4.0, 1)} y={crate::num::fixed(y(v) + 4.0, 1)} text-anchor="end">{ fmt_value(v) }</text>
             </g>
         }
     });
@@ -149,7 +149,7 @@ pub fn LineChart(props: &LineChartProps) -> Html {
             .iter()
             .enumerate()
             .filter(|(i, _)| i % stride == 0 || *i == last)
-            .map(|(_, &(t, v))| format!("{:.1},{:.1}", x(t), y(v)))
+            .map(|(_, &(t, v))| format!("{},{}", crate::num::fixed(x(t), 1), crate::num::fixed(y(v), 1)))
             .collect::<Vec<_>>()
             .join(" ");
         html! {
@@ -186,7 +186,7 @@ pub fn LineChart(props: &LineChartProps) -> Html {
                 .unwrap_or(0.0);
             html! {
                 <tr>
-                    <th scope="row" class="mono">{ format!("{t:.0}") }</th>
+                    <th scope="row" class="mono">{ crate::num::fixed(t, 0) }</th>
                     { for props.series.iter().map(|s| html! {
                         <td class="mono num">{ s.points.get(i).map(|p| fmt_value(p.1)).unwrap_or_default() }</td>
                     }) }
@@ -201,13 +201,13 @@ pub fn LineChart(props: &LineChartProps) -> Html {
                 <title id={title_id}>{ props.title.clone() }</title>
                 <desc id={desc_id}>{ props.desc.clone() }</desc>
                 { for grid }
-                <line class="chart__axis" x1={LEFT.to_string()} x2={(W - RIGHT).to_string()}
-                    y1={(H - BOTTOM).to_string()} y2={(H - BOTTOM).to_string()} />
-                <text class="chart__tick" x={LEFT.to_string()} y={(H - 5.0).to_string()}>{ axis_seconds(t0 as u64) }</text>
-                <text class="chart__tick" x={(W - RIGHT).to_string()} y={(H - 5.0).to_string()} text-anchor="end">{ axis_seconds(t1 as u64) }</text>
+                <line class="chart__axis" x1={crate::num::fixed(LEFT, 1)} x2={crate::num::fixed(W - RIGHT, 1)}
+                    y1={crate::num::fixed(H - BOTTOM, 1)} y2={crate::num::fixed(H - BOTTOM, 1)} />
+                <text class="chart__tick" x={crate::num::fixed(LEFT, 1)} y={crate::num::fixed(H - 5.0, 1)}>{ axis_seconds(t0 as u64) }</text>
+                <text class="chart__tick" x={crate::num::fixed(W - RIGHT, 1)} y={crate::num::fixed(H - 5.0, 1)} text-anchor="end">{ axis_seconds(t1 as u64) }</text>
                 { for lines }
                 if empty {
-                    <text class="chart__empty" x={(W / 2.0).to_string()} y={(H / 2.0).to_string()} text-anchor="middle">{ "no data yet" }</text>
+                    <text class="chart__empty" x={crate::num::fixed(W / 2.0, 1)} y={crate::num::fixed(H / 2.0, 1)} text-anchor="middle">{ "no data yet" }</text>
                 }
             </svg>
             <figcaption class="chart__caption">
