@@ -32,4 +32,5 @@ pub mod tabs;
 pub mod toggle;
 pub mod totals;
 pub mod verdict;
+pub mod words;
 pub mod workshop;

@@ -148,9 +148,8 @@ pub fn App() -> Html {
                             return;
                         };
                         if let Some(action) = keyboard::action(e) {
-                            if matches!(e.key().as_str(), " " | "PageUp" | "PageDown") {
-                                e.prevent_default();
-                            }
+                            // A shortcut is not also the focused control's key (see keyboard.rs).
+                            e.prevent_default();
                             dispatcher.dispatch(action);
                         }
                     },
@@ -320,7 +319,7 @@ pub fn App() -> Html {
                 </>
             }) }
             if state.presenter {
-                { components::workshop::key_map() }
+                { components::workshop::key_map(state.view == View::Sandbox) }
             }
             { components::real_crash::bar(&real_crash_props) }
             if state.view == View::Compare {
@@ -364,7 +363,7 @@ pub fn App() -> Html {
             </div>
             }
             if state.help_open {
-                <Help onclose={send(Action::SetHelp(false))} />
+                <Help sandbox={state.view == View::Sandbox} onclose={send(Action::SetHelp(false))} />
             }
         </main>
     }

@@ -624,6 +624,7 @@ impl yew::Reducible for AppState {
                     | Action::Reset
                     | Action::ClearActions
                     | Action::CrashSelected
+                    | Action::Select(_)
             )
         {
             return self;

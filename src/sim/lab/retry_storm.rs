@@ -49,19 +49,22 @@ fn storm(s: &Sim) -> Judged {
     match backlog_after_outage(s) {
         Some((waiting, age)) if waiting > 0 && per > STORM_AMPLIFICATION as f64 => {
             Judged::pass(format!(
-                "{} s after the gateway recovered, {waiting} payments were still waiting (the oldest for {:.1} s); {per:.0} deliveries per payment and {} abandoned calls so far.",
+                "{} s after the gateway recovered, {waiting} payments were still waiting (the oldest for {} s); {} deliveries per payment and {} abandoned calls so far.",
                 OUTLAST_MS / 1000,
-                age as f64 / 1000.0,
+                crate::num::fixed(age as f64 / 1000.0, 1),
+                crate::num::fixed(per, 0),
                 c.charge_timeouts
             ))
         }
         Some(_) | None if s.is_settled() => Judged::fail(format!(
-            "This run recovered: {per:.1} deliveries per payment, nothing left waiting {} s after the outage.",
+            "This run recovered: {} deliveries per payment, nothing left waiting {} s after the outage.",
+            crate::num::fixed(per, 1),
             OUTLAST_MS / 1000
         )),
         _ => Judged::pending(format!(
-            "{per:.1} deliveries per payment so far; keep playing past {:.0} s.",
-            (OUTAGE_END_MS + OUTLAST_MS) as f64 / 1000.0
+            "{} deliveries per payment so far; keep playing past {} s.",
+            crate::num::fixed(per, 1),
+            crate::num::fixed((OUTAGE_END_MS + OUTLAST_MS) as f64 / 1000.0, 0)
         )),
     }
 }
@@ -71,13 +74,15 @@ fn calm(s: &Sim) -> Judged {
     let c = &s.metrics().counters;
     if per >= CALM_AMPLIFICATION as f64 {
         return Judged::fail(format!(
-            "{per:.1} deliveries per payment and {} abandoned gateway calls: still a storm.",
+            "{} deliveries per payment and {} abandoned gateway calls: still a storm.",
+            crate::num::fixed(per, 1),
             c.charge_timeouts
         ));
     }
     if !s.is_settled() {
         return Judged::pending(format!(
-            "{per:.1} deliveries per payment so far; keep playing until every payment is done."
+            "{} deliveries per payment so far; keep playing until every payment is done.",
+            crate::num::fixed(per, 1)
         ));
     }
     let p99 = s.metrics().end_to_end.percentile(99);
@@ -87,14 +92,15 @@ fn calm(s: &Sim) -> Judged {
     }
     if p99 > bound {
         return Judged::fail(format!(
-            "Payments took up to {:.1} s from publish to done (p99): the backlog lasted long after the gateway recovered at {:.0} s.",
-            p99 as f64 / 1000.0,
-            OUTAGE_END_MS as f64 / 1000.0
+            "Payments took up to {} s from publish to done (p99): the backlog lasted long after the gateway recovered at {} s.",
+            crate::num::fixed(p99 as f64 / 1000.0, 1),
+            crate::num::fixed(OUTAGE_END_MS as f64 / 1000.0, 0)
         ));
     }
     Judged::pass(format!(
-        "{per:.1} deliveries per payment, and 99% of payments done within {:.1} s of being published.",
-        p99 as f64 / 1000.0
+        "{} deliveries per payment, and 99% of payments done within {} s of being published.",
+        crate::num::fixed(per, 1),
+        crate::num::fixed(p99 as f64 / 1000.0, 1)
     ))
 }
 
