@@ -1,0 +1,206 @@
+//! Totals and signals as text: the lines the command line prints and the UI can show, written once
+//! so every front end says the same thing in the same words.
+//!
+//! Each line names the JSON field it shows, so a test can prove that no field of [`Totals`] or
+//! [`Signals`] is left out of the text when the model grows a new one.
+
+use super::checker::{Outcome, Totals};
+use super::message::money;
+use super::metrics::Signals;
+use std::fmt;
+
+/// One line of a report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    /// The JSON field the line shows (`charged_once`, `latency_p95_ms`, …).
+    pub key: &'static str,
+    /// Human words for it.
+    pub label: &'static str,
+    /// Its value as text, with its unit.
+    pub value: String,
+}
+
+fn line(key: &'static str, label: &'static str, value: impl ToString) -> Line {
+    Line {
+        key,
+        label,
+        value: value.to_string(),
+    }
+}
+
+impl Totals {
+    /// One line per outcome, in [`Outcome::ALL`] order.
+    pub fn outcome_lines(&self) -> Vec<Line> {
+        Outcome::ALL
+            .iter()
+            .map(|o| line(o.name(), o.label(), self.get(*o)))
+            .collect()
+    }
+
+    /// The money the anomalies moved.
+    pub fn money_lines(&self) -> Vec<Line> {
+        vec![
+            line(
+                "money_overcharged_cents",
+                "overcharged",
+                money(self.money_overcharged_cents),
+            ),
+            line(
+                "money_missing_cents",
+                "missing",
+                money(self.money_missing_cents),
+            ),
+        ]
+    }
+}
+
+/// Two blocks, `Outcomes` (one count per outcome) and `Money`.
+impl fmt::Display for Totals {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Outcomes")?;
+        for l in self.outcome_lines() {
+            writeln!(f, "  {:<15}{:>8}", l.label, l.value)?;
+        }
+        writeln!(f, "\nMoney")?;
+        for l in self.money_lines() {
+            writeln!(f, "  {:<15}{:>11}", l.label, l.value)?;
+        }
+        Ok(())
+    }
+}
+
+impl Signals {
+    /// One line per signal.
+    pub fn lines(&self) -> Vec<Line> {
+        vec![
+            line(
+                "redeliveries",
+                "redeliveries (payments)",
+                self.redeliveries.values().sum::<u64>(),
+            ),
+            line(
+                "consumer_restarts",
+                "consumer restarts",
+                self.consumer_restarts,
+            ),
+            line(
+                "dead_letter_rate",
+                "dead-letter rate",
+                format!("{:.1}%", self.dead_letter_rate * 100.0),
+            ),
+            line(
+                "duplicates_detected",
+                "duplicates detected",
+                self.duplicates_detected,
+            ),
+            line(
+                "duplicates_slipped",
+                "duplicates slipped",
+                self.duplicates_slipped,
+            ),
+            line(
+                "latency_p50_ms",
+                "latency p50",
+                format!("{} ms", self.latency_p50_ms),
+            ),
+            line(
+                "latency_p95_ms",
+                "latency p95",
+                format!("{} ms", self.latency_p95_ms),
+            ),
+            line(
+                "latency_p99_ms",
+                "latency p99",
+                format!("{} ms", self.latency_p99_ms),
+            ),
+            line("queue_depth", "queue depth", self.queue_depth),
+            line("in_flight", "in flight", self.in_flight),
+            line(
+                "throughput_per_sec",
+                "throughput",
+                format!("{:.1} payments/s (simulated)", self.throughput_per_sec),
+            ),
+            line(
+                "retry_amplification",
+                "retry amplification",
+                format!("{:.2}×", self.retry_amplification),
+            ),
+        ]
+    }
+}
+
+/// A `Signals` block, one signal a line.
+impl fmt::Display for Signals {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "Signals")?;
+        for l in self.lines() {
+            writeln!(f, "  {:<25}{}", l.label, l.value)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::sim::{ArmMode, Command, Config, CrashPoint, Sim};
+    use std::collections::BTreeSet;
+
+    fn crashed_run() -> Sim {
+        let mut sim = Sim::new(Config::default(), 7);
+        sim.apply(Command::ArmCrash {
+            consumer: None,
+            point: CrashPoint::AfterCommit,
+            mode: ArmMode::Once,
+        })
+        .expect("a valid crash");
+        sim.run_to_completion(60_000);
+        sim
+    }
+
+    fn json_keys<T: serde::Serialize>(v: &T) -> BTreeSet<String> {
+        serde_json::to_value(v)
+            .expect("serialisable")
+            .as_object()
+            .expect("an object")
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn every_field_of_the_totals_has_a_line() {
+        let t = crashed_run().totals();
+        let mut lines = t.outcome_lines();
+        lines.extend(t.money_lines());
+        let keys: BTreeSet<String> = lines.iter().map(|l| l.key.to_string()).collect();
+        assert_eq!(keys, json_keys(&t));
+    }
+
+    #[test]
+    fn every_field_of_the_signals_has_a_line() {
+        let s = crashed_run().signals();
+        let keys: BTreeSet<String> = s.lines().iter().map(|l| l.key.to_string()).collect();
+        assert_eq!(keys, json_keys(&s));
+    }
+
+    #[test]
+    fn the_text_shows_the_duplicate_and_its_money() {
+        let sim = crashed_run();
+        let t = sim.totals();
+        assert_eq!(t.duplicate, 1);
+        let text = t.to_string();
+        let dup = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("duplicate"))
+            .expect("a duplicate line");
+        assert!(dup.trim_end().ends_with(" 1"), "{dup}");
+        assert!(text.contains(&money(t.money_overcharged_cents)), "{text}");
+        assert!(t.money_overcharged_cents > 0);
+        let signals = sim.signals().to_string();
+        assert!(
+            signals.contains("consumer restarts") && signals.contains("latency p95"),
+            "{signals}"
+        );
+    }
+}
