@@ -40,9 +40,26 @@ fn apply_one(config: &Config, set: &str) -> Result<Config, Fail> {
     serde_json::from_value(root).map_err(|e| {
         Fail::usage(format!(
             "The value of --set {key}={raw} is not valid: {}.",
-            e.to_string().trim_end_matches('.')
+            plain_words(&e.to_string())
         ))
     })
+}
+
+/// serde's message with Rust's integer types in words.
+fn plain_words(message: &str) -> String {
+    let mut m = message.trim_end_matches('.').to_string();
+    for (ty, max) in [
+        ("u8", u8::MAX as u64),
+        ("u16", u16::MAX as u64),
+        ("u32", u32::MAX as u64),
+        ("u64", u64::MAX),
+    ] {
+        m = m.replace(
+            &format!("expected {ty}"),
+            &format!("expected a whole number from 0 to {max}"),
+        );
+    }
+    m
 }
 
 /// Where `key` lives in the configuration's JSON: a dotted path, a top-level field, or a field of
@@ -153,7 +170,10 @@ mod tests {
             "{e}"
         );
         let e = sets(&["max_deliveries=300"]).unwrap_err();
-        assert!(e.contains("max_deliveries=300"), "{e}");
+        assert!(
+            e.contains("max_deliveries=300") && e.contains("0 to 255"),
+            "{e}"
+        );
         let e = sets(&["ledger_write=sometimes"]).unwrap_err();
         assert!(e.contains("commutative"), "names the choices: {e}");
         let e = sets(&["payments"]).unwrap_err();

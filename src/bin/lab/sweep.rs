@@ -109,8 +109,14 @@ fn table(rows: &[SweepRow], seed: u64, payments: u32) -> String {
 
 fn legend(o: &mut String, payments: u32) {
     let heads: Vec<String> = CrashPoint::BOUNDARIES
-        .iter()
-        .map(|p| format!("{} = {}", head(*p), p.label()))
+        .chunks(3)
+        .map(|points| {
+            let words: Vec<String> = points
+                .iter()
+                .map(|p| format!("{} = {}", head(*p), p.label()))
+                .collect();
+            words.join("; ")
+        })
         .collect();
     let acks: Vec<String> = AckTiming::ALL
         .iter()
@@ -123,7 +129,8 @@ fn legend(o: &mut String, payments: u32) {
     let _ = writeln!(
         o,
         "\nLegend\n\
-         \x20 Columns: where the consumer crashes: {}.\n\
+         \x20 Columns: where the consumer crashes —\n\
+         \x20   {}.\n\
          \x20   Each run crashes there repeatedly ({}), on every consumer.\n\
          \x20 idem  I = processed-message table checked and written (idempotency)\n\
          \x20 tx    T = ledger and processed record in one transaction\n\
@@ -133,7 +140,7 @@ fn legend(o: &mut String, payments: u32) {
          \x20 Cells: SAFE = every payment charged once; DUP n = n payments charged or recorded twice;\n\
          \x20   LOST n = n payments gone without a charge; ORPH n = charged but not recorded, or the reverse;\n\
          \x20   UNSETTLED = still under way at the time limit.",
-        heads.join("; "),
+        heads.join(";\n    "),
         crash_schedule(payments),
         acks.join("; "),
         checks.join("; "),
