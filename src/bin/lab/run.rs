@@ -274,10 +274,10 @@ fn run_text(sim: &Sim, setup: &Setup, settled: bool, with_events: bool) -> Strin
     if let Some(lab) = setup.lab.as_ref().filter(|l| !l.goals.is_empty()) {
         let _ = writeln!(o, "\nGoals");
         for (_, text, status) in goal_statuses(lab, sim) {
+            // An undecided goal gets dots, so PASS and FAIL stand out in the column.
             let mark = match status {
-                GoalStatus::Pass => "PASS",
-                GoalStatus::Fail => "FAIL",
-                GoalStatus::Pending => "....",
+                GoalStatus::Pending => "....".to_string(),
+                decided => decided.name().to_uppercase(),
             };
             let _ = writeln!(o, "  [{mark}] {text}");
         }
