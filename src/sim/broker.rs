@@ -1,11 +1,15 @@
 //! The broker: the `payments` queue, its dead-letter queue, and what makes it redeliver.
 //!
-//! At-least-once means the broker forgets a message only when it hears an ack. Until then, a
-//! disconnect (AMQP) or an expired visibility timeout (SQS) hands it out again — correct behaviour,
-//! and the source of every duplicate the consumer must survive.
+//! In this queue the broker forgets a message only when it hears an ack (or, with auto-ack, when it
+//! sends it). Until then, a disconnect (AMQP) or an expired visibility timeout (SQS) hands it out
+//! again — correct behaviour, and the source of the duplicates a consumer must survive. A requeued
+//! message goes back to its original position, as RabbitMQ does, so a crashed consumer's message is
+//! the first thing delivered after it comes back; SQS makes no such promise.
 
+use super::event::RequeueReason;
 use serde::{Deserialize, Serialize};
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
 
 /// Where a message is, from the broker's point of view.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -37,24 +41,47 @@ pub struct BrokerMessage {
     pub deliveries: u16,
     /// When it was first published (simulated ms, saturating).
     pub published_at: u32,
+    /// Why it was last made ready again, if it was (so a redelivery can be put down to its cause).
+    #[serde(default)]
+    pub returned_by: Option<RequeueReason>,
+}
+
+/// Where a message that becomes ready again is put in the queue.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Position {
+    /// Back at its original place, ahead of everything published after it: RabbitMQ's documented
+    /// behaviour for a requeue (a consumer's disconnect or a `basic.nack`/`reject` with requeue).
+    Original,
+    /// At the tail, like a new publish: a message coming back from a TTL retry queue through a
+    /// dead-letter exchange, or an SQS message whose visibility timeout ran out.
+    Tail,
 }
 
 /// The queue and its dead-letter queue.
 #[derive(Clone, Debug)]
 pub struct Broker {
     messages: Vec<BrokerMessage>,
-    /// Ready messages in arrival order; entries whose state changed since are skipped when popped.
-    ready: VecDeque<u32>,
-    held: [Vec<u32>; 4],
+    /// Ready messages at the tail, in arrival order (new publishes and tail returns); entries whose
+    /// state changed since are skipped when popped.
+    fifo: VecDeque<u32>,
+    /// Requeued messages back at their original position: payment ids are publish order, so the
+    /// smallest id is the head of the queue. Every entry here is older than everything in `fifo` that
+    /// was never delivered, so these go first.
+    returned: BinaryHeap<Reverse<u32>>,
+    /// The ids of tail returns, so the age of the oldest ready message is found without a scan.
+    tail_returns: BinaryHeap<Reverse<u32>>,
+    held: [Vec<u32>; MAX_CONSUMERS],
     ready_count: u32,
     in_flight_count: u32,
     waiting_count: u32,
     dead_letter: Vec<u32>,
 }
 
+const MAX_CONSUMERS: usize = super::config::limits::MAX_CONSUMERS as usize;
+
 impl Broker {
-    /// A broker rebuilt from its durable records (after a real crash of the page): the ready queue is
-    /// restored in payment order; in-flight messages keep their owner until the caller decides.
+    /// A broker rebuilt from its durable records (after a real crash of the page): ready messages
+    /// take their original positions; in-flight messages keep their owner until the caller decides.
     pub fn restore(messages: Vec<BrokerMessage>, dead_letter: Vec<u32>) -> Self {
         let mut b = Broker::new(0);
         b.messages = messages;
@@ -63,11 +90,11 @@ impl Broker {
             match b.messages[p as usize].state {
                 MessageState::Ready => {
                     b.ready_count += 1;
-                    b.ready.push_back(p);
+                    b.returned.push(Reverse(p));
                 }
                 MessageState::InFlight { consumer } => {
                     b.in_flight_count += 1;
-                    b.held[consumer as usize % 4].push(p);
+                    b.held[consumer as usize % MAX_CONSUMERS].push(p);
                 }
                 MessageState::Waiting => b.waiting_count += 1,
                 _ => {}
@@ -83,11 +110,14 @@ impl Broker {
                 BrokerMessage {
                     state: MessageState::Unpublished,
                     deliveries: 0,
-                    published_at: 0
+                    published_at: 0,
+                    returned_by: None,
                 };
                 payments as usize
             ],
-            ready: VecDeque::new(),
+            fifo: VecDeque::new(),
+            returned: BinaryHeap::new(),
+            tail_returns: BinaryHeap::new(),
             held: Default::default(),
             ready_count: 0,
             in_flight_count: 0,
@@ -106,6 +136,8 @@ impl Broker {
         &self.messages
     }
 
+    /// Moves `payment` to `state`, keeping the counts and the consumer's held list right. Entering
+    /// `Ready` does not place the message in the queue: the caller says where.
     #[inline(always)]
     fn set_state(&mut self, payment: u32, state: MessageState) {
         let m = &mut self.messages[payment as usize];
@@ -113,7 +145,7 @@ impl Broker {
             MessageState::Ready => self.ready_count -= 1,
             MessageState::InFlight { consumer } => {
                 self.in_flight_count -= 1;
-                let held = &mut self.held[consumer as usize];
+                let held = &mut self.held[consumer as usize % MAX_CONSUMERS];
                 if let Some(i) = held.iter().position(|p| *p == payment) {
                     held.swap_remove(i);
                 }
@@ -122,13 +154,10 @@ impl Broker {
             _ => {}
         }
         match state {
-            MessageState::Ready => {
-                self.ready_count += 1;
-                self.ready.push_back(payment);
-            }
+            MessageState::Ready => self.ready_count += 1,
             MessageState::InFlight { consumer } => {
                 self.in_flight_count += 1;
-                self.held[consumer as usize].push(payment);
+                self.held[consumer as usize % MAX_CONSUMERS].push(payment);
             }
             MessageState::Waiting => self.waiting_count += 1,
             MessageState::DeadLettered => self.dead_letter.push(payment),
@@ -141,12 +170,18 @@ impl Broker {
     pub fn publish(&mut self, payment: u32, now: u64) {
         self.messages[payment as usize].published_at = now.min(u32::MAX as u64) as u32;
         self.set_state(payment, MessageState::Ready);
+        self.fifo.push_back(payment);
     }
 
-    /// Takes the oldest ready message, if any.
+    /// Takes the message at the head of the queue, if any.
     #[inline(always)]
     pub fn pop_ready(&mut self) -> Option<u32> {
-        while let Some(p) = self.ready.pop_front() {
+        while let Some(Reverse(p)) = self.returned.pop() {
+            if self.messages[p as usize].state == MessageState::Ready {
+                return Some(p);
+            }
+        }
+        while let Some(p) = self.fifo.pop_front() {
             if self.messages[p as usize].state == MessageState::Ready {
                 return Some(p);
             }
@@ -158,6 +193,15 @@ impl Broker {
     #[inline(always)]
     pub fn deliver(&mut self, payment: u32, consumer: u8) -> u16 {
         self.set_state(payment, MessageState::InFlight { consumer });
+        let m = &mut self.messages[payment as usize];
+        m.deliveries = m.deliveries.saturating_add(1);
+        m.deliveries
+    }
+
+    /// Hands `payment` to a consumer in automatic-acknowledgement mode: the broker counts it as done
+    /// the moment it sends it and forgets it. Returns its delivery count, from 1.
+    pub fn deliver_auto_acked(&mut self, payment: u32) -> u16 {
+        self.set_state(payment, MessageState::Acked);
         let m = &mut self.messages[payment as usize];
         m.deliveries = m.deliveries.saturating_add(1);
         m.deliveries
@@ -175,36 +219,83 @@ impl Broker {
         }
     }
 
-    /// Makes `payment` ready again, or dead-letters it when it has used up `max_deliveries` (0 =
-    /// unlimited). Returns true if it was dead-lettered.
-    pub fn requeue(&mut self, payment: u32, max_deliveries: u8) -> bool {
+    /// Makes `payment` ready again at `position`, or dead-letters it when it has used up
+    /// `max_deliveries` (0 = unlimited). Returns true if it was dead-lettered.
+    pub fn requeue(&mut self, payment: u32, max_deliveries: u8, position: Position) -> bool {
         let m = self.messages[payment as usize];
         if max_deliveries > 0 && m.deliveries >= max_deliveries as u16 {
             self.set_state(payment, MessageState::DeadLettered);
-            true
-        } else {
-            self.set_state(payment, MessageState::Ready);
-            false
+            return true;
         }
+        self.set_state(payment, MessageState::Ready);
+        match position {
+            Position::Original => self.returned.push(Reverse(payment)),
+            Position::Tail => {
+                self.fifo.push_back(payment);
+                self.tail_returns.push(Reverse(payment));
+            }
+        }
+        false
     }
 
-    /// A nacked message waits out its retry delay.
+    /// Notes why `payment` was made ready again.
+    pub fn set_returned_by(&mut self, payment: u32, reason: RequeueReason) {
+        self.messages[payment as usize].returned_by = Some(reason);
+    }
+
+    /// A nacked message waits out its retry delay (in a retry queue, or invisible).
     pub fn park(&mut self, payment: u32) {
         self.set_state(payment, MessageState::Waiting);
     }
 
     /// Removes and returns the messages `consumer` holds unacknowledged (on its disconnect).
     pub fn take_held(&mut self, consumer: u8) -> Vec<u32> {
-        let mut held = std::mem::take(&mut self.held[consumer as usize]);
+        let mut held = std::mem::take(&mut self.held[consumer as usize % MAX_CONSUMERS]);
         held.sort_unstable();
         held
+    }
+
+    /// The ready message published earliest (the one the queue has made wait longest), if any.
+    /// Stale index entries are dropped on the way, so the cost is spread over the run.
+    pub fn oldest_ready(&mut self) -> Option<u32> {
+        let ready = |b: &Self, p: u32| b.messages[p as usize].state == MessageState::Ready;
+        while let Some(Reverse(p)) = self.returned.peek().copied() {
+            if ready(self, p) {
+                break;
+            }
+            self.returned.pop();
+        }
+        while let Some(Reverse(p)) = self.tail_returns.peek().copied() {
+            if ready(self, p) {
+                break;
+            }
+            self.tail_returns.pop();
+        }
+        while let Some(p) = self.fifo.front().copied() {
+            if ready(self, p) {
+                break;
+            }
+            self.fifo.pop_front();
+        }
+        // The fifo's never-delivered entries are in publish order, so its front is its oldest fresh
+        // message; older messages returned to the tail are in `tail_returns`.
+        [
+            self.returned.peek().map(|r| r.0),
+            self.tail_returns.peek().map(|r| r.0),
+            self.fifo.front().copied(),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     /// Heap bytes held by the broker's tables and queues.
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
         self.messages.capacity() * size_of::<BrokerMessage>()
-            + (self.ready.capacity()
+            + (self.fifo.capacity()
+                + self.returned.capacity()
+                + self.tail_returns.capacity()
                 + self.held.iter().map(Vec::capacity).sum::<usize>()
                 + self.dead_letter.capacity())
                 * size_of::<u32>()
@@ -230,11 +321,14 @@ impl Broker {
         &self.dead_letter
     }
 
-    /// Ready messages in queue order (for the view; skips stale entries).
+    /// Ready messages in queue order, head first (for the view; skips stale entries).
     pub fn ready_queue(&self) -> impl Iterator<Item = u32> + '_ {
-        self.ready
-            .iter()
-            .copied()
+        let mut returned: Vec<u32> = self.returned.iter().map(|r| r.0).collect();
+        returned.sort_unstable();
+        returned.dedup();
+        returned
+            .into_iter()
+            .chain(self.fifo.iter().copied())
             .filter(|p| self.messages[*p as usize].state == MessageState::Ready)
     }
 
@@ -262,9 +356,10 @@ mod tests {
         assert_eq!((b.ready_count(), b.in_flight_count()), (2, 1));
         let held = b.take_held(0);
         assert_eq!(held, vec![0]);
-        b.requeue(0, 0);
+        b.requeue(0, 0, Position::Original);
         assert_eq!(b.ready_count(), 3);
         assert_eq!(b.message(0).deliveries, 1);
+        assert_eq!(b.pop_ready(), Some(0), "back at the head, where it was");
     }
 
     #[test]
@@ -285,12 +380,44 @@ mod tests {
         for _ in 0..2 {
             let p = b.pop_ready().unwrap();
             b.deliver(p, 0);
-            if b.requeue(p, 2) {
+            if b.requeue(p, 2, Position::Original) {
                 break;
             }
         }
         assert_eq!(b.dead_letter(), &[0]);
         assert_eq!(b.message(0).state, MessageState::DeadLettered);
+    }
+
+    #[test]
+    fn a_requeue_keeps_publish_order_and_a_tail_return_goes_last() {
+        let mut b = Broker::new(5);
+        for p in 0..5 {
+            b.publish(p, p as u64 * 10);
+        }
+        let (first, second) = (b.pop_ready().unwrap(), b.pop_ready().unwrap());
+        b.deliver(first, 0);
+        b.deliver(second, 1);
+        b.requeue(second, 0, Position::Original);
+        b.requeue(first, 0, Position::Tail);
+        assert_eq!(b.oldest_ready(), Some(0));
+        let order: Vec<u32> = std::iter::from_fn(|| {
+            let p = b.pop_ready()?;
+            b.deliver(p, 0);
+            Some(p)
+        })
+        .collect();
+        assert_eq!(order, vec![1, 2, 3, 4, 0]);
+        assert_eq!(b.oldest_ready(), None);
+    }
+
+    #[test]
+    fn auto_ack_forgets_at_delivery() {
+        let mut b = Broker::new(1);
+        b.publish(0, 0);
+        let p = b.pop_ready().unwrap();
+        assert_eq!(b.deliver_auto_acked(p), 1);
+        assert!(!b.holds(0));
+        assert_eq!(b.in_flight_count(), 0);
     }
 
     #[test]

@@ -30,6 +30,26 @@ pub struct Delivery {
     pub payment: u32,
     /// Which delivery of it this is, from 1.
     pub delivery: u16,
+    /// Sent in automatic-acknowledgement mode: the broker already forgot it.
+    pub auto_acked: bool,
+}
+
+/// What a job is waiting for, when it is not running a step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Wait {
+    /// Running a step (its end is a scheduled timer).
+    Step,
+    /// The gateway refused the connection; the failure is reported when the step's timer ends.
+    Refused,
+    /// Waiting for the gateway's answer to call `call`, until `deadline` (the call timeout).
+    Gateway {
+        /// The call's id in the gateway.
+        call: u32,
+        /// When the consumer stops waiting.
+        deadline: Millis,
+    },
+    /// Holding a failed message and waiting out its retry delay before nacking it.
+    Backoff,
 }
 
 /// The message a consumer is processing, and how far it got.
@@ -47,13 +67,17 @@ pub struct Job {
     pub strategy: Strategy,
     /// A safeguard found the message already handled: the effects are skipped.
     pub skip_effects: bool,
+    /// Delivered in automatic-acknowledgement mode: there is no ack to send.
+    pub auto_acked: bool,
+    /// What the job waits for.
+    pub wait: Wait,
 }
 
 impl Job {
     /// The step the job is in.
     #[inline(always)]
     pub fn step(&self) -> Step {
-        Step::sequence(self.strategy.ack_timing)[self.pos as usize]
+        Step::sequence(self.strategy.ack_timing)[(self.pos as usize).min(Step::ALL.len() - 1)]
     }
 
     /// Does `step` do anything for this job, or is it skipped by the strategy?
@@ -61,7 +85,8 @@ impl Job {
     pub fn runs(&self, step: Step, tx_open: bool) -> bool {
         let s = &self.strategy;
         match step {
-            Step::Receive | Step::Ack => true,
+            Step::Receive => true,
+            Step::Ack => !self.auto_acked,
             Step::BeginTx => s.transactional,
             Step::Commit => s.transactional && tx_open,
             Step::CheckRecord => s.idempotency && !self.skip_effects,
@@ -104,11 +129,13 @@ impl Consumer {
         }
     }
 
-    /// Can the broker hand it another message under `prefetch`?
+    /// Can the broker hand it another message under `prefetch`? `None` means no limit (auto-ack:
+    /// the broker ignores the prefetch window and pushes whatever is ready).
     #[inline(always)]
-    pub fn has_capacity(&self, prefetch: u8) -> bool {
+    pub fn has_capacity(&self, prefetch: Option<u8>) -> bool {
         !matches!(self.state, ConsumerState::Down { .. })
-            && self.buffer.len() + usize::from(self.job.is_some()) < prefetch as usize
+            && prefetch
+                .is_none_or(|p| self.buffer.len() + usize::from(self.job.is_some()) < p as usize)
     }
 
     /// Is it down?
@@ -124,7 +151,7 @@ mod tests {
     #[test]
     fn prefetch_counts_the_job_in_hand() {
         let mut c = Consumer::new(0);
-        assert!(c.has_capacity(1));
+        assert!(c.has_capacity(Some(1)));
         c.job = Some(Job {
             payment: 0,
             delivery: 1,
@@ -132,11 +159,15 @@ mod tests {
             pos: 0,
             strategy: Strategy::NAIVE,
             skip_effects: false,
+            auto_acked: false,
+            wait: Wait::Step,
         });
-        assert!(!c.has_capacity(1));
-        assert!(c.has_capacity(2));
+        assert!(!c.has_capacity(Some(1)));
+        assert!(c.has_capacity(Some(2)));
+        assert!(c.has_capacity(None), "auto-ack ignores prefetch");
         c.state = ConsumerState::Down { until: 5 };
-        assert!(!c.has_capacity(2));
+        assert!(!c.has_capacity(Some(2)));
+        assert!(!c.has_capacity(None), "but not a dead consumer");
     }
 
     #[test]
@@ -148,6 +179,8 @@ mod tests {
             pos: 0,
             strategy: Strategy::NAIVE,
             skip_effects: false,
+            auto_acked: false,
+            wait: Wait::Step,
         };
         assert!(!j.runs(Step::BeginTx, false));
         assert!(!j.runs(Step::CheckRecord, false));

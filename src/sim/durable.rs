@@ -44,6 +44,9 @@ pub struct DurableState {
     pub charges: Vec<u8>,
     /// Idempotency keys the gateway has seen.
     pub keyed: Vec<bool>,
+    /// Charge attempts per payment at the gateway (scripted failures count them).
+    #[serde(default)]
+    pub attempts: Vec<u8>,
     /// The counters, so the dashboards continue rather than restart.
     pub counters: Counters,
 }

@@ -40,11 +40,13 @@ pub enum Event {
     /// The processed-record check found the message already handled: a duplicate caught.
     DuplicateSkipped { payment: u32, consumer: u8 },
     /// The card gateway took money; `replayed` means the idempotency key returned an earlier charge
-    /// and no new money moved.
+    /// and no new money moved. `late` means the caller had already given up on the call (timed out or
+    /// crashed): nobody is waiting for this answer.
     Charged {
         payment: u32,
         consumer: u8,
         replayed: bool,
+        late: bool,
     },
     /// The card gateway answered with an error; no money moved.
     ChargeFailed { payment: u32, consumer: u8 },
@@ -87,6 +89,15 @@ pub enum Event {
     Restarted { consumer: u8 },
     /// The consumer's connection dropped and came back (after a lost ack); its unacked messages returned.
     Reconnected { consumer: u8 },
+    /// The consumer stopped waiting for the gateway after its call timeout. The call may still charge
+    /// the card: its outcome is unknown.
+    ChargeTimedOut { payment: u32, consumer: u8 },
+    /// After a failure the consumer keeps the message and waits `delay_ms` before retrying it.
+    RetryWaiting {
+        payment: u32,
+        consumer: u8,
+        delay_ms: u32,
+    },
 }
 
 impl Event {
@@ -108,6 +119,8 @@ impl Event {
             | AckLost { payment, .. }
             | Nacked { payment, .. }
             | Requeued { payment, .. }
+            | ChargeTimedOut { payment, .. }
+            | RetryWaiting { payment, .. }
             | DeadLettered { payment } => Some(payment),
             Crashed { payment, .. } => payment,
             Restarted { .. } | Reconnected { .. } => None,
@@ -136,11 +149,13 @@ impl Event {
             Crashed { .. } => "crashed",
             Restarted { .. } => "restarted",
             Reconnected { .. } => "reconnected",
+            ChargeTimedOut { .. } => "charge_timed_out",
+            RetryWaiting { .. } => "retry_waiting",
         }
     }
 
     /// Every kind word, in declaration order.
-    pub const KINDS: [&'static str; 18] = [
+    pub const KINDS: [&'static str; 20] = [
         "published",
         "delivered",
         "duplicate_skipped",
@@ -159,6 +174,8 @@ impl Event {
         "crashed",
         "restarted",
         "reconnected",
+        "charge_timed_out",
+        "retry_waiting",
     ];
 
     /// A fixed, platform-independent encoding of the event into two words, for the digest.
@@ -182,7 +199,13 @@ impl Event {
                 payment,
                 consumer,
                 replayed,
-            } => (4, payment as u64, consumer as u64, replayed as u64),
+                late,
+            } => (
+                4,
+                payment as u64,
+                consumer as u64,
+                replayed as u64 | (late as u64) << 1,
+            ),
             ChargeFailed { payment, consumer } => (5, payment as u64, consumer as u64, 0),
             LedgerWritten {
                 payment,
@@ -214,6 +237,12 @@ impl Event {
             ),
             Restarted { consumer } => (17, 0, consumer as u64, 0),
             Reconnected { consumer } => (18, 0, consumer as u64, 0),
+            ChargeTimedOut { payment, consumer } => (19, payment as u64, consumer as u64, 0),
+            RetryWaiting {
+                payment,
+                consumer,
+                delay_ms,
+            } => (20, payment as u64, consumer as u64, delay_ms as u64),
         };
         (tag | consumer << 8 | payment << 32, aux)
     }
@@ -248,15 +277,21 @@ impl fmt::Display for Event {
                 payment,
                 consumer,
                 replayed,
+                late,
             } => {
+                let late = if late {
+                    " — after the caller gave up, so nobody records it"
+                } else {
+                    ""
+                };
                 if replayed {
                     format!(
-                        "{}: the gateway recognised the key and returned the first charge ({})",
+                        "{}: the gateway recognised the key and returned the first charge ({}){late}",
                         p(payment),
                         c(consumer)
                     )
                 } else {
-                    format!("{} card charged by {}", p(payment), c(consumer))
+                    format!("{} card charged for {}{late}", p(payment), c(consumer))
                 }
             }
             Event::ChargeFailed { payment, consumer } => {
@@ -342,6 +377,20 @@ impl fmt::Display for Event {
             Event::Reconnected { consumer } => format!(
                 "{} reconnected; its unacked messages went back to the queue",
                 c(consumer)
+            ),
+            Event::ChargeTimedOut { payment, consumer } => format!(
+                "{} gave up waiting for the gateway on {}: the charge may still happen",
+                c(consumer),
+                p(payment)
+            ),
+            Event::RetryWaiting {
+                payment,
+                consumer,
+                delay_ms,
+            } => format!(
+                "{} keeps {} and waits {delay_ms} ms before retrying",
+                c(consumer),
+                p(payment)
             ),
         };
         f.write_str(&text)
@@ -483,6 +532,12 @@ mod tests {
     fn kinds_table_matches_kind() {
         let e = Event::Reconnected { consumer: 0 };
         assert_eq!(Event::KINDS[17], e.kind());
+        let e = Event::RetryWaiting {
+            payment: 0,
+            consumer: 0,
+            delay_ms: 1,
+        };
+        assert_eq!(Event::KINDS[19], e.kind());
         assert_eq!(Event::KINDS[0], Event::Published { payment: 0 }.kind());
     }
 }

@@ -71,15 +71,21 @@ fn consumer_and_detail(e: &LoggedEvent) -> (String, String) {
             ),
         ),
         Charged {
-            consumer, replayed, ..
+            consumer,
+            replayed,
+            late,
+            ..
         } => (
             c(consumer),
-            if replayed {
-                "replayed by key".into()
-            } else {
-                String::new()
+            match (replayed, late) {
+                (true, _) => "replayed by key".into(),
+                (false, true) => "late: the caller had given up".into(),
+                (false, false) => String::new(),
             },
         ),
+        RetryWaiting {
+            consumer, delay_ms, ..
+        } => (c(consumer), format!("waits {delay_ms} ms, then retries")),
         LedgerWritten {
             consumer, changed, ..
         } => (
@@ -106,6 +112,7 @@ fn consumer_and_detail(e: &LoggedEvent) -> (String, String) {
             consumer, point, ..
         } => (c(consumer), point.name().into()),
         DuplicateSkipped { consumer, .. }
+        | ChargeTimedOut { consumer, .. }
         | ChargeFailed { consumer, .. }
         | RecordWritten { consumer, .. }
         | Committed { consumer, .. }

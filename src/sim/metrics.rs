@@ -145,6 +145,10 @@ pub struct Sample {
     pub in_flight: u32,
     /// Messages in the dead-letter queue.
     pub dead_letter_depth: u32,
+    /// How long the oldest ready message had waited since it was published, in ms (consumer lag).
+    pub oldest_ready_age_ms: u32,
+    /// Calls inside the card gateway: being served or waiting, abandoned ones included.
+    pub gateway_load: u32,
     /// The counters at that time.
     pub counters: Counters,
 }
@@ -245,8 +249,10 @@ pub const MAX_SAMPLES: usize = 1024;
 pub struct Metrics {
     /// The running counters.
     pub counters: Counters,
-    /// Processing latency, receive to ack, of finished messages.
+    /// Processing latency, receive to done, of finished messages.
     pub latency: Histogram,
+    /// End-to-end latency, published to done, of finished messages: what a customer waits.
+    pub end_to_end: Histogram,
     samples: Vec<Sample>,
     interval: Millis,
     next_sample: Millis,
@@ -263,6 +269,7 @@ impl Metrics {
         Metrics {
             counters: Counters::default(),
             latency: Histogram::default(),
+            end_to_end: Histogram::default(),
             samples: Vec::new(),
             interval: interval.max(1),
             next_sample: 0,
@@ -275,16 +282,32 @@ impl Metrics {
         self.next_sample
     }
 
+    /// The time of the next sample if it is due by `t`. `None` once the sampling clock has reached
+    /// the end of time (it never wraps around).
+    #[inline]
+    pub fn due(&self, t: Millis) -> Option<Millis> {
+        (self.next_sample <= t && self.next_sample != Millis::MAX).then_some(self.next_sample)
+    }
+
     /// Records a sample for the time `self.next_sample()` with the given gauges.
-    pub fn sample(&mut self, queue_depth: u32, in_flight: u32, dead_letter_depth: u32) {
+    pub fn sample(
+        &mut self,
+        queue_depth: u32,
+        in_flight: u32,
+        dead_letter_depth: u32,
+        oldest_ready_age_ms: u32,
+        gateway_load: u32,
+    ) {
         self.samples.push(Sample {
             t: self.next_sample,
             queue_depth,
             in_flight,
             dead_letter_depth,
+            oldest_ready_age_ms,
+            gateway_load,
             counters: self.counters,
         });
-        self.next_sample += self.interval;
+        self.next_sample = self.next_sample.saturating_add(self.interval);
         if self.samples.len() >= MAX_SAMPLES {
             // Keep every second sample: counters are cumulative, so nothing is lost but resolution.
             let mut i = 0;
@@ -292,14 +315,18 @@ impl Metrics {
                 i += 1;
                 i % 2 == 0
             });
-            self.interval *= 2;
-            self.next_sample = self.samples.last().map_or(0, |s| s.t) + self.interval;
+            self.interval = self.interval.saturating_mul(2);
+            self.next_sample = self
+                .samples
+                .last()
+                .map_or(0, |s| s.t)
+                .saturating_add(self.interval);
         }
     }
 
     /// Heap bytes held by the time series and the histogram.
     pub fn heap_bytes(&self) -> usize {
-        self.samples.capacity() * std::mem::size_of::<Sample>() + BUCKETS * 8
+        self.samples.capacity() * std::mem::size_of::<Sample>() + 2 * BUCKETS * 8
     }
 
     /// The time series, oldest first.
@@ -316,26 +343,46 @@ impl Metrics {
 /// The headline signals of a run, as the CLI prints them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Signals {
-    /// Redeliveries per topic (one topic here: `payments`).
+    /// Redeliveries per topic (one topic here: `payments`). Unit: deliveries.
     pub redeliveries: std::collections::BTreeMap<String, u64>,
+    /// Redeliveries by cause: `consumer_gone`, `visibility_timeout`, `retry`. Unit: deliveries.
+    pub redeliveries_by_cause: std::collections::BTreeMap<String, u64>,
     /// Consumer restarts.
     pub consumer_restarts: u64,
     /// Dead-lettered messages per published message.
     pub dead_letter_rate: f64,
-    /// Duplicates caught by a safeguard.
+    /// Dead-lettered messages per simulated second.
+    pub dead_letters_per_sec: f64,
+    /// Deliveries a safeguard recognised as repeats. Unit: deliveries.
     pub duplicates_detected: u64,
-    /// Duplicates that slipped through (extra charges and ledger rows).
+    /// Extra effects that got through (charges and ledger rows beyond the first). Unit: effects.
     pub duplicates_slipped: u64,
+    /// Payments charged or recorded more than once. Unit: payments.
+    pub duplicate_payments: u64,
     /// Processing latency percentiles (ms).
     pub latency_p50_ms: u64,
     /// 95th percentile.
     pub latency_p95_ms: u64,
     /// 99th percentile.
     pub latency_p99_ms: u64,
+    /// End-to-end latency (published → done) percentiles (ms).
+    pub end_to_end_p50_ms: u64,
+    /// 95th percentile.
+    pub end_to_end_p95_ms: u64,
+    /// 99th percentile.
+    pub end_to_end_p99_ms: u64,
     /// Messages in the queue now.
     pub queue_depth: u32,
+    /// How long the oldest ready message had waited at the latest sample (ms): consumer lag.
+    pub oldest_ready_age_ms: u64,
     /// Messages delivered and unacknowledged now.
     pub in_flight: u32,
+    /// Calls inside the gateway now (served, waiting, or abandoned by their callers).
+    pub gateway_load: u32,
+    /// Gateway calls the consumers gave up on.
+    pub charge_timeouts: u64,
+    /// Charges made after their caller had given up or died.
+    pub late_charges: u64,
     /// Finished messages per simulated second.
     pub throughput_per_sec: f64,
     /// Deliveries per published message.
@@ -396,10 +443,22 @@ mod tests {
     }
 
     #[test]
+    fn the_sampling_clock_stops_at_the_end_of_time_instead_of_wrapping() {
+        let mut m = Metrics::new(1_000);
+        let mut n = 0;
+        while let Some(_t) = m.due(Millis::MAX) {
+            m.sample(0, 0, 0, 0, 0);
+            n += 1;
+            assert!(n < 100_000, "sampling to the end of time must end");
+        }
+        assert!(m.samples().windows(2).all(|w| w[0].t < w[1].t));
+    }
+
+    #[test]
     fn time_series_stays_bounded() {
         let mut m = Metrics::new(10);
         for _ in 0..10_000 {
-            m.sample(1, 0, 0);
+            m.sample(1, 0, 0, 0, 0);
         }
         assert!(m.samples().len() < MAX_SAMPLES);
         assert!(m.interval() > 10);

@@ -12,6 +12,7 @@ use super::config::{
     RedeliveryMode, RetryPolicy, RetryWait, Strategy,
 };
 use super::durable::DurableState;
+use super::event::RequeueReason;
 use super::metrics::Counters;
 use super::rng::Rng;
 use std::fmt;
@@ -488,6 +489,12 @@ pub fn encode_durable(d: &DurableState) -> String {
         w.uint(consumer as u64);
         w.uint(m.deliveries as u64);
         w.uint(m.published_at as u64);
+        w.uint(match m.returned_by {
+            None => 0,
+            Some(RequeueReason::Disconnect) => 1,
+            Some(RequeueReason::VisibilityTimeout) => 2,
+            Some(RequeueReason::Retry) => 3,
+        });
     }
     w.uint(d.dead_letter.len() as u64);
     for p in &d.dead_letter {
@@ -500,6 +507,7 @@ pub fn encode_durable(d: &DurableState) -> String {
         w.uint(d.processed.get(i).copied().unwrap_or(false) as u64);
         w.uint(d.charges.get(i).copied().unwrap_or(0) as u64);
         w.uint(d.keyed.get(i).copied().unwrap_or(false) as u64);
+        w.uint(d.attempts.get(i).copied().unwrap_or(0) as u64);
     }
     let counters = d.counters.to_array();
     w.uint(counters.len() as u64);
@@ -546,6 +554,17 @@ pub fn decode_durable(text: &str) -> Result<DurableState, ShareError> {
             state,
             deliveries: r.u16()?,
             published_at: r.u32()?,
+            returned_by: if version >= 2 {
+                match r.uint()? {
+                    0 => None,
+                    1 => Some(RequeueReason::Disconnect),
+                    2 => Some(RequeueReason::VisibilityTimeout),
+                    3 => Some(RequeueReason::Retry),
+                    _ => return Err(ShareError::BadValue("message state")),
+                }
+            } else {
+                None
+            },
         });
     }
     let dead = r.uint()? as usize;
@@ -553,7 +572,8 @@ pub fn decode_durable(text: &str) -> Result<DurableState, ShareError> {
         return Err(ShareError::BadValue("dead-letter queue"));
     }
     let dead_letter = (0..dead).map(|_| r.u32()).collect::<Result<Vec<_>, _>>()?;
-    let (mut ledger_rows, mut processed, mut charges, mut keyed) = (
+    let (mut ledger_rows, mut processed, mut charges, mut keyed, mut attempts) = (
+        Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
         Vec::with_capacity(n),
@@ -564,6 +584,7 @@ pub fn decode_durable(text: &str) -> Result<DurableState, ShareError> {
         processed.push(r.flag()?);
         charges.push(r.u8()?);
         keyed.push(r.flag()?);
+        attempts.push(if version >= 2 { r.u8()? } else { 0 });
     }
     // Format 1 stored exactly 15 counters; format 2 says how many, so counters added later read as 0
     // from older saves and a newer save's extra counters are skipped.
@@ -595,6 +616,7 @@ pub fn decode_durable(text: &str) -> Result<DurableState, ShareError> {
         processed,
         charges,
         keyed,
+        attempts,
         counters: Counters::from_array(c),
     })
 }

@@ -67,6 +67,12 @@ pub fn Charges(props: &ChargesProps) -> Html {
             duration_ms: OUTAGE_MS,
             kind: crate::sim::OutageKind::Refuse,
         });
+    let onhang = props
+        .onapply
+        .reform(|_: MouseEvent| Command::GatewayOutage {
+            duration_ms: OUTAGE_MS,
+            kind: crate::sim::OutageKind::Hang,
+        });
     let card = |(i, rows): (usize, &Vec<Row>)| {
         if rows.is_empty() {
             return html! {};
@@ -94,12 +100,17 @@ pub fn Charges(props: &ChargesProps) -> Html {
                 <p class="charges__summary">{ format!("{total} charge{} made", if total == 1 { "" } else { "s" }) }</p>
                 if let Some(o) = outage {
                     <p class="charges__outage" data-testid="gateway-down">
-                        <span aria-hidden="true">{ "⚠ " }</span>{ format!("Gateway down until t = {} ms", o.until_ms) }
+                        <span aria-hidden="true">{ "⚠ " }</span>{ format!("Gateway {} until t = {} ms",
+                            if o.kind == crate::sim::OutageKind::Hang { "hanging" } else { "refusing calls" }, o.until_ms) }
                     </p>
                 }
                 <button type="button" class="button button--danger charges__outage-button" data-testid="gateway-outage"
-                    title="Every charge fails for the next 3 simulated seconds" onclick={onoutage}>
-                    { "Gateway outage (3 s)" }
+                    title="The gateway refuses every call for the next 3 simulated seconds" onclick={onoutage}>
+                    { "Gateway refuses (3 s)" }
+                </button>
+                <button type="button" class="button button--danger charges__outage-button" data-testid="gateway-hang"
+                    title="The gateway accepts calls but answers none for the next 3 simulated seconds, then works through the pile" onclick={onhang}>
+                    { "Gateway hangs (3 s)" }
                 </button>
             </div>
             if total == 0 {

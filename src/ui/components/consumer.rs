@@ -58,6 +58,7 @@ pub fn Consumer(props: &ConsumerProps) -> Html {
         ConsumerState::Idle => ("idle, waiting for a message".to_string(), "consumer--idle"),
     };
     let down = c.is_down();
+    let ack_loss_armed = sim.ack_loss_armed(n);
     let oncrash_now = props
         .onapply
         .reform(move |_: MouseEvent| Command::CrashNow { consumer: n });
@@ -91,9 +92,10 @@ pub fn Consumer(props: &ConsumerProps) -> Html {
                     { "Crash now" }
                 </button>
                 <button type="button" class="button consumer__lose-ack"
-                    data-testid="lose-ack" data-consumer={n.to_string()} disabled={down}
+                    data-testid="lose-ack" data-consumer={n.to_string()} disabled={down || ack_loss_armed}
+                    aria-pressed={ack_loss_armed.to_string()}
                     title="Its next ack never reaches the broker" onclick={onlose_ack}>
-                    { "Lose next ack" }
+                    { if ack_loss_armed { "Next ack will be lost" } else { "Lose next ack" } }
                 </button>
             </header>
             <StepRail world={props.world.clone()} consumer={n} onapply={props.onapply.clone()}

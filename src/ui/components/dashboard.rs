@@ -51,6 +51,8 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             queue_depth: sim.broker().ready_count(),
             in_flight: sim.broker().in_flight_count(),
             dead_letter_depth: sim.broker().dead_letter().len() as u32,
+            oldest_ready_age_ms: samples.last().map_or(0, |x| x.oldest_ready_age_ms),
+            gateway_load: sim.gateway().load(),
             counters: sim.metrics().counters,
         });
     }
@@ -74,13 +76,22 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         <section class="panel dashboard" aria-labelledby="dashboard-title" data-testid="dashboard">
             <h2 class="panel__title" id="dashboard-title">{ "Dashboard" }</h2>
             <dl class="dashboard__signals">
-                <div><dt>{ "redeliveries (payments)" }</dt><dd data-testid="signal-redeliveries">{ redeliveries }</dd></div>
+                <div><dt>{ "redeliveries (deliveries)" }</dt><dd data-testid="signal-redeliveries">{ redeliveries }</dd></div>
+                <div><dt>{ "…because the consumer went away · visibility timeout · retry" }</dt>
+                    <dd data-testid="signal-redeliveries-by-cause">{ format!("{} · {} · {}",
+                        s.redeliveries_by_cause.get("consumer_gone").copied().unwrap_or(0),
+                        s.redeliveries_by_cause.get("visibility_timeout").copied().unwrap_or(0),
+                        s.redeliveries_by_cause.get("retry").copied().unwrap_or(0)) }</dd></div>
                 <div><dt>{ "consumer restarts" }</dt><dd data-testid="signal-restarts">{ s.consumer_restarts }</dd></div>
-                <div><dt>{ "dead-letter rate" }</dt><dd data-testid="signal-dead-letter-rate">{ format!("{:.1}%", 100.0 * s.dead_letter_rate) }</dd></div>
-                <div><dt>{ "duplicates caught" }</dt><dd data-testid="signal-detected">{ s.duplicates_detected }</dd></div>
-                <div><dt>{ "duplicates slipped through (extra charges + rows)" }</dt><dd data-testid="signal-slipped">{ s.duplicates_slipped }</dd></div>
-                <div><dt>{ "latency p50 / p95 / p99" }</dt><dd data-testid="signal-latency">{ format!("{} / {} / {} ms", s.latency_p50_ms, s.latency_p95_ms, s.latency_p99_ms) }</dd></div>
+                <div><dt>{ "dead-letter rate" }</dt><dd data-testid="signal-dead-letter-rate">{ format!("{:.1}% · {:.1}/s", 100.0 * s.dead_letter_rate, s.dead_letters_per_sec) }</dd></div>
+                <div><dt>{ "repeat deliveries caught (deliveries)" }</dt><dd data-testid="signal-detected">{ s.duplicates_detected }</dd></div>
+                <div><dt>{ "payments charged or recorded twice (payments)" }</dt><dd data-testid="signal-duplicate-payments">{ s.duplicate_payments }</dd></div>
+                <div><dt>{ "extra effects that got through (charges + rows)" }</dt><dd data-testid="signal-slipped">{ s.duplicates_slipped }</dd></div>
+                <div><dt>{ "processing latency p50 / p95 / p99" }</dt><dd data-testid="signal-latency">{ format!("{} / {} / {} ms", s.latency_p50_ms, s.latency_p95_ms, s.latency_p99_ms) }</dd></div>
+                <div><dt>{ "end-to-end latency p50 / p95 / p99 (published → done)" }</dt><dd data-testid="signal-e2e">{ format!("{} / {} / {} ms", s.end_to_end_p50_ms, s.end_to_end_p95_ms, s.end_to_end_p99_ms) }</dd></div>
+                <div><dt>{ "lag: ready · oldest waiting" }</dt><dd data-testid="signal-lag">{ format!("{} · {} ms", s.queue_depth, s.oldest_ready_age_ms) }</dd></div>
                 <div><dt>{ "queue depth · in flight" }</dt><dd data-testid="signal-queue">{ format!("{} · {}", s.queue_depth, s.in_flight) }</dd></div>
+                <div><dt>{ "gateway: calls inside · timed out · charged late" }</dt><dd data-testid="signal-gateway">{ format!("{} · {} · {}", s.gateway_load, s.charge_timeouts, s.late_charges) }</dd></div>
                 <div><dt>{ "throughput" }</dt><dd>{ format!("{:.0}/s", s.throughput_per_sec) }</dd></div>
                 <div><dt>{ "retry amplification" }</dt><dd data-testid="signal-amplification">{ format!("{:.2}×", s.retry_amplification) }</dd></div>
             </dl>
@@ -88,14 +99,21 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                 <LineChart id="chart-redeliveries" title="Redeliveries and restarts"
                     desc={format!("Redeliveries and consumer restarts per {interval} ms over simulated time. Spikes that line up point at crashes before the ack.")}
                     series={vec![
-                        Series { name: "redeliveries", style: "a", points: rate(samples, |c| c.redeliveries) },
+                        Series { name: "redeliveries after a crash", style: "a", points: rate(samples, |c| c.redelivered_after_disconnect) },
                         Series { name: "restarts", style: "b", points: rate(samples, |c| c.restarts) },
+                        Series { name: "retries", style: "c", points: rate(samples, |c| c.redelivered_after_retry + c.redelivered_after_visibility) },
                     ]} />
+                <LineChart id="chart-lag" title="Lag: how long the oldest waiting message has waited (ms)"
+                    desc="Age of the oldest message still in the queue, over simulated time. A lag that keeps growing after a fault ended is a system that has not recovered."
+                    series={vec![Series { name: "oldest waiting (ms)", style: "a", points: gauge(samples, |x| x.oldest_ready_age_ms) }]} />
+                <LineChart id="chart-gateway" title="Calls inside the card gateway"
+                    desc="Calls being served or waiting at the gateway, including calls whose consumer already gave up: abandoned work that still costs capacity."
+                    series={vec![Series { name: "calls inside", style: "b", points: gauge(samples, |x| x.gateway_load) }]} />
                 <LineChart id="chart-duplicates" title="Duplicates: caught vs slipped through"
                     desc="Cumulative duplicates stopped by a safeguard, and extra charges or ledger rows that got through."
                     series={vec![
-                        Series { name: "caught", style: "ok", points: cumulative(samples, |c| c.duplicates_detected) },
-                        Series { name: "slipped through", style: "bad", points: cumulative(samples, |c| c.duplicates_slipped) },
+                        Series { name: "repeat deliveries caught", style: "ok", points: cumulative(samples, |c| c.duplicates_detected) },
+                        Series { name: "extra effects through", style: "bad", points: cumulative(samples, |c| c.duplicates_slipped) },
                     ]} />
                 <LineChart id="chart-queue-depth" title="Queue depth"
                     desc="Messages waiting in the queue, delivered but unacknowledged, and in the dead-letter queue."

@@ -7,7 +7,9 @@ use super::choice::Choice;
 use super::number_field::NumberField;
 use super::toggle::Toggle;
 use crate::sim::config::{RateLimit, limits};
-use crate::sim::{AckTiming, Config, LedgerWrite, Named, RecordCheck, RedeliveryMode, RetryPolicy};
+use crate::sim::{
+    AckTiming, Config, LedgerWrite, Named, RecordCheck, RedeliveryMode, RetryPolicy, RetryWait,
+};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -55,15 +57,8 @@ pub fn StrategyPanel(props: &StrategyProps) -> Html {
     };
 
     let ack = s.ack_timing.name();
-    let check = match s.record_check {
-        RecordCheck::CheckThenInsert => "check_then_insert",
-        RecordCheck::UniqueConstraint => "unique_constraint",
-    };
-    let ledger = match s.ledger_write {
-        LedgerWrite::Append => "append",
-        LedgerWrite::Conditional => "conditional",
-        LedgerWrite::Commutative => "commutative",
-    };
+    let check = s.record_check.name();
+    let ledger = s.ledger_write.name();
     let (mode, timeout) = match config.redelivery {
         RedeliveryMode::OnDisconnect => ("on_disconnect", None),
         RedeliveryMode::VisibilityTimeout { timeout_ms } => {
@@ -110,17 +105,12 @@ pub fn StrategyPanel(props: &StrategyProps) -> Html {
                     help="Check-then-insert races when two deliveries run at once; a unique constraint makes the loser abort."
                     options={options(&[("check_then_insert", "check, then insert"), ("unique_constraint", "unique constraint")])}
                     selected={check}
-                    onset={edit_choice(|c, v| c.strategy.record_check =
-                        if v == "unique_constraint" { RecordCheck::UniqueConstraint } else { RecordCheck::CheckThenInsert })} />
+                    onset={edit_choice(|c, v| if let Some(r) = RecordCheck::from_name(v) { c.strategy.record_check = r; })} />
                 <Choice id="ledger-write" label="Ledger write"
                     help="Appending a row repeats on a duplicate; a conditional or set-like write does not (for the ledger, not the card)."
                     options={options(&[("append", "append a row"), ("conditional", "conditional (compare-and-set)"), ("commutative", "commutative (set by payment id)")])}
                     selected={ledger}
-                    onset={edit_choice(|c, v| c.strategy.ledger_write = match v {
-                        "conditional" => LedgerWrite::Conditional,
-                        "commutative" => LedgerWrite::Commutative,
-                        _ => LedgerWrite::Append,
-                    })} />
+                    onset={edit_choice(|c, v| if let Some(l) = LedgerWrite::from_name(v) { c.strategy.ledger_write = l; })} />
             </details>
             <details class="strategy__group" open=true>
                 <summary class="strategy__summary">{ "Broker and retries" }</summary>
@@ -149,6 +139,11 @@ pub fn StrategyPanel(props: &StrategyProps) -> Html {
                         _ => RetryPolicy::Fixed { delay_ms: 100 },
                     })} />
                 { retry_fields(config, &edit_num, &edit) }
+                <Choice id="retry-wait" label="Where the delay is waited"
+                    help={retry_wait_help(config)}
+                    options={options(&[("broker", "in the broker"), ("consumer", "in the consumer")])}
+                    selected={config.retry_wait.name()}
+                    onset={edit_choice(|c, v| if let Some(w) = RetryWait::from_name(v) { c.retry_wait = w; })} />
                 <NumberField id="max-deliveries" label="Max deliveries"
                     help="After this many deliveries a payment goes to the dead-letter queue; 0 means never."
                     value={config.max_deliveries as u64} min=0 max=255
@@ -192,6 +187,18 @@ pub fn StrategyPanel(props: &StrategyProps) -> Html {
                 </div>
                 <p class="field__help">{ "Failed charges are nacked and retried by the policy above; a slow gateway widens the crash window." }</p>
                 <div class="field-row">
+                    <NumberField id="gateway-capacity" label="Gateway capacity" unit="calls"
+                        value={config.gateway_capacity as u64} min=1 max={limits::MAX_GATEWAY_CAPACITY as u64}
+                        onset={edit_num(|c, v| c.gateway_capacity = v as u8)} />
+                    <NumberField id="call-timeout" label="Call timeout" unit="ms"
+                        value={config.call_timeout_ms as u64} min=1 max={max_ms}
+                        onset={edit_num(|c, v| c.call_timeout_ms = v as u32)} />
+                    <NumberField id="fail-first" label="Fail first" unit="attempts"
+                        value={config.gateway.fail_first_attempts as u64} min=0 max=100
+                        onset={edit_num(|c, v| c.gateway.fail_first_attempts = v as u8)} />
+                </div>
+                <p class="field__help">{ "The gateway works on this many calls at once; beyond that calls queue and each one slows down. A consumer gives up after its call timeout, but the call may still charge the card later. “Fail first” scripts the first attempts of every payment to fail." }</p>
+                <div class="field-row">
                     <NumberField id="lost-ack" label="Lost acks" unit="‰"
                         value={config.lost_ack_permille as u64} min=0 max=1000
                         onset={edit_num(|c, v| c.lost_ack_permille = v as u16)} />
@@ -203,6 +210,21 @@ pub fn StrategyPanel(props: &StrategyProps) -> Html {
             </details>
         </section>
     }
+}
+
+/// Where a retry delay really lives, in one line for the broker in use.
+fn retry_wait_help(config: &Config) -> AttrValue {
+    AttrValue::Static(match (config.retry_wait, config.redelivery) {
+        (RetryWait::Consumer, _) => {
+            "The consumer keeps the failed message and waits, taking nothing else: the wait slows the callers, and so the load on the gateway."
+        }
+        (RetryWait::Broker, RedeliveryMode::OnDisconnect) => {
+            "RabbitMQ has no delayed requeue: a delay is a retry queue whose message TTL dead-letters the payment back to the tail of the queue (an immediate retry requeues it to its old place). The consumer takes other messages meanwhile."
+        }
+        (RetryWait::Broker, RedeliveryMode::VisibilityTimeout { .. }) => {
+            "SQS: the consumer sets the message's visibility timeout to the delay; it reappears afterwards. The consumer takes other messages meanwhile."
+        }
+    })
 }
 
 /// Payments a browser run may have (the core allows more; the CLI is the place for those).

@@ -1,0 +1,113 @@
+//! Saving and rebuilding: timeline snapshots, and the durable parts of a run for real crash mode.
+
+use super::Sim;
+use super::timers::TimerKind;
+use crate::sim::broker::{Broker, MessageState};
+use crate::sim::command::CrashPoint;
+use crate::sim::config::{Millis, RedeliveryMode};
+use crate::sim::db::Database;
+use crate::sim::durable::{DurableError, DurableState, FORMAT};
+use crate::sim::event::{Event, EventLog, RequeueReason};
+use crate::sim::gateway::Gateway;
+
+impl Sim {
+    /// A copy for a timeline snapshot: everything but the event window, of which only the latest
+    /// `keep_events` are kept (a snapshot restores state; it need not restore old history).
+    pub(crate) fn snapshot(&mut self, keep_events: usize) -> Sim {
+        let log = std::mem::replace(&mut self.log, EventLog::new(1));
+        let mut copy = self.clone();
+        copy.log = log.tail(keep_events);
+        self.log = log;
+        copy
+    }
+
+    /// The durable parts of the run, for saving (real crash mode).
+    pub fn durable_state(&self) -> DurableState {
+        let (charges, keyed, attempts) = self.gateway.tables();
+        DurableState {
+            format: FORMAT,
+            config: self.config.clone(),
+            seed: self.seed,
+            now: self.now,
+            published: self.published,
+            rng: self.rng.clone(),
+            catalog: self.catalog,
+            messages: self.broker.messages().to_vec(),
+            dead_letter: self.broker.dead_letter().to_vec(),
+            ledger_rows: self.db.ledger_table().to_vec(),
+            processed: self.db.processed_table().to_vec(),
+            charges: charges.to_vec(),
+            keyed: keyed.to_vec(),
+            attempts: attempts.to_vec(),
+            counters: self.metrics.counters,
+        }
+    }
+
+    /// Rebuilds a run from its durable parts after a real crash: every consumer died with the page
+    /// (their memory and open transactions are gone) and restarts now; the broker sees the
+    /// disconnect. Calls that were inside the gateway died with the page too (a simplification: a
+    /// real gateway would still answer them, to nobody).
+    pub fn recover(state: DurableState) -> Result<Sim, DurableError> {
+        state.validate()?;
+        let mut sim = Sim::new(state.config.clone(), state.seed);
+        sim.timers.clear();
+        sim.rng = state.rng;
+        sim.catalog = state.catalog;
+        sim.now = state.now;
+        sim.published = state.published;
+        sim.broker = Broker::restore(state.messages, state.dead_letter);
+        sim.db = Database::restore(state.ledger_rows, state.processed);
+        sim.gateway = Gateway::restore(
+            state.charges,
+            state.keyed,
+            state.attempts,
+            sim.config.gateway_capacity,
+        );
+        sim.metrics.counters = state.counters;
+        sim.metrics.resume_at(state.now);
+        for c in 0..sim.config.consumers {
+            sim.metrics.counters.crashes += 1;
+            sim.emit(Event::Crashed {
+                consumer: c,
+                point: CrashPoint::Now,
+                payment: None,
+            });
+            sim.metrics.counters.restarts += 1;
+            sim.consumers[c as usize].restarts += 1;
+            sim.emit(Event::Restarted { consumer: c });
+        }
+        for p in 0..sim.config.payments {
+            let m = sim.broker.message(p);
+            match m.state {
+                MessageState::Waiting => {
+                    sim.schedule(sim.now, TimerKind::RetryReady { payment: p })
+                }
+                MessageState::InFlight { .. } => match sim.config.redelivery {
+                    RedeliveryMode::OnDisconnect => {
+                        sim.requeue(p, RequeueReason::Disconnect);
+                    }
+                    RedeliveryMode::VisibilityTimeout { timeout_ms } => {
+                        let delivery = m.deliveries;
+                        let at = sim.after(timeout_ms as Millis);
+                        sim.schedule(
+                            at,
+                            TimerKind::VisibilityExpire {
+                                payment: p,
+                                delivery,
+                            },
+                        );
+                    }
+                },
+                _ => {}
+            }
+        }
+        for c in 0..sim.config.consumers {
+            sim.broker.take_held(c);
+        }
+        if sim.published < sim.config.payments {
+            sim.schedule(sim.now, TimerKind::Publish);
+        }
+        sim.drain();
+        Ok(sim)
+    }
+}
