@@ -492,3 +492,86 @@ fn events_keeps_only_the_event_window() {
     assert!(out.contains("Event log (10 events)"), "{out}");
     assert!(out.contains("have left the event window"), "{out}");
 }
+
+#[test]
+fn events_show_each_redelivery_right_after_the_restart_before_it() {
+    let v = json(&lab(&[
+        "run",
+        "--lab",
+        "double-payment",
+        "--events",
+        "--json",
+    ]));
+    let log = v["event_log"].as_array().expect("event_log");
+    let redeliveries: Vec<usize> = (0..log.len())
+        .filter(|i| log[*i]["kind"] == "delivered" && log[*i]["redelivered"] == true)
+        .collect();
+    assert!(!redeliveries.is_empty(), "the incident redelivers");
+    for i in redeliveries {
+        let e = &log[i];
+        let before = log[..i]
+            .iter()
+            .rev()
+            .find(|b| b["consumer"] == e["consumer"])
+            .expect("an earlier event of the consumer");
+        assert_eq!(
+            before["kind"], "restarted",
+            "the redelivery {e} follows its consumer's restart, not {before}"
+        );
+    }
+}
+
+#[test]
+fn a_call_timeout_set_below_the_charge_time_shows_timeouts_and_late_charges() {
+    // The gateway takes about 40 ms a charge; a consumer that waits 30 ms gives up on every call,
+    // and the gateway charges the card anyway.
+    let v = json(&lab(&[
+        "run",
+        "--lab",
+        "sandbox",
+        "--payments",
+        "5",
+        "--set",
+        "call_timeout_ms=30",
+        "--set",
+        "max_deliveries=3",
+        "--events",
+        "--json",
+    ]));
+    let log = v["event_log"].as_array().expect("event_log");
+    let count = |f: &dyn Fn(&Value) -> bool| log.iter().filter(|e| f(e)).count() as u64;
+    let timeouts = count(&|e| e["kind"] == "charge_timed_out");
+    let late = count(&|e| e["kind"] == "charged" && e["late"] == true);
+    assert!(timeouts > 0 && late > 0, "{timeouts} timeouts, {late} late");
+    assert_eq!(v["signals"]["charge_timeouts"], timeouts);
+    assert_eq!(v["signals"]["late_charges"], late);
+    let t = log
+        .iter()
+        .find(|e| e["kind"] == "charge_timed_out")
+        .expect("a timeout");
+    assert!(t["payment"].is_u64() && t["consumer"].is_u64(), "{t}");
+    assert!(
+        v["totals"]["duplicate"].as_u64() > Some(0),
+        "a retry after a timeout charges again: {}",
+        v["totals"]
+    );
+
+    // The text report names the same counts.
+    let o = lab(&[
+        "run",
+        "--lab",
+        "sandbox",
+        "--payments",
+        "5",
+        "--set",
+        "call_timeout_ms=30",
+        "--set",
+        "max_deliveries=3",
+    ]);
+    let out = stdout(&o);
+    let line = out
+        .lines()
+        .find(|l| l.contains("gateway calls timed out"))
+        .expect("a timeout line");
+    assert!(line.trim_end().ends_with(&format!(" {timeouts}")), "{line}");
+}

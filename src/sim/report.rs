@@ -5,8 +5,10 @@
 //! [`Signals`] is left out of the text when the model grows a new one.
 
 use super::checker::{Outcome, Totals};
+use super::event::RequeueReason;
 use super::message::money;
 use super::metrics::Signals;
+use super::vocabulary::Named;
 use std::fmt;
 
 /// One line of a report.
@@ -70,13 +72,20 @@ impl fmt::Display for Totals {
 }
 
 impl Signals {
-    /// One line per signal.
+    /// One line per signal, in the dashboard's words and units (deliveries, payments and effects
+    /// are counted apart, never added up).
     pub fn lines(&self) -> Vec<Line> {
+        let ms = |v: u64| format!("{v} ms");
         vec![
             line(
                 "redeliveries",
-                "redeliveries (payments)",
-                self.redeliveries.values().sum::<u64>(),
+                "redeliveries",
+                format!("{} deliveries", self.redeliveries.values().sum::<u64>()),
+            ),
+            line(
+                "redeliveries_by_cause",
+                "…by cause",
+                by_cause(&self.redeliveries_by_cause),
             ),
             line(
                 "consumer_restarts",
@@ -86,35 +95,76 @@ impl Signals {
             line(
                 "dead_letter_rate",
                 "dead-letter rate",
-                format!("{:.1}%", self.dead_letter_rate * 100.0),
+                format!("{:.1}% of published", self.dead_letter_rate * 100.0),
+            ),
+            line(
+                "dead_letters_per_sec",
+                "dead letters per second",
+                format!("{:.1}/s (simulated)", self.dead_letters_per_sec),
             ),
             line(
                 "duplicates_detected",
-                "duplicates detected",
-                self.duplicates_detected,
+                "repeat deliveries caught",
+                format!("{} deliveries", self.duplicates_detected),
+            ),
+            line(
+                "duplicate_payments",
+                "charged or recorded twice",
+                format!("{} payments", self.duplicate_payments),
             ),
             line(
                 "duplicates_slipped",
-                "duplicates slipped",
-                self.duplicates_slipped,
+                "extra effects got through",
+                format!("{} charges + ledger rows", self.duplicates_slipped),
             ),
             line(
                 "latency_p50_ms",
-                "latency p50",
-                format!("{} ms", self.latency_p50_ms),
+                "processing latency p50",
+                ms(self.latency_p50_ms),
             ),
             line(
                 "latency_p95_ms",
-                "latency p95",
-                format!("{} ms", self.latency_p95_ms),
+                "processing latency p95",
+                ms(self.latency_p95_ms),
             ),
             line(
                 "latency_p99_ms",
-                "latency p99",
-                format!("{} ms", self.latency_p99_ms),
+                "processing latency p99",
+                ms(self.latency_p99_ms),
             ),
-            line("queue_depth", "queue depth", self.queue_depth),
+            line(
+                "end_to_end_p50_ms",
+                "end-to-end latency p50",
+                ms(self.end_to_end_p50_ms),
+            ),
+            line(
+                "end_to_end_p95_ms",
+                "end-to-end latency p95",
+                ms(self.end_to_end_p95_ms),
+            ),
+            line(
+                "end_to_end_p99_ms",
+                "end-to-end latency p99",
+                ms(self.end_to_end_p99_ms),
+            ),
+            line("queue_depth", "queue depth (ready)", self.queue_depth),
+            line(
+                "oldest_ready_age_ms",
+                "lag (oldest, last sample)",
+                ms(self.oldest_ready_age_ms),
+            ),
             line("in_flight", "in flight", self.in_flight),
+            line("gateway_load", "gateway calls inside", self.gateway_load),
+            line(
+                "charge_timeouts",
+                "gateway calls timed out",
+                self.charge_timeouts,
+            ),
+            line(
+                "late_charges",
+                "charged after caller left",
+                self.late_charges,
+            ),
             line(
                 "throughput_per_sec",
                 "throughput",
@@ -123,18 +173,44 @@ impl Signals {
             line(
                 "retry_amplification",
                 "retry amplification",
-                format!("{:.2}×", self.retry_amplification),
+                format!("{:.2}× deliveries per payment", self.retry_amplification),
             ),
         ]
     }
 }
 
+/// `consumer gone 3 · visibility timeout 0 · retry 1`, in the vocabulary's order and words; a cause
+/// the vocabulary does not know yet is shown by its key.
+fn by_cause(counts: &std::collections::BTreeMap<String, u64>) -> String {
+    let known = RequeueReason::ALL
+        .iter()
+        .map(|r| (r.name(), r.label()))
+        .filter(|(name, _)| counts.contains_key(*name));
+    let others = counts
+        .keys()
+        .map(String::as_str)
+        .filter(|k| RequeueReason::from_name(k).is_none())
+        .map(|k| (k, k));
+    known
+        .chain(others)
+        .map(|(key, words)| format!("{words} {}", counts.get(key).copied().unwrap_or(0)))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 /// A `Signals` block, one signal a line.
 impl fmt::Display for Signals {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lines = self.lines();
+        let width = lines
+            .iter()
+            .map(|l| l.label.chars().count())
+            .max()
+            .unwrap_or(0)
+            + 2;
         writeln!(f, "Signals")?;
-        for l in self.lines() {
-            writeln!(f, "  {:<25}{}", l.label, l.value)?;
+        for l in lines {
+            writeln!(f, "  {:<width$}{}", l.label, l.value)?;
         }
         Ok(())
     }
@@ -201,6 +277,10 @@ mod tests {
         assert!(
             signals.contains("consumer restarts") && signals.contains("latency p95"),
             "{signals}"
+        );
+        assert!(
+            signals.contains("consumer gone 1"),
+            "the redelivery's cause: {signals}"
         );
     }
 }
