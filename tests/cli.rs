@@ -575,3 +575,28 @@ fn a_call_timeout_set_below_the_charge_time_shows_timeouts_and_late_charges() {
         .expect("a timeout line");
     assert!(line.trim_end().ends_with(&format!(" {timeouts}")), "{line}");
 }
+
+#[test]
+fn a_run_that_cannot_settle_says_why() {
+    let stuck = TempFile::new(
+        "stuck.json",
+        r#"{"config": {"payments": 1, "restart_delay_ms": 0},
+            "actions": [{"at": 0, "command": {"cmd": "arm_crash", "consumer": null,
+                         "point": "after_charge", "mode": {"mode": "always"}}}]}"#,
+    );
+    let v = json(&lab(&["run", "--config", stuck.path(), "--json"]));
+    assert_eq!(v["settled"], false);
+    let halt = v["halt"].as_str().expect("a reason");
+    assert!(halt.contains("cannot settle"), "{halt}");
+    let out = stdout(&lab(&["run", "--config", stuck.path()]));
+    assert!(
+        out.contains("Did NOT settle") && out.contains(halt),
+        "{out}"
+    );
+
+    let calm = json(&lab(&["run", "--lab", "sandbox", "--json"]));
+    assert_eq!(
+        (&calm["settled"], &calm["halt"]),
+        (&Value::Bool(true), &Value::Null)
+    );
+}

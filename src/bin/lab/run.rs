@@ -215,6 +215,7 @@ fn run_json(sim: &Sim, setup: &Setup, settled: bool, with_events: bool) -> Strin
         "payments": setup.config.payments,
         "config": setup.config,
         "settled": settled,
+        "halt": sim.halt(),
         "now_ms": sim.now(),
         "events": sim.events().total(),
         "totals": sim.totals(),
@@ -255,6 +256,8 @@ fn run_text(sim: &Sim, setup: &Setup, settled: bool, with_events: bool) -> Strin
     }
     if settled {
         let _ = writeln!(o, "Settled at {} ms of simulated time.", sim.now());
+    } else if let Some(why) = sim.halt() {
+        let _ = writeln!(o, "Did NOT settle: stopped at {} ms. {why}", sim.now());
     } else {
         let _ = writeln!(
             o,
