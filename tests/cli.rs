@@ -588,11 +588,20 @@ fn a_run_that_cannot_settle_says_why() {
     assert_eq!(v["settled"], false);
     let halt = v["halt"].as_str().expect("a reason");
     assert!(halt.contains("cannot settle"), "{halt}");
+    let anomaly = &v["anomalies"][0];
+    assert!(anomaly["causes_total"].as_u64() > Some(1_000), "{anomaly}");
+    assert_eq!(
+        anomaly["causes"].as_array().map(Vec::len),
+        Some(12),
+        "a dozen causes shown, not thousands"
+    );
     let out = stdout(&lab(&["run", "--config", stuck.path()]));
+    assert!(out.lines().count() < 100, "a readable report");
     assert!(
         out.contains("Did NOT settle") && out.contains(halt),
         "{out}"
     );
+    assert!(out.contains("more of its events"), "{out}");
 
     let calm = json(&lab(&["run", "--lab", "sandbox", "--json"]));
     assert_eq!(

@@ -18,6 +18,10 @@ const DEFAULT_SEED: u64 = 1;
 /// Anomalies listed in a report.
 const ANOMALIES_SHOWN: usize = 20;
 
+/// Events shown under each anomaly: a payment redelivered without end has thousands, and the first
+/// ones tell its story (`--events` shows the whole window).
+const CAUSES_SHOWN: usize = 12;
+
 /// A configuration file: a bare `Config`, or a config with scripted actions (and optionally a seed).
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -200,7 +204,8 @@ fn run_json(sim: &Sim, setup: &Setup, settled: bool, with_events: bool) -> Strin
                 "outcome": a.outcome.name(),
                 "charges": a.charges,
                 "ledger_rows": a.ledger_rows,
-                "causes": a.causes.iter().filter_map(|s| sim.event(*s)).map(|e| json!({
+                "causes_total": a.causes.len(),
+                "causes": a.causes.iter().filter_map(|s| sim.event(*s)).take(CAUSES_SHOWN).map(|e| json!({
                     "seq": e.seq,
                     "time_ms": e.time,
                     "event": e.event,
@@ -325,8 +330,15 @@ fn anomalies_text(o: &mut String, sim: &Sim) {
         if causes.is_empty() {
             let _ = writeln!(o, "      (its events have left the event window)");
         }
-        for e in causes {
+        for e in causes.iter().take(CAUSES_SHOWN) {
             let _ = writeln!(o, "      #{:<7} {:>8} ms  {}", e.seq, e.time, e.event);
+        }
+        if causes.len() > CAUSES_SHOWN {
+            let _ = writeln!(
+                o,
+                "      … and {} more of its events (--events lists them all)",
+                causes.len() - CAUSES_SHOWN
+            );
         }
     }
 }
