@@ -5,6 +5,9 @@
 
 pub mod sim;
 
+/// Numbers as text for the page, without float formatting (shared, so its tests run natively).
+pub mod num;
+
 /// `lab real`: the sweep's experiments against a real RabbitMQ and PostgreSQL (feature `real`, native only).
 #[cfg(all(feature = "real", not(target_arch = "wasm32")))]
 pub mod real;

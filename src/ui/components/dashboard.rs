@@ -6,6 +6,7 @@
 
 use super::histogram_chart::HistogramChart;
 use super::line_chart::{LineChart, Series};
+use crate::num::fixed;
 use crate::sim::metrics::{Counters, Sample};
 use crate::ui::state::World;
 use yew::prelude::*;
@@ -83,7 +84,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                         s.redeliveries_by_cause.get("visibility_timeout").copied().unwrap_or(0),
                         s.redeliveries_by_cause.get("retry").copied().unwrap_or(0)) }</dd></div>
                 <div><dt>{ "consumer restarts" }</dt><dd data-testid="signal-restarts">{ s.consumer_restarts }</dd></div>
-                <div><dt>{ "dead-letter rate" }</dt><dd data-testid="signal-dead-letter-rate">{ format!("{:.1}% · {:.1}/s", 100.0 * s.dead_letter_rate, s.dead_letters_per_sec) }</dd></div>
+                <div><dt>{ "dead-letter rate" }</dt><dd data-testid="signal-dead-letter-rate">{ format!("{}% · {}/s", fixed(100.0 * s.dead_letter_rate, 1), fixed(s.dead_letters_per_sec, 1)) }</dd></div>
                 <div><dt>{ "repeat deliveries caught (deliveries)" }</dt><dd data-testid="signal-detected">{ s.duplicates_detected }</dd></div>
                 <div><dt>{ "payments charged or recorded twice (payments)" }</dt><dd data-testid="signal-duplicate-payments">{ s.duplicate_payments }</dd></div>
                 <div><dt>{ "extra effects that got through (charges + rows)" }</dt><dd data-testid="signal-slipped">{ s.duplicates_slipped }</dd></div>
@@ -92,8 +93,8 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                 <div><dt>{ "lag: ready · oldest waiting" }</dt><dd data-testid="signal-lag">{ format!("{} · {} ms", s.queue_depth, s.oldest_ready_age_ms) }</dd></div>
                 <div><dt>{ "queue depth · in flight" }</dt><dd data-testid="signal-queue">{ format!("{} · {}", s.queue_depth, s.in_flight) }</dd></div>
                 <div><dt>{ "gateway: calls inside · timed out · charged late" }</dt><dd data-testid="signal-gateway">{ format!("{} · {} · {}", s.gateway_load, s.charge_timeouts, s.late_charges) }</dd></div>
-                <div><dt>{ "throughput" }</dt><dd>{ format!("{:.0}/s", s.throughput_per_sec) }</dd></div>
-                <div><dt>{ "retry amplification" }</dt><dd data-testid="signal-amplification">{ format!("{:.2}×", s.retry_amplification) }</dd></div>
+                <div><dt>{ "throughput" }</dt><dd>{ format!("{}/s", fixed(s.throughput_per_sec, 0)) }</dd></div>
+                <div><dt>{ "retry amplification" }</dt><dd data-testid="signal-amplification">{ format!("{}×", fixed(s.retry_amplification, 2)) }</dd></div>
             </dl>
             <div class="dashboard__charts">
                 <LineChart id="chart-redeliveries" title="Redeliveries and restarts"

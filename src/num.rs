@@ -1,0 +1,74 @@
+//! Numbers as text without the standard library's float formatting and parsing.
+//!
+//! `format!("{:.1}", x)` and `"2.5".parse::<f64>()` pull in float-to-decimal and decimal-to-float
+//! machinery (about 10 KB of the gzipped download, a budget this app must keep). Everything the page
+//! shows needs at most three decimals, which integer arithmetic does exactly.
+
+/// `v` with `decimals` digits after the point (at most 3), rounded half away from zero; `0` for a
+/// value that is not finite.
+pub fn fixed(v: f64, decimals: u32) -> String {
+    let decimals = decimals.min(3);
+    if !v.is_finite() {
+        return "0".into();
+    }
+    let scale = 10i128.pow(decimals);
+    // `as` saturates: absurdly large values print as the largest integer rather than wrapping.
+    let n = (v * scale as f64).round() as i64 as i128;
+    let sign = if n < 0 { "-" } else { "" };
+    let n = n.abs();
+    let (int, frac) = (n / scale, n % scale);
+    if decimals == 0 {
+        format!("{sign}{int}")
+    } else {
+        format!("{sign}{int}.{frac:0width$}", width = decimals as usize)
+    }
+}
+
+/// Parses a plain decimal number (`-1.25`, `3`, `.5`): digits with an optional sign and point, no
+/// exponent. `None` for anything else.
+pub fn parse_decimal(s: &str) -> Option<f64> {
+    let s = s.trim();
+    let (negative, digits) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    if int.is_empty() && frac.is_empty()
+        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+        || int.len() + frac.len() > 15
+    {
+        return None;
+    }
+    let whole = int.bytes().fold(0u64, |n, b| n * 10 + (b - b'0') as u64);
+    let part = frac.bytes().fold(0u64, |n, b| n * 10 + (b - b'0') as u64);
+    let v = whole as f64 + part as f64 / 10f64.powi(frac.len() as i32);
+    Some(if negative { -v } else { v })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_rounds_like_the_format_it_replaces() {
+        assert_eq!(fixed(2.345, 2), "2.35");
+        assert_eq!(fixed(-0.04, 1), "0.0");
+        assert_eq!(fixed(-1.25, 1), "-1.3");
+        assert_eq!(fixed(1000.0, 0), "1000");
+        assert_eq!(fixed(0.5, 0), "1");
+        assert_eq!(fixed(f64::NAN, 2), "0");
+        assert_eq!(fixed(12.0, 3), "12.000");
+    }
+
+    #[test]
+    fn parse_decimal_reads_plain_numbers_only() {
+        assert_eq!(parse_decimal("2.5"), Some(2.5));
+        assert_eq!(parse_decimal("-1.25"), Some(-1.25));
+        assert_eq!(parse_decimal(".5"), Some(0.5));
+        assert_eq!(parse_decimal("3"), Some(3.0));
+        assert_eq!(parse_decimal("1e3"), None);
+        assert_eq!(parse_decimal(""), None);
+        assert_eq!(parse_decimal("."), None);
+        assert_eq!(parse_decimal("NaN"), None);
+    }
+}
