@@ -2,13 +2,15 @@
 //! so every front end says the same thing in the same words.
 //!
 //! Each line names the JSON field it shows, so a test can prove that no field of [`Totals`] or
-//! [`Signals`] is left out of the text when the model grows a new one.
+//! [`Signals`] is left out of the text when the model grows a new one. Decimals go through
+//! [`crate::num::fixed`], so the page can print these lines without the float formatting machinery.
 
 use super::checker::{Outcome, Totals};
 use super::event::RequeueReason;
 use super::message::money;
 use super::metrics::Signals;
 use super::vocabulary::Named;
+use crate::num::fixed;
 use std::fmt;
 
 /// One line of a report.
@@ -95,12 +97,12 @@ impl Signals {
             line(
                 "dead_letter_rate",
                 "dead-letter rate",
-                format!("{:.1}% of published", self.dead_letter_rate * 100.0),
+                format!("{}% of published", fixed(self.dead_letter_rate * 100.0, 1)),
             ),
             line(
                 "dead_letters_per_sec",
                 "dead letters per second",
-                format!("{:.1}/s (simulated)", self.dead_letters_per_sec),
+                format!("{}/s (simulated)", fixed(self.dead_letters_per_sec, 1)),
             ),
             line(
                 "duplicates_detected",
@@ -168,12 +170,18 @@ impl Signals {
             line(
                 "throughput_per_sec",
                 "throughput",
-                format!("{:.1} payments/s (simulated)", self.throughput_per_sec),
+                format!(
+                    "{} payments/s (simulated)",
+                    fixed(self.throughput_per_sec, 1)
+                ),
             ),
             line(
                 "retry_amplification",
                 "retry amplification",
-                format!("{:.2}× deliveries per payment", self.retry_amplification),
+                format!(
+                    "{}× deliveries per payment",
+                    fixed(self.retry_amplification, 2)
+                ),
             ),
         ]
     }
