@@ -3,6 +3,8 @@
 //! Two rooms: [`sim`] is the deterministic core (pure Rust, no web crates), and `ui` (WebAssembly only)
 //! renders what the core decides.
 
+#![forbid(unsafe_code)]
+
 pub mod sim;
 
 /// Numbers as text for the page, without float formatting (shared, so its tests run natively).

@@ -1,5 +1,7 @@
 //! Mounts the Yew app. The native build of this binary only points at the real entry points.
 
+#![forbid(unsafe_code)]
+
 #[cfg(target_arch = "wasm32")]
 fn main() {
     redelivery_lab::ui::start();

@@ -1,10 +1,12 @@
 //! The lessons, as tests: each one is a sentence a trainer would say.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+
 use redelivery_lab::sim::config::{GatewayFaults, RateLimit};
 use redelivery_lab::sim::{
     AckTiming, ArmMode, Command, Config, CrashPoint, Event, LedgerWrite, Outcome, RecordCheck,
-    RedeliveryMode, RetryPolicy, Sim, Strategy,
+    RetryPolicy, Sim, Strategy,
 };
 
 fn run(strategy: Strategy, point: CrashPoint, mode: ArmMode, seed: u64) -> Sim {
@@ -142,23 +144,9 @@ fn transaction_rolls_back_the_ledger_on_crash() {
     );
 }
 
+/// Two consumers, 40 payments, a 45 ms visibility timeout: shorter than processing.
 fn visibility_race(check: RecordCheck, seed: u64) -> Sim {
-    let config = Config {
-        consumers: 2,
-        payments: 40,
-        redelivery: RedeliveryMode::VisibilityTimeout { timeout_ms: 45 },
-        strategy: Strategy {
-            idempotency: true,
-            transactional: true,
-            gateway_key: true,
-            record_check: check,
-            ..Strategy::SAFE
-        },
-        ..Config::default()
-    };
-    let mut sim = Sim::new(config, seed);
-    assert!(sim.run_to_completion(600_000));
-    sim
+    common::visibility_race(check, seed, 40, 2, 45)
 }
 
 #[test]

@@ -2,12 +2,12 @@
 //! the same event-log digest for every lab as the native build (whose digests are the golden file).
 #![cfg(target_arch = "wasm32")]
 
-use redelivery_lab::sim::golden::lab_digests;
+use redelivery_lab::sim::golden::lab_lines;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 fn wasm_lab_digests_equal_native() {
-    assert_eq!(lab_digests(), include_str!("golden/lab_digests.txt"));
+    assert_eq!(lab_lines(), include_str!("golden/lab_digests.txt"));
 }

@@ -232,6 +232,31 @@ mod tests {
     }
 
     #[test]
+    fn auto_ack_with_a_crash_after_receive_is_lost_and_a_manual_ack_first_is_safe() {
+        let sweep = Sweep::new(&Config::default(), 1, 100);
+        let find =
+            |point, s: Strategy| sweep.cells().iter().position(|c| *c == (point, s)).unwrap();
+        for base in [Strategy::NAIVE, Strategy::SAFE] {
+            let auto = Strategy {
+                ack_timing: AckTiming::Auto,
+                ..base
+            };
+            let row = sweep.run(find(CrashPoint::AfterReceive, auto));
+            assert_eq!(row.verdict, Verdict::Lost, "{auto}: {:?}", row.totals);
+            let first = Strategy {
+                ack_timing: AckTiming::ManualFirst,
+                ..base
+            };
+            let row = sweep.run(find(CrashPoint::AfterReceive, first));
+            assert_eq!(
+                row.verdict,
+                Verdict::Safe,
+                "the ack was not sent yet: {first}"
+            );
+        }
+    }
+
+    #[test]
     fn naive_consumer_duplicates_after_commit_and_auto_ack_loses_after_check() {
         let sweep = Sweep::new(&Config::default(), 11, 100);
         let find =
