@@ -115,7 +115,7 @@ async fn reset_returns_to_time_zero_without_the_crash() {
     click(&root, "reset").await;
     assert_eq!(
         by_test_id(&root, "clock").text_content().unwrap(),
-        "t = 0 ms"
+        "t = 0.000 s"
     );
     assert_eq!(
         by_test_id(&root, "crash-after-commit")

@@ -139,6 +139,8 @@ fn saved_settings_and_progress_round_trip_and_bad_text_is_refused() {
             prediction: Some(2),
             hints_shown: 1,
             solution_seen: true,
+            revealed: true,
+            diagnosis: Some(1),
         },
     );
     saved
@@ -157,6 +159,72 @@ fn saved_settings_and_progress_round_trip_and_bad_text_is_refused() {
     }
     // A newer version's extra lines are skipped, not fatal.
     assert!(decode("redelivery-lab settings 2\nfuture=1\nspeed=2").is_some());
+    // A progress line written before `revealed` and `diagnosis` existed still reads.
+    let old = decode("redelivery-lab settings 2\nprogress=double-payment;1;0;0;reproduce").unwrap();
+    let p = &old.progress["double-payment"];
+    assert_eq!(
+        (p.prediction, p.revealed, p.diagnosis),
+        (Some(1), false, None)
+    );
+}
+
+#[wasm_bindgen_test]
+fn a_replay_keeps_the_learners_actions_and_clear_drops_them() {
+    let s = run_to_end(reduce(fresh(), [arm_after_commit()]));
+    let digest = s.world.sim().digest();
+    assert_eq!(s.world.sim().totals().duplicate, 1);
+    // `r`, and Play at the end, replay the same run: the hand-armed crash included.
+    let replayed = run_to_end(s.clone().reduce(Action::Reset));
+    assert_eq!(replayed.world.sim().digest(), digest);
+    let played = s.clone().reduce(Action::TogglePlay);
+    assert!(played.playing);
+    assert_eq!(played.world.sim().now(), 0);
+    assert_eq!(run_to_end(played).world.sim().digest(), digest);
+    // "Clear my actions" is the way back to the lab's own script.
+    let cleared = run_to_end(s.reduce(Action::ClearActions));
+    assert_eq!(cleared.world.sim().totals().duplicate, 0);
+    assert!(cleared.world.timeline().actions().is_empty());
+}
+
+#[wasm_bindgen_test]
+fn a_prediction_is_locked_once_its_answer_was_shown() {
+    let s = reduce(
+        fresh(),
+        [Action::LoadLab("double-payment".into()), Action::Predict(0)],
+    );
+    let s = run_to_end(s.reduce(Action::Predict(2)));
+    assert_eq!(
+        s.progress().prediction,
+        Some(2),
+        "changeable before the answer"
+    );
+    assert!(s.progress().revealed);
+    let s = reduce(s, [Action::Reset, Action::Predict(1)]);
+    assert_eq!(
+        s.progress().prediction,
+        Some(2),
+        "locked after the answer, even after a replay"
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_diagnosis_is_recorded_from_the_selected_duplicate_and_the_answer() {
+    use redelivery_lab::sim::Outcome;
+    let s = run_to_end(fresh().reduce(Action::LoadLab("double-payment".into())));
+    let dup = {
+        let sim = s.world.sim();
+        (0..sim.config().payments)
+            .find(|p| sim.outcome(*p) == Outcome::Duplicate)
+            .unwrap()
+    };
+    let s = s.reduce(Action::Diagnose(1));
+    assert!(
+        !s.progress().achieved.contains("diagnose"),
+        "no evidence selected yet"
+    );
+    let s = s.reduce(Action::Focus(Some(dup)));
+    assert!(s.progress().achieved.contains("diagnose"));
+    assert_eq!(s.progress().diagnosis, Some(1));
 }
 
 #[wasm_bindgen_test]

@@ -7,31 +7,38 @@
 //!
 //! | step | real effect |
 //! |---|---|
-//! | receive | a delivery from `basic.consume`, prefetch 1, manual acknowledgement |
+//! | receive | a delivery from `basic.consume`: prefetch 1 and manual acknowledgement, or `no_ack` under auto-ack |
 //! | begin tx | `BEGIN` on the consumer's connection |
 //! | check record | `SELECT count(*) FROM processed WHERE msg_id = $1` (sees its own transaction) |
-//! | charge card | `INSERT` into the gateway's `charges` on a second, autocommit connection; with the key, `ON CONFLICT (idempotency_key) DO NOTHING` |
+//! | charge card | on a second, autocommit connection: count the attempt in the gateway's `attempts` (the first `fail_first_attempts` of each payment fail), then `INSERT` into its `charges`; with the key, `ON CONFLICT (idempotency_key) DO NOTHING` |
 //! | write ledger | `INSERT` into `ledger` (in the transaction, or committed at once) |
 //! | write record | `INSERT` into `processed`; a unique violation rolls the transaction back and skips the rest, as in the core |
 //! | commit | `COMMIT` |
-//! | ack | `basic.ack`, then a `basic.qos` round trip so the broker has processed the ack before anything else happens |
+//! | ack | `basic.ack`, then a `basic.qos` round trip so the broker has processed the ack before anything else happens; nothing under auto-ack (the broker forgot the message when it sent it) |
+//!
+//! A failed charge rolls the transaction back. If the consumer still holds the delivery (ack after
+//! commit), it rejects it without requeueing, so it goes through the retry queue and back to the tail
+//! of the payments queue ([`amqp`]); once the message has had `max_deliveries` deliveries (its
+//! `x-death` rejections plus this one) it is published to the dead-letter queue and acknowledged
+//! instead. Under a manual ack sent first or auto-ack the broker has already forgotten it: the
+//! payment is dropped, as in the core.
 //!
 //! A crash is `std::process::abort()`: no destructor runs, no connection is closed politely. The
 //! operating system closes the sockets; PostgreSQL rolls back the open transaction; RabbitMQ returns
-//! the unacknowledged delivery to the queue. Auto-ack ([`AckTiming::ManualFirst`]) is the ack moved
-//! right after receive, exactly where [`Step::sequence`] puts it.
-//!
-//! [`AckTiming::ManualFirst`]: crate::sim::config::AckTiming::ManualFirst
+//! the unacknowledged delivery to the queue. A manual ack sent first is the ack moved right after
+//! receive, exactly where [`Step::sequence`] puts it.
 
 use super::RealError;
 use super::amqp;
-use super::pg::{ConsumerDb, Write};
+use super::io::{Io, Timeouts};
+use super::pg::{Charge, ConsumerDb, Write};
 use crate::sim::command::CrashPoint;
-use crate::sim::config::{Step, Strategy};
-use crate::sim::consumer::Job;
+use crate::sim::config::{AckTiming, Step, Strategy};
+use crate::sim::consumer::{Job, Wait};
 use crate::sim::message::Message;
-use amiquip::{ConsumerMessage, ConsumerOptions, Delivery};
-use std::time::Duration;
+
+/// Deliveries a consumer may hold unacknowledged, as the model's default consumer.
+const PREFETCH: u16 = 1;
 
 /// How one consumer process is set up.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -42,18 +49,24 @@ pub struct ConsumerSpec {
     pub postgres: String,
     /// The strategy.
     pub strategy: Strategy,
-    /// The armed boundary.
-    pub point: CrashPoint,
+    /// The armed boundary (`None`: no crash armed).
+    pub point: Option<CrashPoint>,
     /// Abort at this pass of the boundary (counted from this process's start); `None`: never.
     pub crash_at_pass: Option<u32>,
+    /// The gateway fails the first this-many charge attempts of every payment.
+    pub fail_first_attempts: u8,
+    /// Deliveries before a message goes to the dead-letter queue; 0: unlimited.
+    pub max_deliveries: u8,
     /// Exit after this long without a delivery.
     pub idle_ms: u64,
+    /// How long to wait for the servers.
+    pub timeouts: Timeouts,
 }
 
 /// What a consumer process that was not crashed reports on its last stdout line.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ConsumerReport {
-    /// Messages it finished.
+    /// Messages it finished (processed, retried or dead-lettered).
     pub finished: u32,
     /// Times it passed the armed boundary.
     pub passes: u32,
@@ -61,57 +74,36 @@ pub struct ConsumerReport {
 
 /// Runs the consumer until it has been idle for `spec.idle_ms`; may abort the process instead.
 pub fn run(spec: &ConsumerSpec) -> Result<ConsumerReport, RealError> {
-    let mut db = ConsumerDb::connect(&spec.postgres)?;
-    let mut conn = amqp::connect(&spec.amqp)?;
-    let channel = conn.open_channel(None).map_err(err("opening a channel"))?;
-    // Prefetch 1, as the model's consumer: it holds at most the message in hand.
-    channel.qos(0, 1, false).map_err(err("setting prefetch"))?;
-    let queue = channel
-        .queue_declare_passive(amqp::QUEUE)
-        .map_err(err("finding the payments queue"))?;
-    let consumer = queue
-        .consume(ConsumerOptions::default())
-        .map_err(err("consuming"))?;
+    let io = Io::new(spec.timeouts)?;
+    let mut db = ConsumerDb::connect(&io, &spec.postgres)?;
+    let conn = amqp::connect(&io, &spec.amqp)?;
+    let ch = &conn.channel;
+    if spec.max_deliveries > 0 {
+        // Dead-lettering publishes to the DLQ: confirmed before the delivery is acknowledged.
+        amqp::confirm(&io, ch)?;
+    }
+    let auto = spec.strategy.ack_timing == AckTiming::Auto;
+    let mut consumer = amqp::consume(&io, ch, PREFETCH, auto)?;
     let mut report = ConsumerReport::default();
-    loop {
-        let msg = match consumer
-            .receiver()
-            .recv_timeout(Duration::from_millis(spec.idle_ms))
-        {
-            Ok(m) => m,
-            Err(e) if e.is_timeout() => break,
-            Err(_) => return Err(RealError::Run("the AMQP connection went away".into())),
-        };
-        let delivery = match msg {
-            ConsumerMessage::Delivery(d) => d,
-            other => {
-                return Err(RealError::Run(format!(
-                    "the broker ended the consumer: {other:?}"
-                )));
-            }
-        };
-        process(spec, &mut db, &channel, delivery, &mut report)?;
+    while let Some(delivery) = amqp::next(&io, &mut consumer, spec.idle_ms)? {
+        process(spec, &io, &mut db, ch, delivery, auto, &mut report)?;
         report.finished += 1;
     }
-    let _ = consumer.cancel();
-    drop(consumer);
-    let _ = conn.close();
+    conn.close(&io);
     Ok(report)
-}
-
-fn err(what: &'static str) -> impl Fn(amiquip::Error) -> RealError {
-    move |e| RealError::Run(format!("{what}: {e}"))
 }
 
 /// Walks one message through the core's step sequence.
 fn process(
     spec: &ConsumerSpec,
+    io: &Io,
     db: &mut ConsumerDb,
-    channel: &amiquip::Channel,
-    delivery: Delivery,
+    ch: &lapin::Channel,
+    delivery: lapin::message::Delivery,
+    auto: bool,
     report: &mut ConsumerReport,
 ) -> Result<(), RealError> {
-    let m: Message = serde_json::from_slice(&delivery.body)
+    let m: Message = serde_json::from_slice(&delivery.data)
         .map_err(|e| RealError::Run(format!("a message is not a payment: {e}")))?;
     let s = spec.strategy;
     let mut job = Job {
@@ -121,8 +113,11 @@ fn process(
         pos: 0,
         strategy: s,
         skip_effects: false,
+        auto_acked: auto,
+        wait: Wait::Step,
     };
-    let mut delivery = Some(delivery);
+    // The delivery still to be settled with the broker (never, under auto-ack).
+    let mut held = (!auto).then_some(&delivery);
     let mut tx_open = false;
     for (pos, step) in Step::sequence(s.ack_timing).into_iter().enumerate() {
         job.pos = pos as u8;
@@ -139,7 +134,23 @@ fn process(
                         job.skip_effects = true;
                     }
                 }
-                Step::Charge => db.charge(m.payment_id, m.amount_cents, s.gateway_key)?,
+                Step::Charge => {
+                    let charged = db.charge(
+                        m.payment_id,
+                        m.amount_cents,
+                        s.gateway_key,
+                        spec.fail_first_attempts,
+                    )?;
+                    if charged == Charge::Failed {
+                        if tx_open {
+                            db.rollback()?;
+                        }
+                        if let Some(d) = held {
+                            retry_or_dead_letter(spec, io, ch, d, &m)?;
+                        }
+                        return Ok(());
+                    }
+                }
                 Step::WriteLedger => db.write_ledger(
                     m.payment_id,
                     m.customer_name(),
@@ -163,18 +174,13 @@ fn process(
                     tx_open = false;
                 }
                 Step::Ack => {
-                    if let Some(d) = delivery.take() {
-                        d.ack(channel).map_err(err("acknowledging"))?;
-                        // basic.ack has no reply; a synchronous method on the same channel is
-                        // processed after it, so once qos-ok arrives the broker has the ack.
-                        channel
-                            .qos(0, 1, false)
-                            .map_err(err("confirming the ack"))?;
+                    if let Some(d) = held.take() {
+                        amqp::ack(io, ch, d, PREFETCH)?;
                     }
                 }
             }
         }
-        if CrashPoint::after(step) == Some(spec.point) {
+        if spec.point.is_some() && CrashPoint::after(step) == spec.point {
             report.passes += 1;
             if spec.crash_at_pass == Some(report.passes) {
                 // The crash, for real: no cleanup, no goodbye to the broker or the database.
@@ -183,4 +189,21 @@ fn process(
         }
     }
     Ok(())
+}
+
+/// A failed delivery still held: to the retry queue, or, at `max_deliveries`, to the dead-letter queue.
+fn retry_or_dead_letter(
+    spec: &ConsumerSpec,
+    io: &Io,
+    ch: &lapin::Channel,
+    d: &lapin::message::Delivery,
+    m: &Message,
+) -> Result<(), RealError> {
+    let deliveries = amqp::rejections(&d.properties) + 1;
+    if spec.max_deliveries > 0 && deliveries >= u32::from(spec.max_deliveries) {
+        amqp::publish(io, ch, amqp::DLQ, &amqp::body(m), d.properties.clone())?;
+        amqp::ack(io, ch, d, PREFETCH)
+    } else {
+        amqp::reject_to_retry(io, ch, d, PREFETCH)
+    }
 }

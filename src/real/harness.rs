@@ -1,21 +1,21 @@
 //! The harness: runs one sweep cell on the real systems.
 //!
-//! Per row: fresh tables and queues, every payment published, then consumer processes one after the
-//! other — each one a new OS process (this same binary, `real --consumer`), armed to abort at its k-th
+//! Per row: fresh tables and queues, every payment published (confirmed), then consumer processes one
+//! after the other — each one a new OS process (this same binary, `real --consumer`), armed to abort at its k-th
 //! pass of the boundary, exactly as the model's armed crash fires on every k-th pass. When a process
 //! dies the harness waits until RabbitMQ has noticed (the queue shows no consumer, so the dead
 //! connection's deliveries are back in the queue) and starts a fresh one. The row is over when a
-//! consumer process went idle and the queue is empty; then the facts are read from the tables and the
+//! consumer process went idle and both the payments queue and the retry queue are empty; then the facts are read from the tables and the
 //! queues and classified by the core's checker.
 
 use super::RealError;
-use super::amqp;
+use super::amqp::{self, Amqp};
 use super::compare::{RealPayment, RealRow, crash_at_pass, real_totals};
 use super::consumer::{ConsumerReport, ConsumerSpec};
+use super::io::{Io, Timeouts};
 use super::pg;
-use crate::sim::command::{ArmMode, Command};
+use super::rows::RowSpec;
 use crate::sim::message::Message;
-use crate::sim::sweep::Sweep;
 use std::os::unix::process::ExitStatusExt as _;
 use std::path::PathBuf;
 use std::process::{Command as Process, Stdio};
@@ -27,6 +27,9 @@ pub const SPEC_ENV: &str = "LAB_REAL_CONSUMER_SPEC";
 
 /// SIGABRT, what `std::process::abort()` dies of.
 const SIGABRT: i32 = 6;
+
+/// The exit code of a consumer process whose server did not answer in time (as `lab real`'s own).
+pub const EXIT_TIMEOUT: i32 = 3;
 
 /// How a consumer process ended.
 enum Exit {
@@ -43,19 +46,18 @@ pub struct Harness {
     exe: PathBuf,
     /// How long a consumer process waits for a delivery before it exits.
     pub idle_ms: u64,
-    _conn: amiquip::Connection,
-    channel: amiquip::Channel,
-    pg: postgres::Client,
+    io: Io,
+    amqp: Amqp,
+    pg: tokio_postgres::Client,
 }
 
 impl Harness {
     /// Connects to both servers and finds the binary to re-run as the consumer.
-    pub fn connect(amqp_url: &str, pg_url: &str) -> Result<Harness, RealError> {
-        let pg = pg::connect(pg_url)?;
-        let mut conn = amqp::connect(amqp_url)?;
-        let channel = conn
-            .open_channel(None)
-            .map_err(|e| RealError::Setup(format!("opening an AMQP channel: {e}")))?;
+    pub fn connect(amqp_url: &str, pg_url: &str, timeouts: Timeouts) -> Result<Harness, RealError> {
+        let io = Io::new(timeouts)?;
+        let pg = pg::connect(&io, pg_url)?;
+        let amqp = amqp::connect(&io, amqp_url)?;
+        amqp::confirm(&io, &amqp.channel).map_err(super::as_setup)?;
         // The consumer is this very program. On Linux, /proc/self/exe names the running binary's own
         // file even after a rebuild replaced it on disk (cargo shares target/ with whoever else builds);
         // elsewhere, the path it was started from.
@@ -77,43 +79,44 @@ impl Harness {
                 .ok()
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(100),
-            _conn: conn,
-            channel,
+            io,
+            amqp,
             pg,
         })
     }
 
-    /// Runs cell `i` of `sweep` on the real systems; `messages` are the model's messages of the run.
-    pub fn run_row(
-        &mut self,
-        sweep: &Sweep,
-        i: usize,
-        messages: &[Message],
-    ) -> Result<RealRow, RealError> {
-        let (crash_point, strategy) = sweep.cells()[i];
-        let mode = match sweep.setup(i).1 {
-            Command::ArmCrash { mode, .. } => mode,
-            _ => ArmMode::Once,
-        };
-        pg::reset(&mut self.pg, strategy.record_check)?;
-        amqp::reset(&self.channel)?;
-        amqp::publish_all(&self.channel, messages)?;
+    /// Runs `row` on the real systems; `messages` are the model's messages of the run.
+    pub fn run_row(&mut self, row: &RowSpec, messages: &[Message]) -> Result<RealRow, RealError> {
+        let io = &self.io;
+        let ch = &self.amqp.channel;
+        let retry = row.retry.unwrap_or_default();
+        pg::reset(io, &self.pg, row.strategy.record_check)?;
+        amqp::reset(io, ch, retry.delay_ms)?;
+        amqp::publish_all(io, ch, messages)?;
 
         let started = Instant::now();
         let payments = messages.len() as u64;
         // Each process finishes at least one message before its armed pass comes round again, so a
         // row needs at most about one process per payment plus the redeliveries; far more is a hang.
         let limit = 3 * payments + 10;
+        // A consumer must outwait a message in the retry queue, or the row would need a process per
+        // retry round.
+        let idle_ms = self.idle_ms.max(u64::from(retry.delay_ms) + 100);
         let (mut crashes, mut processes, mut settled) = (0u64, 0u64, false);
         let mut passes_since_crash = 0u64;
         while processes < limit {
             let spec = ConsumerSpec {
                 amqp: self.amqp_url.clone(),
                 postgres: self.pg_url.clone(),
-                strategy,
-                point: crash_point,
-                crash_at_pass: crash_at_pass(mode, crashes, passes_since_crash),
-                idle_ms: self.idle_ms,
+                strategy: row.strategy,
+                point: row.crash_point,
+                crash_at_pass: row
+                    .crash_point
+                    .and_then(|_| crash_at_pass(row.mode, crashes, passes_since_crash)),
+                fail_first_attempts: retry.fail_first_attempts,
+                max_deliveries: retry.max_deliveries,
+                idle_ms,
+                timeouts: self.io.timeouts,
             };
             processes += 1;
             let crashed = match self.spawn_consumer(&spec)? {
@@ -128,18 +131,20 @@ impl Harness {
                 }
             };
             self.wait_for_no_consumer()?;
-            let (ready, _) = amqp::depth(&self.channel)?;
-            if !crashed && ready == 0 {
+            let (ready, _) = amqp::depth(io, ch, amqp::QUEUE)?;
+            let (waiting, _) = amqp::depth(io, ch, amqp::RETRY_QUEUE)?;
+            if !crashed && ready == 0 && waiting == 0 {
                 settled = true;
                 break;
             }
         }
 
         let n = messages.len() as u32;
-        let charges = pg::charge_counts(&mut self.pg, n)?;
-        let ledger = pg::ledger_counts(&mut self.pg, n)?;
-        let queued = amqp::peek_payments(&self.amqp_url, amqp::QUEUE)?;
-        let dead = amqp::peek_payments(&self.amqp_url, amqp::DLQ)?;
+        let charges = pg::charge_counts(io, &self.pg, n)?;
+        let ledger = pg::ledger_counts(io, &self.pg, n)?;
+        let mut queued = amqp::peek_payments(io, &self.amqp, amqp::QUEUE)?;
+        queued.extend(amqp::peek_payments(io, &self.amqp, amqp::RETRY_QUEUE)?);
+        let dead = amqp::peek_payments(io, &self.amqp, amqp::DLQ)?;
         let facts: Vec<RealPayment> = (0..n)
             .map(|p| RealPayment {
                 charges: charges[p as usize],
@@ -150,8 +155,6 @@ impl Harness {
             .collect();
         let amounts: Vec<u32> = messages.iter().map(|m| m.amount_cents).collect();
         Ok(RealRow {
-            crash_point,
-            strategy,
             totals: real_totals(&facts, &amounts),
             crashes,
             processes,
@@ -190,9 +193,12 @@ impl Harness {
                 ))),
             };
         }
+        let why = err.trim().trim_start_matches("consumer: ").to_string();
+        if status.code() == Some(EXIT_TIMEOUT) {
+            return Err(RealError::Timeout(format!("a consumer process: {why}")));
+        }
         Err(RealError::Run(format!(
-            "a consumer process failed ({status}): {}",
-            err.trim()
+            "a consumer process failed ({status}): {why}"
         )))
     }
 
@@ -201,7 +207,7 @@ impl Harness {
     fn wait_for_no_consumer(&self) -> Result<(), RealError> {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
-            let (_, consumers) = amqp::depth(&self.channel)?;
+            let (_, consumers) = amqp::depth(&self.io, &self.amqp.channel, amqp::QUEUE)?;
             if consumers == 0 {
                 return Ok(());
             }
@@ -216,7 +222,7 @@ impl Harness {
 
     /// Drops the lab's tables and deletes its queues.
     pub fn clean_up(&mut self) -> Result<(), RealError> {
-        pg::drop_all(&mut self.pg)?;
-        amqp::delete_all(&self.channel)
+        pg::drop_all(&self.io, &self.pg)?;
+        amqp::delete_all(&self.io, &self.amqp.channel)
     }
 }

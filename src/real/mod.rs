@@ -6,8 +6,12 @@
 //! machine ([`consumer`]) and dies by `std::process::abort()` at the armed boundary; a fresh process
 //! takes over and RabbitMQ redelivers. The facts read back from the real tables and queues go through
 //! the core's checker ([`crate::sim::checker::classify`]), and each row is compared with the model's run
-//! of the same cell, seed and payments: both must agree on *which* outcomes occur (duplicates, lost,
-//! orphans). Counts may differ, and the output says why.
+//! of the same row, seed and payments, published all at once as the harness does: with one consumer
+//! both must give exactly the same totals. Retry rows add scripted gateway failures, retried through a
+//! TTL retry queue and dead-lettered at `max_deliveries` ([`amqp`]).
+//!
+//! Every call to a server has a deadline ([`io`]): a server that does not answer in time ends the run
+//! with exit code 3, a malformed URL with exit code 2.
 //!
 //! Behind the cargo feature `real`, native only: the normal builds and the browser bundle never compile
 //! the AMQP and PostgreSQL clients. The tool drops and recreates its own schemas and queues: point it
@@ -17,17 +21,14 @@ pub mod amqp;
 pub mod compare;
 pub mod consumer;
 pub mod harness;
+pub mod io;
 pub mod pg;
+pub mod report;
+pub mod rows;
 
-use crate::sim::command::CrashPoint;
-use crate::sim::config::{Config, Strategy};
-use crate::sim::message::Message;
-use crate::sim::simulation::Sim;
-use crate::sim::sweep::{Sweep, SweepRow};
-use crate::sim::sweep::{cell, crash_schedule, strategy_columns};
-use compare::{Comparison, RealRow, RowSet, compare};
-use serde_json::{Value, json};
-use std::fmt::{self, Write as _};
+use compare::{Comparison, RealRow, compare};
+use rows::{ModelRow, RowSet, RowSpec, messages, run_model};
+use std::fmt;
 use std::io::Write as _;
 
 /// What went wrong with the servers.
@@ -37,12 +38,34 @@ pub enum RealError {
     Setup(String),
     /// Something failed while a row ran.
     Run(String),
+    /// A server did not answer in time.
+    Timeout(String),
+}
+
+impl RealError {
+    /// The exit code of `lab real` for this error: 3 when a server cannot be reached, set up or does
+    /// not answer in time, 1 when a row fails.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            RealError::Setup(_) | RealError::Timeout(_) => 3,
+            RealError::Run(_) => 1,
+        }
+    }
+}
+
+/// A failure while setting up counts as a setup error (exit 3), a timeout stays a timeout.
+pub fn as_setup(e: RealError) -> RealError {
+    match e {
+        RealError::Run(s) => RealError::Setup(s),
+        other => other,
+    }
 }
 
 impl fmt::Display for RealError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RealError::Setup(s) | RealError::Run(s) => f.write_str(s),
+            RealError::Timeout(s) => write!(f, "{s} (is the server up, and is this its port?)"),
         }
     }
 }
@@ -84,21 +107,25 @@ lab real — the sweep's experiments on a real RabbitMQ and PostgreSQL, compared
 
 Usage:
   lab real --amqp <url> --postgres <url> [--seed N] [--payments N] [--rows key|all] [--json] [--keep]
+           [--timeout-ms N]
 
   --amqp      amqp://user:password@host:port/vhost   (or the environment variable LAB_AMQP_URL)
   --postgres  postgres://user@host:port/database     (or LAB_POSTGRES_URL)
   --seed      the model's seed; the real run uses the same payments and crash schedule (default 1)
   --payments  payments per row, 1 to 500 (default 10)
-  --rows      key: the four rows the lessons hinge on; all: every crash point × strategy, 288 rows
-              (default all)
+  --rows      key: the rows the lessons hinge on (5 crash rows, 2 retry rows); all: every crash point
+              × strategy (288 rows) and every retry row (default all)
   --json      machine-readable output
   --keep      leave the last row's tables and queues in place to look at (default: drop them)
+  --timeout-ms  how long to wait for a server to connect or answer one request, 100 to 600000
+              (default: 5000 to connect, 10000 for a request)
 
-WARNING: the tool drops and recreates the schemas redelivery_lab and redelivery_lab_gateway and the
-queues redelivery-lab.*: use a throwaway virtual host and database.
+WARNING: the tool drops and recreates the schemas redelivery_lab and redelivery_lab_gateway, the
+queues redelivery-lab.* and the exchange redelivery-lab.retry: use a throwaway virtual host and database.
 
-Exit codes: 0 every row agrees, 1 a row disagrees or did not settle, 2 a mistake in the arguments,
-3 a server cannot be reached or set up.
+Exit codes: 0 every row's counts agree, 1 a row's counts differ or a row did not settle, 2 a mistake
+in the arguments (a malformed URL too), 3 a server cannot be reached or set up, or does not answer in
+time.
 ";
 
 #[derive(Debug)]
@@ -112,6 +139,7 @@ struct Args {
     keep: bool,
     help: bool,
     consumer: bool,
+    timeouts: io::Timeouts,
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
@@ -127,6 +155,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
         keep: false,
         help: false,
         consumer: false,
+        timeouts: io::Timeouts::default(),
     };
     let mut i = 0;
     while i < args.len() {
@@ -140,7 +169,7 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--keep" => a.keep = true,
             "-h" | "--help" => a.help = true,
             "--consumer" => a.consumer = true,
-            "--amqp" | "--postgres" | "--seed" | "--payments" | "--rows" => {
+            "--amqp" | "--postgres" | "--seed" | "--payments" | "--rows" | "--timeout-ms" => {
                 let value = match inline {
                     Some(v) => v,
                     None => {
@@ -169,6 +198,19 @@ fn parse(args: &[String]) -> Result<Args, String> {
                                 .ok_or(format!(
                                     "--payments takes a number from 1 to 500; got “{value}”."
                                 ))?
+                    }
+                    "--timeout-ms" => {
+                        let ms = value
+                            .parse()
+                            .ok()
+                            .filter(|n| (100..=600_000).contains(n))
+                            .ok_or(format!(
+                                "--timeout-ms takes a number of milliseconds from 100 to 600000; got “{value}”."
+                            ))?;
+                        a.timeouts = io::Timeouts {
+                            connect_ms: ms,
+                            read_ms: ms,
+                        };
                     }
                     _ => {
                         a.rows = RowSet::parse(&value)
@@ -209,6 +251,11 @@ pub fn cli_main(args: &[String]) -> i32 {
         );
         return 2;
     };
+    // A malformed URL is a mistake in the arguments, found before anything connects.
+    if let Err(msg) = amqp::parse_url(&amqp_url).and_then(|_| pg::parse_url(&pg_url).map(|_| ())) {
+        eprintln!("lab real: {msg}");
+        return 2;
+    }
     match run(&a, &amqp_url, &pg_url) {
         Ok((text, all_agree)) => {
             let mut stdout = std::io::stdout().lock();
@@ -219,10 +266,7 @@ pub fn cli_main(args: &[String]) -> i32 {
         }
         Err(e) => {
             eprintln!("lab real: {e}");
-            match e {
-                RealError::Setup(_) => 3,
-                RealError::Run(_) => 1,
-            }
+            e.exit_code()
         }
     }
 }
@@ -250,49 +294,52 @@ fn consumer_main() -> i32 {
         }
         Err(e) => {
             eprintln!("consumer: {e}");
-            1
+            if matches!(e, RealError::Timeout(_)) {
+                harness::EXIT_TIMEOUT
+            } else {
+                1
+            }
         }
     }
 }
 
-/// One row of the output: the model's run, the real run, and the comparison.
+/// One row of the output: what ran, the model's side, the real side, and the comparison.
 pub struct RowResult {
-    /// The model's row.
-    pub model: SweepRow,
-    /// The real row.
+    /// The row.
+    pub spec: RowSpec,
+    /// The model's side.
+    pub model: ModelRow,
+    /// The real side.
     pub real: RealRow,
     /// Side by side.
     pub comparison: Comparison,
 }
 
 fn run(a: &Args, amqp_url: &str, pg_url: &str) -> Result<(String, bool), RealError> {
-    let sweep = Sweep::new(&Config::default(), a.seed, a.payments);
-    let picked = a.rows.select(sweep.cells());
-    let sim = Sim::new(sweep.setup(0).0, a.seed);
-    let messages: Vec<Message> = (0..a.payments).map(|p| sim.message(p)).collect();
-    let mut h = harness::Harness::connect(amqp_url, pg_url)?;
-    let mut results = Vec::with_capacity(picked.len());
-    for (n, &i) in picked.iter().enumerate() {
-        let model = sweep.run(i);
-        let real = h.run_row(&sweep, i, &messages)?;
-        let comparison = compare(&model, &real, a.payments);
+    let rows = a.rows.rows(a.payments);
+    let mut h = harness::Harness::connect(amqp_url, pg_url, a.timeouts)?;
+    let mut results = Vec::with_capacity(rows.len());
+    for (n, spec) in rows.iter().enumerate() {
+        let model = run_model(spec, a.seed, a.payments);
+        let real = h.run_row(spec, &messages(spec, a.seed, a.payments))?;
+        let comparison = compare(&model, &real);
         eprintln!(
-            "lab real: row {}/{} {:<18} {} model {:<8} real {:<8} {} ({:.1} s, {} processes)",
+            "lab real: row {}/{} {} model {:<8} real {:<8} {} ({:.1} s, {} processes)",
             n + 1,
-            picked.len(),
-            model.crash_point.name(),
-            strategy_columns(&model.strategy),
-            cell(model.verdict, &model.totals),
-            cell(real.verdict(), &real.totals),
-            if comparison.agrees {
-                "agree"
+            rows.len(),
+            report::row_label(spec),
+            report::verdict_cell(model.verdict(), &model.totals),
+            report::verdict_cell(real.verdict(), &real.totals),
+            if comparison.counts_agree {
+                "counts agree"
             } else {
-                "DISAGREE"
+                "COUNTS DIFFER"
             },
             real.elapsed_ms as f64 / 1000.0,
             real.processes
         );
         results.push(RowResult {
+            spec: *spec,
             model,
             real,
             comparison,
@@ -301,181 +348,19 @@ fn run(a: &Args, amqp_url: &str, pg_url: &str) -> Result<(String, bool), RealErr
     if !a.keep {
         h.clean_up()?;
     }
-    let all_agree = results.iter().all(|r| r.comparison.agrees);
+    let all_agree = results.iter().all(|r| r.comparison.counts_agree);
     let text = if a.json {
         format!(
             "{}\n",
-            serde_json::to_string_pretty(&report_json(
+            serde_json::to_string_pretty(&report::json(
                 &results, a.seed, a.payments, amqp_url, pg_url
             ))
             .unwrap_or_default()
         )
     } else {
-        report_text(&results, a.seed, a.payments, amqp_url, pg_url)
+        report::text(&results, a.seed, a.payments, amqp_url, pg_url)
     };
     Ok((text, all_agree))
-}
-
-/// The JSON report.
-pub fn report_json(results: &[RowResult], seed: u64, payments: u32, amqp: &str, pg: &str) -> Value {
-    let rows: Vec<Value> = results
-        .iter()
-        .map(|r| {
-            json!({
-                "crash_point": r.model.crash_point.name(),
-                "strategy": r.model.strategy,
-                "model": {
-                    "verdict": r.model.verdict,
-                    "totals": r.model.totals,
-                    "crashes": r.model.crashes,
-                },
-                "real": {
-                    "verdict": r.real.verdict(),
-                    "totals": r.real.totals,
-                    "crashes": r.real.crashes,
-                    "processes": r.real.processes,
-                    "settled": r.real.settled,
-                    "elapsed_ms": r.real.elapsed_ms,
-                },
-                "occurs": { "model": r.comparison.model, "real": r.comparison.real },
-                "agrees": r.comparison.agrees,
-                "notes": r.comparison.notes,
-            })
-        })
-        .collect();
-    let agreed = results.iter().filter(|r| r.comparison.agrees).count();
-    json!({
-        "seed": seed,
-        "payments": payments,
-        "amqp": redact(amqp),
-        "postgres": redact(pg),
-        "crash_schedule": crash_schedule(payments),
-        "rows": rows,
-        "agreed": agreed,
-        "disagreed": results.len() - agreed,
-        "all_agree": agreed == results.len(),
-    })
-}
-
-/// The text report: the real truth table in `lab sweep`'s shape, then model vs real row by row.
-pub fn report_text(
-    results: &[RowResult],
-    seed: u64,
-    payments: u32,
-    amqp: &str,
-    pg: &str,
-) -> String {
-    let mut o = String::new();
-    let _ = writeln!(
-        o,
-        "Reality check: the sweep's rows on a real RabbitMQ and PostgreSQL, seed {seed}, {payments} payments per row ({} row{})",
-        results.len(),
-        if results.len() == 1 { "" } else { "s" }
-    );
-    let _ = writeln!(o, "  broker   {}", redact(amqp));
-    let _ = writeln!(o, "  database {}", redact(pg));
-    let _ = writeln!(
-        o,
-        "  Each consumer is an OS process that calls abort() {}; a fresh process takes over and RabbitMQ redelivers.\n",
-        crash_schedule(payments)
-    );
-
-    // The truth table, in `lab sweep`'s shape: strategies down, crash points across.
-    let heads = ["receive", "check", "charge", "ledger", "commit", "ack"];
-    let _ = write!(
-        o,
-        "{:<4} {:<3} {:<6} {:<3} {:<6} │",
-        "idem", "tx", "ack", "key", "check"
-    );
-    for h in heads {
-        let _ = write!(o, " {h:<9}");
-    }
-    let _ = writeln!(o);
-    let _ = writeln!(o, "{}┼{}", "─".repeat(28), "─".repeat(60));
-    for s in Strategy::all_combinations() {
-        if !results.iter().any(|r| r.real.strategy == s) {
-            continue;
-        }
-        let _ = write!(o, "{} │", strategy_columns(&s));
-        for p in CrashPoint::BOUNDARIES {
-            let c = results
-                .iter()
-                .find(|r| r.real.crash_point == p && r.real.strategy == s)
-                .map_or("·".to_string(), |r| {
-                    let mark = if r.comparison.agrees { "" } else { "!" };
-                    format!("{}{mark}", cell(r.real.verdict(), &r.real.totals))
-                });
-            let _ = write!(o, " {c:<9}");
-        }
-        let name = if s == Strategy::SAFE {
-            "  ← SAFE"
-        } else if s == Strategy::NAIVE {
-            "  ← NAIVE"
-        } else {
-            ""
-        };
-        let _ = writeln!(o, "{name}");
-    }
-    let _ = writeln!(
-        o,
-        "(real systems; · = not run; ! = disagrees with the model)\n"
-    );
-
-    // Model vs real.
-    let _ = writeln!(o, "Model vs real");
-    let _ = writeln!(
-        o,
-        "  {:<24} {:<28}  {:<9} {:<9} {:<7} {:<13} real time",
-        "crash point", "strategy", "model", "real", "agree", "crashes m/r"
-    );
-    for r in results {
-        let _ = writeln!(
-            o,
-            "  {:<24} {:<28}  {:<9} {:<9} {:<7} {:<13} {:.1} s",
-            r.model.crash_point.label(),
-            strategy_columns(&r.model.strategy),
-            cell(r.model.verdict, &r.model.totals),
-            cell(r.real.verdict(), &r.real.totals),
-            if r.comparison.agrees { "yes" } else { "NO" },
-            format!("{}/{}", r.model.crashes, r.real.crashes),
-            r.real.elapsed_ms as f64 / 1000.0
-        );
-        let yn = |b: bool| if b { "yes" } else { "no" };
-        let (m, x) = (r.comparison.model, r.comparison.real);
-        let _ = writeln!(
-            o,
-            "      duplicates {}/{}, lost {}/{}, orphans {}/{} (model/real); charged once {}/{}",
-            yn(m.duplicate),
-            yn(x.duplicate),
-            yn(m.lost),
-            yn(x.lost),
-            yn(m.orphan),
-            yn(x.orphan),
-            r.model.totals.charged_once,
-            r.real.totals.charged_once
-        );
-        for n in &r.comparison.notes {
-            let _ = writeln!(o, "      note: {n}");
-        }
-    }
-    let agreed = results.iter().filter(|r| r.comparison.agrees).count();
-    let _ = writeln!(
-        o,
-        "\n{agreed} of {} rows agree on which outcomes occur (duplicates, lost payments, orphans).",
-        results.len()
-    );
-    let _ = writeln!(
-        o,
-        "\nLegend\n\
-         \x20 idem  I = processed-message table checked and written (idempotency)\n\
-         \x20 tx    T = ledger and processed record in one PostgreSQL transaction\n\
-         \x20 ack   commit = basic.ack after the commit; early = basic.ack right after receive (auto-ack)\n\
-         \x20 key   K = payment id sent as the gateway's idempotency key (a UNIQUE column in its own schema)\n\
-         \x20 check check = SELECT then INSERT; unique = PRIMARY KEY on the processed record\n\
-         \x20 Cells: SAFE, DUP n, LOST n, ORPH n as in `lab sweep`, from the core's checker over the real rows.\n\
-         \x20 Rows must agree on yes/no; counts may differ (see the notes)."
-    );
-    o
 }
 
 #[cfg(test)]
@@ -484,6 +369,78 @@ mod tests {
 
     fn args(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// A TCP listener on loopback that accepts connections and never says a word, for 5 seconds.
+    fn silent_listener() -> u16 {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        l.set_nonblocking(true).unwrap();
+        std::thread::spawn(move || {
+            let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+            let mut held = Vec::new();
+            while std::time::Instant::now() < until {
+                if let Ok((s, _)) = l.accept() {
+                    held.push(s);
+                }
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+        });
+        port
+    }
+
+    #[test]
+    fn a_server_that_never_answers_times_out_with_exit_3() {
+        let port = silent_listener();
+        let io = io::Io::new(io::Timeouts {
+            connect_ms: 300,
+            read_ms: 300,
+        })
+        .unwrap();
+        let start = std::time::Instant::now();
+        let e = amqp::connect(&io, &format!("amqp://guest:secret@127.0.0.1:{port}/lab"))
+            .err()
+            .unwrap();
+        assert!(matches!(e, RealError::Timeout(_)), "{e:?}");
+        assert!(e.to_string().contains("no answer within 300 ms"), "{e}");
+        assert!(!e.to_string().contains("secret"), "{e}");
+        let e = pg::connect(&io, &format!("postgres://postgres@127.0.0.1:{port}/db"))
+            .err()
+            .unwrap();
+        assert!(matches!(e, RealError::Timeout(_)), "{e:?}");
+        assert!(start.elapsed() < std::time::Duration::from_secs(3));
+
+        // The whole command: PostgreSQL is connected first, and it does not answer.
+        let code = cli_main(&args(&[
+            "--amqp",
+            &format!("amqp://guest:guest@127.0.0.1:{port}/lab"),
+            "--postgres",
+            &format!("postgres://postgres@127.0.0.1:{port}/db"),
+            "--timeout-ms",
+            "300",
+        ]));
+        assert_eq!(code, 3);
+        assert!(start.elapsed() < std::time::Duration::from_secs(4));
+    }
+
+    #[test]
+    fn a_malformed_url_exits_2_before_connecting() {
+        let good_pg = "postgres://postgres@127.0.0.1:1/db";
+        let good_amqp = "amqp://guest:guest@127.0.0.1:1/lab";
+        for (amqp_url, pg_url) in [
+            ("amqp://guest:guest@127.0.0.1:notaport/lab", good_pg),
+            ("http://127.0.0.1/", good_pg),
+            (good_amqp, "mysql://root@127.0.0.1/db"),
+            (good_amqp, "postgres://u@127.0.0.1:notaport/db"),
+        ] {
+            let code = cli_main(&args(&["--amqp", amqp_url, "--postgres", pg_url]));
+            assert_eq!(code, 2, "{amqp_url} {pg_url}");
+        }
+        assert!(
+            parse(&args(&["--timeout-ms", "5"]))
+                .unwrap_err()
+                .contains("100 to 600000")
+        );
     }
 
     #[test]

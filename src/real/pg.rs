@@ -8,29 +8,51 @@
 //! returning the first charge.
 
 use super::RealError;
+use super::io::Io;
 use crate::sim::config::{LedgerWrite, RecordCheck};
-use postgres::error::SqlState;
-use postgres::{Client, NoTls};
+use std::str::FromStr as _;
+use std::time::Duration;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::{Client, Config, NoTls};
 
 /// The consumer's schema: `ledger` and `processed`.
 pub const APP_SCHEMA: &str = "redelivery_lab";
 /// The card gateway's schema: `charges`.
 pub const GATEWAY_SCHEMA: &str = "redelivery_lab_gateway";
 
-/// Opens a connection (no TLS: the lab talks to a throwaway server on loopback).
-pub fn connect(url: &str) -> Result<Client, RealError> {
-    Client::connect(url, NoTls).map_err(|e| {
-        RealError::Setup(format!(
-            "PostgreSQL at {}: {}",
-            super::redact(url),
-            super::chain(&e)
-        ))
-    })
+/// Checks a PostgreSQL URL without connecting: `Err` is a sentence for the user.
+pub fn parse_url(url: &str) -> Result<Config, String> {
+    let bad = |why: String| {
+        format!(
+            "--postgres “{}” is not a PostgreSQL URL ({why}); expected postgres://user@host:port/database.",
+            super::redact(url)
+        )
+    };
+    if !(url.starts_with("postgres://") || url.starts_with("postgresql://")) {
+        return Err(bad("it must start with postgres://".into()));
+    }
+    Config::from_str(url).map_err(|e| bad(e.to_string()))
+}
+
+/// Opens a connection (no TLS: the lab talks to a throwaway server on loopback) within the connect
+/// deadline, which covers the TCP connection, the start-up handshake and authentication.
+pub fn connect(io: &Io, url: &str) -> Result<Client, RealError> {
+    let mut config = parse_url(url).map_err(RealError::Setup)?;
+    config.connect_timeout(Duration::from_millis(io.timeouts.connect_ms));
+    let at = || format!("PostgreSQL at {}", super::redact(url));
+    let (client, connection) = io
+        .within(io.timeouts.connect_ms, &at(), config.connect(NoTls))?
+        .map_err(|e| RealError::Setup(format!("{}: {}", at(), super::chain(&e))))?;
+    // The connection object owns the socket: it runs on the runtime for as long as the client lives.
+    io.spawn(async move {
+        let _ = connection.await;
+    });
+    Ok(client)
 }
 
 /// Drops and recreates both schemas for one row. `processed` has a primary key under the unique
 /// constraint, and no key at all under check-then-insert (the check is a separate `SELECT`).
-pub fn reset(client: &mut Client, check: RecordCheck) -> Result<(), RealError> {
+pub fn reset(io: &Io, client: &Client, check: RecordCheck) -> Result<(), RealError> {
     let processed = match check {
         RecordCheck::UniqueConstraint => "msg_id integer PRIMARY KEY",
         RecordCheck::CheckThenInsert => "msg_id integer NOT NULL",
@@ -53,33 +75,33 @@ pub fn reset(client: &mut Client, check: RecordCheck) -> Result<(), RealError> {
              payment_id integer NOT NULL,
              amount_cents integer NOT NULL,
              idempotency_key text UNIQUE,
-             charged_at timestamptz NOT NULL DEFAULT now());"
+             charged_at timestamptz NOT NULL DEFAULT now());
+         CREATE TABLE {GATEWAY_SCHEMA}.attempts (
+             payment_id integer PRIMARY KEY,
+             attempts integer NOT NULL);"
     );
-    client
-        .batch_execute(&sql)
-        .map_err(|e| RealError::Setup(format!("creating the lab's tables: {e}")))
+    io.wait("creating the lab's tables", client.batch_execute(&sql))
+        .map_err(super::as_setup)
 }
 
 /// Drops both schemas (after the last row).
-pub fn drop_all(client: &mut Client) -> Result<(), RealError> {
-    client
-        .batch_execute(&format!(
+pub fn drop_all(io: &Io, client: &Client) -> Result<(), RealError> {
+    io.wait(
+        "dropping the lab's tables",
+        client.batch_execute(&format!(
             "SET client_min_messages = warning;
              DROP SCHEMA IF EXISTS {APP_SCHEMA} CASCADE;
              DROP SCHEMA IF EXISTS {GATEWAY_SCHEMA} CASCADE;"
-        ))
-        .map_err(|e| RealError::Setup(format!("dropping the lab's tables: {e}")))
+        )),
+    )
+    .map_err(super::as_setup)
 }
 
 /// Rows per payment in `table` (`ledger` or the gateway's `charges`), for payments `0..payments`.
-fn counts(client: &mut Client, table: &str, payments: u32) -> Result<Vec<u32>, RealError> {
+fn counts(io: &Io, client: &Client, table: &str, payments: u32) -> Result<Vec<u32>, RealError> {
     let mut out = vec![0u32; payments as usize];
-    let rows = client
-        .query(
-            &format!("SELECT payment_id, count(*) FROM {table} GROUP BY payment_id"),
-            &[],
-        )
-        .map_err(|e| RealError::Run(format!("reading {table}: {e}")))?;
+    let sql = format!("SELECT payment_id, count(*) FROM {table} GROUP BY payment_id");
+    let rows = io.wait(&format!("reading {table}"), client.query(&sql, &[]))?;
     for r in rows {
         let p: i32 = r.get(0);
         let n: i64 = r.get(1);
@@ -91,13 +113,13 @@ fn counts(client: &mut Client, table: &str, payments: u32) -> Result<Vec<u32>, R
 }
 
 /// Committed ledger rows per payment.
-pub fn ledger_counts(client: &mut Client, payments: u32) -> Result<Vec<u32>, RealError> {
-    counts(client, &format!("{APP_SCHEMA}.ledger"), payments)
+pub fn ledger_counts(io: &Io, client: &Client, payments: u32) -> Result<Vec<u32>, RealError> {
+    counts(io, client, &format!("{APP_SCHEMA}.ledger"), payments)
 }
 
 /// Charges per payment (replayed keys add none).
-pub fn charge_counts(client: &mut Client, payments: u32) -> Result<Vec<u32>, RealError> {
-    counts(client, &format!("{GATEWAY_SCHEMA}.charges"), payments)
+pub fn charge_counts(io: &Io, client: &Client, payments: u32) -> Result<Vec<u32>, RealError> {
+    counts(io, client, &format!("{GATEWAY_SCHEMA}.charges"), payments)
 }
 
 /// What a statement of the consumer did.
@@ -109,63 +131,95 @@ pub enum Write {
     Conflict,
 }
 
+/// What the card gateway answered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Charge {
+    /// Charged (or, with a key seen before, the first charge replayed).
+    Done,
+    /// A scripted failure: nothing charged.
+    Failed,
+}
+
 /// The consumer's side of the database: one connection for its own tables, in transactions or in
 /// autocommit as the strategy says, and one autocommit connection standing for the card gateway.
-pub struct ConsumerDb {
+pub struct ConsumerDb<'a> {
+    io: &'a Io,
     app: Client,
     gateway: Client,
 }
 
-impl ConsumerDb {
+impl<'a> ConsumerDb<'a> {
     /// Opens both connections.
-    pub fn connect(url: &str) -> Result<ConsumerDb, RealError> {
+    pub fn connect(io: &'a Io, url: &str) -> Result<ConsumerDb<'a>, RealError> {
         Ok(ConsumerDb {
-            app: connect(url)?,
-            gateway: connect(url)?,
+            io,
+            app: connect(io, url)?,
+            gateway: connect(io, url)?,
         })
     }
 
     /// `BEGIN`.
     pub fn begin(&mut self) -> Result<(), RealError> {
-        self.app.batch_execute("BEGIN").map_err(run("BEGIN"))
+        self.io.wait("BEGIN", self.app.batch_execute("BEGIN"))
     }
 
     /// `COMMIT`; a deferred unique violation aborts it (the transaction is over either way).
     pub fn commit(&mut self) -> Result<Write, RealError> {
-        conflict_or(self.app.batch_execute("COMMIT"), "COMMIT")
+        let r = self.io.within(
+            self.io.timeouts.read_ms,
+            "COMMIT",
+            self.app.batch_execute("COMMIT"),
+        )?;
+        conflict_or(r, "COMMIT")
     }
 
     /// `ROLLBACK`.
     pub fn rollback(&mut self) -> Result<(), RealError> {
-        self.app.batch_execute("ROLLBACK").map_err(run("ROLLBACK"))
+        self.io.wait("ROLLBACK", self.app.batch_execute("ROLLBACK"))
     }
 
     /// Is there a processed record for `msg_id` (committed, or written by the open transaction)?
     pub fn is_processed(&mut self, msg_id: u32) -> Result<bool, RealError> {
-        let row = self
-            .app
-            .query_one(
-                &format!("SELECT count(*) FROM {APP_SCHEMA}.processed WHERE msg_id = $1"),
-                &[&(msg_id as i32)],
-            )
-            .map_err(run("the processed-record check"))?;
+        let sql = format!("SELECT count(*) FROM {APP_SCHEMA}.processed WHERE msg_id = $1");
+        let row = self.io.wait(
+            "the processed-record check",
+            self.app.query_one(&sql, &[&(msg_id as i32)]),
+        )?;
         Ok(row.get::<_, i64>(0) > 0)
     }
 
     /// Charges the card through the gateway's own connection, outside any transaction of the consumer.
-    /// With `key`, a second charge of the same payment is a replay and moves no money.
-    pub fn charge(&mut self, payment: u32, amount_cents: u32, key: bool) -> Result<(), RealError> {
+    /// With `key`, a second charge of the same payment is a replay and moves no money. The gateway
+    /// counts every attempt per payment, and the first `fail_first` attempts of each payment fail.
+    pub fn charge(
+        &mut self,
+        payment: u32,
+        amount_cents: u32,
+        key: bool,
+        fail_first: u8,
+    ) -> Result<Charge, RealError> {
+        let attempt_sql = format!(
+            "INSERT INTO {GATEWAY_SCHEMA}.attempts AS a (payment_id, attempts) VALUES ($1, 1) \
+             ON CONFLICT (payment_id) DO UPDATE SET attempts = a.attempts + 1 RETURNING attempts"
+        );
+        let row = self.io.wait(
+            "counting the charge attempt",
+            self.gateway.query_one(&attempt_sql, &[&(payment as i32)]),
+        )?;
+        if row.get::<_, i32>(0) <= i32::from(fail_first) {
+            return Ok(Charge::Failed);
+        }
         let key = key.then(|| format!("payment-{payment}"));
-        self.gateway
-            .execute(
-                &format!(
-                    "INSERT INTO {GATEWAY_SCHEMA}.charges (payment_id, amount_cents, idempotency_key) \
-                     VALUES ($1, $2, $3) ON CONFLICT (idempotency_key) DO NOTHING"
-                ),
-                &[&(payment as i32), &(amount_cents as i32), &key],
-            )
-            .map(|_| ())
-            .map_err(run("the card charge"))
+        let sql = format!(
+            "INSERT INTO {GATEWAY_SCHEMA}.charges (payment_id, amount_cents, idempotency_key) \
+             VALUES ($1, $2, $3) ON CONFLICT (idempotency_key) DO NOTHING"
+        );
+        self.io.wait(
+            "the card charge",
+            self.gateway
+                .execute(&sql, &[&(payment as i32), &(amount_cents as i32), &key]),
+        )?;
+        Ok(Charge::Done)
     }
 
     /// Writes the payment into the ledger: an appended row, or (conditional / commutative styles) a row
@@ -186,37 +240,48 @@ impl ConsumerDb {
                 "{insert} WHERE NOT EXISTS (SELECT 1 FROM {APP_SCHEMA}.ledger WHERE payment_id = $1)"
             ),
         };
-        self.app
-            .execute(
+        self.io.wait(
+            "the ledger write",
+            self.app.execute(
                 &sql,
                 &[&(payment as i32), &customer, &(amount_cents as i32)],
-            )
-            .map(|_| ())
-            .map_err(run("the ledger write"))
+            ),
+        )?;
+        Ok(())
     }
 
     /// Inserts the processed record; under the unique constraint a second one is refused.
     pub fn write_record(&mut self, msg_id: u32) -> Result<Write, RealError> {
-        conflict_or(
-            self.app
-                .execute(
-                    &format!("INSERT INTO {APP_SCHEMA}.processed (msg_id) VALUES ($1)"),
-                    &[&(msg_id as i32)],
-                )
-                .map(|_| ()),
+        let sql = format!("INSERT INTO {APP_SCHEMA}.processed (msg_id) VALUES ($1)");
+        let r = self.io.within(
+            self.io.timeouts.read_ms,
             "the processed-record insert",
-        )
+            self.app.execute(&sql, &[&(msg_id as i32)]),
+        )?;
+        conflict_or(r.map(|_| ()), "the processed-record insert")
     }
 }
 
-fn run(what: &'static str) -> impl Fn(postgres::Error) -> RealError {
-    move |e| RealError::Run(format!("{what}: {}", super::chain(&e)))
-}
-
-fn conflict_or(r: Result<(), postgres::Error>, what: &'static str) -> Result<Write, RealError> {
+fn conflict_or(r: Result<(), tokio_postgres::Error>, what: &str) -> Result<Write, RealError> {
     match r {
         Ok(()) => Ok(Write::Done),
         Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => Ok(Write::Conflict),
-        Err(e) => Err(run(what)(e)),
+        Err(e) => Err(RealError::Run(format!("{what}: {}", super::chain(&e)))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_malformed_url_is_refused_before_connecting() {
+        assert!(parse_url("postgres://postgres@127.0.0.1:54329/redelivery_lab").is_ok());
+        assert!(parse_url("postgres://u:secret@127.0.0.1:notaport/db").is_err());
+        let e = parse_url("amqp://u:secret@host/db").unwrap_err();
+        assert!(
+            e.contains("not a PostgreSQL URL") && !e.contains("secret"),
+            "{e}"
+        );
     }
 }

@@ -1,10 +1,21 @@
 //! The operational checklist: the questions to ask before trusting an at-least-once consumer.
 //!
-//! Each item is either a setting the simulation can verify, or a practice (monitoring) the learner
-//! ticks by hand. Every item names the lab that breaks without it, so an unchecked box is one click
-//! away from seeing why it matters.
+//! Each item is either a setting the simulation can verify, or a monitoring practice answered by a
+//! measurable signal of the run (the number an alert would watch), never by a tick of the learner's
+//! own. Every item names the lab that breaks without it, so an open item is one click away from seeing
+//! why it matters.
 
 use super::config::{AckTiming, Config, RecordCheck, RetryPolicy};
+use super::simulation::Sim;
+
+/// How an item is answered.
+#[derive(Clone, Copy, Debug)]
+pub enum Verify {
+    /// By the configuration.
+    Setting(fn(&Config) -> bool),
+    /// By a signal the run measured: satisfied when the signal moved, with the reading in words.
+    Signal(fn(&Sim) -> (bool, String)),
+}
 
 /// One question of the checklist.
 #[derive(Clone, Copy, Debug)]
@@ -17,8 +28,8 @@ pub struct ChecklistItem {
     pub why: &'static str,
     /// The lab that shows what goes wrong without it.
     pub lab: &'static str,
-    /// How the simulation verifies it; `None` for practices the learner ticks by hand.
-    pub verify: Option<fn(&Config) -> bool>,
+    /// How the simulation answers it.
+    pub verify: Verify,
 }
 
 /// The checklist, in the order it is read out.
@@ -28,44 +39,81 @@ pub const ITEMS: [ChecklistItem; 6] = [
         question: "Are consumers idempotent by design, card charge included?",
         why: "A redelivered payment must not move money twice: processed records plus the gateway's idempotency key.",
         lab: "side-effect",
-        verify: Some(|c| c.strategy.idempotency && c.strategy.gateway_key),
+        verify: Verify::Setting(|c| c.strategy.idempotency && c.strategy.gateway_key),
     },
     ChecklistItem {
         id: "durable-transactional",
         question: "Are idempotency records durable, transactional and unique?",
         why: "The record must commit with the ledger row, and a unique key must stop two racing deliveries.",
         lab: "visibility-timeout",
-        verify: Some(|c| {
+        verify: Verify::Setting(|c| {
             c.strategy.transactional && c.strategy.record_check == RecordCheck::UniqueConstraint
         }),
     },
     ChecklistItem {
         id: "ack-after-commit",
         question: "Is a message acknowledged only after its work is committed?",
-        why: "Acking first turns every crash into a silently lost payment.",
+        why: "Acking first turns a crash between the ack and the commit into a lost payment that nobody is told about.",
         lab: "ack-before-commit",
-        verify: Some(|c| c.strategy.ack_timing == AckTiming::AfterCommit),
+        verify: Verify::Setting(|c| c.strategy.ack_timing == AckTiming::AfterCommit),
     },
     ChecklistItem {
         id: "redelivery-monitored",
         question: "Is the redelivery rate monitored, with an alert on spikes?",
         why: "A redelivery spike is the first visible sign of the double-payment incident.",
         lab: "double-payment",
-        verify: None,
+        verify: Verify::Signal(|s| {
+            let c = &s.metrics().counters;
+            let peak = s
+                .metrics()
+                .samples()
+                .windows(2)
+                .map(|w| w[1].counters.redeliveries - w[0].counters.redeliveries)
+                .max()
+                .unwrap_or(c.redeliveries);
+            if c.redeliveries == 0 {
+                (
+                    false,
+                    "No redelivery in this run yet: nothing for an alert to see.".into(),
+                )
+            } else {
+                (
+                    true,
+                    format!(
+                        "Measured: {} redeliveries, at most {peak} in one sample, next to {} consumer restarts.",
+                        c.redeliveries, c.restarts
+                    ),
+                )
+            }
+        }),
     },
     ChecklistItem {
         id: "duplicates-measurable",
         question: "Can you measure duplicates — those caught and those that slipped through?",
         why: "Without the count you cannot tell a safe consumer from a lucky one.",
         lab: "failure-injection",
-        verify: None,
+        verify: Verify::Signal(|s| {
+            let c = &s.metrics().counters;
+            let seen = c.duplicates_detected + c.duplicates_slipped;
+            (
+                seen > 0,
+                if seen == 0 {
+                    "No duplicate delivery in this run yet: nothing to count.".into()
+                } else {
+                    format!(
+                        "Measured: {} repeats caught by a safeguard, {} extra effects slipped through.",
+                        c.duplicates_detected, c.duplicates_slipped
+                    )
+                },
+            )
+        }),
     },
     ChecklistItem {
         id: "retries-bounded",
         question: "Are retries bounded (backoff with a cap, a dead-letter queue) and rate-limited?",
         why: "Unbounded immediate retries turn a short outage into a retry storm.",
         lab: "retry-storm",
-        verify: Some(|c| {
+        verify: Verify::Setting(|c| {
             matches!(c.retry, RetryPolicy::Exponential { .. })
                 && c.max_deliveries > 0
                 && c.rate_limit.is_some()
@@ -73,21 +121,22 @@ pub const ITEMS: [ChecklistItem; 6] = [
     },
 ];
 
-/// Is `item` satisfied under `config`, given the ids the learner ticked by hand?
-pub fn satisfied(item: &ChecklistItem, config: &Config, ticked: &[String]) -> bool {
+/// Is `item` satisfied by the run `sim` (its configuration or its signals)? With the reading for a
+/// signal item.
+pub fn satisfied(item: &ChecklistItem, sim: &Sim) -> (bool, Option<String>) {
     match item.verify {
-        Some(f) => f(config),
-        None => ticked.iter().any(|t| t == item.id),
+        Verify::Setting(f) => (f(sim.config()), None),
+        Verify::Signal(f) => {
+            let (ok, reading) = f(sim);
+            (ok, Some(reading))
+        }
     }
 }
 
 /// Readiness as (satisfied items, all items).
-pub fn readiness(config: &Config, ticked: &[String]) -> (usize, usize) {
+pub fn readiness(sim: &Sim) -> (usize, usize) {
     (
-        ITEMS
-            .iter()
-            .filter(|i| satisfied(i, config, ticked))
-            .count(),
+        ITEMS.iter().filter(|i| satisfied(i, sim).0).count(),
         ITEMS.len(),
     )
 }
@@ -95,31 +144,21 @@ pub fn readiness(config: &Config, ticked: &[String]) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::config::{RateLimit, Strategy};
 
     #[test]
-    fn a_naive_consumer_scores_one_and_the_full_set_scores_all() {
-        // The default consumer already acks after commit: that item is the only one it satisfies.
-        assert_eq!(readiness(&Config::default(), &[]), (1, 6));
-        let full = Config {
-            strategy: Strategy::SAFE,
-            retry: RetryPolicy::Exponential {
-                base_ms: 100,
-                cap_ms: 2_000,
-                jitter: true,
-            },
-            max_deliveries: 5,
-            rate_limit: Some(RateLimit {
-                per_second: 50,
-                burst: 10,
-            }),
-            ..Config::default()
-        };
-        let ticks = vec![
-            "redelivery-monitored".to_string(),
-            "duplicates-measurable".to_string(),
-        ];
-        assert_eq!(readiness(&full, &ticks), (6, 6));
+    fn a_naive_calm_run_scores_one_and_the_fixed_stress_run_scores_all() {
+        // The default consumer already acks after commit; a calm run measures no redelivery.
+        let mut calm = Sim::new(Config::default(), 1);
+        calm.run_to_completion(60_000);
+        assert_eq!(readiness(&calm), (1, 6));
+        let lab = crate::sim::lab::Lab::by_id("checklist").unwrap();
+        let mut c = lab.config.clone();
+        (lab.fix)(&mut c);
+        let sim = lab.run(&c, lab.seed, 600_000);
+        assert_eq!(readiness(&sim), (6, 6));
+        let (ok, reading) = satisfied(&ITEMS[3], &sim);
+        assert!(ok);
+        assert!(reading.unwrap().starts_with("Measured: "));
     }
 
     #[test]

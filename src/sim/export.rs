@@ -127,44 +127,66 @@ fn consumer_and_detail(e: &LoggedEvent) -> (String, String) {
 }
 
 /// The failure-injection lab's five steps as a Rust integration-test skeleton for the learner's own
-/// consumer. The `todo!()`s mark what only they can write.
+/// consumer, run once per crash boundary (as the lab's grid does). The `todo!()`s mark what only they
+/// can write.
 pub fn failure_injection_skeleton() -> String {
-    r#"//! At-least-once duplication test, exported from Redelivery Lab.
-//! Adapt the five marked steps to your own broker, consumer and database.
+    r#"//! At-least-once failure-injection test, exported from Redelivery Lab.
+//!
+//! The five steps run once for each boundary where your consumer can die: a crash after the commit
+//! only exercises your processed record, while a crash right after the card charge (before anything
+//! is written) exercises the charge itself. Adapt the marked helpers to your broker, consumer,
+//! database and gateway sandbox; drop a boundary only if your consumer has no such step.
+
+/// Where the consumer is made to crash, in step order.
+const BOUNDARIES: [&str; 6] = [
+    "after_receive",      // nothing done yet
+    "after_check",        // processed record looked up, card not charged
+    "after_charge",       // card charged, nothing written to the database
+    "after_ledger_write", // ledger written, not committed
+    "after_commit",       // committed, not acknowledged
+    "after_ack",          // acknowledged: the broker has forgotten the message
+];
 
 #[test]
-fn redelivery_after_a_crash_before_ack_causes_no_second_side_effect() {
-    // 1. Produce a message with a unique id (tie it to the business operation, e.g. the payment id).
-    let payment_id = format!("pay-{}", std::process::id());
-    publish_payment(&payment_id); // todo: your producer
+fn a_crash_at_every_boundary_causes_no_second_side_effect() {
+    for boundary in BOUNDARIES {
+        // 1. Produce a message with a unique id, tied to the business operation (the payment id).
+        let payment_id = format!("pay-{}-{boundary}", std::process::id());
+        let message_id = publish_payment(&payment_id); // todo: your producer
+        assert!(is_unique_message_id(&message_id), "{boundary}: the message id must be unique");
 
-    // 2. Process the message, but crash the consumer after its commit and before its ack.
-    //    e.g. an env var or test hook that makes the consumer call std::process::abort() at that point.
-    let mut consumer = start_consumer_crashing_before_ack(); // todo
-    consumer.wait_for_exit();
+        // 2. Process it, and crash the consumer at this boundary (an env var or test hook that makes
+        //    the consumer call std::process::abort() there).
+        let mut consumer = start_consumer_crashing_at(boundary); // todo
+        assert!(consumer.wait_for_crash(), "{boundary}: the crash must really happen");
 
-    // 3. Restart the consumer (a fresh process: its memory is gone, as in production).
-    let consumer = start_consumer(); // todo
+        // 3. Restart the consumer: a fresh process, its memory gone, as in production.
+        let consumer = start_consumer(); // todo
 
-    // 4. Confirm the message is redelivered (delivery count > 1, or the broker's redelivered flag).
-    assert!(wait_for_redelivery(&payment_id), "the broker must hand the message out again");
+        // 4. Confirm that the crashed message itself is delivered again — unless the crash came after
+        //    an ack sent once the work was committed, when there is nothing left to redeliver.
+        if boundary != "after_ack" {
+            assert!(wait_for_redelivery(&message_id), "{boundary}: the same message must come back");
+        }
 
-    // 5. Verify idempotent logic prevented a duplicate side effect: one charge, one ledger row.
-    consumer.drain();
-    assert_eq!(count_card_charges(&payment_id), 1, "charged exactly once");
-    assert_eq!(count_ledger_rows(&payment_id), 1, "recorded exactly once");
+        // 5. Verify no side effect happened twice, the card included: one charge, one ledger row.
+        consumer.drain();
+        assert_eq!(count_card_charges(&payment_id), 1, "{boundary}: charged exactly once");
+        assert_eq!(count_ledger_rows(&payment_id), 1, "{boundary}: recorded exactly once");
+    }
 }
 
-fn publish_payment(_payment_id: &str) { todo!("publish to your queue") }
-fn start_consumer_crashing_before_ack() -> Consumer { todo!("start your consumer with the crash armed") }
+fn publish_payment(_payment_id: &str) -> String { todo!("publish to your queue; return the message id") }
+fn is_unique_message_id(_message_id: &str) -> bool { todo!("no other message carries this id") }
+fn start_consumer_crashing_at(_boundary: &str) -> Consumer { todo!("start your consumer with the crash armed") }
 fn start_consumer() -> Consumer { todo!("start your consumer normally") }
-fn wait_for_redelivery(_payment_id: &str) -> bool { todo!("read your broker's delivery count") }
-fn count_card_charges(_payment_id: &str) -> usize { todo!("ask your gateway or its sandbox") }
+fn wait_for_redelivery(_message_id: &str) -> bool { todo!("read your broker's redelivered flag or delivery count") }
+fn count_card_charges(_payment_id: &str) -> usize { todo!("ask your gateway's sandbox") }
 fn count_ledger_rows(_payment_id: &str) -> usize { todo!("query your ledger") }
 
 struct Consumer;
 impl Consumer {
-    fn wait_for_exit(&mut self) { todo!() }
+    fn wait_for_crash(&mut self) -> bool { todo!() }
     fn drain(&self) { todo!() }
 }
 "#
@@ -207,10 +229,17 @@ mod tests {
     }
 
     #[test]
-    fn the_skeleton_names_all_five_steps() {
+    fn the_skeleton_names_all_five_steps_and_loops_over_every_boundary() {
+        use crate::sim::CrashPoint;
         let s = failure_injection_skeleton();
         for step in ["// 1.", "// 2.", "// 3.", "// 4.", "// 5."] {
             assert!(s.contains(step), "{step}");
         }
+        assert!(s.contains("for boundary in BOUNDARIES"));
+        for b in CrashPoint::BOUNDARIES {
+            assert!(s.contains(&format!("\"{}\"", b.name())), "{}", b.name());
+        }
+        // The note's claim that the crash after the charge is exercised is backed by the code.
+        assert!(s.contains("start_consumer_crashing_at(boundary)"));
     }
 }

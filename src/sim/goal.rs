@@ -1,11 +1,12 @@
 //! Goals: what a lab asks the learner to achieve, judged by the checker's invariants.
 //!
-//! A goal never compares exact state ("the ledger must equal this table"); it asks a question any
-//! correct run answers the same way ("did anyone get charged twice?"). That way a learner who reaches
-//! the fix by another path still passes.
+//! A goal never compares exact state ("the ledger must equal this table") and never looks at the
+//! settings ("is the gateway key on?"); it asks a question any correct run answers the same way ("did
+//! the crash happen, and was every payment charged exactly once?"). A learner who reaches the fix by
+//! another path still passes, and a setting that hides the problem instead of solving it does not.
+//! Every verdict carries one sentence saying why, so a goal never fails for an unstated reason.
 
 use super::checker::Outcome;
-use super::config::Config;
 use super::simulation::Sim;
 use serde::{Deserialize, Serialize};
 
@@ -45,6 +46,81 @@ impl GoalStatus {
     }
 }
 
+/// A goal's status with the sentence that explains it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Judged {
+    /// Where the goal stands.
+    pub status: GoalStatus,
+    /// Why, in one sentence (also for a pass, so the learner sees what was checked).
+    pub why: String,
+}
+
+impl Judged {
+    /// Achieved, because `why`.
+    pub fn pass(why: impl Into<String>) -> Judged {
+        Judged {
+            status: GoalStatus::Pass,
+            why: why.into(),
+        }
+    }
+
+    /// Not achievable in this run, because `why`.
+    pub fn fail(why: impl Into<String>) -> Judged {
+        Judged {
+            status: GoalStatus::Fail,
+            why: why.into(),
+        }
+    }
+
+    /// Not decided yet, because `why`.
+    pub fn pending(why: impl Into<String>) -> Judged {
+        Judged {
+            status: GoalStatus::Pending,
+            why: why.into(),
+        }
+    }
+
+    /// The first failing part, else the first pending one, else the last passing one (parts are
+    /// listed from precondition to conclusion, so the last pass says the most).
+    pub fn all(parts: impl IntoIterator<Item = Judged>) -> Judged {
+        let mut pending: Option<Judged> = None;
+        let mut last = Judged::pass("Nothing to check.");
+        for p in parts {
+            match p.status {
+                GoalStatus::Fail => return p,
+                GoalStatus::Pending => {
+                    pending.get_or_insert(p);
+                }
+                GoalStatus::Pass => last = p,
+            }
+        }
+        pending.unwrap_or(last)
+    }
+}
+
+/// What kind of achievement a goal asks for. A lab is complete when every goal has been achieved at
+/// least once, not necessarily in the same run: the problem is seen in one run and fixed in another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GoalKind {
+    /// See the problem happen.
+    See,
+    /// Point at the evidence: something the learner chose, recorded in their progress.
+    Diagnose,
+    /// A run free of the lab's harm, for the right reason. The adversary test checks that no
+    /// configuration passes every fix goal while leaving harm behind.
+    Fix,
+}
+
+/// What the learner did that is not part of the simulation: the payment they selected and their
+/// answer to the lab's diagnosis question.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Learner {
+    /// The payment the learner selected (the event log narrowed to it).
+    pub focus: Option<u32>,
+    /// The option picked for the lab's diagnosis question.
+    pub diagnosis: Option<usize>,
+}
+
 /// One goal of a lab.
 #[derive(Clone, Copy, Debug)]
 pub struct Goal {
@@ -52,88 +128,52 @@ pub struct Goal {
     pub id: &'static str,
     /// What to achieve, in the trainer's words.
     pub text: &'static str,
+    /// See, diagnose or fix.
+    pub kind: GoalKind,
     /// The judge.
-    pub check: fn(&Sim) -> GoalStatus,
+    pub check: fn(&Sim, &Learner) -> Judged,
 }
 
 impl Goal {
-    /// Judges the goal against the current state of a run.
+    /// Judges the goal against the current state of a run and what the learner did.
+    pub fn judge(&self, sim: &Sim, learner: &Learner) -> Judged {
+        (self.check)(sim, learner)
+    }
+
+    /// The status alone, for a learner who did nothing beyond running (the CLI, the golden runs).
     pub fn evaluate(&self, sim: &Sim) -> GoalStatus {
-        (self.check)(sim)
+        self.judge(sim, &Learner::default()).status
     }
 }
 
-/// Something that must happen at least `n` times: pass once seen; fail if the run settled without it.
-pub fn at_least(sim: &Sim, have: u64, n: u64) -> GoalStatus {
+/// Something that must happen at least `n` times: pass once seen; fail if the run settled without
+/// it. `what` names the thing counted, in the plural ("redeliveries").
+pub fn at_least(sim: &Sim, have: u64, n: u64, what: &str) -> Judged {
     if have >= n {
-        GoalStatus::Pass
+        Judged::pass(format!("This run has {have} {what}."))
     } else if sim.is_settled() {
-        GoalStatus::Fail
+        Judged::fail(format!(
+            "The run ended with {have} {what}; this needs at least {n}."
+        ))
     } else {
-        GoalStatus::Pending
+        Judged::pending(format!("{have} {what} so far; keep playing."))
     }
 }
 
 /// At least `n` payments ended with `outcome`.
-pub fn outcome_at_least(sim: &Sim, outcome: Outcome, n: u64) -> GoalStatus {
-    at_least(sim, sim.totals().get(outcome), n)
-}
-
-/// No payment ends with `outcome`: fails as soon as one does (an extra charge never goes away), passes
-/// once the run has settled without one.
-pub fn never(sim: &Sim, outcome: Outcome) -> GoalStatus {
-    if sim.totals().get(outcome) > 0 {
-        GoalStatus::Fail
-    } else if sim.is_settled() {
-        GoalStatus::Pass
-    } else {
-        GoalStatus::Pending
-    }
-}
-
-/// The run has settled and every payment was charged exactly once.
-pub fn all_correct(sim: &Sim) -> GoalStatus {
-    let t = sim.totals();
-    if t.anomalies() > 0 {
-        GoalStatus::Fail
-    } else if sim.is_settled() {
-        if t.charged_once == sim.config().payments as u64 {
-            GoalStatus::Pass
-        } else {
-            GoalStatus::Fail
-        }
-    } else {
-        GoalStatus::Pending
-    }
-}
-
-/// A precondition on the current configuration: pending (not failed) while unmet, so a learner can
-/// still flip the toggle.
-pub fn requires(sim: &Sim, ok: fn(&Config) -> bool) -> GoalStatus {
-    if ok(sim.config()) {
-        GoalStatus::Pass
-    } else {
-        GoalStatus::Pending
-    }
-}
-
-/// A fix goal: pending (never failed) until the configuration has the fix, then judged by `parts`.
-/// A learner who has not tried the fix yet has not failed it.
-pub fn given(
-    sim: &Sim,
-    ok: fn(&Config) -> bool,
-    parts: impl IntoIterator<Item = GoalStatus>,
-) -> GoalStatus {
-    if ok(sim.config()) {
-        GoalStatus::all(parts)
-    } else {
-        GoalStatus::Pending
-    }
+pub fn outcome_at_least(sim: &Sim, outcome: Outcome, n: u64) -> Judged {
+    at_least(
+        sim,
+        sim.totals().get(outcome),
+        n,
+        &format!("{} payments", outcome.label()),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::config::Config;
 
     #[test]
     fn all_combines_like_a_checklist() {
@@ -141,14 +181,22 @@ mod tests {
         assert_eq!(GoalStatus::all([Pass, Pass]), Pass);
         assert_eq!(GoalStatus::all([Pass, Pending]), Pending);
         assert_eq!(GoalStatus::all([Pending, Fail]), Fail);
+        let j = Judged::all([Judged::pass("a"), Judged::pending("b"), Judged::fail("c")]);
+        assert_eq!(j, Judged::fail("c"));
+        assert_eq!(
+            Judged::all([Judged::pass("a"), Judged::pending("b")]).why,
+            "b"
+        );
     }
 
     #[test]
-    fn never_waits_for_the_run_to_settle() {
+    fn at_least_waits_for_the_run_to_settle_and_says_why() {
         let mut sim = Sim::new(Config::default(), 1);
-        assert_eq!(never(&sim, Outcome::Duplicate), GoalStatus::Pending);
+        let j = at_least(&sim, 0, 1, "crashes");
+        assert_eq!(j.status, GoalStatus::Pending);
         sim.run_to_completion(60_000);
-        assert_eq!(never(&sim, Outcome::Duplicate), GoalStatus::Pass);
-        assert_eq!(all_correct(&sim), GoalStatus::Pass);
+        let j = at_least(&sim, sim.metrics().counters.crashes, 1, "crashes");
+        assert_eq!(j.status, GoalStatus::Fail);
+        assert!(j.why.contains("0 crashes"), "{}", j.why);
     }
 }

@@ -148,9 +148,8 @@ pub fn App() -> Html {
                             return;
                         };
                         if let Some(action) = keyboard::action(e) {
-                            if matches!(e.key().as_str(), " " | "PageUp" | "PageDown") {
-                                e.prevent_default();
-                            }
+                            // A shortcut is not also the focused control's key (see keyboard.rs).
+                            e.prevent_default();
                             dispatcher.dispatch(action);
                         }
                     },
@@ -311,7 +310,7 @@ pub fn App() -> Html {
                 </>
             }) }
             if state.presenter {
-                { components::workshop::key_map() }
+                { components::workshop::key_map(state.view == View::Sandbox) }
             }
             { components::real_crash::bar(&real_crash_props) }
             if state.view == View::Compare {
@@ -325,12 +324,15 @@ pub fn App() -> Html {
             <div class="app__body">
                 <div class="app__left">
                     <Lesson lab={state.lab.clone()} world={world.clone()} progress={state.progress()}
-                        ticked={state.saved.checklist.clone()}
-                        onpredict={dispatch_with(&d, Action::Predict)} onshow_hint={send(Action::ShowHint)}
+                        learner={state.learner()}
+                        onpredict={dispatch_with(&d, Action::Predict)} ondiagnose={dispatch_with(&d, Action::Diagnose)}
+                        onshow_hint={send(Action::ShowHint)}
                         onshow_solution={send(Action::ShowSolution)} onapply_fix={send(Action::ApplyFix)}
-                        ontick={dispatch_with(&d, |(id, on)| Action::TickChecklist(id, on))} onload_lab={onload_lab} />
+                        onload_lab={onload_lab.clone()} />
                 </div>
                 <div class="app__center">
+                    <components::verdict::Verdict lab={state.lab.clone()} world={world.clone()} progress={state.progress()}
+                        learner={state.learner()} onload_lab={onload_lab} onclear={send(Action::ClearActions)} />
                     <Totals world={world.clone()} />
                     <Pipeline world={world.clone()} selected={state.selected}
                         onapply={onapply.clone()} onselect={dispatch_with(&d, Action::Select)} />
@@ -352,7 +354,7 @@ pub fn App() -> Html {
             </div>
             }
             if state.help_open {
-                <Help onclose={send(Action::SetHelp(false))} />
+                <Help sandbox={state.view == View::Sandbox} onclose={send(Action::SetHelp(false))} />
             }
         </main>
     }
@@ -375,7 +377,8 @@ fn state_text(state: &AppState, link: &str) -> String {
     }
     out.push('\n');
     for g in &state.lab.goals {
-        let _ = writeln!(out, "[{}] {}", g.evaluate(&sim).name(), g.text);
+        let j = g.judge(&sim, &state.learner());
+        let _ = writeln!(out, "[{}] {} — {}", j.status.name(), g.text, j.why);
     }
     let _ = write!(out, "Open this exact run: {link}");
     out

@@ -51,6 +51,10 @@ pub struct LabProgress {
     pub hints_shown: usize,
     /// Has the learner looked at the solution?
     pub solution_seen: bool,
+    /// Has the prediction's answer been shown? From then on the prediction cannot change.
+    pub revealed: bool,
+    /// The option picked for the lab's diagnosis question.
+    pub diagnosis: Option<usize>,
 }
 
 /// Everything remembered.
@@ -74,7 +78,7 @@ pub fn encode(saved: &Saved) -> String {
     let flag = |b: bool| if b { "1" } else { "0" };
     let mut out = format!(
         "{HEADER}\nspeed={}\nprojector={}\nreal_crash={}\nlab={}\nchecklist={}\n",
-        s.speed,
+        crate::num::fixed(s.speed, 3),
         flag(s.projector),
         flag(s.real_crash),
         s.lab,
@@ -83,11 +87,13 @@ pub fn encode(saved: &Saved) -> String {
     for (lab, p) in &saved.progress {
         let prediction = p.prediction.map(|n| n.to_string()).unwrap_or_default();
         let achieved: Vec<&str> = p.achieved.iter().map(String::as_str).collect();
+        let diagnosis = p.diagnosis.map(|n| n.to_string()).unwrap_or_default();
         out.push_str(&format!(
-            "progress={lab};{prediction};{};{};{}\n",
+            "progress={lab};{prediction};{};{};{};{};{diagnosis}\n",
             p.hints_shown,
             flag(p.solution_seen),
-            achieved.join(",")
+            achieved.join(","),
+            flag(p.revealed)
         ));
     }
     out
@@ -123,10 +129,7 @@ pub fn decode(text: &str) -> Option<Saved> {
         let s = &mut saved.settings;
         match name {
             "speed" => {
-                s.speed = value
-                    .parse()
-                    .ok()
-                    .filter(|v: &f64| v.is_finite() && *v > 0.0)?
+                s.speed = crate::num::parse_decimal(value).filter(|v| v.is_finite() && *v > 0.0)?
             }
             "projector" => s.projector = flag(value)?,
             "real_crash" => s.real_crash = flag(value)?,
@@ -136,14 +139,19 @@ pub fn decode(text: &str) -> Option<Saved> {
                 let mut f = value.split(';');
                 let (lab, prediction, hints, solution, achieved) =
                     (f.next()?, f.next()?, f.next()?, f.next()?, f.next()?);
+                // Revealed and diagnosis came later: lines without them read as "not yet".
+                let (revealed, diagnosis) = (f.next().unwrap_or("0"), f.next().unwrap_or(""));
+                let choice = |v: &str| match v {
+                    "" => Some(None),
+                    n => n.parse().ok().map(Some),
+                };
                 let progress = LabProgress {
                     achieved: ids(achieved)?.into_iter().collect(),
-                    prediction: match prediction {
-                        "" => None,
-                        n => Some(n.parse().ok()?),
-                    },
+                    prediction: choice(prediction)?,
                     hints_shown: hints.parse().ok()?,
                     solution_seen: flag(solution)?,
+                    revealed: flag(revealed)?,
+                    diagnosis: choice(diagnosis)?,
                 };
                 saved.progress.insert(id(lab)?, progress);
             }

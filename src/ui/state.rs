@@ -9,7 +9,7 @@
 use super::narrate;
 use super::saved::{LabProgress, Saved};
 use crate::sim::config::Millis;
-use crate::sim::goal::GoalStatus;
+use crate::sim::goal::{GoalStatus, Learner};
 use crate::sim::lab::Lab;
 use crate::sim::share::Scenario;
 use crate::sim::timeline::Timeline;
@@ -260,6 +260,15 @@ impl AppState {
             .unwrap_or_default()
     }
 
+    /// What the learner did beyond running, for the goals that judge it: the payment selected and the
+    /// diagnosis answered.
+    pub fn learner(&self) -> Learner {
+        Learner {
+            focus: self.focus,
+            diagnosis: self.progress().diagnosis,
+        }
+    }
+
     /// The run as a share-link scenario: seed, starting configuration, action log and current time.
     pub fn scenario(&self) -> Scenario {
         let t = self.world.timeline();
@@ -279,21 +288,34 @@ impl AppState {
             .or_default()
     }
 
-    /// Bookkeeping after the world moved: goals reached and the live-region summary.
-    fn moved(mut self, world: World) -> AppState {
-        self.world = world;
-        let passed: Vec<String> = {
+    /// Records the goals passing now (with what the learner did) in their progress, and that the
+    /// prediction's answer was shown (a finished run shows it; from then on the prediction is locked).
+    fn record_progress(&mut self) {
+        let learner = self.learner();
+        let (passed, revealed): (Vec<String>, bool) = {
             let sim = self.world.sim();
-            self.lab
-                .goals
-                .iter()
-                .filter(|g| g.evaluate(&sim) == GoalStatus::Pass)
-                .map(|g| g.id.to_string())
-                .collect()
+            (
+                self.lab
+                    .goals
+                    .iter()
+                    .filter(|g| g.judge(&sim, &learner).status == GoalStatus::Pass)
+                    .map(|g| g.id.to_string())
+                    .collect(),
+                self.lab.prediction.is_some() && sim.is_settled() && sim.now() > 0,
+            )
         };
         if !passed.is_empty() {
             self.progress_mut().achieved.extend(passed);
         }
+        if revealed && !self.progress().revealed {
+            self.progress_mut().revealed = true;
+        }
+    }
+
+    /// Bookkeeping after the world moved: goals reached and the live-region summary.
+    fn moved(mut self, world: World) -> AppState {
+        self.world = world;
+        self.record_progress();
         let (total, line) = {
             let sim = self.world.sim();
             (sim.events().total(), narrate::latest(&sim, self.announced))
@@ -323,7 +345,20 @@ impl AppState {
         self.moved(world)
     }
 
+    /// Back to t = 0 on the same configuration and seed, keeping every recorded action — the lab's
+    /// script and the crashes, outages and lost acks the learner added by hand — so the replay is the
+    /// same run.
     fn reset(self) -> AppState {
+        let (config, seed, actions) = {
+            let t = self.world.timeline();
+            (t.config().clone(), t.seed(), t.actions().to_vec())
+        };
+        let world = self.world.replace(start(config, seed, actions));
+        self.replaced(world, "Back to the start, with every recorded action.")
+    }
+
+    /// Back to t = 0 with only the lab's own script: the learner's hand-made actions are dropped.
+    fn clear_actions(self) -> AppState {
         let (config, seed) = {
             let t = self.world.timeline();
             (t.config().clone(), t.seed())
@@ -331,7 +366,10 @@ impl AppState {
         let world = self
             .world
             .replace(start(config, seed, self.lab.actions.clone()));
-        self.replaced(world, "Back to the start.")
+        self.replaced(
+            world,
+            "Your actions are cleared; back to the lab's own script.",
+        )
     }
 
     /// The same seed and the same recorded actions under `config` (and `seed`), brought to the
@@ -402,8 +440,10 @@ pub enum Action {
     StepBack,
     /// Jump to a simulated time (backwards or forwards).
     Seek(Millis),
-    /// Back to t = 0 with the same configuration and seed, without the learner's actions.
+    /// Back to t = 0 with the same configuration, seed and recorded actions (the learner's included).
     Reset,
+    /// Back to t = 0 with only the lab's scripted actions: the learner's own are dropped.
+    ClearActions,
     /// Apply a command to the simulation now (it is recorded in the action log).
     Apply(Command),
     /// Crash the selected consumer now.
@@ -430,14 +470,14 @@ pub enum Action {
     ToggleHelp,
     /// Narrow the event log to a payment (or widen it again).
     Focus(Option<u32>),
-    /// Answer the lab's prediction.
+    /// Answer the lab's prediction (ignored once its answer has been shown).
     Predict(usize),
+    /// Answer the lab's diagnosis question.
+    Diagnose(usize),
     /// Reveal the next hint.
     ShowHint,
     /// Reveal the solution (after the learner confirmed).
     ShowSolution,
-    /// Tick or untick a checklist practice.
-    TickChecklist(String, bool),
     /// Something to tell the user in the live region (e.g. "link copied").
     Announce(String),
     /// Show an error sentence.
@@ -473,7 +513,9 @@ impl yew::Reducible for AppState {
                     | Action::Step
                     | Action::StepBack
                     | Action::Reset
+                    | Action::ClearActions
                     | Action::CrashSelected
+                    | Action::Select(_)
             )
         {
             return self;
@@ -528,6 +570,7 @@ impl yew::Reducible for AppState {
                 }
             }
             Action::Reset => this.reset(),
+            Action::ClearActions => this.clear_actions(),
             Action::Apply(command) => apply(this, command),
             Action::CrashSelected => {
                 let consumer = this.selected;
@@ -595,13 +638,27 @@ impl yew::Reducible for AppState {
                 help_open: !this.help_open,
                 ..this
             },
-            Action::Focus(payment) => AppState {
-                focus: payment,
-                ..this
-            },
+            Action::Focus(payment) => {
+                let mut next = AppState {
+                    focus: payment,
+                    ..this
+                };
+                // Selecting a payment can be the evidence a diagnose goal asks for.
+                next.record_progress();
+                next
+            }
             Action::Predict(choice) => {
                 let mut next = this;
-                next.progress_mut().prediction = Some(choice);
+                // Once the answer is on screen, changing the prediction would only copy it.
+                if !next.progress().revealed {
+                    next.progress_mut().prediction = Some(choice);
+                }
+                next
+            }
+            Action::Diagnose(choice) => {
+                let mut next = this;
+                next.progress_mut().diagnosis = Some(choice);
+                next.record_progress();
                 next
             }
             Action::ShowHint => {
@@ -614,14 +671,6 @@ impl yew::Reducible for AppState {
             Action::ShowSolution => {
                 let mut next = this;
                 next.progress_mut().solution_seen = true;
-                next
-            }
-            Action::TickChecklist(id, on) => {
-                let mut next = this;
-                next.saved.checklist.retain(|t| *t != id);
-                if on {
-                    next.saved.checklist.push(id);
-                }
                 next
             }
             Action::Announce(line) => AppState {

@@ -93,6 +93,11 @@ test('the sweep matches the CLI cell by cell, and a cell opens its exact run', a
   }
 });
 
+/** Simulated milliseconds as the controls show them: 2120215 → `2,120.215 s`. */
+function seconds(ms) {
+  return `${Math.floor(ms / 1000).toLocaleString('en-US')}.${String(ms % 1000).padStart(3, '0')} s`;
+}
+
 async function integer(app, testId) {
   const text = (await app.byTestId(testId).textContent()).trim();
   assert.match(text, /^\d+$/, `${testId} is an integer, got ${JSON.stringify(text)}`);
@@ -121,11 +126,11 @@ test('side by side: the classic pair on the double-payment lab differs exactly b
     const rows = app.page.locator('[data-testid=compare-diff-row]');
     assert.equal(await rows.count(), left, 'only the payments that differ are listed');
     assert.match(await rows.first().textContent(), /Duplicate|duplicate/i);
-    assert.match(await app.byTestId('compare-clock').textContent(), /t = \d+ ms of \d+ ms/);
+    assert.match(await app.byTestId('compare-clock').textContent(), /^t = [\d,]+\.\d{3} s of [\d,]+\.\d{3} s$/);
     await app.screenshot('beyond-compare');
     // Another seed in the header: both sides start again from that seed.
     await setField(app, 'seed-input', 7);
-    assert.match(await app.byTestId('compare-clock').textContent(), /^t = 0 ms/);
+    assert.match(await app.byTestId('compare-clock').textContent(), /^t = 0\.000 s/);
     assert.match(await app.byTestId('compare').textContent(), /seed 7/);
     await app.byTestId('compare-classic').click();
     await app.byTestId('compare-end').click();
@@ -155,13 +160,15 @@ test('forking the timeline: the past stays identical, the future changes', async
     const original = await eventRows(app);
     assert.ok(original.length > 10 && original.length < 200, `the whole log is on screen (${original.length} rows)`);
     const end = original[original.length - 1].time;
-    assert.equal((await app.byTestId('clock-end').textContent()).trim(), `of ${end} ms`);
+    assert.equal(await app.byTestId('clock-end').getAttribute('data-ms'), String(end));
+    assert.equal((await app.byTestId('clock-end').textContent()).trim(), `of ${seconds(end)}`);
 
     // Scrub back to the middle of the run, then crash a consumer there.
     const t = Math.floor(end / 2);
     await app.byTestId('scrub').fill(String(t));
-    assert.equal(await app.byTestId('clock').textContent(), `t = ${t} ms`);
-    assert.equal((await app.byTestId('clock-end').textContent()).trim(), `of ${end} ms`, 'the length stays visible');
+    assert.equal(await app.byTestId('clock').getAttribute('data-ms'), String(t));
+    assert.equal(await app.byTestId('clock').textContent(), `t = ${seconds(t)}`);
+    assert.equal(await app.byTestId('clock-end').getAttribute('data-ms'), String(end), 'the length stays visible');
     assert.equal(await app.byTestId('fork-note').count(), 1, 'the controls say the run is rewound');
     await app.page.locator('[data-testid=crash-now][data-consumer="0"]').click();
     await app.byTestId('play').click();
@@ -199,10 +206,10 @@ test('real crash mode: reloading mid-payment crashes the consumer and the broker
       charged = kinds.find((k) => k.kind === 'charged' && !acked.has(k.payment))?.payment;
     }
     assert.ok(charged !== undefined, 'a payment was charged and not acknowledged yet');
-    const clock = await app.byTestId('clock').textContent();
+    const clock = await app.byTestId('clock').getAttribute('data-ms');
     await page.waitForFunction(
       (t) => localStorage.getItem('redelivery-lab/v1/durable-at') === t && localStorage.getItem('redelivery-lab/v1/durable'),
-      clock.replace(/\D/g, ''),
+      clock,
     );
 
     await page.reload();

@@ -17,7 +17,7 @@ pub fn Armed(props: &ArmedProps) -> Html {
     if armed.is_empty() {
         return html! {
             <p class="armed armed--none" data-testid="armed-none">
-                { "No crash armed. Use a ✕ crash button between two steps to arm one." }
+                { "No crash armed. Use a ↯ crash button between two steps to arm one." }
             </p>
         };
     }
@@ -28,7 +28,7 @@ pub fn Armed(props: &ArmedProps) -> Html {
         let how = match a.mode {
             ArmMode::Once => "once".to_string(),
             ArmMode::Always => "every time".to_string(),
-            ArmMode::EveryKth(k) => format!("every {k}th pass"),
+            ArmMode::EveryKth(k) => format!("every {} pass", crate::sim::sweep::ordinal(k)),
         };
         let spent = a.mode == ArmMode::Once && a.fired > 0;
         let (consumer, point) = (a.consumer, a.point);

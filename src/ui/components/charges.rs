@@ -3,6 +3,7 @@
 //! A database can roll back a row; nobody can roll back a card charge. So this is where a duplicate
 //! hurts, and each extra charge is marked with an icon and the word "duplicate", never colour alone.
 
+use super::words::count;
 use crate::sim::Command;
 use crate::sim::message::{CUSTOMER_NAMES, money, payment_label};
 use crate::ui::state::World;
@@ -21,6 +22,9 @@ pub struct ChargesProps {
 
 /// How long the outage button takes the gateway down.
 const OUTAGE_MS: u32 = 3_000;
+
+/// More rows than this do not fit a card's list (static/ui.css `.charges__rows`): say it scrolls.
+const SCROLL_HINT_ROWS: usize = 6;
 
 struct Row {
     payment: u32,
@@ -79,17 +83,32 @@ pub fn Charges(props: &ChargesProps) -> Html {
         }
         let sum: u64 = rows.iter().map(|r| r.amount as u64).sum();
         let dups = rows.iter().filter(|r| r.nth > 1).count();
+        let name = CUSTOMER_NAMES[i];
+        // The list scrolls past a few rows: the heading counts every row and every duplicate, so
+        // a duplicate below the fold is still announced, and the note says the list scrolls.
+        let counted = count(rows.len() as u64, "charge", "charges");
+        let dup_note = (dups > 0).then(|| count(dups as u64, "duplicate", "duplicates"));
         html! {
             <div class={classes!("charges__customer", (dups > 0).then_some("charges__customer--duplicate"))}
                 data-testid="customer-charges" data-customer={CUSTOMER_NAMES[i]}>
                 <h3 class="charges__name">
                     { CUSTOMER_NAMES[i] }
-                    <span class="charges__sum mono">{ format!("{} charge{} · {}", rows.len(),
-                        if rows.len() == 1 { "" } else { "s" }, money(sum)) }</span>
+                    <span class="charges__sum mono" data-testid="customer-charges-count"
+                        data-charges={rows.len().to_string()} data-duplicates={dups.to_string()}>
+                        { counted.clone() }
+                        if let Some(d) = &dup_note { { " · " }<strong>{ d.clone() }</strong> }
+                        { format!(" · {}", money(sum)) }
+                    </span>
                 </h3>
-                <ul class="charges__rows">
+                <ul class="charges__rows scrollbox" tabindex="0"
+                    aria-label={format!("{name}'s {counted}{}", dup_note.as_ref().map(|d| format!(", {d}")).unwrap_or_default())}>
                     { for rows.iter().map(row) }
                 </ul>
+                if rows.len() > SCROLL_HINT_ROWS {
+                    <p class="scrollbox__hint" data-testid="charges-scroll-hint">
+                        <span aria-hidden="true">{ "↕ " }</span>{ format!("scroll the list for all {}", rows.len()) }
+                    </p>
+                }
             </div>
         }
     };

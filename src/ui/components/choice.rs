@@ -16,8 +16,7 @@ pub struct ChoiceProps {
     pub onset: Callback<String>,
 }
 
-#[component]
-pub fn Choice(props: &ChoiceProps) -> Html {
+pub fn choice(props: &ChoiceProps) -> Html {
     let onset = props.onset.clone();
     let onchange = Callback::from(move |e: Event| {
         onset.emit(e.target_unchecked_into::<HtmlSelectElement>().value());

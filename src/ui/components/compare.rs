@@ -4,7 +4,8 @@
 //! Nothing but the strategy differs between the two sides, so every row of the difference table is
 //! caused by the strategy. The core's `Comparison` runs both; this view only drives and draws it.
 
-use super::sweep::strategy_label;
+use super::sweep::{strategy_label, strategy_words};
+use super::words::{count, seconds};
 use crate::sim::compare::Comparison;
 use crate::sim::{Outcome, Strategy, Totals};
 use crate::ui::state::World;
@@ -143,6 +144,7 @@ pub fn CompareView(props: &CompareProps) -> Html {
             <section class="panel compare__side"
                 data-testid={format!("compare-{name}")}>
                 <h3 class="panel__title">{ title }{ ": " }<span class="mono">{ strategy_label(&s) }</span></h3>
+                <p class="compare__strategy-words" data-testid={format!("compare-{name}-strategy-words")}>{ strategy_words(&s) }</p>
                 <dl class="totals__grid" data-testid={format!("compare-{name}-totals")}>
                     { for Outcome::ALL.into_iter().map(|o| {
                         let v = t.get(o);
@@ -173,9 +175,9 @@ pub fn CompareView(props: &CompareProps) -> Html {
             <div class="panel compare__bar">
                 <h2 class="panel__title" id="compare-title">{ "Side by side: same seed, same crashes, two strategies" }</h2>
                 <p class="panel__note">
-                    { format!("Both runs replay the sandbox's seed {}, settings and {} recorded action(s); only the strategy differs. \
+                    { format!("Both runs replay the sandbox's seed {}, settings and {}; only the strategy differs. \
                         The left side starts with the sandbox's strategy (change it there), the right with every safeguard.",
-                        c.left.seed(), c.left.actions().len()) }
+                        c.left.seed(), count(c.left.actions().len() as u64, "recorded action", "recorded actions")) }
                 </p>
                 <div class="toolbar" role="group" aria-label="Side-by-side controls">
                     <button type="button" class="button" data-testid="compare-classic" onclick={onclassic}
@@ -189,7 +191,7 @@ pub fn CompareView(props: &CompareProps) -> Html {
                     <button type="button" class="button" data-testid="compare-step" onclick={onstep}>{ "Step both ▶" }</button>
                     <button type="button" class="button" data-testid="compare-end" onclick={onend}>{ "To the end ▶▶" }</button>
                     <button type="button" class="button" data-testid="compare-reset" onclick={onreset}>{ "Back to 0" }</button>
-                    <span class="mono" data-testid="compare-clock">{ format!("t = {now} ms of {end} ms") }</span>
+                    <span class="mono" data-testid="compare-clock">{ format!("t = {} of {}", seconds(now), seconds(end)) }</span>
                 </div>
             </div>
             <div class="compare__sides">

@@ -1,5 +1,6 @@
 //! Play, pause, step, reset and the speed of simulated time.
 
+use super::words::seconds;
 use crate::ui::state::{MAX_SPEED, MIN_SPEED};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -26,11 +27,11 @@ pub struct ControlsProps {
 /// The speed as learners read it: `0.25×`, `4×`, `120×`.
 pub fn speed_label(speed: f64) -> String {
     if speed < 1.0 {
-        format!("{:.2}×", speed)
+        format!("{}×", crate::num::fixed(speed, 2))
     } else if speed < 10.0 {
-        format!("{:.1}×", speed)
+        format!("{}×", crate::num::fixed(speed, 1))
     } else {
-        format!("{:.0}×", speed)
+        format!("{}×", crate::num::fixed(speed, 0))
     }
 }
 
@@ -54,7 +55,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
     // The slider is logarithmic: each notch multiplies the speed, so 0.01× and 1000× are both reachable.
     let oninput = Callback::from(move |e: InputEvent| {
         let input = e.target_unchecked_into::<HtmlInputElement>();
-        if let Ok(exp) = input.value().parse::<f64>() {
+        if let Some(exp) = crate::num::parse_decimal(&input.value()) {
             onset_speed.emit(10f64.powf(exp));
         }
     });
@@ -79,21 +80,21 @@ pub fn Controls(props: &ControlsProps) -> Html {
             <label class="controls__scrub" for="scrub">
                 <span class="visually-hidden">{ "Simulated time" }</span>
                 <input id="scrub" type="range" data-testid="scrub" min={props.start.to_string()} max={end.to_string()} step="1"
-                    value={props.now.to_string()} aria-valuetext={format!("{} ms", props.now)}
+                    value={props.now.to_string()} aria-valuetext={seconds(props.now)}
                     title="Scrub through the run; acting in the past forks a new future" oninput={onseek} />
             </label>
             <span class="controls__clock mono">
-                <span data-testid="clock">{ format!("t = {} ms", props.now) }</span>
-                <span data-testid="clock-end" title="How far this run has been played">
-                    { format!(" of {} ms", props.horizon.max(props.now)) }
+                <span data-testid="clock" data-ms={props.now.to_string()}>{ format!("t = {}", seconds(props.now)) }</span>
+                <span data-testid="clock-end" data-ms={props.horizon.max(props.now).to_string()} title="How far this run has been played">
+                    { format!(" of {}", seconds(props.horizon.max(props.now))) }
                 </span>
             </span>
             if props.now < props.horizon {
                 <span class="controls__fork" data-testid="fork-note"
-                    title={format!("Rewound from {} ms: crashing or arming a crash here discards what came after and forks a new future.", props.horizon)}>
+                    title={format!("Rewound from {}: crashing or arming a crash here discards what came after and forks a new future.", seconds(props.horizon))}>
                     <span aria-hidden="true">{ "⟲ " }</span>{ "rewound" }
                     <span class="visually-hidden">
-                        { format!(" from {} ms: crashing or arming a crash here discards what came after and forks a new future.", props.horizon) }
+                        { format!(" from {}: crashing or arming a crash here discards what came after and forks a new future.", seconds(props.horizon)) }
                     </span>
                 </span>
             }
@@ -101,7 +102,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 { "Speed" }
                 <input id="speed" type="range" data-testid="speed"
                     min={MIN_SPEED.log10().to_string()} max={MAX_SPEED.log10().to_string()} step="0.1"
-                    value={format!("{exp:.1}")}
+                    value={crate::num::fixed(exp, 1)}
                     aria-valuetext={speed_label(props.speed)}
                     {oninput} />
                 <output for="speed" class="mono" data-testid="speed-value">{ speed_label(props.speed) }</output>

@@ -46,12 +46,21 @@ pub fn CrashButton(props: &CrashButtonProps) -> Html {
             }
         }
     });
-    let label = format!(
-        "{} a crash of consumer {} {}",
-        if armed { "Disarm" } else { "Arm" },
-        consumer + 1,
-        point.label()
-    );
+    // The name starts with the visible word ("crash", "armed"), so speech control ("click crash")
+    // and screen readers agree with what is on screen.
+    let label = if armed {
+        format!(
+            "armed: disarm the crash of consumer {} {}",
+            consumer + 1,
+            point.label()
+        )
+    } else {
+        format!(
+            "crash: arm a crash of consumer {} {}",
+            consumer + 1,
+            point.label()
+        )
+    };
     html! {
         <button type="button"
             class={classes!("crash", armed.then_some("crash--armed"))}
@@ -62,7 +71,7 @@ pub fn CrashButton(props: &CrashButtonProps) -> Html {
             aria-label={label.clone()}
             title={label}
             {onclick}>
-            <span aria-hidden="true">{ if armed { "✹" } else { "✕" } }</span>
+            <span aria-hidden="true">{ if armed { "✹" } else { "↯" } }</span>
             { if armed { " armed" } else { " crash" } }
         </button>
     }

@@ -87,7 +87,7 @@ pub fn Database(props: &DatabaseProps) -> Html {
                     if ledger.is_empty() {
                         <p class="database__empty">{ "No ledger rows yet." }</p>
                     } else {
-                        <div class="database__scroll">
+                        <div class="database__scroll scrollbox" tabindex="0" role="region" aria-label="Ledger rows">
                             <table class="table database__table">
                                 <thead><tr><th>{ "payment" }</th><th>{ "customer" }</th><th class="num">{ "amount" }</th><th class="num">{ "rows" }</th></tr></thead>
                                 <tbody>{ for ledger_rows }</tbody>
@@ -100,7 +100,7 @@ pub fn Database(props: &DatabaseProps) -> Html {
                     if processed.is_empty() {
                         <p class="database__empty">{ if sim.config().strategy.idempotency { "Empty so far." } else { "Unused: the check is off." } }</p>
                     } else {
-                        <ul class="database__records database__scroll">
+                        <ul class="database__records database__scroll scrollbox" tabindex="0" aria-label="Processed payments">
                             { for processed.iter().map(|&p| html! {
                                 <li class="mono" data-testid="processed-row" data-payment={p.to_string()}>{ payment_label(p) }</li>
                             }) }

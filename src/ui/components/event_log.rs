@@ -95,7 +95,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             if anomalies.is_empty() {
                 <p class="log__none" data-testid="anomalies-none">{ "No anomaly so far: every finished payment was charged once." }</p>
             } else {
-                <ul class="log__anomalies">{ for anomaly_items }</ul>
+                <ul class="log__anomalies scrollbox" tabindex="0" aria-label={format!("Anomalies: {}", anomalies.len())}>{ for anomaly_items }</ul>
             }
             <div class="log__filters toolbar">
                 <label for="event-kind">{ "Kind " }
@@ -116,11 +116,12 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     <button type="button" class="button" data-testid="event-filter-clear" onclick={onclear}>{ "Show all payments" }</button>
                 }
                 <span class="log__count">
-                    { format!("newest first · {} shown of {} events", rows.len(), sim.events().total()) }
+                    { format!("newest first · {} listed of {} events (the list scrolls)", rows.len(), sim.events().total()) }
                     if dropped > 0 { { format!(" ({dropped} oldest no longer kept)") } }
                 </span>
             </div>
-            <ol class="log__events" reversed=true>{ for rows }</ol>
+            <ol class="log__events scrollbox" reversed=true tabindex="0"
+                aria-label={format!("Events, newest first: {} listed", rows.len())} data-testid="event-list">{ for rows }</ol>
         </section>
     }
 }

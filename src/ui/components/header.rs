@@ -1,6 +1,6 @@
 //! The top bar: which lab, which seed, the share link, the theme and the keyboard help.
 
-use super::number_field::NumberField;
+use super::number_field::{NumberFieldProps, number_field};
 use crate::sim::lab::Lab;
 use crate::ui::saved::LabProgress;
 use std::collections::BTreeMap;
@@ -56,17 +56,17 @@ pub fn Header(props: &HeaderProps) -> Html {
                                 });
                             html! {
                                 <option value={lab.id} selected={lab.id == props.lab_id.as_str()}>
+                                    // The mark goes first: a long title is cut at the select's edge.
                                     { format!("{}{}{}",
+                                        if done { "✓ done · " } else { "" },
                                         if lab.number == 0 { String::new() } else { format!("{}. ", lab.number) },
-                                        lab.title,
-                                        if done { " ✓ done" } else { "" }) }
+                                        lab.title) }
                                 </option>
                             }
                         }) }
                     </select>
                 </label>
-                <NumberField id="seed-input" label="Seed" value={props.seed} min=0 max={u64::MAX}
-                    onset={props.onset_seed.clone()} />
+                { number_field(&NumberFieldProps { id: "seed-input".into(), label: "Seed".into(), help: Default::default(), value: props.seed, min: 0, max: u64::MAX, unit: Default::default(), disabled: Default::default(), onset: props.onset_seed.clone() }) }
                 <button type="button" class="button" data-testid="share-link" onclick={onshare}
                     title="Put this exact run (seed, settings, crashes, time) in the address bar and copy it">
                     { "Share link" }

@@ -2,20 +2,46 @@
 
 use yew::prelude::*;
 
+/// One shortcut as shown: its keys, what it does, and whether it drives the sandbox's timeline (those
+/// keys do nothing in Side by side and Sweep, whose runs have their own buttons).
+pub struct Shortcut {
+    pub keys: &'static str,
+    pub what: &'static str,
+    pub sandbox_only: bool,
+}
+
+const fn shortcut(keys: &'static str, what: &'static str, sandbox_only: bool) -> Shortcut {
+    Shortcut {
+        keys,
+        what,
+        sandbox_only,
+    }
+}
+
 /// The shortcuts, as shown.
-pub const SHORTCUTS: [(&str, &str); 8] = [
-    ("Space", "play or pause"),
-    (". or → or Page Down", "step to the next event"),
-    ("← or Page Up", "step back to the previous event"),
-    ("c", "crash the selected consumer now"),
-    ("1 – 4", "select a consumer"),
-    ("r", "reset to t = 0 (same seed, same settings)"),
-    ("p", "projector theme on or off"),
-    ("?", "this help; Escape closes it"),
+pub const SHORTCUTS: [Shortcut; 8] = [
+    shortcut("Space", "play or pause", true),
+    shortcut(". or → or Page Down", "step to the next event", true),
+    shortcut("← or Page Up", "step back to the previous event", true),
+    shortcut("c", "crash the selected consumer now", true),
+    shortcut("1 – 4", "select a consumer", true),
+    shortcut("r", "reset to t = 0 (same seed, same settings)", true),
+    shortcut("p", "projector theme on or off", false),
+    shortcut("?", "this help; Escape closes it", false),
 ];
+
+/// The shortcuts that work in the current view (`sandbox`: the Sandbox view is on screen).
+pub fn shortcuts(sandbox: bool) -> impl Iterator<Item = &'static Shortcut> {
+    SHORTCUTS.iter().filter(move |s| sandbox || !s.sandbox_only)
+}
+
+/// What the key map says outside the sandbox, so no key seems to be advertised and then ignored.
+pub const OUTSIDE_SANDBOX: &str = "Space, the arrows, Page Up/Down, c, r and 1 – 4 drive the Sandbox's run: open Sandbox to use them.";
 
 #[derive(Properties, PartialEq)]
 pub struct HelpProps {
+    /// The Sandbox view is on screen (its timeline keys work).
+    pub sandbox: bool,
     pub onclose: Callback<()>,
 }
 
@@ -38,11 +64,14 @@ pub fn Help(props: &HelpProps) -> Html {
                 <h2 id="help-title" class="panel__title">{ "Keyboard shortcuts" }</h2>
                 <table class="table help__table">
                     <tbody>
-                        { for SHORTCUTS.iter().map(|(keys, what)| html! {
-                            <tr><th scope="row"><kbd>{ *keys }</kbd></th><td>{ *what }</td></tr>
+                        { for shortcuts(props.sandbox).map(|s| html! {
+                            <tr><th scope="row"><kbd>{ s.keys }</kbd></th><td>{ s.what }</td></tr>
                         }) }
                     </tbody>
                 </table>
+                if !props.sandbox {
+                    <p class="panel__note" data-testid="help-outside-sandbox">{ OUTSIDE_SANDBOX }</p>
+                }
                 <p class="panel__note">{ "Shortcuts are ignored while you type in a field." }</p>
                 <button type="button" class="button button--primary" data-testid="help-close" ref={close_ref} onclick={onclose}>
                     { "Close" }

@@ -1,14 +1,11 @@
 //! Processing latency as a hand-written SVG histogram, with p50, p95 and p99 marked and a data table.
 
-use super::line_chart::{fmt_value, nice_max};
+use super::line_chart::{BOTTOM, H, LEFT, W, fmt_value, nice_max, ticks};
 use yew::prelude::*;
 
-const W: f64 = 320.0;
-const H: f64 = 150.0;
-const LEFT: f64 = 38.0;
 const RIGHT: f64 = 8.0;
-const TOP: f64 = 16.0;
-const BOTTOM: f64 = 22.0;
+/// Room above the plot for the percentile labels.
+const TOP: f64 = 17.0;
 
 #[derive(Properties, PartialEq)]
 pub struct HistogramChartProps {
@@ -27,8 +24,8 @@ pub fn HistogramChart(props: &HistogramChartProps) -> Html {
     let bars = props.buckets.iter().enumerate().map(|(i, &(edge, count))| {
         let top = y(count as f64);
         html! {
-            <rect class="chart__bar" x={format!("{:.1}", LEFT + i as f64 * slot + 0.5)} y={format!("{top:.1}")}
-                width={format!("{:.1}", (slot - 1.0).max(0.5))} height={format!("{:.1}", H - BOTTOM - top)}>
+            <rect class="chart__bar" x={crate::num::fixed(LEFT + i as f64 * slot + 0.5, 1)} y={crate::num::fixed(top, 1)}
+                width={crate::num::fixed((slot - 1.0).max(0.5), 1)} height={crate::num::fixed(H - BOTTOM - top, 1)}>
                 <title>{ format!("≤ {edge} ms: {count}") }</title>
             </rect>
         }
@@ -52,11 +49,11 @@ pub fn HistogramChart(props: &HistogramChartProps) -> Html {
     let marks = marked.iter().enumerate().map(|(k, (i, labels))| {
         let xm = LEFT + (*i as f64 + 0.5) * slot;
         // Neighbouring markers alternate above and inside the plot.
-        let ty = if k % 2 == 0 { TOP - 4.0 } else { TOP + 6.0 };
+        let ty = if k % 2 == 0 { TOP - 5.0 } else { TOP + 9.0 };
         html! {
             <g class="chart__mark">
-                <line x1={format!("{xm:.1}")} x2={format!("{xm:.1}")} y1={(TOP - 2.0).to_string()} y2={(H - BOTTOM).to_string()} />
-                <text x={format!("{:.1}", xm + 2.0)} y={ty.to_string()}>{ labels.join(" ") }</text>
+                <line x1={crate::num::fixed(xm, 1)} x2={crate::num::fixed(xm, 1)} y1={crate::num::fixed(TOP - 2.0, 1)} y2={crate::num::fixed(H - BOTTOM, 1)} />
+                <text x={crate::num::fixed(xm + 2.0, 1)} y={crate::num::fixed(ty, 1)}>{ labels.join(" ") }</text>
             </g>
         }
     });
@@ -73,18 +70,19 @@ pub fn HistogramChart(props: &HistogramChartProps) -> Html {
             <svg class="chart__svg" viewBox={format!("0 0 {W} {H}")} role="img" aria-labelledby="chart-latency-title chart-latency-desc">
                 <title id="chart-latency-title">{ "Processing latency" }</title>
                 <desc id="chart-latency-desc">{ format!("How long payments took from receive to ack, as a histogram: {summary}.") }</desc>
-                { for [0.0, 0.5, 1.0].map(|f| { let v = ymax * f; html! {
+                // Counts of payments: whole numbers only on this axis.
+                { for ticks(ymax, true).into_iter().map(|v| html! {
                     <g class="chart__grid">
-                        <line x1={LEFT.to_string()} x2={(W - RIGHT).to_string()} y1={y(v).to_string()} y2={y(v).to_string()} />
-                        <text x={(LEFT - 4.0).to_string()} y={(y(v) + 3.0).to_string()} text-anchor="end">{ fmt_value(v) }</text>
+                        <line x1={crate::num::fixed(LEFT, 1)} x2={crate::num::fixed(W - RIGHT, 1)} y1={crate::num::fixed(y(v), 1)} y2={crate::num::fixed(y(v), 1)} />
+                        <text x={crate::num::fixed(LEFT - 4.0, 1)} y={crate::num::fixed(y(v) + 4.0, 1)} text-anchor="end">{ fmt_value(v) }</text>
                     </g>
-                }}) }
+                }) }
                 { for bars }
                 { for marks }
-                <text class="chart__tick" x={LEFT.to_string()} y={(H - 6.0).to_string()}>{ format!("{first} ms") }</text>
-                <text class="chart__tick" x={(W - RIGHT).to_string()} y={(H - 6.0).to_string()} text-anchor="end">{ format!("{last} ms") }</text>
+                <text class="chart__tick" x={crate::num::fixed(LEFT, 1)} y={crate::num::fixed(H - 5.0, 1)}>{ format!("{first} ms") }</text>
+                <text class="chart__tick" x={crate::num::fixed(W - RIGHT, 1)} y={crate::num::fixed(H - 5.0, 1)} text-anchor="end">{ format!("{last} ms") }</text>
                 if props.buckets.is_empty() {
-                    <text class="chart__empty" x={(W / 2.0).to_string()} y={(H / 2.0).to_string()} text-anchor="middle">{ "no payment finished yet" }</text>
+                    <text class="chart__empty" x={crate::num::fixed(W / 2.0, 1)} y={crate::num::fixed(H / 2.0, 1)} text-anchor="middle">{ "no payment finished yet" }</text>
                 }
             </svg>
             <figcaption class="chart__caption">

@@ -1,8 +1,10 @@
-//! The lab's story and its goals: predict → run → observe → explain, with live pass/fail verdicts
-//! from the checker, hints one at a time, and the solution behind a confirmation.
+//! The lab's story and its goals: predict → run → observe → explain, with live verdicts from the
+//! checker (each with its sentence why), the diagnosis question, hints one at a time, and the
+//! solution behind a confirmation.
 
 use super::checklist::Checklist;
-use crate::sim::goal::GoalStatus;
+use super::closing::Closing;
+use crate::sim::goal::{GoalKind, GoalStatus, Learner};
 use crate::ui::saved::LabProgress;
 use crate::ui::state::{LabRef, World};
 use yew::prelude::*;
@@ -12,21 +14,26 @@ pub struct LessonProps {
     pub lab: LabRef,
     pub world: World,
     pub progress: LabProgress,
-    /// Checklist practices ticked by hand.
-    pub ticked: Vec<String>,
+    /// What the learner selected and answered, for the diagnose goal.
+    pub learner: Learner,
     pub onpredict: Callback<usize>,
+    pub ondiagnose: Callback<usize>,
     pub onshow_hint: Callback<()>,
     pub onshow_solution: Callback<()>,
     pub onapply_fix: Callback<()>,
-    pub ontick: Callback<(String, bool)>,
     pub onload_lab: Callback<String>,
 }
 
-fn status_mark(status: GoalStatus) -> (&'static str, &'static str) {
-    match status {
-        GoalStatus::Pass => ("✓", "passed"),
-        GoalStatus::Fail => ("✗", "failed"),
-        GoalStatus::Pending => ("…", "pending"),
+/// The mark and word for a goal: achieved (now or in an earlier run) reads as achieved; a goal not
+/// met in this run reads "not yet" (a fix to try) or "not in this run" (something to see), never as a
+/// red failure of the lab.
+fn status_mark(status: GoalStatus, achieved: bool, kind: GoalKind) -> (&'static str, &'static str) {
+    match (status, achieved) {
+        (GoalStatus::Pass, _) => ("✓", "achieved"),
+        (_, true) => ("✓", "achieved earlier"),
+        (GoalStatus::Fail, false) if kind == GoalKind::See => ("✗", "not in this run"),
+        (GoalStatus::Fail, false) => ("✗", "not yet"),
+        (GoalStatus::Pending, false) => ("…", "pending"),
     }
 }
 
@@ -41,20 +48,24 @@ pub fn Lesson(props: &LessonProps) -> Html {
         let sim = props.world.sim();
         lab.goals
             .iter()
-            .map(|g| (g, g.evaluate(&sim)))
+            .zip(lab.judge(&sim, &props.learner))
             .collect::<Vec<_>>()
     };
-    let goal_items = goals.iter().map(|(g, status)| {
-        let (icon, word) = status_mark(*status);
-        let earlier = *status != GoalStatus::Pass && progress.achieved.contains(g.id);
+    let goal_items = goals.iter().map(|(g, judged)| {
+        let status = judged.status;
+        let achieved = progress.achieved.contains(g.id);
+        let (icon, word) = status_mark(status, achieved, g.kind);
+        let shown = if achieved { GoalStatus::Pass } else { status };
         html! {
-            <li class={classes!("goal", format!("goal--{}", status.name()))}
+            <li class={classes!("goal", format!("goal--{}", shown.name()), (status == GoalStatus::Fail && !achieved).then_some("goal--open"))}
                 data-testid="goal" data-goal={g.id} data-status={status.name()}
-                data-achieved={progress.achieved.contains(g.id).to_string()}>
+                data-achieved={achieved.to_string()}>
                 <span class="goal__mark" aria-hidden="true">{ icon }</span>
                 <span class="goal__text">{ g.text }</span>
                 <span class="goal__status">{ word }</span>
-                if earlier { <span class="goal__earlier">{ "(passed in an earlier run)" }</span> }
+                <span class="goal__why" data-testid="goal-why">
+                    { if achieved && status != GoalStatus::Pass { format!("In this run: {}", judged.why) } else { judged.why.clone() } }
+                </span>
             </li>
         }
     });
@@ -65,7 +76,8 @@ pub fn Lesson(props: &LessonProps) -> Html {
         (sim.is_settled() && sim.now() > 0, sim.totals())
     };
     let prediction = lab.prediction.map(|p| {
-        let locked = ran && progress.prediction.is_some();
+        // Locked once the answer has been on screen, even after a replay hides it again.
+        let locked = progress.revealed || ran;
         let options = p.options.iter().enumerate().map(|(i, option)| {
             let chosen = progress.prediction == Some(i);
             let onclick = props.onpredict.reform(move |_: MouseEvent| i);
@@ -74,15 +86,15 @@ pub fn Lesson(props: &LessonProps) -> Html {
                     <button type="button"
                         class={classes!("button", "prediction__option", chosen.then_some("prediction__option--chosen"))}
                         data-testid="prediction-option" data-index={i.to_string()}
-                        aria-pressed={chosen.to_string()} disabled={locked && !chosen} {onclick}>
+                        aria-pressed={chosen.to_string()} disabled={locked} {onclick}>
                         { *option }
                     </button>
                 </li>
             }
         });
         let outcome = format!(
-            " What the run did: {} charged once, {} duplicate, {} lost, {} orphan.",
-            totals.charged_once, totals.duplicate, totals.lost, totals.orphan
+            " What the run did: {} charged once, {} duplicate, {} lost, {} orphan, {} dead-lettered.",
+            totals.charged_once, totals.duplicate, totals.lost, totals.orphan, totals.dead_lettered
         );
         html! {
             <div class="prediction" data-testid="prediction">
@@ -127,7 +139,32 @@ pub fn Lesson(props: &LessonProps) -> Html {
         })
     };
     let onfix = props.onapply_fix.reform(|_: MouseEvent| ());
-    let passed = goals.iter().filter(|(_, s)| *s == GoalStatus::Pass).count();
+    let passed = goals
+        .iter()
+        .filter(|(g, j)| j.status == GoalStatus::Pass || progress.achieved.contains(g.id))
+        .count();
+    let diagnosis = lab.diagnosis.map(|q| {
+        let options = q.options.iter().enumerate().map(|(i, option)| {
+            let chosen = progress.diagnosis == Some(i);
+            let onclick = props.ondiagnose.reform(move |_: MouseEvent| i);
+            html! {
+                <li>
+                    <button type="button"
+                        class={classes!("button", "prediction__option", chosen.then_some("prediction__option--chosen"))}
+                        data-testid="diagnosis-option" data-index={i.to_string()}
+                        aria-pressed={chosen.to_string()} {onclick}>
+                        { *option }
+                    </button>
+                </li>
+            }
+        });
+        html! {
+            <div class="prediction diagnosis" data-testid="diagnosis">
+                <p class="prediction__question">{ "Diagnose: select a double charge in the anomaly list (its cause events show the redelivery), then answer. " }{ q.question }</p>
+                <ul class="prediction__options">{ for options }</ul>
+            </div>
+        }
+    });
 
     html! {
         <section class="panel lesson" aria-labelledby="lesson-title" data-testid="lesson">
@@ -164,9 +201,10 @@ pub fn Lesson(props: &LessonProps) -> Html {
                 </h3>
                 <ul class="goals">{ for goal_items }</ul>
             }
+            { for diagnosis }
             if lab.id == "checklist" {
-                <Checklist world={props.world.clone()} ticked={props.ticked.clone()}
-                    ontick={props.ontick.clone()} onload_lab={props.onload_lab.clone()} />
+                <Checklist world={props.world.clone()} onload_lab={props.onload_lab.clone()} />
+                <Closing />
             }
             <div class="lesson__help">
                 if !lab.hints.is_empty() {

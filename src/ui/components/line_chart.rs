@@ -3,14 +3,22 @@
 //! Series differ by dash pattern and marker as well as colour, so the chart reads in greyscale and
 //! for colour-blind viewers; the table below it carries the same numbers for screen readers.
 
+use super::words::grouped;
 use yew::prelude::*;
 
-const W: f64 = 320.0;
-const H: f64 = 150.0;
-const LEFT: f64 = 38.0;
+// The SVG scales to its box, and its text with it. The charts are drawn about 290 px wide at
+// 1280×720 and 320 px on a 390 px phone, so a viewBox this wide keeps the 11-unit labels
+// (static/ui.css) at about 13 px on screen; tests/e2e/experience.test.mjs measures it (≥ 11 px).
+/// The viewBox's width, shared with the histogram.
+pub const W: f64 = 250.0;
+/// The viewBox's height.
+pub const H: f64 = 125.0;
+/// Room for the value labels left of the plot (five digits).
+pub const LEFT: f64 = 40.0;
 const RIGHT: f64 = 8.0;
 const TOP: f64 = 8.0;
-const BOTTOM: f64 = 22.0;
+/// Room for the time labels under the plot.
+pub const BOTTOM: f64 = 20.0;
 
 /// One line.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,9 +59,33 @@ pub fn fmt_value(v: f64) -> String {
     if v == v.trunc() && v.abs() < 1e9 {
         format!("{}", v as i64)
     } else if v.abs() >= 10.0 {
-        format!("{v:.0}")
+        crate::num::fixed(v, 0)
     } else {
-        format!("{v:.2}")
+        crate::num::fixed(v, 2)
+    }
+}
+
+/// The values marked on a value axis up to `ymax`: 0, the middle and the top, but never a fraction
+/// on a count axis (`integer`: every value is a whole number), where 0 / 0.50 / 1 would read as if half
+/// a message could be redelivered.
+pub fn ticks(ymax: f64, integer: bool) -> Vec<f64> {
+    let mid = ymax / 2.0;
+    if integer && mid.fract() != 0.0 {
+        vec![0.0, ymax]
+    } else {
+        vec![0.0, mid, ymax]
+    }
+}
+
+/// A time axis label in seconds, short enough for two to fit under the plot: `0 s`, `0.35 s`,
+/// `2,120.2 s`.
+pub fn axis_seconds(ms: u64) -> String {
+    if ms == 0 {
+        "0 s".to_string()
+    } else if ms < 10_000 {
+        format!("{}.{:02} s", ms / 1000, ms % 1000 / 10)
+    } else {
+        format!("{}.{} s", grouped(ms / 1000), ms % 1000 / 100)
     }
 }
 
@@ -76,10 +108,12 @@ pub fn LineChart(props: &LineChartProps) -> Html {
         .filter_map(|s| s.points.last().map(|p| p.0))
         .fold(f64::NEG_INFINITY, f64::max);
     let empty = !t0.is_finite() || !t1.is_finite();
+    // Time starts at 0 on every chart, even when the first sample comes later, so charts side by
+    // side share their left edge and a late start is seen as late.
     let (t0, t1) = if empty {
         (0.0, 1.0)
     } else {
-        (t0, t1.max(t0 + 1.0))
+        (0.0, t1.max(1.0))
     };
     let ymax = nice_max(
         props
@@ -93,12 +127,15 @@ pub fn LineChart(props: &LineChartProps) -> Html {
     let title_id = format!("{}-title", props.id);
     let desc_id = format!("{}-desc", props.id);
 
-    let grid = [0.0, 0.5, 1.0].map(|f| {
-        let v = ymax * f;
+    let integer = props
+        .series
+        .iter()
+        .all(|s| s.points.iter().all(|p| p.1.fract() == 0.0));
+    let grid = ticks(ymax, integer).into_iter().map(|v| {
         html! {
             <g class="chart__grid">
-                <line x1={LEFT.to_string()} x2={(W - RIGHT).to_string()} y1={y(v).to_string()} y2={y(v).to_string()} />
-                <text x={(LEFT - 4.0).to_string()} y={(y(v) + 3.0).to_string()} text-anchor="end">{ fmt_value(v) }</text>
+                <line x1={crate::num::fixed(LEFT, 1)} x2={crate::num::fixed(W - RIGHT, 1)} y1={crate::num::fixed(y(v), 1)} y2={crate::num::fixed(y(v), 1)} />
+                <text x={crate::num::fixed(LEFT - 4.0, 1)} y={crate::num::fixed(y(v) + 4.0, 1)} text-anchor="end">{ fmt_value(v) }</text>
             </g>
         }
     });
@@ -112,7 +149,7 @@ pub fn LineChart(props: &LineChartProps) -> Html {
             .iter()
             .enumerate()
             .filter(|(i, _)| i % stride == 0 || *i == last)
-            .map(|(_, &(t, v))| format!("{:.1},{:.1}", x(t), y(v)))
+            .map(|(_, &(t, v))| format!("{},{}", crate::num::fixed(x(t), 1), crate::num::fixed(y(v), 1)))
             .collect::<Vec<_>>()
             .join(" ");
         html! {
@@ -149,7 +186,7 @@ pub fn LineChart(props: &LineChartProps) -> Html {
                 .unwrap_or(0.0);
             html! {
                 <tr>
-                    <th scope="row" class="mono">{ format!("{t:.0}") }</th>
+                    <th scope="row" class="mono">{ crate::num::fixed(t, 0) }</th>
                     { for props.series.iter().map(|s| html! {
                         <td class="mono num">{ s.points.get(i).map(|p| fmt_value(p.1)).unwrap_or_default() }</td>
                     }) }
@@ -164,13 +201,13 @@ pub fn LineChart(props: &LineChartProps) -> Html {
                 <title id={title_id}>{ props.title.clone() }</title>
                 <desc id={desc_id}>{ props.desc.clone() }</desc>
                 { for grid }
-                <line class="chart__axis" x1={LEFT.to_string()} x2={(W - RIGHT).to_string()}
-                    y1={(H - BOTTOM).to_string()} y2={(H - BOTTOM).to_string()} />
-                <text class="chart__tick" x={LEFT.to_string()} y={(H - 6.0).to_string()}>{ format!("{t0:.0} ms") }</text>
-                <text class="chart__tick" x={(W - RIGHT).to_string()} y={(H - 6.0).to_string()} text-anchor="end">{ format!("{t1:.0} ms") }</text>
+                <line class="chart__axis" x1={crate::num::fixed(LEFT, 1)} x2={crate::num::fixed(W - RIGHT, 1)}
+                    y1={crate::num::fixed(H - BOTTOM, 1)} y2={crate::num::fixed(H - BOTTOM, 1)} />
+                <text class="chart__tick" x={crate::num::fixed(LEFT, 1)} y={crate::num::fixed(H - 5.0, 1)}>{ axis_seconds(t0 as u64) }</text>
+                <text class="chart__tick" x={crate::num::fixed(W - RIGHT, 1)} y={crate::num::fixed(H - 5.0, 1)} text-anchor="end">{ axis_seconds(t1 as u64) }</text>
                 { for lines }
                 if empty {
-                    <text class="chart__empty" x={(W / 2.0).to_string()} y={(H / 2.0).to_string()} text-anchor="middle">{ "no data yet" }</text>
+                    <text class="chart__empty" x={crate::num::fixed(W / 2.0, 1)} y={crate::num::fixed(H / 2.0, 1)} text-anchor="middle">{ "no data yet" }</text>
                 }
             </svg>
             <figcaption class="chart__caption">

@@ -21,8 +21,7 @@ pub struct NumberFieldProps {
     pub onset: Callback<u64>,
 }
 
-#[component]
-pub fn NumberField(props: &NumberFieldProps) -> Html {
+pub fn number_field(props: &NumberFieldProps) -> Html {
     let (min, max, value) = (props.min, props.max, props.value);
     let onset = props.onset.clone();
     let onchange = Callback::from(move |e: Event| {

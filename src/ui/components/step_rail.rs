@@ -38,6 +38,18 @@ pub fn StepRail(props: &StepRailProps) -> Html {
             ),
             None => (false, false, idle_runs(step, &strategy)),
         };
+        // A step the strategy leaves out is never "done", even once the job is past it: a ✓ there
+        // would claim work (a check, a transaction) that did not happen.
+        let done = done && runs;
+        let status = if current {
+            "current"
+        } else if !runs {
+            "skipped"
+        } else if done {
+            "done"
+        } else {
+            "pending"
+        };
         let class = classes!(
             "step-rail__step",
             current.then_some("step-rail__step--current"),
@@ -59,7 +71,7 @@ pub fn StepRail(props: &StepRailProps) -> Html {
         });
         html! {
             <>
-                <li {class} data-testid="rail-step" data-step={step.label()}
+                <li {class} data-testid="rail-step" data-step={step.label()} data-status={status}
                     aria-current={current.then_some("step")}>
                     <span class="step-rail__name">{ step.label() }</span>
                     if current { <span class="visually-hidden">{ " (current step)" }</span> }

@@ -3,9 +3,9 @@
 //! Changing any of them reruns the same seed and the same recorded actions from t = 0, up to the
 //! current time, so the learner compares like with like.
 
-use super::choice::Choice;
-use super::number_field::NumberField;
-use super::toggle::Toggle;
+use super::choice::{ChoiceProps, choice};
+use super::number_field::{NumberFieldProps, number_field};
+use super::toggle::{ToggleProps, toggle};
 use crate::sim::config::{RateLimit, limits};
 use crate::sim::{
     AckTiming, Config, LedgerWrite, Named, RecordCheck, RedeliveryMode, RetryPolicy, RetryWait,
@@ -80,131 +80,65 @@ pub fn StrategyPanel(props: &StrategyProps) -> Html {
             </p>
             <details class="strategy__group" open=true>
                 <summary class="strategy__summary">{ "Consumer safeguards" }</summary>
-                <Toggle id="toggle-idempotency" label="Durable processed-payment check"
-                    help="Look the payment up in a processed table before charging; write the record with the ledger row (turning it on also turns on the transaction)."
-                    checked={s.idempotency}
-                    onset={edit(|c, on| {
+                { toggle(&ToggleProps { id: "toggle-idempotency".into(), label: "Durable processed-payment check".into(), help: "Look the payment up in a processed table before charging; write the record with the ledger row (turning it on also turns on the transaction).".into(), checked: s.idempotency, disabled: Default::default(), onset: edit(|c, on| {
                         c.strategy.idempotency = on;
                         // The record only protects if it commits together with the effect.
                         if on { c.strategy.transactional = true; }
-                    })} />
-                <Toggle id="toggle-transactional" label="Transactional ack"
-                    help="Ledger row and processed record commit together, then the ack. Off: each write commits on its own."
-                    checked={s.transactional}
-                    onset={edit(|c, on| c.strategy.transactional = on)} />
-                <Toggle id="toggle-gateway-key" label="Gateway idempotency key"
-                    help="Send the payment id with the charge, so the gateway returns the first charge instead of taking money again."
-                    checked={s.gateway_key}
-                    onset={edit(|c, on| c.strategy.gateway_key = on)} />
-                <Choice id="ack-timing" label="Ack timing"
-                    help="Acking before the work is committed turns a crash into a lost payment. With auto-ack the broker also ignores the prefetch limit and pushes every ready message at once."
-                    options={options(&[("after_commit", "manual ack after commit (safe)"), ("manual_first", "manual ack, first thing"), ("auto", "auto-ack (delivery is the ack)")])}
-                    selected={ack}
-                    onset={edit_choice(|c, v| if let Some(a) = AckTiming::from_name(v) { c.strategy.ack_timing = a; })} />
-                <Choice id="record-check" label="Record check"
-                    help="Check-then-insert races when two deliveries run at once; a unique constraint makes the loser abort."
-                    options={options(&[("check_then_insert", "check, then insert"), ("unique_constraint", "unique constraint")])}
-                    selected={check}
-                    onset={edit_choice(|c, v| if let Some(r) = RecordCheck::from_name(v) { c.strategy.record_check = r; })} />
-                <Choice id="ledger-write" label="Ledger write"
-                    help="Appending a row repeats on a duplicate; a conditional or set-like write does not (for the ledger, not the card)."
-                    options={options(&[("append", "append a row"), ("conditional", "conditional (compare-and-set)"), ("commutative", "commutative (set by payment id)")])}
-                    selected={ledger}
-                    onset={edit_choice(|c, v| if let Some(l) = LedgerWrite::from_name(v) { c.strategy.ledger_write = l; })} />
+                    }) }) }
+                { toggle(&ToggleProps { id: "toggle-transactional".into(), label: "Transactional ack".into(), help: "Ledger row and processed record commit together, then the ack. Off: each write commits on its own.".into(), checked: s.transactional, disabled: Default::default(), onset: edit(|c, on| c.strategy.transactional = on) }) }
+                { toggle(&ToggleProps { id: "toggle-gateway-key".into(), label: "Gateway idempotency key".into(), help: "Send the payment id with the charge, so the gateway returns the first charge instead of taking money again.".into(), checked: s.gateway_key, disabled: Default::default(), onset: edit(|c, on| c.strategy.gateway_key = on) }) }
+                { choice(&ChoiceProps { id: "ack-timing".into(), label: "Ack timing".into(), help: "Acking before the work is committed turns a crash into a lost payment. With auto-ack the broker also ignores the prefetch limit and pushes every ready message at once.".into(), options: options(&[("after_commit", "manual ack after commit (safe)"), ("manual_first", "manual ack, first thing"), ("auto", "auto-ack (delivery is the ack)")]), selected: (ack).into(), onset: edit_choice(|c, v| if let Some(a) = AckTiming::from_name(v) { c.strategy.ack_timing = a; }) }) }
+                { choice(&ChoiceProps { id: "record-check".into(), label: "Record check".into(), help: "Check-then-insert races when two deliveries run at once; a unique constraint makes the loser abort.".into(), options: options(&[("check_then_insert", "check, then insert"), ("unique_constraint", "unique constraint")]), selected: (check).into(), onset: edit_choice(|c, v| if let Some(r) = RecordCheck::from_name(v) { c.strategy.record_check = r; }) }) }
+                { choice(&ChoiceProps { id: "ledger-write".into(), label: "Ledger write".into(), help: "Appending a row repeats on a duplicate; a conditional or set-like write does not (for the ledger, not the card).".into(), options: options(&[("append", "append a row"), ("conditional", "conditional (compare-and-set)"), ("commutative", "commutative (set by payment id)")]), selected: (ledger).into(), onset: edit_choice(|c, v| if let Some(l) = LedgerWrite::from_name(v) { c.strategy.ledger_write = l; }) }) }
             </details>
             <details class="strategy__group" open=true>
                 <summary class="strategy__summary">{ "Broker and retries" }</summary>
-                <Choice id="redelivery-mode" label="Redelivery"
-                    help="On disconnect (AMQP-like) or after a visibility timeout (SQS-like), even while the first consumer still works."
-                    options={options(&[("on_disconnect", "on disconnect"), ("visibility_timeout", "visibility timeout")])}
-                    selected={mode}
-                    onset={edit_choice(|c, v| c.redelivery = if v == "visibility_timeout" {
+                { choice(&ChoiceProps { id: "redelivery-mode".into(), label: "Redelivery".into(), help: "On disconnect (AMQP-like) or after a visibility timeout (SQS-like), even while the first consumer still works.".into(), options: options(&[("on_disconnect", "on disconnect"), ("visibility_timeout", "visibility timeout")]), selected: (mode).into(), onset: edit_choice(|c, v| c.redelivery = if v == "visibility_timeout" {
                         RedeliveryMode::VisibilityTimeout { timeout_ms: 45 }
                     } else {
                         RedeliveryMode::OnDisconnect
-                    })} />
+                    }) }) }
                 if let Some(timeout_ms) = timeout {
-                    <NumberField id="visibility-timeout" label="Visibility timeout" unit="ms"
-                        help="Shorter than processing time means two consumers work on one message at once."
-                        value={timeout_ms as u64} min=1 max={max_ms}
-                        onset={edit_num(|c, v| c.redelivery = RedeliveryMode::VisibilityTimeout { timeout_ms: v as u32 })} />
+                    { number_field(&NumberFieldProps { id: "visibility-timeout".into(), label: "Visibility timeout".into(), help: "Shorter than processing time means two consumers work on one message at once.".into(), value: timeout_ms as u64, min: 1, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.redelivery = RedeliveryMode::VisibilityTimeout { timeout_ms: v as u32 }) }) }
                 }
-                <Choice id="retry-policy" label="Retry policy"
-                    help="How long a failed (nacked) payment waits before it is delivered again."
-                    options={options(&[("immediate", "immediate"), ("fixed", "fixed delay"), ("exponential", "exponential backoff")])}
-                    selected={retry}
-                    onset={edit_choice(|c, v| c.retry = match v {
+                { choice(&ChoiceProps { id: "retry-policy".into(), label: "Retry policy".into(), help: "How long a failed (nacked) payment waits before it is delivered again.".into(), options: options(&[("immediate", "immediate"), ("fixed", "fixed delay"), ("exponential", "exponential backoff")]), selected: (retry).into(), onset: edit_choice(|c, v| c.retry = match v {
                         "immediate" => RetryPolicy::Immediate,
                         "exponential" => RetryPolicy::Exponential { base_ms: 100, cap_ms: 2_000, jitter: true },
                         _ => RetryPolicy::Fixed { delay_ms: 100 },
-                    })} />
+                    }) }) }
                 { retry_fields(config, &edit_num, &edit) }
-                <Choice id="retry-wait" label="Where the delay is waited"
-                    help={retry_wait_help(config)}
-                    options={options(&[("broker", "in the broker"), ("consumer", "in the consumer")])}
-                    selected={config.retry_wait.name()}
-                    onset={edit_choice(|c, v| if let Some(w) = RetryWait::from_name(v) { c.retry_wait = w; })} />
-                <NumberField id="max-deliveries" label="Max deliveries"
-                    help="After this many deliveries a payment goes to the dead-letter queue; 0 means never."
-                    value={config.max_deliveries as u64} min=0 max=255
-                    onset={edit_num(|c, v| c.max_deliveries = v as u8)} />
-                <Toggle id="rate-limit" label="Rate-limit retries"
-                    help="A token bucket caps how many retries per second reach the consumers."
-                    checked={config.rate_limit.is_some()}
-                    onset={edit(|c, on| c.rate_limit = on.then_some(RateLimit { per_second: 50, burst: 10 }))} />
+                { choice(&ChoiceProps { id: "retry-wait".into(), label: "Where the delay is waited".into(), help: (retry_wait_help(config)).into(), options: options(&[("broker", "in the broker"), ("consumer", "in the consumer")]), selected: (config.retry_wait.name()).into(), onset: edit_choice(|c, v| if let Some(w) = RetryWait::from_name(v) { c.retry_wait = w; }) }) }
+                { number_field(&NumberFieldProps { id: "max-deliveries".into(), label: "Max deliveries".into(), help: "After this many deliveries a payment goes to the dead-letter queue; 0 means never.".into(), value: config.max_deliveries as u64, min: 0, max: 255, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.max_deliveries = v as u8) }) }
+                { toggle(&ToggleProps { id: "rate-limit".into(), label: "Rate-limit retries".into(), help: "A token bucket caps how many retries per second reach the consumers.".into(), checked: config.rate_limit.is_some(), disabled: Default::default(), onset: edit(|c, on| c.rate_limit = on.then_some(RateLimit { per_second: 50, burst: 10 })) }) }
                 if let Some(r) = config.rate_limit {
                     <div class="field-row">
-                        <NumberField id="rate-limit-per-second" label="Retries per second"
-                            value={r.per_second as u64} min=1 max=1_000_000
-                            onset={edit_num(|c, v| if let Some(r) = c.rate_limit.as_mut() { r.per_second = v as u32 })} />
-                        <NumberField id="rate-limit-burst" label="Burst"
-                            value={r.burst as u64} min=1 max=1_000_000
-                            onset={edit_num(|c, v| if let Some(r) = c.rate_limit.as_mut() { r.burst = v as u32 })} />
+                        { number_field(&NumberFieldProps { id: "rate-limit-per-second".into(), label: "Retries per second".into(), help: Default::default(), value: r.per_second as u64, min: 1, max: 1_000_000, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| if let Some(r) = c.rate_limit.as_mut() { r.per_second = v as u32 }) }) }
+                        { number_field(&NumberFieldProps { id: "rate-limit-burst".into(), label: "Burst".into(), help: Default::default(), value: r.burst as u64, min: 1, max: 1_000_000, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| if let Some(r) = c.rate_limit.as_mut() { r.burst = v as u32 }) }) }
                     </div>
                 }
                 <div class="field-row">
-                    <NumberField id="consumers" label="Consumers"
-                        value={config.consumers as u64} min=1 max={limits::MAX_CONSUMERS as u64}
-                        onset={edit_num(|c, v| c.consumers = v as u8)} />
-                    <NumberField id="prefetch" label="Prefetch"
-                        value={config.prefetch as u64} min=1 max={limits::MAX_PREFETCH as u64}
-                        onset={edit_num(|c, v| c.prefetch = v as u8)} />
-                    <NumberField id="payments" label="Payments"
-                        value={config.payments as u64} min=1 max={MAX_BROWSER_PAYMENTS}
-                        onset={edit_num(|c, v| c.payments = v as u32)} />
+                    { number_field(&NumberFieldProps { id: "consumers".into(), label: "Consumers".into(), help: Default::default(), value: config.consumers as u64, min: 1, max: limits::MAX_CONSUMERS as u64, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.consumers = v as u8) }) }
+                    { number_field(&NumberFieldProps { id: "prefetch".into(), label: "Prefetch".into(), help: Default::default(), value: config.prefetch as u64, min: 1, max: limits::MAX_PREFETCH as u64, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.prefetch = v as u8) }) }
+                    { number_field(&NumberFieldProps { id: "payments".into(), label: "Payments".into(), help: Default::default(), value: config.payments as u64, min: 1, max: MAX_BROWSER_PAYMENTS, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.payments = v as u32) }) }
                 </div>
                 <p class="field__help">{ "Consumers share the queue; prefetch is how many unacked messages each may hold." }</p>
             </details>
             <details class="strategy__group" open=true>
                 <summary class="strategy__summary">{ "Faults" }</summary>
                 <div class="field-row">
-                    <NumberField id="gateway-failure" label="Gateway failures" unit="‰"
-                        value={config.gateway.failure_permille as u64} min=0 max=1000
-                        onset={edit_num(|c, v| c.gateway.failure_permille = v as u16)} />
-                    <NumberField id="gateway-slow" label="Gateway delay" unit="ms"
-                        value={config.gateway.slow_ms as u64} min=0 max={max_ms}
-                        onset={edit_num(|c, v| c.gateway.slow_ms = v as u32)} />
+                    { number_field(&NumberFieldProps { id: "gateway-failure".into(), label: "Gateway failures".into(), help: Default::default(), value: config.gateway.failure_permille as u64, min: 0, max: 1000, unit: "‰".into(), disabled: Default::default(), onset: edit_num(|c, v| c.gateway.failure_permille = v as u16) }) }
+                    { number_field(&NumberFieldProps { id: "gateway-slow".into(), label: "Gateway delay".into(), help: Default::default(), value: config.gateway.slow_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.gateway.slow_ms = v as u32) }) }
                 </div>
                 <p class="field__help">{ "Failed charges are nacked and retried by the policy above; a slow gateway widens the crash window." }</p>
                 <div class="field-row">
-                    <NumberField id="gateway-capacity" label="Gateway capacity" unit="calls"
-                        value={config.gateway_capacity as u64} min=1 max={limits::MAX_GATEWAY_CAPACITY as u64}
-                        onset={edit_num(|c, v| c.gateway_capacity = v as u8)} />
-                    <NumberField id="call-timeout" label="Call timeout" unit="ms"
-                        value={config.call_timeout_ms as u64} min=1 max={max_ms}
-                        onset={edit_num(|c, v| c.call_timeout_ms = v as u32)} />
-                    <NumberField id="fail-first" label="Fail first" unit="attempts"
-                        value={config.gateway.fail_first_attempts as u64} min=0 max=100
-                        onset={edit_num(|c, v| c.gateway.fail_first_attempts = v as u8)} />
+                    { number_field(&NumberFieldProps { id: "gateway-capacity".into(), label: "Gateway capacity".into(), help: Default::default(), value: config.gateway_capacity as u64, min: 1, max: limits::MAX_GATEWAY_CAPACITY as u64, unit: "calls".into(), disabled: Default::default(), onset: edit_num(|c, v| c.gateway_capacity = v as u8) }) }
+                    { number_field(&NumberFieldProps { id: "call-timeout".into(), label: "Call timeout".into(), help: Default::default(), value: config.call_timeout_ms as u64, min: 1, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.call_timeout_ms = v as u32) }) }
+                    { number_field(&NumberFieldProps { id: "fail-first".into(), label: "Fail first".into(), help: Default::default(), value: config.gateway.fail_first_attempts as u64, min: 0, max: 100, unit: "attempts".into(), disabled: Default::default(), onset: edit_num(|c, v| c.gateway.fail_first_attempts = v as u8) }) }
                 </div>
                 <p class="field__help">{ "The gateway works on this many calls at once; beyond that calls queue and each one slows down. A consumer gives up after its call timeout, but the call may still charge the card later. “Fail first” scripts the first attempts of every payment to fail." }</p>
                 <div class="field-row">
-                    <NumberField id="lost-ack" label="Lost acks" unit="‰"
-                        value={config.lost_ack_permille as u64} min=0 max=1000
-                        onset={edit_num(|c, v| c.lost_ack_permille = v as u16)} />
-                    <NumberField id="restart-delay" label="Restart after" unit="ms"
-                        value={config.restart_delay_ms as u64} min=0 max={max_ms}
-                        onset={edit_num(|c, v| c.restart_delay_ms = v as u32)} />
+                    { number_field(&NumberFieldProps { id: "lost-ack".into(), label: "Lost acks".into(), help: Default::default(), value: config.lost_ack_permille as u64, min: 0, max: 1000, unit: "‰".into(), disabled: Default::default(), onset: edit_num(|c, v| c.lost_ack_permille = v as u16) }) }
+                    { number_field(&NumberFieldProps { id: "restart-delay".into(), label: "Restart after".into(), help: Default::default(), value: config.restart_delay_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.restart_delay_ms = v as u32) }) }
                 </div>
                 <p class="field__help">{ "A lost ack looks like a crash to the broker: the payment comes back although the work is done." }</p>
             </details>
@@ -239,9 +173,7 @@ fn retry_fields(
     match config.retry {
         RetryPolicy::Immediate => html! {},
         RetryPolicy::Fixed { delay_ms } => html! {
-            <NumberField id="retry-delay" label="Retry delay" unit="ms"
-                value={delay_ms as u64} min=0 max={max_ms}
-                onset={edit_num(|c, v| c.retry = RetryPolicy::Fixed { delay_ms: v as u32 })} />
+            { number_field(&NumberFieldProps { id: "retry-delay".into(), label: "Retry delay".into(), help: Default::default(), value: delay_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.retry = RetryPolicy::Fixed { delay_ms: v as u32 }) }) }
         },
         RetryPolicy::Exponential {
             base_ms,
@@ -250,22 +182,15 @@ fn retry_fields(
         } => html! {
             <>
                 <div class="field-row">
-                    <NumberField id="retry-base" label="First delay" unit="ms"
-                        value={base_ms as u64} min=1 max={max_ms}
-                        onset={edit_num(|c, v| if let RetryPolicy::Exponential { base_ms, cap_ms, .. } = &mut c.retry {
+                    { number_field(&NumberFieldProps { id: "retry-base".into(), label: "First delay".into(), help: Default::default(), value: base_ms as u64, min: 1, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| if let RetryPolicy::Exponential { base_ms, cap_ms, .. } = &mut c.retry {
                             *base_ms = v as u32;
                             *cap_ms = (*cap_ms).max(*base_ms);
-                        })} />
-                    <NumberField id="retry-cap" label="Cap" unit="ms"
-                        value={cap_ms as u64} min=1 max={max_ms}
-                        onset={edit_num(|c, v| if let RetryPolicy::Exponential { base_ms, cap_ms, .. } = &mut c.retry {
+                        }) }) }
+                    { number_field(&NumberFieldProps { id: "retry-cap".into(), label: "Cap".into(), help: Default::default(), value: cap_ms as u64, min: 1, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| if let RetryPolicy::Exponential { base_ms, cap_ms, .. } = &mut c.retry {
                             *cap_ms = (v as u32).max(*base_ms);
-                        })} />
+                        }) }) }
                 </div>
-                <Toggle id="retry-jitter" label="Jitter"
-                    help="Spread retries randomly so failed payments do not come back in lockstep."
-                    checked={jitter}
-                    onset={edit(|c, on| if let RetryPolicy::Exponential { jitter, .. } = &mut c.retry { *jitter = on })} />
+                { toggle(&ToggleProps { id: "retry-jitter".into(), label: "Jitter".into(), help: "Spread retries randomly so failed payments do not come back in lockstep.".into(), checked: jitter, disabled: Default::default(), onset: edit(|c, on| if let RetryPolicy::Exponential { jitter, .. } = &mut c.retry { *jitter = on }) }) }
             </>
         },
     }

@@ -5,7 +5,7 @@
 //! run in the sandbox, so a surprising verdict can be watched, not just read.
 
 use crate::sim::sweep::{Sweep, SweepRow, Verdict, crash_schedule, strategy_columns};
-use crate::sim::{Command, Config, CrashPoint, Strategy};
+use crate::sim::{AckTiming, Command, Config, CrashPoint, RecordCheck, Strategy};
 use gloo::timers::callback::Interval;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -28,6 +28,41 @@ pub fn strategy_label(s: &Strategy) -> String {
     }
     label
 }
+
+/// A strategy in words, for a reader who has not learnt the codes: `processed check (unique) · one
+/// transaction · ack after commit · gateway key`. Without the check, how it would be made does not
+/// matter, so two rows can read alike; their codes still tell them apart.
+pub fn strategy_words(s: &Strategy) -> String {
+    let check = if s.idempotency {
+        match s.record_check {
+            RecordCheck::CheckThenInsert => "processed check (check-then-insert)",
+            RecordCheck::UniqueConstraint => "processed check (unique)",
+        }
+    } else {
+        "no processed check"
+    };
+    let ack = match s.ack_timing {
+        AckTiming::Auto => "auto-ack",
+        AckTiming::ManualFirst => "ack first",
+        AckTiming::AfterCommit => "ack after commit",
+    };
+    let tx = if s.transactional {
+        "one transaction"
+    } else {
+        "no transaction"
+    };
+    let key = if s.gateway_key {
+        "gateway key"
+    } else {
+        "no gateway key"
+    };
+    [check, tx, ack, key].join(" · ")
+}
+
+/// What the codes of [`strategy_key`] stand for, wherever they are shown.
+pub const CODES: &str = "Codes, as in the command line's table: I = processed-message check · T = record and ledger \
+    in one transaction · auto = auto-ack, first = manual ack before any work, commit = manual ack after the commit · \
+    K = gateway idempotency key · check = check-then-insert, unique = unique constraint · - = off.";
 
 /// The CLI table's five columns with single spaces: `- T early K check`.
 pub fn strategy_key(s: &Strategy) -> String {
@@ -204,17 +239,24 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config) -> Htm
         let named = (*s == Strategy::NAIVE || *s == Strategy::SAFE).then_some("sweep__row--named");
         html! {
             <tr class={classes!(named)}>
-                <th scope="row" class="sweep__strategy mono">
-                    { strategy_columns(s) }
-                    if *s == Strategy::NAIVE { { " naive" } }
-                    if *s == Strategy::SAFE { { " all safeguards" } }
+                <th scope="row" class="sweep__strategy" data-testid="sweep-row-label">
+                    if *s == Strategy::NAIVE { <strong>{ "Naive: " }</strong> }
+                    if *s == Strategy::SAFE { <strong>{ "All safeguards: " }</strong> }
+                    { strategy_words(s) }
+                    <span class="sweep__code mono">{ format!(" ({key})") }</span>
                 </th>
                 { for row }
             </tr>
         }
     });
     html! {
-        <div class="sweep__scroll">
+        <>
+            <p class="panel__note sweep__legend" data-testid="sweep-legend">
+                { "Rows are strategies, in words with their code in brackets; columns are where every consumer crashes. \
+                   Cells: ✓ safe, ‼ duplicate, ✗ lost, ◌ orphan, with how many payments. " }
+                { CODES }
+            </p>
+        <div class="sweep__scroll" tabindex="0" role="region" aria-label="Sweep results table">
             <table class="table sweep__table" data-testid="sweep-table">
                 <caption class="visually-hidden">
                     { "Verdict of each strategy (rows) when consumers crash at each boundary (columns)" }
@@ -227,12 +269,7 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config) -> Htm
                 </thead>
                 <tbody>{ for body }</tbody>
             </table>
-            <p class="panel__note">
-                { "Rows, as in the command line's table: I = processed-message check · T = record and ledger in one transaction · \
-                   commit = ack after the commit, early = ack on receipt (auto-ack) · K = gateway idempotency key · \
-                   check = check-then-insert, unique = unique constraint · - = off. \
-                   Cells: ✓ safe, ‼ duplicate, ✗ lost, ◌ orphan, with how many payments." }
-            </p>
         </div>
+        </>
     }
 }

@@ -16,8 +16,7 @@ pub struct ToggleProps {
     pub onset: Callback<bool>,
 }
 
-#[component]
-pub fn Toggle(props: &ToggleProps) -> Html {
+pub fn toggle(props: &ToggleProps) -> Html {
     let onset = props.onset.clone();
     let onchange = Callback::from(move |e: Event| {
         onset.emit(e.target_unchecked_into::<HtmlInputElement>().checked());

@@ -1,7 +1,7 @@
 //! Workshop mode: a presenter view (large type, the keyboard map on screen) and the run's state and
 //! goals as plain text to paste into a chat or a slide.
 
-use super::help::SHORTCUTS;
+use super::help::{OUTSIDE_SANDBOX, shortcuts};
 use yew::prelude::*;
 
 /// The two workshop buttons, for the view bar, and the copied text once asked for (`copied`).
@@ -40,13 +40,17 @@ pub fn workshop(
     }
 }
 
-/// The keyboard map, always on screen in the presenter view.
-pub fn key_map() -> Html {
+/// The keyboard map, always on screen in the presenter view: the keys that work in the current view
+/// (`sandbox`: the Sandbox view is on screen).
+pub fn key_map(sandbox: bool) -> Html {
     html! {
         <aside class="keymap" aria-label="Keyboard shortcuts" data-testid="keymap">
-            { for SHORTCUTS.iter().map(|(keys, what)| html! {
-                <span class="keymap__item"><kbd>{ *keys }</kbd>{ " " }{ *what }</span>
+            { for shortcuts(sandbox).map(|s| html! {
+                <span class="keymap__item"><kbd>{ s.keys }</kbd>{ " " }{ s.what }</span>
             }) }
+            if !sandbox {
+                <span class="keymap__item" data-testid="keymap-outside-sandbox">{ OUTSIDE_SANDBOX }</span>
+            }
         </aside>
     }
 }

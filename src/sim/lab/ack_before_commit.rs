@@ -1,0 +1,74 @@
+//! Lab 4: acknowledging before the work is durable — at-most-once by accident.
+
+use super::common::{arm, survives_redelivery};
+use super::{Lab, Narrative, Prediction};
+use crate::sim::checker::Outcome;
+use crate::sim::command::{ArmMode, CrashPoint};
+use crate::sim::config::{AckTiming, Config, Strategy};
+use crate::sim::goal::{Goal, GoalKind, Judged, outcome_at_least};
+
+pub fn lab() -> Lab {
+    Lab {
+        id: "ack-before-commit",
+        number: 4,
+        title: "Ack before commit",
+        summary: "Acknowledge early and crashes stop duplicating — they start losing money.",
+        narrative: Narrative {
+            predict: "This consumer acks as soon as it receives a message. What happens to a payment when it crashes before charging?",
+            run: "Press play: the consumer crashes after every fifth record check. Then change when the consumer acknowledges, and rerun.",
+            observe: "No duplicates at all — and yet payments are missing. The lost counter and the missing money are the symptoms; nothing was redelivered.",
+            explain: "The ack told the broker to forget the message before any work was durable, and the crash erased the only other copy, in the consumer's memory. Acking first turns the consumer into at-most-once: no duplicates, but every crash between the ack and the commit loses a payment — and a loss is quieter than a duplicate, because no customer complains about a charge they never saw. (A crash before that early ack still redelivers.)",
+        },
+        prediction: Some(Prediction {
+            question: "Ack on receive, crash before the charge. The payment is…",
+            options: &["charged twice", "lost", "redelivered and charged once"],
+            answer: 1,
+            why: "The broker already forgot it, and the consumer's memory died with it.",
+        }),
+        diagnosis: None,
+        seed: 4,
+        config: Config {
+            strategy: Strategy {
+                ack_timing: AckTiming::ManualFirst,
+                ..Strategy::SAFE
+            },
+            ..Config::default()
+        },
+        actions: vec![arm(0, CrashPoint::AfterCheck, ArmMode::EveryKth(5))],
+        goals: vec![
+            Goal {
+                id: "lose",
+                text: "See a payment lost",
+                kind: GoalKind::See,
+                check: |s, _| outcome_at_least(s, Outcome::Lost, 1),
+            },
+            Goal {
+                id: "no-duplicates",
+                text: "Notice: crashes, and not a single duplicate",
+                kind: GoalKind::See,
+                check: |s, _| {
+                    let crashes = s.metrics().counters.crashes;
+                    let dup = s.totals().duplicate;
+                    if dup > 0 {
+                        Judged::fail(format!("{dup} payments were charged twice in this run."))
+                    } else if !s.is_settled() {
+                        Judged::pending("Keep playing until the run is over.")
+                    } else if crashes == 0 {
+                        Judged::fail("No crash fired in this run.")
+                    } else {
+                        Judged::pass(format!("{crashes} crashes and no duplicate."))
+                    }
+                },
+            },
+            Goal {
+                id: "fix",
+                text: "Fix it: same crashes, every payment redelivered and charged exactly once",
+                kind: GoalKind::Fix,
+                check: |s, _| survives_redelivery(s),
+            },
+        ],
+        hints: &["Look at the ack-timing setting in the strategy panel."],
+        solution: "Set ack timing to “after commit”. A crash now leads to a redelivery, and the idempotency safeguards absorb it.",
+        fix: |c| c.strategy.ack_timing = AckTiming::AfterCommit,
+    }
+}

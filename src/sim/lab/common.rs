@@ -1,0 +1,136 @@
+//! What the labs' goals have in common: the harm a run leaves behind, judged the same way in every
+//! lab, and the evidence that the run really put the consumer to the test.
+//!
+//! Harm is money moved wrongly or not at all: a customer charged twice, a payment lost, charged
+//! without a ledger row (or the reverse), or parked in the dead-letter queue — a dead-lettered
+//! payment is money not collected until a person redrives it, so no goal about loss may count it as
+//! fine.
+
+use super::super::checker::Totals;
+use super::super::command::{Action, ArmMode, Command, CrashPoint};
+use super::super::goal::{GoalStatus, Judged};
+use super::super::message::money;
+use super::super::simulation::Sim;
+
+/// A crash armed at `at` on every consumer.
+pub fn arm(at: u64, point: CrashPoint, mode: ArmMode) -> Action {
+    Action {
+        at,
+        command: Command::ArmCrash {
+            consumer: None,
+            point,
+            mode,
+        },
+    }
+}
+
+fn plural(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The harm of the run in one clause ("2 payments charged or recorded twice (31.50 overcharged),
+/// 3 payments in the dead-letter queue, so not collected"), or `None` when there is none. Pending
+/// payments are not harm yet. A payment charged by a late gateway call and then dead-lettered counts
+/// once as charged without a ledger row, and is named again as sitting in the dead-letter queue.
+pub fn harm_words(sim: &Sim) -> Option<String> {
+    let t = sim.totals();
+    let mut parts = Vec::new();
+    if t.duplicate > 0 {
+        parts.push(format!(
+            "{} charged or recorded twice ({} overcharged)",
+            plural(t.duplicate, "payment", "payments"),
+            money(t.money_overcharged_cents)
+        ));
+    }
+    if t.lost > 0 {
+        parts.push(format!("{} lost", plural(t.lost, "payment", "payments")));
+    }
+    if t.orphan > 0 {
+        parts.push(format!(
+            "{} charged without a ledger row or recorded without a charge",
+            plural(t.orphan, "payment", "payments")
+        ));
+    }
+    let parked = (0..sim.config().payments)
+        .filter(|p| sim.facts(*p).dead_lettered)
+        .count() as u64;
+    if parked > 0 {
+        parts.push(format!(
+            "{} in the dead-letter queue, so not collected",
+            plural(parked, "payment", "payments")
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+/// True when the run left any harm (pending payments aside).
+pub fn has_harm(t: &Totals) -> bool {
+    t.anomalies() + t.dead_lettered > 0
+}
+
+/// Every payment charged exactly once and recorded once: fails at the first double charge (it never
+/// goes away), and once the run has settled with a payment lost, orphaned or dead-lettered.
+pub fn every_payment_once(sim: &Sim) -> Judged {
+    let t = sim.totals();
+    let n = sim.config().payments as u64;
+    if t.duplicate > 0 {
+        return Judged::fail(format!("Not yet: {}.", harm_words(sim).unwrap_or_default()));
+    }
+    if !sim.is_settled() {
+        return Judged::pending(format!(
+            "{} of {n} payments are settled so far; keep playing.",
+            n - t.pending
+        ));
+    }
+    match harm_words(sim) {
+        Some(h) => Judged::fail(format!("Not yet: {h}.")),
+        None if t.charged_once == n => {
+            Judged::pass(format!("All {n} payments were charged exactly once."))
+        }
+        None => Judged::fail(format!(
+            "Only {} of {n} payments were charged exactly once.",
+            t.charged_once
+        )),
+    }
+}
+
+/// The run really tested the consumer: at least one crash fired and at least one message was
+/// delivered again. Without that, a clean run proves nothing about surviving a redelivery.
+pub fn tested_by_redelivery(sim: &Sim) -> Judged {
+    let c = &sim.metrics().counters;
+    if c.crashes == 0 {
+        return if sim.is_settled() {
+            Judged::fail("No crash fired in this run, so it cannot show the consumer survives one.")
+        } else {
+            Judged::pending("No crash has fired yet; keep playing.")
+        };
+    }
+    if c.redeliveries == 0 {
+        return if sim.is_settled() {
+            Judged::fail(
+                "Nothing was delivered twice in this run, so it cannot show the consumer absorbs a redelivery.",
+            )
+        } else {
+            Judged::pending("No redelivery yet; keep playing.")
+        };
+    }
+    Judged::pass(format!(
+        "{} and {} put the consumer to the test.",
+        plural(c.crashes, "crash", "crashes"),
+        plural(c.redeliveries, "redelivery", "redeliveries")
+    ))
+}
+
+/// The usual fix goal: tested by a crash and a redelivery, and no harm. Harm is judged first, so a
+/// run that double-charged says so rather than talking about missing crashes.
+pub fn survives_redelivery(sim: &Sim) -> Judged {
+    let harm = every_payment_once(sim);
+    if harm.status != GoalStatus::Pass {
+        return harm;
+    }
+    let tested = tested_by_redelivery(sim);
+    if tested.status != GoalStatus::Pass {
+        return tested;
+    }
+    Judged::pass(format!("{} {}", tested.why, harm.why))
+}

@@ -1,0 +1,123 @@
+//! Lab 2: the double-payment incident — reproduce it, point at the evidence, fix it.
+
+use super::common::{arm, survives_redelivery};
+use super::{Lab, Narrative, Prediction};
+use crate::sim::checker::Outcome;
+use crate::sim::command::{ArmMode, CrashPoint};
+use crate::sim::config::Config;
+use crate::sim::event::Event;
+use crate::sim::goal::{Goal, GoalKind, Judged, Learner, outcome_at_least};
+use crate::sim::message::payment_label;
+use crate::sim::simulation::Sim;
+
+/// The question the diagnose goal asks once the learner has selected a double charge.
+pub const DIAGNOSIS: Prediction = Prediction {
+    question: "Which signal rose, and when?",
+    options: &[
+        "Dead letters, from the first payment on",
+        "Redeliveries, each one right after a consumer restart",
+        "Charge failures, just before each crash",
+    ],
+    answer: 1,
+    why: "Each crash left a committed but unacknowledged message; when the consumer came back the broker delivered it again, and the consumer charged it again.",
+};
+
+/// Was `payment` delivered again, according to the events still in the window?
+pub fn was_redelivered(sim: &Sim, payment: u32) -> bool {
+    sim.events().window().iter().any(|e| {
+        matches!(e.event, Event::Delivered { payment: p, redelivered: true, .. } if p == payment)
+    })
+}
+
+fn diagnose(sim: &Sim, learner: &Learner) -> Judged {
+    let Some(p) = learner.focus.filter(|p| *p < sim.config().payments) else {
+        return Judged::pending(
+            "Select a payment charged twice in the anomaly list to see its events.",
+        );
+    };
+    if sim.outcome(p) != Outcome::Duplicate {
+        return Judged::pending(format!(
+            "{} was not charged twice in this run; select one marked duplicate.",
+            payment_label(p)
+        ));
+    }
+    if !was_redelivered(sim, p) {
+        return Judged::pending(format!(
+            "The redelivery of {} has left the event window; select another duplicate.",
+            payment_label(p)
+        ));
+    }
+    match learner.diagnosis {
+        None => Judged::pending(format!(
+            "You found {} and its redelivery. Now answer: {}",
+            payment_label(p),
+            DIAGNOSIS.question
+        )),
+        Some(a) if a == DIAGNOSIS.answer => Judged::pass(format!(
+            "{} was charged, its consumer crashed before the ack, and the redelivery after the restart charged it again.",
+            payment_label(p)
+        )),
+        Some(_) => Judged::pending(
+            "That answer does not match the evidence: look at what happens just before the second charge.",
+        ),
+    }
+}
+
+pub fn lab() -> Lab {
+    Lab {
+        id: "double-payment",
+        number: 2,
+        title: "The double-payment incident",
+        summary: "Customers were charged twice after a restart. Reproduce it, diagnose it, fix it.",
+        narrative: Narrative {
+            predict: "The consumer will crash after charging the card and committing the ledger, but before its ack. What does the broker do when the consumer comes back?",
+            run: "Press play. The crash is already armed (every sixth payment). Select a double charge in the anomaly list and answer the diagnosis question. Then change the consumer so a redelivery does no harm and rerun the same seed.",
+            observe: "Select a duplicate: its events show the charge, the crash before the ack, the restart, and the same payment delivered again and charged again. The redelivery counter rises after each restart.",
+            explain: "The broker never heard the ack, so it delivered the message again — exactly what at-least-once promises. The consumer had no durable memory of having charged, so it charged again. Any change that makes the second delivery harmless fixes it: a processed record checked before charging and committed with the ledger row, or the gateway's idempotency key for the card plus a ledger write that cannot count a payment twice.",
+        },
+        prediction: Some(Prediction {
+            question: "The consumer crashes after its commit but before its ack. After the restart…",
+            options: &[
+                "the payment is lost",
+                "the broker redelivers and the customer is charged again",
+                "the broker knows it was processed and drops it",
+            ],
+            answer: 1,
+            why: "The broker only knows about acks. No ack means redelivery, and a consumer with no idempotency repeats the charge.",
+        }),
+        diagnosis: Some(DIAGNOSIS),
+        seed: 42,
+        config: Config::default(),
+        actions: vec![arm(0, CrashPoint::AfterCommit, ArmMode::EveryKth(6))],
+        goals: vec![
+            Goal {
+                id: "reproduce",
+                text: "Reproduce the incident: a customer charged twice",
+                kind: GoalKind::See,
+                check: |s, _| outcome_at_least(s, Outcome::Duplicate, 1),
+            },
+            Goal {
+                id: "diagnose",
+                text: "Diagnose it: select a double charge, find its redelivery, name the signal",
+                kind: GoalKind::Diagnose,
+                check: diagnose,
+            },
+            Goal {
+                id: "fix",
+                text: "Fix it: same seed, same crashes, redeliveries absorbed, nobody charged twice",
+                kind: GoalKind::Fix,
+                check: |s, _| survives_redelivery(s),
+            },
+        ],
+        hints: &[
+            "In the anomaly list, show a duplicate's cause events: a crash, a restart, then the same payment delivered again.",
+            "The consumer forgets everything when it crashes. What could remember, durably, that a payment was already processed?",
+            "Turn on the processed-payment check (idempotency) with a transactional ack; or the gateway key with a commutative ledger write. Then rerun.",
+        ],
+        solution: "Enable idempotency (a processed-message table checked before charging) and the transactional ack (ledger row and processed record committed together, ack after commit). Rerun the same seed: the redeliveries are still there, the duplicates are not.",
+        fix: |c| {
+            c.strategy.idempotency = true;
+            c.strategy.transactional = true;
+        },
+    }
+}

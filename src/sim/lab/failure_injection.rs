@@ -1,0 +1,275 @@
+//! Lab 3: the failure-injection test — five steps, run once at each of the six crash boundaries.
+//!
+//! A test that crashes at one convenient boundary proves little: a consumer without the gateway key
+//! survives a crash after its commit and double-charges after a crash right after the charge. So the
+//! lab runs the five steps at every boundary and shows a 6 × 5 grid of verdicts.
+
+use super::common::{arm, harm_words};
+use super::{Lab, Narrative, Prediction};
+use crate::sim::checker::Outcome;
+use crate::sim::command::{ArmMode, Command, CrashPoint};
+use crate::sim::config::{Config, Strategy};
+use crate::sim::event::Event;
+use crate::sim::goal::{Goal, GoalKind, GoalStatus, Judged};
+use crate::sim::message::payment_label;
+use crate::sim::simulation::Sim;
+use std::collections::BTreeSet;
+
+/// Simulated-time limit of one boundary's run.
+const LIMIT_MS: u64 = 60_000;
+
+/// The five steps, as the grid's column headings.
+pub const STEPS: [&str; 5] = [
+    "1. Unique ids",
+    "2. Crash fired",
+    "3. Restarted",
+    "4. Same message redelivered",
+    "5. No side effect twice",
+];
+
+/// One row of the grid: a boundary and the five steps' verdicts there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Row {
+    /// Where the crash was armed.
+    pub boundary: CrashPoint,
+    /// The five verdicts, in step order.
+    pub steps: [Judged; 5],
+}
+
+/// The test at one boundary: `config` and `seed` with a single crash armed there at t = 0.
+pub fn run_at(config: &Config, seed: u64, boundary: CrashPoint) -> Sim {
+    let mut sim = Sim::new(config.clone(), seed);
+    let _ = sim.apply(Command::ArmCrash {
+        consumer: None,
+        point: boundary,
+        mode: ArmMode::Once,
+    });
+    sim.run_to_completion(LIMIT_MS);
+    sim
+}
+
+/// The five steps judged on a run with one crash armed at `boundary`.
+pub fn steps(sim: &Sim, boundary: CrashPoint) -> [Judged; 5] {
+    let c = &sim.metrics().counters;
+    let settled = sim.is_settled();
+    // Step 1: every published message carries its own id, tied to the payment.
+    let ids: BTreeSet<u32> = (0..sim.published())
+        .map(|p| sim.message(p).msg_id)
+        .collect();
+    let step1 = if sim.published() == 0 {
+        Judged::fail("Nothing was published.")
+    } else if ids.len() as u32 == sim.published() {
+        Judged::pass(format!(
+            "{} messages, {} distinct ids.",
+            sim.published(),
+            ids.len()
+        ))
+    } else {
+        Judged::fail(format!(
+            "{} messages share {} ids: a repeat could not be told from a new payment.",
+            sim.published(),
+            ids.len()
+        ))
+    };
+    // Step 2: the crash fired at this boundary, holding a payment.
+    let crash = sim.events().window().iter().find_map(|e| match e.event {
+        Event::Crashed {
+            point,
+            payment: Some(p),
+            ..
+        } if point == boundary => Some((e.seq, p)),
+        _ => None,
+    });
+    let step2 = match crash {
+        Some((_, p)) => Judged::pass(format!(
+            "The consumer crashed {} holding {}.",
+            boundary.label(),
+            payment_label(p)
+        )),
+        None => Judged::fail(format!(
+            "No consumer ever crashed {}: this consumer never reaches that boundary with a message.",
+            boundary.label()
+        )),
+    };
+    let step3 = if c.restarts > 0 {
+        Judged::pass("The consumer restarted with empty memory.")
+    } else {
+        Judged::fail("The consumer never restarted.")
+    };
+    let step4 = match crash {
+        None => Judged::fail("No crash, so nothing to redeliver."),
+        Some((seq, p)) => {
+            let again = sim.events().window().iter().any(|e| {
+                e.seq > seq && matches!(e.event, Event::Delivered { payment, .. } if payment == p)
+            });
+            let acked_done = sim.events().window().iter().any(|e| {
+                e.seq < seq && matches!(e.event, Event::Acked { payment, .. } if payment == p)
+            }) && sim.outcome(p) == Outcome::ChargedOnce;
+            if again {
+                Judged::pass(format!("{} itself was delivered again.", payment_label(p)))
+            } else if acked_done && boundary == CrashPoint::AfterAck {
+                Judged::pass(format!(
+                    "{} was acknowledged after its work was committed: nothing to redeliver.",
+                    payment_label(p)
+                ))
+            } else {
+                Judged::fail(format!(
+                    "{} was never delivered again: the broker had already forgotten it, and it ended {}.",
+                    payment_label(p),
+                    sim.outcome(p).label()
+                ))
+            }
+        }
+    };
+    let t = sim.totals();
+    let step5 = if t.duplicate > 0 {
+        let p = (0..sim.config().payments)
+            .find(|p| sim.outcome(*p) == Outcome::Duplicate)
+            .unwrap_or(0);
+        let f = sim.facts(p);
+        Judged::fail(format!(
+            "{}: card charged {}×, ledger written {}×.",
+            payment_label(p),
+            f.charges,
+            f.ledger_rows
+        ))
+    } else if !settled {
+        Judged::fail("The run did not settle within a minute of simulated time.")
+    } else if let Some(h) = harm_words(sim) {
+        Judged::fail(format!("No double effect, but {h}."))
+    } else {
+        Judged::pass("Every payment charged once and recorded once, the card included.")
+    };
+    [step1, step2, step3, step4, step5]
+}
+
+/// The 6 × 5 grid for `config` on `seed`.
+pub fn grid(config: &Config, seed: u64) -> Vec<Row> {
+    CrashPoint::BOUNDARIES
+        .into_iter()
+        .map(|b| Row {
+            boundary: b,
+            steps: steps(&run_at(config, seed, b), b),
+        })
+        .collect()
+}
+
+/// Step `k` (0-based) judged across the grid: passes when it passes at every boundary; otherwise the
+/// first boundary where it fails, and why.
+fn step_everywhere(sim: &Sim, k: usize) -> Judged {
+    if !sim.is_settled() {
+        return Judged::pending("Run the test: the grid fills in when the run is over.");
+    }
+    let rows = grid(sim.config(), sim.seed());
+    match rows.iter().find(|r| r.steps[k].status != GoalStatus::Pass) {
+        Some(r) => Judged::fail(format!("At {}: {}", r.boundary.label(), r.steps[k].why)),
+        None => Judged::pass("Passes at all six boundaries."),
+    }
+}
+
+/// The configuration the lab starts from: a consumer that claims to be idempotent (processed
+/// records, a transaction, a unique constraint, ack after commit) but sends no gateway key.
+pub fn starting_config() -> Config {
+    Config {
+        payments: 3,
+        strategy: Strategy {
+            gateway_key: false,
+            ..Strategy::SAFE
+        },
+        ..Config::default()
+    }
+}
+
+pub fn lab() -> Lab {
+    Lab {
+        id: "failure-injection",
+        number: 3,
+        title: "The failure-injection test",
+        summary: "Five steps every at-least-once consumer should pass, at each of the six crash boundaries.",
+        narrative: Narrative {
+            predict: "This consumer claims to be idempotent: processed records, a transaction, a unique constraint, ack after commit. Where would a crash catch it out?",
+            run: "Press play: this run crashes after the commit. When it ends, the grid runs the five steps once per crash boundary. Find the failing cell, change the consumer, and rerun until every cell passes.",
+            observe: "Steps 1–4 check that the fault really happened to the right message; step 5 judges the consumer. Read the grid row by row.",
+            explain: "A test that crashes at one convenient point proves little. Crashing after the commit only exercises the processed record; crashing right after the charge, before anything is written, exercises the card — and a consumer without the gateway key charges again there. Run the test at every boundary your consumer has.",
+        },
+        prediction: Some(Prediction {
+            question: "At which boundary does the test catch this consumer?",
+            options: &[
+                "after commit, before ack",
+                "after the card charge",
+                "none: it is idempotent",
+            ],
+            answer: 1,
+            why: "After the charge nothing is in the database yet, so the redelivery finds no processed record and charges the card again; only a gateway key (or a charge recorded before the call) stops that.",
+        }),
+        diagnosis: None,
+        seed: 7,
+        config: starting_config(),
+        actions: vec![arm(0, CrashPoint::AfterCommit, ArmMode::Once)],
+        goals: vec![
+            Goal {
+                id: "hole",
+                text: "Find the hole: a boundary where a step fails",
+                kind: GoalKind::See,
+                check: |s, _| {
+                    if !s.is_settled() {
+                        return Judged::pending(
+                            "Run the test: the grid fills in when the run is over.",
+                        );
+                    }
+                    let rows = grid(s.config(), s.seed());
+                    let hole = rows.iter().find_map(|r| {
+                        r.steps
+                            .iter()
+                            .position(|j| j.status != GoalStatus::Pass)
+                            .map(|k| (r.boundary, k))
+                    });
+                    match hole {
+                        Some((b, k)) => {
+                            Judged::pass(format!("Step {} fails at {}.", k + 1, b.label()))
+                        }
+                        None => Judged::fail(
+                            "Every cell passes with this consumer: there is no hole to find.",
+                        ),
+                    }
+                },
+            },
+            Goal {
+                id: "produce",
+                text: "1. Produce messages with unique ids",
+                kind: GoalKind::Fix,
+                check: |s, _| step_everywhere(s, 0),
+            },
+            Goal {
+                id: "crash",
+                text: "2. Crash the consumer at each boundary",
+                kind: GoalKind::Fix,
+                check: |s, _| step_everywhere(s, 1),
+            },
+            Goal {
+                id: "restart",
+                text: "3. Restart the consumer",
+                kind: GoalKind::Fix,
+                check: |s, _| step_everywhere(s, 2),
+            },
+            Goal {
+                id: "redelivered",
+                text: "4. Confirm the crashed message itself is redelivered",
+                kind: GoalKind::Fix,
+                check: |s, _| step_everywhere(s, 3),
+            },
+            Goal {
+                id: "no-duplicate",
+                text: "5. Verify no side effect happened twice, the card included",
+                kind: GoalKind::Fix,
+                check: |s, _| step_everywhere(s, 4),
+            },
+        ],
+        hints: &[
+            "Read the row “after charge”: what has the consumer done, and what has it written down?",
+            "Nothing in the database can remember a charge that happened before the transaction wrote anything. What could the gateway remember?",
+        ],
+        solution: "Turn on the gateway idempotency key: the redelivery after a crash right after the charge is then recognised by the gateway, and all thirty cells pass.",
+        fix: |c| c.strategy = Strategy::SAFE,
+    }
+}

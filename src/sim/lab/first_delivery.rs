@@ -1,0 +1,74 @@
+//! Lab 1: the happy path, and the two delivery guarantees named side by side.
+
+use super::common::every_payment_once;
+use super::{Lab, Narrative, Prediction};
+use crate::sim::config::Config;
+use crate::sim::goal::{Goal, GoalKind, Judged, at_least};
+
+pub fn lab() -> Lab {
+    Lab {
+        id: "first-delivery",
+        number: 1,
+        title: "First delivery: receive, process, ack",
+        summary: "Follow five payments through the happy path.",
+        narrative: Narrative {
+            predict: "Nothing fails in this run. How many times will the broker hand out each message?",
+            run: "Press step a few times and watch one message walk the consumer's rail, then press play.",
+            observe: "A message stays in flight, held by the broker, until the consumer's ack arrives; only then does this broker forget it.",
+            explain: "This broker works like RabbitMQ with manual acks: a message it has handed out stays its responsibility until the ack comes back, and without an ack it hands the message out again. That is at-least-once delivery — nothing acknowledged late is dropped, but anything may arrive twice. Its mirror image is at-most-once: acknowledge on receipt (or never), and nothing arrives twice, but a crash loses what was in hand. Other systems reach at-least-once differently: a Kafka consumer commits an offset and, after a crash or a rebalance, replays from the last commit; an SQS standard queue may hand out a second copy even when nothing failed. Either way, the consumer must expect duplicates.",
+        },
+        prediction: Some(Prediction {
+            question: "With no failures, how many deliveries does each payment get?",
+            options: &["Exactly one", "At least two", "It depends on the seed"],
+            answer: 0,
+            why: "In this simulated broker a message goes out again only when its ack never arrives (a crash, a lost ack) or a visibility timeout runs out; none of that happens here, so each payment is delivered once. A real SQS standard queue could still deliver a rare copy twice with no failure at all.",
+        }),
+        diagnosis: None,
+        seed: 1,
+        config: Config {
+            payments: 5,
+            publish_interval_ms: 60,
+            ..Config::default()
+        },
+        actions: vec![],
+        goals: vec![
+            Goal {
+                id: "all-charged-once",
+                text: "Every payment is charged exactly once",
+                kind: GoalKind::Fix,
+                check: |s, _| every_payment_once(s),
+            },
+            Goal {
+                id: "acked",
+                text: "The broker receives an ack for every message",
+                kind: GoalKind::Fix,
+                check: |s, _| {
+                    at_least(
+                        s,
+                        s.metrics().counters.acks,
+                        s.config().payments as u64,
+                        "acks",
+                    )
+                },
+            },
+            Goal {
+                id: "no-redelivery",
+                text: "No message is delivered twice",
+                kind: GoalKind::Fix,
+                check: |s, _| {
+                    let r = s.metrics().counters.redeliveries;
+                    if r > 0 {
+                        Judged::fail(format!("{r} deliveries in this run were repeats."))
+                    } else if s.is_settled() {
+                        Judged::pass("Every message was delivered once.")
+                    } else {
+                        Judged::pending("No repeat so far; keep playing.")
+                    }
+                },
+            },
+        ],
+        hints: &["Press step: each press moves to the next moment something happens."],
+        solution: "Just run it: with no faults, receive → process → ack delivers every payment once.",
+        fix: |_| {},
+    }
+}

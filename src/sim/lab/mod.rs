@@ -1,0 +1,203 @@
+//! The labs: guided scenarios as data, in the manner of Learn Git Branching's levels.
+//!
+//! Each lab is a starting configuration, a scripted fault schedule, a narrative (predict → run →
+//! observe → explain) and goals judged by the checker's invariants — never by the settings, so any
+//! fix that removes the harm for the right reason passes and a setting that merely hides it does not
+//! (`tests/lab_adversary.rs` searches for configurations that would game a lab). The order walks the
+//! course: a calm delivery, the double-payment incident, the failure-injection test, acking too early,
+//! the side effect outside the transaction, concurrent duplicates, retry storms, and the checklist
+//! that ties them together. One file per lab; `common` holds what their goals share.
+
+mod ack_before_commit;
+mod checklist_lab;
+pub mod common;
+mod double_payment;
+pub mod failure_injection;
+mod first_delivery;
+mod retry_storm;
+mod sandbox;
+mod side_effect;
+mod visibility_timeout;
+
+pub use visibility_timeout::VISIBILITY_SEED;
+
+use super::config::Config;
+use super::goal::{Goal, GoalKind, GoalStatus, Judged, Learner};
+use super::simulation::Sim;
+
+/// The four beats of a lab's story.
+#[derive(Clone, Copy, Debug)]
+pub struct Narrative {
+    /// The question to think about before pressing play.
+    pub predict: &'static str,
+    /// What to do.
+    pub run: &'static str,
+    /// Where to look.
+    pub observe: &'static str,
+    /// Why it happened.
+    pub explain: &'static str,
+}
+
+/// A multiple-choice question: the prediction asked before the first run, or the diagnosis asked
+/// after it.
+#[derive(Clone, Copy, Debug)]
+pub struct Prediction {
+    /// The question.
+    pub question: &'static str,
+    /// The choices.
+    pub options: &'static [&'static str],
+    /// Index of the right choice.
+    pub answer: usize,
+    /// Why that is the answer.
+    pub why: &'static str,
+}
+
+/// One guided scenario.
+#[derive(Clone, Debug)]
+pub struct Lab {
+    /// Stable id used in links and saved progress.
+    pub id: &'static str,
+    /// Position in the course (0 = free play).
+    pub number: u8,
+    /// Title.
+    pub title: &'static str,
+    /// One line for the lab picker.
+    pub summary: &'static str,
+    /// The story.
+    pub narrative: Narrative,
+    /// The prediction to make first.
+    pub prediction: Option<Prediction>,
+    /// The diagnosis question a `Diagnose` goal asks, answered after looking at the evidence.
+    pub diagnosis: Option<Prediction>,
+    /// The seed every learner starts from.
+    pub seed: u64,
+    /// The starting configuration.
+    pub config: Config,
+    /// The scripted fault schedule.
+    pub actions: Vec<super::command::Action>,
+    /// What to achieve.
+    pub goals: Vec<Goal>,
+    /// Nudges, from gentle to explicit.
+    pub hints: &'static [&'static str],
+    /// The fix, in words.
+    pub solution: &'static str,
+    /// The fix, applied to a configuration.
+    pub fix: fn(&mut Config),
+}
+
+/// Where a learner stands in a lab: complete, or what is still missing, with the harm of the run on
+/// screen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LabVerdict {
+    /// Every goal achieved, in this run or an earlier one.
+    pub complete: bool,
+    /// The verdict in one or two sentences.
+    pub sentence: String,
+}
+
+impl Lab {
+    /// Every lab, in course order, free play first.
+    pub fn all() -> Vec<Lab> {
+        vec![
+            sandbox::lab(),
+            first_delivery::lab(),
+            double_payment::lab(),
+            failure_injection::lab(),
+            ack_before_commit::lab(),
+            side_effect::lab(),
+            visibility_timeout::lab(),
+            retry_storm::lab(),
+            checklist_lab::lab(),
+        ]
+    }
+
+    /// The lab with this id.
+    pub fn by_id(id: &str) -> Option<Lab> {
+        Lab::all().into_iter().find(|l| l.id == id)
+    }
+
+    /// Runs the lab (optionally with another config or seed) to completion, applying its script.
+    pub fn run(&self, config: &Config, seed: u64, limit_ms: u64) -> Sim {
+        let mut sim = Sim::new(config.clone(), seed);
+        for a in &self.actions {
+            sim.run_until(a.at);
+            let _ = sim.apply(a.command);
+        }
+        sim.run_to_completion(limit_ms);
+        sim
+    }
+
+    /// Every goal's status on `sim`, for a learner who only ran it.
+    pub fn evaluate(&self, sim: &Sim) -> Vec<GoalStatus> {
+        self.goals.iter().map(|g| g.evaluate(sim)).collect()
+    }
+
+    /// Every goal judged on `sim` with what the learner did, each with its sentence.
+    pub fn judge(&self, sim: &Sim, learner: &Learner) -> Vec<Judged> {
+        self.goals.iter().map(|g| g.judge(sim, learner)).collect()
+    }
+
+    /// The verdict: complete when every goal passes now or passed before (`achieved` holds goal ids
+    /// from earlier runs); otherwise the first goal still missing and why. `judged` is
+    /// [`Lab::judge`]'s answer for the run on screen, `sim` that run.
+    pub fn verdict(
+        &self,
+        sim: &Sim,
+        judged: &[Judged],
+        achieved: &dyn Fn(&str) -> bool,
+    ) -> LabVerdict {
+        let harm = common::harm_words(sim);
+        let this_run = match (&harm, sim.is_settled()) {
+            (Some(h), _) => format!(" This run: {h}."),
+            (None, true) if sim.now() > 0 => {
+                " This run: every payment charged exactly once.".to_string()
+            }
+            _ => String::new(),
+        };
+        let missing = self
+            .goals
+            .iter()
+            .zip(judged)
+            .find(|(g, j)| j.status != GoalStatus::Pass && !achieved(g.id));
+        match missing {
+            None => LabVerdict {
+                complete: true,
+                sentence: format!("Lab complete: every goal achieved.{this_run}"),
+            },
+            Some((g, j)) => LabVerdict {
+                complete: false,
+                sentence: format!("Still missing: {}. {}{this_run}", g.text, j.why),
+            },
+        }
+    }
+
+    /// The goals a configuration must pass to count as fixed.
+    pub fn fix_goals(&self) -> impl Iterator<Item = &Goal> {
+        self.goals.iter().filter(|g| g.kind == GoalKind::Fix)
+    }
+
+    /// The lab after this one, if any.
+    pub fn next(&self) -> Option<Lab> {
+        Lab::all().into_iter().find(|l| l.number == self.number + 1)
+    }
+}
+
+/// When at-least-once delivery is the right choice, for the closing panel.
+pub const WHEN_TO_USE: [&str; 4] = [
+    "Money and other state changes: payments, orders, stock levels — anywhere a lost message costs more than a handled duplicate.",
+    "Workflows whose steps must all happen eventually, such as order processing or provisioning.",
+    "Events that mutate state downstream, when the consumer can recognise a repeat by a business id.",
+    "Not for data that is worthless once late (a live price tick, a sensor sample): at-most-once is cheaper there, and losing one message is acceptable.",
+];
+
+/// What the course comes down to, for the closing panel.
+pub const TAKEAWAYS: [&str; 5] = [
+    "At-least-once means nothing acknowledged is dropped, at the price of duplicates; at-most-once means no duplicates, at the price of loss. Pick one on purpose.",
+    "A duplicate is a normal event, not an exception: crashes, lost acks, timeouts and rebalances all produce them, sometimes with no failure at all.",
+    "The consumer must be idempotent end to end — the database write and the card charge — keyed by the business id.",
+    "Commit the effect and the processed record together, and acknowledge only after the commit.",
+    "Watch redeliveries, duplicates caught, dead letters and lag: they are how you learn that the guarantee is being exercised.",
+];
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,63 @@
+//! Lab 5: the card charge lives outside the database transaction.
+
+use super::common::{arm, survives_redelivery};
+use super::{Lab, Narrative, Prediction};
+use crate::sim::checker::Outcome;
+use crate::sim::command::{ArmMode, CrashPoint};
+use crate::sim::config::{Config, Strategy};
+use crate::sim::goal::{Goal, GoalKind, outcome_at_least};
+
+pub fn lab() -> Lab {
+    Lab {
+        id: "side-effect",
+        number: 5,
+        title: "The side effect outside the transaction",
+        summary: "Processed records and a transaction, and still a double charge.",
+        narrative: Narrative {
+            predict: "This consumer has a processed-record table and a transactional ack. It crashes right after charging the card. Safe?",
+            run: "Press play: a crash fires after every fourth charge. Then make the charge itself safe to repeat, and rerun.",
+            observe: "The ledger is right — one row per payment — but the charges table shows customers charged twice.",
+            explain: "The crash came after the charge and before anything was written: the transaction held nothing yet, so there was nothing to roll back and no record that the payment had been handled. The redelivery found no processed record and charged again; the database cannot undo money taken from a card. Two ways out: send the payment id as the gateway's idempotency key, so the gateway answers a repeat with the first charge; or commit a “charge pending” record before calling the gateway and look it up on redelivery (or authorise first and capture once). Gateways keep keys for a limited time — Stripe may prune them after 24 hours — so a dead-lettered payment redriven days later can still be charged twice: check your own records before calling.",
+        },
+        prediction: Some(Prediction {
+            question: "Crash after the charge, before anything is written, with processed records and a transaction:",
+            options: &[
+                "no harm: the transaction rolls back",
+                "the card is charged twice",
+                "the payment is lost",
+            ],
+            answer: 1,
+            why: "Nothing was written yet, so the redelivery looks new; and no rollback reaches money taken from a card.",
+        }),
+        diagnosis: None,
+        seed: 5,
+        config: Config {
+            strategy: Strategy {
+                gateway_key: false,
+                ..Strategy::SAFE
+            },
+            ..Config::default()
+        },
+        actions: vec![arm(0, CrashPoint::AfterCharge, ArmMode::EveryKth(4))],
+        goals: vec![
+            Goal {
+                id: "double-charge",
+                text: "See a customer charged twice despite the processed table",
+                kind: GoalKind::See,
+                check: |s, _| outcome_at_least(s, Outcome::Duplicate, 1),
+            },
+            Goal {
+                id: "fix",
+                text: "Close the hole: same crashes, no card charged twice",
+                kind: GoalKind::Fix,
+                check: |s, _| survives_redelivery(s),
+            },
+        ],
+        hints: &[
+            "Compare the ledger and the charges: which one has the extra entry?",
+            "The gateway accepts an idempotency key. What business id would make a repeat recognisable?",
+        ],
+        solution: "Turn on the gateway idempotency key: the consumer sends the payment id, and the gateway returns the first charge instead of taking money again.",
+        fix: |c| c.strategy.gateway_key = true,
+    }
+}

@@ -1,0 +1,62 @@
+//! Lab 3's grid: the five steps of the failure-injection test at each of the six crash boundaries,
+//! each cell with its verdict and, on hover or focus, the sentence why.
+
+use crate::sim::goal::GoalStatus;
+use crate::sim::lab::failure_injection::{STEPS, grid};
+use crate::ui::state::World;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct FailureGridProps {
+    pub world: World,
+}
+
+#[component]
+pub fn FailureGrid(props: &FailureGridProps) -> Html {
+    let rows = {
+        let sim = props.world.sim();
+        (sim.is_settled() && sim.now() > 0).then(|| grid(sim.config(), sim.seed()))
+    };
+    let Some(rows) = rows else {
+        return html! {
+            <p class="grid__wait" data-testid="failure-grid-wait">
+                { "The grid of verdicts fills in when the run is over: the test then runs once per crash boundary." }
+            </p>
+        };
+    };
+    html! {
+        <div class="failure-grid" data-testid="failure-grid">
+            <table class="failure-grid__table">
+                <caption>{ "The five steps at each crash boundary" }</caption>
+                <thead><tr>
+                    <th scope="col">{ "Crash" }</th>
+                    { for STEPS.iter().map(|s| html! { <th scope="col">{ *s }</th> }) }
+                </tr></thead>
+                <tbody>
+                    { for rows.iter().map(|r| html! {
+                        <tr data-boundary={r.boundary.name()}>
+                            <th scope="row">{ r.boundary.label() }</th>
+                            { for r.steps.iter().enumerate().map(|(k, j)| {
+                                let ok = j.status == GoalStatus::Pass;
+                                html! {
+                                    <td class={classes!("failure-grid__cell", if ok { "failure-grid__cell--pass" } else { "failure-grid__cell--fail" })}
+                                        data-testid="grid-cell" data-boundary={r.boundary.name()} data-step={(k + 1).to_string()}
+                                        data-status={j.status.name()} title={j.why.clone()}>
+                                        <span aria-hidden="true">{ if ok { "✓" } else { "✗" } }</span>
+                                        <span class="visually-hidden">{ format!("{}: {}", if ok { "pass" } else { "fail" }, j.why) }</span>
+                                    </td>
+                                }
+                            }) }
+                        </tr>
+                    }) }
+                </tbody>
+            </table>
+            { for rows.iter().flat_map(|r| r.steps.iter().enumerate().filter(|(_, j)| j.status != GoalStatus::Pass)
+                .map(move |(k, j)| html! {
+                    <p class="failure-grid__why" data-testid="grid-failure">
+                        { format!("Step {} at {}: {}", k + 1, r.boundary.label(), j.why) }
+                    </p>
+                })) }
+        </div>
+    }
+}
