@@ -11,7 +11,7 @@ use wasm_bindgen::prelude::*;
 /// Runs the throughput workload with `payments` payments; returns its digest.
 #[wasm_bindgen]
 pub fn bench_throughput(payments: u32) -> String {
-    let mut sim = workload::throughput(payments);
+    let mut sim = workload::throughput(payments, workload::THROUGHPUT_SEED);
     workload::run_throughput(&mut sim)
 }
 
@@ -44,26 +44,12 @@ pub fn wasm_memory_bytes() -> f64 {
 /// opened at simulated time `at_ms`: the frame-time benchmark's long history.
 #[wasm_bindgen]
 pub fn bench_share_link(payments: u32, at_ms: u32) -> String {
-    use crate::sim::command::{Action, ArmMode, Command, CrashPoint};
-    let config = Config {
-        payments,
-        publish_interval_ms: 5,
-        consumers: 4,
-        ..Config::default()
-    };
-    let arm = Command::ArmCrash {
-        consumer: None,
-        point: CrashPoint::AfterCharge,
-        mode: ArmMode::EveryKth(50),
-    };
+    let (config, actions) = workload::long_history(payments);
     encode(&Scenario {
         lab: Some("sandbox".into()),
         seed: 1,
         config,
-        actions: vec![Action {
-            at: 0,
-            command: arm,
-        }],
+        actions,
         at: at_ms as u64,
     })
 }

@@ -1,6 +1,7 @@
 //! The `lab` command line, run as a user runs it: the built binary, its stdout, stderr and exit code.
 #![cfg(not(target_arch = "wasm32"))]
 
+use redelivery_lab::sim::Event;
 use redelivery_lab::sim::lab::Lab;
 use serde_json::Value;
 use std::path::PathBuf;
@@ -319,4 +320,292 @@ fn mistakes_on_the_command_line_exit_2() {
     assert_refused(&lab(&["run"]), "--lab");
     assert_refused(&lab(&["fly"]), "fly");
     assert_refused(&lab(&["--seed", "3"]), "--seed");
+}
+
+#[test]
+fn set_overrides_strategy_fields_and_settings_of_a_lab() {
+    let plain = json(&lab(&["run", "--lab", "double-payment", "--json"]));
+    assert!(
+        plain["totals"]["duplicate"].as_u64() > Some(0),
+        "the incident charges someone twice: {}",
+        plain["totals"]
+    );
+    let fixed = json(&lab(&[
+        "run",
+        "--lab",
+        "double-payment",
+        "--json",
+        "--set",
+        "idempotency=true",
+        "--set",
+        "transactional=true",
+        "--set=gateway_key=true",
+        "--set",
+        "record_check=unique_constraint",
+        "--set",
+        "ledger_write=commutative",
+        "--set",
+        "max_deliveries=5",
+        "--set",
+        r#"retry={"policy":"exponential","base_ms":100,"cap_ms":2000,"jitter":true}"#,
+    ]));
+    let c = &fixed["config"];
+    assert_eq!(c["strategy"]["idempotency"], true);
+    assert_eq!(c["strategy"]["gateway_key"], true);
+    assert_eq!(c["strategy"]["ledger_write"], "commutative");
+    assert_eq!(c["max_deliveries"], 5);
+    assert_eq!(c["retry"]["policy"], "exponential");
+    assert_eq!(c["retry"]["cap_ms"], 2000);
+    assert_eq!(
+        c["payments"], plain["config"]["payments"],
+        "the rest of the lab stays"
+    );
+    let t = &fixed["totals"];
+    assert_eq!(
+        (&t["duplicate"], &t["lost"], &t["orphan"]),
+        (&Value::from(0), &Value::from(0), &Value::from(0)),
+        "every safeguard on: nobody charged twice, {t}"
+    );
+    assert_eq!(outcome_sum(t), plain["payments"].as_u64().unwrap_or(0));
+}
+
+#[test]
+fn set_works_on_a_config_file_and_a_later_set_wins() {
+    let config = TempFile::new("set.json", r#"{"payments": 30, "consumers": 2}"#);
+    let v = json(&lab(&[
+        "run",
+        "--config",
+        config.path(),
+        "--json",
+        "--set",
+        "payments=12",
+        "--set",
+        "ack_timing=before_process",
+        "--set",
+        "consumers=1",
+        "--set",
+        "payments=9",
+    ]));
+    assert_eq!(v["payments"], 9);
+    assert_eq!(outcome_sum(&v["totals"]), 9);
+    assert_eq!(v["config"]["consumers"], 1);
+    assert_eq!(
+        v["config"]["strategy"]["ack_timing"], "manual_first",
+        "the old word still parses"
+    );
+}
+
+#[test]
+fn set_refuses_unknown_keys_and_bad_values_with_one_sentence() {
+    let run = |set: &str| lab(&["run", "--lab", "double-payment", "--set", set]);
+    assert_refused(&run("max_deliverys=2"), "“max_deliverys”");
+    assert_refused(&run("gateway_key=maybe"), "gateway_key=maybe");
+    assert_refused(&run("max_deliveries=-1"), "max_deliveries=-1");
+    assert_refused(&run("ack_timing=sometimes"), "after_commit");
+    assert_refused(&run("retry={\"policy\":\"often\"}"), "retry=");
+    assert_refused(&run("consumers=9"), "Consumers must be between 1 and 4");
+    assert_refused(&run("payments"), "key=value");
+    assert_refused(&run("latency.nothing=1"), "“latency.nothing”");
+}
+
+#[test]
+fn events_adds_every_field_of_every_event_in_the_window() {
+    let v = json(&lab(&[
+        "run",
+        "--lab",
+        "double-payment",
+        "--events",
+        "--json",
+    ]));
+    let log = v["event_log"].as_array().expect("event_log");
+    assert_eq!(log.len() as u64, v["events"].as_u64().expect("events"));
+    assert_eq!(v["event_log_dropped"], 0);
+    let mut kinds = std::collections::BTreeSet::new();
+    for (i, e) in log.iter().enumerate() {
+        assert_eq!(e["seq"], i as u64, "in order, none missing");
+        assert!(e["time_ms"].is_u64(), "{e}");
+        for k in ["kind", "payment", "consumer", "text"] {
+            assert!(e.get(k).is_some(), "{k} in {e}");
+        }
+        // Every field of the event is there: the entry reads back as the core's event, and
+        // writing that event again gives exactly the entry's fields.
+        let event: Event = serde_json::from_value(e.clone()).expect("reads back as an event");
+        let fields = serde_json::to_value(event).expect("serialisable");
+        for (k, field) in fields.as_object().expect("an object") {
+            assert_eq!(&e[k], field, "{k} in {e}");
+        }
+        assert_eq!(e["text"], event.to_string());
+        kinds.insert(e["kind"].as_str().unwrap_or("").to_string());
+    }
+    for k in [
+        "published",
+        "delivered",
+        "charged",
+        "crashed",
+        "restarted",
+        "requeued",
+    ] {
+        assert!(kinds.contains(k), "the incident has a {k} event: {kinds:?}");
+    }
+    let crash = log
+        .iter()
+        .find(|e| e["kind"] == "crashed")
+        .expect("a crash");
+    assert_eq!(crash["point"], "after_commit");
+    let redelivery = log
+        .iter()
+        .find(|e| e["kind"] == "delivered" && e["redelivered"] == true)
+        .expect("a redelivery");
+    assert!(redelivery["delivery"].as_u64() > Some(1), "{redelivery}");
+
+    let without = json(&lab(&["run", "--lab", "double-payment", "--json"]));
+    assert!(without.get("event_log").is_none());
+}
+
+#[test]
+fn events_keeps_only_the_event_window() {
+    let v = json(&lab(&[
+        "run",
+        "--lab",
+        "double-payment",
+        "--events",
+        "--json",
+        "--set",
+        "event_window=10",
+    ]));
+    let log = v["event_log"].as_array().expect("event_log");
+    let total = v["events"].as_u64().expect("events");
+    assert_eq!(log.len(), 10);
+    assert_eq!(v["event_log_dropped"], total - 10);
+    assert_eq!(log[9]["seq"], total - 1, "the most recent events");
+
+    let o = lab(&[
+        "run",
+        "--lab",
+        "double-payment",
+        "--events",
+        "--set",
+        "event_window=10",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("Event log (10 events)"), "{out}");
+    assert!(out.contains("have left the event window"), "{out}");
+}
+
+#[test]
+fn events_show_each_redelivery_right_after_the_restart_before_it() {
+    let v = json(&lab(&[
+        "run",
+        "--lab",
+        "double-payment",
+        "--events",
+        "--json",
+    ]));
+    let log = v["event_log"].as_array().expect("event_log");
+    let redeliveries: Vec<usize> = (0..log.len())
+        .filter(|i| log[*i]["kind"] == "delivered" && log[*i]["redelivered"] == true)
+        .collect();
+    assert!(!redeliveries.is_empty(), "the incident redelivers");
+    for i in redeliveries {
+        let e = &log[i];
+        let before = log[..i]
+            .iter()
+            .rev()
+            .find(|b| b["consumer"] == e["consumer"])
+            .expect("an earlier event of the consumer");
+        assert_eq!(
+            before["kind"], "restarted",
+            "the redelivery {e} follows its consumer's restart, not {before}"
+        );
+    }
+}
+
+#[test]
+fn a_call_timeout_set_below_the_charge_time_shows_timeouts_and_late_charges() {
+    // The gateway takes about 40 ms a charge; a consumer that waits 30 ms gives up on every call,
+    // and the gateway charges the card anyway.
+    let v = json(&lab(&[
+        "run",
+        "--lab",
+        "sandbox",
+        "--payments",
+        "5",
+        "--set",
+        "call_timeout_ms=30",
+        "--set",
+        "max_deliveries=3",
+        "--events",
+        "--json",
+    ]));
+    let log = v["event_log"].as_array().expect("event_log");
+    let count = |f: &dyn Fn(&Value) -> bool| log.iter().filter(|e| f(e)).count() as u64;
+    let timeouts = count(&|e| e["kind"] == "charge_timed_out");
+    let late = count(&|e| e["kind"] == "charged" && e["late"] == true);
+    assert!(timeouts > 0 && late > 0, "{timeouts} timeouts, {late} late");
+    assert_eq!(v["signals"]["charge_timeouts"], timeouts);
+    assert_eq!(v["signals"]["late_charges"], late);
+    let t = log
+        .iter()
+        .find(|e| e["kind"] == "charge_timed_out")
+        .expect("a timeout");
+    assert!(t["payment"].is_u64() && t["consumer"].is_u64(), "{t}");
+    assert!(
+        v["totals"]["duplicate"].as_u64() > Some(0),
+        "a retry after a timeout charges again: {}",
+        v["totals"]
+    );
+
+    // The text report names the same counts.
+    let o = lab(&[
+        "run",
+        "--lab",
+        "sandbox",
+        "--payments",
+        "5",
+        "--set",
+        "call_timeout_ms=30",
+        "--set",
+        "max_deliveries=3",
+    ]);
+    let out = stdout(&o);
+    let line = out
+        .lines()
+        .find(|l| l.contains("gateway calls timed out"))
+        .expect("a timeout line");
+    assert!(line.trim_end().ends_with(&format!(" {timeouts}")), "{line}");
+}
+
+#[test]
+fn a_run_that_cannot_settle_says_why() {
+    let stuck = TempFile::new(
+        "stuck.json",
+        r#"{"config": {"payments": 1, "restart_delay_ms": 0},
+            "actions": [{"at": 0, "command": {"cmd": "arm_crash", "consumer": null,
+                         "point": "after_charge", "mode": {"mode": "always"}}}]}"#,
+    );
+    let v = json(&lab(&["run", "--config", stuck.path(), "--json"]));
+    assert_eq!(v["settled"], false);
+    let halt = v["halt"].as_str().expect("a reason");
+    assert!(halt.contains("cannot settle"), "{halt}");
+    let anomaly = &v["anomalies"][0];
+    assert!(anomaly["causes_total"].as_u64() > Some(1_000), "{anomaly}");
+    assert_eq!(
+        anomaly["causes"].as_array().map(Vec::len),
+        Some(12),
+        "a dozen causes shown, not thousands"
+    );
+    let out = stdout(&lab(&["run", "--config", stuck.path()]));
+    assert!(out.lines().count() < 100, "a readable report");
+    assert!(
+        out.contains("Did NOT settle") && out.contains(halt),
+        "{out}"
+    );
+    assert!(out.contains("more of its events"), "{out}");
+
+    let calm = json(&lab(&["run", "--lab", "sandbox", "--json"]));
+    assert_eq!(
+        (&calm["settled"], &calm["halt"]),
+        (&Value::Bool(true), &Value::Null)
+    );
 }

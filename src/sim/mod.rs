@@ -29,6 +29,7 @@ pub mod golden;
 pub mod lab;
 pub mod message;
 pub mod metrics;
+pub mod report;
 pub mod retry;
 pub mod rng;
 pub mod share;

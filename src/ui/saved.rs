@@ -86,7 +86,7 @@ pub fn encode(saved: &Saved) -> String {
     let flag = |b: bool| if b { "1" } else { "0" };
     let mut out = format!(
         "{HEADER}\nspeed={}\nprojector={}\nreal_crash={}\nlab={}\nchecklist={}\n",
-        s.speed,
+        crate::num::fixed(s.speed, 3),
         flag(s.projector),
         flag(s.real_crash),
         s.lab,
@@ -145,10 +145,8 @@ pub fn decode_counting(text: &str) -> Option<(Saved, usize)> {
         let read: Option<()> = (|| {
             match name {
                 "speed" => {
-                    s.speed = value
-                        .parse()
-                        .ok()
-                        .filter(|v: &f64| v.is_finite() && *v > 0.0)?
+                    s.speed =
+                        crate::num::parse_decimal(value).filter(|v| v.is_finite() && *v > 0.0)?
                 }
                 "projector" => s.projector = flag(value)?,
                 "real_crash" => s.real_crash = flag(value)?,

@@ -19,7 +19,7 @@ function strategyKey(s) {
   return [
     s.idempotency ? 'I' : '-',
     s.transactional ? 'T' : '-',
-    s.ack_timing === 'after_commit' ? 'commit' : 'early',
+    { after_commit: 'commit', manual_first: 'first', auto: 'auto' }[s.ack_timing],
     s.gateway_key ? 'K' : '-',
     s.record_check === 'check_then_insert' ? 'check' : 'unique',
   ].join(' ');
@@ -299,7 +299,7 @@ test('workshop mode: presenter view, copy state and goals, and predict before yo
     assert.match(text, /strategy: - - commit - check \(naive\)/);
     assert.match(text, /Duplicate: [1-9]/i);
     assert.match(text, /\[pass\] /);
-    assert.match(text, /#v1\./, 'the share link is in the text');
+    assert.match(text, /#v2\./, 'the share link is in the text');
     await app.screenshot('beyond-copy-state');
 
     await app.byTestId('presenter').click();

@@ -94,7 +94,7 @@ test('a share link reproduces the exact run, and a forged one shows one clear me
     assert.ok(duplicates >= 1);
     await app.byTestId('share-link').click();
     hash = await app.page.evaluate(() => location.hash);
-    assert.match(hash, /^#v1\./, 'the run is in the address bar');
+    assert.match(hash, /^#v2\./, 'the run is in the address bar');
     assert.ok((await app.byTestId('share-url').inputValue()).endsWith(hash));
     app.assertNoProblems();
   } finally {

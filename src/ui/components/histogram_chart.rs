@@ -67,7 +67,7 @@ pub fn HistogramChart(props: &HistogramChartProps) -> Html {
         .join(", ");
     html! {
         <figure class="chart" data-testid="chart-latency">
-            <svg class="chart__svg" viewBox={format!("0 0 {W} {H}")} role="img" aria-labelledby="chart-latency-title chart-latency-desc">
+            <svg class="chart__svg" viewBox={format!("0 0 {} {}", W as u32, H as u32)} role="img" aria-labelledby="chart-latency-title chart-latency-desc">
                 <title id="chart-latency-title">{ "Processing latency" }</title>
                 <desc id="chart-latency-desc">{ format!("How long payments took from receive to ack, as a histogram: {summary}.") }</desc>
                 // Counts of payments: whole numbers only on this axis.

@@ -196,7 +196,7 @@ pub fn LineChart(props: &LineChartProps) -> Html {
 
     html! {
         <figure class="chart" data-testid={props.id.clone()}>
-            <svg class="chart__svg" viewBox={format!("0 0 {W} {H}")} role="img"
+            <svg class="chart__svg" viewBox={format!("0 0 {} {}", W as u32, H as u32)} role="img"
                 aria-labelledby={format!("{title_id} {desc_id}")}>
                 <title id={title_id}>{ props.title.clone() }</title>
                 <desc id={desc_id}>{ props.desc.clone() }</desc>
