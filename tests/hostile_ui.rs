@@ -147,7 +147,7 @@ fn a_prediction_option_this_version_lacks_is_dropped_not_indexed() {
         saved.progress.get("double-payment").unwrap().prediction,
         None
     );
-    let speed = saved::read("redelivery-lab settings 2\nspeed=1e-300\n")
+    let speed = saved::read("redelivery-lab settings 2\nspeed=0.000000000001\n")
         .0
         .settings
         .speed;
