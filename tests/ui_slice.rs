@@ -106,7 +106,7 @@ async fn crash_after_commit_charges_twice_until_the_processed_check_is_on() {
 }
 
 #[wasm_bindgen_test]
-async fn reset_returns_to_time_zero_without_the_crash() {
+async fn reset_replays_from_time_zero_with_the_learners_crash_and_clear_removes_it() {
     let root = root();
     let _app = redelivery_lab::ui::mount(root.clone());
     yew::scheduler::flush().await;
@@ -117,10 +117,17 @@ async fn reset_returns_to_time_zero_without_the_crash() {
         by_test_id(&root, "clock").text_content().unwrap(),
         "t = 0.000 s"
     );
+    let armed =
+        |root: &Element| by_test_id(root, "crash-after-commit").get_attribute("aria-pressed");
     assert_eq!(
-        by_test_id(&root, "crash-after-commit")
-            .get_attribute("aria-pressed")
-            .as_deref(),
-        Some("false")
+        armed(&root).as_deref(),
+        Some("true"),
+        "a replay keeps what the learner did"
+    );
+    click(&root, "clear-actions").await;
+    assert_eq!(
+        armed(&root).as_deref(),
+        Some("false"),
+        "clearing the learner's actions removes the crash"
     );
 }
