@@ -114,11 +114,11 @@ test('a replay keeps a hand-armed crash; "clear my actions" drops it', async () 
     // …and so does r.
     await page.locator('body').click({ position: { x: 5, y: 700 } });
     await page.keyboard.press('r');
-    assert.equal(await app.byTestId('clock').textContent(), 't = 0 ms');
+    assert.equal(await app.byTestId('clock').textContent(), 't = 0.000 s');
     await playUntilSettled(app);
     assert.deepEqual(await totals(app), first, 'r replays the same run');
     await app.byTestId('clear-actions').click();
-    assert.equal(await app.byTestId('clock').textContent(), 't = 0 ms');
+    assert.equal(await app.byTestId('clock').textContent(), 't = 0.000 s');
     assert.equal(await app.byTestId('clear-actions').count(), 0);
     await playUntilSettled(app);
     assert.equal((await totals(app)).duplicate, 0, 'without the crash nobody is charged twice');
