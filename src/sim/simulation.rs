@@ -478,13 +478,16 @@ impl Sim {
         out
     }
 
-    /// How long the oldest message still waiting in the queue has waited, in ms (0 when none
-    /// waits): the lag an on-call engineer watches, as of the latest sample.
+    /// How long the oldest message still waiting in the queue has waited, in ms: the lag an on-call
+    /// engineer watches. 0 when nothing waits; otherwise the latest sample's age, grown by the time
+    /// since that sample (the oldest waiting message can only have waited longer since).
     pub fn oldest_ready_age_ms(&self) -> u64 {
-        self.metrics
-            .samples()
-            .last()
-            .map_or(0, |s| s.oldest_ready_age_ms as u64)
+        if self.broker.ready_count() == 0 {
+            return 0;
+        }
+        self.metrics.samples().last().map_or(0, |s| {
+            (s.oldest_ready_age_ms as u64).saturating_add(self.now.saturating_sub(s.t))
+        })
     }
 
     /// The headline signals.

@@ -52,7 +52,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             queue_depth: sim.broker().ready_count(),
             in_flight: sim.broker().in_flight_count(),
             dead_letter_depth: sim.broker().dead_letter().len() as u32,
-            oldest_ready_age_ms: samples.last().map_or(0, |x| x.oldest_ready_age_ms),
+            oldest_ready_age_ms: sim.oldest_ready_age_ms().min(u32::MAX as u64) as u32,
             gateway_load: sim.gateway().load(),
             counters: sim.metrics().counters,
         });
