@@ -69,10 +69,10 @@ pub fn max_events_at_one_instant(payments: u32) -> u64 {
     1_000_000 + 64 * payments as u64
 }
 
-/// Most events one run may hold before it is declared unable to settle: a few hundred deliveries per
-/// payment, far beyond any storm that ends (the storm lab's worst ends within twenty).
+/// Most events one run may hold before it is declared unable to settle: about a thousand deliveries
+/// per payment, far beyond any storm that ends.
 pub fn max_events_per_run(payments: u32) -> u64 {
-    50_000 + 5_000 * payments as u64
+    100_000 + 20_000 * payments as u64
 }
 
 /// The deterministic world. Build it with [`Sim::new`], drive it with [`Sim::apply`], [`Sim::step`]

@@ -187,7 +187,10 @@ pub fn App() -> Html {
                 let restarted = at < saved_at || lab != saved_lab;
                 if on && (!playing || restarted || now - saved_ms >= real_crash::SAVE_EVERY_MS) {
                     *last.borrow_mut() = (now, at, lab);
-                    if let Err(message) = real_crash::save(&world.sim(), lab) {
+                    // Bound first, so the borrow of the world ends before the dispatch: the reducer
+                    // drops an action that arrives while the world is borrowed.
+                    let saved = real_crash::save(&world.sim(), lab);
+                    if let Err(message) = saved {
                         real_crash::clear();
                         d.dispatch(Action::RealCrashFailed(message));
                     }
