@@ -582,23 +582,20 @@ impl Sim {
         if self.halt.is_some() {
             return;
         }
-        self.halt = Some(
-            if self.instant.1 > max_events_at_one_instant(self.config.payments) {
-                format!(
-                    "This run cannot settle: more than {} things happened at t = {} ms without simulated \
+        self.halt = Some(if self.instant.1 > self.caps.0 {
+            format!(
+                "This run cannot settle: more than {} things happened at t = {} ms without simulated \
                  time moving on (every step, retry and restart here takes no time). Give the steps or \
                  the restart delay some duration.",
-                    max_events_at_one_instant(self.config.payments),
-                    self.now
-                )
-            } else {
-                format!(
-                    "This run cannot settle: it passed {} events without every payment coming to rest \
+                self.caps.0, self.now
+            )
+        } else {
+            format!(
+                "This run cannot settle: it passed {} events without every payment coming to rest \
                  (retries that never stop?). Bound the retries with a delivery limit, or fix the fault.",
-                    max_events_per_run(self.config.payments)
-                )
-            },
-        );
+                self.caps.1
+            )
+        });
     }
 }
 
