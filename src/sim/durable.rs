@@ -4,12 +4,19 @@
 //! What survives is exactly what survives in production: queued and unacknowledged messages, committed
 //! rows, money taken. What is lost is the consumer's memory and its open transaction. On recovery the
 //! broker sees the disconnect and redelivers, and the ledger shows what that did.
+//!
+//! Beside the system, the save keeps the lab's script: the crashes armed at boundaries (fault
+//! injection is the experimenter's, not the consumer's memory) and the run's starting settings and
+//! action log, so that after the reload the lab goes on as written and a later change of strategy
+//! replays the same run, with the reload as a crash of every consumer at that moment.
 
 use super::broker::{BrokerMessage, MessageState};
+use super::command::{Action, ArmMode, Command, CrashPoint};
 use super::config::{Config, Millis};
 use super::metrics::Counters;
 use super::rng::Rng;
-use super::share::MAX_TIME_MS;
+use super::share::{MAX_ACTIONS, MAX_TIME_MS};
+use super::simulation::ArmedCrash;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -53,6 +60,27 @@ pub struct DurableState {
     pub attempts: Vec<u8>,
     /// The counters, so the dashboards continue rather than restart.
     pub counters: Counters,
+    /// The crashes armed at boundaries, with their counts (saved since format `d3.`; older saves
+    /// recover with none).
+    #[serde(default)]
+    pub armed: Vec<ArmedCrash>,
+    /// The consumers whose next ack is to be lost (since `d3.`).
+    #[serde(default)]
+    pub lose_next_ack: Vec<u8>,
+    /// The run's script, when a timeline saved it (since `d3.`): without it the recovered run has no
+    /// history to replay.
+    #[serde(default)]
+    pub script: Option<Script>,
+}
+
+/// What the learner's run is made of besides the system: its starting settings and every recorded
+/// action (the lab's scripted faults and the learner's own, later ones included).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Script {
+    /// The configuration the run started with (commands such as an outage change the live one).
+    pub config: Config,
+    /// The action log, sorted by time.
+    pub actions: Vec<Action>,
 }
 
 /// Saved state that cannot be recovered, with a sentence for the user.
@@ -137,6 +165,45 @@ impl DurableState {
         });
         if unpublished_seen {
             return bad("message states do not match what was published");
+        }
+        let known = |c: u8| c < consumers;
+        if self.armed.len() > MAX_ACTIONS
+            || self.armed.iter().any(|a| {
+                a.point == CrashPoint::Now
+                    || a.mode == ArmMode::EveryKth(0)
+                    || !a.consumer.is_none_or(known)
+            })
+            || !self.lose_next_ack.iter().all(|c| known(*c))
+        {
+            return bad("an armed fault that cannot be");
+        }
+        if let Some(script) = &self.script {
+            script.config.validate().map_err(|e| {
+                DurableError(format!("The saved run's settings are out of range: {e}"))
+            })?;
+            if script.config.payments != self.config.payments
+                || script.config.consumers != consumers
+            {
+                return bad("its script is for another run");
+            }
+            let consumer_ok = |c: &Command| match *c {
+                Command::CrashNow { consumer } | Command::LoseNextAck { consumer } => {
+                    known(consumer)
+                }
+                Command::ArmCrash { consumer, .. } | Command::Disarm { consumer, .. } => {
+                    consumer.is_none_or(known)
+                }
+                Command::GatewayOutage { .. } | Command::SetStrategy(_) => true,
+            };
+            if script.actions.len() > MAX_ACTIONS
+                || script.actions.windows(2).any(|w| w[0].at > w[1].at)
+                || script
+                    .actions
+                    .iter()
+                    .any(|a| a.at > MAX_TIME_MS || !consumer_ok(&a.command))
+            {
+                return bad("its action log");
+            }
         }
         Ok(())
     }
@@ -302,6 +369,95 @@ mod tests {
         let mut liar = good;
         liar.published = 0;
         assert!(DurableState::from_text(&liar.to_text()).is_err());
+    }
+
+    /// Lab 2 played until its scripted crash has fired once and a payment is in the consumer's hands.
+    fn lab_two_mid_run() -> crate::sim::timeline::Timeline {
+        let lab = crate::sim::lab::Lab::by_id("double-payment").unwrap();
+        let mut t = crate::sim::timeline::Timeline::with_actions(lab.config, lab.seed, lab.actions);
+        while t.sim().metrics().counters.crashes == 0
+            || t.sim().consumers()[0].job.is_none()
+        {
+            assert!(t.step_event());
+        }
+        t
+    }
+
+    #[test]
+    fn the_labs_armed_crashes_survive_a_reload_with_their_counts() {
+        use crate::sim::timeline::Timeline;
+        let t = lab_two_mid_run();
+        let armed = t.sim().armed().to_vec();
+        assert!(!armed.is_empty() && armed[0].passes > 0, "{armed:?}");
+        let text = t.durable_state().to_text();
+        assert!(text.starts_with("d3."));
+        let mut back = Timeline::recover(DurableState::from_text(&text).unwrap()).unwrap();
+        assert_eq!(back.sim().armed(), &armed[..], "armed as before, counts and all");
+        let at_reload = back.sim().metrics().counters.crashes;
+        back.seek(600_000);
+        assert!(
+            back.sim().metrics().counters.crashes > at_reload,
+            "the lab's script goes on crashing after the reload"
+        );
+    }
+
+    #[test]
+    fn a_strategy_change_after_a_reload_replays_the_reload_as_a_crash() {
+        use crate::sim::timeline::Timeline;
+        let lab = crate::sim::lab::Lab::by_id("first-delivery").unwrap();
+        let mut t = Timeline::with_actions(lab.config, lab.seed, lab.actions);
+        while t.sim().consumers()[0].job.is_none_or(|j| j.pos < 4) {
+            assert!(t.step_event());
+        }
+        let now = t.now();
+        let back = Timeline::recover(t.durable_state()).unwrap();
+        assert_eq!(back.start(), now);
+        assert_eq!(
+            back.actions(),
+            &[crate::sim::Action {
+                at: now,
+                command: Command::CrashNow { consumer: 0 }
+            }]
+        );
+        // What a strategy change does (the UI's rerun): the same seed and actions under the new
+        // settings, from t = 0, brought to the same time.
+        let mut config = back.config().clone();
+        config.strategy = Strategy::SAFE;
+        let mut rerun = Timeline::with_actions(config, back.seed(), back.actions().to_vec());
+        rerun.seek(now);
+        assert_eq!(rerun.sim().metrics().counters.crashes, 1, "the reload's crash is kept");
+        rerun.seek(600_000);
+        assert!(rerun.sim().metrics().counters.redeliveries >= 1);
+        assert_eq!(rerun.sim().totals().anomalies(), 0, "and the safe strategy absorbs it");
+    }
+
+    #[test]
+    fn a_forged_script_or_armed_fault_is_refused() {
+        let good = lab_two_mid_run().durable_state();
+        assert!(DurableState::from_text(&good.to_text()).is_ok());
+        let mut far = good.clone();
+        far.armed[0].consumer = Some(7);
+        assert!(DurableState::from_text(&far.to_text()).is_err());
+        let mut now = good.clone();
+        now.armed[0].point = CrashPoint::Now;
+        assert!(far.validate().is_err() && now.validate().is_err());
+        let mut other = good.clone();
+        other.script.as_mut().unwrap().config.payments += 1;
+        assert!(other.validate().unwrap_err().0.contains("another run"));
+        let mut unsorted = good;
+        let s = unsorted.script.as_mut().unwrap();
+        s.actions.push(crate::sim::Action {
+            at: 0,
+            command: Command::LoseNextAck { consumer: 0 },
+        });
+        s.actions.insert(
+            0,
+            crate::sim::Action {
+                at: 5,
+                command: Command::LoseNextAck { consumer: 0 },
+            },
+        );
+        assert!(unsorted.validate().is_err());
     }
 
     #[test]

@@ -11,7 +11,8 @@ use super::config::{
     Config, ConfigError, GatewayFaults, Latency, Millis, Outage, OutageKind, RateLimit,
     RedeliveryMode, RetryPolicy, RetryWait, Strategy,
 };
-use super::durable::DurableState;
+use super::durable::{DurableState, Script};
+use super::simulation::ArmedCrash;
 use super::event::RequeueReason;
 use super::metrics::Counters;
 use super::rng::Rng;
@@ -371,6 +372,29 @@ fn read_point(r: &mut Reader) -> Result<CrashPoint, ShareError> {
         .ok_or(ShareError::BadValue("crash point"))
 }
 
+fn write_mode(w: &mut Writer, mode: ArmMode) {
+    match mode {
+        ArmMode::Once => w.uint(0),
+        ArmMode::Always => w.uint(1),
+        ArmMode::EveryKth(k) => {
+            w.uint(2);
+            w.uint(k as u64);
+        }
+    }
+}
+
+fn read_mode(r: &mut Reader) -> Result<ArmMode, ShareError> {
+    Ok(match r.uint()? {
+        0 => ArmMode::Once,
+        1 => ArmMode::Always,
+        2 => match r.u32()? {
+            0 => return Err(ShareError::BadValue("crash frequency")),
+            k => ArmMode::EveryKth(k),
+        },
+        _ => return Err(ShareError::BadValue("crash frequency")),
+    })
+}
+
 fn write_command(w: &mut Writer, c: &Command) {
     match *c {
         Command::CrashNow { consumer } => {
@@ -385,14 +409,7 @@ fn write_command(w: &mut Writer, c: &Command) {
             w.uint(1);
             write_consumer(w, consumer);
             w.uint(point_index(point));
-            match mode {
-                ArmMode::Once => w.uint(0),
-                ArmMode::Always => w.uint(1),
-                ArmMode::EveryKth(k) => {
-                    w.uint(2);
-                    w.uint(k as u64);
-                }
-            }
+            write_mode(w, mode);
         }
         Command::Disarm { consumer, point } => {
             w.uint(2);
@@ -428,15 +445,7 @@ fn read_command(r: &mut Reader, consumers: u8) -> Result<Command, ShareError> {
         1 => {
             let consumer = read_consumer(r, consumers)?;
             let point = read_point(r)?;
-            let mode = match r.uint()? {
-                0 => ArmMode::Once,
-                1 => ArmMode::Always,
-                2 => match r.u32()? {
-                    0 => return Err(ShareError::BadValue("crash frequency")),
-                    k => ArmMode::EveryKth(k),
-                },
-                _ => return Err(ShareError::BadValue("crash frequency")),
-            };
+            let mode = read_mode(r)?;
             Command::ArmCrash {
                 consumer,
                 point,
@@ -464,9 +473,11 @@ fn read_command(r: &mut Reader, consumers: u8) -> Result<Command, ShareError> {
 }
 
 /// The prefix of saved durable state (real crash mode) in the compact format.
-pub const DURABLE_PREFIX: &str = "d2.";
+pub const DURABLE_PREFIX: &str = "d3.";
 /// The first durable format: a `v1.` configuration and exactly 15 counters.
 const DURABLE_PREFIX_V1: &str = "d1.";
+/// The second: as `d3.` without the armed faults and the script after the counters.
+const DURABLE_PREFIX_V2: &str = "d2.";
 
 /// Encodes the durable parts of a run in the link format: compact, checksummed, and decodable
 /// without a JSON parser in the browser bundle.
@@ -515,22 +526,94 @@ pub fn encode_durable(d: &DurableState) -> String {
     for v in counters {
         w.uint(v);
     }
+    write_faults_and_script(&mut w, d);
     w.seal(DURABLE_PREFIX)
+}
+
+/// Format 3's tail: the armed crashes with their counts, the lost-ack flags, and the script.
+fn write_faults_and_script(w: &mut Writer, d: &DurableState) {
+    w.uint(d.armed.len() as u64);
+    for a in &d.armed {
+        write_consumer(w, a.consumer);
+        w.uint(point_index(a.point));
+        write_mode(w, a.mode);
+        w.uint(a.passes as u64);
+        w.uint(a.fired as u64);
+    }
+    w.uint(d.lose_next_ack.iter().fold(0, |m, c| m | 1 << (*c & 63)));
+    match &d.script {
+        None => w.uint(0),
+        Some(s) => {
+            w.uint(1);
+            write_config(w, &s.config);
+            w.uint(s.actions.len() as u64);
+            let mut prev = 0;
+            for a in &s.actions {
+                w.uint(a.at.saturating_sub(prev));
+                prev = a.at;
+                write_command(w, &a.command);
+            }
+        }
+    }
+}
+
+#[allow(clippy::type_complexity)]
+fn read_faults_and_script(
+    r: &mut Reader,
+    consumers: u8,
+) -> Result<(Vec<ArmedCrash>, Vec<u8>, Option<Script>), ShareError> {
+    let n = r.count(MAX_ACTIONS, "armed crashes")?;
+    let mut armed = Vec::with_capacity(n);
+    for _ in 0..n {
+        armed.push(ArmedCrash {
+            consumer: read_consumer(r, consumers)?,
+            point: read_point(r)?,
+            mode: read_mode(r)?,
+            passes: r.u32()?,
+            fired: r.u32()?,
+        });
+    }
+    let mask = r.uint()?;
+    let lose_next_ack = (0..consumers.min(64)).filter(|c| mask >> c & 1 == 1).collect();
+    let script = match r.uint()? {
+        0 => None,
+        1 => {
+            let config = read_config(r, 2)?;
+            config.validate().map_err(ShareError::InvalidConfig)?;
+            let n = r.count(MAX_ACTIONS, "number of actions")?;
+            let mut actions = Vec::with_capacity(n);
+            let mut t: Millis = 0;
+            for _ in 0..n {
+                t = t
+                    .checked_add(r.time("action time")?)
+                    .filter(|t| *t <= MAX_TIME_MS)
+                    .ok_or(ShareError::BadValue("action time"))?;
+                let command = read_command(r, config.consumers)?;
+                actions.push(Action { at: t, command });
+            }
+            Some(Script { config, actions })
+        }
+        _ => return Err(ShareError::BadValue("script")),
+    };
+    Ok((armed, lose_next_ack, script))
 }
 
 /// Decodes [`encode_durable`]'s text. Only the encoding is checked here; the caller validates how
 /// the parts fit together.
 pub fn decode_durable(text: &str) -> Result<DurableState, ShareError> {
     let (data, version) = match open(text.trim(), DURABLE_PREFIX) {
-        Err(ShareError::UnknownVersion) => (open(text.trim(), DURABLE_PREFIX_V1)?, 1),
-        other => (other?, 2),
+        Err(ShareError::UnknownVersion) => match open(text.trim(), DURABLE_PREFIX_V2) {
+            Err(ShareError::UnknownVersion) => (open(text.trim(), DURABLE_PREFIX_V1)?, 1),
+            other => (other?, 2),
+        },
+        other => (other?, 3),
     };
     let mut r = Reader {
         bytes: &data,
         pos: 0,
     };
     let format = r.u32()?;
-    let config = read_config(&mut r, version)?;
+    let config = read_config(&mut r, version.min(2))?;
     config.validate().map_err(ShareError::InvalidConfig)?;
     // The time bound is checked by `DurableState::validate`, which names it.
     let (seed, now, published, rng, catalog) =
@@ -598,6 +681,11 @@ pub fn decode_durable(text: &str) -> Result<DurableState, ShareError> {
             *slot = v;
         }
     }
+    let (armed, lose_next_ack, script) = if version >= 3 {
+        read_faults_and_script(&mut r, config.consumers)?
+    } else {
+        (Vec::new(), Vec::new(), None)
+    };
     if r.pos != data.len() {
         return Err(ShareError::BadValue("ending"));
     }
@@ -617,6 +705,9 @@ pub fn decode_durable(text: &str) -> Result<DurableState, ShareError> {
         keyed,
         attempts,
         counters: Counters::from_array(c),
+        armed,
+        lose_next_ack,
+        script,
     })
 }
 
@@ -972,6 +1063,31 @@ mod tests {
             decode(&forge(&f)).unwrap_err(),
             ShareError::BadValue("lab name")
         );
+    }
+
+    #[test]
+    fn a_real_crash_save_of_format_d2_still_opens_without_faults_or_script() {
+        let mut sim = crate::sim::simulation::Sim::new(
+            Config {
+                payments: 8,
+                ..Config::default()
+            },
+            5,
+        );
+        sim.run_until(300);
+        let mut state = sim.durable_state();
+        state.armed.clear();
+        state.lose_next_ack.clear();
+        // Format 2 is format 3 without its tail: no armed crash (0), no lost ack (0), no script (0).
+        let d3 = encode_durable(&state);
+        let data = open(&d3, DURABLE_PREFIX).unwrap();
+        assert_eq!(data[data.len() - 3..], [0, 0, 0]);
+        let w = Writer {
+            bytes: data[..data.len() - 3].to_vec(),
+        };
+        let d2 = w.seal(DURABLE_PREFIX_V2);
+        assert!(d2.starts_with("d2."));
+        assert_eq!(decode_durable(&d2).unwrap(), state);
     }
 
     #[test]

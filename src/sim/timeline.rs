@@ -7,6 +7,7 @@
 
 use super::command::{Action, Command};
 use super::config::{Config, Millis};
+use super::durable::{DurableError, DurableState, Script};
 use super::simulation::{CommandError, Sim};
 
 /// Events between two snapshots at the start of a run (the spacing doubles each time the snapshot list
@@ -94,6 +95,55 @@ impl Timeline {
             snapshot_every: SNAPSHOT_EVERY,
             horizon: now,
         }
+    }
+
+    /// The durable parts of the run for real crash mode, with its script: the starting settings and
+    /// the whole action log (actions still ahead included).
+    pub fn durable_state(&self) -> DurableState {
+        let mut d = self.sim.durable_state();
+        d.script = Some(Script {
+            config: self.config.clone(),
+            actions: self.actions.clone(),
+        });
+        d
+    }
+
+    /// Continues a run after a real crash ([`Sim::recover`]). With the saved script, the run keeps
+    /// its history: the actions already applied stay in the log, the reload is recorded as a crash
+    /// of every consumer at that moment (so a replay under other settings crashes there too), and
+    /// the scripted actions still ahead are applied when their time comes. Without one (an older
+    /// save), the timeline starts at the recovery.
+    pub fn recover(mut state: DurableState) -> Result<Timeline, DurableError> {
+        let script = state.script.take();
+        let sim = Sim::recover(state)?;
+        let Some(script) = script else {
+            return Ok(Timeline::resume(sim));
+        };
+        let now = sim.now();
+        let mut actions = script.actions;
+        let done = actions.partition_point(|a| a.at <= now);
+        let consumers = sim.config().consumers;
+        actions.splice(
+            done..done,
+            (0..consumers).map(|consumer| Action {
+                at: now,
+                command: Command::CrashNow { consumer },
+            }),
+        );
+        let next_action = done + consumers as usize;
+        Ok(Timeline {
+            snapshots: vec![Snapshot {
+                next_action,
+                sim: sim.clone(),
+            }],
+            config: script.config,
+            seed: sim.seed(),
+            actions,
+            next_action,
+            sim,
+            snapshot_every: SNAPSHOT_EVERY,
+            horizon: now,
+        })
     }
 
     /// The earliest time this timeline can show (0, or the moment a recovered run resumed).

@@ -40,6 +40,12 @@ impl Sim {
             keyed: keyed.to_vec(),
             attempts: attempts.to_vec(),
             counters: self.metrics.counters,
+            armed: self.armed.clone(),
+            lose_next_ack: (0..self.config.consumers)
+                .filter(|c| self.lose_next_ack[*c as usize])
+                .collect(),
+            // A bare run does not know the settings it started with; a timeline adds its script.
+            script: None,
         }
     }
 
@@ -65,6 +71,11 @@ impl Sim {
         );
         sim.metrics.counters = state.counters;
         sim.metrics.resume_at(state.now);
+        // Armed faults are the experimenter's, not the consumers' memory: they outlive the crash.
+        sim.armed = state.armed;
+        for c in state.lose_next_ack {
+            sim.lose_next_ack[c as usize] = true;
+        }
         for c in 0..sim.config.consumers {
             sim.metrics.counters.crashes += 1;
             sim.emit(Event::Crashed {
