@@ -189,7 +189,7 @@ pub fn App() -> Html {
                     *last.borrow_mut() = (now, at, lab);
                     // Bound first, so the borrow of the world ends before the dispatch: the reducer
                     // drops an action that arrives while the world is borrowed.
-                    let saved = real_crash::save(&world.sim(), lab);
+                    let saved = real_crash::save(&world.timeline(), lab);
                     if let Err(message) = saved {
                         real_crash::clear();
                         d.dispatch(Action::RealCrashFailed(message));
