@@ -57,7 +57,9 @@ pub fn lab() -> Lab {
                 kind: GoalKind::Fix,
                 check: |s, _| {
                     let r = s.metrics().counters.redeliveries;
-                    if r > 0 {
+                    if r == 1 {
+                        Judged::fail("1 delivery in this run was a repeat.")
+                    } else if r > 0 {
                         Judged::fail(format!("{r} deliveries in this run were repeats."))
                     } else if s.is_settled() {
                         Judged::pass("Every message was delivered once.")

@@ -1,4 +1,5 @@
-//! The crashes waiting at a boundary, with how often they fire and how often they have.
+//! The faults waiting to fire: crashes at a boundary, with how often they fire and how often they
+//! have, and lost acks armed on a consumer.
 
 use crate::sim::{ArmMode, Command};
 use crate::ui::state::World;
@@ -14,7 +15,10 @@ pub struct ArmedProps {
 pub fn Armed(props: &ArmedProps) -> Html {
     let sim = props.world.sim();
     let armed = sim.armed();
-    if armed.is_empty() {
+    let lost_acks: Vec<u8> = (0..sim.config().consumers)
+        .filter(|c| sim.ack_loss_armed(*c))
+        .collect();
+    if armed.is_empty() && lost_acks.is_empty() {
         return html! {
             <p class="armed armed--none" data-testid="armed-none">
                 { "No crash armed. Use a ↯ crash button between two steps to arm one." }
@@ -51,10 +55,23 @@ pub fn Armed(props: &ArmedProps) -> Html {
             </li>
         }
     });
+    let auto = sim.config().strategy.ack_timing == crate::sim::AckTiming::Auto;
+    let acks = lost_acks.iter().map(|c| {
+        html! {
+            <li class="armed__item" data-testid="armed-lost-ack" data-consumer={c.to_string()}>
+                <span aria-hidden="true">{ "✹ " }</span>
+                { format!("consumer {}, its next ack: {}", c + 1, if auto {
+                    "armed, but with auto-ack the consumer sends no acks"
+                } else {
+                    "lost on the way, so the broker hands that message out again"
+                }) }
+            </li>
+        }
+    });
     html! {
         <div class="armed">
-            <h3 class="armed__title">{ "Armed crashes" }</h3>
-            <ul class="armed__list">{ for items }</ul>
+            <h3 class="armed__title">{ "Armed faults" }</h3>
+            <ul class="armed__list">{ for items }{ for acks }</ul>
         </div>
     }
 }

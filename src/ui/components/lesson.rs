@@ -71,9 +71,10 @@ pub fn Lesson(props: &LessonProps) -> Html {
     });
 
     // The verdict waits for the run: predicting is only worth it before seeing the answer.
-    let (ran, totals) = {
+    let (ran, totals, off_script) = {
         let sim = props.world.sim();
-        (sim.is_settled() && sim.now() > 0, sim.totals())
+        let off = super::verdict::off_script(lab, &sim);
+        (sim.is_settled() && sim.now() > 0, sim.totals(), off)
     };
     let prediction = lab.prediction.map(|p| {
         // Locked once the answer has been on screen, even after a replay hides it again.
@@ -116,7 +117,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                             Some(_) => format!("✗ Not quite: it is “{}”. ", option(p.answer)),
                             None => format!("The answer: “{}”. ", option(p.answer)),
                         } }</strong>
-                        { p.why }{ outcome }
+                        { p.why }{ outcome }{ off_script.clone().unwrap_or_default() }
                     </p>
                 }
             </div>
@@ -141,6 +142,8 @@ pub fn Lesson(props: &LessonProps) -> Html {
         })
     };
     let onfix = props.onapply_fix.reform(|_: MouseEvent| ());
+    // A control that would change nothing is not shown (free play and lab 1 have no fix).
+    let fix = super::verdict::fix_changes(lab, props.world.timeline().config());
     let passed = goals
         .iter()
         .filter(|(g, j)| j.status == GoalStatus::Pass || progress.achieved.contains(g.id))
@@ -225,9 +228,13 @@ pub fn Lesson(props: &LessonProps) -> Html {
                     <div class="solution" data-testid="solution">
                         <h3 class="lesson__heading">{ "Solution" }</h3>
                         <p>{ lab.solution }</p>
-                        <button type="button" class="button button--primary" data-testid="apply-fix" onclick={onfix}>
-                            { "Apply the fix and rerun" }
-                        </button>
+                        if fix == Some(true) {
+                            <button type="button" class="button button--primary" data-testid="apply-fix" onclick={onfix}>
+                                { "Apply the fix and rerun" }
+                            </button>
+                        } else if fix == Some(false) {
+                            <p data-testid="fix-applied">{ "Your settings already include this fix." }</p>
+                        }
                     </div>
                 } else if *confirming {
                     <div class="solution__confirm" role="group" aria-label="Confirm showing the solution">

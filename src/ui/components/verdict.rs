@@ -4,7 +4,10 @@
 //! them).
 
 use super::failure_grid::FailureGrid;
+use super::words::count;
 use crate::sim::goal::Learner;
+use crate::sim::lab::Lab;
+use crate::sim::{Command, Sim};
 use crate::ui::saved::LabProgress;
 use crate::ui::state::{LabRef, World};
 use yew::prelude::*;
@@ -72,4 +75,46 @@ pub fn Verdict(props: &VerdictProps) -> Html {
             }
         </section>
     }
+}
+
+/// When the lab's story promises a run without faults but this run had some (crashes or lost acks
+/// the learner added, or the page closing in real crash mode), a sentence saying so: the lab's
+/// answer describes the run as written, not this one.
+pub fn off_script(lab: &Lab, sim: &Sim) -> Option<String> {
+    let scripted_fault = lab.actions.iter().any(|a| {
+        matches!(
+            a.command,
+            Command::CrashNow { .. } | Command::ArmCrash { .. } | Command::LoseNextAck { .. }
+        )
+    });
+    let c = &sim.metrics().counters;
+    if scripted_fault || c.crashes + c.acks_lost == 0 {
+        return None;
+    }
+    let faults = match (c.crashes, c.acks_lost) {
+        (n, 0) => count(n, "crash", "crashes"),
+        (0, n) => count(n, "lost ack", "lost acks"),
+        (n, m) => format!(
+            "{} and {}",
+            count(n, "crash", "crashes"),
+            count(m, "lost ack", "lost acks")
+        ),
+    };
+    Some(format!(
+        " But this run is not the lab's as written: it had {faults} that the lab does not script \
+         (yours, or the page closing in real crash mode), and the broker hands out again whatever \
+         was not acknowledged."
+    ))
+}
+
+/// What the lab's "apply the fix" would do to `config`: `None` when the lab has no fix to apply (its
+/// solution is to run or to look, not to change a setting), `Some(false)` when `config` already
+/// has it, `Some(true)` when applying it changes something.
+pub fn fix_changes(lab: &Lab, config: &crate::sim::Config) -> Option<bool> {
+    let fixed = |c: &crate::sim::Config| {
+        let mut f = c.clone();
+        (lab.fix)(&mut f);
+        f
+    };
+    (fixed(&lab.config) != lab.config).then(|| fixed(config) != *config)
 }
