@@ -375,9 +375,7 @@ mod tests {
     fn lab_two_mid_run() -> crate::sim::timeline::Timeline {
         let lab = crate::sim::lab::Lab::by_id("double-payment").unwrap();
         let mut t = crate::sim::timeline::Timeline::with_actions(lab.config, lab.seed, lab.actions);
-        while t.sim().metrics().counters.crashes == 0
-            || t.sim().consumers()[0].job.is_none()
-        {
+        while t.sim().metrics().counters.crashes == 0 || t.sim().consumers()[0].job.is_none() {
             assert!(t.step_event());
         }
         t
@@ -392,7 +390,11 @@ mod tests {
         let text = t.durable_state().to_text();
         assert!(text.starts_with("d3."));
         let mut back = Timeline::recover(DurableState::from_text(&text).unwrap()).unwrap();
-        assert_eq!(back.sim().armed(), &armed[..], "armed as before, counts and all");
+        assert_eq!(
+            back.sim().armed(),
+            &armed[..],
+            "armed as before, counts and all"
+        );
         let at_reload = back.sim().metrics().counters.crashes;
         back.seek(600_000);
         assert!(
@@ -425,10 +427,18 @@ mod tests {
         config.strategy = Strategy::SAFE;
         let mut rerun = Timeline::with_actions(config, back.seed(), back.actions().to_vec());
         rerun.seek(now);
-        assert_eq!(rerun.sim().metrics().counters.crashes, 1, "the reload's crash is kept");
+        assert_eq!(
+            rerun.sim().metrics().counters.crashes,
+            1,
+            "the reload's crash is kept"
+        );
         rerun.seek(600_000);
         assert!(rerun.sim().metrics().counters.redeliveries >= 1);
-        assert_eq!(rerun.sim().totals().anomalies(), 0, "and the safe strategy absorbs it");
+        assert_eq!(
+            rerun.sim().totals().anomalies(),
+            0,
+            "and the safe strategy absorbs it"
+        );
     }
 
     #[test]

@@ -12,10 +12,10 @@ use super::config::{
     RedeliveryMode, RetryPolicy, RetryWait, Strategy,
 };
 use super::durable::{DurableState, Script};
-use super::simulation::ArmedCrash;
 use super::event::RequeueReason;
 use super::metrics::Counters;
 use super::rng::Rng;
+use super::simulation::ArmedCrash;
 use std::fmt;
 
 /// The prefix of the current format. Links of the older `v1.` format still open (the settings added
@@ -574,7 +574,9 @@ fn read_faults_and_script(
         });
     }
     let mask = r.uint()?;
-    let lose_next_ack = (0..consumers.min(64)).filter(|c| mask >> c & 1 == 1).collect();
+    let lose_next_ack = (0..consumers.min(64))
+        .filter(|c| mask >> c & 1 == 1)
+        .collect();
     let script = match r.uint()? {
         0 => None,
         1 => {

@@ -3,11 +3,11 @@
 //! consumer. On the next load the core recovers the run from what was saved; this module only moves
 //! the text in and out of storage and words the outcome for the learner.
 
+use crate::sim::RedeliveryMode;
 use crate::sim::broker::MessageState;
 use crate::sim::config::AckTiming;
 use crate::sim::durable::{DurableError, DurableState};
 use crate::sim::timeline::Timeline;
-use crate::sim::RedeliveryMode;
 use crate::ui::components::words::{count, seconds};
 
 /// The storage key of the saved run. Bump the version when the format changes incompatibly.
@@ -161,9 +161,11 @@ struct Held {
 fn notice(now: u64, h: Held, consumers: u8, redelivery: RedeliveryMode) -> String {
     let payments = |n: usize| count(n as u64, "payment", "payments");
     let mut what = match (h.held, redelivery) {
-        (0, _) if h.auto => "With auto-ack the broker forgot each message the moment it sent it, so \
+        (0, _) if h.auto => {
+            "With auto-ack the broker forgot each message the moment it sent it, so \
              nothing the consumers held comes back."
-            .to_string(),
+                .to_string()
+        }
         (0, _) if h.back == 0 => {
             "No payment was in a consumer's hands, so the broker had nothing to hand out again."
                 .to_string()
@@ -172,7 +174,11 @@ fn notice(now: u64, h: Held, consumers: u8, redelivery: RedeliveryMode) -> Strin
         (n, RedeliveryMode::OnDisconnect) => format!(
             "{} in a consumer's hands and never acknowledged: the broker saw the connection{} drop \
              and put {} back in the queue, so {} delivered again.",
-            if n == 1 { "1 payment was".to_string() } else { format!("{n} payments were") },
+            if n == 1 {
+                "1 payment was".to_string()
+            } else {
+                format!("{n} payments were")
+            },
             if n == 1 { "" } else { "s" },
             if n == 1 { "it" } else { "them" },
             if n == 1 { "it is" } else { "they are" },
@@ -180,7 +186,11 @@ fn notice(now: u64, h: Held, consumers: u8, redelivery: RedeliveryMode) -> Strin
         (n, _) => format!(
             "{} in a consumer's hands and never acknowledged: the broker hands {} out again \
              when {} visibility timeout runs out.",
-            if n == 1 { "1 payment was".to_string() } else { format!("{n} payments were") },
+            if n == 1 {
+                "1 payment was".to_string()
+            } else {
+                format!("{n} payments were")
+            },
             if n == 1 { "it" } else { "them" },
             if n == 1 { "its" } else { "their" },
         ),
