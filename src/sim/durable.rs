@@ -11,11 +11,11 @@
 //! replays the same run, with the reload as a crash of every consumer at that moment.
 
 use super::broker::{BrokerMessage, MessageState};
-use super::command::{Action, ArmMode, Command, CrashPoint};
+use super::command::{ArmMode, CrashPoint};
 use super::config::{Config, Millis};
 use super::metrics::Counters;
 use super::rng::Rng;
-use super::share::{MAX_ACTIONS, MAX_TIME_MS};
+use super::share::{MAX_ACTIONS, MAX_TIME_MS, Scenario};
 use super::simulation::ArmedCrash;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -67,20 +67,12 @@ pub struct DurableState {
     /// The consumers whose next ack is to be lost (since `d3.`).
     #[serde(default)]
     pub lose_next_ack: Vec<u8>,
-    /// The run's script, when a timeline saved it (since `d3.`): without it the recovered run has no
-    /// history to replay.
-    #[serde(default)]
-    pub script: Option<Script>,
-}
-
-/// What the learner's run is made of besides the system: its starting settings and every recorded
-/// action (the lab's scripted faults and the learner's own, later ones included).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Script {
-    /// The configuration the run started with (commands such as an outage change the live one).
-    pub config: Config,
-    /// The action log, sorted by time.
-    pub actions: Vec<Action>,
+    /// The run's script, when a timeline saved it (since `d3.`): its starting settings (commands
+    /// such as an outage change the live ones) and every recorded action, the lab's scripted faults
+    /// and the learner's own, later ones included — a share link's contents, saved in its format.
+    /// Without it the recovered run has no history to replay.
+    #[serde(skip)]
+    pub script: Option<Scenario>,
 }
 
 /// Saved state that cannot be recovered, with a sentence for the user.
@@ -177,33 +169,14 @@ impl DurableState {
         {
             return bad("an armed fault that cannot be");
         }
-        if let Some(script) = &self.script {
-            script.config.validate().map_err(|e| {
-                DurableError(format!("The saved run's settings are out of range: {e}"))
-            })?;
-            if script.config.payments != self.config.payments
-                || script.config.consumers != consumers
-            {
-                return bad("its script is for another run");
-            }
-            let consumer_ok = |c: &Command| match *c {
-                Command::CrashNow { consumer } | Command::LoseNextAck { consumer } => {
-                    known(consumer)
-                }
-                Command::ArmCrash { consumer, .. } | Command::Disarm { consumer, .. } => {
-                    consumer.is_none_or(known)
-                }
-                Command::GatewayOutage { .. } | Command::SetStrategy(_) => true,
-            };
-            if script.actions.len() > MAX_ACTIONS
-                || script.actions.windows(2).any(|w| w[0].at > w[1].at)
-                || script
-                    .actions
-                    .iter()
-                    .any(|a| a.at > MAX_TIME_MS || !consumer_ok(&a.command))
-            {
-                return bad("its action log");
-            }
+        // The script was decoded like a share link (settings, times and consumers checked); it must
+        // also be this run's.
+        if self.script.as_ref().is_some_and(|s| {
+            s.seed != self.seed
+                || s.config.payments != self.config.payments
+                || s.config.consumers != consumers
+        }) {
+            return bad("its script is for another run");
         }
         Ok(())
     }
@@ -454,20 +427,15 @@ mod tests {
         let mut other = good.clone();
         other.script.as_mut().unwrap().config.payments += 1;
         assert!(other.validate().unwrap_err().0.contains("another run"));
-        let mut unsorted = good;
-        let s = unsorted.script.as_mut().unwrap();
-        s.actions.push(crate::sim::Action {
-            at: 0,
-            command: Command::LoseNextAck { consumer: 0 },
+        let mut stranger = good;
+        stranger.script.as_mut().unwrap().actions.push(crate::sim::Action {
+            at: 1,
+            command: Command::LoseNextAck { consumer: 3 },
         });
-        s.actions.insert(
-            0,
-            crate::sim::Action {
-                at: 5,
-                command: Command::LoseNextAck { consumer: 0 },
-            },
+        assert!(
+            DurableState::from_text(&stranger.to_text()).is_err(),
+            "an action on a consumer the run does not have"
         );
-        assert!(unsorted.validate().is_err());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use super::config::{
     Config, ConfigError, GatewayFaults, Latency, Millis, Outage, OutageKind, RateLimit,
     RedeliveryMode, RetryPolicy, RetryWait, Strategy,
 };
-use super::durable::{DurableState, Script};
+use super::durable::DurableState;
 use super::event::RequeueReason;
 use super::metrics::Counters;
 use super::rng::Rng;
@@ -541,27 +541,17 @@ fn write_faults_and_script(w: &mut Writer, d: &DurableState) {
         w.uint(a.fired as u64);
     }
     w.uint(d.lose_next_ack.iter().fold(0, |m, c| m | 1 << (*c & 63)));
-    match &d.script {
-        None => w.uint(0),
-        Some(s) => {
-            w.uint(1);
-            write_config(w, &s.config);
-            w.uint(s.actions.len() as u64);
-            let mut prev = 0;
-            for a in &s.actions {
-                w.uint(a.at.saturating_sub(prev));
-                prev = a.at;
-                write_command(w, &a.command);
-            }
-        }
-    }
+    // The script is a share link's contents: saved as its text, read back by the link's decoder.
+    let text = d.script.as_ref().map(encode).unwrap_or_default();
+    w.uint(text.len() as u64);
+    w.bytes.extend_from_slice(text.as_bytes());
 }
 
 #[allow(clippy::type_complexity)]
 fn read_faults_and_script(
     r: &mut Reader,
     consumers: u8,
-) -> Result<(Vec<ArmedCrash>, Vec<u8>, Option<Script>), ShareError> {
+) -> Result<(Vec<ArmedCrash>, Vec<u8>, Option<Scenario>), ShareError> {
     let n = r.count(MAX_ACTIONS, "armed crashes")?;
     let mut armed = Vec::with_capacity(n);
     for _ in 0..n {
@@ -577,25 +567,12 @@ fn read_faults_and_script(
     let lose_next_ack = (0..consumers.min(64))
         .filter(|c| mask >> c & 1 == 1)
         .collect();
-    let script = match r.uint()? {
-        0 => None,
-        1 => {
-            let config = read_config(r, 2)?;
-            config.validate().map_err(ShareError::InvalidConfig)?;
-            let n = r.count(MAX_ACTIONS, "number of actions")?;
-            let mut actions = Vec::with_capacity(n);
-            let mut t: Millis = 0;
-            for _ in 0..n {
-                t = t
-                    .checked_add(r.time("action time")?)
-                    .filter(|t| *t <= MAX_TIME_MS)
-                    .ok_or(ShareError::BadValue("action time"))?;
-                let command = read_command(r, config.consumers)?;
-                actions.push(Action { at: t, command });
-            }
-            Some(Script { config, actions })
-        }
-        _ => return Err(ShareError::BadValue("script")),
+    let len = r.count(MAX_LEN, "script")?;
+    let text = std::str::from_utf8(r.take(len)?).map_err(|_| ShareError::BadValue("script"))?;
+    let script = if text.is_empty() {
+        None
+    } else {
+        Some(decode(text)?)
     };
     Ok((armed, lose_next_ack, script))
 }

@@ -7,7 +7,8 @@
 
 use super::command::{Action, Command};
 use super::config::{Config, Millis};
-use super::durable::{DurableError, DurableState, Script};
+use super::durable::{DurableError, DurableState};
+use super::share::Scenario;
 use super::simulation::{CommandError, Sim};
 
 /// Events between two snapshots at the start of a run (the spacing doubles each time the snapshot list
@@ -101,9 +102,12 @@ impl Timeline {
     /// the whole action log (actions still ahead included).
     pub fn durable_state(&self) -> DurableState {
         let mut d = self.sim.durable_state();
-        d.script = Some(Script {
+        d.script = Some(Scenario {
+            lab: None,
+            seed: self.seed,
             config: self.config.clone(),
             actions: self.actions.clone(),
+            at: self.now(),
         });
         d
     }
