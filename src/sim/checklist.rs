@@ -111,7 +111,7 @@ pub const ITEMS: [ChecklistItem; 6] = [
     ChecklistItem {
         id: "retries-bounded",
         question: "Are retries bounded (backoff with a cap, a dead-letter queue) and rate-limited?",
-        why: "Unbounded immediate retries turn a short outage into a retry storm.",
+        why: "Unbounded immediate retries can turn a short outage into a retry storm.",
         lab: "retry-storm",
         verify: Verify::Setting(|c| {
             matches!(c.retry, RetryPolicy::Exponential { .. })
