@@ -71,7 +71,7 @@ pub fn lab() -> Lab {
         summary: "Customers were charged twice after a restart. Reproduce it, diagnose it, fix it.",
         narrative: Narrative {
             predict: "The consumer will crash after charging the card and committing the ledger, but before its ack. What does the broker do when the consumer comes back?",
-            run: "Press play. The crash is already armed: it fires every sixth time a consumer reaches that point, redeliveries included. Select a double charge in the anomaly list and answer the diagnosis question. Then change the consumer so a redelivery does no harm and rerun the same seed.",
+            run: "Press play. The crash is already armed (every sixth pass of that point, redeliveries included). Select a double charge in the anomaly list and answer the diagnosis question. Then change the consumer so a redelivery does no harm and rerun the same seed.",
             observe: "Select a duplicate: its events show the charge, the crash before the ack, the return to the queue, and the same payment delivered again and charged again. On the dashboard, each redelivery lines up with a consumer restart.",
             explain: "The broker never heard the ack, so it delivered the message again — exactly what at-least-once promises. The consumer had no durable memory of having charged, so it charged again. Any change that makes the second delivery harmless fixes it: a processed record checked before charging and committed with the ledger row, or the gateway's idempotency key for the card plus a ledger write that cannot count a payment twice.",
         },
