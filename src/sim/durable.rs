@@ -428,10 +428,15 @@ mod tests {
         other.script.as_mut().unwrap().config.payments += 1;
         assert!(other.validate().unwrap_err().0.contains("another run"));
         let mut stranger = good;
-        stranger.script.as_mut().unwrap().actions.push(crate::sim::Action {
-            at: 1,
-            command: Command::LoseNextAck { consumer: 3 },
-        });
+        stranger
+            .script
+            .as_mut()
+            .unwrap()
+            .actions
+            .push(crate::sim::Action {
+                at: 1,
+                command: Command::LoseNextAck { consumer: 3 },
+            });
         assert!(
             DurableState::from_text(&stranger.to_text()).is_err(),
             "an action on a consumer the run does not have"
