@@ -5,18 +5,16 @@
 //! rows, money taken. What is lost is the consumer's memory and its open transaction. On recovery the
 //! broker sees the disconnect and redelivers, and the ledger shows what that did.
 //!
-//! Beside the system, the save keeps the lab's script: the crashes armed at boundaries (fault
-//! injection is the experimenter's, not the consumer's memory) and the run's starting settings and
-//! action log, so that after the reload the lab goes on as written and a later change of strategy
-//! replays the same run, with the reload as a crash of every consumer at that moment.
+//! Beside the system, the save keeps the run's script — its starting settings and action log, as a
+//! share link holds them — so that after the reload the lab goes on as written (its armed crashes are
+//! the experimenter's, not the consumer's memory) and a later change of strategy replays the same
+//! run, with the reload as a crash of every consumer at that moment.
 
 use super::broker::{BrokerMessage, MessageState};
-use super::command::{ArmMode, CrashPoint};
 use super::config::{Config, Millis};
 use super::metrics::Counters;
 use super::rng::Rng;
-use super::share::{MAX_ACTIONS, MAX_TIME_MS, Scenario};
-use super::simulation::ArmedCrash;
+use super::share::{MAX_TIME_MS, Scenario};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -60,13 +58,6 @@ pub struct DurableState {
     pub attempts: Vec<u8>,
     /// The counters, so the dashboards continue rather than restart.
     pub counters: Counters,
-    /// The crashes armed at boundaries, with their counts (saved since format `d3.`; older saves
-    /// recover with none).
-    #[serde(default)]
-    pub armed: Vec<ArmedCrash>,
-    /// The consumers whose next ack is to be lost (since `d3.`).
-    #[serde(default)]
-    pub lose_next_ack: Vec<u8>,
     /// The run's script, when a timeline saved it (since `d3.`): its starting settings (commands
     /// such as an outage change the live ones) and every recorded action, the lab's scripted faults
     /// and the learner's own, later ones included — a share link's contents, saved in its format.
@@ -157,17 +148,6 @@ impl DurableState {
         });
         if unpublished_seen {
             return bad("message states do not match what was published");
-        }
-        let known = |c: u8| c < consumers;
-        if self.armed.len() > MAX_ACTIONS
-            || self.armed.iter().any(|a| {
-                a.point == CrashPoint::Now
-                    || a.mode == ArmMode::EveryKth(0)
-                    || !a.consumer.is_none_or(known)
-            })
-            || !self.lose_next_ack.iter().all(|c| known(*c))
-        {
-            return bad("an armed fault that cannot be");
         }
         // The script was decoded like a share link (settings, times and consumers checked); it must
         // also be this run's.
@@ -415,15 +395,9 @@ mod tests {
     }
 
     #[test]
-    fn a_forged_script_or_armed_fault_is_refused() {
+    fn a_forged_script_is_refused() {
         let good = lab_two_mid_run().durable_state();
         assert!(DurableState::from_text(&good.to_text()).is_ok());
-        let mut far = good.clone();
-        far.armed[0].consumer = Some(7);
-        assert!(DurableState::from_text(&far.to_text()).is_err());
-        let mut now = good.clone();
-        now.armed[0].point = CrashPoint::Now;
-        assert!(far.validate().is_err() && now.validate().is_err());
         let mut other = good.clone();
         other.script.as_mut().unwrap().config.payments += 1;
         assert!(other.validate().unwrap_err().0.contains("another run"));

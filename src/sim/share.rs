@@ -15,7 +15,6 @@ use super::durable::DurableState;
 use super::event::RequeueReason;
 use super::metrics::Counters;
 use super::rng::Rng;
-use super::simulation::ArmedCrash;
 use std::fmt;
 
 /// The prefix of the current format. Links of the older `v1.` format still open (the settings added
@@ -372,29 +371,6 @@ fn read_point(r: &mut Reader) -> Result<CrashPoint, ShareError> {
         .ok_or(ShareError::BadValue("crash point"))
 }
 
-fn write_mode(w: &mut Writer, mode: ArmMode) {
-    match mode {
-        ArmMode::Once => w.uint(0),
-        ArmMode::Always => w.uint(1),
-        ArmMode::EveryKth(k) => {
-            w.uint(2);
-            w.uint(k as u64);
-        }
-    }
-}
-
-fn read_mode(r: &mut Reader) -> Result<ArmMode, ShareError> {
-    Ok(match r.uint()? {
-        0 => ArmMode::Once,
-        1 => ArmMode::Always,
-        2 => match r.u32()? {
-            0 => return Err(ShareError::BadValue("crash frequency")),
-            k => ArmMode::EveryKth(k),
-        },
-        _ => return Err(ShareError::BadValue("crash frequency")),
-    })
-}
-
 fn write_command(w: &mut Writer, c: &Command) {
     match *c {
         Command::CrashNow { consumer } => {
@@ -409,7 +385,14 @@ fn write_command(w: &mut Writer, c: &Command) {
             w.uint(1);
             write_consumer(w, consumer);
             w.uint(point_index(point));
-            write_mode(w, mode);
+            match mode {
+                ArmMode::Once => w.uint(0),
+                ArmMode::Always => w.uint(1),
+                ArmMode::EveryKth(k) => {
+                    w.uint(2);
+                    w.uint(k as u64);
+                }
+            }
         }
         Command::Disarm { consumer, point } => {
             w.uint(2);
@@ -445,7 +428,15 @@ fn read_command(r: &mut Reader, consumers: u8) -> Result<Command, ShareError> {
         1 => {
             let consumer = read_consumer(r, consumers)?;
             let point = read_point(r)?;
-            let mode = read_mode(r)?;
+            let mode = match r.uint()? {
+                0 => ArmMode::Once,
+                1 => ArmMode::Always,
+                2 => match r.u32()? {
+                    0 => return Err(ShareError::BadValue("crash frequency")),
+                    k => ArmMode::EveryKth(k),
+                },
+                _ => return Err(ShareError::BadValue("crash frequency")),
+            };
             Command::ArmCrash {
                 consumer,
                 point,
@@ -476,7 +467,7 @@ fn read_command(r: &mut Reader, consumers: u8) -> Result<Command, ShareError> {
 pub const DURABLE_PREFIX: &str = "d3.";
 /// The first durable format: a `v1.` configuration and exactly 15 counters.
 const DURABLE_PREFIX_V1: &str = "d1.";
-/// The second: as `d3.` without the armed faults and the script after the counters.
+/// The second: as `d3.` without the run's script after the counters.
 const DURABLE_PREFIX_V2: &str = "d2.";
 
 /// Encodes the durable parts of a run in the link format: compact, checksummed, and decodable
@@ -526,55 +517,11 @@ pub fn encode_durable(d: &DurableState) -> String {
     for v in counters {
         w.uint(v);
     }
-    write_faults_and_script(&mut w, d);
+    // Format 3: the run's script, a share link's contents, as the link's text (empty: none).
+    let script = d.script.as_ref().map(encode).unwrap_or_default();
+    w.uint(script.len() as u64);
+    w.bytes.extend_from_slice(script.as_bytes());
     w.seal(DURABLE_PREFIX)
-}
-
-/// Format 3's tail: the armed crashes with their counts, the lost-ack flags, and the script.
-fn write_faults_and_script(w: &mut Writer, d: &DurableState) {
-    w.uint(d.armed.len() as u64);
-    for a in &d.armed {
-        write_consumer(w, a.consumer);
-        w.uint(point_index(a.point));
-        write_mode(w, a.mode);
-        w.uint(a.passes as u64);
-        w.uint(a.fired as u64);
-    }
-    w.uint(d.lose_next_ack.iter().fold(0, |m, c| m | 1 << (*c & 63)));
-    // The script is a share link's contents: saved as its text, read back by the link's decoder.
-    let text = d.script.as_ref().map(encode).unwrap_or_default();
-    w.uint(text.len() as u64);
-    w.bytes.extend_from_slice(text.as_bytes());
-}
-
-#[allow(clippy::type_complexity)]
-fn read_faults_and_script(
-    r: &mut Reader,
-    consumers: u8,
-) -> Result<(Vec<ArmedCrash>, Vec<u8>, Option<Scenario>), ShareError> {
-    let n = r.count(MAX_ACTIONS, "armed crashes")?;
-    let mut armed = Vec::with_capacity(n);
-    for _ in 0..n {
-        armed.push(ArmedCrash {
-            consumer: read_consumer(r, consumers)?,
-            point: read_point(r)?,
-            mode: read_mode(r)?,
-            passes: r.u32()?,
-            fired: r.u32()?,
-        });
-    }
-    let mask = r.uint()?;
-    let lose_next_ack = (0..consumers.min(64))
-        .filter(|c| mask >> c & 1 == 1)
-        .collect();
-    let len = r.count(MAX_LEN, "script")?;
-    let text = std::str::from_utf8(r.take(len)?).map_err(|_| ShareError::BadValue("script"))?;
-    let script = if text.is_empty() {
-        None
-    } else {
-        Some(decode(text)?)
-    };
-    Ok((armed, lose_next_ack, script))
 }
 
 /// Decodes [`encode_durable`]'s text. Only the encoding is checked here; the caller validates how
@@ -660,10 +607,15 @@ pub fn decode_durable(text: &str) -> Result<DurableState, ShareError> {
             *slot = v;
         }
     }
-    let (armed, lose_next_ack, script) = if version >= 3 {
-        read_faults_and_script(&mut r, config.consumers)?
-    } else {
-        (Vec::new(), Vec::new(), None)
+    // The script was encoded as a share link, and is decoded (and validated) as one.
+    let script = match version {
+        3 => match r.count(MAX_LEN, "script")? {
+            0 => None,
+            len => Some(decode(
+                std::str::from_utf8(r.take(len)?).map_err(|_| ShareError::BadValue("script"))?,
+            )?),
+        },
+        _ => None,
     };
     if r.pos != data.len() {
         return Err(ShareError::BadValue("ending"));
@@ -684,8 +636,6 @@ pub fn decode_durable(text: &str) -> Result<DurableState, ShareError> {
         keyed,
         attempts,
         counters: Counters::from_array(c),
-        armed,
-        lose_next_ack,
         script,
     })
 }
@@ -1054,15 +1004,13 @@ mod tests {
             5,
         );
         sim.run_until(300);
-        let mut state = sim.durable_state();
-        state.armed.clear();
-        state.lose_next_ack.clear();
-        // Format 2 is format 3 without its tail: no armed crash (0), no lost ack (0), no script (0).
+        let state = sim.durable_state();
+        // Format 2 is format 3 without its tail, here an empty script (0).
         let d3 = encode_durable(&state);
         let data = open(&d3, DURABLE_PREFIX).unwrap();
-        assert_eq!(data[data.len() - 3..], [0, 0, 0]);
+        assert_eq!(data[data.len() - 1..], [0]);
         let w = Writer {
-            bytes: data[..data.len() - 3].to_vec(),
+            bytes: data[..data.len() - 1].to_vec(),
         };
         let d2 = w.seal(DURABLE_PREFIX_V2);
         assert!(d2.starts_with("d2."));

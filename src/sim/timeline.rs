@@ -114,16 +114,23 @@ impl Timeline {
 
     /// Continues a run after a real crash ([`Sim::recover`]). With the saved script, the run keeps
     /// its history: the actions already applied stay in the log, the reload is recorded as a crash
-    /// of every consumer at that moment (so a replay under other settings crashes there too), and
-    /// the scripted actions still ahead are applied when their time comes. Without one (an older
+    /// of every consumer at that moment (so a replay under other settings crashes there too), the
+    /// faults armed before the reload stay armed, and the scripted actions still ahead are applied
+    /// when their time comes. Without one (an older
     /// save), the timeline starts at the recovery.
     pub fn recover(mut state: DurableState) -> Result<Timeline, DurableError> {
         let script = state.script.take();
-        let sim = Sim::recover(state)?;
+        let mut sim = Sim::recover(state)?;
         let Some(script) = script else {
             return Ok(Timeline::resume(sim));
         };
         let now = sim.now();
+        // The faults armed when the page closed: the script replayed to that moment has them, counts
+        // and all (a replay is deterministic).
+        let mut before =
+            Timeline::with_actions(script.config.clone(), script.seed, script.actions.clone());
+        before.seek(now);
+        sim.keep_armed_faults(before.sim());
         let mut actions = script.actions;
         let done = actions.partition_point(|a| a.at <= now);
         let consumers = sim.config().consumers;

@@ -112,11 +112,16 @@ pub fn load() -> Option<Result<Recovered, String>> {
                     || (m.state == MessageState::Ready && m.returned_by.is_some())
             })
             .count();
-        let armed = state.armed.len();
         let auto = state.config.strategy.ack_timing == AckTiming::Auto;
         let redelivery = state.config.redelivery;
         let timeline = Timeline::recover(state)?;
         let sim = timeline.sim();
+        // Spent one-shot crashes are listed but no longer armed.
+        let armed = sim
+            .armed()
+            .iter()
+            .filter(|a| a.mode != crate::sim::ArmMode::Once || a.fired == 0)
+            .count();
         let mut notice = notice(
             sim.now(),
             Held {
