@@ -131,16 +131,16 @@ impl Timeline {
             Timeline::with_actions(script.config.clone(), script.seed, script.actions.clone());
         before.seek(now);
         sim.keep_armed_faults(before.sim());
-        let mut actions = script.actions;
-        let done = actions.partition_point(|a| a.at <= now);
+        let done = script.actions.partition_point(|a| a.at <= now);
         let consumers = sim.config().consumers;
-        actions.splice(
-            done..done,
-            (0..consumers).map(|consumer| Action {
+        let mut actions = script.actions[..done].to_vec();
+        for consumer in 0..consumers {
+            actions.push(Action {
                 at: now,
                 command: Command::CrashNow { consumer },
-            }),
-        );
+            });
+        }
+        actions.extend_from_slice(&script.actions[done..]);
         let next_action = done + consumers as usize;
         Ok(Timeline {
             snapshots: vec![Snapshot {

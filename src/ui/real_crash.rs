@@ -165,65 +165,48 @@ struct Held {
 
 fn notice(now: u64, h: Held, consumers: u8, redelivery: RedeliveryMode) -> String {
     let payments = |n: usize| count(n as u64, "payment", "payments");
-    let mut what = match (h.held, redelivery) {
-        (0, _) if h.auto => {
-            "With auto-ack the broker forgot each message the moment it sent it, so \
-             nothing the consumers held comes back."
-                .to_string()
-        }
-        (0, _) if h.back == 0 => {
-            "No payment was in a consumer's hands, so the broker had nothing to hand out again."
-                .to_string()
-        }
-        (0, _) => "No payment was in a consumer's hands.".to_string(),
-        (n, RedeliveryMode::OnDisconnect) => format!(
-            "{} in a consumer's hands and never acknowledged: the broker saw the connection{} drop \
-             and put {} back in the queue, so {} delivered again.",
-            if n == 1 {
-                "1 payment was".to_string()
-            } else {
-                format!("{n} payments were")
-            },
-            if n == 1 { "" } else { "s" },
-            if n == 1 { "it" } else { "them" },
-            if n == 1 { "it is" } else { "they are" },
-        ),
-        (n, _) => format!(
-            "{} in a consumer's hands and never acknowledged: the broker hands {} out again \
-             when {} visibility timeout runs out.",
-            if n == 1 {
-                "1 payment was".to_string()
-            } else {
-                format!("{n} payments were")
-            },
-            if n == 1 { "it" } else { "them" },
-            if n == 1 { "its" } else { "their" },
-        ),
+    let (was, them) = if h.held == 1 {
+        ("was", "it")
+    } else {
+        ("were", "them")
+    };
+    let mut what = if h.auto {
+        "With auto-ack the broker forgot each message the moment it sent it, so nothing the \
+         consumers held comes back."
+            .to_string()
+    } else if h.held == 0 {
+        "No payment was in a consumer's hands.".to_string()
+    } else if redelivery == RedeliveryMode::OnDisconnect {
+        format!(
+            "{} {was} in a consumer's hands, unacknowledged: the broker saw the connection drop \
+             and put {them} back in the queue, to be delivered again.",
+            payments(h.held)
+        )
+    } else {
+        format!(
+            "{} {was} in a consumer's hands, unacknowledged: the broker hands {them} out again \
+             when the visibility timeout runs out.",
+            payments(h.held)
+        )
     };
     if h.back > 0 {
-        what.push_str(&format!(
-            " {} had already been handed back before the page closed and {} to be delivered again.",
+        what += &format!(
+            " {} had been handed back before the page closed and still {} in the queue.",
             payments(h.back),
             if h.back == 1 { "waits" } else { "wait" }
-        ));
+        );
     }
     if h.armed > 0 {
-        what.push_str(&format!(
-            " The {} armed at a boundary {} armed: {} to the experiment, not to the consumer's memory.",
-            if h.armed == 1 { "crash" } else { "crashes" },
-            if h.armed == 1 { "stays" } else { "stay" },
-            if h.armed == 1 { "it belongs" } else { "they belong" },
-        ));
+        what += " Armed crashes stay armed: they belong to the experiment, not to the consumer's memory.";
     }
-    let who = if consumers == 1 {
-        "The consumer".to_string()
-    } else {
-        format!("All {consumers} consumers")
-    };
     format!(
-        "Real crash: the page closed at t = {}. {who} lost {} memory and restarted; the queue, \
-         the ledger and the card gateway kept what they had. {what} Press play and watch the ledger.",
+        "Real crash: the page closed at t = {}. {} restarted with an empty memory; the queue, the \
+         ledger and the card gateway kept what they had. {what} Press play and watch the ledger.",
         seconds(now),
-        if consumers == 1 { "its" } else { "their" }
+        if consumers == 1 {
+            "The consumer"
+        } else {
+            "Every consumer"
+        }
     )
 }

@@ -60,11 +60,7 @@ pub fn Armed(props: &ArmedProps) -> Html {
         html! {
             <li class="armed__item" data-testid="armed-lost-ack" data-consumer={c.to_string()}>
                 <span aria-hidden="true">{ "✹ " }</span>
-                { format!("consumer {}, its next ack: {}", c + 1, if auto {
-                    "armed, but with auto-ack the consumer sends no acks"
-                } else {
-                    "lost on the way, so the broker hands that message out again"
-                }) }
+                { format!("consumer {}, next ack lost{}", c + 1, if auto { " (auto-ack sends none)" } else { "" }) }
             </li>
         }
     });

@@ -117,7 +117,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                             Some(_) => format!("✗ Not quite: it is “{}”. ", option(p.answer)),
                             None => format!("The answer: “{}”. ", option(p.answer)),
                         } }</strong>
-                        { p.why }{ outcome }{ off_script.clone().unwrap_or_default() }
+                        { p.why }{ outcome }{ off_script.unwrap_or_default() }
                     </p>
                 }
             </div>

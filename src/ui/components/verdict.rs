@@ -4,7 +4,6 @@
 //! them).
 
 use super::failure_grid::FailureGrid;
-use super::words::count;
 use crate::sim::goal::Learner;
 use crate::sim::lab::Lab;
 use crate::sim::{Command, Sim};
@@ -80,7 +79,7 @@ pub fn Verdict(props: &VerdictProps) -> Html {
 /// When the lab's story promises a run without faults but this run had some (crashes or lost acks
 /// the learner added, or the page closing in real crash mode), a sentence saying so: the lab's
 /// answer describes the run as written, not this one.
-pub fn off_script(lab: &Lab, sim: &Sim) -> Option<String> {
+pub fn off_script(lab: &Lab, sim: &Sim) -> Option<&'static str> {
     let scripted_fault = lab.actions.iter().any(|a| {
         matches!(
             a.command,
@@ -88,23 +87,11 @@ pub fn off_script(lab: &Lab, sim: &Sim) -> Option<String> {
         )
     });
     let c = &sim.metrics().counters;
-    if scripted_fault || c.crashes + c.acks_lost == 0 {
-        return None;
-    }
-    let faults = match (c.crashes, c.acks_lost) {
-        (n, 0) => count(n, "crash", "crashes"),
-        (0, n) => count(n, "lost ack", "lost acks"),
-        (n, m) => format!(
-            "{} and {}",
-            count(n, "crash", "crashes"),
-            count(m, "lost ack", "lost acks")
-        ),
-    };
-    Some(format!(
-        " But this run is not the lab's as written: it had {faults} that the lab does not script \
-         (yours, or the page closing in real crash mode), and the broker hands out again whatever \
-         was not acknowledged."
-    ))
+    (!scripted_fault && c.crashes + c.acks_lost > 0).then_some(
+        " But this run is not the lab's as written: it had crashes or lost acks the lab does not \
+         script (yours, or the page closing in real crash mode), and the broker hands out again \
+         what was not acknowledged.",
+    )
 }
 
 /// What the lab's "apply the fix" would do to `config`: `None` when the lab has no fix to apply (its
