@@ -99,6 +99,22 @@ test('"apply the fix" appears only where it changes a setting, and says when it 
   }
 });
 
+test('side by side: the classic-pair button is off while the classic pair is on screen', async () => {
+  const app = await e2e.open();
+  try {
+    await app.byTestId('toggle-gateway-key').click();
+    await app.byTestId('view-compare').click();
+    const classic = app.byTestId('compare-classic');
+    assert.equal(await classic.isEnabled(), true, 'the left side runs the sandbox’s own strategy');
+    await classic.click();
+    assert.match(await app.byTestId('compare-left').textContent(), /naive/);
+    assert.equal(await classic.isDisabled(), true, 'clicking again would change nothing');
+    app.assertNoProblems();
+  } finally {
+    await app.close();
+  }
+});
+
 test('real crash mode: the lab’s armed crash survives a reload, keeps firing, and a strategy change keeps the reload’s crash', async () => {
   const app = await e2e.open();
   const { page } = app;
