@@ -97,21 +97,17 @@ pub fn load() -> Option<Result<Recovered, String>> {
                 state.config.payments
             )));
         }
-        let held = state
-            .messages
-            .iter()
-            .filter(|m| matches!(m.state, MessageState::InFlight { .. }))
-            .count();
-        // Handed back before the page closed (an earlier crash, a timeout, a failed try) and still
-        // waiting: these are delivered again after the reload too.
-        let back = state
-            .messages
-            .iter()
-            .filter(|m| {
-                m.state == MessageState::Waiting
-                    || (m.state == MessageState::Ready && m.returned_by.is_some())
-            })
-            .count();
+        // In a consumer's hands, and handed back before the page closed (an earlier crash, a
+        // timeout, a failed try) and still waiting: both are delivered again after the reload.
+        let (mut held, mut back) = (0, 0);
+        for m in &state.messages {
+            match m.state {
+                MessageState::InFlight { .. } => held += 1,
+                MessageState::Waiting => back += 1,
+                MessageState::Ready if m.returned_by.is_some() => back += 1,
+                _ => {}
+            }
+        }
         let auto = state.config.strategy.ack_timing == AckTiming::Auto;
         let redelivery = state.config.redelivery;
         let timeline = Timeline::recover(state)?;
@@ -171,8 +167,7 @@ fn notice(now: u64, h: Held, consumers: u8, redelivery: RedeliveryMode) -> Strin
         ("were", "them")
     };
     let mut what = if h.auto {
-        "With auto-ack the broker forgot each message the moment it sent it, so nothing the \
-         consumers held comes back."
+        "With auto-ack the broker forgot each message as it sent it: nothing held comes back."
             .to_string()
     } else if h.held == 0 {
         "No payment was in a consumer's hands.".to_string()
@@ -191,17 +186,17 @@ fn notice(now: u64, h: Held, consumers: u8, redelivery: RedeliveryMode) -> Strin
     };
     if h.back > 0 {
         what += &format!(
-            " {} had been handed back before the page closed and still {} in the queue.",
+            " {} handed back earlier still {} in the queue.",
             payments(h.back),
             if h.back == 1 { "waits" } else { "wait" }
         );
     }
     if h.armed > 0 {
-        what += " Armed crashes stay armed: they belong to the experiment, not to the consumer's memory.";
+        what += " Armed crashes stay armed: they belong to the experiment, not to the consumer.";
     }
     format!(
         "Real crash: the page closed at t = {}. {} restarted with an empty memory; the queue, the \
-         ledger and the card gateway kept what they had. {what} Press play and watch the ledger.",
+         ledger and the gateway kept theirs. {what} Press play and watch the ledger.",
         seconds(now),
         if consumers == 1 {
             "The consumer"

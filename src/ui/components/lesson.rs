@@ -142,7 +142,8 @@ pub fn Lesson(props: &LessonProps) -> Html {
         })
     };
     let onfix = props.onapply_fix.reform(|_: MouseEvent| ());
-    // A control that would change nothing is not shown (free play and lab 1 have no fix).
+    // A control that would change nothing is not shown: free play and lab 1 have no fix, and a fix
+    // already in the settings has nothing left to apply.
     let fix = super::verdict::fix_changes(lab, props.world.timeline().config());
     let passed = goals
         .iter()
@@ -228,12 +229,10 @@ pub fn Lesson(props: &LessonProps) -> Html {
                     <div class="solution" data-testid="solution">
                         <h3 class="lesson__heading">{ "Solution" }</h3>
                         <p>{ lab.solution }</p>
-                        if fix == Some(true) {
+                        if fix {
                             <button type="button" class="button button--primary" data-testid="apply-fix" onclick={onfix}>
                                 { "Apply the fix and rerun" }
                             </button>
-                        } else if fix == Some(false) {
-                            <p data-testid="fix-applied">{ "Your settings already include this fix." }</p>
                         }
                     </div>
                 } else if *confirming {

@@ -88,20 +88,15 @@ pub fn off_script(lab: &Lab, sim: &Sim) -> Option<&'static str> {
     });
     let c = &sim.metrics().counters;
     (!scripted_fault && c.crashes + c.acks_lost > 0).then_some(
-        " But this run is not the lab's as written: it had crashes or lost acks the lab does not \
-         script (yours, or the page closing in real crash mode), and the broker hands out again \
-         what was not acknowledged.",
+        " But this run had faults the lab does not script (yours, or a real crash), and the \
+         broker hands out again what was not acknowledged.",
     )
 }
 
-/// What the lab's "apply the fix" would do to `config`: `None` when the lab has no fix to apply (its
-/// solution is to run or to look, not to change a setting), `Some(false)` when `config` already
-/// has it, `Some(true)` when applying it changes something.
-pub fn fix_changes(lab: &Lab, config: &crate::sim::Config) -> Option<bool> {
-    let fixed = |c: &crate::sim::Config| {
-        let mut f = c.clone();
-        (lab.fix)(&mut f);
-        f
-    };
-    (fixed(&lab.config) != lab.config).then(|| fixed(config) != *config)
+/// Would the lab's "apply the fix" change `config`? Never for a lab without a fix (its solution is
+/// to run or to look), nor once `config` has it.
+pub fn fix_changes(lab: &Lab, config: &crate::sim::Config) -> bool {
+    let mut fixed = config.clone();
+    (lab.fix)(&mut fixed);
+    fixed != *config
 }
