@@ -1,5 +1,4 @@
-//! The faults waiting to fire: crashes at a boundary, with how often they fire and how often they
-//! have, and lost acks armed on a consumer.
+//! The crashes waiting at a boundary, with how often they fire and how often they have.
 
 use crate::sim::{ArmMode, Command};
 use crate::ui::state::World;
@@ -15,10 +14,7 @@ pub struct ArmedProps {
 pub fn Armed(props: &ArmedProps) -> Html {
     let sim = props.world.sim();
     let armed = sim.armed();
-    let lost_acks: Vec<u8> = (0..sim.config().consumers)
-        .filter(|c| sim.ack_loss_armed(*c))
-        .collect();
-    if armed.is_empty() && lost_acks.is_empty() {
+    if armed.is_empty() {
         return html! {
             <p class="armed armed--none" data-testid="armed-none">
                 { "No crash armed. Use a ↯ crash button between two steps to arm one." }
@@ -55,19 +51,10 @@ pub fn Armed(props: &ArmedProps) -> Html {
             </li>
         }
     });
-    let auto = sim.config().strategy.ack_timing == crate::sim::AckTiming::Auto;
-    let acks = lost_acks.iter().map(|c| {
-        html! {
-            <li class="armed__item" data-testid="armed-lost-ack" data-consumer={c.to_string()}>
-                <span aria-hidden="true">{ "✹ " }</span>
-                { format!("consumer {}, next ack lost{}", c + 1, if auto { " (auto-ack sends none)" } else { "" }) }
-            </li>
-        }
-    });
     html! {
         <div class="armed">
-            <h3 class="armed__title">{ "Armed faults" }</h3>
-            <ul class="armed__list">{ for items }{ for acks }</ul>
+            <h3 class="armed__title">{ "Armed crashes" }</h3>
+            <ul class="armed__list">{ for items }</ul>
         </div>
     }
 }
