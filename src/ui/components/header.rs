@@ -20,6 +20,8 @@ pub struct HeaderProps {
     pub onshare: Callback<(), String>,
     pub ontoggle_projector: Callback<()>,
     pub onhelp: Callback<()>,
+    /// Shows the welcome: the path of labs with progress.
+    pub onwelcome: Callback<()>,
     pub children: Html,
 }
 
@@ -74,6 +76,10 @@ pub fn Header(props: &HeaderProps) -> Html {
             </div>
             { props.children.clone() }
             <div class="header__group">
+                <button type="button" class="button" data-testid="welcome-open"
+                    onclick={props.onwelcome.reform(|_: MouseEvent| ())} title="The path of labs and your progress">
+                    { "Labs" }
+                </button>
                 <button type="button" class="button" data-testid="theme-projector"
                     aria-pressed={props.projector.to_string()} onclick={ontheme}
                     title="Large type and maximum contrast for a projector">
