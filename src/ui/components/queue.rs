@@ -19,7 +19,8 @@ pub struct QueueProps {
 }
 
 /// The first chips of a lane that fit its [`ROOM`].
-fn chips(payments: impl Iterator<Item = u32>, broker: &Broker, ready: bool) -> Vec<Html> {
+/// (`dyn`: one copy of this code for the three lanes, not three.)
+fn chips(payments: &mut dyn Iterator<Item = u32>, broker: &Broker, ready: bool) -> Vec<Html> {
     let mut used = 0;
     payments
         .map(|p| (p, broker.message(p).deliveries))
@@ -80,9 +81,9 @@ fn lane(title: &str, testid: &str, count: u32, chips: Vec<Html>, empty: &str) ->
 pub fn Queue(props: &QueueProps) -> Html {
     let sim = props.world.sim();
     let broker = sim.broker();
-    let ready = chips(broker.ready_queue(), broker, true);
+    let ready = chips(&mut broker.ready_queue(), broker, true);
     let in_flight = chips(
-        sim.consumers().iter().flat_map(|c| {
+        &mut sim.consumers().iter().flat_map(|c| {
             c.job
                 .map(|j| j.payment)
                 .into_iter()
@@ -92,7 +93,7 @@ pub fn Queue(props: &QueueProps) -> Html {
         false,
     );
     let dead = broker.dead_letter();
-    let dead_chips = chips(dead.iter().rev().copied(), broker, false);
+    let dead_chips = chips(&mut dead.iter().rev().copied(), broker, false);
     let waiting = broker.waiting_count();
     html! {
         <section class="queue" aria-labelledby="queue-title">

@@ -265,7 +265,7 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
                         data-orphan={t.orphan.to_string()} data-charged-once={t.charged_once.to_string()}
                         {onclick}>
                         // The column in words: the cell's name, and its label where a phone stacks the cells.
-                        <span class="sweep__point">{ format!("crash {}: ", p.label()) }</span>
+                        <span class="sweep__point">{ "crash " }{ p.label() }{ ": " }</span>
                         <span aria-hidden="true">{ icon }</span>{ " " }{ word }
                         if let Some(n) = count { { " " }<span class="mono">{ n }</span> }
                     </button>

@@ -50,7 +50,7 @@ pub fn welcome(
                 if let Some(lab) = first {
                     <button type="button" class="button button--primary" data-testid="welcome-start"
                         onclick={open(lab.id)}>
-                        { format!("Start lab 1: {} →", lab.title) }
+                        { "Start lab 1 →" }
                     </button>
                 }
                 <button type="button" class="button" data-testid="welcome-free-play"
@@ -68,7 +68,7 @@ pub fn welcome(
                         <li class={classes!("welcome__lab", done.then_some("welcome__lab--done"))}>
                             <button type="button" class="link-button" data-testid="welcome-lab"
                                 data-lab={lab.id} data-done={done.to_string()} onclick={open(lab.id)}>
-                                { format!("{}. {}", lab.number, lab.title) }
+                                { lab.number }{ ". " }{ lab.title }
                             </button>
                             <span class="welcome__progress">
                                 { if done { "✓ done".to_string() } else { format!("{achieved} of {} goals", lab.goals.len()) } }
