@@ -75,12 +75,15 @@ pub fn strategy_key(s: &Strategy) -> String {
 /// The rows the lessons hinge on, as in the reality check's key rows: the naive consumer, every
 /// safeguard, and every safeguard but one (the gateway key, the ack after the commit).
 fn key_row(s: &Strategy) -> bool {
-    let safe_but = |t: &Strategy| Strategy {
-        gateway_key: true,
-        ack_timing: AckTiming::AfterCommit,
-        ..*t
-    } == Strategy::SAFE;
-    *s == Strategy::NAIVE || (safe_but(s) && (s.gateway_key || s.ack_timing == AckTiming::AfterCommit))
+    let safe_but = |t: &Strategy| {
+        Strategy {
+            gateway_key: true,
+            ack_timing: AckTiming::AfterCommit,
+            ..*t
+        } == Strategy::SAFE
+    };
+    *s == Strategy::NAIVE
+        || (safe_but(s) && (s.gateway_key || s.ack_timing == AckTiming::AfterCommit))
 }
 
 /// Which run a sweep cell opened, in words, for the note above the sandbox.
