@@ -59,10 +59,9 @@ pub fn Header(props: &HeaderProps) -> Html {
                             html! {
                                 <option value={lab.id} selected={lab.id == props.lab_id.as_str()}>
                                     // The mark goes first: a long title is cut at the select's edge.
-                                    { format!("{}{}{}",
-                                        if done { "✓ done · " } else { "" },
-                                        if lab.number == 0 { String::new() } else { format!("{}. ", lab.number) },
-                                        lab.title) }
+                                    if done { { "✓ done · " } }
+                                    if lab.number > 0 { { lab.number }{ ". " } }
+                                    { lab.title }
                                 </option>
                             }
                         }) }
@@ -77,7 +76,7 @@ pub fn Header(props: &HeaderProps) -> Html {
             { props.children.clone() }
             <div class="header__group">
                 <button type="button" class="button" data-testid="welcome-open"
-                    onclick={props.onwelcome.reform(|_: MouseEvent| ())} title="The path of labs and your progress">
+                    onclick={props.onwelcome.reform(|_: MouseEvent| ())}>
                     { "Labs" }
                 </button>
                 <button type="button" class="button" data-testid="theme-projector"

@@ -75,15 +75,11 @@ pub fn strategy_key(s: &Strategy) -> String {
 /// The rows the lessons hinge on, as in the reality check's key rows: the naive consumer, every
 /// safeguard, and every safeguard but one (the gateway key, the ack after the commit).
 fn key_row(s: &Strategy) -> bool {
-    let safe_but = |t: &Strategy| {
-        Strategy {
-            gateway_key: true,
-            ack_timing: AckTiming::AfterCommit,
-            ..*t
-        } == Strategy::SAFE
-    };
     *s == Strategy::NAIVE
-        || (safe_but(s) && (s.gateway_key || s.ack_timing == AckTiming::AfterCommit))
+        || (s.idempotency
+            && s.transactional
+            && s.record_check == RecordCheck::UniqueConstraint
+            && (s.gateway_key || s.ack_timing == AckTiming::AfterCommit))
 }
 
 /// Which run a sweep cell opened, in words, for the note above the sandbox.
@@ -208,8 +204,7 @@ pub fn SweepView(props: &SweepProps) -> Html {
             </div>
             if let Some(r) = state.as_ref() {
                 <button type="button" class="button sweep__filter" data-testid="sweep-key-rows" aria-pressed={key_only.to_string()}
-                    onclick={{ let k = key_only.clone(); Callback::from(move |_: MouseEvent| k.set(!*k)) }}
-                    title="Only the naive strategy, every safeguard, and every safeguard but one">
+                    onclick={{ let k = key_only.clone(); Callback::from(move |_: MouseEvent| k.set(!*k)) }}>
                     { "Key rows only" }
                 </button>
                 { table(r, &props.onopen, &props.config, *key_only) }

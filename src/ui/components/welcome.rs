@@ -71,7 +71,7 @@ pub fn welcome(
                                 { lab.number }{ ". " }{ lab.title }
                             </button>
                             <span class="welcome__progress">
-                                { if done { "✓ done".to_string() } else { format!("{achieved} of {} goals", lab.goals.len()) } }
+                                if done { { "✓ done" } } else { { achieved }{ " of " }{ lab.goals.len() }{ " goals" } }
                             </span>
                         </li>
                     }
