@@ -6,7 +6,7 @@
 use super::state::{Action, AppState, World};
 use super::{keyboard, location_hash, now_ms, open_link, real_crash};
 use gloo::events::{EventListener, EventListenerOptions};
-use gloo::timers::callback::Interval;
+use gloo::timers::callback::{Interval, Timeout};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -121,4 +121,45 @@ pub fn use_theme(projector: bool) {
             }
         }
     });
+}
+
+/// The run as panels rendered in later stages see it. After a catch-up the panels meet a whole run
+/// at once (hundreds of event rows, charts, goals), and drawing them all in one task would hold the
+/// page for longer than a frame; so for that one change the panels of stage `i` get the new run in a
+/// task of their own, one stage after another, and until then keep the run they showed (the same
+/// version, so Yew skips them). Every other change reaches every stage at once.
+#[hook]
+pub fn use_staged_worlds(world: &World, catching: bool, stages: usize) -> Vec<World> {
+    let shown = use_mut_ref(|| vec![world.clone(); stages]);
+    let was_catching = use_mut_ref(|| false);
+    let staging = use_mut_ref(|| false);
+    let redraw = use_force_update();
+    if *was_catching.borrow() && !catching {
+        *staging.borrow_mut() = true;
+    }
+    *was_catching.borrow_mut() = catching;
+    if !*staging.borrow() {
+        *shown.borrow_mut() = vec![world.clone(); stages];
+    }
+    let out = shown.borrow().clone();
+    let pending = out.iter().position(|w| w != world);
+    {
+        let world = world.clone();
+        use_effect_with((world.version(), pending), move |&(_, pending)| {
+            let next = match pending {
+                Some(i) => Some(Timeout::new(0, move || {
+                    if let Some(w) = shown.borrow_mut().get_mut(i) {
+                        *w = world;
+                    }
+                    redraw.force_update();
+                })),
+                None => {
+                    *staging.borrow_mut() = false;
+                    None
+                }
+            };
+            move || drop(next)
+        });
+    }
+    out
 }
