@@ -271,7 +271,9 @@ fn a_settings_change_far_into_a_run_reruns_in_slices_and_cancel_keeps_the_run() 
     let mut s = Rc::new(AppState::new(Saved::default()))
         .reduce(Action::LoadScenario(share::decode(&link).unwrap()));
     while s.catching_up.is_some() {
-        s = s.reduce(Action::CatchUp { max_events: 100_000 });
+        s = s.reduce(Action::CatchUp {
+            max_events: 100_000,
+        });
     }
     let shown = |s: &AppState| {
         let sim = s.world.sim();
@@ -282,7 +284,9 @@ fn a_settings_change_far_into_a_run_reruns_in_slices_and_cancel_keeps_the_run() 
     let mut config = s.world.timeline().config().clone();
     config.strategy.idempotency = true;
     let r = s.reduce(Action::SetConfig(config.clone()));
-    let c = r.catching_up.expect("a rerun of 5,000 payments does not fit in one slice");
+    let c = r
+        .catching_up
+        .expect("a rerun of 5,000 payments does not fit in one slice");
     assert!(c.rerun && c.target == at);
     assert_eq!(shown(&r), before, "the previous run stays on screen");
 
@@ -299,7 +303,10 @@ fn a_settings_change_far_into_a_run_reruns_in_slices_and_cancel_keeps_the_run() 
         r = r.reduce(Action::CatchUp { max_events: 5_000 });
         if r.catching_up.is_some() {
             let now = r.catching_world().sim().events().total();
-            assert!(now - events <= 5_000 + 10_000, "a slice stays near its budget");
+            assert!(
+                now - events <= 5_000 + 10_000,
+                "a slice stays near its budget"
+            );
         }
         slices += 1;
         assert!(slices < 10_000, "the rerun ends");

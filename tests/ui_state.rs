@@ -266,7 +266,10 @@ fn a_sweep_cell_opens_its_exact_run_in_the_sandbox() {
 fn a_tick_that_moves_nothing_returns_the_same_state() {
     // Paused: nothing to do.
     let s = fresh();
-    assert!(Rc::ptr_eq(&s, &s.clone().reduce(Action::Tick { elapsed_ms: 50.0 })));
+    assert!(Rc::ptr_eq(
+        &s,
+        &s.clone().reduce(Action::Tick { elapsed_ms: 50.0 })
+    ));
     // At a hundredth of real time a 50 ms tick owes half a millisecond: kept, nothing moves, and the
     // same state comes back (no clone, no re-render); the next tick owes a whole one and moves.
     let s = reduce(fresh(), [Action::SetSpeed(0.01), Action::TogglePlay]);
