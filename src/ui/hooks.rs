@@ -6,7 +6,7 @@
 use super::state::{Action, AppState, World};
 use super::{keyboard, location_hash, now_ms, open_link, real_crash};
 use gloo::events::{EventListener, EventListenerOptions};
-use gloo::timers::callback::{Interval, Timeout};
+use gloo::timers::callback::Interval;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -146,10 +146,12 @@ pub fn use_staged_worlds(world: &World, catching: bool, stages: usize) -> Vec<Wo
     {
         let world = world.clone();
         use_effect_with((world.version(), pending), move |&(_, pending)| {
+            // An interval rather than a timeout (the page already uses intervals, and every kind of
+            // timer costs download size); the effect drops it once the stage is drawn.
             let next = match pending {
-                Some(i) => Some(Timeout::new(0, move || {
-                    if let Some(w) = shown.borrow_mut().get_mut(i) {
-                        *w = world;
+                Some(_) => Some(Interval::new(0, move || {
+                    if let Some(w) = shown.borrow_mut().iter_mut().find(|w| **w != world) {
+                        *w = world.clone();
                     }
                     redraw.force_update();
                 })),
