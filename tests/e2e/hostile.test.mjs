@@ -224,16 +224,16 @@ test('the calm run a billion milliseconds in lands on the link\'s time', async (
 
 test('the long-task check catches a busy task of the page', async () => {
   // The check above must be able to fail: a busy loop in the page after its first paint is caught. It
-  // spins for 400 ms of wall-clock time, so that even with the thread getting a third of a core (seen
-  // at this machine's worst load) it runs for well over 50 ms.
+  // is a fixed amount of work (a few hundred million multiply-adds, 150–400 ms of CPU on any machine),
+  // not a wall-clock wait: at this machine's worst load a thread gets a tenth of a core.
   const app = await openWatched('');
   try {
     await app.page.waitForTimeout(300);
     // In a task of the page (a script evaluated by the test is not reported as the page's long task).
     await app.page.evaluate(() => new Promise((done) => setTimeout(() => {
-      const until = performance.now() + 400;
-      while (performance.now() < until);
-      done();
+      let x = 1;
+      for (let i = 0; i < 300_000_000; i += 1) x = (Math.imul(x, 1_103_515_245) + 12_345) | 0;
+      done(x);
     }, 0)));
     await app.page.waitForTimeout(500);
     await assert.rejects(assertNoLongTask(app, 'busy loop'), /no task of the page over 50 ms/);
