@@ -6,12 +6,14 @@
 //! broker sees the disconnect and redelivers, and the ledger shows what that did.
 
 use super::broker::{BrokerMessage, MessageState};
+use super::codec::MAX_TIME_MS;
 use super::config::{Config, Millis};
 use super::metrics::Counters;
 use super::rng::Rng;
-use super::share::MAX_TIME_MS;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+
+mod text;
 
 /// The version of the saved format.
 pub const FORMAT: u32 = 1;
@@ -68,21 +70,6 @@ impl fmt::Display for DurableError {
 impl std::error::Error for DurableError {}
 
 impl DurableState {
-    /// Serialises compactly (the share-link encoding, checksummed): what the browser stores, so its
-    /// bundle needs no JSON parser for this.
-    pub fn to_text(&self) -> String {
-        super::share::encode_durable(self)
-    }
-
-    /// Parses [`DurableState::to_text`]'s output and validates it; never panics.
-    pub fn from_text(text: &str) -> Result<DurableState, DurableError> {
-        let s = super::share::decode_durable(text).map_err(|_| {
-            DurableError("The saved run in this browser is damaged, so it was not restored.".into())
-        })?;
-        s.validate()?;
-        Ok(s)
-    }
-
     /// Checks that the parts fit together.
     pub fn validate(&self) -> Result<(), DurableError> {
         let bad = |what: &str| {

@@ -15,6 +15,7 @@
 pub mod broker;
 pub mod checker;
 pub mod checklist;
+pub(crate) mod codec;
 pub mod command;
 pub mod compare;
 pub mod config;
