@@ -47,5 +47,5 @@ pub use config::{
     RetryWait, Step, Strategy,
 };
 pub use event::{Event, LoggedEvent};
-pub use simulation::{ArmedCrash, CommandError, Sim};
+pub use simulation::{ArmedCrash, CommandError, Refused, Sim};
 pub use vocabulary::Named;

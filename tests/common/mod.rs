@@ -16,10 +16,7 @@ pub const LIMIT_MS: u64 = 3_600_000;
 /// Returns the run and whether it settled within [`LIMIT_MS`].
 pub fn run(config: Config, seed: u64, actions: &[Action]) -> (Sim, bool) {
     let mut sim = Sim::new(config, seed);
-    for a in actions {
-        sim.run_until(a.at);
-        let _ = sim.apply(a.command);
-    }
+    let _ = sim.replay(actions);
     let settled = sim.run_to_completion(LIMIT_MS);
     (sim, settled)
 }
