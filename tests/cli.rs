@@ -320,6 +320,24 @@ fn mistakes_on_the_command_line_exit_2() {
     assert_refused(&lab(&["run"]), "--lab");
     assert_refused(&lab(&["fly"]), "fly");
     assert_refused(&lab(&["--seed", "3"]), "--seed");
+    assert_refused(&lab(&["real", "--rows", "most"]), "key or all");
+    assert_refused(&lab(&["real", "--timeout-ms", "5"]), "100 to 600000");
+    // A malformed URL is a mistake in the arguments, refused before anything connects (a build
+    // without the reality check refuses every `lab real` that parses).
+    assert_refused(
+        &lab(&[
+            "real",
+            "--amqp",
+            "amqp://guest:guest@127.0.0.1:notaport/lab",
+            "--postgres",
+            "postgres://u@127.0.0.1/db",
+        ]),
+        if cfg!(feature = "real") {
+            "is not an AMQP URL"
+        } else {
+            "no `real` feature"
+        },
+    );
 }
 
 #[test]
@@ -408,15 +426,20 @@ fn set_refuses_unknown_keys_and_bad_values_with_one_sentence() {
     assert_refused(&run("latency.nothing=1"), "“latency.nothing”");
 }
 
-#[test]
-fn events_adds_every_field_of_every_event_in_the_window() {
-    let v = json(&lab(&[
+/// Lab 2's incident run with its event log, as JSON.
+fn incident_with_events() -> Value {
+    json(&lab(&[
         "run",
         "--lab",
         "double-payment",
         "--events",
         "--json",
-    ]));
+    ]))
+}
+
+#[test]
+fn events_adds_every_field_of_every_event_in_the_window() {
+    let v = incident_with_events();
     let log = v["event_log"].as_array().expect("event_log");
     assert_eq!(log.len() as u64, v["events"].as_u64().expect("events"));
     assert_eq!(v["event_log_dropped"], 0);
@@ -495,13 +518,7 @@ fn events_keeps_only_the_event_window() {
 
 #[test]
 fn events_show_each_redelivery_right_after_the_restart_before_it() {
-    let v = json(&lab(&[
-        "run",
-        "--lab",
-        "double-payment",
-        "--events",
-        "--json",
-    ]));
+    let v = incident_with_events();
     let log = v["event_log"].as_array().expect("event_log");
     let redeliveries: Vec<usize> = (0..log.len())
         .filter(|i| log[*i]["kind"] == "delivered" && log[*i]["redelivered"] == true)
@@ -525,7 +542,7 @@ fn events_show_each_redelivery_right_after_the_restart_before_it() {
 fn a_call_timeout_set_below_the_charge_time_shows_timeouts_and_late_charges() {
     // The gateway takes about 40 ms a charge; a consumer that waits 30 ms gives up on every call,
     // and the gateway charges the card anyway.
-    let v = json(&lab(&[
+    let run = [
         "run",
         "--lab",
         "sandbox",
@@ -535,9 +552,8 @@ fn a_call_timeout_set_below_the_charge_time_shows_timeouts_and_late_charges() {
         "call_timeout_ms=30",
         "--set",
         "max_deliveries=3",
-        "--events",
-        "--json",
-    ]));
+    ];
+    let v = json(&lab(&[&run[..], &["--events", "--json"]].concat()));
     let log = v["event_log"].as_array().expect("event_log");
     let count = |f: &dyn Fn(&Value) -> bool| log.iter().filter(|e| f(e)).count() as u64;
     let timeouts = count(&|e| e["kind"] == "charge_timed_out");
@@ -557,17 +573,7 @@ fn a_call_timeout_set_below_the_charge_time_shows_timeouts_and_late_charges() {
     );
 
     // The text report names the same counts.
-    let o = lab(&[
-        "run",
-        "--lab",
-        "sandbox",
-        "--payments",
-        "5",
-        "--set",
-        "call_timeout_ms=30",
-        "--set",
-        "max_deliveries=3",
-    ]);
+    let o = lab(&run);
     let out = stdout(&o);
     let line = out
         .lines()
