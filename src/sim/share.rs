@@ -115,7 +115,6 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::codec::{base64url, checksum};
     use crate::sim::command::{ArmMode, Command, CrashPoint};
     use crate::sim::config::{
         GatewayFaults, Outage, OutageKind, RateLimit, RedeliveryMode, RetryPolicy, Strategy,
@@ -315,6 +314,7 @@ mod tests {
     #[cfg(not(target_arch = "wasm32"))]
     mod fuzz {
         use super::*;
+        use crate::sim::codec::{base64url, checksum};
         use proptest::prelude::*;
 
         proptest! {

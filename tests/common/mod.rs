@@ -2,6 +2,8 @@
 // Each test file compiles this module on its own and uses only some of it.
 #![allow(dead_code)]
 
+pub mod hostile;
+
 use redelivery_lab::sim::checker::PaymentFacts;
 use redelivery_lab::sim::{
     Action, ArmMode, Command, Config, CrashPoint, Event, LedgerWrite, RecordCheck, RedeliveryMode,

@@ -11,82 +11,87 @@ const C: u8 = 2;
 /// One event of every kind, in declaration order, about payment [`P`] and consumer [`C`] where the
 /// kind names them.
 fn one_of_each() -> Vec<Event> {
+    one_of_each_about(P, C)
+}
+
+/// One event of every kind about payment `p` and consumer `c`.
+fn one_of_each_about(p: u32, c: u8) -> Vec<Event> {
     use Event::*;
     vec![
-        Published { payment: P },
+        Published { payment: p },
         Delivered {
-            payment: P,
-            consumer: C,
+            payment: p,
+            consumer: c,
             delivery: 2,
             redelivered: true,
         },
         DuplicateSkipped {
-            payment: P,
-            consumer: C,
+            payment: p,
+            consumer: c,
         },
         Charged {
-            payment: P,
-            consumer: C,
+            payment: p,
+            consumer: c,
             replayed: false,
             late: true,
         },
         ChargeFailed {
-            payment: P,
-            consumer: C,
+            payment: p,
+            consumer: c,
         },
         LedgerWritten {
-            payment: P,
-            consumer: C,
+            payment: p,
+            consumer: c,
             changed: true,
         },
         RecordWritten {
-            payment: P,
-            consumer: C,
+            payment: p,
+            consumer: c,
         },
         Committed {
-            payment: P,
-            consumer: C,
+            payment: p,
+            consumer: c,
         },
         RolledBack {
-            payment: P,
-            consumer: C,
+            payment: p,
+            consumer: c,
         },
         ConstraintViolated {
-            payment: P,
-            consumer: C,
+            payment: p,
+            consumer: c,
         },
         Acked {
-            payment: P,
-            consumer: C,
+            payment: p,
+            consumer: c,
         },
         AckLost {
-            payment: P,
-            consumer: C,
+            payment: p,
+            consumer: c,
         },
         Nacked {
-            payment: P,
-            consumer: C,
+            payment: p,
+            consumer: c,
             delay_ms: 250,
         },
         Requeued {
-            payment: P,
+            payment: p,
             reason: RequeueReason::VisibilityTimeout,
         },
-        DeadLettered { payment: P },
+        DeadLettered { payment: p },
         Crashed {
-            consumer: C,
+            consumer: c,
             point: CrashPoint::AfterCharge,
-            payment: Some(P),
+            payment: Some(p),
         },
-        Restarted { consumer: C },
-        Reconnected { consumer: C },
+        Restarted { consumer: c },
+        Reconnected { consumer: c },
         ChargeTimedOut {
-            payment: P,
-            consumer: C,
+            payment: p,
+            consumer: c,
         },
         RetryWaiting {
-            payment: P,
-            consumer: C,
+            payment: p,
+            consumer: c,
             delay_ms: 250,
         },
     ]
@@ -170,20 +175,21 @@ fn every_kind_has_its_own_digest_tag_and_its_payment_and_consumer_reach_the_dige
     let all = one_of_each();
     let tags: std::collections::BTreeSet<u64> = all.iter().map(|e| e.words().0 & 0xff).collect();
     assert_eq!(tags.len(), all.len(), "one tag per kind");
-    for e in all {
-        // Changing the payment or the consumer changes the words the digest folds in.
-        let mut other = serde_json::to_value(e).unwrap();
-        for field in ["payment", "consumer"] {
-            if let Some(v) = other.get_mut(field) {
-                *v = (v.as_u64().unwrap() + 1).into();
-            }
+    // Another payment or another consumer changes the words the digest folds in.
+    let other_payment = one_of_each_about(P + 1, C);
+    let other_consumer = one_of_each_about(P, C + 1);
+    for (i, e) in all.iter().enumerate() {
+        if e.payment().is_some() {
+            assert_ne!(other_payment[i].words(), e.words(), "{e:?}");
         }
-        let other: Event = serde_json::from_value(other).unwrap();
-        assert_ne!(other.words(), e.words(), "{e:?}");
+        if has_consumer(e) {
+            assert_ne!(other_consumer[i].words(), e.words(), "{e:?}");
+        }
     }
 }
 
 #[test]
+#[cfg(not(target_arch = "wasm32"))] // serde_json is a native dependency
 fn every_kind_round_trips_through_json_under_its_kind_word() {
     for e in one_of_each() {
         let v = serde_json::to_value(e).unwrap();
