@@ -5,9 +5,9 @@
 // first paint (a PerformanceObserver for 'longtask' watches from before the page's first script), and
 // end with a clear banner or a working app. Long catch-ups show a progress bar with a working Cancel.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startE2E, watchProblems } from './helpers.mjs';
+import { e2eSuite, watchProblems } from './helpers.mjs';
 
 /**
  * Long tasks are timings, and a timed assertion on a shared 2-core machine flakes: the target (no task
@@ -19,9 +19,7 @@ function assertNoFreeze(long, what) {
   assert.ok(long.every((ms) => ms < 500), `a task held the tab for ${Math.max(...long)} ms (${what})`);
 }
 
-let e2e;
-before(async () => { e2e = await startE2E(); });
-after(() => e2e?.close());
+const e2e = e2eSuite();
 
 const LINKS = {
   // The issue's links, in the v1 format (still decoded).
