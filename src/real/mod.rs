@@ -241,7 +241,7 @@ mod tests {
     }
 
     #[test]
-    fn a_server_that_never_answers_times_out() {
+    fn a_server_that_never_answers_times_out_with_exit_3() {
         let port = silent_listener();
         let io = io::Io::new(io::Timeouts {
             connect_ms: 300,
@@ -260,6 +260,28 @@ mod tests {
             .unwrap();
         assert!(matches!(e, RealError::Timeout(_)), "{e:?}");
         assert!(start.elapsed() < std::time::Duration::from_secs(3));
+
+        // The whole check: PostgreSQL is connected first, it does not answer, and `lab real` exits 3.
+        let options = Options {
+            seed: 1,
+            payments: 10,
+            rows: RowSet::Key,
+            json: false,
+            keep: false,
+            timeouts: io::Timeouts {
+                connect_ms: 300,
+                read_ms: 300,
+            },
+        };
+        let e = run(
+            &options,
+            &format!("amqp://guest:guest@127.0.0.1:{port}/lab"),
+            &format!("postgres://postgres@127.0.0.1:{port}/db"),
+        )
+        .err()
+        .unwrap();
+        assert_eq!(e.exit_code(), 3, "{e}");
+        assert!(start.elapsed() < std::time::Duration::from_secs(4));
     }
 
     #[test]

@@ -10,8 +10,8 @@ use super::codec::MAX_TIME_MS;
 use super::config::{Config, Millis};
 use super::metrics::Counters;
 use super::rng::Rng;
+use super::sentence::sentence_error;
 use serde::{Deserialize, Serialize};
-use std::fmt;
 
 mod text;
 
@@ -57,17 +57,10 @@ pub struct DurableState {
     pub counters: Counters,
 }
 
-/// Saved state that cannot be recovered, with a sentence for the user.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DurableError(pub String);
-
-impl fmt::Display for DurableError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for DurableError {}
+sentence_error!(
+    /// Saved state that cannot be recovered, with a sentence for the user.
+    DurableError
+);
 
 impl DurableState {
     /// Checks that the parts fit together.

@@ -33,6 +33,7 @@ pub mod metrics;
 pub mod report;
 pub mod retry;
 pub mod rng;
+mod sentence;
 pub mod share;
 pub mod simulation;
 pub mod sweep;

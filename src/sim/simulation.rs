@@ -35,8 +35,8 @@ use super::message::Message;
 use super::metrics::Metrics;
 use super::retry::TokenBucket;
 use super::rng::Rng;
+use super::sentence::sentence_error;
 use std::collections::BinaryHeap;
-use std::fmt;
 use timers::{Timer, TimerKind};
 
 pub use replay::Refused;
@@ -56,17 +56,10 @@ pub struct ArmedCrash {
     pub fired: u32,
 }
 
-/// A command the simulation refused, with a sentence for the user.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CommandError(pub String);
-
-impl fmt::Display for CommandError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for CommandError {}
+sentence_error!(
+    /// A command the simulation refused, with a sentence for the user.
+    CommandError
+);
 
 /// Most events one simulated millisecond may hold before the run is declared stuck: far more than any
 /// real burst (every payment published, delivered and settled at once), far fewer than a loop.

@@ -5,19 +5,12 @@
 //! configuration that has not passed here; the bounds keep a browser tab responsive.
 
 use super::{Config, RedeliveryMode, RetryPolicy, limits};
-use std::fmt;
+use crate::sim::sentence::sentence_error;
 
-/// A setting out of range, with a sentence a user can act on.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ConfigError(pub String);
-
-impl fmt::Display for ConfigError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ConfigError {}
+sentence_error!(
+    /// A setting out of range, with a sentence a user can act on.
+    ConfigError
+);
 
 impl Config {
     /// Checks every setting and names the first one out of range.
