@@ -1,10 +1,11 @@
 //! The Yew front end: renders what the core decides, and never decides an outcome itself.
 //!
 //! [`App`] owns the state (a [`state::AppState`] reducer). Components in [`components`] read small
-//! views of the simulation and send actions back; the effects here do what a reducer must not:
-//! the play timer, the keyboard, the URL hash, storage and the theme.
+//! views of the simulation and send actions back; the hooks in [`hooks`] do what a reducer must not:
+//! the play timer, the keyboard, the URL hash, real-crash saving and the theme.
 
 pub mod components;
+pub mod hooks;
 pub mod keyboard;
 pub mod narrate;
 pub mod real_crash;
@@ -26,16 +27,9 @@ use components::pipeline::Pipeline;
 use components::strategy::StrategyPanel;
 use components::sweep::SweepView;
 use components::totals::Totals;
-use gloo::events::{EventListener, EventListenerOptions};
-use gloo::timers::callback::Interval;
 use state::{Action, AppState, View};
-use std::cell::Cell;
-use std::rc::Rc;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use yew::prelude::*;
-
-/// Real milliseconds between two play ticks.
-const TICK_MS: u32 = 50;
 
 /// The state a page load starts from: remembered settings, then a share link in the hash if any.
 fn initial_state() -> AppState {
@@ -116,105 +110,21 @@ fn copy_to_clipboard(text: &str) {
 pub fn App() -> Html {
     let state = use_reducer(initial_state);
 
-    // Playing is an interval owned by this effect: pausing (or unmounting) drops it, which stops it.
-    {
-        let dispatcher = state.dispatcher();
-        use_effect_with(state.playing, move |&playing| {
-            let interval = playing.then(|| {
-                let last = Rc::new(Cell::new(now_ms()));
-                Interval::new(TICK_MS, move || {
-                    let now = now_ms();
-                    let elapsed_ms = now - last.replace(now);
-                    dispatcher.dispatch(Action::Tick { elapsed_ms });
-                })
-            });
-            move || drop(interval)
-        });
-    }
-
-    // Keyboard shortcuts and pasted share links, for as long as the app is mounted.
-    {
-        let dispatcher = state.dispatcher();
-        use_effect_with((), move |_| {
-            let document = gloo::utils::document();
-            let keys = {
-                let dispatcher = dispatcher.clone();
-                EventListener::new_with_options(
-                    &document,
-                    "keydown",
-                    EventListenerOptions::enable_prevent_default(),
-                    move |e| {
-                        let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
-                            return;
-                        };
-                        if let Some(action) = keyboard::action(e) {
-                            // A shortcut is not also the focused control's key (see keyboard.rs).
-                            e.prevent_default();
-                            dispatcher.dispatch(action);
-                        }
-                    },
-                )
-            };
-            let hash = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
-                if let Some(h) = location_hash() {
-                    dispatcher.dispatch(match open_link(&h) {
-                        Ok(s) => Action::LoadScenario(s),
-                        Err(e) => Action::ShowError(e),
-                    });
-                }
-            });
-            move || drop((keys, hash))
-        });
-    }
-
+    hooks::use_play_clock(state.playing, {
+        let d = state.dispatcher();
+        Callback::from(move |elapsed_ms| d.dispatch(Action::Tick { elapsed_ms }))
+    });
+    hooks::use_shortcuts(state.dispatcher());
     // Remember settings and progress whenever they change.
     use_effect_with(state.saved.clone(), saved::store);
-
-    // Real crash mode: save the durable parts as the run goes, at most every few hundred
-    // milliseconds while playing, and at once when paused or stepping — and when the run went back
-    // in time or changed lab (a reset, a play from the start, another lab), which a reload must
-    // see even while playing.
-    {
-        let last = use_mut_ref(|| (0.0, 0, ""));
-        let (world, lab, d) = (state.world.clone(), state.lab.id, state.dispatcher());
-        let on = state.saved.settings.real_crash;
-        use_effect_with(
-            (world.version(), state.playing, on, lab),
-            move |&(_, playing, on, lab)| {
-                let now = now_ms();
-                let at = world.sim().now();
-                let (saved_ms, saved_at, saved_lab) = *last.borrow();
-                let restarted = at < saved_at || lab != saved_lab;
-                if on && (!playing || restarted || now - saved_ms >= real_crash::SAVE_EVERY_MS) {
-                    *last.borrow_mut() = (now, at, lab);
-                    // Bound first, so the borrow of the world ends before the dispatch: the reducer
-                    // drops an action that arrives while the world is borrowed.
-                    let saved = real_crash::save(&world.sim(), lab);
-                    if let Err(message) = saved {
-                        real_crash::clear();
-                        d.dispatch(Action::RealCrashFailed(message));
-                    }
-                }
-            },
-        );
-    }
-
-    // The projector theme is an attribute on <html>, where the stylesheet's themes live. At load, a
-    // theme the page already set (a host page, a test) is left alone unless projector mode is saved.
-    {
-        let loaded = use_mut_ref(|| false);
-        let projector = state.saved.settings.projector || state.presenter;
-        use_effect_with(projector, move |&projector| {
-            let first = !loaded.replace(true);
-            if let Some(root) = gloo::utils::document().document_element() {
-                if projector {
-                    let _ = root.set_attribute("data-theme", "projector");
-                } else if !first {
-                    let _ = root.remove_attribute("data-theme");
-                }
-            }
-        });
-    }
+    hooks::use_real_crash_autosave(
+        state.world.clone(),
+        state.lab.id,
+        state.playing,
+        state.saved.settings.real_crash,
+        state.dispatcher(),
+    );
+    hooks::use_theme(state.saved.settings.projector || state.presenter);
 
     let d = state.dispatcher();
     let send = |action: Action| {

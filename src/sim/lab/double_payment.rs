@@ -71,8 +71,8 @@ pub fn lab() -> Lab {
         summary: "Customers were charged twice after a restart. Reproduce it, diagnose it, fix it.",
         narrative: Narrative {
             predict: "The consumer will crash after charging the card and committing the ledger, but before its ack. What does the broker do when the consumer comes back?",
-            run: "Press play. The crash is already armed (every sixth payment). Select a double charge in the anomaly list and answer the diagnosis question. Then change the consumer so a redelivery does no harm and rerun the same seed.",
-            observe: "Select a duplicate: its events show the charge, the crash before the ack, the restart, and the same payment delivered again and charged again. The redelivery counter rises after each restart.",
+            run: "Press play. The crash is already armed (every sixth pass of that point, redeliveries included). Select a double charge in the anomaly list and answer the diagnosis question. Then change the consumer so a redelivery does no harm and rerun the same seed.",
+            observe: "Select a duplicate: its events show the charge, the crash before the ack, the return to the queue, and the same payment delivered again and charged again. On the dashboard, each redelivery lines up with a consumer restart.",
             explain: "The broker never heard the ack, so it delivered the message again — exactly what at-least-once promises. The consumer had no durable memory of having charged, so it charged again. Any change that makes the second delivery harmless fixes it: a processed record checked before charging and committed with the ledger row, or the gateway's idempotency key for the card plus a ledger write that cannot count a payment twice.",
         },
         prediction: Some(Prediction {
@@ -110,7 +110,7 @@ pub fn lab() -> Lab {
             },
         ],
         hints: &[
-            "In the anomaly list, show a duplicate's cause events: a crash, a restart, then the same payment delivered again.",
+            "In the anomaly list, show a duplicate's cause events: a crash, the return to the queue, then the same payment delivered again.",
             "The consumer forgets everything when it crashes. What could remember, durably, that a payment was already processed?",
             "Turn on the processed-payment check (idempotency) with a transactional ack; or the gateway key with a commutative ledger write. Then rerun.",
         ],

@@ -190,7 +190,7 @@ pub const WHEN_TO_USE: [&str; 4] = [
 
 /// What the course comes down to, for the closing panel.
 pub const TAKEAWAYS: [&str; 5] = [
-    "At-least-once means nothing acknowledged is dropped, at the price of duplicates; at-most-once means no duplicates, at the price of loss. Pick one on purpose.",
+    "At-least-once means nothing is dropped before it is acknowledged, at the price of duplicates; at-most-once means no duplicates, at the price of loss. Pick one on purpose.",
     "A duplicate is a normal event, not an exception: crashes, lost acks, timeouts and rebalances all produce them, sometimes with no failure at all.",
     "The consumer must be idempotent end to end — the database write and the card charge — keyed by the business id.",
     "Commit the effect and the processed record together, and acknowledge only after the commit.",

@@ -32,7 +32,7 @@ pub fn lab() -> Lab {
             predict: "The queue hides a delivered message for 45 ms; processing takes about 60. Two consumers. Nothing crashes. What can go wrong?",
             run: "Press play. Then make the database, not the application, decide which of two concurrent deliveries wins, and rerun.",
             observe: "Redeliveries without restarts. Two consumers both read “not processed yet” and both write a ledger row.",
-            explain: "A visibility timeout redelivers while the first consumer is still working. Check-then-insert is a race: both readers see no record, both insert. A unique constraint on the processed record lets one insert win; the loser's transaction aborts and its ledger row goes with it. A conditional or commutative ledger write is another safe answer. The card stays safe in this lab only because the gateway key is on: the constraint guards the database, the key guards the card.",
+            explain: "A visibility timeout redelivers while the first consumer is still working. Check-then-insert is a race: both readers see no record, both insert. A unique constraint on the processed record lets one insert win; the loser's transaction aborts and its ledger row goes with it. A conditional or commutative ledger write is another safe answer. The card stays safe in this lab only because the gateway key is on: the constraint guards the database, the key guards the card. (Time is shrunk: SQS sets this timeout in whole seconds, 30 s by default.)",
         },
         prediction: Some(Prediction {
             question: "With a visibility timeout shorter than processing, duplicates come from…",
