@@ -63,6 +63,7 @@ impl fmt::Display for ShareError {
 
 impl std::error::Error for ShareError {}
 
+/// Fields being written: numbers as LEB128 bytes, sealed with a prefix and a checksum at the end.
 #[derive(Default)]
 pub(crate) struct Writer {
     pub(crate) bytes: Vec<u8>,
@@ -90,12 +91,23 @@ impl Writer {
     }
 }
 
+/// Fields being read from an opened payload, each one checked before it is trusted.
 pub(crate) struct Reader<'a> {
-    pub(crate) bytes: &'a [u8],
-    pub(crate) pos: usize,
+    bytes: &'a [u8],
+    pos: usize,
 }
 
 impl<'a> Reader<'a> {
+    /// A reader at the start of `bytes`.
+    pub(crate) fn new(bytes: &'a [u8]) -> Reader<'a> {
+        Reader { bytes, pos: 0 }
+    }
+
+    /// Has every byte been read? A payload with bytes left over was not written by us.
+    pub(crate) fn at_end(&self) -> bool {
+        self.pos == self.bytes.len()
+    }
+
     pub(crate) fn uint(&mut self) -> Result<u64, ShareError> {
         let mut v: u64 = 0;
         for shift in (0..64).step_by(7) {

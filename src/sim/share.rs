@@ -73,10 +73,7 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
         Err(ShareError::UnknownVersion) => (open(text, PREFIX_V1)?, 1),
         other => (other?, 2),
     };
-    let mut r = Reader {
-        bytes: &data,
-        pos: 0,
-    };
+    let mut r = Reader::new(&data);
     let lab_len = r.count(MAX_LAB_ID, "lab name")?;
     let lab_bytes = r.take(lab_len)?;
     let lab = std::str::from_utf8(lab_bytes).map_err(|_| ShareError::BadValue("lab name"))?;
@@ -101,7 +98,7 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
         let command = read_command(&mut r, config.consumers)?;
         actions.push(Action { at: t, command });
     }
-    if r.pos != data.len() {
+    if !r.at_end() {
         return Err(ShareError::BadValue("ending"));
     }
     Ok(Scenario {
@@ -254,12 +251,9 @@ mod tests {
             at,
         });
         let data = open(&text, PREFIX).unwrap();
-        let mut r = Reader {
-            bytes: &data,
-            pos: 0,
-        };
+        let mut r = Reader::new(&data);
         let mut fields = Vec::new();
-        while r.pos < data.len() {
+        while !r.at_end() {
             fields.push(r.uint().unwrap());
         }
         fields

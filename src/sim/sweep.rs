@@ -106,6 +106,8 @@ impl Sweep {
             at: 0,
             command: arm,
         }])
+        // The error alone: `Refused`'s Debug would carry every command type's into the browser bundle.
+        .map_err(|refused| refused.error)
         .expect("a sweep arms a valid crash");
         let settled = sim.run_to_completion(RUN_LIMIT_MS);
         let totals = sim.totals();

@@ -231,7 +231,7 @@ impl Timeline {
         } = self;
         // Recorded actions were valid when recorded, and replay is deterministic, so they apply
         // again; one refused under other settings (a consumer that no longer exists) is skipped.
-        let _ = sim.replay_until(actions, next_action, t, |sim, at, applied| {
+        let _ = sim.replay_until(actions, next_action, t, &mut |sim, at, applied| {
             snapshots.play_until(sim, applied, at)
         });
         self.snapshots

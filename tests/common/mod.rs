@@ -2,6 +2,8 @@
 // Each test file compiles this module on its own and uses only some of it.
 #![allow(dead_code)]
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
 pub mod hostile;
 
 use redelivery_lab::sim::checker::PaymentFacts;

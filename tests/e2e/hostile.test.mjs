@@ -27,8 +27,11 @@ const LINKS = {
   timeStandsStill: 'v1.AAFkFBkBAQAAAWQAAAAAAAAAAAAAAAAAAAAABaCNBmQBAAEAAAFjQdVb',
   // Default sandbox, every latency and the restart delay 0, gateway failures 1000‰, immediate retry.
   stackOverflow: 'v2.AAHoBxQZAQEAAAAAAAAAAAAAAAAAAADoBwAAAAWgjQZkAAToBwAAlFwSRg',
-  // Default sandbox with every ack lost (never settles), at 10^9 ms.
-  billionLostAcks: 'v2.AAGAlOvcAxQZAQEAAAFkAADIAQIBAigDAgQBMgAAAOgHBaCNBmQABOgHAABuJJ_T',
+  // Every ack lost (never settles), 2,000 payments, at 10^9 ms. The core halts such a run after
+  // 100,000 + 20,000 events per payment: with the default 20 payments that came within a second, often
+  // before the page had rendered, so the bar was already gone; 2,000 payments keep it up long enough
+  // to be cancelled.
+  billionLostAcks: 'v2.AAGAlOvcA9APGQEBAAABZAAAyAECAQIoAwIEATIAAADoBwWgjQZkAAToBwAAU0TQug',
   // 200 calm payments, at 10^9 ms: settles early, then the clock jumps to the link's time. (Bigger
   // runs end with one render of every panel for the whole run, which alone can pass 50 ms.)
   billionCalm: 'v2.AAGAlOvcA8gBGQEBAAABZAAAyAECAQIoAwIEATIAAAAABaCNBmQABOgHAACop51x',

@@ -23,9 +23,9 @@ impl Config {
                 self.payments
             ));
         }
-        between("Consumers", self.consumers, MAX_CONSUMERS, "")?;
-        between("Prefetch", self.prefetch, MAX_PREFETCH, "")?;
-        between("Customers", self.customers, 26, "")?;
+        between("Consumers", self.consumers.into(), MAX_CONSUMERS.into(), "")?;
+        between("Prefetch", self.prefetch.into(), MAX_PREFETCH.into(), "")?;
+        between("Customers", self.customers.into(), 26, "")?;
         if self.gateway.fail_first_attempts > 100 {
             return err(format!(
                 "At most the first 100 charge attempts of a payment can be scripted to fail; got {}.",
@@ -51,7 +51,12 @@ impl Config {
             return err(format!("A step may take at most {MAX_DURATION_MS} ms."));
         }
         if let RedeliveryMode::VisibilityTimeout { timeout_ms } = self.redelivery {
-            between("The visibility timeout", timeout_ms, MAX_DURATION_MS, " ms")?;
+            between(
+                "The visibility timeout",
+                timeout_ms.into(),
+                MAX_DURATION_MS.into(),
+                " ms",
+            )?;
         }
         match self.retry {
             RetryPolicy::Immediate => {}
@@ -88,14 +93,14 @@ impl Config {
         }
         between(
             "The gateway capacity",
-            self.gateway_capacity,
-            MAX_GATEWAY_CAPACITY,
+            self.gateway_capacity.into(),
+            MAX_GATEWAY_CAPACITY.into(),
             " calls",
         )?;
         between(
             "The gateway call timeout",
-            self.call_timeout_ms,
-            MAX_DURATION_MS,
+            self.call_timeout_ms.into(),
+            MAX_DURATION_MS.into(),
             " ms",
         )?;
         if !(1..=MAX_EVENT_WINDOW).contains(&self.event_window) {
@@ -114,8 +119,7 @@ impl Config {
 
 /// Checks that `value` lies in 1..=`max`, or names the setting: "Consumers must be between 1 and 4;
 /// got 9." (`unit` follows the bound, as in " ms").
-fn between<T: Into<u64>>(what: &str, value: T, max: T, unit: &str) -> Result<(), ConfigError> {
-    let (value, max) = (value.into(), max.into());
+fn between(what: &str, value: u64, max: u64, unit: &str) -> Result<(), ConfigError> {
     if (1..=max).contains(&value) {
         Ok(())
     } else {

@@ -93,10 +93,7 @@ fn decode(text: &str) -> Result<DurableState, ShareError> {
         Err(ShareError::UnknownVersion) => (open(text.trim(), DURABLE_PREFIX_V1)?, 1),
         other => (other?, 2),
     };
-    let mut r = Reader {
-        bytes: &data,
-        pos: 0,
-    };
+    let mut r = Reader::new(&data);
     let format = r.u32()?;
     let config = read_config(&mut r, version)?;
     config.validate().map_err(ShareError::InvalidConfig)?;
@@ -166,7 +163,7 @@ fn decode(text: &str) -> Result<DurableState, ShareError> {
             *slot = v;
         }
     }
-    if r.pos != data.len() {
+    if !r.at_end() {
         return Err(ShareError::BadValue("ending"));
     }
     Ok(DurableState {

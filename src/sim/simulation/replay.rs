@@ -28,7 +28,7 @@ impl Sim {
     /// the rest still play; the first refusal is returned.
     pub fn replay(&mut self, actions: &[Action]) -> Result<(), Refused> {
         let mut next = 0;
-        self.replay_until(actions, &mut next, Millis::MAX, |sim, at, _| {
+        self.replay_until(actions, &mut next, Millis::MAX, &mut |sim, at, _| {
             sim.run_until(at)
         })
     }
@@ -42,7 +42,9 @@ impl Sim {
         actions: &[Action],
         next: &mut usize,
         t: Millis,
-        mut run_to: impl FnMut(&mut Sim, Millis, usize),
+        // `dyn`: one copy of the loop serves every caller (actions are rare; the call costs nothing
+        // next to running the world), which keeps the browser bundle smaller.
+        run_to: &mut dyn FnMut(&mut Sim, Millis, usize),
     ) -> Result<(), Refused> {
         let mut first = Ok(());
         while let Some(action) = actions.get(*next).copied() {
@@ -119,7 +121,7 @@ mod tests {
         let mut next = 0;
         let mut refused_in_parts = None;
         for t in [0, 249, 250, 600, 900] {
-            let r = parts.replay_until(&log, &mut next, t, |s, at, _| s.run_until(at));
+            let r = parts.replay_until(&log, &mut next, t, &mut |s, at, _| s.run_until(at));
             refused_in_parts = refused_in_parts.or(r.err());
             parts.run_until(t);
         }
