@@ -109,6 +109,10 @@ fn copy_to_clipboard(text: &str) {
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(initial_state);
+    // Read before the first save below, which makes every later visit a returning one.
+    let welcome = use_state(components::welcome::first_visit);
+    // The sweep cell whose run is open (strategy, seed, the note saying so).
+    let opened = use_state(|| None::<(crate::sim::Strategy, u64, String)>);
 
     hooks::use_play_clock(state.playing, {
         let d = state.dispatcher();
@@ -159,8 +163,9 @@ pub fn App() -> Html {
         })
     };
     let onload_lab = {
-        let d = d.clone();
+        let (d, welcome) = (d.clone(), welcome.clone());
         Callback::from(move |id: String| {
+            welcome.set(false);
             // The old link no longer describes what is on screen.
             replace_hash(None);
             d.dispatch(Action::LoadLab(id));
@@ -208,7 +213,8 @@ pub fn App() -> Html {
             data-playing={state.playing.to_string()} data-lab={state.lab.id}>
             <Header lab_id={state.lab.id} progress={state.saved.progress.clone()} {seed} projector={state.saved.settings.projector}
                 onload_lab={onload_lab.clone()} onset_seed={dispatch_with(&d, Action::SetSeed)} {onshare}
-                ontoggle_projector={send(Action::ToggleProjector)} onhelp={send(Action::SetHelp(true))}>
+                ontoggle_projector={send(Action::ToggleProjector)} onhelp={send(Action::SetHelp(true))}
+                onwelcome={{ let w = welcome.clone(); Callback::from(move |()| w.set(true)) }}>
                 if state.view == View::Sandbox {
                     <Controls playing={state.playing} {now} {horizon} {start} speed={state.speed()}
                         ontoggle_play={send(Action::TogglePlay)} onstep={send(Action::Step)}
@@ -217,6 +223,10 @@ pub fn App() -> Html {
                 }
             </Header>
             <ErrorBanner message={state.error.clone()} ondismiss={send(Action::DismissError)} />
+            if *welcome && state.view == View::Sandbox {
+                { components::welcome::welcome(&state.saved.progress, &onload_lab,
+                    &{ let w = welcome.clone(); Callback::from(move |()| w.set(false)) }) }
+            }
             if let Some(c) = state.catching_up {
                 <components::catch_up::CatchUpBar key={world.version()} world={world.clone()} catching={c}
                     ondone={send(Action::CatchUp { max_events: 1 })} oncancel={send(Action::CancelCatchUp)} />
@@ -229,19 +239,29 @@ pub fn App() -> Html {
                     { components::real_crash::switch(&real_crash_props) }
                     { components::workshop::workshop(state.presenter, state.copied.clone(),
                         &send(Action::TogglePresenter), &oncopy, &send(Action::SetCopied(None))) }
+                    if state.presenter {
+                        { components::workshop::key_map(state.view == View::Sandbox) }
+                    }
                 </>
             }) }
-            if state.presenter {
-                { components::workshop::key_map(state.view == View::Sandbox) }
-            }
             { components::real_crash::bar(&real_crash_props) }
             if state.view == View::Compare {
                 <CompareView key={world.version()} world={world.clone()} speed={state.speed()} />
             }
             <div hidden={state.view != View::Sweep}>
                 <SweepView config={config.clone()} {seed}
-                    onopen={{ let d = d.clone(); Callback::from(move |(c, cmd)| d.dispatch(Action::OpenRun(c, seed, cmd))) }} />
+                    onopen={{ let (d, o, w) = (d.clone(), opened.clone(), welcome.clone()); Callback::from(move |(c, cmd): (crate::sim::Config, _)| {
+                        w.set(false);
+                        o.set(Some((c.strategy, seed, components::sweep::opened_text(&c, &cmd, seed))));
+                        d.dispatch(Action::OpenRun(c, seed, cmd));
+                    }) }} />
             </div>
+            if state.view == View::Sandbox && state.lab.id == "sandbox" {
+                // Only while the run on screen is still the one the cell opened.
+                if let Some((_, _, text)) = (*opened).clone().filter(|o| o.0 == config.strategy && o.1 == seed) {
+                    { components::sweep::opened_note(text, dispatch_with(&d, |()| Action::SetView(View::Sweep))) }
+                }
+            }
             if state.view == View::Sandbox {
             <div class="app__body">
                 <div class="app__left">

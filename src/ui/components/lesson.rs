@@ -174,7 +174,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                 if lab.number > 0 { { format!("Lab {}: ", lab.number) } }
                 { lab.title }
             </h2>
-            <p class="lesson__summary">{ lab.summary }</p>
+            <p class="lesson__summary" data-testid="lesson-summary">{ lab.summary }</p>
             <ol class="lesson__beats">
                 <li class="lesson__beat">
                     <h3 class="lesson__beat-title">{ "Predict" }</h3>
