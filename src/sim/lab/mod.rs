@@ -119,10 +119,8 @@ impl Lab {
     /// Runs the lab (optionally with another config or seed) to completion, applying its script.
     pub fn run(&self, config: &Config, seed: u64, limit_ms: u64) -> Sim {
         let mut sim = Sim::new(config.clone(), seed);
-        for a in &self.actions {
-            sim.run_until(a.at);
-            let _ = sim.apply(a.command);
-        }
+        // A script's action that another config refuses (a consumer it lacks) is skipped.
+        let _ = sim.replay(&self.actions);
         sim.run_to_completion(limit_ms);
         sim
     }
