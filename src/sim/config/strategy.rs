@@ -13,7 +13,7 @@ use std::fmt;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum AckTiming {
-    /// Automatic acknowledgement (AMQP `no_ack`, Kafka's auto-commit at its extreme): the broker counts
+    /// Automatic acknowledgement (AMQP `no_ack`, `basic.consume` with auto-ack): the broker counts
     /// a message as done the moment it sends it, and ignores the prefetch limit. A crash anywhere after
     /// delivery — even of a message still waiting in the consumer's buffer — loses the payment.
     Auto,
