@@ -101,7 +101,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             <label class="controls__speed" for="speed">
                 { "Speed" }
                 <input id="speed" type="range" data-testid="speed"
-                    min={MIN_SPEED.log10().to_string()} max={MAX_SPEED.log10().to_string()} step="0.1"
+                    min={crate::num::fixed(MIN_SPEED.log10(), 0)} max={crate::num::fixed(MAX_SPEED.log10(), 0)} step="0.1"
                     value={crate::num::fixed(exp, 1)}
                     aria-valuetext={speed_label(props.speed)}
                     {oninput} />
