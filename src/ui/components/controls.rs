@@ -56,7 +56,8 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let oninput = Callback::from(move |e: InputEvent| {
         let input = e.target_unchecked_into::<HtmlInputElement>();
         if let Some(exp) = crate::num::parse_decimal(&input.value()) {
-            onset_speed.emit(10f64.powf(exp));
+            // The slider's step is 0.1, so the exponent is a whole number of tenths.
+            onset_speed.emit(crate::num::pow10_tenths((exp * 10.0).round() as i32));
         }
     });
     let exp = props.speed.log10();
