@@ -89,7 +89,10 @@ mod tests {
         for t in -20..=30 {
             let want = 10f64.powf(t as f64 / 10.0);
             let got = pow10_tenths(t);
-            assert!((got - want).abs() <= want * 4.0 * f64::EPSILON, "{t}: {got} vs {want}");
+            assert!(
+                (got - want).abs() <= want * 4.0 * f64::EPSILON,
+                "{t}: {got} vs {want}"
+            );
         }
         assert_eq!(pow10_tenths(-20), 0.01);
         assert_eq!(pow10_tenths(0), 1.0);

@@ -6,6 +6,7 @@
 
 pub mod components;
 pub mod keyboard;
+pub mod lessons;
 pub mod narrate;
 pub mod real_crash;
 pub mod saved;

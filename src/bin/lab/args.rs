@@ -148,6 +148,10 @@ pub struct LabsArgs {
     /// Print JSON instead of a list.
     #[arg(long)]
     pub json: bool,
+    /// Print every lab's lesson texts (story, prediction, hints, solution) and the closing panel as
+    /// JSON: the site's `lessons.json`, which the page fetches when a lab opens (scripts/build).
+    #[arg(long, conflicts_with = "json")]
+    pub lessons: bool,
 }
 
 /// `lab real`'s arguments, handed as they are to the reality check (src/real/), which parses them.
