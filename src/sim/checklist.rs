@@ -53,14 +53,14 @@ pub const ITEMS: [ChecklistItem; 6] = [
     ChecklistItem {
         id: "ack-after-commit",
         question: "Is a message acknowledged only after its work is committed?",
-        why: "Acking first turns a crash between the ack and the commit into a lost payment that nobody is told about.",
+        why: "Acking first turns a crash between the ack and the commit into a lost payment (or an unrecorded charge) that nobody is told about.",
         lab: "ack-before-commit",
         verify: Verify::Setting(|c| c.strategy.ack_timing == AckTiming::AfterCommit),
     },
     ChecklistItem {
         id: "redelivery-monitored",
         question: "Is the redelivery rate monitored, with an alert on spikes?",
-        why: "A redelivery spike is the first visible sign of the double-payment incident.",
+        why: "A redelivery spike shows the double-payment incident on a dashboard before customers report it.",
         lab: "double-payment",
         verify: Verify::Signal(|s| {
             let c = &s.metrics().counters;
@@ -111,7 +111,7 @@ pub const ITEMS: [ChecklistItem; 6] = [
     ChecklistItem {
         id: "retries-bounded",
         question: "Are retries bounded (backoff with a cap, a dead-letter queue) and rate-limited?",
-        why: "Unbounded immediate retries turn a short outage into a retry storm.",
+        why: "Unbounded immediate retries can turn a short outage into a retry storm.",
         lab: "retry-storm",
         verify: Verify::Setting(|c| {
             matches!(c.retry, RetryPolicy::Exponential { .. })

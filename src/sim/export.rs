@@ -151,7 +151,9 @@ const BOUNDARIES: [&str; 6] = [
 fn a_crash_at_every_boundary_causes_no_second_side_effect() {
     for boundary in BOUNDARIES {
         // 1. Produce a message with a unique id, tied to the business operation (the payment id).
-        let payment_id = format!("pay-{}-{boundary}", std::process::id());
+        //    Fresh per run: a gateway sandbox remembers keys from earlier runs.
+        let t = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+        let payment_id = format!("pay-{}-{boundary}", t.as_nanos());
         let message_id = publish_payment(&payment_id); // todo: your producer
         assert!(is_unique_message_id(&message_id), "{boundary}: the message id must be unique");
 

@@ -32,5 +32,6 @@ pub mod tabs;
 pub mod toggle;
 pub mod totals;
 pub mod verdict;
+pub mod welcome;
 pub mod words;
 pub mod workshop;

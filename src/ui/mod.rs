@@ -1,10 +1,11 @@
 //! The Yew front end: renders what the core decides, and never decides an outcome itself.
 //!
 //! [`App`] owns the state (a [`state::AppState`] reducer). Components in [`components`] read small
-//! views of the simulation and send actions back; the effects here do what a reducer must not:
-//! the play timer, the keyboard, the URL hash, storage and the theme.
+//! views of the simulation and send actions back; the hooks in [`hooks`] do what a reducer must not:
+//! the play timer, the keyboard, the URL hash, real-crash saving and the theme.
 
 pub mod components;
+pub mod hooks;
 pub mod keyboard;
 pub mod lessons;
 pub mod narrate;
@@ -27,16 +28,9 @@ use components::pipeline::Pipeline;
 use components::strategy::StrategyPanel;
 use components::sweep::SweepView;
 use components::totals::Totals;
-use gloo::events::{EventListener, EventListenerOptions};
-use gloo::timers::callback::Interval;
 use state::{Action, AppState, View};
-use std::cell::Cell;
-use std::rc::Rc;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 use yew::prelude::*;
-
-/// Real milliseconds between two play ticks.
-const TICK_MS: u32 = 50;
 
 /// The state a page load starts from: remembered settings, then a share link in the hash if any.
 fn initial_state() -> AppState {
@@ -116,106 +110,26 @@ fn copy_to_clipboard(text: &str) {
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(initial_state);
+    // Read before the first save below, which makes every later visit a returning one.
+    let welcome = use_state(components::welcome::first_visit);
+    // The sweep cell whose run is open (strategy, seed, the note saying so).
+    let opened = use_state(|| None::<(crate::sim::Strategy, u64, String)>);
 
-    // Playing is an interval owned by this effect: pausing (or unmounting) drops it, which stops it.
-    {
-        let dispatcher = state.dispatcher();
-        use_effect_with(state.playing, move |&playing| {
-            let interval = playing.then(|| {
-                let last = Rc::new(Cell::new(now_ms()));
-                Interval::new(TICK_MS, move || {
-                    let now = now_ms();
-                    let elapsed_ms = now - last.replace(now);
-                    dispatcher.dispatch(Action::Tick { elapsed_ms });
-                })
-            });
-            move || drop(interval)
-        });
-    }
-
-    // Keyboard shortcuts and pasted share links, for as long as the app is mounted.
-    {
-        let dispatcher = state.dispatcher();
-        use_effect_with((), move |_| {
-            let document = gloo::utils::document();
-            let keys = {
-                let dispatcher = dispatcher.clone();
-                EventListener::new_with_options(
-                    &document,
-                    "keydown",
-                    EventListenerOptions::enable_prevent_default(),
-                    move |e| {
-                        let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
-                            return;
-                        };
-                        if let Some(action) = keyboard::action(e) {
-                            // A shortcut is not also the focused control's key (see keyboard.rs).
-                            e.prevent_default();
-                            dispatcher.dispatch(action);
-                        }
-                    },
-                )
-            };
-            let hash = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
-                if let Some(h) = location_hash() {
-                    dispatcher.dispatch(match open_link(&h) {
-                        Ok(s) => Action::LoadScenario(s),
-                        Err(e) => Action::ShowError(e),
-                    });
-                }
-            });
-            move || drop((keys, hash))
-        });
-    }
-
+    hooks::use_play_clock(state.playing, {
+        let d = state.dispatcher();
+        Callback::from(move |elapsed_ms| d.dispatch(Action::Tick { elapsed_ms }))
+    });
+    hooks::use_shortcuts(state.dispatcher());
     // Remember settings and progress whenever they change.
     use_effect_with(state.saved.clone(), saved::store);
-
-    // Real crash mode: save the durable parts as the run goes, at most every few hundred
-    // milliseconds while playing, and at once when paused or stepping — and when the run went back
-    // in time or changed lab (a reset, a play from the start, another lab), which a reload must
-    // see even while playing.
-    {
-        let last = use_mut_ref(|| (0.0, 0, ""));
-        let (world, lab, d) = (state.world.clone(), state.lab.id, state.dispatcher());
-        let on = state.saved.settings.real_crash;
-        use_effect_with(
-            (world.version(), state.playing, on, lab),
-            move |&(_, playing, on, lab)| {
-                let now = now_ms();
-                let at = world.sim().now();
-                let (saved_ms, saved_at, saved_lab) = *last.borrow();
-                let restarted = at < saved_at || lab != saved_lab;
-                if on && (!playing || restarted || now - saved_ms >= real_crash::SAVE_EVERY_MS) {
-                    *last.borrow_mut() = (now, at, lab);
-                    // Bound first, so the borrow of the world ends before the dispatch: the reducer
-                    // drops an action that arrives while the world is borrowed.
-                    let saved = real_crash::save(&world.sim(), lab);
-                    if let Err(message) = saved {
-                        real_crash::clear();
-                        d.dispatch(Action::RealCrashFailed(message));
-                    }
-                }
-            },
-        );
-    }
-
-    // The projector theme is an attribute on <html>, where the stylesheet's themes live. At load, a
-    // theme the page already set (a host page, a test) is left alone unless projector mode is saved.
-    {
-        let loaded = use_mut_ref(|| false);
-        let projector = state.saved.settings.projector || state.presenter;
-        use_effect_with(projector, move |&projector| {
-            let first = !loaded.replace(true);
-            if let Some(root) = gloo::utils::document().document_element() {
-                if projector {
-                    let _ = root.set_attribute("data-theme", "projector");
-                } else if !first {
-                    let _ = root.remove_attribute("data-theme");
-                }
-            }
-        });
-    }
+    hooks::use_real_crash_autosave(
+        state.world.clone(),
+        state.lab.id,
+        state.playing,
+        state.saved.settings.real_crash,
+        state.dispatcher(),
+    );
+    hooks::use_theme(state.saved.settings.projector || state.presenter);
 
     let d = state.dispatcher();
     let send = |action: Action| {
@@ -250,8 +164,9 @@ pub fn App() -> Html {
         })
     };
     let onload_lab = {
-        let d = d.clone();
+        let (d, welcome) = (d.clone(), welcome.clone());
         Callback::from(move |id: String| {
+            welcome.set(false);
             // The old link no longer describes what is on screen.
             replace_hash(None);
             d.dispatch(Action::LoadLab(id));
@@ -299,7 +214,8 @@ pub fn App() -> Html {
             data-playing={state.playing.to_string()} data-lab={state.lab.id}>
             <Header lab_id={state.lab.id} progress={state.saved.progress.clone()} {seed} projector={state.saved.settings.projector}
                 onload_lab={onload_lab.clone()} onset_seed={dispatch_with(&d, Action::SetSeed)} {onshare}
-                ontoggle_projector={send(Action::ToggleProjector)} onhelp={send(Action::SetHelp(true))}>
+                ontoggle_projector={send(Action::ToggleProjector)} onhelp={send(Action::SetHelp(true))}
+                onwelcome={{ let w = welcome.clone(); Callback::from(move |()| w.set(true)) }}>
                 if state.view == View::Sandbox {
                     <Controls playing={state.playing} {now} {horizon} {start} speed={state.speed()}
                         ontoggle_play={send(Action::TogglePlay)} onstep={send(Action::Step)}
@@ -308,6 +224,10 @@ pub fn App() -> Html {
                 }
             </Header>
             <ErrorBanner message={state.error.clone()} ondismiss={send(Action::DismissError)} />
+            if *welcome && state.view == View::Sandbox {
+                { components::welcome::welcome(&state.saved.progress, &onload_lab,
+                    &{ let w = welcome.clone(); Callback::from(move |()| w.set(false)) }) }
+            }
             if let Some(c) = state.catching_up {
                 <components::catch_up::CatchUpBar key={world.version()} world={world.clone()} catching={c}
                     ondone={send(Action::CatchUp { max_events: 1 })} oncancel={send(Action::CancelCatchUp)} />
@@ -320,19 +240,29 @@ pub fn App() -> Html {
                     { components::real_crash::switch(&real_crash_props) }
                     { components::workshop::workshop(state.presenter, state.copied.clone(),
                         &send(Action::TogglePresenter), &oncopy, &send(Action::SetCopied(None))) }
+                    if state.presenter {
+                        { components::workshop::key_map(state.view == View::Sandbox) }
+                    }
                 </>
             }) }
-            if state.presenter {
-                { components::workshop::key_map(state.view == View::Sandbox) }
-            }
             { components::real_crash::bar(&real_crash_props) }
             if state.view == View::Compare {
                 <CompareView key={world.version()} world={world.clone()} speed={state.speed()} />
             }
             <div hidden={state.view != View::Sweep}>
                 <SweepView config={config.clone()} {seed}
-                    onopen={{ let d = d.clone(); Callback::from(move |(c, cmd)| d.dispatch(Action::OpenRun(c, seed, cmd))) }} />
+                    onopen={{ let (d, o, w) = (d.clone(), opened.clone(), welcome.clone()); Callback::from(move |(c, cmd): (crate::sim::Config, _)| {
+                        w.set(false);
+                        o.set(Some((c.strategy, seed, components::sweep::opened_text(&c, &cmd, seed))));
+                        d.dispatch(Action::OpenRun(c, seed, cmd));
+                    }) }} />
             </div>
+            if state.view == View::Sandbox && state.lab.id == "sandbox" {
+                // Only while the run on screen is still the one the cell opened.
+                if let Some((_, _, text)) = (*opened).clone().filter(|o| o.0 == config.strategy && o.1 == seed) {
+                    { components::sweep::opened_note(text, dispatch_with(&d, |()| Action::SetView(View::Sweep))) }
+                }
+            }
             if state.view == View::Sandbox {
             <div class="app__body">
                 <div class="app__left">

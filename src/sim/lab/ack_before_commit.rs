@@ -24,7 +24,7 @@ pub fn lab() -> Lab {
                 "No duplicates at all — and yet payments are missing. The lost counter and the missing money are the symptoms; nothing was redelivered."
             ),
             explain: lesson!(
-                "The ack told the broker to forget the message before any work was durable, and the crash erased the only other copy, in the consumer's memory. Acking first turns the consumer into at-most-once: no duplicates, but every crash between the ack and the commit loses a payment — and a loss is quieter than a duplicate, because no customer complains about a charge they never saw. (A crash before that early ack still redelivers.)"
+                "The ack told the broker to forget the message before any work was durable, and the crash erased the only other copy, in the consumer's memory. Acking first turns the consumer into at-most-once: no duplicates, but a crash between the ack and the commit loses the payment (or leaves a charge with no ledger row) — and a loss is quieter than a duplicate, because no customer complains about a charge they never saw. (A crash before that early ack still redelivers.)"
             ),
         },
         prediction: Some(Prediction {
@@ -74,7 +74,7 @@ pub fn lab() -> Lab {
             },
             Goal {
                 id: "fix",
-                text: "Fix it: same crashes, every payment redelivered and charged exactly once",
+                text: "Fix it: same crashes, each crashed payment redelivered, every payment charged exactly once",
                 kind: GoalKind::Fix,
                 check: |s, _| survives_redelivery(s),
             },

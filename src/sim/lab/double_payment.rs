@@ -74,10 +74,10 @@ pub fn lab() -> Lab {
                 "The consumer will crash after charging the card and committing the ledger, but before its ack. What does the broker do when the consumer comes back?"
             ),
             run: lesson!(
-                "Press play. The crash is already armed (every sixth payment). Select a double charge in the anomaly list and answer the diagnosis question. Then change the consumer so a redelivery does no harm and rerun the same seed."
+                "Press play. The crash is already armed (every sixth pass of that point, redeliveries included). Select a double charge in the anomaly list and answer the diagnosis question. Then change the consumer so a redelivery does no harm and rerun the same seed."
             ),
             observe: lesson!(
-                "Select a duplicate: its events show the charge, the crash before the ack, the restart, and the same payment delivered again and charged again. The redelivery counter rises after each restart."
+                "Select a duplicate: its events show the charge, the crash before the ack, the return to the queue, and the same payment delivered again and charged again. On the dashboard, each redelivery lines up with a consumer restart."
             ),
             explain: lesson!(
                 "The broker never heard the ack, so it delivered the message again — exactly what at-least-once promises. The consumer had no durable memory of having charged, so it charged again. Any change that makes the second delivery harmless fixes it: a processed record checked before charging and committed with the ledger row, or the gateway's idempotency key for the card plus a ledger write that cannot count a payment twice."
@@ -123,7 +123,7 @@ pub fn lab() -> Lab {
         ],
         hints: &[
             lesson!(
-                "In the anomaly list, show a duplicate's cause events: a crash, a restart, then the same payment delivered again."
+                "In the anomaly list, show a duplicate's cause events: a crash, the return to the queue, then the same payment delivered again."
             ),
             lesson!(
                 "The consumer forgets everything when it crashes. What could remember, durably, that a payment was already processed?"

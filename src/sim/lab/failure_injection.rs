@@ -209,7 +209,7 @@ pub fn lab() -> Lab {
             ],
             answer: 1,
             why: lesson!(
-                "After the charge nothing is in the database yet, so the redelivery finds no processed record and charges the card again; only a gateway key (or a charge recorded before the call) stops that."
+                "After the charge (and after the ledger write, still uncommitted) nothing is committed, so the redelivery finds no processed record and charges the card again; only a gateway key (or a charge recorded before the call) stops that."
             ),
         }),
         diagnosis: None,

@@ -22,7 +22,7 @@ pub fn lab() -> Lab {
                 "A message stays in flight, held by the broker, until the consumer's ack arrives; only then does this broker forget it."
             ),
             explain: lesson!(
-                "This broker works like RabbitMQ with manual acks: a message it has handed out stays its responsibility until the ack comes back, and without an ack it hands the message out again. That is at-least-once delivery — nothing acknowledged late is dropped, but anything may arrive twice. Its mirror image is at-most-once: acknowledge on receipt (or never), and nothing arrives twice, but a crash loses what was in hand. Other systems reach at-least-once differently: a Kafka consumer commits an offset and, after a crash or a rebalance, replays from the last commit; an SQS standard queue may hand out a second copy even when nothing failed. Either way, the consumer must expect duplicates."
+                "This broker works like RabbitMQ with manual acks: a message it has handed out stays its responsibility until the ack comes back, and if the consumer goes away without acking, it hands the message out again. That is at-least-once delivery — nothing is dropped before it is acknowledged, but anything may arrive twice. Its mirror image is at-most-once: acknowledge before doing the work, and nothing arrives twice, but a crash loses what was in hand. Other systems reach at-least-once differently: a Kafka consumer commits an offset and, after a crash or a rebalance, replays from the last commit; an SQS standard queue may hand out a second copy even when nothing failed. Either way, the consumer must expect duplicates."
             ),
         },
         prediction: Some(Prediction {
@@ -34,7 +34,7 @@ pub fn lab() -> Lab {
             ],
             answer: 0,
             why: lesson!(
-                "In this simulated broker a message goes out again only when its ack never arrives (a crash, a lost ack) or a visibility timeout runs out; none of that happens here, so each payment is delivered once. A real SQS standard queue could still deliver a rare copy twice with no failure at all."
+                "In this simulated broker a message goes out again only when its ack never arrives (a crash, a lost ack), an attempt fails, or a visibility timeout runs out; none of that happens here, so each payment is delivered once. A real SQS standard queue could still deliver a rare copy twice with no failure at all."
             ),
         }),
         diagnosis: None,

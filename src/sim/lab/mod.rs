@@ -10,7 +10,7 @@
 
 /// A lesson text of a numbered lab (its story, prediction, hints and solution, and the closing panel):
 /// the literal itself natively, an empty string in the browser build. The page fetches the words from
-/// `lessons.json`, written at build time by `lab lessons` from these same literals, when a lab opens:
+/// `lessons.json`, written at build time by `lab labs --lessons` from these same literals, when a lab opens:
 /// they are about 5 KB of the gzipped download that a visitor who stays in free play never reads.
 /// Counts (options, hints) stay in both builds, so every check on them is unchanged.
 #[cfg(not(target_arch = "wasm32"))]
@@ -219,7 +219,7 @@ pub const WHEN_TO_USE: [&str; 4] = [
 /// What the course comes down to, for the closing panel.
 pub const TAKEAWAYS: [&str; 5] = [
     lesson!(
-        "At-least-once means nothing acknowledged is dropped, at the price of duplicates; at-most-once means no duplicates, at the price of loss. Pick one on purpose."
+        "At-least-once means nothing is dropped before it is acknowledged, at the price of duplicates; at-most-once means no duplicates, at the price of loss. Pick one on purpose."
     ),
     lesson!(
         "A duplicate is a normal event, not an exception: crashes, lost acks, timeouts and rebalances all produce them, sometimes with no failure at all."

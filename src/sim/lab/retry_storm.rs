@@ -144,8 +144,8 @@ pub fn lab() -> Lab {
             retry: RetryPolicy::Immediate,
             retry_wait: RetryWait::Broker,
             call_timeout_ms: CALL_TIMEOUT_MS,
-            // RabbitMQ 4's quorum queues dead-letter (or drop) a message after 20 deliveries by
-            // default; without a limit this storm would never end.
+            // Counted like SQS's maxReceiveCount (deliveries); RabbitMQ 4's quorum queues act once a
+            // message's failed returns exceed 20. Without a limit this storm would never end.
             max_deliveries: 20,
             gateway: GatewayFaults {
                 outage: Some(Outage {

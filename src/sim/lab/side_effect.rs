@@ -24,7 +24,7 @@ pub fn lab() -> Lab {
                 "The ledger is right — one row per payment — but the charges table shows customers charged twice."
             ),
             explain: lesson!(
-                "The crash came after the charge and before anything was written: the transaction held nothing yet, so there was nothing to roll back and no record that the payment had been handled. The redelivery found no processed record and charged again; the database cannot undo money taken from a card. Two ways out: send the payment id as the gateway's idempotency key, so the gateway answers a repeat with the first charge; or commit a “charge pending” record before calling the gateway and look it up on redelivery (or authorise first and capture once). Gateways keep keys for a limited time — Stripe may prune them after 24 hours — so a dead-lettered payment redriven days later can still be charged twice: check your own records before calling."
+                "The crash came after the charge and before anything was written: the open transaction had written nothing, so its rollback undid nothing and left no record that the payment had been handled. The redelivery found no processed record and charged again; the database cannot undo money taken from a card. Two ways out: send the payment id as the gateway's idempotency key, so the gateway answers a repeat with the first charge; or commit a “charge pending” record before calling the gateway and look it up on redelivery (or authorise first and capture once). Gateways keep keys for a limited time — Stripe may prune them after 24 hours — so a dead-lettered payment redriven days later can still be charged twice: check your own records before calling."
             ),
         },
         prediction: Some(Prediction {

@@ -9,9 +9,6 @@ use super::words::{count, seconds};
 use crate::sim::compare::Comparison;
 use crate::sim::{Outcome, Strategy, Totals};
 use crate::ui::state::World;
-use gloo::timers::callback::Interval;
-use std::cell::Cell;
-use std::rc::Rc;
 use yew::prelude::*;
 
 /// Most differing payments listed; the count above the table is always complete.
@@ -66,31 +63,25 @@ pub fn CompareView(props: &CompareProps) -> Html {
     let playing = use_state(|| false);
     let redraw = use_force_update();
 
-    {
+    // The sandbox's play clock; the owed fraction of a millisecond carries to the next tick.
+    let carry = use_mut_ref(|| 0.0_f64);
+    crate::ui::hooks::use_play_clock(*playing, {
         let (cmp, playing, redraw, speed) =
             (cmp.clone(), playing.clone(), redraw.clone(), props.speed);
-        use_effect_with(*playing, move |&on| {
-            let interval = on.then(|| {
-                let last = Rc::new(Cell::new(crate::ui::now_ms()));
-                let carry = Cell::new(0.0);
-                Interval::new(50, move || {
-                    let now = crate::ui::now_ms();
-                    let owed = carry.get() + speed * (now - last.replace(now)).clamp(0.0, 250.0);
-                    carry.set(owed.fract());
-                    let done = {
-                        let mut c = cmp.borrow_mut();
-                        c.advance(owed.floor() as u64);
-                        settled(&c)
-                    };
-                    redraw.force_update();
-                    if done {
-                        playing.set(false);
-                    }
-                })
-            });
-            move || drop(interval)
-        });
-    }
+        Callback::from(move |elapsed_ms: f64| {
+            let owed = *carry.borrow() + speed * elapsed_ms.clamp(0.0, 250.0);
+            *carry.borrow_mut() = owed.fract();
+            let done = {
+                let mut c = cmp.borrow_mut();
+                c.advance(owed.floor() as u64);
+                settled(&c)
+            };
+            redraw.force_update();
+            if done {
+                playing.set(false);
+            }
+        })
+    });
 
     let act = |f: fn(&mut Comparison)| {
         let (cmp, playing, redraw) = (cmp.clone(), playing.clone(), redraw.clone());

@@ -47,7 +47,7 @@ pub fn exports(world: &World, lab_id: &'static str, onerror: &Callback<String>) 
             { button("export-test", "Failure-injection test (.rs)", |_| ("-failure-injection.rs", "text/plain", failure_injection_skeleton())) }
             <p class="panel__note">
                 { "The log holds the most recent events on screen. The test is a skeleton to adapt to your own consumer: \
-                   crash it between the charge and the ack, restart it, and check nobody paid twice." }
+                   crash it at each step boundary, restart it, and check nobody paid twice." }
             </p>
         </section>
     }

@@ -20,6 +20,8 @@ pub struct HeaderProps {
     pub onshare: Callback<(), String>,
     pub ontoggle_projector: Callback<()>,
     pub onhelp: Callback<()>,
+    /// Shows the welcome: the path of labs with progress.
+    pub onwelcome: Callback<()>,
     pub children: Html,
 }
 
@@ -57,10 +59,9 @@ pub fn Header(props: &HeaderProps) -> Html {
                             html! {
                                 <option value={lab.id} selected={lab.id == props.lab_id.as_str()}>
                                     // The mark goes first: a long title is cut at the select's edge.
-                                    { format!("{}{}{}",
-                                        if done { "✓ done · " } else { "" },
-                                        if lab.number == 0 { String::new() } else { format!("{}. ", lab.number) },
-                                        lab.title) }
+                                    if done { { "✓ done · " } }
+                                    if lab.number > 0 { { lab.number }{ ". " } }
+                                    { lab.title }
                                 </option>
                             }
                         }) }
@@ -74,6 +75,10 @@ pub fn Header(props: &HeaderProps) -> Html {
             </div>
             { props.children.clone() }
             <div class="header__group">
+                <button type="button" class="button" data-testid="welcome-open"
+                    onclick={props.onwelcome.reform(|_: MouseEvent| ())}>
+                    { "Labs" }
+                </button>
                 <button type="button" class="button" data-testid="theme-projector"
                     aria-pressed={props.projector.to_string()} onclick={ontheme}
                     title="Large type and maximum contrast for a projector">

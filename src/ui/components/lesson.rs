@@ -183,7 +183,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                 if lab.number > 0 { { format!("Lab {}: ", lab.number) } }
                 { lab.title }
             </h2>
-            <p class="lesson__summary">{ lab.summary }</p>
+            <p class="lesson__summary" data-testid="lesson-summary">{ lab.summary }</p>
             if let Load::Failed(why) = &load {
                 <p class="lesson__loading" role="alert" data-testid="lesson-error">
                     { format!("The lesson's text could not be loaded ({why}): check the connection, then retry. ") }

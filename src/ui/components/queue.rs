@@ -3,25 +3,46 @@
 //! A chip's delivery count is the broker's memory of a message; a redelivered one is marked with an
 //! icon and a word, because a redelivery is the first visible sign that a duplicate may follow.
 
+use crate::sim::broker::Broker;
 use crate::sim::message::payment_label;
 use crate::ui::state::World;
 use yew::prelude::*;
 
-/// Chips shown per lane; the counts above them are always complete.
-const CHIPS: usize = 16;
+/// Room per lane, in plain chips (a redelivered chip, with its word, takes three): at most two lines
+/// at 1280×720. The lane's count is always complete and the rest is "+N more", so a long queue never
+/// pushes the consumers off the first screen.
+const ROOM: usize = 6;
 
 #[derive(Properties, PartialEq)]
 pub struct QueueProps {
     pub world: World,
 }
 
-fn chip(payment: u32, deliveries: u16, ready: bool) -> Html {
-    // A ready message that was delivered before will be a redelivery when it goes out again.
-    let redelivered = if ready {
+/// The first chips of a lane that fit its [`ROOM`].
+/// (`dyn`: one copy of this code for the three lanes, not three.)
+fn chips(payments: &mut dyn Iterator<Item = u32>, broker: &Broker, ready: bool) -> Vec<Html> {
+    let mut used = 0;
+    payments
+        .map(|p| (p, broker.message(p).deliveries))
+        .take_while(|&(_, d)| {
+            used += if redelivered(d, ready) { 3 } else { 1 };
+            used <= ROOM
+        })
+        .map(|(p, d)| chip(p, d, ready))
+        .collect()
+}
+
+/// A ready message that was delivered before will be a redelivery when it goes out again.
+fn redelivered(deliveries: u16, ready: bool) -> bool {
+    if ready {
         deliveries >= 1
     } else {
         deliveries > 1
-    };
+    }
+}
+
+fn chip(payment: u32, deliveries: u16, ready: bool) -> Html {
+    let redelivered = redelivered(deliveries, ready);
     let class = classes!("chip", redelivered.then_some("chip--redelivered"));
     html! {
         <li {class} data-testid="message-chip" data-payment={payment.to_string()}
@@ -49,7 +70,7 @@ fn lane(title: &str, testid: &str, count: u32, chips: Vec<Html>, empty: &str) ->
             } else {
                 <ul class="queue__chips">
                     { for chips }
-                    if more > 0 { <li class="chip chip--more">{ format!("+{more} more") }</li> }
+                    if more > 0 { <li class="chip chip--more" data-testid="queue-more">{ format!("+{more} more") }</li> }
                 </ul>
             }
         </div>
@@ -60,30 +81,19 @@ fn lane(title: &str, testid: &str, count: u32, chips: Vec<Html>, empty: &str) ->
 pub fn Queue(props: &QueueProps) -> Html {
     let sim = props.world.sim();
     let broker = sim.broker();
-    let ready: Vec<Html> = broker
-        .ready_queue()
-        .take(CHIPS)
-        .map(|p| chip(p, broker.message(p).deliveries, true))
-        .collect();
-    let in_flight: Vec<Html> = sim
-        .consumers()
-        .iter()
-        .flat_map(|c| {
+    let ready = chips(&mut broker.ready_queue(), broker, true);
+    let in_flight = chips(
+        &mut sim.consumers().iter().flat_map(|c| {
             c.job
                 .map(|j| j.payment)
                 .into_iter()
                 .chain(c.buffer.iter().map(|d| d.payment))
-        })
-        .take(CHIPS)
-        .map(|p| chip(p, broker.message(p).deliveries, false))
-        .collect();
+        }),
+        broker,
+        false,
+    );
     let dead = broker.dead_letter();
-    let dead_chips: Vec<Html> = dead
-        .iter()
-        .rev()
-        .take(CHIPS)
-        .map(|&p| chip(p, broker.message(p).deliveries, false))
-        .collect();
+    let dead_chips = chips(&mut dead.iter().rev().copied(), broker, false);
     let waiting = broker.waiting_count();
     html! {
         <section class="queue" aria-labelledby="queue-title">

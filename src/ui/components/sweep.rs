@@ -72,6 +72,29 @@ pub fn strategy_key(s: &Strategy) -> String {
         .join(" ")
 }
 
+/// The rows the lessons hinge on, as in the reality check's key rows: the naive consumer, every
+/// safeguard, and every safeguard but one (the gateway key, the ack after the commit).
+fn key_row(s: &Strategy) -> bool {
+    *s == Strategy::NAIVE
+        || (s.idempotency
+            && s.transactional
+            && s.record_check == RecordCheck::UniqueConstraint
+            && (s.gateway_key || s.ack_timing == AckTiming::AfterCommit))
+}
+
+/// Which run a sweep cell opened, in words, for the note above the sandbox.
+pub fn opened_text(config: &Config, command: &Command, seed: u64) -> String {
+    let point = match command {
+        Command::ArmCrash { point, .. } => point.label(),
+        _ => "",
+    };
+    format!(
+        "Opened from the sweep: {}; every consumer crashes {point} ({}); seed {seed}. Press Play to watch it.",
+        strategy_words(&config.strategy),
+        crash_schedule(config.payments)
+    )
+}
+
 /// The icon, word and count of a verdict.
 fn verdict_text(r: &SweepRow) -> (&'static str, &'static str, Option<u64>) {
     let t = &r.totals;
@@ -105,6 +128,7 @@ struct Run {
 pub fn SweepView(props: &SweepProps) -> Html {
     let run = use_mut_ref(|| None::<Run>);
     let running = use_state(|| false);
+    let key_only = use_state(|| false);
     let redraw = use_force_update();
     let payments = props
         .config
@@ -179,7 +203,11 @@ pub fn SweepView(props: &SweepProps) -> Html {
                     data-done={(total > 0 && done == total).to_string()}>{ label_note }</span>
             </div>
             if let Some(r) = state.as_ref() {
-                { table(r, &props.onopen, &props.config) }
+                <button type="button" class="button sweep__filter" data-testid="sweep-key-rows" aria-pressed={key_only.to_string()}
+                    onclick={{ let k = key_only.clone(); Callback::from(move |_: MouseEvent| k.set(!*k)) }}>
+                    { "Key rows only" }
+                </button>
+                { table(r, &props.onopen, &props.config, *key_only) }
             }
         </section>
     }
@@ -202,7 +230,7 @@ fn step(run: &Rc<RefCell<Option<Run>>>) -> bool {
     r.rows.len() == r.plan.len()
 }
 
-fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config) -> Html {
+fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_only: bool) -> Html {
     let points = CrashPoint::BOUNDARIES;
     let strategies = Strategy::all_combinations();
     let cells = r.plan.cells();
@@ -220,7 +248,11 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config) -> Htm
                 let (onopen, (mut config, command)) = (onopen.clone(), r.plan.setup(i));
                 // The sweep keeps a tiny event window for speed; the sandbox shows the whole log.
                 config.event_window = sandbox.event_window;
-                Callback::from(move |_: MouseEvent| onopen.emit((config.clone(), command)))
+                Callback::from(move |_: MouseEvent| {
+                    onopen.emit((config.clone(), command));
+                    // The run opens at the top of the sandbox: start there, not mid-page.
+                    gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
+                })
             };
             let t = &result.totals;
             html! {
@@ -230,6 +262,8 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config) -> Htm
                         data-duplicate={t.duplicate.to_string()} data-lost={t.lost.to_string()}
                         data-orphan={t.orphan.to_string()} data-charged-once={t.charged_once.to_string()}
                         {onclick}>
+                        // The column in words: the cell's name, and its label where a phone stacks the cells.
+                        <span class="sweep__point">{ "crash " }{ p.label() }{ ": " }</span>
                         <span aria-hidden="true">{ icon }</span>{ " " }{ word }
                         if let Some(n) = count { { " " }<span class="mono">{ n }</span> }
                     </button>
@@ -237,8 +271,9 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config) -> Htm
             }
         });
         let named = (*s == Strategy::NAIVE || *s == Strategy::SAFE).then_some("sweep__row--named");
+        let is_key = key_row(s).then_some("sweep__row--key");
         html! {
-            <tr class={classes!(named)}>
+            <tr class={classes!(named, is_key)} data-testid="sweep-row">
                 <th scope="row" class="sweep__strategy" data-testid="sweep-row-label">
                     if *s == Strategy::NAIVE { <strong>{ "Naive: " }</strong> }
                     if *s == Strategy::SAFE { <strong>{ "All safeguards: " }</strong> }
@@ -257,7 +292,7 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config) -> Htm
                 { CODES }
             </p>
         <div class="sweep__scroll" tabindex="0" role="region" aria-label="Sweep results table">
-            <table class="table sweep__table" data-testid="sweep-table">
+            <table class={classes!("table", "sweep__table", key_only.then_some("sweep__table--key"))} data-testid="sweep-table">
                 <caption class="visually-hidden">
                     { "Verdict of each strategy (rows) when consumers crash at each boundary (columns)" }
                 </caption>
@@ -271,5 +306,16 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config) -> Htm
             </table>
         </div>
         </>
+    }
+}
+
+/// The note above the sandbox after a sweep cell opened a run: which run it is, and the way back.
+pub fn opened_note(text: String, onback: Callback<()>) -> Html {
+    html! {
+        <p class="sweep-opened" role="status" data-testid="sweep-opened">
+            { text }{ " " }
+            <button type="button" class="link-button" data-testid="sweep-back"
+                onclick={onback.reform(|_: MouseEvent| ())}>{ "Back to the sweep" }</button>
+        </p>
     }
 }

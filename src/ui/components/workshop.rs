@@ -44,13 +44,17 @@ pub fn workshop(
 /// (`sandbox`: the Sandbox view is on screen).
 pub fn key_map(sandbox: bool) -> Html {
     html! {
-        <aside class="keymap" aria-label="Keyboard shortcuts" data-testid="keymap">
-            { for shortcuts(sandbox).map(|s| html! {
-                <span class="keymap__item"><kbd>{ s.keys }</kbd>{ " " }{ s.what }</span>
-            }) }
-            if !sandbox {
-                <span class="keymap__item" data-testid="keymap-outside-sandbox">{ OUTSIDE_SANDBOX }</span>
-            }
-        </aside>
+        // One word in the view bar, so the story and the pipeline keep the first screen; open on demand.
+        <details class="keymap" data-testid="keymap">
+            <summary class="keymap__summary">{ "Keys" }</summary>
+            <div class="keymap__items">
+                { for shortcuts(sandbox).map(|s| html! {
+                    <span class="keymap__item"><kbd>{ s.keys }</kbd>{ " " }{ s.what }</span>
+                }) }
+                if !sandbox {
+                    <span class="keymap__item" data-testid="keymap-outside-sandbox">{ OUTSIDE_SANDBOX }</span>
+                }
+            </div>
+        </details>
     }
 }

@@ -1,0 +1,124 @@
+//! The page's effects as hooks, the way the Yew examples write them: the play clock (used by the
+//! sandbox and by side by side), the keyboard shortcuts and pasted links, the real-crash autosave and
+//! the theme. Each hook owns its timer or listener; unmounting the component (or the hook's input
+//! changing) drops it, which stops it.
+
+use super::state::{Action, AppState, World};
+use super::{keyboard, location_hash, now_ms, open_link, real_crash};
+use gloo::events::{EventListener, EventListenerOptions};
+use gloo::timers::callback::Interval;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use yew::prelude::*;
+
+/// Real milliseconds between two play ticks.
+pub const TICK_MS: u32 = 50;
+
+/// While `playing`, calls `on_tick` every [`TICK_MS`] with the real milliseconds since the previous
+/// tick (or since playing started). The latest `on_tick` is called, so a callback that captured a
+/// prop (the speed) never goes stale, and changing it does not restart the clock.
+#[hook]
+pub fn use_play_clock(playing: bool, on_tick: Callback<f64>) {
+    let latest = use_mut_ref(|| on_tick.clone());
+    *latest.borrow_mut() = on_tick;
+    use_effect_with(playing, move |&playing| {
+        let interval = playing.then(|| {
+            let last = Rc::new(Cell::new(now_ms()));
+            Interval::new(TICK_MS, move || {
+                let now = now_ms();
+                let elapsed_ms = now - last.replace(now);
+                // Cloned out first: the callback may re-render, which writes `latest` again.
+                let on_tick = latest.borrow().clone();
+                on_tick.emit(elapsed_ms);
+            })
+        });
+        move || drop(interval)
+    });
+}
+
+/// Keyboard shortcuts and pasted share links (a `hashchange`), for as long as the app is mounted.
+#[hook]
+pub fn use_shortcuts(dispatcher: UseReducerDispatcher<AppState>) {
+    use_effect_with((), move |_| {
+        let document = gloo::utils::document();
+        let keys = {
+            let dispatcher = dispatcher.clone();
+            EventListener::new_with_options(
+                &document,
+                "keydown",
+                EventListenerOptions::enable_prevent_default(),
+                move |e| {
+                    let Some(e) = e.dyn_ref::<web_sys::KeyboardEvent>() else {
+                        return;
+                    };
+                    if let Some(action) = keyboard::action(e) {
+                        // A shortcut is not also the focused control's key (see keyboard.rs).
+                        e.prevent_default();
+                        dispatcher.dispatch(action);
+                    }
+                },
+            )
+        };
+        let hash = EventListener::new(&gloo::utils::window(), "hashchange", move |_| {
+            if let Some(h) = location_hash() {
+                dispatcher.dispatch(match open_link(&h) {
+                    Ok(s) => Action::LoadScenario(s),
+                    Err(e) => Action::ShowError(e),
+                });
+            }
+        });
+        move || drop((keys, hash))
+    });
+}
+
+/// Real crash mode: saves the durable parts as the run goes, at most every few hundred milliseconds
+/// while playing, and at once when paused or stepping — and when the run went back in time or changed
+/// lab (a reset, a play from the start, another lab), which a reload must see even while playing.
+#[hook]
+pub fn use_real_crash_autosave(
+    world: World,
+    lab: &'static str,
+    playing: bool,
+    on: bool,
+    dispatcher: UseReducerDispatcher<AppState>,
+) {
+    let last: Rc<RefCell<(f64, u64, &'static str)>> = use_mut_ref(|| (0.0, 0, ""));
+    let version = world.version();
+    use_effect_with(
+        (version, playing, on, lab),
+        move |&(_, playing, on, lab)| {
+            let now = now_ms();
+            let at = world.sim().now();
+            let (saved_ms, saved_at, saved_lab) = *last.borrow();
+            let restarted = at < saved_at || lab != saved_lab;
+            if on && (!playing || restarted || now - saved_ms >= real_crash::SAVE_EVERY_MS) {
+                *last.borrow_mut() = (now, at, lab);
+                // Bound first, so the borrow of the world ends before the dispatch: the reducer
+                // drops an action that arrives while the world is borrowed.
+                let saved = real_crash::save(&world.sim(), lab);
+                if let Err(message) = saved {
+                    real_crash::clear();
+                    dispatcher.dispatch(Action::RealCrashFailed(message));
+                }
+            }
+        },
+    );
+}
+
+/// The projector theme is an attribute on `<html>`, where the stylesheet's themes live. At load, a
+/// theme the page already set (a host page, a test) is left alone unless projector mode is on.
+#[hook]
+pub fn use_theme(projector: bool) {
+    let loaded = use_mut_ref(|| false);
+    use_effect_with(projector, move |&projector| {
+        let first = !loaded.replace(true);
+        if let Some(root) = gloo::utils::document().document_element() {
+            if projector {
+                let _ = root.set_attribute("data-theme", "projector");
+            } else if !first {
+                let _ = root.remove_attribute("data-theme");
+            }
+        }
+    });
+}

@@ -1,0 +1,136 @@
+//! Moving the run: playing, resetting, rerunning under new settings, opening a lab, applying a
+//! command.
+
+use super::AppState;
+use super::world::LabRef;
+use crate::sim::config::Millis;
+use crate::sim::lab::Lab;
+use crate::sim::timeline::Timeline;
+use crate::sim::{Command, Config};
+use std::rc::Rc;
+
+/// Real milliseconds of one play tick at most: a tab that slept for a minute must not try to catch
+/// up a minute of simulated work in one frame.
+pub(super) const MAX_TICK_MS: f64 = 250.0;
+
+/// Most events a rerun may process to settle; a run that never settles (a retry storm without a
+/// dead-letter queue) stops here instead of freezing the tab.
+const SETTLE_LIMIT: u32 = 2_000_000;
+
+/// A fresh timeline whose actions at t = 0 (a lab's armed crashes) are already applied, so the
+/// learner sees them armed before pressing play.
+pub(super) fn start(config: Config, seed: u64, actions: Vec<crate::sim::Action>) -> Timeline {
+    let mut t = Timeline::with_actions(config, seed, actions);
+    t.advance(0);
+    t
+}
+
+/// Most simulation events one play tick may process. A tick must leave room for the re-render within a
+/// frame; at top speed a busy run would otherwise ask for tens of thousands of events per tick, each
+/// long tick making the next one longer. Past the budget the run simply plays slower than asked.
+const MAX_EVENTS_PER_TICK: u64 = 4_000;
+
+/// Plays `dt` forward, but stops at the moment the run settles (at high speed one tick spans many
+/// seconds, and overshooting would leave the charts' interesting part squeezed into a corner) or when
+/// the tick's event budget is spent. Returns true if it played the whole of `dt`.
+pub(super) fn play(t: &mut Timeline, dt: Millis) -> bool {
+    let target = t.now().saturating_add(dt);
+    let budget_end = t.sim().events().total() + MAX_EVENTS_PER_TICK;
+    while !t.is_settled() {
+        if t.sim().events().total() >= budget_end {
+            return false;
+        }
+        match t.sim().next_event_time() {
+            Some(next) if next <= target => {
+                t.step_event();
+            }
+            _ => {
+                t.seek(target);
+                return true;
+            }
+        }
+    }
+    true
+}
+
+pub(super) fn settle(t: &mut Timeline) {
+    for _ in 0..SETTLE_LIMIT {
+        if t.is_settled() || !t.step_event() {
+            return;
+        }
+    }
+}
+
+impl AppState {
+    /// Back to t = 0 on the same configuration and seed, keeping every recorded action — the lab's
+    /// script and the crashes, outages and lost acks the learner added by hand — so the replay is the
+    /// same run.
+    pub(super) fn reset(self) -> AppState {
+        let (config, seed, actions) = {
+            let t = self.world.timeline();
+            (t.config().clone(), t.seed(), t.actions().to_vec())
+        };
+        let world = self.world.replace(start(config, seed, actions));
+        self.replaced(world, "Back to the start, with every recorded action.")
+    }
+
+    /// Back to t = 0 with only the lab's own script: the learner's hand-made actions are dropped.
+    pub(super) fn clear_actions(self) -> AppState {
+        let (config, seed) = {
+            let t = self.world.timeline();
+            (t.config().clone(), t.seed())
+        };
+        let world = self
+            .world
+            .replace(start(config, seed, self.lab.actions.clone()));
+        self.replaced(
+            world,
+            "Your actions are cleared; back to the lab's own script.",
+        )
+    }
+
+    /// The same seed and the same recorded actions under `config` (and `seed`), brought to the
+    /// current time, so the learner compares like with like. A finished run stays finished: a safer
+    /// strategy takes more steps, and comparing it half-way would show pending payments instead of
+    /// the answer.
+    pub(super) fn rerun(self, config: Config, seed: u64, what: &str) -> AppState {
+        if let Err(e) = config.validate() {
+            return AppState {
+                error: Some(e.to_string()),
+                ..self
+            };
+        }
+        let timeline = {
+            let t = self.world.timeline();
+            let mut rerun = Timeline::with_actions(config, seed, t.actions().to_vec());
+            rerun.seek(t.now());
+            if t.is_settled() {
+                settle(&mut rerun);
+            }
+            rerun
+        };
+        let world = self.world.replace(timeline);
+        self.replaced(world, what)
+    }
+
+    pub(super) fn load_lab(mut self, lab: Lab) -> AppState {
+        let world = self
+            .world
+            .replace(start(lab.config.clone(), lab.seed, lab.actions.clone()));
+        self.saved.settings.lab = lab.id.to_string();
+        let what = format!("Lab opened: {}.", lab.title);
+        self.lab = LabRef(Rc::new(lab));
+        self.focus = None;
+        self.selected = 0;
+        self.replaced(world, &what)
+    }
+}
+
+pub(super) fn apply(state: AppState, command: Command) -> AppState {
+    let (world, result) = state.world.update(|t| t.apply(command));
+    let mut next = state.moved(world);
+    if let Err(e) = result {
+        next.error = Some(e.to_string());
+    }
+    next
+}

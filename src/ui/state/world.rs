@@ -1,0 +1,99 @@
+//! The run on screen and the lab being followed, shared by every component and compared by identity
+//! and version, never by content.
+
+use crate::sim::Sim;
+use crate::sim::config::Millis;
+use crate::sim::lab::Lab;
+use crate::sim::timeline::{CatchUp, Timeline};
+use std::cell::{Ref, RefCell};
+use std::rc::Rc;
+
+/// The run shown on screen, shared by every component. Compared by version, never by content.
+#[derive(Clone)]
+pub struct World {
+    pub(super) timeline: Rc<RefCell<Timeline>>,
+    pub(super) version: u64,
+}
+
+impl PartialEq for World {
+    fn eq(&self, other: &Self) -> bool {
+        self.version == other.version && Rc::ptr_eq(&self.timeline, &other.timeline)
+    }
+}
+
+impl World {
+    pub(super) fn new(timeline: Timeline) -> World {
+        World {
+            timeline: Rc::new(RefCell::new(timeline)),
+            version: 0,
+        }
+    }
+
+    /// The timeline, for reading. Hold it only while rendering.
+    pub fn timeline(&self) -> Ref<'_, Timeline> {
+        self.timeline.borrow()
+    }
+
+    /// The simulation, for reading. Hold it only while rendering.
+    pub fn sim(&self) -> Ref<'_, Sim> {
+        Ref::map(self.timeline.borrow(), |t| t.sim())
+    }
+
+    /// Bumped at every change of the world.
+    pub fn version(&self) -> u64 {
+        self.version
+    }
+
+    /// Changes the world in place and returns the handle of the changed world.
+    pub(super) fn update<R>(&self, f: impl FnOnce(&mut Timeline) -> R) -> (World, R) {
+        let r = f(&mut self.timeline.borrow_mut());
+        let world = World {
+            timeline: self.timeline.clone(),
+            version: self.version + 1,
+        };
+        (world, r)
+    }
+
+    /// One slice of a catch-up ([`Timeline::catch_up`]), in place and without a new version: the
+    /// panels keep showing the old picture (and skip re-rendering) until the run gets there. While
+    /// the world is borrowed elsewhere the slice waits for the next call.
+    pub fn catch_up(&self, t: Millis, max_events: u64) -> CatchUp {
+        match self.timeline.try_borrow_mut() {
+            Ok(mut timeline) => timeline.catch_up(t, max_events),
+            Err(_) => CatchUp::Partway,
+        }
+    }
+
+    /// The same run under a new version, after it moved without one (a catch-up).
+    pub(super) fn replace_same(&self) -> World {
+        World {
+            timeline: self.timeline.clone(),
+            version: self.version + 1,
+        }
+    }
+
+    /// Replaces the world by another run.
+    pub(super) fn replace(&self, timeline: Timeline) -> World {
+        World {
+            timeline: Rc::new(RefCell::new(timeline)),
+            version: self.version + 1,
+        }
+    }
+}
+
+/// The lab being followed, compared by identity.
+#[derive(Clone)]
+pub struct LabRef(pub(super) Rc<Lab>);
+
+impl PartialEq for LabRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl std::ops::Deref for LabRef {
+    type Target = Lab;
+    fn deref(&self) -> &Lab {
+        &self.0
+    }
+}
