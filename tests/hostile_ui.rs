@@ -249,3 +249,74 @@ fn a_shared_run_that_cannot_settle_ends_with_the_cores_sentence() {
         .reduce(Action::Tick { elapsed_ms: 50.0 });
     assert!(!s.playing, "a halted run does not play on");
 }
+
+/// A setting changed far into a long run replays it in slices like a link (issue 12): the previous run
+/// stays on screen meanwhile, Cancel keeps it exactly as it was, and driven to the end the rerun is the
+/// run a rerun in one go gives.
+#[wasm_bindgen_test]
+fn a_settings_change_far_into_a_run_reruns_in_slices_and_cancel_keeps_the_run() {
+    use redelivery_lab::sim::timeline::Timeline;
+    let (seed, at) = (5, 100_000_000);
+    let config = Config {
+        payments: 5_000,
+        ..Config::default()
+    };
+    let link = share::encode(&Scenario {
+        lab: None,
+        seed,
+        config,
+        actions: Vec::new(),
+        at,
+    });
+    let mut s = Rc::new(AppState::new(Saved::default()))
+        .reduce(Action::LoadScenario(share::decode(&link).unwrap()));
+    while s.catching_up.is_some() {
+        s = s.reduce(Action::CatchUp {
+            max_events: 100_000,
+        });
+    }
+    let shown = |s: &AppState| {
+        let sim = s.world.sim();
+        (s.world.version(), sim.digest(), sim.now())
+    };
+    let before = shown(&s);
+    assert_eq!(before.2, at);
+    let mut config = s.world.timeline().config().clone();
+    config.strategy.idempotency = true;
+    let r = s.reduce(Action::SetConfig(config.clone()));
+    let c = r
+        .catching_up
+        .expect("a rerun of 5,000 payments does not fit in one slice");
+    assert!(c.rerun && c.target == at);
+    assert_eq!(shown(&r), before, "the previous run stays on screen");
+
+    let cancelled = r.clone().reduce(Action::CancelCatchUp);
+    assert!(cancelled.catching_up.is_none());
+    assert_eq!(shown(&cancelled), before, "Cancel keeps the run as it was");
+    assert!(!cancelled.world.timeline().config().strategy.idempotency);
+    assert!(cancelled.announcement.contains("cancelled"));
+
+    let mut r = r;
+    let mut slices = 0;
+    while r.catching_up.is_some() {
+        let events = r.catching_world().sim().events().total();
+        r = r.reduce(Action::CatchUp { max_events: 5_000 });
+        if r.catching_up.is_some() {
+            let now = r.catching_world().sim().events().total();
+            assert!(
+                now - events <= 5_000 + 10_000,
+                "a slice stays near its budget"
+            );
+        }
+        slices += 1;
+        assert!(slices < 10_000, "the rerun ends");
+    }
+    assert!(slices > 1, "{slices} slices");
+    let mut expected = Timeline::with_actions(config, seed, Vec::new());
+    expected.seek(at);
+    while !expected.is_settled() && expected.step_event() {}
+    assert_eq!(r.world.sim().digest(), expected.sim().digest());
+    assert_eq!(r.world.sim().now(), expected.now());
+    assert!(r.world.timeline().config().strategy.idempotency);
+    assert!(r.announcement.starts_with("Rerun with the new settings"));
+}

@@ -261,3 +261,23 @@ fn a_sweep_cell_opens_its_exact_run_in_the_sandbox() {
     assert_eq!(t.sim().armed().len(), 1);
     assert_eq!(t.sim().armed()[0].point, CrashPoint::AfterCharge);
 }
+
+#[wasm_bindgen_test]
+fn a_tick_that_moves_nothing_returns_the_same_state() {
+    // Paused: nothing to do.
+    let s = fresh();
+    assert!(Rc::ptr_eq(
+        &s,
+        &s.clone().reduce(Action::Tick { elapsed_ms: 50.0 })
+    ));
+    // At a hundredth of real time a 50 ms tick owes half a millisecond: kept, nothing moves, and the
+    // same state comes back (no clone, no re-render); the next tick owes a whole one and moves.
+    let s = reduce(fresh(), [Action::SetSpeed(0.01), Action::TogglePlay]);
+    assert!(s.playing);
+    let (version, now) = (s.world.version(), s.world.sim().now());
+    let t = s.clone().reduce(Action::Tick { elapsed_ms: 50.0 });
+    assert!(Rc::ptr_eq(&s, &t), "a tick under a millisecond is a no-op");
+    let u = t.reduce(Action::Tick { elapsed_ms: 50.0 });
+    assert_ne!(u.world.version(), version);
+    assert_eq!(u.world.sim().now(), now + 1, "the owed halves add up");
+}

@@ -122,3 +122,46 @@ pub fn use_theme(projector: bool) {
         }
     });
 }
+
+/// The run as panels rendered in later stages see it. After a catch-up the panels meet a whole run
+/// at once (hundreds of event rows, charts, goals), and drawing them all in one task would hold the
+/// page for longer than a frame; so for that one change the panels of stage `i` get the new run in a
+/// task of their own, one stage after another, and until then keep the run they showed (the same
+/// version, so Yew skips them). Every other change reaches every stage at once.
+#[hook]
+pub fn use_staged_worlds(world: &World, catching: bool, stages: usize) -> Vec<World> {
+    let shown = use_mut_ref(|| vec![world.clone(); stages]);
+    let was_catching = use_mut_ref(|| false);
+    let staging = use_mut_ref(|| false);
+    let redraw = use_force_update();
+    if *was_catching.borrow() && !catching {
+        *staging.borrow_mut() = true;
+    }
+    *was_catching.borrow_mut() = catching;
+    if !*staging.borrow() {
+        *shown.borrow_mut() = vec![world.clone(); stages];
+    }
+    let out = shown.borrow().clone();
+    let pending = out.iter().position(|w| w != world);
+    {
+        let world = world.clone();
+        use_effect_with((world.version(), pending), move |&(_, pending)| {
+            // An interval rather than a timeout (the page already uses intervals, and every kind of
+            // timer costs download size); the effect drops it once the stage is drawn.
+            let next = match pending {
+                Some(_) => Some(Interval::new(0, move || {
+                    if let Some(w) = shown.borrow_mut().iter_mut().find(|w| **w != world) {
+                        *w = world.clone();
+                    }
+                    redraw.force_update();
+                })),
+                None => {
+                    *staging.borrow_mut() = false;
+                    None
+                }
+            };
+            move || drop(next)
+        });
+    }
+    out
+}

@@ -197,7 +197,12 @@ pub fn App() -> Html {
         ondismiss: send(Action::DismissNotice),
     };
     let world = state.world.clone();
-    let (now, horizon, start, settled, seed, config, events) = {
+    // After a catch-up, the lesson and stores, the event log, and the charts draw in tasks of their
+    // own (see `hooks::use_staged_worlds`).
+    let staged = hooks::use_staged_worlds(&world, state.catching_up.is_some(), 3);
+    let (stores_world, log_world, charts_world) =
+        (staged[0].clone(), staged[1].clone(), staged[2].clone());
+    let (now, horizon, start, settled, seed, events) = {
         let t = world.timeline();
         (
             t.now(),
@@ -205,10 +210,12 @@ pub fn App() -> Html {
             t.start(),
             t.is_settled(),
             t.seed(),
-            t.config().clone(),
             t.sim().events().total(),
         )
     };
+    // The settings panel shows a rerun's settings while it catches up: the box just ticked stays
+    // ticked.
+    let config = state.catching_world().timeline().config().clone();
     html! {
         <main class="app" data-testid="app" data-settled={settled.to_string()} data-events={events.to_string()}
             data-playing={state.playing.to_string()} data-lab={state.lab.id}>
@@ -229,7 +236,7 @@ pub fn App() -> Html {
                     &{ let w = welcome.clone(); Callback::from(move |()| w.set(false)) }) }
             }
             if let Some(c) = state.catching_up {
-                <components::catch_up::CatchUpBar key={world.version()} world={world.clone()} catching={c}
+                <components::catch_up::CatchUpBar key={state.catching_world().version()} world={state.catching_world()} catching={c}
                     ondone={send(Action::CatchUp { max_events: 1 })} oncancel={send(Action::CancelCatchUp)} />
             }
             <div class="visually-hidden" aria-live="polite" role="status" data-testid="announcer">
@@ -266,7 +273,7 @@ pub fn App() -> Html {
             if state.view == View::Sandbox {
             <div class="app__body">
                 <div class="app__left">
-                    <Lesson lab={state.lab.clone()} world={world.clone()} progress={state.progress()}
+                    <Lesson lab={state.lab.clone()} world={stores_world.clone()} progress={state.progress()}
                         learner={state.learner()}
                         onpredict={dispatch_with(&d, Action::Predict)} ondiagnose={dispatch_with(&d, Action::Diagnose)}
                         onshow_hint={send(Action::ShowHint)}
@@ -280,19 +287,19 @@ pub fn App() -> Html {
                     <Pipeline world={world.clone()} selected={state.selected}
                         onapply={onapply.clone()} onselect={dispatch_with(&d, Action::Select)} />
                     <div class="app__stores">
-                        <Database world={world.clone()} />
-                        <Charges world={world.clone()} onapply={onapply.clone()} />
+                        <Database world={stores_world.clone()} />
+                        <Charges world={stores_world} onapply={onapply.clone()} />
                     </div>
                 </div>
                 <div class="app__right">
                     <StrategyPanel {config} onset_config={dispatch_with(&d, Action::SetConfig)} />
                 </div>
                 <div class="app__wide">
-                    <EventLog world={world.clone()} focus={state.focus} onfocus={dispatch_with(&d, Action::Focus)} />
-                    { components::exports::exports(&world, state.lab.id, &dispatch_with(&d, Action::ShowError)) }
+                    <EventLog world={log_world.clone()} focus={state.focus} onfocus={dispatch_with(&d, Action::Focus)} />
+                    { components::exports::exports(&log_world, state.lab.id, &dispatch_with(&d, Action::ShowError)) }
                 </div>
                 <div class="app__wide">
-                    <Dashboard world={world.clone()} />
+                    <Dashboard world={charts_world} />
                 </div>
             </div>
             }

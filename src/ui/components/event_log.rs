@@ -24,8 +24,17 @@ pub struct EventLogProps {
 #[component]
 pub fn EventLog(props: &EventLogProps) -> Html {
     let kind = use_state(String::new);
+    // Finding anomalies walks the payments: once per run shown (not again when a filter changes), and
+    // not at all while the checker's totals (kept per event count) count none.
+    let anomalies = use_memo(props.world.clone(), |world| {
+        let sim = world.sim();
+        if sim.totals().anomalies() == 0 {
+            Vec::new()
+        } else {
+            sim.anomalies(MAX_ANOMALIES)
+        }
+    });
     let sim = props.world.sim();
-    let anomalies = sim.anomalies(MAX_ANOMALIES);
     let causes: Vec<u64> = props
         .focus
         .and_then(|p| anomalies.iter().find(|a| a.payment == p))

@@ -22,6 +22,7 @@ use crate::sim::goal::{GoalStatus, Learner};
 use crate::sim::lab::Lab;
 use crate::sim::share::Scenario;
 use run::start;
+use std::cell::Cell;
 use std::rc::Rc;
 
 /// Slowest speed: a hundredth of real time.
@@ -57,7 +58,9 @@ pub struct AppState {
     /// Is simulated time flowing?
     pub playing: bool,
     /// Simulated time owed by earlier ticks (below one millisecond).
-    carry: f64,
+    /// A `Cell`, so a tick that owes less than a millisecond adds to it in place and returns the same
+    /// state: no clone and no re-render.
+    carry: Cell<f64>,
     /// Settings and progress; the app writes them to storage when they change.
     pub saved: Saved,
     /// A sentence for the user, shown in the error banner until dismissed.
@@ -74,8 +77,10 @@ pub struct AppState {
     pub announcement: String,
     /// Events already considered for announcements.
     announced: u64,
-    /// A shared run still on its way to the time its link names.
+    /// A run still on its way to a far-off time (a shared run's, or a rerun's).
     pub catching_up: Option<CatchingUp>,
+    /// A rerun under new settings still catching up, while the previous run stays on screen.
+    rerun: Option<catch_up::Rerun>,
 }
 
 impl Default for AppState {
@@ -98,7 +103,7 @@ impl AppState {
             world: World::new(timeline),
             lab: LabRef(Rc::new(lab)),
             playing: false,
-            carry: 0.0,
+            carry: Cell::new(0.0),
             saved,
             error: None,
             notice: None,
@@ -108,6 +113,7 @@ impl AppState {
             announcement: String::new(),
             announced: 0,
             catching_up: None,
+            rerun: None,
         };
         state.saved.settings.lab = state.lab.id.to_string();
         state
@@ -228,7 +234,7 @@ impl AppState {
     fn replaced(mut self, world: World, what: &str) -> AppState {
         self.announced = world.sim().events().total();
         self.playing = false;
-        self.carry = 0.0;
+        self.carry = Cell::new(0.0);
         self.announcement = {
             let sim = world.sim();
             format!("{what} {}", narrate::summary(&sim))

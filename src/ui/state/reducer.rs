@@ -5,6 +5,7 @@ use super::{Action, AppState, MAX_SPEED, MIN_SPEED, View};
 use crate::sim::config::Millis;
 use crate::sim::lab::Lab;
 use crate::sim::{Action as SimAction, Command};
+use std::cell::Cell;
 use std::rc::Rc;
 
 impl yew::Reducible for AppState {
@@ -30,6 +31,30 @@ impl yew::Reducible for AppState {
         // panic on the `RefCell`; it is dropped instead.
         if self.world.timeline.try_borrow_mut().is_err() {
             return self;
+        }
+        // Actions that change nothing return the same state before it is cloned: a tick arrives 20
+        // times a second, and the same `Rc` also spares Yew the re-render.
+        match &action {
+            Action::Tick { elapsed_ms } => {
+                if !self.playing {
+                    return self;
+                }
+                let owed = self.carry.get() + self.speed() * elapsed_ms.clamp(0.0, MAX_TICK_MS);
+                // Nothing is due before the next whole millisecond (events at this instant would
+                // still be played, and a settled run stops playing below).
+                let idle = {
+                    let sim = self.world.sim();
+                    !sim.is_settled() && sim.next_event_time().is_none_or(|next| next > sim.now())
+                };
+                if owed < 1.0 && idle {
+                    self.carry.set(owed);
+                    return self;
+                }
+            }
+            Action::CatchUp { .. } if self.catching_up.is_none() => return self,
+            Action::Select(c) if *c >= self.world.sim().config().consumers => return self,
+            Action::SetSpeed(speed) if speed.is_nan() => return self,
+            _ => {}
         }
         let mut this = (*self).clone();
         // Anything that moves the run takes over from a catch-up still under way, where it got to.
@@ -64,21 +89,18 @@ impl yew::Reducible for AppState {
                 } else {
                     AppState {
                         playing: !this.playing,
-                        carry: 0.0,
+                        carry: Cell::new(0.0),
                         ..this
                     }
                 }
             }
             Action::Tick { elapsed_ms } => {
-                if !this.playing {
-                    return self;
-                }
-                let owed = this.carry + this.speed() * elapsed_ms.clamp(0.0, MAX_TICK_MS);
+                let owed = this.carry.get() + this.speed() * elapsed_ms.clamp(0.0, MAX_TICK_MS);
                 let whole = owed.floor();
                 let (world, whole_played) = this.world.update(|t| play(t, whole as Millis));
                 let mut next = this.moved(world);
                 // Time the budget could not play is dropped, not owed: owing it would snowball.
-                next.carry = if whole_played { owed - whole } else { 0.0 };
+                next.carry = Cell::new(if whole_played { owed - whole } else { 0.0 });
                 next
             }
             Action::Step => {
@@ -110,10 +132,7 @@ impl yew::Reducible for AppState {
                 apply(this, Command::CrashNow { consumer })
             }
             Action::Select(c) => {
-                let consumers = this.world.sim().config().consumers;
-                if c >= consumers {
-                    return self;
-                }
+                // A consumer the run does not have was dropped above.
                 AppState {
                     selected: c,
                     ..this
@@ -153,19 +172,12 @@ impl yew::Reducible for AppState {
                 next.load_scenario(s);
                 next
             }
-            Action::CatchUp { max_events } => {
-                if this.catching_up.is_none() {
-                    return self;
-                }
-                this.catch_up(max_events.max(1))
-            }
+            // Without a catch-up under way the action was dropped above.
+            Action::CatchUp { max_events } => this.catch_up(max_events.max(1)),
             // The catch-up was already stopped above.
             Action::CancelCatchUp => this,
             Action::SetSpeed(speed) => {
-                // NaN passes through `clamp`; a speed that is not a number keeps the old one.
-                if speed.is_nan() {
-                    return self;
-                }
+                // NaN passes through `clamp`: a speed that is not a number was dropped above.
                 let mut next = this;
                 next.saved.settings.speed = speed.clamp(MIN_SPEED, MAX_SPEED);
                 next

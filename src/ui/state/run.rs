@@ -13,10 +13,6 @@ use std::rc::Rc;
 /// up a minute of simulated work in one frame.
 pub(super) const MAX_TICK_MS: f64 = 250.0;
 
-/// Most events a rerun may process to settle; a run that never settles (a retry storm without a
-/// dead-letter queue) stops here instead of freezing the tab.
-const SETTLE_LIMIT: u32 = 2_000_000;
-
 /// A fresh timeline whose actions at t = 0 (a lab's armed crashes) are already applied, so the
 /// learner sees them armed before pressing play.
 pub(super) fn start(config: Config, seed: u64, actions: Vec<crate::sim::Action>) -> Timeline {
@@ -53,14 +49,6 @@ pub(super) fn play(t: &mut Timeline, dt: Millis) -> bool {
     true
 }
 
-pub(super) fn settle(t: &mut Timeline) {
-    for _ in 0..SETTLE_LIMIT {
-        if t.is_settled() || !t.step_event() {
-            return;
-        }
-    }
-}
-
 impl AppState {
     /// Back to t = 0 on the same configuration and seed, keeping every recorded action — the lab's
     /// script and the crashes, outages and lost acks the learner added by hand — so the replay is the
@@ -87,30 +75,6 @@ impl AppState {
             world,
             "Your actions are cleared; back to the lab's own script.",
         )
-    }
-
-    /// The same seed and the same recorded actions under `config` (and `seed`), brought to the
-    /// current time, so the learner compares like with like. A finished run stays finished: a safer
-    /// strategy takes more steps, and comparing it half-way would show pending payments instead of
-    /// the answer.
-    pub(super) fn rerun(self, config: Config, seed: u64, what: &str) -> AppState {
-        if let Err(e) = config.validate() {
-            return AppState {
-                error: Some(e.to_string()),
-                ..self
-            };
-        }
-        let timeline = {
-            let t = self.world.timeline();
-            let mut rerun = Timeline::with_actions(config, seed, t.actions().to_vec());
-            rerun.seek(t.now());
-            if t.is_settled() {
-                settle(&mut rerun);
-            }
-            rerun
-        };
-        let world = self.world.replace(timeline);
-        self.replaced(world, what)
     }
 
     pub(super) fn load_lab(mut self, lab: Lab) -> AppState {

@@ -1,8 +1,8 @@
 //! The run on screen and the lab being followed, shared by every component and compared by identity
 //! and version, never by content.
 
+use super::CatchingUp;
 use crate::sim::Sim;
-use crate::sim::config::Millis;
 use crate::sim::lab::Lab;
 use crate::sim::timeline::{CatchUp, Timeline};
 use std::cell::{Ref, RefCell};
@@ -54,13 +54,35 @@ impl World {
         (world, r)
     }
 
-    /// One slice of a catch-up ([`Timeline::catch_up`]), in place and without a new version: the
-    /// panels keep showing the old picture (and skip re-rendering) until the run gets there. While
-    /// the world is borrowed elsewhere the slice waits for the next call.
-    pub fn catch_up(&self, t: Millis, max_events: u64) -> CatchUp {
-        match self.timeline.try_borrow_mut() {
-            Ok(mut timeline) => timeline.catch_up(t, max_events),
-            Err(_) => CatchUp::Partway,
+    /// One slice of a catch-up ([`Timeline::catch_up`], then for a rerun of a finished run the steps
+    /// to its end), in place and without a new version: the panels keep showing the old picture (and
+    /// skip re-rendering) until the run gets there. While the world is borrowed elsewhere the slice
+    /// waits for the next call.
+    pub fn catch_up(&self, c: &CatchingUp, max_events: u64) -> CatchUp {
+        let Ok(mut timeline) = self.timeline.try_borrow_mut() else {
+            return CatchUp::Partway;
+        };
+        // Past the target (settling) a catch-up to it would restore a snapshot and replay.
+        if timeline.now() <= c.target && timeline.catch_up(c.target, max_events) == CatchUp::Partway
+        {
+            return CatchUp::Partway;
+        }
+        let Some(until) = c.settle_until else {
+            return CatchUp::Done;
+        };
+        let budget_end = timeline.sim().events().total().saturating_add(max_events);
+        loop {
+            let events = timeline.sim().events().total();
+            if timeline.is_settled()
+                || timeline.sim().halt().is_some()
+                || events >= until
+                || !timeline.step_event()
+            {
+                return CatchUp::Done;
+            }
+            if timeline.sim().events().total() >= budget_end {
+                return CatchUp::Partway;
+            }
         }
     }
 
