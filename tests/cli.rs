@@ -33,6 +33,53 @@ fn labs_lists_every_lab_with_its_title() {
     }
 }
 
+/// The site's lessons.json: every lab's words under their keys, as the Rust literals hold them, with
+/// as many options and hints as the browser build counts (it asks for them by index).
+#[test]
+fn labs_lessons_writes_every_lab_text_for_the_site() {
+    let v = json(&lab(&["labs", "--lessons"]));
+    let word = |key: String| {
+        v[&key]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {key}"))
+            .to_string()
+    };
+    for l in Lab::all() {
+        let id = l.id;
+        assert!(
+            !l.narrative.predict.is_empty() && !l.solution.is_empty(),
+            "{id}: natively the words are there"
+        );
+        assert_eq!(word(format!("{id}/predict")), l.narrative.predict);
+        assert_eq!(word(format!("{id}/run")), l.narrative.run);
+        assert_eq!(word(format!("{id}/observe")), l.narrative.observe);
+        assert_eq!(word(format!("{id}/explain")), l.narrative.explain);
+        assert_eq!(word(format!("{id}/solution")), l.solution);
+        for (i, h) in l.hints.iter().enumerate() {
+            assert_eq!(word(format!("{id}/hints/{i}")), *h);
+        }
+        assert!(
+            v.get(format!("{id}/hints/{}", l.hints.len())).is_none(),
+            "{id}: no extra hint"
+        );
+        if let Some(p) = l.prediction {
+            assert_eq!(word(format!("{id}/question")), p.question);
+            assert_eq!(word(format!("{id}/why")), p.why);
+            for (i, o) in p.options.iter().enumerate() {
+                assert_eq!(word(format!("{id}/options/{i}")), *o);
+            }
+        }
+    }
+    assert_eq!(
+        word("closing/takeaways/4".into()),
+        redelivery_lab::sim::lab::TAKEAWAYS[4]
+    );
+    assert_eq!(
+        word("closing/when_to_use/3".into()),
+        redelivery_lab::sim::lab::WHEN_TO_USE[3]
+    );
+}
+
 #[test]
 fn run_config_json_reports_totals_signals_and_digest() {
     let config = TempFile::new(

@@ -147,6 +147,10 @@ pub struct LabsArgs {
     /// Print JSON instead of a list.
     #[arg(long)]
     pub json: bool,
+    /// Print every lab's lesson texts (story, prediction, hints, solution) and the closing panel as
+    /// JSON: the site's `lessons.json`, which the page fetches when a lab opens (scripts/build).
+    #[arg(long, conflicts_with = "json")]
+    pub lessons: bool,
 }
 
 /// The flags of `lab real`. They parse in every build, so a mistake gets its sentence even where the
