@@ -11,17 +11,38 @@ pub fn fixed(v: f64, decimals: u32) -> String {
     if !v.is_finite() {
         return "0".into();
     }
-    let scale = 10i128.pow(decimals);
+    // 64-bit integers only: 128-bit ones would link their own division and formatting (about 1 KB of
+    // the gzipped download).
+    let scale = 10u64.pow(decimals);
     // `as` saturates: absurdly large values print as the largest integer rather than wrapping.
-    let n = (v * scale as f64).round() as i64 as i128;
+    let n = (v * scale as f64).round() as i64;
     let sign = if n < 0 { "-" } else { "" };
-    let n = n.abs();
+    let n = n.unsigned_abs();
     let (int, frac) = (n / scale, n % scale);
     if decimals == 0 {
         format!("{sign}{int}")
     } else {
         format!("{sign}{int}.{frac:0width$}", width = decimals as usize)
     }
+}
+
+/// `10^(tenths / 10)`: the speed slider's notches. Built from `powi` and a table of the ten tenth
+/// powers instead of `f64::powf`, whose general `pow` would add about 1 KB to the gzipped download;
+/// whole powers (`0.01`, `1`, `1000`) come out exact.
+pub fn pow10_tenths(tenths: i32) -> f64 {
+    const TENTHS: [f64; 10] = [
+        1.0,
+        1.258_925_411_794_167_2,
+        1.584_893_192_461_113_5,
+        1.995_262_314_968_879_5,
+        2.511_886_431_509_58,
+        3.162_277_660_168_379_5,
+        3.981_071_705_534_972,
+        5.011_872_336_272_722,
+        6.309_573_444_801_933,
+        7.943_282_347_242_816,
+    ];
+    10f64.powi(tenths.div_euclid(10)) * TENTHS[tenths.rem_euclid(10) as usize]
 }
 
 /// Parses a plain decimal number (`-1.25`, `3`, `.5`): digits with an optional sign and point, no
@@ -58,6 +79,24 @@ mod tests {
         assert_eq!(fixed(0.5, 0), "1");
         assert_eq!(fixed(f64::NAN, 2), "0");
         assert_eq!(fixed(12.0, 3), "12.000");
+        // Saturated at the 64-bit limits, the negative one included (its magnitude has no `i64`).
+        assert_eq!(fixed(1e300, 0), "9223372036854775807");
+        assert_eq!(fixed(-1e300, 0), "-9223372036854775808");
+    }
+
+    #[test]
+    fn pow10_tenths_matches_powf() {
+        for t in -20..=30 {
+            let want = 10f64.powf(t as f64 / 10.0);
+            let got = pow10_tenths(t);
+            assert!(
+                (got - want).abs() <= want * 4.0 * f64::EPSILON,
+                "{t}: {got} vs {want}"
+            );
+        }
+        assert_eq!(pow10_tenths(-20), 0.01);
+        assert_eq!(pow10_tenths(0), 1.0);
+        assert_eq!(pow10_tenths(30), 1000.0);
     }
 
     #[test]

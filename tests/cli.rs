@@ -1,81 +1,11 @@
 //! The `lab` command line, run as a user runs it: the built binary, its stdout, stderr and exit code.
 #![cfg(not(target_arch = "wasm32"))]
 
-use redelivery_lab::sim::Event;
+mod common;
+
+use common::cli::*;
 use redelivery_lab::sim::lab::Lab;
 use serde_json::Value;
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn lab(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lab"))
-        .args(args)
-        .output()
-        .expect("the lab binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn json(o: &Output) -> Value {
-    assert!(o.status.success(), "exit {:?}: {}", o.status, stderr(o));
-    serde_json::from_slice(&o.stdout).expect("stdout is JSON")
-}
-
-/// A file in the temp directory that is removed when the test ends.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(name: &str, content: &str) -> TempFile {
-        let path = std::env::temp_dir().join(format!("lab-cli-{}-{name}", std::process::id()));
-        std::fs::write(&path, content).expect("temp file written");
-        TempFile(path)
-    }
-
-    fn path(&self) -> &str {
-        self.0.to_str().expect("utf-8 temp path")
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
-}
-
-/// A refusal: exit code 2 and one sentence on stderr, never a panic.
-fn assert_refused(o: &Output, mentions: &str) {
-    let err = stderr(o);
-    assert_eq!(o.status.code(), Some(2), "stderr: {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
-    assert!(!err.contains("panicked"), "{err}");
-    assert!(
-        err.contains(mentions),
-        "{err:?} should mention {mentions:?}"
-    );
-    assert!(o.stdout.is_empty(), "nothing on stdout");
-}
-
-const OUTCOMES: [&str; 6] = [
-    "charged_once",
-    "duplicate",
-    "lost",
-    "orphan",
-    "dead_lettered",
-    "pending",
-];
-
-fn outcome_sum(totals: &Value) -> u64 {
-    OUTCOMES
-        .iter()
-        .map(|k| totals[k].as_u64().unwrap_or_else(|| panic!("totals.{k}")))
-        .sum()
-}
 
 #[test]
 fn no_arguments_and_help_print_the_usage() {
@@ -101,6 +31,53 @@ fn labs_lists_every_lab_with_its_title() {
             .unwrap_or_else(|| panic!("a line for {}", l.id));
         assert!(line.contains(l.title), "{line}");
     }
+}
+
+/// The site's lessons.json: every lab's words under their keys, as the Rust literals hold them, with
+/// as many options and hints as the browser build counts (it asks for them by index).
+#[test]
+fn labs_lessons_writes_every_lab_text_for_the_site() {
+    let v = json(&lab(&["labs", "--lessons"]));
+    let word = |key: String| {
+        v[&key]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {key}"))
+            .to_string()
+    };
+    for l in Lab::all() {
+        let id = l.id;
+        assert!(
+            !l.narrative.predict.is_empty() && !l.solution.is_empty(),
+            "{id}: natively the words are there"
+        );
+        assert_eq!(word(format!("{id}/predict")), l.narrative.predict);
+        assert_eq!(word(format!("{id}/run")), l.narrative.run);
+        assert_eq!(word(format!("{id}/observe")), l.narrative.observe);
+        assert_eq!(word(format!("{id}/explain")), l.narrative.explain);
+        assert_eq!(word(format!("{id}/solution")), l.solution);
+        for (i, h) in l.hints.iter().enumerate() {
+            assert_eq!(word(format!("{id}/hints/{i}")), *h);
+        }
+        assert!(
+            v.get(format!("{id}/hints/{}", l.hints.len())).is_none(),
+            "{id}: no extra hint"
+        );
+        if let Some(p) = l.prediction {
+            assert_eq!(word(format!("{id}/question")), p.question);
+            assert_eq!(word(format!("{id}/why")), p.why);
+            for (i, o) in p.options.iter().enumerate() {
+                assert_eq!(word(format!("{id}/options/{i}")), *o);
+            }
+        }
+    }
+    assert_eq!(
+        word("closing/takeaways/4".into()),
+        redelivery_lab::sim::lab::TAKEAWAYS[4]
+    );
+    assert_eq!(
+        word("closing/when_to_use/3".into()),
+        redelivery_lab::sim::lab::WHEN_TO_USE[3]
+    );
 }
 
 #[test]
@@ -320,6 +297,24 @@ fn mistakes_on_the_command_line_exit_2() {
     assert_refused(&lab(&["run"]), "--lab");
     assert_refused(&lab(&["fly"]), "fly");
     assert_refused(&lab(&["--seed", "3"]), "--seed");
+    assert_refused(&lab(&["real", "--rows", "most"]), "key or all");
+    assert_refused(&lab(&["real", "--timeout-ms", "5"]), "100 to 600000");
+    // A malformed URL is a mistake in the arguments, refused before anything connects (a build
+    // without the reality check refuses every `lab real` that parses).
+    assert_refused(
+        &lab(&[
+            "real",
+            "--amqp",
+            "amqp://guest:guest@127.0.0.1:notaport/lab",
+            "--postgres",
+            "postgres://u@127.0.0.1/db",
+        ]),
+        if cfg!(feature = "real") {
+            "is not an AMQP URL"
+        } else {
+            "no `real` feature"
+        },
+    );
 }
 
 #[test]
@@ -406,206 +401,4 @@ fn set_refuses_unknown_keys_and_bad_values_with_one_sentence() {
     assert_refused(&run("consumers=9"), "Consumers must be between 1 and 4");
     assert_refused(&run("payments"), "key=value");
     assert_refused(&run("latency.nothing=1"), "“latency.nothing”");
-}
-
-#[test]
-fn events_adds_every_field_of_every_event_in_the_window() {
-    let v = json(&lab(&[
-        "run",
-        "--lab",
-        "double-payment",
-        "--events",
-        "--json",
-    ]));
-    let log = v["event_log"].as_array().expect("event_log");
-    assert_eq!(log.len() as u64, v["events"].as_u64().expect("events"));
-    assert_eq!(v["event_log_dropped"], 0);
-    let mut kinds = std::collections::BTreeSet::new();
-    for (i, e) in log.iter().enumerate() {
-        assert_eq!(e["seq"], i as u64, "in order, none missing");
-        assert!(e["time_ms"].is_u64(), "{e}");
-        for k in ["kind", "payment", "consumer", "text"] {
-            assert!(e.get(k).is_some(), "{k} in {e}");
-        }
-        // Every field of the event is there: the entry reads back as the core's event, and
-        // writing that event again gives exactly the entry's fields.
-        let event: Event = serde_json::from_value(e.clone()).expect("reads back as an event");
-        let fields = serde_json::to_value(event).expect("serialisable");
-        for (k, field) in fields.as_object().expect("an object") {
-            assert_eq!(&e[k], field, "{k} in {e}");
-        }
-        assert_eq!(e["text"], event.to_string());
-        kinds.insert(e["kind"].as_str().unwrap_or("").to_string());
-    }
-    for k in [
-        "published",
-        "delivered",
-        "charged",
-        "crashed",
-        "restarted",
-        "requeued",
-    ] {
-        assert!(kinds.contains(k), "the incident has a {k} event: {kinds:?}");
-    }
-    let crash = log
-        .iter()
-        .find(|e| e["kind"] == "crashed")
-        .expect("a crash");
-    assert_eq!(crash["point"], "after_commit");
-    let redelivery = log
-        .iter()
-        .find(|e| e["kind"] == "delivered" && e["redelivered"] == true)
-        .expect("a redelivery");
-    assert!(redelivery["delivery"].as_u64() > Some(1), "{redelivery}");
-
-    let without = json(&lab(&["run", "--lab", "double-payment", "--json"]));
-    assert!(without.get("event_log").is_none());
-}
-
-#[test]
-fn events_keeps_only_the_event_window() {
-    let v = json(&lab(&[
-        "run",
-        "--lab",
-        "double-payment",
-        "--events",
-        "--json",
-        "--set",
-        "event_window=10",
-    ]));
-    let log = v["event_log"].as_array().expect("event_log");
-    let total = v["events"].as_u64().expect("events");
-    assert_eq!(log.len(), 10);
-    assert_eq!(v["event_log_dropped"], total - 10);
-    assert_eq!(log[9]["seq"], total - 1, "the most recent events");
-
-    let o = lab(&[
-        "run",
-        "--lab",
-        "double-payment",
-        "--events",
-        "--set",
-        "event_window=10",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let out = stdout(&o);
-    assert!(out.contains("Event log (10 events)"), "{out}");
-    assert!(out.contains("have left the event window"), "{out}");
-}
-
-#[test]
-fn events_show_each_redelivery_right_after_the_restart_before_it() {
-    let v = json(&lab(&[
-        "run",
-        "--lab",
-        "double-payment",
-        "--events",
-        "--json",
-    ]));
-    let log = v["event_log"].as_array().expect("event_log");
-    let redeliveries: Vec<usize> = (0..log.len())
-        .filter(|i| log[*i]["kind"] == "delivered" && log[*i]["redelivered"] == true)
-        .collect();
-    assert!(!redeliveries.is_empty(), "the incident redelivers");
-    for i in redeliveries {
-        let e = &log[i];
-        let before = log[..i]
-            .iter()
-            .rev()
-            .find(|b| b["consumer"] == e["consumer"])
-            .expect("an earlier event of the consumer");
-        assert_eq!(
-            before["kind"], "restarted",
-            "the redelivery {e} follows its consumer's restart, not {before}"
-        );
-    }
-}
-
-#[test]
-fn a_call_timeout_set_below_the_charge_time_shows_timeouts_and_late_charges() {
-    // The gateway takes about 40 ms a charge; a consumer that waits 30 ms gives up on every call,
-    // and the gateway charges the card anyway.
-    let v = json(&lab(&[
-        "run",
-        "--lab",
-        "sandbox",
-        "--payments",
-        "5",
-        "--set",
-        "call_timeout_ms=30",
-        "--set",
-        "max_deliveries=3",
-        "--events",
-        "--json",
-    ]));
-    let log = v["event_log"].as_array().expect("event_log");
-    let count = |f: &dyn Fn(&Value) -> bool| log.iter().filter(|e| f(e)).count() as u64;
-    let timeouts = count(&|e| e["kind"] == "charge_timed_out");
-    let late = count(&|e| e["kind"] == "charged" && e["late"] == true);
-    assert!(timeouts > 0 && late > 0, "{timeouts} timeouts, {late} late");
-    assert_eq!(v["signals"]["charge_timeouts"], timeouts);
-    assert_eq!(v["signals"]["late_charges"], late);
-    let t = log
-        .iter()
-        .find(|e| e["kind"] == "charge_timed_out")
-        .expect("a timeout");
-    assert!(t["payment"].is_u64() && t["consumer"].is_u64(), "{t}");
-    assert!(
-        v["totals"]["duplicate"].as_u64() > Some(0),
-        "a retry after a timeout charges again: {}",
-        v["totals"]
-    );
-
-    // The text report names the same counts.
-    let o = lab(&[
-        "run",
-        "--lab",
-        "sandbox",
-        "--payments",
-        "5",
-        "--set",
-        "call_timeout_ms=30",
-        "--set",
-        "max_deliveries=3",
-    ]);
-    let out = stdout(&o);
-    let line = out
-        .lines()
-        .find(|l| l.contains("gateway calls timed out"))
-        .expect("a timeout line");
-    assert!(line.trim_end().ends_with(&format!(" {timeouts}")), "{line}");
-}
-
-#[test]
-fn a_run_that_cannot_settle_says_why() {
-    let stuck = TempFile::new(
-        "stuck.json",
-        r#"{"config": {"payments": 1, "restart_delay_ms": 0},
-            "actions": [{"at": 0, "command": {"cmd": "arm_crash", "consumer": null,
-                         "point": "after_charge", "mode": {"mode": "always"}}}]}"#,
-    );
-    let v = json(&lab(&["run", "--config", stuck.path(), "--json"]));
-    assert_eq!(v["settled"], false);
-    let halt = v["halt"].as_str().expect("a reason");
-    assert!(halt.contains("cannot settle"), "{halt}");
-    let anomaly = &v["anomalies"][0];
-    assert!(anomaly["causes_total"].as_u64() > Some(1_000), "{anomaly}");
-    assert_eq!(
-        anomaly["causes"].as_array().map(Vec::len),
-        Some(12),
-        "a dozen causes shown, not thousands"
-    );
-    let out = stdout(&lab(&["run", "--config", stuck.path()]));
-    assert!(out.lines().count() < 100, "a readable report");
-    assert!(
-        out.contains("Did NOT settle") && out.contains(halt),
-        "{out}"
-    );
-    assert!(out.contains("more of its events"), "{out}");
-
-    let calm = json(&lab(&["run", "--lab", "sandbox", "--json"]));
-    assert_eq!(
-        (&calm["settled"], &calm["halt"]),
-        (&Value::Bool(true), &Value::Null)
-    );
 }

@@ -5,6 +5,9 @@
 //! `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target wasm32-unknown-unknown --test hostile_ui`
 #![cfg(target_arch = "wasm32")]
 
+mod common;
+
+use common::hostile::SplitMix;
 use redelivery_lab::sim::checklist;
 use redelivery_lab::sim::lab::Lab;
 use redelivery_lab::sim::share::{self, Scenario};
@@ -17,25 +20,8 @@ use yew::Reducible;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// SplitMix64, as in `tests/hostile_links.rs`.
-struct Gen(u64);
-
-impl Gen {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
-        from[(self.next() % from.len() as u64) as usize]
-    }
-}
-
 /// One stored line with a value a hand, a bug or another version could have written.
-fn hostile_line(g: &mut Gen) -> String {
+fn hostile_line(g: &mut SplitMix) -> String {
     const NUMBERS: &[&str] = &[
         "0",
         "1",
@@ -68,8 +54,8 @@ fn hostile_line(g: &mut Gen) -> String {
         "",
         "a,b",
     ];
-    let n = |g: &mut Gen| g.pick(NUMBERS).to_string();
-    let id = |g: &mut Gen| g.pick(IDS).to_string();
+    let n = |g: &mut SplitMix| g.pick(NUMBERS).to_string();
+    let id = |g: &mut SplitMix| g.pick(IDS).to_string();
     match g.next() % 7 {
         0 => format!("speed={}", n(g)),
         1 => format!("projector={}", n(g)),
@@ -118,7 +104,7 @@ fn fits_the_labs(saved: &Saved) {
 #[wasm_bindgen_test]
 fn any_saved_settings_load_checked_and_the_rewritten_text_loads_clean() {
     for seed in 0..2_000 {
-        let mut g = Gen(seed);
+        let mut g = SplitMix(seed);
         let mut text = String::from("redelivery-lab settings 2\n");
         for _ in 0..(1 + g.next() % 6) {
             text.push_str(&hostile_line(&mut g));

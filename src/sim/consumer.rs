@@ -148,11 +148,9 @@ impl Consumer {
 mod tests {
     use super::*;
 
-    #[test]
-    fn prefetch_counts_the_job_in_hand() {
-        let mut c = Consumer::new(0);
-        assert!(c.has_capacity(Some(1)));
-        c.job = Some(Job {
+    /// A first delivery of payment 0 under the naive strategy, at its first step.
+    fn naive_job() -> Job {
+        Job {
             payment: 0,
             delivery: 1,
             started: 0,
@@ -161,7 +159,14 @@ mod tests {
             skip_effects: false,
             auto_acked: false,
             wait: Wait::Step,
-        });
+        }
+    }
+
+    #[test]
+    fn prefetch_counts_the_job_in_hand() {
+        let mut c = Consumer::new(0);
+        assert!(c.has_capacity(Some(1)));
+        c.job = Some(naive_job());
         assert!(!c.has_capacity(Some(1)));
         assert!(c.has_capacity(Some(2)));
         assert!(c.has_capacity(None), "auto-ack ignores prefetch");
@@ -172,16 +177,7 @@ mod tests {
 
     #[test]
     fn naive_strategy_skips_the_transaction_and_the_record() {
-        let j = Job {
-            payment: 0,
-            delivery: 1,
-            started: 0,
-            pos: 0,
-            strategy: Strategy::NAIVE,
-            skip_effects: false,
-            auto_acked: false,
-            wait: Wait::Step,
-        };
+        let j = naive_job();
         assert!(!j.runs(Step::BeginTx, false));
         assert!(!j.runs(Step::CheckRecord, false));
         assert!(j.runs(Step::Charge, false));

@@ -11,12 +11,15 @@
 //! run, with the reload as a crash of every consumer at that moment.
 
 use super::broker::{BrokerMessage, MessageState};
+use super::codec::MAX_TIME_MS;
 use super::config::{Config, Millis};
 use super::metrics::Counters;
 use super::rng::Rng;
-use super::share::{MAX_TIME_MS, Scenario};
+use super::sentence::sentence_error;
+use super::share::Scenario;
 use serde::{Deserialize, Serialize};
-use std::fmt;
+
+mod text;
 
 /// The version of the saved format.
 pub const FORMAT: u32 = 1;
@@ -66,34 +69,12 @@ pub struct DurableState {
     pub script: Option<Scenario>,
 }
 
-/// Saved state that cannot be recovered, with a sentence for the user.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DurableError(pub String);
-
-impl fmt::Display for DurableError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for DurableError {}
+sentence_error!(
+    /// Saved state that cannot be recovered, with a sentence for the user.
+    DurableError
+);
 
 impl DurableState {
-    /// Serialises compactly (the share-link encoding, checksummed): what the browser stores, so its
-    /// bundle needs no JSON parser for this.
-    pub fn to_text(&self) -> String {
-        super::share::encode_durable(self)
-    }
-
-    /// Parses [`DurableState::to_text`]'s output and validates it; never panics.
-    pub fn from_text(text: &str) -> Result<DurableState, DurableError> {
-        let s = super::share::decode_durable(text).map_err(|_| {
-            DurableError("The saved run in this browser is damaged, so it was not restored.".into())
-        })?;
-        s.validate()?;
-        Ok(s)
-    }
-
     /// Checks that the parts fit together.
     pub fn validate(&self) -> Result<(), DurableError> {
         let bad = |what: &str| {

@@ -15,6 +15,7 @@
 pub mod broker;
 pub mod checker;
 pub mod checklist;
+pub(crate) mod codec;
 pub mod command;
 pub mod compare;
 pub mod config;
@@ -32,6 +33,7 @@ pub mod metrics;
 pub mod report;
 pub mod retry;
 pub mod rng;
+mod sentence;
 pub mod share;
 pub mod simulation;
 pub mod sweep;
@@ -46,5 +48,5 @@ pub use config::{
     RetryWait, Step, Strategy,
 };
 pub use event::{Event, LoggedEvent};
-pub use simulation::{ArmedCrash, CommandError, Sim};
+pub use simulation::{ArmedCrash, CommandError, Refused, Sim};
 pub use vocabulary::Named;

@@ -7,6 +7,7 @@
 pub mod components;
 pub mod hooks;
 pub mod keyboard;
+pub mod lessons;
 pub mod narrate;
 pub mod real_crash;
 pub mod saved;

@@ -2,6 +2,10 @@
 // Each test file compiles this module on its own and uses only some of it.
 #![allow(dead_code)]
 
+#[cfg(not(target_arch = "wasm32"))]
+pub mod cli;
+pub mod hostile;
+
 use redelivery_lab::sim::checker::PaymentFacts;
 use redelivery_lab::sim::{
     Action, ArmMode, Command, Config, CrashPoint, Event, LedgerWrite, RecordCheck, RedeliveryMode,
@@ -16,10 +20,7 @@ pub const LIMIT_MS: u64 = 3_600_000;
 /// Returns the run and whether it settled within [`LIMIT_MS`].
 pub fn run(config: Config, seed: u64, actions: &[Action]) -> (Sim, bool) {
     let mut sim = Sim::new(config, seed);
-    for a in actions {
-        sim.run_until(a.at);
-        let _ = sim.apply(a.command);
-    }
+    let _ = sim.replay(actions);
     let settled = sim.run_to_completion(LIMIT_MS);
     (sim, settled)
 }

@@ -1,18 +1,12 @@
 // Beyond the sandbox: the sweep's truth table (checked cell by cell against the native CLI), side by
 // side, forking the timeline, real crashes across a reload, workshop mode and exports.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { startE2E, repoRoot } from './helpers.mjs';
+import { e2eSuite, fillAndEnter, integer, repoRoot } from './helpers.mjs';
 
-let e2e;
-before(async () => {
-  e2e = await startE2E({ viewport: { width: 1280, height: 720 } });
-});
-after(async () => {
-  await e2e?.close();
-});
+const e2e = e2eSuite({ viewport: { width: 1280, height: 720 } });
 
 /** The UI's compact strategy key (data-strategy) for a strategy of the CLI's JSON. */
 function strategyKey(s) {
@@ -25,16 +19,11 @@ function strategyKey(s) {
   ].join(' ');
 }
 
-async function setField(app, testId, value) {
-  await app.byTestId(testId).fill(String(value));
-  await app.byTestId(testId).press('Enter');
-}
-
 test('the sweep matches the CLI cell by cell, and a cell opens its exact run', async () => {
   const app = await e2e.open();
   try {
-    await setField(app, 'seed-input', 1);
-    await setField(app, 'payments', 40);
+    await fillAndEnter(app, 'seed-input', 1);
+    await fillAndEnter(app, 'payments', 40);
     await app.byTestId('view-sweep').click();
     assert.equal(await app.byTestId('view-sweep').getAttribute('aria-pressed'), 'true');
     await app.byTestId('sweep-run').click();
@@ -98,12 +87,6 @@ function seconds(ms) {
   return `${Math.floor(ms / 1000).toLocaleString('en-US')}.${String(ms % 1000).padStart(3, '0')} s`;
 }
 
-async function integer(app, testId) {
-  const text = (await app.byTestId(testId).textContent()).trim();
-  assert.match(text, /^\d+$/, `${testId} is an integer, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
-
 test('side by side: the classic pair on the double-payment lab differs exactly by the duplicates', async () => {
   const app = await e2e.open();
   try {
@@ -130,7 +113,7 @@ test('side by side: the classic pair on the double-payment lab differs exactly b
     assert.match(await app.byTestId('compare-clock').textContent(), /^t = [\d,]+\.\d{3} s of [\d,]+\.\d{3} s$/);
     await app.screenshot('beyond-compare');
     // Another seed in the header: both sides start again from that seed.
-    await setField(app, 'seed-input', 7);
+    await fillAndEnter(app, 'seed-input', 7);
     assert.match(await app.byTestId('compare-clock').textContent(), /^t = 0\.000 s/);
     assert.match(await app.byTestId('compare').textContent(), /seed 7/);
     await app.byTestId('compare-end').click();
@@ -153,7 +136,7 @@ async function eventRows(app) {
 test('forking the timeline: the past stays identical, the future changes', async () => {
   const app = await e2e.open();
   try {
-    await setField(app, 'payments', 5);
+    await fillAndEnter(app, 'payments', 5);
     await app.byTestId('speed').press('End');
     await app.byTestId('play').click();
     await app.page.locator('[data-testid=app][data-settled=true]').waitFor({ timeout: 20_000 });

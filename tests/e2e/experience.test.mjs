@@ -1,32 +1,19 @@
 // The learner's, the trainer's and the phone reader's experience (issue 13): keys that keep working
 // after the mouse, charts and scroll boxes that can be read, words that read right, and an axe-core
 // accessibility pass over the main views, themes and the phone layout.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startE2E, repoRoot, watchProblems } from './helpers.mjs';
+import { e2eSuite, playUntilSettled, repoRoot, settled, watchProblems } from './helpers.mjs';
 
-let e2e;
-before(async () => {
-  e2e = await startE2E({ viewport: { width: 1280, height: 720 } });
-});
-after(async () => {
-  await e2e?.close();
-});
+const e2e = e2eSuite({ viewport: { width: 1280, height: 720 } });
 
-const settled = (app) => app.page.locator('[data-testid=app][data-settled=true]');
 const playing = async (app) => (await app.byTestId('app').getAttribute('data-playing')) === 'true';
 /** Simulated milliseconds now, as the clock states them. */
 const ms = async (app) => Number(await app.byTestId('clock').getAttribute('data-ms'));
 const clock = async (app) => (await app.byTestId('clock').textContent()).trim();
-
-async function playUntilSettled(app) {
-  await app.byTestId('speed').press('End');
-  await app.byTestId('play').click();
-  await settled(app).waitFor({ timeout: 30_000 });
-}
 
 test('the shortcuts still drive the timeline after the mouse used a select, a checkbox or a button', async () => {
   const app = await e2e.open();
@@ -330,7 +317,6 @@ test('words: ordinals, a crash glyph, skipped steps, the clock in seconds, plura
 });
 
 // ---- Accessibility: axe-core over the main views, themes and the phone layout -----------------------
-
 
 const axeSource = () =>
   readFile(createRequire(join(repoRoot, '.tools', 'package.json')).resolve('axe-core/axe.min.js'), 'utf8');

@@ -26,6 +26,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const distDir = join(repoRoot, 'dist');
@@ -173,4 +174,51 @@ export async function startE2E({ viewport = { width: 1280, height: 800 } } = {})
       await server?.close();
     },
   };
+}
+
+/**
+ * One browser and one site for the whole test file, started in node:test's `before` hook and closed in
+ * its `after` hook: call it once at the top level of a test file. The handle works like startE2E's once
+ * the tests run (`open()`, `baseUrl`, `browser`).
+ */
+export function e2eSuite(options) {
+  let e2e;
+  before(async () => {
+    e2e = await startE2E(options);
+  });
+  after(async () => {
+    await e2e?.close();
+  });
+  return {
+    open: (o) => e2e.open(o),
+    get baseUrl() {
+      return e2e.baseUrl;
+    },
+    get browser() {
+      return e2e.browser;
+    },
+  };
+}
+
+/** The app root once every payment has settled. */
+export const settled = (app) => app.page.locator('[data-testid=app][data-settled=true]');
+
+/** Plays at the fastest speed (the slider is logarithmic; End is its maximum) until every payment settles. */
+export async function playUntilSettled(app, { timeout = 30_000 } = {}) {
+  await app.byTestId('speed').press('End');
+  await app.byTestId('play').click();
+  await settled(app).waitFor({ timeout });
+}
+
+/** The whole number an element shows (asserting it shows nothing else). */
+export async function integer(app, testId) {
+  const text = (await app.byTestId(testId).textContent()).trim();
+  assert.match(text, /^\d+$/, `${testId} is an integer, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+/** Types `value` into a field and commits it with Enter, as a learner does. */
+export async function fillAndEnter(app, testId, value) {
+  await app.byTestId(testId).fill(String(value));
+  await app.byTestId(testId).press('Enter');
 }

@@ -1,32 +1,13 @@
 // The labs as a learner plays them, at the 1280×720 of a projector: a gamed lab fails with a sentence,
 // an alternative fix passes, a replay keeps the learner's own actions, the failure-injection grid shows
 // the hole, and every lab, once completed, says so without scrolling.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startE2E } from './helpers.mjs';
+import { e2eSuite, fillAndEnter, playUntilSettled, settled } from './helpers.mjs';
 
-let e2e;
-before(async () => {
-  e2e = await startE2E({ viewport: { width: 1280, height: 720 } });
-});
-after(async () => {
-  await e2e?.close();
-});
-
-const settled = (app) => app.page.locator('[data-testid=app][data-settled=true]');
-
-async function playUntilSettled(app) {
-  await app.byTestId('speed').press('End');
-  await app.byTestId('play').click();
-  await settled(app).waitFor({ timeout: 30_000 });
-}
+const e2e = e2eSuite({ viewport: { width: 1280, height: 720 } });
 
 const goal = (app, id) => app.page.locator(`[data-testid=goal][data-goal="${id}"]`);
-
-async function setNumber(app, testId, value) {
-  await app.byTestId(testId).fill(String(value));
-  await app.byTestId(testId).press('Enter');
-}
 
 async function totals(app) {
   const out = {};
@@ -50,7 +31,7 @@ test('dead-lettering every payment fails the retry storm, with a sentence that s
     await app.byTestId('lab-select').selectOption('retry-storm');
     await app.byTestId('retry-policy').selectOption('fixed');
     await settled(app).or(app.byTestId('app')).first().waitFor();
-    await setNumber(app, 'max-deliveries', 1);
+    await fillAndEnter(app, 'max-deliveries', 1);
     await app.byTestId('rate-limit').check();
     await playUntilSettled(app);
     

@@ -2,13 +2,11 @@
 // beyond its own files, share-link text that never becomes HTML, absurd links refused, and a panic that
 // shows an error panel (with working "Copy details") instead of a frozen page.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startE2E } from './helpers.mjs';
+import { e2eSuite } from './helpers.mjs';
 
-let e2e;
-before(async () => { e2e = await startE2E(); });
-after(() => e2e?.close());
+const e2e = e2eSuite();
 
 test('the page declares a strict CSP, satisfies it, and requests nothing but its own files', async () => {
   const app = await e2e.open();

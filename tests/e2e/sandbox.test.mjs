@@ -1,31 +1,11 @@
 // The sandbox UI on the built site, driven like a learner and a workshop trainer: labs and their goals,
 // share links (good and forged), saved settings (good and corrupt), the keyboard, the strategy panel,
 // the event log, and a layout that fits a 1280×720 projector.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startE2E } from './helpers.mjs';
+import { e2eSuite, integer, playUntilSettled, settled } from './helpers.mjs';
 
-let e2e;
-before(async () => {
-  e2e = await startE2E({ viewport: { width: 1280, height: 720 } });
-});
-after(async () => {
-  await e2e?.close();
-});
-
-const settled = (app) => app.page.locator('[data-testid=app][data-settled=true]');
-
-async function playUntilSettled(app) {
-  await app.byTestId('speed').press('End');
-  await app.byTestId('play').click();
-  await settled(app).waitFor({ timeout: 20_000 });
-}
-
-async function integer(app, testId) {
-  const text = (await app.byTestId(testId).textContent()).trim();
-  assert.match(text, /^\d+$/, `${testId} is an integer, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
+const e2e = e2eSuite({ viewport: { width: 1280, height: 720 } });
 
 async function goalStatus(app, goal) {
   return app.page.locator(`[data-testid=goal][data-goal="${goal}"]`).getAttribute('data-status');

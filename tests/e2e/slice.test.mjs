@@ -1,29 +1,16 @@
 // The first vertical slice, as a learner does it on the built site: arm a crash after the commit,
 // play until every payment settles, find the duplicate charge; then switch the processed-payment check
 // on and see the rerun of the same seed charge nobody twice.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startE2E } from './helpers.mjs';
+import { e2eSuite, integer, playUntilSettled as play } from './helpers.mjs';
 
-let e2e;
-before(async () => {
-  e2e = await startE2E({ viewport: { width: 1280, height: 720 } });
-});
-after(async () => {
-  await e2e?.close();
-});
+const e2e = e2eSuite({ viewport: { width: 1280, height: 720 } });
 
-async function totalDuplicate(app) {
-  const text = (await app.byTestId('total-duplicate').textContent()).trim();
-  assert.match(text, /^\d+$/, `total-duplicate is an integer, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
+const totalDuplicate = (app) => integer(app, 'total-duplicate');
 
 async function playUntilSettled(app) {
-  // The fastest speed: the slider is logarithmic and End puts it at its maximum.
-  await app.byTestId('speed').press('End');
-  await app.byTestId('play').click();
-  await app.page.locator('[data-testid=app][data-settled=true]').waitFor({ timeout: 20_000 });
+  await play(app, { timeout: 20_000 });
   assert.equal(await app.byTestId('app').getAttribute('data-playing'), 'false', 'playing stops once settled');
 }
 

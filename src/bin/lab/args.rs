@@ -16,7 +16,7 @@ lab run (--lab <id> | --config <file.json>) [--set key=value]… [--seed N] [--p
        lab sweep [--seed N] [--payments N] [--json]
        lab bench [--payments N] [--runs N] [--seed N]
        lab labs [--json]
-       lab real --amqp <url> --postgres <url> [--seed N] [--payments N] [--rows key|all] [--json]
+       lab real --amqp <url> --postgres <url> [--seed N] [--payments N] [--rows key|all] [--json] [--keep] [--timeout-ms N]
        lab --help | lab <command> --help";
 
 const EXIT_CODES: &str = "\
@@ -65,9 +65,8 @@ pub enum Command {
     Labs(LabsArgs),
     /// The sweep's rows on a real RabbitMQ and PostgreSQL, compared with the model.
     ///
-    /// Needs a build with `--features real`; use a throwaway virtual host and database. See
-    /// `lab real --help`.
-    #[command(disable_help_flag = true)]
+    /// Needs a build with `--features real`; use a throwaway virtual host and database.
+    #[command(after_help = REAL_HELP)]
     Real(RealArgs),
 }
 
@@ -148,19 +147,63 @@ pub struct LabsArgs {
     /// Print JSON instead of a list.
     #[arg(long)]
     pub json: bool,
+    /// Print every lab's lesson texts (story, prediction, hints, solution) and the closing panel as
+    /// JSON: the site's `lessons.json`, which the page fetches when a lab opens (scripts/build).
+    #[arg(long, conflicts_with = "json")]
+    pub lessons: bool,
 }
 
-/// `lab real`'s arguments, handed as they are to the reality check (src/real/), which parses them.
+/// The flags of `lab real`. They parse in every build, so a mistake gets its sentence even where the
+/// reality check itself is not compiled in.
 #[derive(Args, Debug)]
 pub struct RealArgs {
-    #[arg(
-        num_args = 0..,
-        trailing_var_arg = true,
-        allow_hyphen_values = true,
-        value_name = "ARGS"
-    )]
-    pub args: Vec<String>,
+    /// The RabbitMQ to use: amqp://user:password@host:port/vhost (default: $LAB_AMQP_URL).
+    #[arg(long, value_name = "URL")]
+    pub amqp: Option<String>,
+    /// The PostgreSQL to use: postgres://user@host:port/database (default: $LAB_POSTGRES_URL).
+    #[arg(long, value_name = "URL")]
+    pub postgres: Option<String>,
+    /// The model's seed; the real run uses the same payments and crash schedule (default 1).
+    #[arg(long, value_name = "N", value_parser = seed)]
+    pub seed: Option<u64>,
+    /// Payments per row (default 10).
+    #[arg(long, value_name = "N", value_parser = real_payments)]
+    pub payments: Option<u32>,
+    /// key: the rows the lessons hinge on (5 crash rows, 2 retry rows); all: every crash point ×
+    /// strategy (288 rows) and every retry row (default all).
+    #[arg(long, value_name = "key|all", value_parser = rows)]
+    pub rows: Option<Rows>,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+    /// Leave the last row's tables and queues in place to look at (default: drop them).
+    #[arg(long)]
+    pub keep: bool,
+    /// How long to wait for a server to connect or answer one request (default: 5000 to connect,
+    /// 10000 for a request).
+    #[arg(long = "timeout-ms", value_name = "MS", value_parser = timeout_ms)]
+    pub timeout_ms: Option<u64>,
+    /// Run as one of the check's consumer processes (`lab real` starts them itself).
+    #[arg(long, hide = true)]
+    pub consumer: bool,
 }
+
+/// Which rows `lab real` runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rows {
+    /// The rows the lessons hinge on.
+    Key,
+    /// Every row.
+    All,
+}
+
+const REAL_HELP: &str = "\
+WARNING: the tool drops and recreates the schemas redelivery_lab and redelivery_lab_gateway, the
+queues redelivery-lab.* and the exchange redelivery-lab.retry: use a throwaway virtual host and database.
+
+Exit codes: 0 every row's counts agree, 1 a row's counts differ or a row did not settle, 2 a mistake
+in the arguments (a malformed URL too), 3 a server cannot be reached or set up, or does not answer in
+time.";
 
 /// Parses a whole number in `min..=max`; `1_000` and `1,000` are read as 1000.
 fn whole_number(value: &str, min: u64, max: u64) -> Result<u64, String> {
@@ -177,6 +220,22 @@ fn seed(value: &str) -> Result<u64, String> {
 
 fn payments(value: &str) -> Result<u32, String> {
     whole_number(value, 0, MAX_PAYMENTS as u64).map(|n| n as u32)
+}
+
+fn real_payments(value: &str) -> Result<u32, String> {
+    whole_number(value, 1, 500).map(|n| n as u32)
+}
+
+fn timeout_ms(value: &str) -> Result<u64, String> {
+    whole_number(value, 100, 600_000)
+}
+
+fn rows(value: &str) -> Result<Rows, String> {
+    match value {
+        "key" => Ok(Rows::Key),
+        "all" => Ok(Rows::All),
+        _ => Err("key or all".to_string()),
+    }
 }
 
 fn runs(value: &str) -> Result<u32, String> {
@@ -366,12 +425,39 @@ mod tests {
     }
 
     #[test]
-    fn real_takes_its_arguments_as_they_are() {
-        let Ok(Parsed::Command(Command::Real(r))) =
-            parse_args(&["real", "--amqp", "amqp://x", "--help", "--rows=key"])
-        else {
+    fn real_flags_parse_like_the_others() {
+        let Ok(Parsed::Command(Command::Real(r))) = parse_args(&[
+            "real",
+            "--amqp",
+            "amqp://x",
+            "--postgres=postgres://y",
+            "--rows",
+            "key",
+            "--payments",
+            "7",
+            "--timeout-ms=300",
+            "--json",
+        ]) else {
             panic!("real parses");
         };
-        assert_eq!(r.args, ["--amqp", "amqp://x", "--help", "--rows=key"]);
+        assert_eq!(r.amqp.as_deref(), Some("amqp://x"));
+        assert_eq!(r.postgres.as_deref(), Some("postgres://y"));
+        assert_eq!(
+            (r.rows, r.payments, r.json),
+            (Some(Rows::Key), Some(7), true)
+        );
+        assert_eq!(
+            (r.timeout_ms, r.keep, r.consumer),
+            (Some(300), false, false)
+        );
+        assert!(refusal(&["real", "--rows", "most"]).contains("key or all"));
+        assert!(refusal(&["real", "--payments", "0"]).contains("1 to 500"));
+        assert!(refusal(&["real", "--timeout-ms", "5"]).contains("100 to 600000"));
+        assert!(refusal(&["real", "--seed"]).contains("needs a value"));
+        assert!(refusal(&["real", "--bogus"]).contains("“--bogus” for `lab real`"));
+        assert!(matches!(
+            parse_args(&["real", "--help"]),
+            Ok(Parsed::Help(h)) if h.contains("throwaway") && h.contains("--timeout-ms")
+        ));
     }
 }

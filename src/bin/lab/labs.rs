@@ -2,12 +2,15 @@
 
 use crate::args::LabsArgs;
 use crate::exit::Fail;
-use redelivery_lab::sim::lab::Lab;
-use serde_json::json;
+use redelivery_lab::sim::lab::{Lab, TAKEAWAYS, WHEN_TO_USE};
+use serde_json::{Value, json};
 use std::fmt::Write as _;
 
 pub fn list(a: LabsArgs) -> Result<String, Fail> {
     let labs = Lab::all();
+    if a.lessons {
+        return Ok(format!("{}\n", lessons(&labs)));
+    }
     if a.json {
         let v: Vec<_> = labs
             .iter()
@@ -33,4 +36,41 @@ pub fn list(a: LabsArgs) -> Result<String, Fail> {
     }
     let _ = writeln!(o, "\nRun one with: lab run --lab <id>");
     Ok(o)
+}
+
+/// The lesson texts the browser build leaves out (`lesson!` in src/sim/lab/mod.rs), as one flat
+/// object from keys (`<lab id>/predict`, `<lab id>/options/0`, `<lab id>/hints/1`,
+/// `closing/takeaways/2`) to words: one source of truth, the Rust literals, read here natively. The
+/// page looks words up by key (src/ui/lessons.rs), which keeps its reader small.
+pub fn lessons(labs: &[Lab]) -> Value {
+    let mut words = serde_json::Map::new();
+    let mut put = |key: String, text: &str| {
+        words.insert(key, Value::from(text));
+    };
+    for l in labs {
+        let id = l.id;
+        let n = &l.narrative;
+        put(format!("{id}/predict"), n.predict);
+        put(format!("{id}/run"), n.run);
+        put(format!("{id}/observe"), n.observe);
+        put(format!("{id}/explain"), n.explain);
+        if let Some(p) = l.prediction {
+            put(format!("{id}/question"), p.question);
+            put(format!("{id}/why"), p.why);
+            for (i, o) in p.options.iter().enumerate() {
+                put(format!("{id}/options/{i}"), o);
+            }
+        }
+        for (i, h) in l.hints.iter().enumerate() {
+            put(format!("{id}/hints/{i}"), h);
+        }
+        put(format!("{id}/solution"), l.solution);
+    }
+    for (i, t) in WHEN_TO_USE.iter().enumerate() {
+        put(format!("closing/when_to_use/{i}"), t);
+    }
+    for (i, t) in TAKEAWAYS.iter().enumerate() {
+        put(format!("closing/takeaways/{i}"), t);
+    }
+    Value::Object(words)
 }

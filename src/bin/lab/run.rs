@@ -73,16 +73,14 @@ pub fn run(a: RunArgs) -> Result<String, Fail> {
     let mut sim = Sim::new(setup.config.clone(), setup.seed);
     let mut actions = setup.actions.clone();
     actions.sort_by_key(|a| a.at); // stable: actions at the same time keep their order
-    for (i, action) in actions.iter().enumerate() {
-        sim.run_until(action.at);
-        if let Err(e) = sim.apply(action.command) {
-            return usage(format!(
-                "Action {} (at {} ms) of {} was refused: {e}",
-                i + 1,
-                action.at,
-                setup.source
-            ));
-        }
+    if let Err(refused) = sim.replay(&actions) {
+        return usage(format!(
+            "Action {} (at {} ms) of {} was refused: {}",
+            refused.index + 1,
+            refused.action.at,
+            setup.source,
+            refused.error
+        ));
     }
     let last_action = actions.last().map_or(0, |a| a.at);
     let settled = sim.run_to_completion(run_limit(&setup.config, last_action));

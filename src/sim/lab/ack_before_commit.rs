@@ -14,16 +14,28 @@ pub fn lab() -> Lab {
         title: "Ack before commit",
         summary: "Acknowledge early and crashes stop duplicating — they start losing money.",
         narrative: Narrative {
-            predict: "This consumer acks as soon as it receives a message. What happens to a payment when it crashes before charging?",
-            run: "Press play: the consumer crashes after every fifth record check. Then change when the consumer acknowledges, and rerun.",
-            observe: "No duplicates at all — and yet payments are missing. The lost counter and the missing money are the symptoms; nothing was redelivered.",
-            explain: "The ack told the broker to forget the message before any work was durable, and the crash erased the only other copy, in the consumer's memory. Acking first turns the consumer into at-most-once: no duplicates, but a crash between the ack and the commit loses the payment (or leaves a charge with no ledger row) — and a loss is quieter than a duplicate, because no customer complains about a charge they never saw. (A crash before that early ack still redelivers.)",
+            predict: lesson!(
+                "This consumer acks as soon as it receives a message. What happens to a payment when it crashes before charging?"
+            ),
+            run: lesson!(
+                "Press play: the consumer crashes after every fifth record check. Then change when the consumer acknowledges, and rerun."
+            ),
+            observe: lesson!(
+                "No duplicates at all — and yet payments are missing. The lost counter and the missing money are the symptoms; nothing was redelivered."
+            ),
+            explain: lesson!(
+                "The ack told the broker to forget the message before any work was durable, and the crash erased the only other copy, in the consumer's memory. Acking first turns the consumer into at-most-once: no duplicates, but a crash between the ack and the commit loses the payment (or leaves a charge with no ledger row) — and a loss is quieter than a duplicate, because no customer complains about a charge they never saw. (A crash before that early ack still redelivers.)"
+            ),
         },
         prediction: Some(Prediction {
-            question: "Ack on receive, crash before the charge. The payment is…",
-            options: &["charged twice", "lost", "redelivered and charged once"],
+            question: lesson!("Ack on receive, crash before the charge. The payment is…"),
+            options: &[
+                lesson!("charged twice"),
+                lesson!("lost"),
+                lesson!("redelivered and charged once"),
+            ],
             answer: 1,
-            why: "The broker already forgot it, and the consumer's memory died with it.",
+            why: lesson!("The broker already forgot it, and the consumer's memory died with it."),
         }),
         diagnosis: None,
         seed: 4,
@@ -67,8 +79,12 @@ pub fn lab() -> Lab {
                 check: |s, _| survives_redelivery(s),
             },
         ],
-        hints: &["Look at the ack-timing setting in the strategy panel."],
-        solution: "Set ack timing to “after commit”. A crash now leads to a redelivery, and the idempotency safeguards absorb it.",
+        hints: &[lesson!(
+            "Look at the ack-timing setting in the strategy panel."
+        )],
+        solution: lesson!(
+            "Set ack timing to “after commit”. A crash now leads to a redelivery, and the idempotency safeguards absorb it."
+        ),
         fix: |c| c.strategy.ack_timing = AckTiming::AfterCommit,
     }
 }

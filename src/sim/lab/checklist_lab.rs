@@ -15,10 +15,18 @@ pub fn lab() -> Lab {
         title: "The operational checklist",
         summary: "Every safeguard at once, under crashes, lost acks and an outage.",
         narrative: Narrative {
-            predict: "Crashes at two boundaries, lost acks and a gateway outage, all at once. Which checklist items does this naive consumer need?",
-            run: "Work down the checklist: change the strategy and the retry settings, rerun, and read each item's signal from the run. Stop when the stress run is clean.",
-            observe: "Each item shows the signal of this run that answers it; each open item links to the lab that breaks without it.",
-            explain: "No single safeguard is enough. Processed records without a transaction leave a gap: the ledger row and the record commit separately, and a crash between the two commits makes the redelivery write the payment again. A transaction without the gateway key still charges the card twice after a crash right after the charge. Acking early loses payments; unbounded immediate retries storm. Effectively-once processing is at-least-once delivery plus all of them — and the signals that tell you they are working.",
+            predict: lesson!(
+                "Crashes at two boundaries, lost acks and a gateway outage, all at once. Which checklist items does this naive consumer need?"
+            ),
+            run: lesson!(
+                "Work down the checklist: change the strategy and the retry settings, rerun, and read each item's signal from the run. Stop when the stress run is clean."
+            ),
+            observe: lesson!(
+                "Each item shows the signal of this run that answers it; each open item links to the lab that breaks without it."
+            ),
+            explain: lesson!(
+                "No single safeguard is enough. Processed records without a transaction leave a gap: the ledger row and the record commit separately, and a crash between the two commits makes the redelivery write the payment again. A transaction without the gateway key still charges the card twice after a crash right after the charge. Acking early loses payments; unbounded immediate retries storm. Effectively-once processing is at-least-once delivery plus all of them — and the signals that tell you they are working."
+            ),
         },
         prediction: None,
         diagnosis: None,
@@ -64,8 +72,12 @@ pub fn lab() -> Lab {
                 check: |s, _| survives_redelivery(s),
             },
         ],
-        hints: &["Start from the double-payment fix, then work down the list."],
-        solution: "Idempotency, transactional ack with a unique constraint, ack after commit, the gateway key, exponential backoff with a rate limit and a delivery limit — and monitor redeliveries and duplicates.",
+        hints: &[lesson!(
+            "Start from the double-payment fix, then work down the list."
+        )],
+        solution: lesson!(
+            "Idempotency, transactional ack with a unique constraint, ack after commit, the gateway key, exponential backoff with a rate limit and a delivery limit — and monitor redeliveries and duplicates."
+        ),
         fix: |c| {
             c.strategy = Strategy::SAFE;
             c.retry = RetryPolicy::Exponential {

@@ -187,20 +187,30 @@ pub fn lab() -> Lab {
         title: "The failure-injection test",
         summary: "Five steps every at-least-once consumer should pass, at each of the six crash boundaries.",
         narrative: Narrative {
-            predict: "This consumer claims to be idempotent: processed records, a transaction, a unique constraint, ack after commit. Where would a crash catch it out?",
-            run: "Press play: this run crashes after the commit. When it ends, the grid runs the five steps once per crash boundary. Find the failing cell, change the consumer, and rerun until every cell passes.",
-            observe: "Steps 1–4 check that the fault really happened to the right message; step 5 judges the consumer. Read the grid row by row.",
-            explain: "A test that crashes at one convenient point proves little. Crashing after the commit only exercises the processed record; crashing right after the charge, before anything is written, exercises the card — and a consumer without the gateway key charges again there. Run the test at every boundary your consumer has.",
+            predict: lesson!(
+                "This consumer claims to be idempotent: processed records, a transaction, a unique constraint, ack after commit. Where would a crash catch it out?"
+            ),
+            run: lesson!(
+                "Press play: this run crashes after the commit. When it ends, the grid runs the five steps once per crash boundary. Find the failing cell, change the consumer, and rerun until every cell passes."
+            ),
+            observe: lesson!(
+                "Steps 1–4 check that the fault really happened to the right message; step 5 judges the consumer. Read the grid row by row."
+            ),
+            explain: lesson!(
+                "A test that crashes at one convenient point proves little. Crashing after the commit only exercises the processed record; crashing right after the charge, before anything is written, exercises the card — and a consumer without the gateway key charges again there. Run the test at every boundary your consumer has."
+            ),
         },
         prediction: Some(Prediction {
-            question: "At which boundary does the test catch this consumer?",
+            question: lesson!("At which boundary does the test catch this consumer?"),
             options: &[
-                "after commit, before ack",
-                "after the card charge",
-                "none: it is idempotent",
+                lesson!("after commit, before ack"),
+                lesson!("after the card charge"),
+                lesson!("none: it is idempotent"),
             ],
             answer: 1,
-            why: "After the charge (and after the ledger write, still uncommitted) nothing is committed, so the redelivery finds no processed record and charges the card again; only a gateway key (or a charge recorded before the call) stops that.",
+            why: lesson!(
+                "After the charge (and after the ledger write, still uncommitted) nothing is committed, so the redelivery finds no processed record and charges the card again; only a gateway key (or a charge recorded before the call) stops that."
+            ),
         }),
         diagnosis: None,
         seed: 7,
@@ -266,10 +276,16 @@ pub fn lab() -> Lab {
             },
         ],
         hints: &[
-            "Read the row “after charge”: what has the consumer done, and what has it written down?",
-            "Nothing in the database can remember a charge that happened before the transaction wrote anything. What could the gateway remember?",
+            lesson!(
+                "Read the row “after charge”: what has the consumer done, and what has it written down?"
+            ),
+            lesson!(
+                "Nothing in the database can remember a charge that happened before the transaction wrote anything. What could the gateway remember?"
+            ),
         ],
-        solution: "Turn on the gateway idempotency key: the redelivery after a crash right after the charge is then recognised by the gateway, and all thirty cells pass.",
+        solution: lesson!(
+            "Turn on the gateway idempotency key: the redelivery after a crash right after the charge is then recognised by the gateway, and all thirty cells pass."
+        ),
         fix: |c| c.strategy = Strategy::SAFE,
     }
 }

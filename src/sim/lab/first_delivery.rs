@@ -12,16 +12,30 @@ pub fn lab() -> Lab {
         title: "First delivery: receive, process, ack",
         summary: "Follow five payments through the happy path.",
         narrative: Narrative {
-            predict: "Nothing fails in this run. How many times will the broker hand out each message?",
-            run: "Press step a few times and watch one message walk the consumer's rail, then press play.",
-            observe: "A message stays in flight, held by the broker, until the consumer's ack arrives; only then does this broker forget it.",
-            explain: "This broker works like RabbitMQ with manual acks: a message it has handed out stays its responsibility until the ack comes back, and if the consumer goes away without acking, it hands the message out again. That is at-least-once delivery — nothing is dropped before it is acknowledged, but anything may arrive twice. Its mirror image is at-most-once: acknowledge before doing the work, and nothing arrives twice, but a crash loses what was in hand. Other systems reach at-least-once differently: a Kafka consumer commits an offset and, after a crash or a rebalance, replays from the last commit; an SQS standard queue may hand out a second copy even when nothing failed. Either way, the consumer must expect duplicates.",
+            predict: lesson!(
+                "Nothing fails in this run. How many times will the broker hand out each message?"
+            ),
+            run: lesson!(
+                "Press step a few times and watch one message walk the consumer's rail, then press play."
+            ),
+            observe: lesson!(
+                "A message stays in flight, held by the broker, until the consumer's ack arrives; only then does this broker forget it."
+            ),
+            explain: lesson!(
+                "This broker works like RabbitMQ with manual acks: a message it has handed out stays its responsibility until the ack comes back, and if the consumer goes away without acking, it hands the message out again. That is at-least-once delivery — nothing is dropped before it is acknowledged, but anything may arrive twice. Its mirror image is at-most-once: acknowledge before doing the work, and nothing arrives twice, but a crash loses what was in hand. Other systems reach at-least-once differently: a Kafka consumer commits an offset and, after a crash or a rebalance, replays from the last commit; an SQS standard queue may hand out a second copy even when nothing failed. Either way, the consumer must expect duplicates."
+            ),
         },
         prediction: Some(Prediction {
-            question: "With no failures, how many deliveries does each payment get?",
-            options: &["Exactly one", "At least two", "It depends on the seed"],
+            question: lesson!("With no failures, how many deliveries does each payment get?"),
+            options: &[
+                lesson!("Exactly one"),
+                lesson!("At least two"),
+                lesson!("It depends on the seed"),
+            ],
             answer: 0,
-            why: "In this simulated broker a message goes out again only when its ack never arrives (a crash, a lost ack), an attempt fails, or a visibility timeout runs out; none of that happens here, so each payment is delivered once. A real SQS standard queue could still deliver a rare copy twice with no failure at all.",
+            why: lesson!(
+                "In this simulated broker a message goes out again only when its ack never arrives (a crash, a lost ack), an attempt fails, or a visibility timeout runs out; none of that happens here, so each payment is delivered once. A real SQS standard queue could still deliver a rare copy twice with no failure at all."
+            ),
         }),
         diagnosis: None,
         seed: 1,
@@ -69,8 +83,12 @@ pub fn lab() -> Lab {
                 },
             },
         ],
-        hints: &["Press step: each press moves to the next moment something happens."],
-        solution: "Just run it: with no faults, receive → process → ack delivers every payment once.",
+        hints: &[lesson!(
+            "Press step: each press moves to the next moment something happens."
+        )],
+        solution: lesson!(
+            "Just run it: with no faults, receive → process → ack delivers every payment once."
+        ),
         fix: |_| {},
     }
 }

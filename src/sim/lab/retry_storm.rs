@@ -111,20 +111,30 @@ pub fn lab() -> Lab {
         title: "Retry storm",
         summary: "A hanging gateway, a short timeout and immediate retries: a storm that outlasts the outage.",
         narrative: Narrative {
-            predict: "The card gateway hangs for three seconds. Four consumers give up on a call after 200 ms and retry at once; the queue dead-letters a payment after 20 deliveries. What happens when the gateway comes back?",
-            run: "Press play and watch lag and latency after the 3 s mark. Then change how failed payments are retried — when, where the wait happens, how many times — and rerun.",
-            observe: "Gateway load, abandoned calls and late charges, the age of the oldest waiting payment, and deliveries per payment on the dashboard.",
-            explain: "A hung call is not a failed call: the consumer gives up, but the call stays in the gateway and uses its capacity. Immediate retries pile more calls on top, so when the gateway recovers it is busy serving calls nobody waits for, new calls time out too, and the storm sustains itself after the cause is gone. Backoff with jitter spreads the retries, waiting in the consumer (or a retry budget or rate limit) caps the load the consumers can send, and a delivery limit parks a hopeless message for a person. The dead-letter queue is not a fix: a payment parked there is money not collected until someone redrives it.",
+            predict: lesson!(
+                "The card gateway hangs for three seconds. Four consumers give up on a call after 200 ms and retry at once; the queue dead-letters a payment after 20 deliveries. What happens when the gateway comes back?"
+            ),
+            run: lesson!(
+                "Press play and watch lag and latency after the 3 s mark. Then change how failed payments are retried — when, where the wait happens, how many times — and rerun."
+            ),
+            observe: lesson!(
+                "Gateway load, abandoned calls and late charges, the age of the oldest waiting payment, and deliveries per payment on the dashboard."
+            ),
+            explain: lesson!(
+                "A hung call is not a failed call: the consumer gives up, but the call stays in the gateway and uses its capacity. Immediate retries pile more calls on top, so when the gateway recovers it is busy serving calls nobody waits for, new calls time out too, and the storm sustains itself after the cause is gone. Backoff with jitter spreads the retries, waiting in the consumer (or a retry budget or rate limit) caps the load the consumers can send, and a delivery limit parks a hopeless message for a person. The dead-letter queue is not a fix: a payment parked there is money not collected until someone redrives it."
+            ),
         },
         prediction: Some(Prediction {
-            question: "The gateway recovers after 3 s. Two seconds later, the backlog is…",
+            question: lesson!("The gateway recovers after 3 s. Two seconds later, the backlog is…"),
             options: &[
-                "gone",
-                "shrinking fast",
-                "still there, with retries still piling up",
+                lesson!("gone"),
+                lesson!("shrinking fast"),
+                lesson!("still there, with retries still piling up"),
             ],
             answer: 2,
-            why: "Abandoned calls still occupy the gateway, so retries keep timing out after the outage ends: the load feeds itself.",
+            why: lesson!(
+                "Abandoned calls still occupy the gateway, so retries keep timing out after the outage ends: the load feeds itself."
+            ),
         }),
         diagnosis: None,
         seed: 9,
@@ -180,10 +190,16 @@ pub fn lab() -> Lab {
             },
         ],
         hints: &[
-            "The retry policy, where the retry waits, and the delivery limit are in the strategy panel.",
-            "Exponential backoff with jitter, waited in the consumer, keeps the gateway from drowning in abandoned calls; a delivery limit that is too tight parks payments in the dead-letter queue.",
+            lesson!(
+                "The retry policy, where the retry waits, and the delivery limit are in the strategy panel."
+            ),
+            lesson!(
+                "Exponential backoff with jitter, waited in the consumer, keeps the gateway from drowning in abandoned calls; a delivery limit that is too tight parks payments in the dead-letter queue."
+            ),
         ],
-        solution: "Exponential backoff with jitter (base 200 ms, cap 2 s), waited in the consumer so it sends no new calls meanwhile, and a limit of 10 deliveries before the dead-letter queue.",
+        solution: lesson!(
+            "Exponential backoff with jitter (base 200 ms, cap 2 s), waited in the consumer so it sends no new calls meanwhile, and a limit of 10 deliveries before the dead-letter queue."
+        ),
         fix: |c| {
             c.retry = RetryPolicy::Exponential {
                 base_ms: 200,

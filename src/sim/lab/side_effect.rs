@@ -14,20 +14,32 @@ pub fn lab() -> Lab {
         title: "The side effect outside the transaction",
         summary: "Processed records and a transaction, and still a double charge.",
         narrative: Narrative {
-            predict: "This consumer has a processed-record table and a transactional ack. It crashes right after charging the card. Safe?",
-            run: "Press play: a crash fires after every fourth charge. Then make the charge itself safe to repeat, and rerun.",
-            observe: "The ledger is right — one row per payment — but the charges table shows customers charged twice.",
-            explain: "The crash came after the charge and before anything was written: the open transaction had written nothing, so its rollback undid nothing and left no record that the payment had been handled. The redelivery found no processed record and charged again; the database cannot undo money taken from a card. Two ways out: send the payment id as the gateway's idempotency key, so the gateway answers a repeat with the first charge; or commit a “charge pending” record before calling the gateway and look it up on redelivery (or authorise first and capture once). Gateways keep keys for a limited time — Stripe may prune them after 24 hours — so a dead-lettered payment redriven days later can still be charged twice: check your own records before calling.",
+            predict: lesson!(
+                "This consumer has a processed-record table and a transactional ack. It crashes right after charging the card. Safe?"
+            ),
+            run: lesson!(
+                "Press play: a crash fires after every fourth charge. Then make the charge itself safe to repeat, and rerun."
+            ),
+            observe: lesson!(
+                "The ledger is right — one row per payment — but the charges table shows customers charged twice."
+            ),
+            explain: lesson!(
+                "The crash came after the charge and before anything was written: the open transaction had written nothing, so its rollback undid nothing and left no record that the payment had been handled. The redelivery found no processed record and charged again; the database cannot undo money taken from a card. Two ways out: send the payment id as the gateway's idempotency key, so the gateway answers a repeat with the first charge; or commit a “charge pending” record before calling the gateway and look it up on redelivery (or authorise first and capture once). Gateways keep keys for a limited time — Stripe may prune them after 24 hours — so a dead-lettered payment redriven days later can still be charged twice: check your own records before calling."
+            ),
         },
         prediction: Some(Prediction {
-            question: "Crash after the charge, before anything is written, with processed records and a transaction:",
+            question: lesson!(
+                "Crash after the charge, before anything is written, with processed records and a transaction:"
+            ),
             options: &[
-                "no harm: the transaction rolls back",
-                "the card is charged twice",
-                "the payment is lost",
+                lesson!("no harm: the transaction rolls back"),
+                lesson!("the card is charged twice"),
+                lesson!("the payment is lost"),
             ],
             answer: 1,
-            why: "Nothing was written yet, so the redelivery looks new; and no rollback reaches money taken from a card.",
+            why: lesson!(
+                "Nothing was written yet, so the redelivery looks new; and no rollback reaches money taken from a card."
+            ),
         }),
         diagnosis: None,
         seed: 5,
@@ -54,10 +66,14 @@ pub fn lab() -> Lab {
             },
         ],
         hints: &[
-            "Compare the ledger and the charges: which one has the extra entry?",
-            "The gateway accepts an idempotency key. What business id would make a repeat recognisable?",
+            lesson!("Compare the ledger and the charges: which one has the extra entry?"),
+            lesson!(
+                "The gateway accepts an idempotency key. What business id would make a repeat recognisable?"
+            ),
         ],
-        solution: "Turn on the gateway idempotency key: the consumer sends the payment id, and the gateway returns the first charge instead of taking money again.",
+        solution: lesson!(
+            "Turn on the gateway idempotency key: the consumer sends the payment id, and the gateway returns the first charge instead of taking money again."
+        ),
         fix: |c| c.strategy.gateway_key = true,
     }
 }

@@ -29,20 +29,32 @@ pub fn lab() -> Lab {
         title: "Visibility timeout shorter than processing",
         summary: "No crash at all, and still two consumers process the same payment at once.",
         narrative: Narrative {
-            predict: "The queue hides a delivered message for 45 ms; processing takes about 60. Two consumers. Nothing crashes. What can go wrong?",
-            run: "Press play. Then make the database, not the application, decide which of two concurrent deliveries wins, and rerun.",
-            observe: "Redeliveries without restarts. Two consumers both read “not processed yet” and both write a ledger row.",
-            explain: "A visibility timeout redelivers while the first consumer is still working. Check-then-insert is a race: both readers see no record, both insert. A unique constraint on the processed record lets one insert win; the loser's transaction aborts and its ledger row goes with it. A conditional or commutative ledger write is another safe answer. The card stays safe in this lab only because the gateway key is on: the constraint guards the database, the key guards the card. (Time is shrunk: SQS sets this timeout in whole seconds, 30 s by default.)",
+            predict: lesson!(
+                "The queue hides a delivered message for 45 ms; processing takes about 60. Two consumers. Nothing crashes. What can go wrong?"
+            ),
+            run: lesson!(
+                "Press play. Then make the database, not the application, decide which of two concurrent deliveries wins, and rerun."
+            ),
+            observe: lesson!(
+                "Redeliveries without restarts. Two consumers both read “not processed yet” and both write a ledger row."
+            ),
+            explain: lesson!(
+                "A visibility timeout redelivers while the first consumer is still working. Check-then-insert is a race: both readers see no record, both insert. A unique constraint on the processed record lets one insert win; the loser's transaction aborts and its ledger row goes with it. A conditional or commutative ledger write is another safe answer. The card stays safe in this lab only because the gateway key is on: the constraint guards the database, the key guards the card. (Time is shrunk: SQS sets this timeout in whole seconds, 30 s by default.)"
+            ),
         },
         prediction: Some(Prediction {
-            question: "With a visibility timeout shorter than processing, duplicates come from…",
+            question: lesson!(
+                "With a visibility timeout shorter than processing, duplicates come from…"
+            ),
             options: &[
-                "crashes",
-                "two live consumers working on the same message",
-                "lost acks",
+                lesson!("crashes"),
+                lesson!("two live consumers working on the same message"),
+                lesson!("lost acks"),
             ],
             answer: 1,
-            why: "The message became visible again while the first consumer was still processing it.",
+            why: lesson!(
+                "The message became visible again while the first consumer was still processing it."
+            ),
         }),
         diagnosis: None,
         seed: VISIBILITY_SEED,
@@ -88,10 +100,14 @@ pub fn lab() -> Lab {
             },
         ],
         hints: &[
-            "The restarts counter stays at zero: these redeliveries are the timeout's doing.",
-            "Which record check lets the database, not the application, decide who wins?",
+            lesson!(
+                "The restarts counter stays at zero: these redeliveries are the timeout's doing."
+            ),
+            lesson!("Which record check lets the database, not the application, decide who wins?"),
         ],
-        solution: "Use a unique constraint on the processed record inside the transaction (a conditional or commutative ledger write also works). Lengthening the visibility timeout beyond the processing time makes the race rarer, not impossible: a slow call can always outlast it.",
+        solution: lesson!(
+            "Use a unique constraint on the processed record inside the transaction (a conditional or commutative ledger write also works). Lengthening the visibility timeout beyond the processing time makes the race rarer, not impossible: a slow call can always outlast it."
+        ),
         fix: |c| c.strategy.record_check = RecordCheck::UniqueConstraint,
     }
 }

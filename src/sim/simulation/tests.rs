@@ -3,6 +3,7 @@
 use super::crash::boundary_after;
 use super::timers::TimerKind;
 use super::*;
+use crate::sim::checker::classify;
 use crate::sim::config::Step;
 
 #[test]

@@ -74,7 +74,8 @@ pub fn CatchUpBar(props: &CatchUpBarProps) -> Html {
     }
     let now = props.world.timeline().now();
     let c = props.catching;
-    let permille = (c.fraction(now) * 1000.0).round();
+    // An integer: formatting an `f64` would link the float-to-text machinery into the page.
+    let permille = (c.fraction(now) * 1000.0).round() as i64;
     let oncancel = props.oncancel.reform(|_: MouseEvent| ());
     let what = if c.rerun {
         format!(

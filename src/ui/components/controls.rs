@@ -56,7 +56,8 @@ pub fn Controls(props: &ControlsProps) -> Html {
     let oninput = Callback::from(move |e: InputEvent| {
         let input = e.target_unchecked_into::<HtmlInputElement>();
         if let Some(exp) = crate::num::parse_decimal(&input.value()) {
-            onset_speed.emit(10f64.powf(exp));
+            // The slider's step is 0.1, so the exponent is a whole number of tenths.
+            onset_speed.emit(crate::num::pow10_tenths((exp * 10.0).round() as i32));
         }
     });
     let exp = props.speed.log10();
@@ -101,7 +102,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
             <label class="controls__speed" for="speed">
                 { "Speed" }
                 <input id="speed" type="range" data-testid="speed"
-                    min={MIN_SPEED.log10().to_string()} max={MAX_SPEED.log10().to_string()} step="0.1"
+                    min={crate::num::fixed(MIN_SPEED.log10(), 0)} max={crate::num::fixed(MAX_SPEED.log10(), 0)} step="0.1"
                     value={crate::num::fixed(exp, 1)}
                     aria-valuetext={speed_label(props.speed)}
                     {oninput} />

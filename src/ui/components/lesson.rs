@@ -5,6 +5,7 @@
 use super::checklist::Checklist;
 use super::closing::Closing;
 use crate::sim::goal::{GoalKind, GoalStatus, Learner};
+use crate::ui::lessons::{self, Load, text, use_lessons};
 use crate::ui::saved::LabProgress;
 use crate::ui::state::{LabRef, World};
 use yew::prelude::*;
@@ -43,6 +44,14 @@ pub fn Lesson(props: &LessonProps) -> Html {
     let lab = &props.lab;
     let n = &lab.narrative;
     let progress = &props.progress;
+    // The words: built in (free play), or from lessons.json, fetched the first time a lab needs them.
+    let load = use_lessons(n.predict.is_empty());
+    let t = |field: &str, built_in: &str| text(lab.id, field, built_in);
+    let redraw = use_force_update();
+    let onretry = Callback::from(move |_: MouseEvent| {
+        let redraw = redraw.clone();
+        lessons::retry(Callback::from(move |_| redraw.force_update()));
+    });
 
     let goals = {
         let sim = props.world.sim();
@@ -80,8 +89,8 @@ pub fn Lesson(props: &LessonProps) -> Html {
         // Locked once the answer has been on screen, even after a replay hides it again.
         let locked = progress.revealed || ran;
         // Checked: a saved choice may come from a version with other options.
-        let option = |i: usize| p.options.get(i).copied().unwrap_or_default();
-        let options = p.options.iter().enumerate().map(|(i, option)| {
+        let option = |i: usize| t(&format!("options/{i}"), p.options.get(i).copied().unwrap_or_default());
+        let options = p.options.iter().enumerate().map(|(i, _)| {
             let chosen = progress.prediction == Some(i);
             let onclick = props.onpredict.reform(move |_: MouseEvent| i);
             html! {
@@ -90,7 +99,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                         class={classes!("button", "prediction__option", chosen.then_some("prediction__option--chosen"))}
                         data-testid="prediction-option" data-index={i.to_string()}
                         aria-pressed={chosen.to_string()} disabled={locked} {onclick}>
-                        { *option }
+                        { option(i) }
                     </button>
                 </li>
             }
@@ -101,7 +110,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
         );
         html! {
             <div class="prediction" data-testid="prediction">
-                <p class="prediction__question">{ p.question }</p>
+                <p class="prediction__question">{ t("question", p.question) }</p>
                 <ul class="prediction__options">{ for options }</ul>
                 if !ran {
                     <p class="prediction__locked" data-testid="prediction-wait">
@@ -117,7 +126,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                             Some(_) => format!("✗ Not quite: it is “{}”. ", option(p.answer)),
                             None => format!("The answer: “{}”. ", option(p.answer)),
                         } }</strong>
-                        { p.why }{ outcome }{ off_script.unwrap_or_default() }
+                        { t("why", p.why) }{ outcome }{ off_script.unwrap_or_default() }
                     </p>
                 }
             </div>
@@ -179,24 +188,32 @@ pub fn Lesson(props: &LessonProps) -> Html {
                 { lab.title }
             </h2>
             <p class="lesson__summary" data-testid="lesson-summary">{ lab.summary }</p>
+            if let Load::Failed(why) = &load {
+                <p class="lesson__loading" role="alert" data-testid="lesson-error">
+                    { format!("The lesson's text could not be loaded ({why}): check the connection, then retry. ") }
+                    <button type="button" class="button" data-testid="lesson-retry" onclick={onretry}>{ "Retry" }</button>
+                </p>
+            } else if load == Load::Loading {
+                <p class="lesson__loading" role="status" data-testid="lesson-loading">{ "Loading the lesson…" }</p>
+            }
             <ol class="lesson__beats">
                 <li class="lesson__beat">
                     <h3 class="lesson__beat-title">{ "Predict" }</h3>
-                    <p>{ n.predict }</p>
+                    <p>{ t("predict", n.predict) }</p>
                     { for prediction }
                 </li>
                 <li class="lesson__beat">
                     <h3 class="lesson__beat-title">{ "Run" }</h3>
-                    <p>{ n.run }</p>
+                    <p>{ t("run", n.run) }</p>
                 </li>
                 <li class="lesson__beat">
                     <h3 class="lesson__beat-title">{ "Observe" }</h3>
-                    <p>{ n.observe }</p>
+                    <p>{ t("observe", n.observe) }</p>
                 </li>
                 <li class="lesson__beat">
                     <details class="lesson__explain">
                         <summary><h3 class="lesson__beat-title">{ "Explain" }</h3>{ " (after the run)" }</summary>
-                        <p>{ n.explain }</p>
+                        <p>{ t("explain", n.explain) }</p>
                     </details>
                 </li>
             </ol>
@@ -210,13 +227,13 @@ pub fn Lesson(props: &LessonProps) -> Html {
             { for diagnosis }
             if lab.id == "checklist" {
                 <Checklist world={props.world.clone()} onload_lab={props.onload_lab.clone()} />
-                <Closing />
+                <Closing ready={load == Load::Ready} />
             }
             <div class="lesson__help">
                 if !lab.hints.is_empty() {
                     <ol class="hints">
-                        { for lab.hints.iter().take(hints_shown).map(|h| html! {
-                            <li class="hint" data-testid="hint">{ *h }</li>
+                        { for lab.hints.iter().enumerate().take(hints_shown).map(|(i, h)| html! {
+                            <li class="hint" data-testid="hint">{ t(&format!("hints/{i}"), h) }</li>
                         }) }
                     </ol>
                     if hints_shown < lab.hints.len() {
@@ -228,7 +245,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                 if progress.solution_seen {
                     <div class="solution" data-testid="solution">
                         <h3 class="lesson__heading">{ "Solution" }</h3>
-                        <p>{ lab.solution }</p>
+                        <p>{ t("solution", lab.solution) }</p>
                         if fix {
                             <button type="button" class="button button--primary" data-testid="apply-fix" onclick={onfix}>
                                 { "Apply the fix and rerun" }

@@ -45,7 +45,8 @@ pub fn nice_max(v: f64) -> f64 {
     if v <= 0.0 {
         return 1.0;
     }
-    let exp = 10f64.powf(v.log10().floor());
+    // `powi`, not `powf`: the exponent is whole, and the general `pow` costs about 1 KB of download.
+    let exp = 10f64.powi(v.log10().floor() as i32);
     for m in [1.0, 2.0, 5.0, 10.0] {
         if v <= m * exp {
             return m * exp;

@@ -1,0 +1,186 @@
+//! Validation: every setting checked against the bounds in [`limits`], the first one out of range
+//! named in a sentence the user can act on.
+//!
+//! Links, saved runs, configuration files and `--set` all arrive from outside, so nothing runs on a
+//! configuration that has not passed here; the bounds keep a browser tab responsive.
+
+use super::{Config, RedeliveryMode, RetryPolicy, limits};
+use crate::sim::sentence::sentence_error;
+
+sentence_error!(
+    /// A setting out of range, with a sentence a user can act on.
+    ConfigError
+);
+
+impl Config {
+    /// Checks every setting and names the first one out of range.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        use limits::*;
+        let err = |s: String| Err(ConfigError(s));
+        if self.payments > MAX_PAYMENTS {
+            return err(format!(
+                "Payments must be at most {MAX_PAYMENTS}; {} was asked for.",
+                self.payments
+            ));
+        }
+        between("Consumers", self.consumers.into(), MAX_CONSUMERS.into(), "")?;
+        between("Prefetch", self.prefetch.into(), MAX_PREFETCH.into(), "")?;
+        between("Customers", self.customers.into(), 26, "")?;
+        if self.gateway.fail_first_attempts > 100 {
+            return err(format!(
+                "At most the first 100 charge attempts of a payment can be scripted to fail; got {}.",
+                self.gateway.fail_first_attempts
+            ));
+        }
+        if self.lost_ack_permille > 1000 || self.gateway.failure_permille > 1000 {
+            return err("Chances are per-mille: at most 1000.".to_string());
+        }
+        let durations = [
+            ("publish interval", self.publish_interval_ms),
+            ("restart delay", self.restart_delay_ms),
+            ("gateway slowness", self.gateway.slow_ms),
+        ];
+        for (name, v) in durations {
+            if v > MAX_DURATION_MS {
+                return err(format!(
+                    "The {name} must be at most {MAX_DURATION_MS} ms; got {v}."
+                ));
+            }
+        }
+        if self.latency.base_ms.iter().any(|v| *v > MAX_DURATION_MS) {
+            return err(format!("A step may take at most {MAX_DURATION_MS} ms."));
+        }
+        if let RedeliveryMode::VisibilityTimeout { timeout_ms } = self.redelivery {
+            between(
+                "The visibility timeout",
+                timeout_ms.into(),
+                MAX_DURATION_MS.into(),
+                " ms",
+            )?;
+        }
+        match self.retry {
+            RetryPolicy::Immediate => {}
+            RetryPolicy::Fixed { delay_ms } if delay_ms > MAX_DURATION_MS => {
+                return err(format!(
+                    "The retry delay must be at most {MAX_DURATION_MS} ms."
+                ));
+            }
+            RetryPolicy::Exponential {
+                base_ms, cap_ms, ..
+            } if base_ms == 0
+                || base_ms > MAX_DURATION_MS
+                || cap_ms > MAX_DURATION_MS
+                || cap_ms < base_ms =>
+            {
+                return err(format!(
+                    "Exponential backoff needs 1 ≤ base ≤ cap ≤ {MAX_DURATION_MS} ms; got base {base_ms}, cap {cap_ms}."
+                ));
+            }
+            _ => {}
+        }
+        if let Some(r) = self.rate_limit
+            && (r.per_second == 0
+                || r.per_second > 1_000_000
+                || r.burst == 0
+                || r.burst > 1_000_000)
+        {
+            return err("The retry rate limit needs between 1 and 1,000,000 retries a second and a burst of at least 1.".to_string());
+        }
+        if let Some(o) = self.gateway.outage
+            && o.until_ms < o.from_ms
+        {
+            return err("A gateway outage must end after it starts.".to_string());
+        }
+        between(
+            "The gateway capacity",
+            self.gateway_capacity.into(),
+            MAX_GATEWAY_CAPACITY.into(),
+            " calls",
+        )?;
+        between(
+            "The gateway call timeout",
+            self.call_timeout_ms.into(),
+            MAX_DURATION_MS.into(),
+            " ms",
+        )?;
+        if !(1..=MAX_EVENT_WINDOW).contains(&self.event_window) {
+            return err(format!(
+                "The event window must hold between 1 and {MAX_EVENT_WINDOW} events."
+            ));
+        }
+        if !(1..=MAX_DURATION_MS).contains(&self.sample_interval_ms) {
+            return err(format!(
+                "The sample interval must be between 1 and {MAX_DURATION_MS} ms."
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Checks that `value` lies in 1..=`max`, or names the setting: "Consumers must be between 1 and 4;
+/// got 9." (`unit` follows the bound, as in " ms").
+fn between(what: &str, value: u64, max: u64, unit: &str) -> Result<(), ConfigError> {
+    if (1..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(ConfigError(format!(
+            "{what} must be between 1 and {max}{unit}; got {value}."
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_config_is_valid() {
+        assert_eq!(Config::default().validate(), Ok(()));
+    }
+
+    #[test]
+    fn zero_consumers_is_refused_with_a_sentence() {
+        let c = Config {
+            consumers: 0,
+            ..Config::default()
+        };
+        let e = c.validate().unwrap_err();
+        assert_eq!(e.0, "Consumers must be between 1 and 4; got 0.");
+    }
+
+    #[test]
+    fn a_billion_payments_is_refused() {
+        let c = Config {
+            payments: 1_000_000_000,
+            ..Config::default()
+        };
+        assert!(c.validate().is_err());
+    }
+
+    #[test]
+    fn each_range_names_its_setting_and_unit() {
+        let refused = |c: Config| c.validate().unwrap_err().0;
+        let d = Config::default;
+        assert_eq!(
+            refused(Config {
+                redelivery: RedeliveryMode::VisibilityTimeout { timeout_ms: 0 },
+                ..d()
+            }),
+            "The visibility timeout must be between 1 and 3600000 ms; got 0."
+        );
+        assert_eq!(
+            refused(Config {
+                gateway_capacity: 33,
+                ..d()
+            }),
+            "The gateway capacity must be between 1 and 32 calls; got 33."
+        );
+        assert_eq!(
+            refused(Config {
+                customers: 27,
+                ..d()
+            }),
+            "Customers must be between 1 and 26; got 27."
+        );
+    }
+}
