@@ -112,18 +112,11 @@ pub fn load() -> Option<Result<Recovered, String>> {
         let redelivery = state.config.redelivery;
         let timeline = Timeline::recover(state)?;
         let sim = timeline.sim();
-        // Spent one-shot crashes are listed but no longer armed.
-        let armed = sim
-            .armed()
-            .iter()
-            .filter(|a| a.mode != crate::sim::ArmMode::Once || a.fired == 0)
-            .count();
         let mut notice = notice(
             sim.now(),
             Held {
                 held,
                 back,
-                armed,
                 auto,
             },
             sim.config().consumers,
@@ -153,46 +146,28 @@ struct Held {
     held: usize,
     /// Payments already handed back and waiting to be delivered again.
     back: usize,
-    /// Crashes armed at boundaries.
-    armed: usize,
     /// Auto-ack: the broker forgot every message when it sent it.
     auto: bool,
 }
 
 fn notice(now: u64, h: Held, consumers: u8, redelivery: RedeliveryMode) -> String {
-    let payments = |n: usize| count(n as u64, "payment", "payments");
-    let (was, them) = if h.held == 1 {
-        ("was", "it")
-    } else {
-        ("were", "them")
-    };
-    let mut what = if h.auto {
-        "With auto-ack the broker forgot each message as it sent it: nothing held comes back."
-            .to_string()
-    } else if h.held == 0 {
-        "No payment was in a consumer's hands.".to_string()
-    } else if redelivery == RedeliveryMode::OnDisconnect {
-        format!(
-            "{} {was} in a consumer's hands, unacknowledged: the broker saw the connection drop \
-             and put {them} back in the queue, to be delivered again.",
-            payments(h.held)
-        )
+    let n = |k: usize| count(k as u64, "payment", "payments");
+    let mut what = if h.auto || h.held == 0 {
+        // Under auto-ack the broker forgot each message as it sent it: none is held back for it.
+        "No payment was unacknowledged in a consumer's hands.".to_string()
     } else {
         format!(
-            "{} {was} in a consumer's hands, unacknowledged: the broker hands {them} out again \
-             when the visibility timeout runs out.",
-            payments(h.held)
+            "{} unacknowledged in a consumer's hands: the broker {}, to be delivered again.",
+            n(h.held),
+            if redelivery == RedeliveryMode::OnDisconnect {
+                "saw the connection drop and put it back in the queue"
+            } else {
+                "hands it out again when the visibility timeout runs out"
+            }
         )
     };
     if h.back > 0 {
-        what += &format!(
-            " {} handed back earlier still {} in the queue.",
-            payments(h.back),
-            if h.back == 1 { "waits" } else { "wait" }
-        );
-    }
-    if h.armed > 0 {
-        what += " Armed crashes stay armed: they belong to the experiment, not to the consumer.";
+        what += &format!(" {} handed back earlier still in the queue.", n(h.back));
     }
     format!(
         "Real crash: the page closed at t = {}. {} restarted with an empty memory; the queue, the \

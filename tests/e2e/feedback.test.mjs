@@ -128,7 +128,6 @@ test('real crash mode: the lab’s armed crash survives a reload, keeps firing, 
     await page.reload();
     await app.byTestId('real-crash-notice').waitFor();
     const notice = await app.byTestId('real-crash-notice').textContent();
-    assert.match(notice, /Armed crashes stay armed/);
     assert.match(notice, /the page closed at t = [\d,]+\.\d{3} s/);
     assert.equal(await armed.count(), 1, 'the lab’s scripted crash is still armed after the reload');
     assert.equal(await armed.getAttribute('data-fired'), '1', 'with its count');
@@ -177,7 +176,7 @@ test('real crash mode: the notice counts a payment already handed back, and lab 
     await page.reload();
     await app.byTestId('real-crash-notice').waitFor();
     const notice = await app.byTestId('real-crash-notice').textContent();
-    assert.match(notice, /1 payment handed back earlier still waits in the queue/);
+    assert.match(notice, /1 payment handed back earlier still in the queue/);
 
     // Lab 1 promises a run without failures; a reload is one, and the answer says so beside the duplicate.
     await app.byTestId('real-crash-reset').click();
@@ -193,9 +192,9 @@ test('real crash mode: the notice counts a payment already handed back, and lab 
     await app.byTestId('real-crash-notice').waitFor();
     await playToEnd(app);
     const verdict = await app.byTestId('prediction-verdict').textContent();
-    if ((await integer(app, 'total-duplicate')) > 0) {
-      assert.match(verdict, /this run had faults the lab does not script/);
-    }
+    // The answer speaks of the lab's script, so a run with a reload's crash does not contradict it.
+    assert.doesNotMatch(verdict, /none of that happens here/);
+    assert.match(verdict, /this lab scripts none of that.*a reload in real crash mode/);
     assert.doesNotMatch(await app.byTestId('lesson').textContent(), /1 deliveries/);
     app.assertNoProblems();
   } finally {

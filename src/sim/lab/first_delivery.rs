@@ -34,7 +34,7 @@ pub fn lab() -> Lab {
             ],
             answer: 0,
             why: lesson!(
-                "In this simulated broker a message goes out again only when its ack never arrives (a crash, a lost ack), an attempt fails, or a visibility timeout runs out; none of that happens here, so each payment is delivered once. A real SQS standard queue could still deliver a rare copy twice with no failure at all."
+                "In this simulated broker a message goes out again only when its ack never arrives (a crash, a lost ack), an attempt fails, or a visibility timeout runs out; this lab scripts none of that, so each payment is delivered once (a crash or a lost ack of your own, or a reload in real crash mode, changes that). A real SQS standard queue could still deliver a rare copy twice with no failure at all."
             ),
         }),
         diagnosis: None,

@@ -4,7 +4,7 @@
 //! Nothing but the strategy differs between the two sides, so every row of the difference table is
 //! caused by the strategy. The core's `Comparison` runs both; this view only drives and draws it.
 
-use super::sweep::{CODES, strategy_label, strategy_words};
+use super::sweep::{strategy_label, strategy_words};
 use super::words::{count, seconds};
 use crate::sim::compare::Comparison;
 use crate::sim::{Outcome, Strategy, Totals};
@@ -134,7 +134,7 @@ pub fn CompareView(props: &CompareProps) -> Html {
         html! {
             <section class="panel compare__side"
                 data-testid={format!("compare-{name}")}>
-                <h3 class="panel__title">{ title }{ ": " }<abbr class="mono" title={CODES}>{ strategy_label(&s) }</abbr></h3>
+                <h3 class="panel__title">{ title }{ ": " }<span class="mono">{ strategy_label(&s) }</span></h3>
                 <p class="compare__strategy-words" data-testid={format!("compare-{name}-strategy-words")}>{ strategy_words(&s) }</p>
                 <dl class="totals__grid" data-testid={format!("compare-{name}-totals")}>
                     { for Outcome::ALL.into_iter().map(|o| {

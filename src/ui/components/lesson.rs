@@ -80,10 +80,9 @@ pub fn Lesson(props: &LessonProps) -> Html {
     });
 
     // The verdict waits for the run: predicting is only worth it before seeing the answer.
-    let (ran, totals, off_script) = {
+    let (ran, totals) = {
         let sim = props.world.sim();
-        let off = super::verdict::off_script(lab, &sim);
-        (sim.is_settled() && sim.now() > 0, sim.totals(), off)
+        (sim.is_settled() && sim.now() > 0, sim.totals())
     };
     let prediction = lab.prediction.map(|p| {
         // Locked once the answer has been on screen, even after a replay hides it again.
@@ -126,7 +125,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                             Some(_) => format!("✗ Not quite: it is “{}”. ", option(p.answer)),
                             None => format!("The answer: “{}”. ", option(p.answer)),
                         } }</strong>
-                        { t("why", p.why) }{ outcome }{ off_script.unwrap_or_default() }
+                        { t("why", p.why) }{ outcome }
                     </p>
                 }
             </div>

@@ -6,7 +6,6 @@
 use super::failure_grid::FailureGrid;
 use crate::sim::goal::Learner;
 use crate::sim::lab::Lab;
-use crate::sim::{Command, Sim};
 use crate::ui::saved::LabProgress;
 use crate::ui::state::{LabRef, World};
 use yew::prelude::*;
@@ -74,23 +73,6 @@ pub fn Verdict(props: &VerdictProps) -> Html {
             }
         </section>
     }
-}
-
-/// When the lab's story promises a run without faults but this run had some (crashes or lost acks
-/// the learner added, or the page closing in real crash mode), a sentence saying so: the lab's
-/// answer describes the run as written, not this one.
-pub fn off_script(lab: &Lab, sim: &Sim) -> Option<&'static str> {
-    let scripted_fault = lab.actions.iter().any(|a| {
-        matches!(
-            a.command,
-            Command::CrashNow { .. } | Command::ArmCrash { .. } | Command::LoseNextAck { .. }
-        )
-    });
-    let c = &sim.metrics().counters;
-    (!scripted_fault && c.crashes + c.acks_lost > 0).then_some(
-        " But this run had faults the lab does not script (yours, or a real crash), and the \
-         broker hands out again what was not acknowledged.",
-    )
 }
 
 /// Would the lab's "apply the fix" change `config`? Never for a lab without a fix (its solution is
