@@ -88,6 +88,22 @@ pub fn retry(redraw: Callback<()>) {
     }
 }
 
+/// Calls `then` once the texts are here or the fetch has failed (look at [`state`]): at once when that
+/// is already so, else after the fetch it starts (or joins, or tries again after a failure). For a
+/// control that needs the words on a click, such as the skeleton export.
+pub fn when_loaded(then: Callback<()>) {
+    match state() {
+        Load::Ready => then.emit(()),
+        Load::Loading => WAITING.with(|w| w.borrow_mut().push(then)),
+        Load::Idle | Load::Failed(_) => start(then),
+    }
+}
+
+/// How far the fetch has come.
+pub fn state() -> Load {
+    STATE.with(|s| s.borrow().clone())
+}
+
 fn start(redraw: Callback<()>) {
     STATE.with(|s| *s.borrow_mut() = Load::Loading);
     WAITING.with(|w| w.borrow_mut().push(redraw));
