@@ -207,12 +207,12 @@ impl Consumer {
 }
 "#;
 
-#[cfg(test)]
+// Native only: serde_json checks the output, and the browser build fetches the skeleton's words.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
     #[test]
-    #[cfg(not(target_arch = "wasm32"))] // serde_json, the parser that checks the output, is native only
     fn json_and_csv_hold_every_event_in_the_window() {
         use crate::sim::config::Config;
         let mut sim = Sim::new(
@@ -243,7 +243,6 @@ mod tests {
     }
 
     #[test]
-    #[cfg(not(target_arch = "wasm32"))] // the browser build fetches the words (lessons.json)
     fn the_skeleton_names_all_five_steps_and_loops_over_every_boundary() {
         use crate::sim::CrashPoint;
         let s = failure_injection_skeleton();
