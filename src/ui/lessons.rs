@@ -5,7 +5,9 @@
 //! writes `lessons.json` next to the page with `lab labs --lessons`, from the same Rust literals: one
 //! flat object from keys (`double-payment/predict`, `double-payment/hints/0`, `closing/takeaways/2`) to
 //! words. The page fetches it once, when the first lab that needs it opens; free play keeps its own
-//! words in the build, so the first screen needs no fetch.
+//! words in the build, so the first screen needs no fetch. The file also holds the exported
+//! failure-injection skeleton (`src/sim/export.rs`), whose button fetches it on the click
+//! ([`when_loaded`]).
 
 use js_sys::{JSON, Object, Reflect};
 use std::cell::RefCell;
