@@ -48,13 +48,13 @@ pub fn lab() -> Lab {
         goals: vec![
             Goal {
                 id: "all-charged-once",
-                text: "Every payment is charged exactly once",
+                text: lesson!("Every payment is charged exactly once"),
                 kind: GoalKind::Fix,
                 check: |s, _| every_payment_once(s),
             },
             Goal {
                 id: "acked",
-                text: "The broker receives an ack for every message",
+                text: lesson!("The broker receives an ack for every message"),
                 kind: GoalKind::Fix,
                 check: |s, _| {
                     at_least(
@@ -67,7 +67,7 @@ pub fn lab() -> Lab {
             },
             Goal {
                 id: "no-redelivery",
-                text: "No message is delivered twice",
+                text: lesson!("No message is delivered twice"),
                 kind: GoalKind::Fix,
                 check: |s, _| {
                     let r = s.metrics().counters.redeliveries;

@@ -70,7 +70,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                 data-testid="goal" data-goal={g.id} data-status={status.name()}
                 data-achieved={achieved.to_string()}>
                 <span class="goal__mark" aria-hidden="true">{ icon }</span>
-                <span class="goal__text">{ g.text }</span>
+                <span class="goal__text">{ t(&format!("goals/{}", g.id), g.text) }</span>
                 <span class="goal__status">{ word }</span>
                 <span class="goal__why" data-testid="goal-why">
                     { if achieved && status != GoalStatus::Pass { format!("In this run: {}", judged.why) } else { judged.why.clone() } }

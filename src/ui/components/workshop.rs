@@ -29,7 +29,9 @@ pub fn state_text(lab: &Lab, sim: &Sim, learner: &Learner, link: &str) -> String
     out.push('\n');
     for g in &lab.goals {
         let j = g.judge(sim, learner);
-        let _ = writeln!(out, "[{}] {} — {}", j.status.name(), g.text, j.why);
+        // The goal's words come from lessons.json in the browser build (loaded while the lab is open).
+        let text = crate::ui::lessons::text(lab.id, &format!("goals/{}", g.id), g.text);
+        let _ = writeln!(out, "[{}] {text} — {}", j.status.name(), j.why);
     }
     let _ = write!(out, "Open this exact run: {link}");
     out
