@@ -18,7 +18,7 @@ use components::charges::Charges;
 use components::compare::CompareView;
 use components::controls::Controls;
 use components::dashboard::Dashboard;
-use components::database::Database;
+use components::database::DatabasePanel;
 use components::error_banner::ErrorBanner;
 use components::event_log::EventLog;
 use components::header::Header;
@@ -27,7 +27,7 @@ use components::lesson::Lesson;
 use components::pipeline::Pipeline;
 use components::strategy::StrategyPanel;
 use components::sweep::SweepView;
-use components::totals::Totals;
+use components::totals::TotalsPanel;
 use state::{Action, AppState, View};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
@@ -289,13 +289,13 @@ pub fn App() -> Html {
                         onload_lab={onload_lab.clone()} />
                 </div>
                 <div class="app__center">
-                    <components::verdict::Verdict lab={state.lab.clone()} world={world.clone()} progress={state.progress()}
+                    <components::verdict::VerdictPanel lab={state.lab.clone()} world={world.clone()} progress={state.progress()}
                         learner={state.learner()} onload_lab={onload_lab} onclear={send(Action::ClearActions)} />
-                    <Totals world={world.clone()} />
+                    <TotalsPanel world={world.clone()} />
                     <Pipeline world={world.clone()} selected={state.selected}
                         onapply={onapply.clone()} onselect={dispatch_with(&d, Action::Select)} />
                     <div class="app__stores">
-                        <Database world={stores_world.clone()} />
+                        <DatabasePanel world={stores_world.clone()} />
                         <Charges world={stores_world} onapply={onapply.clone()} />
                     </div>
                 </div>

@@ -19,7 +19,7 @@ pub struct ConsumerProps {
 }
 
 #[component]
-pub fn Consumer(props: &ConsumerProps) -> Html {
+pub fn ConsumerPanel(props: &ConsumerProps) -> Html {
     let sim = props.world.sim();
     let Some(c) = sim.consumers().get(props.consumer as usize) else {
         return html! {};

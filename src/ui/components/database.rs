@@ -16,7 +16,7 @@ pub struct DatabaseProps {
 }
 
 #[component]
-pub fn Database(props: &DatabaseProps) -> Html {
+pub fn DatabasePanel(props: &DatabaseProps) -> Html {
     let sim = props.world.sim();
     let db = sim.ledger();
     let scan = sim.published().min(MAX_SCAN);

@@ -2,7 +2,7 @@
 //! The database and the card gateway, which survive crashes, sit beside it.
 
 use super::armed::Armed;
-use super::consumer::Consumer;
+use super::consumer::ConsumerPanel;
 use super::queue::Queue;
 use crate::sim::Command;
 use crate::ui::state::World;
@@ -40,7 +40,7 @@ pub fn Pipeline(props: &PipelineProps) -> Html {
             <div class="pipeline__arrow pipeline__arrow--down" aria-hidden="true">{ "↓ deliver · ↑ ack" }</div>
             <div class="pipeline__consumers">
                 { for (0..consumers).map(|c| html! {
-                    <Consumer world={props.world.clone()} consumer={c} selected={consumers > 1 && c == props.selected}
+                    <ConsumerPanel world={props.world.clone()} consumer={c} selected={consumers > 1 && c == props.selected}
                         onapply={props.onapply.clone()} onselect={props.onselect.clone()} />
                 }) }
             </div>

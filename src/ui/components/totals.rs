@@ -11,7 +11,7 @@ pub struct TotalsProps {
 }
 
 #[component]
-pub fn Totals(props: &TotalsProps) -> Html {
+pub fn TotalsPanel(props: &TotalsProps) -> Html {
     let totals = props.world.sim().totals();
     let outcome = |o: Outcome| {
         let value = totals.get(o);

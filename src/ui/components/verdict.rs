@@ -21,7 +21,7 @@ pub struct VerdictProps {
 }
 
 #[component]
-pub fn Verdict(props: &VerdictProps) -> Html {
+pub fn VerdictPanel(props: &VerdictProps) -> Html {
     let lab = &props.lab;
     let (verdict, own_actions) = {
         let sim = props.world.sim();
