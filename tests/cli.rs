@@ -55,6 +55,14 @@ fn labs_lessons_writes_every_lab_text_for_the_site() {
         assert_eq!(word(format!("{id}/observe")), l.narrative.observe);
         assert_eq!(word(format!("{id}/explain")), l.narrative.explain);
         assert_eq!(word(format!("{id}/solution")), l.solution);
+        for g in &l.goals {
+            assert!(
+                !g.text.is_empty(),
+                "{id}/{}: natively the words are there",
+                g.id
+            );
+            assert_eq!(word(format!("{id}/goals/{}", g.id)), g.text);
+        }
         for (i, h) in l.hints.iter().enumerate() {
             assert_eq!(word(format!("{id}/hints/{i}")), *h);
         }
@@ -77,6 +85,13 @@ fn labs_lessons_writes_every_lab_text_for_the_site() {
     assert_eq!(
         word("closing/when_to_use/3".into()),
         redelivery_lab::sim::lab::WHEN_TO_USE[3]
+    );
+    // The exported test skeleton, which the browser build fetches on the export button.
+    let skeleton = redelivery_lab::sim::export::failure_injection_skeleton();
+    assert!(skeleton.contains("for boundary in BOUNDARIES"));
+    assert_eq!(
+        word(redelivery_lab::sim::export::SKELETON_KEY.into()),
+        skeleton
     );
 }
 

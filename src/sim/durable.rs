@@ -4,6 +4,11 @@
 //! What survives is exactly what survives in production: queued and unacknowledged messages, committed
 //! rows, money taken. What is lost is the consumer's memory and its open transaction. On recovery the
 //! broker sees the disconnect and redelivers, and the ledger shows what that did.
+//!
+//! Beside the system, the save keeps the run's script — its starting settings and action log, as a
+//! share link holds them — so that after the reload the lab goes on as written (its armed crashes are
+//! the experimenter's, not the consumer's memory) and a later change of strategy replays the same
+//! run, with the reload as a crash of every consumer at that moment.
 
 use super::broker::{BrokerMessage, MessageState};
 use super::codec::MAX_TIME_MS;
@@ -11,6 +16,7 @@ use super::config::{Config, Millis};
 use super::metrics::Counters;
 use super::rng::Rng;
 use super::sentence::sentence_error;
+use super::share::Scenario;
 use serde::{Deserialize, Serialize};
 
 mod text;
@@ -55,6 +61,12 @@ pub struct DurableState {
     pub attempts: Vec<u8>,
     /// The counters, so the dashboards continue rather than restart.
     pub counters: Counters,
+    /// The run's script, when a timeline saved it (since `d3.`): its starting settings (commands
+    /// such as an outage change the live ones) and every recorded action, the lab's scripted faults
+    /// and the learner's own, later ones included — a share link's contents, saved in its format.
+    /// Without it the recovered run has no history to replay.
+    #[serde(skip)]
+    pub script: Option<Scenario>,
 }
 
 sentence_error!(
@@ -117,6 +129,15 @@ impl DurableState {
         });
         if unpublished_seen {
             return bad("message states do not match what was published");
+        }
+        // The script was decoded like a share link (settings, times and consumers checked); it must
+        // also be this run's.
+        if self.script.as_ref().is_some_and(|s| {
+            s.seed != self.seed
+                || s.config.payments != self.config.payments
+                || s.config.consumers != consumers
+        }) {
+            return bad("its script is for another run");
         }
         Ok(())
     }
@@ -282,6 +303,99 @@ mod tests {
         let mut liar = good;
         liar.published = 0;
         assert!(DurableState::from_text(&liar.to_text()).is_err());
+    }
+
+    /// Lab 2 played until its scripted crash has fired once and a payment is in the consumer's hands.
+    fn lab_two_mid_run() -> crate::sim::timeline::Timeline {
+        let lab = crate::sim::lab::Lab::by_id("double-payment").unwrap();
+        let mut t = crate::sim::timeline::Timeline::with_actions(lab.config, lab.seed, lab.actions);
+        while t.sim().metrics().counters.crashes == 0 || t.sim().consumers()[0].job.is_none() {
+            assert!(t.step_event());
+        }
+        t
+    }
+
+    #[test]
+    fn the_labs_armed_crashes_survive_a_reload_with_their_counts() {
+        use crate::sim::timeline::Timeline;
+        let t = lab_two_mid_run();
+        let armed = t.sim().armed().to_vec();
+        assert!(!armed.is_empty() && armed[0].passes > 0, "{armed:?}");
+        let text = t.durable_state().to_text();
+        assert!(text.starts_with("d3."));
+        let mut back = Timeline::recover(DurableState::from_text(&text).unwrap()).unwrap();
+        assert_eq!(
+            back.sim().armed(),
+            &armed[..],
+            "armed as before, counts and all"
+        );
+        let at_reload = back.sim().metrics().counters.crashes;
+        back.seek(600_000);
+        assert!(
+            back.sim().metrics().counters.crashes > at_reload,
+            "the lab's script goes on crashing after the reload"
+        );
+    }
+
+    #[test]
+    fn a_strategy_change_after_a_reload_replays_the_reload_as_a_crash() {
+        use crate::sim::timeline::Timeline;
+        let lab = crate::sim::lab::Lab::by_id("first-delivery").unwrap();
+        let mut t = Timeline::with_actions(lab.config, lab.seed, lab.actions);
+        while t.sim().consumers()[0].job.is_none_or(|j| j.pos < 4) {
+            assert!(t.step_event());
+        }
+        let now = t.now();
+        let back = Timeline::recover(t.durable_state()).unwrap();
+        assert_eq!(back.start(), now);
+        assert_eq!(
+            back.actions(),
+            &[crate::sim::Action {
+                at: now,
+                command: Command::CrashNow { consumer: 0 }
+            }]
+        );
+        // What a strategy change does (the UI's rerun): the same seed and actions under the new
+        // settings, from t = 0, brought to the same time.
+        let mut config = back.config().clone();
+        config.strategy = Strategy::SAFE;
+        let mut rerun = Timeline::with_actions(config, back.seed(), back.actions().to_vec());
+        rerun.seek(now);
+        assert_eq!(
+            rerun.sim().metrics().counters.crashes,
+            1,
+            "the reload's crash is kept"
+        );
+        rerun.seek(600_000);
+        assert!(rerun.sim().metrics().counters.redeliveries >= 1);
+        assert_eq!(
+            rerun.sim().totals().anomalies(),
+            0,
+            "and the safe strategy absorbs it"
+        );
+    }
+
+    #[test]
+    fn a_forged_script_is_refused() {
+        let good = lab_two_mid_run().durable_state();
+        assert!(DurableState::from_text(&good.to_text()).is_ok());
+        let mut other = good.clone();
+        other.script.as_mut().unwrap().config.payments += 1;
+        assert!(other.validate().unwrap_err().0.contains("another run"));
+        let mut stranger = good;
+        stranger
+            .script
+            .as_mut()
+            .unwrap()
+            .actions
+            .push(crate::sim::Action {
+                at: 1,
+                command: Command::LoseNextAck { consumer: 3 },
+            });
+        assert!(
+            DurableState::from_text(&stranger.to_text()).is_err(),
+            "an action on a consumer the run does not have"
+        );
     }
 
     #[test]

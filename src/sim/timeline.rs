@@ -7,6 +7,8 @@
 
 use super::command::{Action, Command};
 use super::config::{Config, Millis};
+use super::durable::{DurableError, DurableState};
+use super::share::Scenario;
 use super::simulation::{CommandError, Sim};
 use snapshots::Snapshots;
 
@@ -71,6 +73,63 @@ impl Timeline {
             sim,
             horizon: now,
         }
+    }
+
+    /// The durable parts of the run for real crash mode, with its script: the starting settings and
+    /// the whole action log (actions still ahead included).
+    pub fn durable_state(&self) -> DurableState {
+        let mut d = self.sim.durable_state();
+        d.script = Some(Scenario {
+            lab: None,
+            seed: self.seed,
+            config: self.config.clone(),
+            actions: self.actions.clone(),
+            at: self.now(),
+        });
+        d
+    }
+
+    /// Continues a run after a real crash ([`Sim::recover`]). With the saved script, the run keeps
+    /// its history: the actions already applied stay in the log, the reload is recorded as a crash
+    /// of every consumer at that moment (so a replay under other settings crashes there too), the
+    /// faults armed before the reload stay armed, and the scripted actions still ahead are applied
+    /// when their time comes. Without one (an older
+    /// save), the timeline starts at the recovery.
+    pub fn recover(mut state: DurableState) -> Result<Timeline, DurableError> {
+        let script = state.script.take();
+        let mut sim = Sim::recover(state)?;
+        let Some(script) = script else {
+            return Ok(Timeline::resume(sim));
+        };
+        let now = sim.now();
+        // The faults armed when the page closed: the script replayed to that moment has them, counts
+        // and all (a replay is deterministic).
+        let mut before =
+            Timeline::with_actions(script.config.clone(), script.seed, script.actions.clone());
+        before.seek(now);
+        sim.keep_armed_faults(before.sim());
+        let done = script.actions.partition_point(|a| a.at <= now);
+        let consumers = sim.config().consumers;
+        let mut actions = script.actions[..done].to_vec();
+        for consumer in 0..consumers {
+            actions.push(Action {
+                at: now,
+                command: Command::CrashNow { consumer },
+            });
+        }
+        actions.extend_from_slice(&script.actions[done..]);
+        let next_action = done + consumers as usize;
+        let mut snapshots = Snapshots::new(&sim);
+        snapshots.list[0].next_action = next_action;
+        Ok(Timeline {
+            snapshots,
+            config: script.config,
+            seed: sim.seed(),
+            actions,
+            next_action,
+            sim,
+            horizon: now,
+        })
     }
 
     /// The earliest time this timeline can show (0, or the moment a recovered run resumed).

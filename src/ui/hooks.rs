@@ -96,7 +96,7 @@ pub fn use_real_crash_autosave(
                 *last.borrow_mut() = (now, at, lab);
                 // Bound first, so the borrow of the world ends before the dispatch: the reducer
                 // drops an action that arrives while the world is borrowed.
-                let saved = real_crash::save(&world.sim(), lab);
+                let saved = real_crash::save(&world.timeline(), lab);
                 if let Err(message) = saved {
                     real_crash::clear();
                     dispatcher.dispatch(Action::RealCrashFailed(message));

@@ -5,7 +5,9 @@
 //! writes `lessons.json` next to the page with `lab labs --lessons`, from the same Rust literals: one
 //! flat object from keys (`double-payment/predict`, `double-payment/hints/0`, `closing/takeaways/2`) to
 //! words. The page fetches it once, when the first lab that needs it opens; free play keeps its own
-//! words in the build, so the first screen needs no fetch.
+//! words in the build, so the first screen needs no fetch. The file also holds the exported
+//! failure-injection skeleton (`src/sim/export.rs`), whose button fetches it on the click
+//! ([`when_loaded`]).
 
 use js_sys::{JSON, Object, Reflect};
 use std::cell::RefCell;
@@ -86,6 +88,22 @@ pub fn retry(redraw: Callback<()>) {
     if matches!(STATE.with(|s| s.borrow().clone()), Load::Failed(_)) {
         start(redraw);
     }
+}
+
+/// Calls `then` once the texts are here or the fetch has failed (look at [`state`]): at once when that
+/// is already so, else after the fetch it starts (or joins, or tries again after a failure). For a
+/// control that needs the words on a click, such as the skeleton export.
+pub fn when_loaded(then: Callback<()>) {
+    match state() {
+        Load::Ready => then.emit(()),
+        Load::Loading => WAITING.with(|w| w.borrow_mut().push(then)),
+        Load::Idle | Load::Failed(_) => start(then),
+    }
+}
+
+/// How far the fetch has come.
+pub fn state() -> Load {
+    STATE.with(|s| s.borrow().clone())
 }
 
 fn start(redraw: Callback<()>) {

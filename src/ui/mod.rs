@@ -158,7 +158,15 @@ pub fn App() -> Html {
                 .map_or_else(String::new, |h| {
                     h.split('#').next().unwrap_or("").to_string()
                 });
-            let text = state_text(&state, &format!("{url}#{link}"));
+            let text = {
+                let sim = state.world.sim();
+                components::workshop::state_text(
+                    &state.lab,
+                    &sim,
+                    &state.learner(),
+                    &format!("{url}#{link}"),
+                )
+            };
             copy_to_clipboard(&text);
             state.dispatch(Action::SetCopied(Some(text)));
         })
@@ -308,30 +316,6 @@ pub fn App() -> Html {
             }
         </main>
     }
-}
-
-/// The run and the lab's goals as plain text, for a chat or a slide.
-fn state_text(state: &AppState, link: &str) -> String {
-    use std::fmt::Write;
-    let sim = state.world.sim();
-    let totals = sim.totals();
-    let mut out = format!(
-        "Redelivery Lab: {}\nSeed {} · t = {} ms · strategy: {}\n",
-        state.lab.title,
-        sim.seed(),
-        sim.now(),
-        components::sweep::strategy_label(&sim.config().strategy)
-    );
-    for o in crate::sim::Outcome::ALL {
-        let _ = write!(out, "{}: {}; ", o.label(), totals.get(o));
-    }
-    out.push('\n');
-    for g in &state.lab.goals {
-        let j = g.judge(&sim, &state.learner());
-        let _ = writeln!(out, "[{}] {} — {}", j.status.name(), g.text, j.why);
-    }
-    let _ = write!(out, "Open this exact run: {link}");
-    out
 }
 
 /// A callback that turns its argument into an action and dispatches it.

@@ -53,7 +53,11 @@ pub fn latest(sim: &Sim, since: u64) -> Option<String> {
         return Some(format!("Run finished. {}", summary(sim)));
     }
     found.map(|e| {
-        let mut line = format!("At {} ms: {}.", e.time, event(&e.event));
+        let mut line = format!(
+            "At {}: {}.",
+            crate::ui::components::words::seconds(e.time),
+            event(&e.event)
+        );
         if let Event::Charged {
             payment,
             replayed: false,

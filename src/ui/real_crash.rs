@@ -3,10 +3,12 @@
 //! consumer. On the next load the core recovers the run from what was saved; this module only moves
 //! the text in and out of storage and words the outcome for the learner.
 
+use crate::sim::RedeliveryMode;
 use crate::sim::broker::MessageState;
+use crate::sim::config::AckTiming;
 use crate::sim::durable::{DurableError, DurableState};
 use crate::sim::timeline::Timeline;
-use crate::sim::{RedeliveryMode, Sim};
+use crate::ui::components::words::{count, seconds};
 
 /// The storage key of the saved run. Bump the version when the format changes incompatibly.
 pub const KEY: &str = "redelivery-lab/v1/durable";
@@ -46,9 +48,10 @@ fn this_tab() -> Option<String> {
     Some(id)
 }
 
-/// Saves the durable parts of `sim` (nothing at t = 0, and nothing for runs above the cap).
-/// `Err` is a sentence for the user: storage is missing or full.
-pub fn save(sim: &Sim, lab: &str) -> Result<(), String> {
+/// Saves the durable parts of the run, with its script (nothing at t = 0, and nothing for runs above
+/// the cap). `Err` is a sentence for the user: storage is missing or full.
+pub fn save(run: &Timeline, lab: &str) -> Result<(), String> {
+    let sim = run.sim();
     // Too large to save, or nothing happened yet: an older saved run must not come back instead.
     if sim.config().payments > MAX_PAYMENTS || sim.now() == 0 {
         clear();
@@ -60,7 +63,7 @@ pub fn save(sim: &Sim, lab: &str) -> Result<(), String> {
             .to_string()
     };
     let s = storage().ok_or_else(refused)?;
-    s.set_item(KEY, &sim.durable_state().to_text())
+    s.set_item(KEY, &run.durable_state().to_text())
         .and_then(|()| s.set_item(LAB_KEY, lab))
         .and_then(|()| s.set_item(AT_KEY, &sim.now().to_string()))
         .and_then(|()| s.set_item(TAB_KEY, &this_tab().unwrap_or_default()))
@@ -94,14 +97,31 @@ pub fn load() -> Option<Result<Recovered, String>> {
                 state.config.payments
             )));
         }
-        let held = state
-            .messages
-            .iter()
-            .filter(|m| matches!(m.state, MessageState::InFlight { .. }))
-            .count();
+        // In a consumer's hands, and handed back before the page closed (an earlier crash, a
+        // timeout, a failed try) and still waiting: both are delivered again after the reload.
+        let (mut held, mut back) = (0, 0);
+        for m in &state.messages {
+            match m.state {
+                MessageState::InFlight { .. } => held += 1,
+                MessageState::Waiting => back += 1,
+                MessageState::Ready if m.returned_by.is_some() => back += 1,
+                _ => {}
+            }
+        }
+        let auto = state.config.strategy.ack_timing == AckTiming::Auto;
         let redelivery = state.config.redelivery;
-        let sim = Sim::recover(state)?;
-        let mut notice = notice(sim.now(), held, sim.config().consumers, redelivery);
+        let timeline = Timeline::recover(state)?;
+        let sim = timeline.sim();
+        let mut notice = notice(
+            sim.now(),
+            Held {
+                held,
+                back,
+                auto,
+            },
+            sim.config().consumers,
+            redelivery,
+        );
         if other_tab {
             notice = format!(
                 "This run was saved by another tab of Redelivery Lab (which may still be running \
@@ -110,7 +130,7 @@ pub fn load() -> Option<Result<Recovered, String>> {
         }
         Ok(Recovered {
             notice,
-            timeline: Timeline::resume(sim),
+            timeline,
             lab,
         })
     });
@@ -120,36 +140,43 @@ pub fn load() -> Option<Result<Recovered, String>> {
     Some(recovered.map_err(|e| format!("{e} Real crash mode is off and the default lab is open.")))
 }
 
-fn notice(now: u64, held: usize, consumers: u8, redelivery: RedeliveryMode) -> String {
-    let what = match (held, redelivery) {
-        (0, _) => {
-            "No payment was in a consumer's hands, so the broker had nothing to hand out again."
-                .to_string()
-        }
-        (1, RedeliveryMode::OnDisconnect) => "1 payment was in a consumer's hands and never \
-             acknowledged: the broker saw the connection drop and put it back in the queue, so it is \
-             delivered again."
-            .to_string(),
-        (n, RedeliveryMode::OnDisconnect) => format!(
-            "{n} payments were in a consumer's hands and never acknowledged: the broker saw the \
-             connections drop and put them back in the queue, so they are delivered again."
-        ),
-        (n, _) => format!(
-            "{n} {} in a consumer's hands and never acknowledged: the broker hands {} out again \
-             when {} visibility timeout runs out.",
-            if n == 1 { "payment was" } else { "payments were" },
-            if n == 1 { "it" } else { "them" },
-            if n == 1 { "its" } else { "their" },
-        ),
-    };
-    let who = if consumers == 1 {
-        "The consumer".to_string()
+/// What the saved run held when the page closed, for the notice.
+struct Held {
+    /// Payments in a consumer's hands, unacknowledged.
+    held: usize,
+    /// Payments already handed back and waiting to be delivered again.
+    back: usize,
+    /// Auto-ack: the broker forgot every message when it sent it.
+    auto: bool,
+}
+
+fn notice(now: u64, h: Held, consumers: u8, redelivery: RedeliveryMode) -> String {
+    let n = |k: usize| count(k as u64, "payment", "payments");
+    let mut what = if h.auto || h.held == 0 {
+        // Under auto-ack the broker forgot each message as it sent it: none is held back for it.
+        "No payment was unacknowledged in a consumer's hands.".to_string()
     } else {
-        format!("All {consumers} consumers")
+        format!(
+            "{} unacknowledged in a consumer's hands: the broker {}, to be delivered again.",
+            n(h.held),
+            if redelivery == RedeliveryMode::OnDisconnect {
+                "saw the connection drop and put it back in the queue"
+            } else {
+                "hands it out again when the visibility timeout runs out"
+            }
+        )
     };
+    if h.back > 0 {
+        what += &format!(" {} handed back earlier still in the queue.", n(h.back));
+    }
     format!(
-        "Real crash: the page closed at t = {now} ms. {who} lost {} memory and restarted; the queue, \
-         the ledger and the card gateway kept what they had. {what} Press play and watch the ledger.",
-        if consumers == 1 { "its" } else { "their" }
+        "Real crash: the page closed at t = {}. {} restarted with an empty memory; the queue, the \
+         ledger and the gateway kept theirs. {what} Press play and watch the ledger.",
+        seconds(now),
+        if consumers == 1 {
+            "The consumer"
+        } else {
+            "Every consumer"
+        }
     )
 }

@@ -92,7 +92,8 @@ test('side by side: the classic pair on the double-payment lab differs exactly b
   try {
     await app.byTestId('lab-select').selectOption('double-payment');
     await app.byTestId('view-compare').click();
-    await app.byTestId('compare-classic').click();
+    // Lab 2 runs the naive consumer: the classic pair is already on screen, so its button is off.
+    assert.equal(await app.byTestId('compare-classic').isDisabled(), true);
     assert.match(await app.byTestId('compare-left').textContent(), /naive/);
     assert.match(await app.byTestId('compare-right').textContent(), /all safeguards/);
     // Lockstep: one step moves both sides to the same time.
@@ -115,7 +116,6 @@ test('side by side: the classic pair on the double-payment lab differs exactly b
     await fillAndEnter(app, 'seed-input', 7);
     assert.match(await app.byTestId('compare-clock').textContent(), /^t = 0\.000 s/);
     assert.match(await app.byTestId('compare').textContent(), /seed 7/);
-    await app.byTestId('compare-classic').click();
     await app.byTestId('compare-end').click();
     await app.setTheme('projector');
     await app.screenshot('beyond-compare-projector');

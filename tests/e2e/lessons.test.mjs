@@ -1,8 +1,10 @@
 // The numbered labs' lesson texts load on demand (lessons.json, src/ui/lessons.rs): free play needs no
 // fetch, the first lab fetches the file once and shows its words, and a failed fetch says so in one
-// sentence with a Retry that works.
+// sentence with a Retry that works. The goals' words and the exported test skeleton come from the same
+// file; the skeleton's button fetches it on the click.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import { startE2E } from './helpers.mjs';
 
 let e2e;
@@ -27,6 +29,7 @@ test('free play needs no fetch; the first lab fetches the lesson texts once and 
     const text = await lesson.textContent();
     assert.match(text, /crash after charging the card and committing the ledger/, 'the story, from lessons.json');
     assert.match(text, /the broker redelivers and the customer is charged again/, 'the prediction options');
+    assert.match(text, /Reproduce the incident: a customer charged twice/, 'the goals, from lessons.json');
     assert.equal(await app.byTestId('lesson-loading').count(), 0);
     assert.equal(lessonFetches(app), 1);
 
@@ -49,11 +52,35 @@ test('a lesson fetch that fails says so in one sentence, and Retry loads it', as
     assert.match(await error.textContent(), /^The lesson's text could not be loaded \(the network request failed\): check the connection, then retry\./);
     assert.ok((await app.page.locator('[data-testid=goal]').count()) > 0, 'the goals stay on screen meanwhile');
 
+    assert.equal(await app.page.locator('.goal__text').first().textContent(), '', 'no goal words before the file loads');
     await app.page.unroute('**/lessons.json');
     await app.byTestId('lesson-retry').click();
     await app.byTestId('prediction-option').first().waitFor();
-    assert.match(await app.byTestId('lesson').textContent(), /No duplicates at all/, 'the story, after the retry');
+    const text = await app.byTestId('lesson').textContent();
+    assert.match(text, /No duplicates at all/, 'the story, after the retry');
+    assert.match(text, /See a payment lost/, 'the goals, after the retry');
     assert.equal(await error.count(), 0);
+  } finally {
+    await app.close();
+  }
+});
+
+test('the failure-injection test export fetches its skeleton on the click, and says so when it cannot', async () => {
+  const app = await e2e.open();
+  const { page } = app;
+  try {
+    await page.route('**/lessons.json', (route) => route.abort());
+    await app.byTestId('export-test').click();
+    const banner = app.byTestId('error-banner');
+    await banner.waitFor();
+    assert.match(await banner.textContent(), /The test skeleton could not be loaded: the network request failed\./);
+
+    await page.unroute('**/lessons.json');
+    const [download] = await Promise.all([page.waitForEvent('download'), app.byTestId('export-test').click()]);
+    assert.match(download.suggestedFilename(), /-failure-injection\.rs$/);
+    const text = await readFile(await download.path(), 'utf8');
+    assert.match(text, /for boundary in BOUNDARIES/, 'the skeleton, from lessons.json');
+    assert.equal(lessonFetches(app), 2, 'the failed fetch and the one that worked');
   } finally {
     await app.close();
   }

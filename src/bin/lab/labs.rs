@@ -2,6 +2,7 @@
 
 use crate::args::LabsArgs;
 use crate::exit::Fail;
+use redelivery_lab::sim::export;
 use redelivery_lab::sim::lab::{Lab, TAKEAWAYS, WHEN_TO_USE};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -40,7 +41,7 @@ pub fn list(a: LabsArgs) -> Result<String, Fail> {
 
 /// The lesson texts the browser build leaves out (`lesson!` in src/sim/lab/mod.rs), as one flat
 /// object from keys (`<lab id>/predict`, `<lab id>/options/0`, `<lab id>/hints/1`,
-/// `closing/takeaways/2`) to words: one source of truth, the Rust literals, read here natively. The
+/// `<lab id>/goals/<goal id>`, `closing/takeaways/2`, the exported test skeleton) to words: one source of truth, the Rust literals, read here natively. The
 /// page looks words up by key (src/ui/lessons.rs), which keeps its reader small.
 pub fn lessons(labs: &[Lab]) -> Value {
     let mut words = serde_json::Map::new();
@@ -65,6 +66,9 @@ pub fn lessons(labs: &[Lab]) -> Value {
             put(format!("{id}/hints/{i}"), h);
         }
         put(format!("{id}/solution"), l.solution);
+        for g in &l.goals {
+            put(format!("{id}/goals/{}", g.id), g.text);
+        }
     }
     for (i, t) in WHEN_TO_USE.iter().enumerate() {
         put(format!("closing/when_to_use/{i}"), t);
@@ -72,5 +76,9 @@ pub fn lessons(labs: &[Lab]) -> Value {
     for (i, t) in TAKEAWAYS.iter().enumerate() {
         put(format!("closing/takeaways/{i}"), t);
     }
+    put(
+        export::SKELETON_KEY.to_string(),
+        export::failure_injection_skeleton(),
+    );
     Value::Object(words)
 }

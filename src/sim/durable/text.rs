@@ -3,8 +3,8 @@
 //! browser bundle).
 //!
 //! Storage is as untrusted as a link (anyone can edit it), so reading checks the encoding here and
-//! [`DurableState::validate`] then checks that the parts fit together. A save from the first format
-//! (`d1.`) still opens: the fields added since read as their defaults.
+//! [`DurableState::validate`] then checks that the parts fit together. Saves of the earlier formats
+//! (`d1.`, `d2.`) still open: the fields added since read as their defaults (`d2.` has no script).
 
 use super::{DurableError, DurableState};
 use crate::sim::broker::{BrokerMessage, MessageState};
@@ -13,11 +13,14 @@ use crate::sim::codec::{Reader, ShareError, Writer, open};
 use crate::sim::event::RequeueReason;
 use crate::sim::metrics::Counters;
 use crate::sim::rng::Rng;
+use crate::sim::share;
 
 /// The prefix of saved durable state (real crash mode) in the compact format.
-pub const DURABLE_PREFIX: &str = "d2.";
+pub const DURABLE_PREFIX: &str = "d3.";
 /// The first durable format: a `v1.` configuration and exactly 15 counters.
 const DURABLE_PREFIX_V1: &str = "d1.";
+/// The second: as `d3.` without the run's script after the counters.
+const DURABLE_PREFIX_V2: &str = "d2.";
 
 impl DurableState {
     /// Serialises compactly (the share-link encoding, checksummed): what the browser stores, so its
@@ -83,6 +86,10 @@ fn encode(d: &DurableState) -> String {
     for v in counters {
         w.uint(v);
     }
+    // Format 3: the run's script, a share link's contents, as the link's text (empty: none).
+    let script = d.script.as_ref().map(share::encode).unwrap_or_default();
+    w.uint(script.len() as u64);
+    w.bytes.extend_from_slice(script.as_bytes());
     w.seal(DURABLE_PREFIX)
 }
 
@@ -90,12 +97,15 @@ fn encode(d: &DurableState) -> String {
 /// the parts fit together.
 fn decode(text: &str) -> Result<DurableState, ShareError> {
     let (data, version) = match open(text.trim(), DURABLE_PREFIX) {
-        Err(ShareError::UnknownVersion) => (open(text.trim(), DURABLE_PREFIX_V1)?, 1),
-        other => (other?, 2),
+        Err(ShareError::UnknownVersion) => match open(text.trim(), DURABLE_PREFIX_V2) {
+            Err(ShareError::UnknownVersion) => (open(text.trim(), DURABLE_PREFIX_V1)?, 1),
+            other => (other?, 2),
+        },
+        other => (other?, 3),
     };
     let mut r = Reader::new(&data);
     let format = r.u32()?;
-    let config = read_config(&mut r, version)?;
+    let config = read_config(&mut r, version.min(2))?;
     config.validate().map_err(ShareError::InvalidConfig)?;
     // The time bound is checked by `DurableState::validate`, which names it.
     let (seed, now, published, rng, catalog) =
@@ -163,6 +173,16 @@ fn decode(text: &str) -> Result<DurableState, ShareError> {
             *slot = v;
         }
     }
+    // The script was encoded as a share link, and is decoded (and validated) as one.
+    let script = match version {
+        3 => match r.count(share::MAX_LEN, "script")? {
+            0 => None,
+            len => Some(share::decode(
+                std::str::from_utf8(r.take(len)?).map_err(|_| ShareError::BadValue("script"))?,
+            )?),
+        },
+        _ => None,
+    };
     if !r.at_end() {
         return Err(ShareError::BadValue("ending"));
     }
@@ -182,7 +202,38 @@ fn decode(text: &str) -> Result<DurableState, ShareError> {
         keyed,
         attempts,
         counters: Counters::from_array(c),
+        script,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::config::Config;
+    use crate::sim::simulation::Sim;
+
+    #[test]
+    fn a_real_crash_save_of_format_d2_still_opens_without_a_script() {
+        let mut sim = Sim::new(
+            Config {
+                payments: 8,
+                ..Config::default()
+            },
+            5,
+        );
+        sim.run_until(300);
+        let state = sim.durable_state();
+        // Format 2 is format 3 without its tail, here an empty script (0).
+        let d3 = encode(&state);
+        let data = open(&d3, DURABLE_PREFIX).unwrap();
+        assert_eq!(data[data.len() - 1..], [0]);
+        let w = Writer {
+            bytes: data[..data.len() - 1].to_vec(),
+        };
+        let d2 = w.seal(DURABLE_PREFIX_V2);
+        assert!(d2.starts_with("d2."));
+        assert_eq!(decode(&d2).unwrap(), state);
+    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

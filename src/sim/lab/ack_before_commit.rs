@@ -50,13 +50,13 @@ pub fn lab() -> Lab {
         goals: vec![
             Goal {
                 id: "lose",
-                text: "See a payment lost",
+                text: lesson!("See a payment lost"),
                 kind: GoalKind::See,
                 check: |s, _| outcome_at_least(s, Outcome::Lost, 1),
             },
             Goal {
                 id: "no-duplicates",
-                text: "Notice: crashes, and not a single duplicate",
+                text: lesson!("Notice: crashes, and not a single duplicate"),
                 kind: GoalKind::See,
                 check: |s, _| {
                     let crashes = s.metrics().counters.crashes;
@@ -74,7 +74,9 @@ pub fn lab() -> Lab {
             },
             Goal {
                 id: "fix",
-                text: "Fix it: same crashes, each crashed payment redelivered, every payment charged exactly once",
+                text: lesson!(
+                    "Fix it: same crashes, each crashed payment redelivered, every payment charged exactly once"
+                ),
                 kind: GoalKind::Fix,
                 check: |s, _| survives_redelivery(s),
             },

@@ -52,7 +52,7 @@ pub fn lab() -> Lab {
         goals: vec![
             Goal {
                 id: "breaks",
-                text: "See the stress break a consumer without safeguards",
+                text: lesson!("See the stress break a consumer without safeguards"),
                 kind: GoalKind::See,
                 check: |s, _| {
                     let t = s.totals();
@@ -67,7 +67,9 @@ pub fn lab() -> Lab {
             },
             Goal {
                 id: "clean-run",
-                text: "The stress run ends with every payment charged exactly once, crashes and redeliveries included",
+                text: lesson!(
+                    "The stress run ends with every payment charged exactly once, crashes and redeliveries included"
+                ),
                 kind: GoalKind::Fix,
                 check: |s, _| survives_redelivery(s),
             },

@@ -104,19 +104,23 @@ pub fn lab() -> Lab {
         goals: vec![
             Goal {
                 id: "reproduce",
-                text: "Reproduce the incident: a customer charged twice",
+                text: lesson!("Reproduce the incident: a customer charged twice"),
                 kind: GoalKind::See,
                 check: |s, _| outcome_at_least(s, Outcome::Duplicate, 1),
             },
             Goal {
                 id: "diagnose",
-                text: "Diagnose it: select a double charge, find its redelivery, name the signal",
+                text: lesson!(
+                    "Diagnose it: select a double charge, find its redelivery, name the signal"
+                ),
                 kind: GoalKind::Diagnose,
                 check: diagnose,
             },
             Goal {
                 id: "fix",
-                text: "Fix it: same seed, same crashes, redeliveries absorbed, nobody charged twice",
+                text: lesson!(
+                    "Fix it: same seed, same crashes, redeliveries absorbed, nobody charged twice"
+                ),
                 kind: GoalKind::Fix,
                 check: |s, _| survives_redelivery(s),
             },

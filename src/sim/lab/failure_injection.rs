@@ -223,7 +223,7 @@ pub fn lab() -> Lab {
         goals: vec![
             Goal {
                 id: "hole",
-                text: "Find the hole: a boundary where a step fails",
+                text: lesson!("Find the hole: a boundary where a step fails"),
                 kind: GoalKind::See,
                 check: |s, _| {
                     if !s.is_settled() {
@@ -250,31 +250,31 @@ pub fn lab() -> Lab {
             },
             Goal {
                 id: "produce",
-                text: "1. Produce messages with unique ids",
+                text: lesson!("1. Produce messages with unique ids"),
                 kind: GoalKind::Fix,
                 check: |s, _| step_everywhere(s, 0),
             },
             Goal {
                 id: "crash",
-                text: "2. Crash the consumer at each boundary",
+                text: lesson!("2. Crash the consumer at each boundary"),
                 kind: GoalKind::Fix,
                 check: |s, _| step_everywhere(s, 1),
             },
             Goal {
                 id: "restart",
-                text: "3. Restart the consumer",
+                text: lesson!("3. Restart the consumer"),
                 kind: GoalKind::Fix,
                 check: |s, _| step_everywhere(s, 2),
             },
             Goal {
                 id: "redelivered",
-                text: "4. Confirm the crashed message itself is redelivered",
+                text: lesson!("4. Confirm the crashed message itself is redelivered"),
                 kind: GoalKind::Fix,
                 check: |s, _| step_everywhere(s, 3),
             },
             Goal {
                 id: "no-duplicate",
-                text: "5. Verify no side effect happened twice, the card included",
+                text: lesson!("5. Verify no side effect happened twice, the card included"),
                 kind: GoalKind::Fix,
                 check: |s, _| step_everywhere(s, 4),
             },

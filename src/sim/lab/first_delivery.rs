@@ -34,7 +34,7 @@ pub fn lab() -> Lab {
             ],
             answer: 0,
             why: lesson!(
-                "In this simulated broker a message goes out again only when its ack never arrives (a crash, a lost ack), an attempt fails, or a visibility timeout runs out; none of that happens here, so each payment is delivered once. A real SQS standard queue could still deliver a rare copy twice with no failure at all."
+                "In this simulated broker a message goes out again only when its ack never arrives (a crash, a lost ack), an attempt fails, or a visibility timeout runs out; this lab scripts none of that, so each payment is delivered once (a crash or a lost ack of your own, or a reload in real crash mode, changes that). A real SQS standard queue could still deliver a rare copy twice with no failure at all."
             ),
         }),
         diagnosis: None,
@@ -48,13 +48,13 @@ pub fn lab() -> Lab {
         goals: vec![
             Goal {
                 id: "all-charged-once",
-                text: "Every payment is charged exactly once",
+                text: lesson!("Every payment is charged exactly once"),
                 kind: GoalKind::Fix,
                 check: |s, _| every_payment_once(s),
             },
             Goal {
                 id: "acked",
-                text: "The broker receives an ack for every message",
+                text: lesson!("The broker receives an ack for every message"),
                 kind: GoalKind::Fix,
                 check: |s, _| {
                     at_least(
@@ -67,11 +67,13 @@ pub fn lab() -> Lab {
             },
             Goal {
                 id: "no-redelivery",
-                text: "No message is delivered twice",
+                text: lesson!("No message is delivered twice"),
                 kind: GoalKind::Fix,
                 check: |s, _| {
                     let r = s.metrics().counters.redeliveries;
-                    if r > 0 {
+                    if r == 1 {
+                        Judged::fail("1 delivery in this run was a repeat.")
+                    } else if r > 0 {
                         Judged::fail(format!("{r} deliveries in this run were repeats."))
                     } else if s.is_settled() {
                         Judged::pass("Every message was delivered once.")

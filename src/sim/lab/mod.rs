@@ -8,7 +8,7 @@
 //! the side effect outside the transaction, concurrent duplicates, retry storms, and the checklist
 //! that ties them together. One file per lab; `common` holds what their goals share.
 
-/// A lesson text of a numbered lab (its story, prediction, hints and solution, and the closing panel):
+/// A lesson text of a numbered lab (its story, prediction, goals, hints and solution, and the closing panel):
 /// the literal itself natively, an empty string in the browser build. The page fetches the words from
 /// `lessons.json`, written at build time by `lab labs --lessons` from these same literals, when a lab opens:
 /// they are about 5 KB of the gzipped download that a visitor who stays in free play never reads.

@@ -161,19 +161,25 @@ pub fn lab() -> Lab {
         goals: vec![
             Goal {
                 id: "storm",
-                text: "See the storm outlast the outage: payments still waiting 2 s after the gateway recovered, over 10 deliveries each",
+                text: lesson!(
+                    "See the storm outlast the outage: payments still waiting 2 s after the gateway recovered, over 10 deliveries each"
+                ),
                 kind: GoalKind::See,
                 check: |s, _| storm(s),
             },
             Goal {
                 id: "calm",
-                text: "Calm it: under 8 deliveries per payment, every payment done within 3 s of the gateway's recovery",
+                text: lesson!(
+                    "Calm it: under 8 deliveries per payment, every payment done within 3 s of the gateway's recovery"
+                ),
                 kind: GoalKind::Fix,
                 check: |s, _| calm(s),
             },
             Goal {
                 id: "collected",
-                text: "Collect every payment: none lost, none charged twice or without a record, none left in the dead-letter queue",
+                text: lesson!(
+                    "Collect every payment: none lost, none charged twice or without a record, none left in the dead-letter queue"
+                ),
                 kind: GoalKind::Fix,
                 check: |s, _| {
                     let j = every_payment_once(s);

@@ -54,13 +54,13 @@ pub fn lab() -> Lab {
         goals: vec![
             Goal {
                 id: "double-charge",
-                text: "See a customer charged twice despite the processed table",
+                text: lesson!("See a customer charged twice despite the processed table"),
                 kind: GoalKind::See,
                 check: |s, _| outcome_at_least(s, Outcome::Duplicate, 1),
             },
             Goal {
                 id: "fix",
-                text: "Close the hole: same crashes, no card charged twice",
+                text: lesson!("Close the hole: same crashes, no card charged twice"),
                 kind: GoalKind::Fix,
                 check: |s, _| survives_redelivery(s),
             },

@@ -63,7 +63,7 @@ pub fn lab() -> Lab {
         goals: vec![
             Goal {
                 id: "concurrent",
-                text: "See a message redelivered while it is still being processed",
+                text: lesson!("See a message redelivered while it is still being processed"),
                 kind: GoalKind::See,
                 check: |s, _| {
                     at_least(
@@ -76,13 +76,15 @@ pub fn lab() -> Lab {
             },
             Goal {
                 id: "race",
-                text: "See check-then-insert let a second ledger row through",
+                text: lesson!("See check-then-insert let a second ledger row through"),
                 kind: GoalKind::See,
                 check: |s, _| outcome_at_least(s, Outcome::Duplicate, 1),
             },
             Goal {
                 id: "fix",
-                text: "Fix it: concurrent redeliveries still happen, and no payment gets two rows or two charges",
+                text: lesson!(
+                    "Fix it: concurrent redeliveries still happen, and no payment gets two rows or two charges"
+                ),
                 kind: GoalKind::Fix,
                 check: |s, _| {
                     let harm = every_payment_once(s);

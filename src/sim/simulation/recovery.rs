@@ -40,7 +40,16 @@ impl Sim {
             keyed: keyed.to_vec(),
             attempts: attempts.to_vec(),
             counters: self.metrics.counters,
+            // A bare run does not know the settings it started with; a timeline adds its script.
+            script: None,
         }
+    }
+
+    /// Takes over the faults armed in `before` (crashes at boundaries with their counts, lost acks):
+    /// they are the experimenter's, not the consumers' memory, so a real crash does not erase them.
+    pub(crate) fn keep_armed_faults(&mut self, before: &Sim) {
+        self.armed.clone_from(&before.armed);
+        self.lose_next_ack = before.lose_next_ack;
     }
 
     /// Rebuilds a run from its durable parts after a real crash: every consumer died with the page

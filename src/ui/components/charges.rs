@@ -119,8 +119,8 @@ pub fn Charges(props: &ChargesProps) -> Html {
                 <p class="charges__summary">{ format!("{total} charge{} made", if total == 1 { "" } else { "s" }) }</p>
                 if let Some(o) = outage {
                     <p class="charges__outage" data-testid="gateway-down">
-                        <span aria-hidden="true">{ "⚠ " }</span>{ format!("Gateway {} until t = {} ms",
-                            if o.kind == crate::sim::OutageKind::Hang { "hanging" } else { "refusing calls" }, o.until_ms) }
+                        <span aria-hidden="true">{ "⚠ " }</span>{ format!("Gateway {} until t = {}",
+                            if o.kind == crate::sim::OutageKind::Hang { "hanging" } else { "refusing calls" }, super::words::seconds(o.until_ms)) }
                     </p>
                 }
                 <button type="button" class="button button--danger charges__outage-button" data-testid="gateway-outage"

@@ -171,7 +171,9 @@ pub fn CompareView(props: &CompareProps) -> Html {
                         c.left.seed(), count(c.left.actions().len() as u64, "recorded action", "recorded actions")) }
                 </p>
                 <div class="toolbar" role="group" aria-label="Side-by-side controls">
+                    // Disabled while the classic pair is already on screen: a control never does nothing.
                     <button type="button" class="button" data-testid="compare-classic" onclick={onclassic}
+                        disabled={ls == Strategy::NAIVE && rs == Strategy::SAFE}
                         title="Left: the naive consumer. Right: every safeguard.">
                         { "Classic pair: naive vs all safeguards" }
                     </button>

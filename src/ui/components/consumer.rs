@@ -1,6 +1,7 @@
 //! One consumer process: what it holds, where it is in its steps, and whether it is down.
 
 use super::step_rail::StepRail;
+use super::words::seconds;
 use crate::sim::consumer::ConsumerState;
 use crate::sim::message::payment_label;
 use crate::sim::{Command, CrashPoint, Event, Sim};
@@ -28,15 +29,16 @@ pub fn Consumer(props: &ConsumerProps) -> Html {
         ConsumerState::Down { until } => (
             match last_crash(&sim, n) {
                 Some((point, payment)) => format!(
-                    "down — crashed {}{}; restarts at t = {until} ms",
+                    "down — crashed {}{}; restarts at t = {}",
                     if point == CrashPoint::Now {
                         "by hand".to_string()
                     } else {
                         point.label().to_string()
                     },
-                    payment.map_or(String::new(), |p| format!(" holding {}", payment_label(p)))
+                    payment.map_or(String::new(), |p| format!(" holding {}", payment_label(p))),
+                    seconds(until)
                 ),
-                None => format!("down — restarts at t = {until} ms"),
+                None => format!("down — restarts at t = {}", seconds(until)),
             },
             "consumer--down",
         ),

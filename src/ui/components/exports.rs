@@ -1,7 +1,8 @@
 //! Exports: the event log as JSON or CSV, and the failure-injection test as a Rust file to adapt.
 //! The core writes the text; this only hands it to the browser as a download.
 
-use crate::sim::export::{events_csv, events_json, failure_injection_skeleton};
+use crate::sim::export::{SKELETON_KEY, events_csv, events_json};
+use crate::ui::lessons::{self, Load};
 use crate::ui::state::World;
 use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
@@ -20,6 +21,45 @@ fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
     Ok(())
 }
 
+/// The file name of an export of `lab`'s run.
+fn file_name(world: &World, lab: &str, suffix: &str) -> String {
+    format!(
+        "redelivery-lab-{lab}-seed{}{suffix}",
+        world.timeline().seed()
+    )
+}
+
+/// The failure-injection test's button. The browser build carries no skeleton (`lessons.json` holds it,
+/// src/sim/export.rs): a click fetches it first when it is not here yet, then downloads it, or says in
+/// one sentence why it could not (a second click tries again).
+fn test_button(world: &World, lab: &'static str, onerror: &Callback<String>) -> Html {
+    let name = file_name(world, lab, "-failure-injection.rs");
+    let onerror = onerror.clone();
+    let onclick = Callback::from(move |_: MouseEvent| {
+        let (name, onerror) = (name.clone(), onerror.clone());
+        lessons::when_loaded(Callback::from(move |_| {
+            let text = lessons::word(SKELETON_KEY);
+            let failed = match lessons::state() {
+                Load::Failed(why) => Some(format!("The test skeleton could not be loaded: {why}.")),
+                _ if text.is_empty() => {
+                    Some("The test skeleton is missing from lessons.json.".into())
+                }
+                _ => download(&name, "text/plain", &text)
+                    .err()
+                    .map(|_| "This browser refused the download.".into()),
+            };
+            if let Some(message) = failed {
+                onerror.emit(message);
+            }
+        }));
+    });
+    html! {
+        <button type="button" class="button" data-testid="export-test" {onclick}>
+            { "Failure-injection test (.rs)" }
+        </button>
+    }
+}
+
 /// The export buttons (a plain function: it keeps no state). `onerror` says what went wrong when the
 /// browser refuses a download.
 pub fn exports(world: &World, lab_id: &'static str, onerror: &Callback<String>) -> Html {
@@ -29,10 +69,7 @@ pub fn exports(world: &World, lab_id: &'static str, onerror: &Callback<String>) 
         let (world, lab, onerror) = (world.clone(), lab_id, onerror.clone());
         let onclick = Callback::from(move |_: MouseEvent| {
             let (suffix, mime, text) = what(&world);
-            let name = format!(
-                "redelivery-lab-{lab}-seed{}{suffix}",
-                world.timeline().seed()
-            );
+            let name = file_name(&world, lab, suffix);
             if download(&name, mime, &text).is_err() {
                 onerror.emit("This browser refused the download.".to_string());
             }
@@ -44,7 +81,7 @@ pub fn exports(world: &World, lab_id: &'static str, onerror: &Callback<String>) 
             <h2 class="panel__title">{ "Take it with you" }</h2>
             { button("export-json", "Event log (JSON)", |w| ("-events.json", "application/json", events_json(&w.sim()))) }
             { button("export-csv", "Event log (CSV)", |w| ("-events.csv", "text/csv", events_csv(&w.sim()))) }
-            { button("export-test", "Failure-injection test (.rs)", |_| ("-failure-injection.rs", "text/plain", failure_injection_skeleton())) }
+            { test_button(world, lab_id, onerror) }
             <p class="panel__note">
                 { "The log holds the most recent events on screen. The test is a skeleton to adapt to your own consumer: \
                    crash it at each step boundary, restart it, and check nobody paid twice." }

@@ -70,7 +70,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                 data-testid="goal" data-goal={g.id} data-status={status.name()}
                 data-achieved={achieved.to_string()}>
                 <span class="goal__mark" aria-hidden="true">{ icon }</span>
-                <span class="goal__text">{ g.text }</span>
+                <span class="goal__text">{ t(&format!("goals/{}", g.id), g.text) }</span>
                 <span class="goal__status">{ word }</span>
                 <span class="goal__why" data-testid="goal-why">
                     { if achieved && status != GoalStatus::Pass { format!("In this run: {}", judged.why) } else { judged.why.clone() } }
@@ -150,6 +150,9 @@ pub fn Lesson(props: &LessonProps) -> Html {
         })
     };
     let onfix = props.onapply_fix.reform(|_: MouseEvent| ());
+    // A control that would change nothing is not shown: free play and lab 1 have no fix, and a fix
+    // already in the settings has nothing left to apply.
+    let fix = super::verdict::fix_changes(lab, props.world.timeline().config());
     let passed = goals
         .iter()
         .filter(|(g, j)| j.status == GoalStatus::Pass || progress.achieved.contains(g.id))
@@ -242,9 +245,11 @@ pub fn Lesson(props: &LessonProps) -> Html {
                     <div class="solution" data-testid="solution">
                         <h3 class="lesson__heading">{ "Solution" }</h3>
                         <p>{ t("solution", lab.solution) }</p>
-                        <button type="button" class="button button--primary" data-testid="apply-fix" onclick={onfix}>
-                            { "Apply the fix and rerun" }
-                        </button>
+                        if fix {
+                            <button type="button" class="button button--primary" data-testid="apply-fix" onclick={onfix}>
+                                { "Apply the fix and rerun" }
+                            </button>
+                        }
                     </div>
                 } else if *confirming {
                     <div class="solution__confirm" role="group" aria-label="Confirm showing the solution">

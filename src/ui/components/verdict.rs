@@ -5,6 +5,7 @@
 
 use super::failure_grid::FailureGrid;
 use crate::sim::goal::Learner;
+use crate::sim::lab::Lab;
 use crate::ui::saved::LabProgress;
 use crate::ui::state::{LabRef, World};
 use yew::prelude::*;
@@ -72,4 +73,12 @@ pub fn Verdict(props: &VerdictProps) -> Html {
             }
         </section>
     }
+}
+
+/// Would the lab's "apply the fix" change `config`? Never for a lab without a fix (its solution is
+/// to run or to look), nor once `config` has it.
+pub fn fix_changes(lab: &Lab, config: &crate::sim::Config) -> bool {
+    let mut fixed = config.clone();
+    (lab.fix)(&mut fixed);
+    fixed != *config
 }

@@ -2,7 +2,40 @@
 //! goals as plain text to paste into a chat or a slide.
 
 use super::help::{OUTSIDE_SANDBOX, shortcuts};
+use super::sweep::{strategy_label, strategy_words};
+use super::words::seconds;
+use crate::sim::goal::Learner;
+use crate::sim::lab::Lab;
+use crate::sim::{Outcome, Sim};
 use yew::prelude::*;
+
+/// The run and the lab's goals as plain text, for a chat or a slide: the clock as on screen, the
+/// strategy's code spelt out, and `link` to open this exact run.
+pub fn state_text(lab: &Lab, sim: &Sim, learner: &Learner, link: &str) -> String {
+    use std::fmt::Write;
+    let totals = sim.totals();
+    let s = &sim.config().strategy;
+    let mut out = format!(
+        "Redelivery Lab: {}\nSeed {} · t = {} · strategy: {} ({})\n",
+        lab.title,
+        sim.seed(),
+        seconds(sim.now()),
+        strategy_label(s),
+        strategy_words(s)
+    );
+    for o in Outcome::ALL {
+        let _ = write!(out, "{}: {}; ", o.label(), totals.get(o));
+    }
+    out.push('\n');
+    for g in &lab.goals {
+        let j = g.judge(sim, learner);
+        // The goal's words come from lessons.json in the browser build (loaded while the lab is open).
+        let text = crate::ui::lessons::text(lab.id, &format!("goals/{}", g.id), g.text);
+        let _ = writeln!(out, "[{}] {text} — {}", j.status.name(), j.why);
+    }
+    let _ = write!(out, "Open this exact run: {link}");
+    out
+}
 
 /// The two workshop buttons, for the view bar, and the copied text once asked for (`copied`).
 /// `oncopy` builds the plain-text summary, tries the clipboard and shows the text; `onclose` hides it.

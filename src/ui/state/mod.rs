@@ -65,6 +65,9 @@ pub struct AppState {
     pub saved: Saved,
     /// A sentence for the user, shown in the error banner until dismissed.
     pub error: Option<String>,
+    /// The sentence of a command the run refused (e.g. crashing a consumer that is down): it is
+    /// about the run, so it goes when the run is replaced.
+    refusal: Option<String>,
     /// What a real crash did, shown until dismissed.
     pub notice: Option<String>,
     /// The consumer the keyboard's `c` crashes.
@@ -106,6 +109,7 @@ impl AppState {
             carry: Cell::new(0.0),
             saved,
             error: None,
+            refusal: None,
             notice: None,
             selected: 0,
             help_open: false,
@@ -232,6 +236,14 @@ impl AppState {
 
     /// Like [`AppState::moved`], for a world that was replaced: its history is not news.
     fn replaced(mut self, world: World, what: &str) -> AppState {
+        // A refusal described the run that is gone ("Consumer 1 is already down." after a reset).
+        if self
+            .refusal
+            .take()
+            .is_some_and(|r| self.error.as_ref() == Some(&r))
+        {
+            self.error = None;
+        }
         self.announced = world.sim().events().total();
         self.playing = false;
         self.carry = Cell::new(0.0);

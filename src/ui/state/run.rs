@@ -71,10 +71,13 @@ impl AppState {
         let world = self
             .world
             .replace(start(config, seed, self.lab.actions.clone()));
-        self.replaced(
+        // A real crash is one of the actions cleared: its notice no longer describes the run.
+        let mut next = self.replaced(
             world,
             "Your actions are cleared; back to the lab's own script.",
-        )
+        );
+        next.notice = None;
+        next
     }
 
     pub(super) fn load_lab(mut self, lab: Lab) -> AppState {
@@ -86,6 +89,7 @@ impl AppState {
         self.lab = LabRef(Rc::new(lab));
         self.focus = None;
         self.selected = 0;
+        self.notice = None;
         self.replaced(world, &what)
     }
 }
@@ -95,6 +99,7 @@ pub(super) fn apply(state: AppState, command: Command) -> AppState {
     let mut next = state.moved(world);
     if let Err(e) = result {
         next.error = Some(e.to_string());
+        next.refusal = next.error.clone();
     }
     next
 }
