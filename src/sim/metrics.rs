@@ -222,7 +222,7 @@ impl Histogram {
                 let lower = if i == 0 { 0 } else { Self::upper(i - 1) + 1 };
                 let width = Self::upper(i) - lower + 1;
                 let k = rank - seen; // 1..=c: the rank's place among the bucket's values
-                let offset = (k as u128 * width as u128).div_ceil(c as u128) as u64 - 1;
+                let offset = spread(k, width, c) - 1;
                 return (lower + offset).min(self.max);
             }
             seen += c;
@@ -239,6 +239,31 @@ impl Histogram {
             .map(|(i, c)| (Self::upper(i), *c))
             .collect()
     }
+}
+
+/// `⌈k · width / c⌉` for `1 ≤ k ≤ c` and a power-of-two `width` (every bucket's width is one),
+/// exact for all such `u64` inputs, in 64-bit arithmetic: a 128-bit product and division would link
+/// the 128-bit division routine into the WebAssembly build (about 0.5 KB). Long division by `c`,
+/// one bit of the quotient per bit of the shift, keeps the remainder below `c` without overflowing.
+fn spread(k: u64, width: u64, c: u64) -> u64 {
+    debug_assert!(1 <= k && k <= c && width.is_power_of_two());
+    if k == c {
+        return width;
+    }
+    // k < c: the quotient k·2^s / c is below 2^s; build it bit by bit.
+    let (mut quotient, mut rem) = (0u64, k);
+    for _ in 0..width.trailing_zeros() {
+        // rem < c: doubling it and subtracting c at most once keeps it below c (compared as
+        // rem ≥ c − rem so that 2·rem is never formed).
+        quotient <<= 1;
+        if rem >= c - rem {
+            rem -= c - rem;
+            quotient |= 1;
+        } else {
+            rem <<= 1;
+        }
+    }
+    quotient + u64::from(rem > 0)
 }
 
 /// Most samples kept; beyond it, neighbours are merged and the interval doubles.
@@ -392,6 +417,76 @@ pub struct Signals {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The 128-bit formula `spread` replaced, kept here as the reference it must match.
+    fn spread_u128(k: u64, width: u64, c: u64) -> u64 {
+        (k as u128 * width as u128).div_ceil(c as u128) as u64
+    }
+
+    #[test]
+    fn spread_matches_the_128_bit_formula() {
+        // Every bucket's width, checked to be a power of two (spread relies on it).
+        let widths: Vec<u64> = (0..BUCKETS)
+            .map(|i| {
+                let lower = if i == 0 {
+                    0
+                } else {
+                    Histogram::upper(i - 1) + 1
+                };
+                Histogram::upper(i) - lower + 1
+            })
+            .collect();
+        assert!(widths.iter().all(|w| w.is_power_of_two()), "{widths:?}");
+        let mut checked = 0;
+        let mut check = |k: u64, w: u64, c: u64| {
+            assert_eq!(
+                spread(k, w, c),
+                spread_u128(k, w, c),
+                "k {k}, width {w}, c {c}"
+            );
+            checked += 1;
+        };
+        // Exhaustive over small counts, for every width a bucket has (and the extremes 2^0, 2^63).
+        let mut all_widths = widths.clone();
+        all_widths.extend([1, 1 << 62, 1 << 63]);
+        all_widths.sort_unstable();
+        all_widths.dedup();
+        for &w in &all_widths {
+            for c in 1..=64 {
+                for k in 1..=c {
+                    check(k, w, c);
+                }
+            }
+            // Edge counts: near powers of two and near u64::MAX, where k·width overflows 64 bits.
+            let big = [
+                u32::MAX as u64,
+                u32::MAX as u64 + 1,
+                1 << 40,
+                (1 << 40) + 1,
+                (1 << 63) - 1,
+                1 << 63,
+                (1 << 63) + 1,
+                u64::MAX - 1,
+                u64::MAX,
+            ];
+            for &c in &big {
+                for k in [1, 2, c / 3, c / 2, c / 2 + 1, c - 1, c] {
+                    if k >= 1 {
+                        check(k, w, c);
+                    }
+                }
+            }
+        }
+        // Pseudo-random (k, c) pairs, from a fixed-seed generator, over the buckets' widths.
+        let mut rng = crate::sim::rng::Rng::new(7);
+        for _ in 0..20_000 {
+            let c = (rng.next_u64() >> rng.below(64)) | 1;
+            let k = 1 + rng.next_u64() % c;
+            let w = widths[rng.below(BUCKETS as u64) as usize];
+            check(k, w, c);
+        }
+        assert!(checked > 70_000, "{checked}");
+    }
 
     #[test]
     fn percentiles_of_a_known_spread() {

@@ -7,8 +7,19 @@
 macro_rules! sentence_error {
     ($(#[$meta:meta])* $name:ident) => {
         $(#[$meta])*
-        #[derive(Clone, Debug, PartialEq, Eq)]
+        #[derive(Clone, PartialEq, Eq)]
         pub struct $name(pub String);
+
+        /// As the derived `Debug` (`Name("sentence")`) but writing the sentence as it is, not
+        /// escaped: `str`'s escaping `Debug` would otherwise be linked into the WebAssembly build
+        /// for these errors' `expect`s alone (0.9 KB gzipped, measured).
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(concat!(stringify!($name), "(\""))?;
+                f.write_str(&self.0)?;
+                f.write_str("\")")
+            }
+        }
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -35,5 +46,7 @@ mod tests {
         assert_eq!(e.to_string(), e.0);
         let boxed: Box<dyn std::error::Error> = Box::new(e.clone());
         assert_eq!(boxed.to_string(), e.0);
+        // Debug reads like the derived one for a sentence with nothing to escape.
+        assert_eq!(format!("{e:?}"), format!("Sample({:?})", e.0));
     }
 }

@@ -163,7 +163,14 @@ pub fn decode_counting(text: &str) -> Option<(Saved, usize)> {
                         n => n.parse().ok().map(Some),
                     };
                     let progress = LabProgress {
-                        achieved: ids(achieved)?.into_iter().collect(),
+                        // Inserted one by one: collecting into a `BTreeSet` sorts the whole
+                        // batch first, with a stable sort of its own (in the wasm only for this).
+                        achieved: ids(achieved)?
+                            .into_iter()
+                            .fold(BTreeSet::new(), |mut set, a| {
+                                set.insert(a);
+                                set
+                            }),
                         prediction: choice(prediction)?,
                         hints_shown: hints.parse().ok()?,
                         solution_seen: flag(solution)?,

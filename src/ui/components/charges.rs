@@ -23,7 +23,7 @@ pub struct ChargesProps {
 /// How long the outage button takes the gateway down.
 const OUTAGE_MS: u32 = 3_000;
 
-/// More rows than this do not fit a card's list (static/ui.css `.charges__rows`): say it scrolls.
+/// More rows than this do not fit a card's list (static/app.css `.charges__rows`): say it scrolls.
 const SCROLL_HINT_ROWS: usize = 6;
 
 struct Row {

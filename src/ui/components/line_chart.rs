@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 // The SVG scales to its box, and its text with it. The charts are drawn about 290 px wide at
 // 1280×720 and 320 px on a 390 px phone, so a viewBox this wide keeps the 11-unit labels
-// (static/ui.css) at about 13 px on screen; tests/e2e/experience.test.mjs measures it (≥ 11 px).
+// (static/app.css) at about 13 px on screen; tests/e2e/experience.test.mjs measures it (≥ 11 px).
 /// The viewBox's width, shared with the histogram.
 pub const W: f64 = 250.0;
 /// The viewBox's height.
