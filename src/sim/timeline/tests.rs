@@ -185,3 +185,22 @@ fn scripted_actions_apply_at_their_time() {
     tl.advance(1);
     assert_eq!(tl.sim().metrics().counters.crashes, 1);
 }
+
+#[test]
+fn actions_are_ordered_by_time_keeping_the_order_of_equal_times() {
+    let crash = |consumer, at| Action {
+        at,
+        command: Command::CrashNow { consumer },
+    };
+    let script = vec![
+        crash(2, 50),
+        crash(0, 10),
+        crash(1, 50),
+        crash(3, 10),
+        crash(0, 0),
+    ];
+    let mut expected = script.clone();
+    expected.sort_by_key(|a| a.at);
+    let tl = Timeline::with_actions(cfg(20), 2, script);
+    assert_eq!(tl.actions(), &expected[..]);
+}
