@@ -338,50 +338,16 @@ fn install_panic_hook() {
     if std::thread::panicking() {
         return;
     }
+    // The error panel is drawn by `showPanicPanel` in static/panic-panel.js: after a panic the
+    // WebAssembly side can no longer be trusted to run, and plain JavaScript draws it in fewer bytes.
     yew::set_custom_panic_hook(Box::new(|info| {
-        gloo::console::error!(info.to_string());
-        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
-            return;
-        };
-        let Ok(panel) = document.create_element("div") else {
-            return;
-        };
-        panel.set_class_name("crash-panel");
-        let _ = panel.set_attribute("role", "alert");
-        let _ = panel.set_attribute("data-testid", "panic-panel");
-        let message = document.create_element("p").ok();
-        let details = document.create_element("textarea").ok();
-        let copy = document.create_element("button").ok();
-        let (Some(message), Some(details), Some(copy)) = (message, details, copy) else {
-            return;
-        };
-        message.set_text_content(Some(
-            "Redelivery Lab stopped because of a bug. Reload the page to start again; a share link \
-             copied earlier still replays your run. The details below help us fix it.",
-        ));
-        let href = web_sys::window()
-            .and_then(|w| w.location().href().ok())
-            .unwrap_or_default();
-        let agent = web_sys::window()
-            .and_then(|w| w.navigator().user_agent().ok())
-            .unwrap_or_default();
-        details.set_id("panic-details");
-        let _ = details.set_attribute("readonly", "");
-        let _ = details.set_attribute("rows", "4");
-        let _ = details.set_attribute("aria-label", "Error details");
-        let _ = details.set_attribute("data-testid", "panic-details");
-        details.set_text_content(Some(&format!("{info}\npage: {href}\nbrowser: {agent}")));
-        // The copy button is wired by static/panic-panel.js: after a panic the WebAssembly side can no
-        // longer be trusted to run, and this button must still work.
-        let _ = copy.set_attribute("type", "button");
-        let _ = copy.set_attribute("data-copy-from", "panic-details");
-        let _ = copy.set_attribute("data-testid", "panic-copy");
-        copy.set_text_content(Some("Copy details"));
-        for child in [&message, &details, &copy] {
-            let _ = panel.append_child(child);
-        }
-        if let Some(body) = document.body() {
-            let _ = body.prepend_with_node_1(&panel);
+        use wasm_bindgen::{JsCast, JsValue};
+        let show = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("showPanicPanel"));
+        if let Some(show) = show
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+        {
+            let _ = show.call1(&JsValue::NULL, &JsValue::from_str(&info.to_string()));
         }
     }));
 }
