@@ -3,8 +3,9 @@
 //! the theme. Each hook owns its timer or listener; unmounting the component (or the hook's input
 //! changing) drops it, which stops it.
 
+use super::browser::{location_hash, now_ms};
 use super::state::{Action, AppState, World};
-use super::{keyboard, location_hash, now_ms, open_link, real_crash};
+use super::{keyboard, open_link, real_crash};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::Interval;
 use std::cell::{Cell, RefCell};

@@ -4,6 +4,7 @@
 //! views of the simulation and send actions back; the hooks in [`hooks`] do what a reducer must not:
 //! the play timer, the keyboard, the URL hash, real-crash saving and the theme.
 
+pub mod browser;
 pub mod components;
 pub mod hooks;
 pub mod keyboard;
@@ -14,6 +15,7 @@ pub mod saved;
 pub mod state;
 
 use crate::sim::share;
+use browser::{copy_to_clipboard, location_hash, replace_hash};
 use components::charges::Charges;
 use components::compare::CompareView;
 use components::controls::Controls;
@@ -29,7 +31,6 @@ use components::strategy::StrategyPanel;
 use components::sweep::SweepView;
 use components::totals::TotalsPanel;
 use state::{Action, AppState, View};
-use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 /// The state a page load starts from: remembered settings, then a share link in the hash if any.
@@ -74,36 +75,6 @@ fn open_link(text: &str) -> Result<share::Scenario, String> {
         ));
     }
     Ok(s)
-}
-
-fn location_hash() -> Option<String> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    let hash = hash.trim_start_matches('#');
-    (!hash.is_empty()).then(|| hash.to_string())
-}
-
-/// Replaces the address bar's hash without adding a history entry or firing `hashchange`.
-fn replace_hash(hash: Option<&str>) -> Option<String> {
-    let window = web_sys::window()?;
-    let location = window.location();
-    let base = format!("{}{}", location.pathname().ok()?, location.search().ok()?);
-    let url = match hash {
-        Some(h) => format!("{base}#{h}"),
-        None => base,
-    };
-    window
-        .history()
-        .ok()?
-        .replace_state_with_url(&JsValue::NULL, "", Some(&url))
-        .ok()?;
-    location.href().ok()
-}
-
-fn copy_to_clipboard(text: &str) {
-    if let Some(w) = web_sys::window() {
-        // The promise is dropped: the link is in the address bar and on screen either way.
-        let _ = w.navigator().clipboard().write_text(text);
-    }
 }
 
 /// The whole page.
@@ -153,11 +124,7 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |_: ()| {
             let link = share::encode(&state.scenario());
-            let url = web_sys::window()
-                .and_then(|w| w.location().href().ok())
-                .map_or_else(String::new, |h| {
-                    h.split('#').next().unwrap_or("").to_string()
-                });
+            let url = browser::page_address();
             let text = {
                 let sim = state.world.sim();
                 components::workshop::state_text(
@@ -327,12 +294,6 @@ fn dispatch_with<T: 'static>(
     Callback::from(move |v| d.dispatch(f(v)))
 }
 
-pub(crate) fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
 /// Shows a panel instead of a frozen page when the app panics, and logs the panic.
 fn install_panic_hook() {
     if std::thread::panicking() {
@@ -341,7 +302,8 @@ fn install_panic_hook() {
     // The error panel is drawn by `showPanicPanel` in static/panic-panel.js: after a panic the
     // WebAssembly side can no longer be trusted to run, and plain JavaScript draws it in fewer bytes.
     yew::set_custom_panic_hook(Box::new(|info| {
-        use wasm_bindgen::{JsCast, JsValue};
+        use wasm_bindgen::JsCast;
+        use wasm_bindgen::JsValue;
         let show = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("showPanicPanel"));
         if let Some(show) = show
             .ok()

@@ -33,13 +33,11 @@ pub struct Recovered {
     pub notice: String,
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
+use crate::ui::browser::local_storage as storage;
 
 /// This tab's id, made on first use; `None` without session storage.
 fn this_tab() -> Option<String> {
-    let session = web_sys::window()?.session_storage().ok().flatten()?;
+    let session = crate::ui::browser::session_storage()?;
     if let Some(id) = session.get_item(THIS_TAB_KEY).ok().flatten() {
         return Some(id);
     }

@@ -76,9 +76,7 @@ pub struct Saved {
     pub checklist: Vec<String>,
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
+use crate::ui::browser::local_storage as storage;
 
 /// The stored text of `saved`.
 pub fn encode(saved: &Saved) -> String {

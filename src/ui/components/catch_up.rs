@@ -4,7 +4,7 @@
 //! only once the catch-up has taken long enough to be worth a progress bar and a Cancel.
 
 use crate::sim::timeline::CatchUp;
-use crate::ui::now_ms;
+use crate::ui::browser::now_ms;
 use crate::ui::state::{CatchingUp, World};
 use gloo::timers::callback::Interval;
 use std::cell::Cell;

@@ -2,24 +2,10 @@
 //! The core writes the text; this only hands it to the browser as a download.
 
 use crate::sim::export::{SKELETON_KEY, events_csv, events_json};
+use crate::ui::browser::download;
 use crate::ui::lessons::{self, Load};
 use crate::ui::state::World;
-use wasm_bindgen::{JsCast, JsValue};
 use yew::prelude::*;
-
-/// Hands `text` to the browser as a file called `name` (a `data:` link: no blob to free afterwards).
-fn download(name: &str, mime: &str, text: &str) -> Result<(), JsValue> {
-    let a: web_sys::HtmlAnchorElement = gloo::utils::document()
-        .create_element("a")?
-        .unchecked_into();
-    a.set_href(&format!(
-        "data:{mime};charset=utf-8,{}",
-        js_sys::encode_uri_component(text)
-    ));
-    a.set_download(name);
-    a.click();
-    Ok(())
-}
 
 /// The file name of an export of `lab`'s run.
 fn file_name(world: &World, lab: &str, suffix: &str) -> String {

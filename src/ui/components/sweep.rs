@@ -219,11 +219,11 @@ fn step(run: &Rc<RefCell<Option<Run>>>) -> bool {
     let Some(r) = guard.as_mut() else {
         return true;
     };
-    let started = crate::ui::now_ms();
+    let started = crate::ui::browser::now_ms();
     while r.rows.len() < r.plan.len() {
         let i = r.rows.len();
         r.rows.push(r.plan.run(i));
-        if crate::ui::now_ms() - started > BUDGET_MS {
+        if crate::ui::browser::now_ms() - started > BUDGET_MS {
             break;
         }
     }
@@ -251,7 +251,7 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
                 Callback::from(move |_: MouseEvent| {
                     onopen.emit((config.clone(), command));
                     // The run opens at the top of the sandbox: start there, not mid-page.
-                    gloo::utils::window().scroll_to_with_x_and_y(0.0, 0.0);
+                    crate::ui::browser::scroll_to_top();
                 })
             };
             let t = &result.totals;

@@ -12,16 +12,8 @@ use yew::prelude::*;
 /// Is this the browser's first visit (nothing saved) without a share link? Read before the app saves
 /// its settings for the first time.
 pub fn first_visit() -> bool {
-    let Some(w) = web_sys::window() else {
-        return false;
-    };
-    let saved = w
-        .local_storage()
-        .ok()
-        .flatten()
-        .and_then(|s| s.get_item(KEY).ok().flatten());
-    let hash = w.location().hash().unwrap_or_default();
-    saved.is_none() && hash.trim_start_matches('#').is_empty()
+    let saved = crate::ui::browser::local_storage().and_then(|s| s.get_item(KEY).ok().flatten());
+    saved.is_none() && crate::ui::browser::location_hash().is_none()
 }
 
 /// The welcome panel. `onload_lab` opens a lab (and closes the welcome); `onclose` stays in free play.
