@@ -21,6 +21,7 @@ pub mod compare;
 pub mod config;
 pub mod consumer;
 pub mod db;
+pub mod diagram;
 pub mod durable;
 pub mod event;
 pub mod export;
