@@ -41,6 +41,8 @@ pub mod sweep;
 pub mod timeline;
 pub mod vocabulary;
 pub mod workload;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod workshop_pack;
 
 pub use checker::{Anomaly, Outcome, Totals};
 pub use command::{Action, ArmMode, Command, CrashPoint};

@@ -2,8 +2,8 @@
 
 use crate::args::LabsArgs;
 use crate::exit::Fail;
-use redelivery_lab::sim::export;
 use redelivery_lab::sim::lab::{Lab, TAKEAWAYS, WHEN_TO_USE};
+use redelivery_lab::sim::{export, workshop_pack};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 
@@ -68,6 +68,18 @@ pub fn lessons(labs: &[Lab]) -> Value {
         put(format!("{id}/solution"), l.solution);
         for g in &l.goals {
             put(format!("{id}/goals/{}", g.id), g.text);
+        }
+        // The workshop pack: the facilitator key's timing, prompts and filled truth table.
+        if let Some(f) = workshop_pack::facilitation(id) {
+            put(format!("{id}/pack/timing"), f.timing);
+            for (i, p) in f.prompts.iter().enumerate() {
+                put(format!("{id}/pack/prompts/{i}"), p);
+            }
+            for row in workshop_pack::truth_table(l) {
+                let point = row.point.name();
+                put(format!("{id}/pack/table/{point}/start"), &row.start);
+                put(format!("{id}/pack/table/{point}/fixed"), &row.fixed);
+            }
         }
     }
     for (i, t) in WHEN_TO_USE.iter().enumerate() {
