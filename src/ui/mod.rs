@@ -271,7 +271,7 @@ pub fn App() -> Html {
                 </div>
                 <div class="app__wide">
                     <EventLog world={log_world.clone()} focus={state.focus} onfocus={dispatch_with(&d, Action::Focus)} />
-                    { components::exports::exports(&log_world, state.lab.id, &dispatch_with(&d, Action::ShowError)) }
+                    { components::exports::exports(&log_world, state.lab.id, state.focus, &dispatch_with(&d, Action::ShowError)) }
                 </div>
                 <div class="app__wide">
                     <Dashboard world={charts_world} />
