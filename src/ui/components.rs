@@ -24,6 +24,7 @@ pub mod lesson;
 pub mod line_chart;
 pub mod number_field;
 pub mod pipeline;
+pub mod progress_file;
 pub mod queue;
 pub mod real_crash;
 pub mod step_rail;

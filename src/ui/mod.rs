@@ -138,6 +138,17 @@ pub fn App() -> Html {
             state.dispatch(Action::SetCopied(Some(text)));
         })
     };
+    // The address of the exact state on screen, for the workshop pack's sheets.
+    let onlink = {
+        let state = state.clone();
+        Callback::from(move |()| {
+            format!(
+                "{}#{}",
+                browser::page_address(),
+                share::encode(&state.scenario())
+            )
+        })
+    };
     let onload_lab = {
         let (d, welcome) = (d.clone(), welcome.clone());
         Callback::from(move |id: String| {
@@ -272,6 +283,9 @@ pub fn App() -> Html {
                 <div class="app__wide">
                     <EventLog world={log_world.clone()} focus={state.focus} onfocus={dispatch_with(&d, Action::Focus)} />
                     { components::exports::exports(&log_world, state.lab.id, state.focus, &dispatch_with(&d, Action::ShowError)) }
+                    <components::workshop::WorkshopPack lab={state.lab.clone()} link={onlink} saved={state.saved.clone()}
+                        onimport={dispatch_with(&d, |s| Action::ImportProgress(Box::new(s)))}
+                        onerror={dispatch_with(&d, Action::ShowError)} />
                 </div>
                 <div class="app__wide">
                     <Dashboard world={charts_world} />

@@ -68,10 +68,10 @@ fn standalone(svg: &Element, title: &str) -> Option<String> {
         };
         let mut inline = String::new();
         for p in STYLED {
-            if let Ok(v) = style.get_property_value(p) {
-                if !v.is_empty() {
-                    inline.push_str(&format!("{p}:{v};"));
-                }
+            if let Ok(v) = style.get_property_value(p)
+                && !v.is_empty()
+            {
+                inline.push_str(&format!("{p}:{v};"));
             }
         }
         let _ = twin.set_attribute("style", &inline);
