@@ -1,15 +1,20 @@
-//! The workshop pack's facilitator texts and answers: per lab, the timing, the discussion prompts and
-//! the filled truth table of its printed worksheet.
+//! The workshop pack: per lab, a printable worksheet (the story, the prediction, a blank truth table)
+//! and a facilitator key (the answers, the filled truth table, timing and discussion prompts).
 //!
-//! Native only: `lab labs --lessons` writes all of it into `lessons.json`, which the page fetches when
-//! a lab opens, so none of it is in the browser's download. The truth table is computed here, from
-//! the same simulation the page runs, never typed in: a crash at each boundary with the lab's starting
-//! consumer, and again with the lab's fix applied.
+//! Native only: `lab labs --lessons` writes both sheets, as finished HTML, into `lessons.json`, which
+//! the page fetches when a lab opens; the page only adds the link to the state on screen (where
+//! [`LINK`] stands), so none of this is in the browser's download. The truth table is computed here,
+//! from the same simulation the page runs, never typed in: a crash at each boundary with the lab's
+//! starting consumer, and again with the lab's fix applied.
 
 use super::command::{Action, CrashPoint};
 use super::lab::Lab;
 use super::simulation::Sim;
 use super::sweep::{Verdict, arm_for, verdict};
+use std::fmt::Write;
+
+/// Where a sheet's HTML takes the address of the state on screen (the page escapes it first).
+pub const LINK: &str = "{link}";
 
 /// How a facilitator runs one lab in a workshop.
 #[derive(Clone, Copy, Debug)]
@@ -152,6 +157,126 @@ fn outcome(lab: &Lab, config: &super::config::Config, point: CrashPoint) -> Stri
     words
 }
 
+/// `text` escaped for HTML text and attribute values.
+fn esc(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The worksheet (`key` false: no answers anywhere in it) or the facilitator key of `lab`, as the
+/// HTML of one printed sheet. Its link reads [`LINK`] until the page puts the state's address there.
+pub fn sheet_html(lab: &Lab, key: bool) -> String {
+    let n = &lab.narrative;
+    let mut o = String::new();
+    let kind = if key { "facilitator key" } else { "worksheet" };
+    let _ = write!(
+        o,
+        "<h1 class=\"sheet__title\">Lab {}: {} — {kind}</h1>\
+         <p class=\"sheet__link\">Open this exact state: <a data-testid=\"sheet-link\" href=\"{LINK}\">{LINK}</a></p>",
+        lab.number,
+        esc(lab.title)
+    );
+    if !key {
+        o.push_str("<p>Name: ______________________ Date: ____________</p>");
+    }
+    let _ = write!(
+        o,
+        "<section class=\"sheet__part\"><h2>The story</h2><p>{}</p><p>{}</p></section>",
+        esc(n.predict),
+        esc(n.run)
+    );
+    if let Some(p) = lab.prediction {
+        let title = if key {
+            "The prediction and its answer"
+        } else {
+            "Predict before you run"
+        };
+        let _ = write!(
+            o,
+            "<section class=\"sheet__part\"><h2>{title}</h2><p>{}</p><ul class=\"sheet__options\">",
+            esc(p.question)
+        );
+        for (i, option) in p.options.iter().enumerate() {
+            if key && i == p.answer {
+                let _ = write!(
+                    o,
+                    "<li data-answer=\"true\">☑ {} — the answer</li>",
+                    esc(option)
+                );
+            } else {
+                let _ = write!(o, "<li>☐ {}</li>", esc(option));
+            }
+        }
+        o.push_str("</ul>");
+        if key {
+            let _ = write!(o, "<p data-testid=\"sheet-why\">{}</p>", esc(p.why));
+        } else {
+            o.push_str("<p class=\"sheet__lines\">Why do you think so?</p>");
+        }
+        o.push_str("</section>");
+    }
+    let (intro, fix) = if key {
+        (
+            "What the simulation finds for a crash at each boundary (every k-th pass, on the lab's seed, its other settings and timeouts included):",
+            "With the lab's fix",
+        )
+    } else {
+        (
+            "For a crash at each boundary, write what happens to the money: charged once, charged twice, lost, or orphan.",
+            "With your fix",
+        )
+    };
+    let _ = write!(
+        o,
+        "<section class=\"sheet__part\"><h2>Truth table</h2><p>{intro}</p>\
+         <table class=\"table sheet__table\" data-testid=\"sheet-table\"><thead><tr>\
+         <th scope=\"col\">Crash</th><th scope=\"col\">As the lab starts</th><th scope=\"col\">{fix}</th>\
+         </tr></thead><tbody>"
+    );
+    let rows = if key { truth_table(lab) } else { Vec::new() };
+    for point in CrashPoint::BOUNDARIES {
+        let row = rows.iter().find(|r| r.point == point);
+        let (start, fixed) = row.map_or(("", ""), |r| (r.start.as_str(), r.fixed.as_str()));
+        let _ = write!(
+            o,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>",
+            esc(point.label()),
+            esc(start),
+            esc(fixed)
+        );
+    }
+    o.push_str("</tbody></table></section>");
+    if key {
+        let _ = write!(
+            o,
+            "<section class=\"sheet__part\"><h2>The fix and why</h2><p data-testid=\"sheet-solution\">{}</p><p>{}</p></section>",
+            esc(lab.solution),
+            esc(n.explain)
+        );
+        if let Some(f) = facilitation(lab.id) {
+            let _ = write!(
+                o,
+                "<section class=\"sheet__part\"><h2>Timing</h2><p>{}</p></section>\
+                 <section class=\"sheet__part\"><h2>Discussion prompts</h2><ol>",
+                esc(f.timing)
+            );
+            for p in f.prompts {
+                let _ = write!(o, "<li>{}</li>", esc(p));
+            }
+            o.push_str("</ol></section>");
+        }
+    } else {
+        let _ = write!(
+            o,
+            "<section class=\"sheet__part\"><h2>What did you see?</h2><p>{}</p><p class=\"sheet__lines\">Notes:</p></section>",
+            esc(n.observe)
+        );
+    }
+    o
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -180,5 +305,29 @@ mod tests {
             .expect("after commit");
         assert!(commit.start.starts_with("charged twice: "), "{commit:?}");
         assert_eq!(commit.fixed, "every payment charged once");
+    }
+
+    /// The worksheet asks and leaves blanks; only the key holds the answers.
+    #[test]
+    fn the_worksheet_has_no_answer_and_the_key_has_them_all() {
+        let lab = Lab::by_id("double-payment").expect("lab 2");
+        let p = lab.prediction.expect("a prediction");
+        let (sheet, key) = (sheet_html(&lab, false), sheet_html(&lab, true));
+        for answer in [
+            p.why,
+            lab.solution,
+            "the answer",
+            "charged twice:",
+            "Discussion prompts",
+        ] {
+            assert!(
+                !sheet.contains(&esc(answer)),
+                "the worksheet gives away {answer}"
+            );
+            assert!(key.contains(&esc(answer)), "the key lacks {answer}");
+        }
+        assert!(sheet.contains(&esc(p.question)) && sheet.contains("<td></td><td></td>"));
+        assert_eq!(sheet.matches(LINK).count(), 2);
+        assert_eq!(esc("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
     }
 }

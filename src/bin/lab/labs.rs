@@ -69,17 +69,16 @@ pub fn lessons(labs: &[Lab]) -> Value {
         for g in &l.goals {
             put(format!("{id}/goals/{}", g.id), g.text);
         }
-        // The workshop pack: the facilitator key's timing, prompts and filled truth table.
-        if let Some(f) = workshop_pack::facilitation(id) {
-            put(format!("{id}/pack/timing"), f.timing);
-            for (i, p) in f.prompts.iter().enumerate() {
-                put(format!("{id}/pack/prompts/{i}"), p);
-            }
-            for row in workshop_pack::truth_table(l) {
-                let point = row.point.name();
-                put(format!("{id}/pack/table/{point}/start"), &row.start);
-                put(format!("{id}/pack/table/{point}/fixed"), &row.fixed);
-            }
+        // The workshop pack: both printed sheets, as HTML (the page adds the link).
+        if l.number > 0 {
+            put(
+                format!("{id}/pack/worksheet"),
+                &workshop_pack::sheet_html(l, false),
+            );
+            put(
+                format!("{id}/pack/key"),
+                &workshop_pack::sheet_html(l, true),
+            );
         }
     }
     for (i, t) in WHEN_TO_USE.iter().enumerate() {

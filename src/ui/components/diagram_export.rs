@@ -8,15 +8,6 @@ use crate::ui::browser::{copy_to_clipboard, download};
 use crate::ui::state::World;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
-pub struct DiagramExportProps {
-    pub world: World,
-    pub lab_id: &'static str,
-    /// The payment whose story the event log shows, if one is chosen.
-    pub focus: Option<u32>,
-    pub onerror: Callback<String>,
-}
-
 /// The diagram's text for `world`'s run now, and its file name.
 fn diagram_text(
     world: &World,
@@ -42,51 +33,45 @@ fn diagram_text(
     (text, format!("{name}{}", format.extension()))
 }
 
-#[component]
-pub fn DiagramExport(props: &DiagramExportProps) -> Html {
-    let shown = use_state(|| None::<String>);
+/// The diagram controls, inside the exports panel. `shown` is the copied text on screen, if any;
+/// `onshow` shows or hides it (the app keeps it, so this keeps no state of its own).
+pub fn diagram_export(
+    world: &World,
+    lab_id: &'static str,
+    focus: Option<u32>,
+    shown: Option<String>,
+    onshow: &Callback<Option<String>>,
+    onerror: &Callback<String>,
+) -> Html {
     let save = |format: DiagramFormat| {
-        let (world, lab, focus, onerror) = (
-            props.world.clone(),
-            props.lab_id,
-            props.focus,
-            props.onerror.clone(),
-        );
+        let (world, onerror) = (world.clone(), onerror.clone());
         Callback::from(move |_: MouseEvent| {
-            let (text, name) = diagram_text(&world, lab, focus, format);
+            let (text, name) = diagram_text(&world, lab_id, focus, format);
             if download(&name, "text/plain", &text).is_err() {
                 onerror.emit("This browser refused the download.".to_string());
             }
         })
     };
     let oncopy = {
-        let (world, lab, focus, shown) = (
-            props.world.clone(),
-            props.lab_id,
-            props.focus,
-            shown.clone(),
-        );
+        let (world, onshow) = (world.clone(), onshow.clone());
         Callback::from(move |_: MouseEvent| {
-            let (text, _) = diagram_text(&world, lab, focus, DiagramFormat::Mermaid);
+            let (text, _) = diagram_text(&world, lab_id, focus, DiagramFormat::Mermaid);
             copy_to_clipboard(&text);
-            shown.set(Some(text));
+            onshow.emit(Some(text));
         })
     };
-    let what = match props.focus {
+    let what = match focus {
         Some(p) => format!("{}'s story", payment_label(p)),
         None => format!("the run's first {} events", diagram::RUN_EVENTS),
     };
-    let onclose = {
-        let shown = shown.clone();
-        Callback::from(move |_: MouseEvent| shown.set(None))
-    };
+    let onclose = onshow.reform(|_: MouseEvent| None);
     html! {
         <div class="exports__diagram toolbar" role="group" aria-label="Sequence diagram">
             <span data-testid="diagram-subject">{ format!("Sequence diagram of {what}:") }</span>
             <button type="button" class="button" data-testid="export-mermaid" onclick={save(DiagramFormat::Mermaid)}>{ "Mermaid (.mmd)" }</button>
             <button type="button" class="button" data-testid="export-plantuml" onclick={save(DiagramFormat::PlantUml)}>{ "PlantUML (.puml)" }</button>
             <button type="button" class="button" data-testid="copy-mermaid" onclick={oncopy}>{ "Copy Mermaid" }</button>
-            if let Some(text) = (*shown).clone() {
+            if let Some(text) = shown {
                 <div class="copied" role="status">
                     <label for="diagram-text">{ "Copied if this browser allows it; otherwise select the text here." }</label>
                     <textarea id="diagram-text" class="mono" data-testid="diagram-text" readonly=true rows="8" value={text} />

@@ -48,12 +48,14 @@ fn test_button(world: &World, lab: &'static str, onerror: &Callback<String>) -> 
 }
 
 /// The export buttons (a plain function: it keeps no state). `focus` is the payment whose story the
-/// event log shows, if any (the diagram draws it). `onerror` says what went wrong when the browser
+/// event log shows, if any (the diagram draws it); `diagram` the diagram text on screen and what
+/// shows or hides it. `onerror` says what went wrong when the browser
 /// refuses a download.
 pub fn exports(
     world: &World,
     lab_id: &'static str,
     focus: Option<u32>,
+    diagram: (Option<String>, &Callback<Option<String>>),
     onerror: &Callback<String>,
 ) -> Html {
     let button = |id: &'static str,
@@ -75,7 +77,7 @@ pub fn exports(
             { button("export-json", "Event log (JSON)", |w| ("-events.json", "application/json", events_json(&w.sim()))) }
             { button("export-csv", "Event log (CSV)", |w| ("-events.csv", "text/csv", events_csv(&w.sim()))) }
             { test_button(world, lab_id, onerror) }
-            <super::diagram_export::DiagramExport world={world.clone()} {lab_id} {focus} onerror={onerror.clone()} />
+            { super::diagram_export::diagram_export(world, lab_id, focus, diagram.0, diagram.1, onerror) }
             <p class="panel__note">
                 { "The log holds the most recent events on screen. The test is a skeleton to adapt to your own consumer: \
                    crash it at each step boundary, restart it, and check nobody paid twice. \
