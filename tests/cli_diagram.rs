@@ -26,7 +26,7 @@ fn a_duplicate_payments_story_prints_as_mermaid_with_every_mark() {
     assert!(text.contains(", seed 42, pay-0005\n"), "{text}");
     for mark in [
         "Note over C1: CRASH",
-        "REDELIVERY of pay-0005",
+        "REDELIVERY: pay-0005",
         "DUPLICATE CHARGE, charge 2",
     ] {
         assert!(text.contains(mark), "{mark} missing:\n{text}");
@@ -53,7 +53,7 @@ fn a_run_prints_as_plantuml_capped_at_its_first_events() {
     assert!(text.contains("note over P,G : The first 3 of "), "{text}");
     assert_eq!(
         text.lines()
-            .filter(|l| l.starts_with("P -> B : publish"))
+            .filter(|l| l.starts_with("P -> B : pay-"))
             .count(),
         2,
         "{text}"

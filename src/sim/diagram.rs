@@ -4,11 +4,10 @@
 //! The participants are the ones the lessons name — producer, broker, each consumer, database, card
 //! gateway — and the three moments a reader must not miss are marked: a consumer's crash (a note), a
 //! redelivery (a highlighted message) and a duplicate charge (a highlighted message with a note). The
-//! text is written from the event log alone, so the diagram shows what the run did, not what a
-//! setting suggests it should have done.
+//! text is written from the event log alone, in the log's own sentences, so the diagram shows what
+//! the run did, in the words the event log and the command line use.
 
-use super::event::{Event, LoggedEvent, RequeueReason};
-use super::message::payment_label;
+use super::event::{Event, LoggedEvent};
 use super::simulation::Sim;
 use std::fmt::Write;
 
@@ -222,205 +221,96 @@ pub fn write(
     o
 }
 
-/// The line one event draws; `earlier_charges(p)` counts the charges of `p` that moved money before it.
+/// The line one event draws, labelled with the event's own sentence (the one the event log and the
+/// command line print); `earlier_charges(p)` counts the charges of `p` that moved money before it.
 fn line(e: &Event, earlier_charges: impl Fn(u32) -> u32) -> Line {
     use Actor::*;
-    let p = |p: u32| payment_label(p);
-    let msg = |from, to, text: String, style| Line::Message {
-        from,
-        to,
-        text,
-        style,
-    };
-    let note = |over, text: String| Line::Note {
-        over,
-        to: None,
-        text,
-        alarm: false,
-    };
-    match *e {
-        Event::Published { payment } => msg(
-            Producer,
-            Broker,
-            format!("publish {}", p(payment)),
-            Style::Plain,
-        ),
-        Event::Delivered {
-            payment,
-            consumer,
-            delivery,
-            redelivered,
-        } => {
-            let (word, style) = if redelivered {
-                ("REDELIVERY of", Style::Redelivery)
+    use Event::*;
+    // Both languages end a statement at a newline; Mermaid also at `;`, and reads `#` as an entity.
+    let text: String = e
+        .to_string()
+        .chars()
+        .map(|c| {
+            if c == ';' {
+                ','
+            } else if c == '#' {
+                ' '
             } else {
-                ("deliver", Style::Plain)
+                c
+            }
+        })
+        .collect();
+    let (from, to, style) = match *e {
+        Published { .. } => (Producer, Broker, Style::Plain),
+        Delivered {
+            consumer,
+            redelivered,
+            ..
+        } => {
+            let style = if redelivered {
+                Style::Redelivery
+            } else {
+                Style::Plain
             };
-            msg(
-                Broker,
-                Consumer(consumer),
-                format!("{word} {} (delivery {delivery})", p(payment)),
-                style,
-            )
+            (Broker, Consumer(consumer), style)
         }
-        Event::DuplicateSkipped { payment, consumer } => msg(
-            Consumer(consumer),
-            Database,
-            format!(
-                "check {}, already processed, skip (duplicate caught)",
-                p(payment)
-            ),
-            Style::Plain,
-        ),
-        Event::Charged {
+        Charged {
             payment,
             consumer,
             replayed,
-            late,
+            ..
         } => {
-            let late = if late {
-                ", after the caller gave up"
+            let n = if replayed {
+                0
             } else {
-                ""
+                earlier_charges(payment) + 1
             };
-            if replayed {
-                let text = format!(
-                    "charge {} (key seen, first charge returned){late}",
-                    p(payment)
-                );
-                return msg(Consumer(consumer), Gateway, text, Style::Plain);
-            }
-            let n = earlier_charges(payment) + 1;
             let style = if n > 1 {
                 Style::Duplicate(n)
             } else {
                 Style::Plain
             };
-            msg(
-                Consumer(consumer),
-                Gateway,
-                format!("charge {}{late}", p(payment)),
-                style,
-            )
+            (Consumer(consumer), Gateway, style)
         }
-        Event::ChargeFailed { payment, consumer } => msg(
-            Gateway,
-            Consumer(consumer),
-            format!("charge of {} failed", p(payment)),
-            Style::Reply,
-        ),
-        Event::LedgerWritten {
-            payment,
-            consumer,
-            changed,
-        } => {
-            let text = if changed {
-                format!("write ledger {}", p(payment))
-            } else {
-                format!(
-                    "write ledger {} (already there, nothing changed)",
-                    p(payment)
-                )
-            };
-            msg(Consumer(consumer), Database, text, Style::Plain)
+        DuplicateSkipped { consumer, .. }
+        | LedgerWritten { consumer, .. }
+        | RecordWritten { consumer, .. }
+        | Committed { consumer, .. } => (Consumer(consumer), Database, Style::Plain),
+        ChargeFailed { consumer, .. } => (Gateway, Consumer(consumer), Style::Reply),
+        ConstraintViolated { consumer, .. } => (Database, Consumer(consumer), Style::Reply),
+        Acked { consumer, .. } | Nacked { consumer, .. } => {
+            (Consumer(consumer), Broker, Style::Plain)
         }
-        Event::RecordWritten { payment, consumer } => msg(
-            Consumer(consumer),
-            Database,
-            format!("write processed record {}", p(payment)),
-            Style::Plain,
-        ),
-        Event::Committed { payment, consumer } => msg(
-            Consumer(consumer),
-            Database,
-            format!("commit {}", p(payment)),
-            Style::Plain,
-        ),
-        Event::RolledBack { payment, .. } => {
-            note(Database, format!("{} transaction rolled back", p(payment)))
+        AckLost { consumer, .. } => (Consumer(consumer), Broker, Style::Lost),
+        RolledBack { .. } => return note(Database, None, text, false),
+        Requeued { .. } | DeadLettered { .. } => return note(Broker, None, text, false),
+        Crashed { consumer, .. } => {
+            return note(Consumer(consumer), None, format!("CRASH: {text}"), true);
         }
-        Event::ConstraintViolated { payment, consumer } => msg(
-            Database,
-            Consumer(consumer),
-            format!(
-                "unique constraint rejects a second record of {}, abort",
-                p(payment)
-            ),
-            Style::Reply,
-        ),
-        Event::Acked { payment, consumer } => msg(
-            Consumer(consumer),
-            Broker,
-            format!("ack {}", p(payment)),
-            Style::Plain,
-        ),
-        Event::AckLost { payment, consumer } => msg(
-            Consumer(consumer),
-            Broker,
-            format!("ack {} lost on the way", p(payment)),
-            Style::Lost,
-        ),
-        Event::Nacked {
-            payment,
-            consumer,
-            delay_ms,
-        } => msg(
-            Consumer(consumer),
-            Broker,
-            format!("nack {}, retry in {delay_ms} ms", p(payment)),
-            Style::Plain,
-        ),
-        Event::Requeued { payment, reason } => {
-            let why = match reason {
-                RequeueReason::Disconnect => "its consumer disconnected before acking",
-                RequeueReason::VisibilityTimeout => "visibility timeout ran out",
-                RequeueReason::Retry => "retry delay over",
-            };
-            note(Broker, format!("{} back in the queue ({why})", p(payment)))
-        }
-        Event::DeadLettered { payment } => note(
-            Broker,
-            format!("{} moved to the dead-letter queue", p(payment)),
-        ),
-        Event::Crashed {
-            consumer,
-            point,
-            payment,
-        } => Line::Note {
-            over: Consumer(consumer),
-            to: None,
-            text: format!(
-                "CRASH {}{}",
-                point.label(),
-                payment.map_or(String::new(), |x| format!(" holding {}", p(x)))
-            ),
-            alarm: true,
-        },
-        Event::Restarted { consumer } => note(
-            Consumer(consumer),
-            format!("consumer {} restarted", consumer + 1),
-        ),
-        Event::Reconnected { consumer } => Line::Note {
-            over: Consumer(consumer),
-            to: Some(Broker),
-            text: "reconnected, its unacked messages returned".into(),
-            alarm: false,
-        },
-        Event::ChargeTimedOut { payment, consumer } => note(
-            Consumer(consumer),
-            format!(
-                "gave up waiting for the gateway on {}, the charge may still happen",
-                p(payment)
-            ),
-        ),
-        Event::RetryWaiting {
-            payment,
-            consumer,
-            delay_ms,
-        } => note(
-            Consumer(consumer),
-            format!("keeps {}, waits {delay_ms} ms, then retries", p(payment)),
-        ),
+        Reconnected { consumer } => return note(Consumer(consumer), Some(Broker), text, false),
+        Restarted { consumer }
+        | ChargeTimedOut { consumer, .. }
+        | RetryWaiting { consumer, .. } => return note(Consumer(consumer), None, text, false),
+    };
+    let text = if style == Style::Redelivery {
+        format!("REDELIVERY: {text}")
+    } else {
+        text
+    };
+    Line::Message {
+        from,
+        to,
+        text,
+        style,
+    }
+}
+
+fn note(over: Actor, to: Option<Actor>, text: String, alarm: bool) -> Line {
+    Line::Note {
+        over,
+        to,
+        text,
+        alarm,
     }
 }
 

@@ -1,6 +1,8 @@
 use super::*;
 use crate::sim::command::CrashPoint;
+use crate::sim::event::RequeueReason;
 use crate::sim::lab::Lab;
+use crate::sim::message::payment_label;
 
 /// The double-payment incident in eleven events: a crash after the charge, the redelivery after the
 /// restart, and the second charge.
@@ -79,24 +81,24 @@ fn the_incident_as_mermaid_marks_the_crash_the_redelivery_and_the_duplicate_char
     participant C1 as Consumer 1
     participant DB as Database
     participant G as Gateway
-    P->>B: publish pay-0003
-    B->>C1: deliver pay-0003 (delivery 1)
-    C1->>G: charge pay-0003
+    P->>B: pay-0003 published
+    B->>C1: pay-0003 delivered to consumer 1 (delivery 1)
+    C1->>G: pay-0003 card charged for consumer 1
     rect rgb(255, 205, 210)
-    Note over C1: CRASH after charge holding pay-0003
+    Note over C1: CRASH: consumer 1 crashed after charge while holding pay-0003
     end
     Note over B: pay-0003 back in the queue (its consumer disconnected before acking)
     Note over C1: consumer 1 restarted
     rect rgb(255, 224, 178)
-    B->>C1: REDELIVERY of pay-0003 (delivery 2)
+    B->>C1: REDELIVERY: pay-0003 delivered to consumer 1 (delivery 2, redelivered)
     end
     rect rgb(255, 205, 210)
-    C1->>G: charge pay-0003
+    C1->>G: pay-0003 card charged for consumer 1
     Note right of G: DUPLICATE CHARGE, charge 2 of this payment
     end
-    C1->>DB: write ledger pay-0003
-    C1->>DB: commit pay-0003
-    C1->>B: ack pay-0003
+    C1->>DB: pay-0003 ledger written by consumer 1
+    C1->>DB: pay-0003 transaction committed by consumer 1
+    C1->>B: pay-0003 acked by consumer 1: the broker forgets it
 "
     );
 }
@@ -121,18 +123,18 @@ participant \"Consumer 2\" as C2
 participant \"Database\" as DB
 participant \"Gateway\" as G
 note over P,G : The first 11 of 40 events
-P -> B : publish pay-0003
-B -> C1 : deliver pay-0003 (delivery 1)
-C1 -> G : charge pay-0003
-note over C1 #FFCDD2 : CRASH after charge holding pay-0003
+P -> B : pay-0003 published
+B -> C1 : pay-0003 delivered to consumer 1 (delivery 1)
+C1 -> G : pay-0003 card charged for consumer 1
+note over C1 #FFCDD2 : CRASH: consumer 1 crashed after charge while holding pay-0003
 note over B : pay-0003 back in the queue (its consumer disconnected before acking)
 note over C1 : consumer 1 restarted
-B -[#E65100]> C1 : REDELIVERY of pay-0003 (delivery 2)
-C1 -[#C62828]> G : charge pay-0003
+B -[#E65100]> C1 : REDELIVERY: pay-0003 delivered to consumer 1 (delivery 2, redelivered)
+C1 -[#C62828]> G : pay-0003 card charged for consumer 1
 note right of G #FFCDD2 : DUPLICATE CHARGE, charge 2 of this payment
-C1 -> DB : write ledger pay-0003
-C1 -> DB : commit pay-0003
-C1 -> B : ack pay-0003
+C1 -> DB : pay-0003 ledger written by consumer 1
+C1 -> DB : pay-0003 transaction committed by consumer 1
+C1 -> B : pay-0003 acked by consumer 1: the broker forgets it
 @enduml
 "
     );
@@ -150,7 +152,7 @@ fn a_key_replayed_charge_is_not_a_duplicate() {
     let text = write(DiagramFormat::Mermaid, "t", 1, &events, "");
     assert!(!text.contains("DUPLICATE"), "{text}");
     assert!(
-        text.contains("C1->>G: charge pay-0003 (key seen, first charge returned)"),
+        text.contains("C1->>G: pay-0003: the gateway recognised the key and returned the first charge (consumer 1)"),
         "{text}"
     );
 }
@@ -182,7 +184,7 @@ fn a_duplicate_payments_story_from_the_double_payment_lab_has_every_mark() {
         PAYMENT_EVENTS,
         "story",
     );
-    for mark in ["CRASH", "REDELIVERY of", "DUPLICATE CHARGE", "restarted"] {
+    for mark in ["CRASH", "REDELIVERY:", "DUPLICATE CHARGE", "restarted"] {
         assert!(text.contains(mark), "{mark} missing from:\n{text}");
     }
     let label = payment_label(dup);
