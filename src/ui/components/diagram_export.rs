@@ -34,7 +34,8 @@ fn diagram_text(
 }
 
 /// The diagram controls, inside the exports panel. `shown` is the copied text on screen, if any;
-/// `onshow` shows or hides it (the app keeps it, so this keeps no state of its own).
+/// `onshow` shows or hides it (the app keeps it, so this keeps no state of its own). The controls are
+/// fixed markup with one click listener that reads each button's `data-act` (as the workshop pack's).
 pub fn diagram_export(
     world: &World,
     lab_id: &'static str,
@@ -43,41 +44,49 @@ pub fn diagram_export(
     onshow: &Callback<Option<String>>,
     onerror: &Callback<String>,
 ) -> Html {
-    let save = |format: DiagramFormat| {
-        let (world, onerror) = (world.clone(), onerror.clone());
-        Callback::from(move |_: MouseEvent| {
+    let onclick = {
+        let (world, onshow, onerror) = (world.clone(), onshow.clone(), onerror.clone());
+        Callback::from(move |e: MouseEvent| {
+            let act = e
+                .target_dyn_into::<web_sys::Element>()
+                .and_then(|t| t.closest("[data-act]").ok().flatten())
+                .and_then(|b| b.get_attribute("data-act"));
+            let format = match act.as_deref() {
+                Some("close") => return onshow.emit(None),
+                Some("plantuml") => DiagramFormat::PlantUml,
+                Some(_) => DiagramFormat::Mermaid,
+                None => return,
+            };
             let (text, name) = diagram_text(&world, lab_id, focus, format);
-            if download(&name, "text/plain", &text).is_err() {
+            if act.as_deref() == Some("copy") {
+                copy_to_clipboard(&text);
+                onshow.emit(Some(text));
+            } else if download(&name, "text/plain", &text).is_err() {
                 onerror.emit("This browser refused the download.".to_string());
             }
-        })
-    };
-    let oncopy = {
-        let (world, onshow) = (world.clone(), onshow.clone());
-        Callback::from(move |_: MouseEvent| {
-            let (text, _) = diagram_text(&world, lab_id, focus, DiagramFormat::Mermaid);
-            copy_to_clipboard(&text);
-            onshow.emit(Some(text));
         })
     };
     let what = match focus {
         Some(p) => format!("{}'s story", payment_label(p)),
         None => format!("the run's first {} events", diagram::RUN_EVENTS),
     };
-    let onclose = onshow.reform(|_: MouseEvent| None);
+    let mut markup = format!(
+        "<span data-testid=\"diagram-subject\">Sequence diagram of {what}:</span>\
+         <button type=\"button\" class=\"button\" data-testid=\"export-mermaid\" data-act=\"mermaid\">Mermaid (.mmd)</button>\
+         <button type=\"button\" class=\"button\" data-testid=\"export-plantuml\" data-act=\"plantuml\">PlantUML (.puml)</button>\
+         <button type=\"button\" class=\"button\" data-testid=\"copy-mermaid\" data-act=\"copy\">Copy Mermaid</button>"
+    );
+    if let Some(text) = shown {
+        let text = text.replace('&', "&amp;").replace('<', "&lt;");
+        markup.push_str(&format!(
+            "<div class=\"copied\" role=\"status\"><label for=\"diagram-text\">Copied if this browser allows it; otherwise select the text here.</label>\
+             <textarea id=\"diagram-text\" class=\"mono\" data-testid=\"diagram-text\" readonly rows=\"8\">{text}</textarea>\
+             <button type=\"button\" class=\"button\" data-act=\"close\">Close</button></div>"
+        ));
+    }
     html! {
-        <div class="exports__diagram toolbar" role="group" aria-label="Sequence diagram">
-            <span data-testid="diagram-subject">{ format!("Sequence diagram of {what}:") }</span>
-            <button type="button" class="button" data-testid="export-mermaid" onclick={save(DiagramFormat::Mermaid)}>{ "Mermaid (.mmd)" }</button>
-            <button type="button" class="button" data-testid="export-plantuml" onclick={save(DiagramFormat::PlantUml)}>{ "PlantUML (.puml)" }</button>
-            <button type="button" class="button" data-testid="copy-mermaid" onclick={oncopy}>{ "Copy Mermaid" }</button>
-            if let Some(text) = shown {
-                <div class="copied" role="status">
-                    <label for="diagram-text">{ "Copied if this browser allows it; otherwise select the text here." }</label>
-                    <textarea id="diagram-text" class="mono" data-testid="diagram-text" readonly=true rows="8" value={text} />
-                    <button type="button" class="button" onclick={onclose}>{ "Close" }</button>
-                </div>
-            }
+        <div class="exports__diagram toolbar" role="group" aria-label="Sequence diagram" {onclick}>
+            { Html::from_html_unchecked(markup.into()) }
         </div>
     }
 }

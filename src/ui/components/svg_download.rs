@@ -47,58 +47,83 @@ pub fn svg_download(name: &str, title: &str) -> Html {
     }
 }
 
-/// A copy of `svg` that draws the same outside the page: styles inline, namespace, size and title.
+/// `svg` as a file that draws the same outside the page: each element's computed style inline, the
+/// namespace, a size and a title. Written as text, not by editing a copy of the element: the page's
+/// content security policy forbids setting inline styles on its own DOM.
 fn standalone(svg: &Element, title: &str) -> Option<String> {
     let window = web_sys::window()?;
-    let copy: Element = svg.clone_node_with_deep(true).ok()?.dyn_into().ok()?;
-    let (from, to) = (
-        svg.query_selector_all("*").ok()?,
-        copy.query_selector_all("*").ok()?,
-    );
-    let pairs =
-        std::iter::once((svg.clone(), copy.clone())).chain((0..from.length()).filter_map(|i| {
-            Some((
-                from.item(i)?.dyn_into::<Element>().ok()?,
-                to.item(i)?.dyn_into::<Element>().ok()?,
-            ))
-        }));
-    for (original, twin) in pairs {
-        let Some(style) = window.get_computed_style(&original).ok().flatten() else {
-            continue;
-        };
-        let mut inline = String::new();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    write_element(svg, &window, &mut out, true);
+    if svg.query_selector(":scope > title").ok()?.is_none() {
+        // Right after the root's opening tag.
+        let at = out
+            .find('>')
+            .and_then(|i| out[i + 1..].find('>').map(|j| i + j + 2))?;
+        out.insert_str(at, &format!("<title>{}</title>", escape(title)));
+    }
+    out.push('\n');
+    Some(out)
+}
+
+/// Appends `el` and its subtree as XML, with the computed style inline and no class.
+fn write_element(el: &Element, window: &web_sys::Window, out: &mut String, root: bool) {
+    let tag = el.tag_name();
+    out.push('<');
+    out.push_str(&tag);
+    if root {
+        out.push_str(" xmlns=\"http://www.w3.org/2000/svg\"");
+        // The viewBox's size, so a viewer that ignores CSS still opens it at its drawn size.
+        if let Some(view) = el.get_attribute("viewBox") {
+            let mut v = view.split_whitespace().skip(2);
+            if let (Some(w), Some(h)) = (v.next(), v.next()) {
+                out.push_str(&format!(
+                    " width=\"{}\" height=\"{}\"",
+                    escape(w),
+                    escape(h)
+                ));
+            }
+        }
+    }
+    for name in el
+        .get_attribute_names()
+        .iter()
+        .filter_map(|n| n.as_string())
+    {
+        if name != "class" && name != "style" && name != "width" && name != "height" {
+            let value = el.get_attribute(&name).unwrap_or_default();
+            out.push_str(&format!(" {name}=\"{}\"", escape(&value)));
+        }
+    }
+    if let Some(style) = window.get_computed_style(el).ok().flatten() {
+        out.push_str(" style=\"");
         for p in STYLED {
             if let Ok(v) = style.get_property_value(p)
                 && !v.is_empty()
             {
-                inline.push_str(&format!("{p}:{v};"));
+                out.push_str(&escape(&format!("{p}:{v};")));
             }
         }
-        let _ = twin.set_attribute("style", &inline);
-        let _ = twin.remove_attribute("class");
+        out.push('"');
     }
-    let _ = copy.set_attribute("xmlns", "http://www.w3.org/2000/svg");
-    // The viewBox's size, so a viewer that ignores CSS still opens it at its drawn size.
-    if let Some(view) = copy.get_attribute("viewBox") {
-        let mut v = view.split_whitespace().skip(2);
-        if let (Some(w), Some(h)) = (v.next(), v.next()) {
-            let _ = copy.set_attribute("width", w);
-            let _ = copy.set_attribute("height", h);
+    out.push('>');
+    let children = el.child_nodes();
+    for i in 0..children.length() {
+        let Some(node) = children.item(i) else {
+            continue;
+        };
+        if let Some(child) = node.dyn_ref::<Element>() {
+            write_element(child, window, out, false);
+        } else if node.node_type() == web_sys::Node::TEXT_NODE {
+            out.push_str(&escape(&node.text_content().unwrap_or_default()));
         }
     }
-    if copy.query_selector(":scope > title").ok()?.is_none() {
-        let t = copy
-            .owner_document()?
-            .create_element_ns(Some("http://www.w3.org/2000/svg"), "title")
-            .ok()?;
-        t.set_text_content(Some(title));
-        let _ = copy.prepend_with_node_1(&t);
-    }
-    let text = web_sys::XmlSerializer::new()
-        .ok()?
-        .serialize_to_string(&copy)
-        .ok()?;
-    Some(format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{text}\n"
-    ))
+    out.push_str(&format!("</{tag}>"));
+}
+
+/// `text` escaped for XML text and attribute values.
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

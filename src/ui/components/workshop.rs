@@ -131,54 +131,80 @@ pub fn sheet_html(lab_id: &str, key: bool, link: &str) -> String {
     html.replace("{link}", &link)
 }
 
+/// The panel's buttons for a numbered lab's sheets; `data-act` names what a click does.
+const SHEET_BUTTONS: &str = "<button type=\"button\" class=\"button\" data-testid=\"pack-worksheet\" data-act=\"worksheet\">Worksheet</button>\
+<button type=\"button\" class=\"button\" data-testid=\"pack-key\" data-act=\"key\">Facilitator key</button>";
+
+/// The panel's progress-file controls.
+const PROGRESS_BUTTONS: &str = "<button type=\"button\" class=\"button\" data-testid=\"progress-export\" data-act=\"export\">Export progress</button>\
+<label class=\"button\" for=\"progress-import\">Import progress</label>\
+<input id=\"progress-import\" class=\"visually-hidden\" type=\"file\" accept=\".txt,text/plain\" data-testid=\"progress-import\">";
+
+/// The bar above an open sheet (not printed).
+const SHEET_BAR: &str = "<div class=\"pack__bar toolbar\">\
+<button type=\"button\" class=\"button button--primary\" data-testid=\"pack-print\" data-act=\"print\">Print</button>\
+<button type=\"button\" class=\"button\" data-testid=\"pack-close\" data-act=\"close\">Close</button>\
+<span>Only the sheet is printed.</span></div>";
+
 /// The workshop pack panel, and the open sheet over the page (the print stylesheet prints only it).
+/// The controls are fixed markup with one click listener that reads each button's `data-act`: the
+/// same real buttons, in far fewer bytes of WebAssembly than one virtual node each.
 pub fn pack(p: PackProps) -> Html {
-    let numbered = p.lab.number > 0;
-    let open = |key: bool| p.onsheet.reform(move |_: MouseEvent| Some(key));
-    let onexport = {
-        let (progress, onerror) = (p.progress.clone(), p.onerror.clone());
-        Callback::from(move |_: MouseEvent| {
-            let text = progress.emit(());
-            if crate::ui::browser::download("redelivery-lab-progress.txt", "text/plain", &text)
-                .is_err()
-            {
-                onerror.emit("This browser refused the download.".to_string());
+    let onclick = {
+        let (onsheet, progress, onerror) =
+            (p.onsheet.clone(), p.progress.clone(), p.onerror.clone());
+        Callback::from(move |e: MouseEvent| {
+            let act = e
+                .target_dyn_into::<web_sys::Element>()
+                .and_then(|t| t.closest("[data-act]").ok().flatten())
+                .and_then(|b| b.get_attribute("data-act"));
+            if act.is_some() {
+                // The sheet sits in a portal inside the panel: handle a click once, not again there.
+                e.stop_propagation();
+            }
+            match act.as_deref() {
+                Some("worksheet") => onsheet.emit(Some(false)),
+                Some("key") => onsheet.emit(Some(true)),
+                Some("close") => onsheet.emit(None),
+                Some("print") => {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.print();
+                    }
+                }
+                Some("export") => {
+                    let text = progress.emit(());
+                    if crate::ui::browser::download(
+                        "redelivery-lab-progress.txt",
+                        "text/plain",
+                        &text,
+                    )
+                    .is_err()
+                    {
+                        onerror.emit("This browser refused the download.".to_string());
+                    }
+                }
+                _ => {}
             }
         })
     };
-    let onimport = super::progress_file::on_file_chosen(&p.onimport, &p.onerror);
+    let onchange = super::progress_file::on_file_chosen(&p.onimport, &p.onerror);
     let sheet = p.sheet.map(|html| {
-        let onclose = p.onsheet.reform(|_: MouseEvent| None);
-        let onprint = Callback::from(|_: MouseEvent| {
-            if let Some(w) = web_sys::window() {
-                let _ = w.print();
-            }
-        });
         create_portal(
             html! {
-                <div class="pack" role="dialog" aria-label="Workshop sheet" data-testid="pack">
-                    <div class="pack__bar toolbar">
-                        <button type="button" class="button button--primary" data-testid="pack-print" onclick={onprint}>{ "Print" }</button>
-                        <button type="button" class="button" data-testid="pack-close" onclick={onclose}>{ "Close" }</button>
-                        <span>{ "Only the sheet is printed." }</span>
-                    </div>
-                    <article class="sheet" data-testid="sheet">{ Html::from_html_unchecked(html.into()) }</article>
+                <div class="pack" role="dialog" aria-label="Workshop sheet" data-testid="pack" onclick={onclick.clone()}>
+                    { Html::from_html_unchecked(format!("{SHEET_BAR}<article class=\"sheet\" data-testid=\"sheet\">{html}</article>").into()) }
                 </div>
             },
             gloo::utils::body().into(),
         )
     });
+    let controls = format!(
+        "<h2 class=\"panel__title\">Workshop pack</h2>{}{PROGRESS_BUTTONS}",
+        if p.lab.number > 0 { SHEET_BUTTONS } else { "" }
+    );
     html! {
-        <section class="panel toolbar workshop-pack" aria-label="Workshop pack">
-            <h2 class="panel__title">{ "Workshop pack" }</h2>
-            if numbered {
-                <button type="button" class="button" data-testid="pack-worksheet" onclick={open(false)}>{ "Worksheet" }</button>
-                <button type="button" class="button" data-testid="pack-key" onclick={open(true)}>{ "Facilitator key" }</button>
-            }
-            <button type="button" class="button" data-testid="progress-export" onclick={onexport}>{ "Export progress" }</button>
-            <label class="button" for="progress-import">{ "Import progress" }</label>
-            <input id="progress-import" class="visually-hidden" type="file" accept=".txt,text/plain"
-                data-testid="progress-import" onchange={onimport} />
+        <section class="panel toolbar workshop-pack" aria-label="Workshop pack" {onclick} {onchange}>
+            { Html::from_html_unchecked(controls.into()) }
             { for sheet }
         </section>
     }
