@@ -137,8 +137,8 @@ const SHEET_BUTTONS: &str = "<button type=\"button\" class=\"button\" data-testi
 
 /// The panel's progress-file controls.
 const PROGRESS_BUTTONS: &str = "<button type=\"button\" class=\"button\" data-testid=\"progress-export\" data-act=\"export\">Export progress</button>\
-<label class=\"button\" for=\"progress-import\">Import progress</label>\
-<input id=\"progress-import\" class=\"visually-hidden\" type=\"file\" accept=\".txt,text/plain\" data-testid=\"progress-import\">";
+<label class=\"button workshop-pack__file\">Import progress\
+<input id=\"progress-import\" type=\"file\" accept=\".txt,text/plain\" data-testid=\"progress-import\"></label>";
 
 /// The bar above an open sheet (not printed).
 const SHEET_BAR: &str = "<div class=\"pack__bar toolbar\">\
