@@ -6,9 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
+mod retention;
 mod strategy;
 mod validate;
 
+pub use retention::{MAX_RETENTION_MS, Retention, STRIPE_KEY_RETENTION_MS, kept};
 pub use strategy::{AckTiming, LedgerWrite, RecordCheck, Strategy};
 pub use validate::ConfigError;
 
@@ -260,6 +262,8 @@ pub struct Config {
     pub event_window: u32,
     /// Simulated milliseconds between two samples of the time series. Default 100.
     pub sample_interval_ms: u32,
+    /// How long processed records and gateway keys are kept. Default: forever.
+    pub retention: Retention,
 }
 
 impl Default for Config {
@@ -284,6 +288,7 @@ impl Default for Config {
             customers: 5,
             event_window: 100_000,
             sample_interval_ms: 100,
+            retention: Retention::default(),
         }
     }
 }

@@ -9,8 +9,13 @@
 //! caller that stops waiting does not cancel its call: the gateway still works through it and may
 //! charge the card after the caller gave up. That is how timeouts and retries turn an overload into a
 //! retry storm that outlasts its cause, and into double charges without a key.
+//!
+//! Keys do not last forever. Stripe documents that an idempotency key may be pruned once it is at
+//! least 24 hours old, and a request reusing a pruned key is treated as a new one. Under a key
+//! retention window ([`super::config::Retention::gateway_keys_ms`]) the gateway here forgets a key
+//! that long after the charge that stored it, so a repeat arriving later moves money again.
 
-use super::config::Millis;
+use super::config::{Millis, kept};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
@@ -45,6 +50,10 @@ pub struct Call {
 pub struct Gateway {
     charges: Vec<u8>,
     keyed: Vec<bool>,
+    /// The key retention window; `None` keeps keys forever.
+    key_retention: Option<Millis>,
+    /// When each key was stored; allocated only under a retention window.
+    keyed_at: Vec<Millis>,
     attempts: Vec<u8>,
     total_charges: u64,
     capacity: u32,
@@ -59,13 +68,28 @@ pub struct Gateway {
 
 impl Gateway {
     /// The gateway's records, rebuilt after a crash of the page. Calls in progress died with the page.
-    pub fn restore(charges: Vec<u8>, keyed: Vec<bool>, attempts: Vec<u8>, capacity: u8) -> Self {
+    /// The saved state keeps no key times, so under a retention window a restored key counts as
+    /// stored at `now`, the moment of the reload.
+    pub fn restore(
+        charges: Vec<u8>,
+        keyed: Vec<bool>,
+        attempts: Vec<u8>,
+        capacity: u8,
+        key_retention: Option<Millis>,
+        now: Millis,
+    ) -> Self {
         let total_charges = charges.iter().map(|c| *c as u64).sum();
         let mut attempts = attempts;
         attempts.resize(charges.len(), 0);
+        let keyed_at = match key_retention {
+            Some(_) => vec![now; keyed.len()],
+            None => Vec::new(),
+        };
         Gateway {
             charges,
             keyed,
+            key_retention,
+            keyed_at,
             attempts,
             total_charges,
             capacity: capacity.max(1) as u32,
@@ -78,11 +102,17 @@ impl Gateway {
         (&self.charges, &self.keyed, &self.attempts)
     }
 
-    /// A gateway sized for `payments` payments, serving `capacity` calls at once.
-    pub fn new(payments: u32, capacity: u8) -> Self {
+    /// A gateway sized for `payments` payments, serving `capacity` calls at once and forgetting
+    /// idempotency keys older than `key_retention`.
+    pub fn new(payments: u32, capacity: u8, key_retention: Option<Millis>) -> Self {
         Gateway {
             charges: vec![0; payments as usize],
             keyed: vec![false; payments as usize],
+            key_retention,
+            keyed_at: match key_retention {
+                Some(_) => vec![0; payments as usize],
+                None => Vec::new(),
+            },
             attempts: vec![0; payments as usize],
             capacity: capacity.max(1) as u32,
             ..Default::default()
@@ -171,18 +201,25 @@ impl Gateway {
         before
     }
 
-    /// Charges `payment`. With `keyed`, the payment id is sent as the idempotency key. `failed` is
-    /// decided by the caller (faults are the simulation's, drawn from its PRNG).
-    pub fn charge(&mut self, payment: u32, keyed: bool, failed: bool) -> ChargeResult {
+    /// Charges `payment` at `now`. With `keyed`, the payment id is sent as the idempotency key; a key
+    /// stored longer ago than the retention window has been pruned, and the call charges anew.
+    /// `failed` is decided by the caller (faults are the simulation's, drawn from its PRNG).
+    pub fn charge(&mut self, payment: u32, keyed: bool, failed: bool, now: Millis) -> ChargeResult {
         let i = payment as usize;
         if failed {
             return ChargeResult::Failed;
         }
         if keyed {
-            if self.keyed[i] {
+            let live = self.keyed[i]
+                && (self.key_retention.is_none()
+                    || kept(self.key_retention, self.keyed_at[i], now));
+            if live {
                 return ChargeResult::Replayed;
             }
             self.keyed[i] = true;
+            if let Some(at) = self.keyed_at.get_mut(i) {
+                *at = now;
+            }
         }
         self.charges[i] = self.charges[i].saturating_add(1);
         self.total_charges += 1;
@@ -203,6 +240,7 @@ impl Gateway {
     pub fn heap_bytes(&self) -> usize {
         self.charges.capacity()
             + self.keyed.capacity()
+            + self.keyed_at.capacity() * 8
             + self.attempts.capacity()
             + self.calls.capacity() * std::mem::size_of::<Option<Call>>()
             + (self.free.capacity() + self.waiting.capacity()) * 4
@@ -230,25 +268,35 @@ mod tests {
 
     #[test]
     fn a_repeated_key_returns_the_first_charge() {
-        let mut g = Gateway::new(2, 4);
-        assert_eq!(g.charge(0, true, false), ChargeResult::Charged);
-        assert_eq!(g.charge(0, true, false), ChargeResult::Replayed);
+        let mut g = Gateway::new(2, 4, None);
+        assert_eq!(g.charge(0, true, false, 0), ChargeResult::Charged);
+        assert_eq!(g.charge(0, true, false, 0), ChargeResult::Replayed);
         assert_eq!(g.charges(0), 1);
     }
 
     #[test]
+    fn a_pruned_key_is_a_new_request() {
+        let day = crate::sim::config::STRIPE_KEY_RETENTION_MS;
+        let mut g = Gateway::new(1, 4, Some(day));
+        assert_eq!(g.charge(0, true, false, 5), ChargeResult::Charged);
+        assert_eq!(g.charge(0, true, false, day + 4), ChargeResult::Replayed);
+        assert_eq!(g.charge(0, true, false, day + 5), ChargeResult::Charged);
+        assert_eq!(g.charges(0), 2, "the key was gone, so money moved twice");
+    }
+
+    #[test]
     fn without_a_key_every_call_charges() {
-        let mut g = Gateway::new(1, 4);
-        g.charge(0, false, false);
-        g.charge(0, false, false);
+        let mut g = Gateway::new(1, 4, None);
+        g.charge(0, false, false, 0);
+        g.charge(0, false, false, 0);
         assert_eq!(g.charges(0), 2);
-        assert_eq!(g.charge(0, false, true), ChargeResult::Failed);
+        assert_eq!(g.charge(0, false, true, 0), ChargeResult::Failed);
         assert_eq!(g.total_charges(), 2);
     }
 
     #[test]
     fn calls_beyond_capacity_wait_and_slow_everyone_down() {
-        let mut g = Gateway::new(4, 2);
+        let mut g = Gateway::new(4, 2, None);
         let a = g.submit(call(0), true);
         let b = g.submit(call(1), true);
         let c = g.submit(call(2), true);
@@ -267,11 +315,14 @@ mod tests {
 
     #[test]
     fn an_abandoned_call_is_still_served() {
-        let mut g = Gateway::new(1, 1);
+        let mut g = Gateway::new(1, 1, None);
         let (id, _) = g.submit(call(0), true);
         g.abandon(id);
         let c = g.finish(id).unwrap();
         assert!(c.abandoned);
-        assert_eq!(g.charge(c.payment, c.keyed, false), ChargeResult::Charged);
+        assert_eq!(
+            g.charge(c.payment, c.keyed, false, 0),
+            ChargeResult::Charged
+        );
     }
 }

@@ -113,6 +113,19 @@ impl Config {
                 "The sample interval must be between 1 and {MAX_DURATION_MS} ms."
             ));
         }
+        for (what, w) in [
+            ("processed records", self.retention.records_ms),
+            ("gateway keys", self.retention.gateway_keys_ms),
+        ] {
+            if let Some(w) = w {
+                between(
+                    &format!("The retention of {what}"),
+                    w,
+                    super::MAX_RETENTION_MS,
+                    " ms",
+                )?;
+            }
+        }
         Ok(())
     }
 }

@@ -101,7 +101,7 @@ impl Sim {
             || self
                 .rng
                 .chance_permille(self.config.gateway.failure_permille);
-        let result = self.gateway.charge(p, call.keyed, failed);
+        let result = self.gateway.charge(p, call.keyed, failed, self.now);
         let consumer = call.consumer;
         match result {
             ChargeResult::Charged => {

@@ -166,7 +166,7 @@ impl Sim {
     }
 
     fn check_record(&mut self, consumer: u8, job: &mut Job) {
-        if self.db.is_processed(consumer, job.payment) {
+        if self.db.is_processed(consumer, job.payment, self.now) {
             self.metrics.counters.duplicates_detected += 1;
             self.emit(Event::DuplicateSkipped {
                 payment: job.payment,
@@ -202,7 +202,10 @@ impl Sim {
 
     fn write_record(&mut self, consumer: u8, job: &mut Job) {
         let p = job.payment;
-        match self.db.write_record(consumer, p, job.strategy.record_check) {
+        match self
+            .db
+            .write_record(consumer, p, job.strategy.record_check, self.now)
+        {
             WriteResult::Conflict => {
                 self.metrics.counters.duplicates_detected += 1;
                 self.emit(Event::ConstraintViolated {
@@ -228,7 +231,10 @@ impl Sim {
         let p = job.payment;
         let s = job.strategy;
         let had_ledger = self.db.tx(consumer).is_some_and(|t| t.ledger);
-        match self.db.commit(consumer, s.record_check, s.ledger_write) {
+        match self
+            .db
+            .commit(consumer, s.record_check, s.ledger_write, self.now)
+        {
             WriteResult::Conflict => {
                 self.metrics.counters.duplicates_detected += 1;
                 self.emit(Event::ConstraintViolated {

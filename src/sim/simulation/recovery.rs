@@ -65,12 +65,19 @@ impl Sim {
         sim.now = state.now;
         sim.published = state.published;
         sim.broker = Broker::restore(state.messages, state.dead_letter);
-        sim.db = Database::restore(state.ledger_rows, state.processed);
+        sim.db = Database::restore(
+            state.ledger_rows,
+            state.processed,
+            sim.config.retention.records_ms,
+            state.now,
+        );
         sim.gateway = Gateway::restore(
             state.charges,
             state.keyed,
             state.attempts,
             sim.config.gateway_capacity,
+            sim.config.retention.gateway_keys_ms,
+            state.now,
         );
         sim.metrics.counters = state.counters;
         sim.metrics.resume_at(state.now);
