@@ -5,7 +5,8 @@
 //! The space is every strategy (idempotency × transaction × the three ack timings × gateway key ×
 //! record check × the three ledger writes: 144) crossed with a grid of numeric settings (retry policy
 //! and delays, where the retry waits, max deliveries 1–10 and unlimited, rate limit on and off,
-//! prefetch, consumers 1–4, redelivery on disconnect or a visibility timeout). The full product is
+//! prefetch, consumers 1–4, redelivery on disconnect or a visibility timeout, how long processed
+//! records and gateway keys are kept). The full product is
 //! too big for `cargo test` on a small machine, so every strategy is tried with the lab's own numbers,
 //! and a deterministic sample of the numeric grid is tried with every strategy (a fixed stride through
 //! the grid, offset per strategy). The output prints the size of the search per lab. A configuration
@@ -17,7 +18,9 @@
 // search is the same decisions on every platform (tests/wasm_determinism.rs).
 #![cfg(not(target_arch = "wasm32"))]
 
-use redelivery_lab::sim::config::{Config, LedgerWrite, RateLimit, RetryPolicy, RetryWait};
+use redelivery_lab::sim::config::{
+    Config, LedgerWrite, RateLimit, Retention, RetryPolicy, RetryWait,
+};
 use redelivery_lab::sim::goal::{GoalStatus, Learner};
 use redelivery_lab::sim::lab::common::{harm_words, has_harm};
 use redelivery_lab::sim::lab::{Lab, failure_injection};
@@ -91,8 +94,31 @@ const REDELIVERY: [RedeliveryMode; 3] = [
     RedeliveryMode::VisibilityTimeout { timeout_ms: 2_000 },
 ];
 
+/// Retention windows: forever (the default), keys pruned after 2 s, both pruned after 1 s, and
+/// keys kept forever with records pruned after 500 ms. Shorter memory can only expose harm, so the
+/// dimension is there to show that no lab's goals mistake a forgotten record for a fix.
+const RETENTION: [Retention; 4] = [
+    Retention {
+        records_ms: None,
+        gateway_keys_ms: None,
+    },
+    Retention {
+        records_ms: None,
+        gateway_keys_ms: Some(2_000),
+    },
+    Retention {
+        records_ms: Some(1_000),
+        gateway_keys_ms: Some(1_000),
+    },
+    Retention {
+        records_ms: Some(500),
+        gateway_keys_ms: None,
+    },
+];
+
 fn grid_size() -> usize {
-    RETRIES.len()
+    RETENTION.len()
+        * RETRIES.len()
         * WAITS.len()
         * MAX_DELIVERIES.len()
         * RATES.len()
@@ -116,6 +142,7 @@ fn numbers(base: &Config, mut i: usize) -> Config {
     c.prefetch = PREFETCH[pick(PREFETCH.len())];
     c.consumers = CONSUMERS[pick(CONSUMERS.len())];
     c.redelivery = REDELIVERY[pick(REDELIVERY.len())];
+    c.retention = RETENTION[pick(RETENTION.len())];
     c
 }
 

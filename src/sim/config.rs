@@ -262,7 +262,9 @@ pub struct Config {
     pub event_window: u32,
     /// Simulated milliseconds between two samples of the time series. Default 100.
     pub sample_interval_ms: u32,
-    /// How long processed records and gateway keys are kept. Default: forever.
+    /// How long processed records and gateway keys are kept. Default: forever (and then left out of
+    /// the JSON, so configurations written before retention existed read and write as before).
+    #[serde(skip_serializing_if = "Retention::is_forever")]
     pub retention: Retention,
 }
 

@@ -25,6 +25,7 @@ pub mod number_field;
 pub mod pipeline;
 pub mod queue;
 pub mod real_crash;
+pub mod retention;
 pub mod step_rail;
 pub mod strategy;
 pub mod sweep;

@@ -26,6 +26,13 @@ pub struct Retention {
     pub gateway_keys_ms: Option<Millis>,
 }
 
+impl Retention {
+    /// Both memories kept forever: the default.
+    pub fn is_forever(&self) -> bool {
+        self.records_ms.is_none() && self.gateway_keys_ms.is_none()
+    }
+}
+
 /// Is a record written at `at` still kept at `now` under `window`?
 #[inline(always)]
 pub fn kept(window: Option<Millis>, at: Millis, now: Millis) -> bool {

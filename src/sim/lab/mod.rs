@@ -30,6 +30,7 @@ mod ack_before_commit;
 mod checklist_lab;
 pub mod common;
 mod double_payment;
+pub mod expired_key;
 pub mod failure_injection;
 mod first_delivery;
 mod retry_storm;
@@ -126,6 +127,7 @@ impl Lab {
             visibility_timeout::lab(),
             retry_storm::lab(),
             checklist_lab::lab(),
+            expired_key::lab(),
         ]
     }
 
