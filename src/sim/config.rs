@@ -6,9 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
+mod broker_kind;
 mod strategy;
 mod validate;
 
+pub use broker_kind::{BrokerKind, CommitMode, LogSettings, MAX_PARTITIONS, SqsSettings};
 pub use strategy::{AckTiming, LedgerWrite, RecordCheck, Strategy};
 pub use validate::ConfigError;
 
@@ -260,6 +262,10 @@ pub struct Config {
     pub event_window: u32,
     /// Simulated milliseconds between two samples of the time series. Default 100.
     pub sample_interval_ms: u32,
+    /// The kind of broker. Default: the queue (left out of JSON, so a queue's configuration is written
+    /// as before the kinds existed).
+    #[serde(default, skip_serializing_if = "BrokerKind::is_queue")]
+    pub broker: BrokerKind,
 }
 
 impl Default for Config {
@@ -284,6 +290,7 @@ impl Default for Config {
             customers: 5,
             event_window: 100_000,
             sample_interval_ms: 100,
+            broker: BrokerKind::Queue,
         }
     }
 }
