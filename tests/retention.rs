@@ -201,3 +201,49 @@ fn no_window_is_the_old_behaviour() {
     assert_eq!(a.digest(), b.digest());
     assert_eq!(a.totals(), b.totals());
 }
+
+/// A retention window travels in links (`v3.`) and saved runs (`d4.`), with the queue as its broker;
+/// a configuration without one is still written as before (`v2.`).
+#[test]
+fn a_retention_window_round_trips_through_links_and_saves() {
+    use redelivery_lab::sim::durable::DurableState;
+    use redelivery_lab::sim::share::{self, Scenario};
+    use redelivery_lab::sim::timeline::Timeline;
+    let plain = Scenario {
+        lab: None,
+        seed: 5,
+        config: Config::default(),
+        actions: vec![],
+        at: 300,
+    };
+    assert!(share::encode(&plain).starts_with("v2."));
+    for retention in [
+        Retention {
+            records_ms: Some(1),
+            gateway_keys_ms: None,
+        },
+        Retention {
+            records_ms: None,
+            gateway_keys_ms: Some(STRIPE_KEY_RETENTION_MS),
+        },
+    ] {
+        let s = Scenario {
+            config: Config {
+                retention,
+                ..Config::default()
+            },
+            ..plain.clone()
+        };
+        let link = share::encode(&s);
+        assert!(link.starts_with("v3."), "{link}");
+        assert_eq!(share::decode(&link), Ok(s.clone()));
+        let mut tl = Timeline::with_actions(s.config.clone(), s.seed, vec![]);
+        tl.seek(300);
+        let text = tl.sim().durable_state().to_text();
+        assert!(text.starts_with("d4."), "{text}");
+        assert_eq!(
+            DurableState::from_text(&text).map(|d| d.config),
+            Ok(s.config)
+        );
+    }
+}

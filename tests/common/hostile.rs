@@ -201,6 +201,10 @@ pub fn hostile_config(g: &mut Gen) -> Config {
         customers: g.field(1, 26),
         event_window: g.field(1, 1_000),
         sample_interval_ms: g.field(1, 200),
+        // The queue: the broker kinds are drawn by their own property tests.
+        broker: Default::default(),
+        // Kept forever, so the link stays `v2.` for the forger; tests/retention.rs round-trips windows.
+        retention: Default::default(),
     }
 }
 
