@@ -5,6 +5,7 @@ use crate::exit::Fail;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use redelivery_lab::sim::config::limits::MAX_PAYMENTS;
+use redelivery_lab::sim::config::{BrokerKind, LogSettings, SqsSettings};
 use std::ffi::OsString;
 
 /// The commands, for sentences about them.
@@ -12,9 +13,9 @@ const COMMANDS: &str = "run, sweep, bench, labs and real";
 const ANY_COMMAND: &str = "run, sweep, bench, labs or real";
 
 const OVERVIEW: &str = "\
-lab run (--lab <id> | --config <file.json>) [--set key=value]… [--seed N] [--payments N] [--events] [--json]
-       lab sweep [--seed N] [--payments N] [--json]
-       lab bench [--payments N] [--runs N] [--seed N]
+lab run (--lab <id> | --config <file.json>) [--broker queue|sqs|log] [--set key=value]… [--seed N] [--payments N] [--events] [--json]
+       lab sweep [--broker queue|sqs|log] [--seed N] [--payments N] [--json]
+       lab bench [--broker queue|sqs|log] [--payments N] [--runs N] [--seed N]
        lab labs [--json]
        lab real --amqp <url> --postgres <url> [--seed N] [--payments N] [--rows key|all] [--json] [--keep] [--timeout-ms N]
        lab --help | lab <command> --help";
@@ -99,6 +100,10 @@ pub struct RunArgs {
     /// Override one setting or strategy field: key=value, the value as JSON writes it (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// The broker kind: queue (RabbitMQ-like), sqs (SQS-like) or log (Kafka-like), each with its
+    /// default settings (before any --set, so `--set broker=…` can refine them).
+    #[arg(long, value_name = "queue|sqs|log", value_parser = broker)]
+    pub broker: Option<BrokerKind>,
     /// The seed (default: the lab's, the file's, or 1).
     #[arg(long, value_name = "N", value_parser = seed)]
     pub seed: Option<u64>,
@@ -116,6 +121,10 @@ pub struct RunArgs {
 /// The flags of `lab sweep`.
 #[derive(Args, Debug)]
 pub struct SweepArgs {
+    /// The broker kind: queue (RabbitMQ-like), sqs (SQS-like) or log (Kafka-like), each with its
+    /// default settings; `--set broker=…` sets them in full.
+    #[arg(long, value_name = "queue|sqs|log", value_parser = broker)]
+    pub broker: Option<BrokerKind>,
     /// The seed of every run (default 1).
     #[arg(long, value_name = "N", value_parser = seed)]
     pub seed: Option<u64>,
@@ -130,6 +139,10 @@ pub struct SweepArgs {
 /// The flags of `lab bench`.
 #[derive(Args, Debug)]
 pub struct BenchArgs {
+    /// The broker kind: queue (RabbitMQ-like), sqs (SQS-like) or log (Kafka-like), each with its
+    /// default settings; `--set broker=…` sets them in full.
+    #[arg(long, value_name = "queue|sqs|log", value_parser = broker)]
+    pub broker: Option<BrokerKind>,
     /// Payments per run (default 1,000,000).
     #[arg(long, value_name = "N", value_parser = payments)]
     pub payments: Option<u32>,
@@ -235,6 +248,16 @@ fn rows(value: &str) -> Result<Rows, String> {
         "key" => Ok(Rows::Key),
         "all" => Ok(Rows::All),
         _ => Err("key or all".to_string()),
+    }
+}
+
+/// `queue`, `sqs` or `log`, with that kind's default settings.
+fn broker(value: &str) -> Result<BrokerKind, String> {
+    match value {
+        "queue" => Ok(BrokerKind::Queue),
+        "sqs" => Ok(BrokerKind::Sqs(SqsSettings::default())),
+        "log" => Ok(BrokerKind::Log(LogSettings::default())),
+        _ => Err("queue, sqs or log".to_string()),
     }
 }
 
