@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 mod strategy;
 mod validate;
 
-pub use strategy::{AckTiming, LedgerWrite, RecordCheck, Strategy};
+pub use strategy::{AckTiming, KeyedOn, LedgerWrite, RecordCheck, Strategy};
+pub use super::producer::ProducerSettings;
 pub use validate::ConfigError;
 
 /// Simulated milliseconds.
@@ -260,6 +261,9 @@ pub struct Config {
     pub event_window: u32,
     /// Simulated milliseconds between two samples of the time series. Default 100.
     pub sample_interval_ms: u32,
+    /// The order service publishing the payments. Default: every payment published once
+    /// ([`ProducerSettings::default`]).
+    pub producer: ProducerSettings,
 }
 
 impl Default for Config {
@@ -284,6 +288,7 @@ impl Default for Config {
             customers: 5,
             event_window: 100_000,
             sample_interval_ms: 100,
+            producer: ProducerSettings::default(),
         }
     }
 }

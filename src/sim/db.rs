@@ -3,6 +3,10 @@
 //! Idempotency is a data-layer concern: a processed record only protects the ledger if it is durable
 //! and written in the same transaction as the ledger row. A crash rolls an open transaction back; a
 //! unique constraint makes the loser of a race abort instead of writing twice.
+//!
+//! The processed table is keyed by whatever the strategy keys idempotency on: the business payment
+//! id, or the broker's message id (keys past the payments are republished messages; the table grows
+//! to hold them).
 
 use super::config::{LedgerWrite, RecordCheck};
 use serde::{Deserialize, Serialize};
@@ -16,6 +20,9 @@ pub struct Tx {
     pub ledger: bool,
     /// A processed-record insert is pending in it.
     pub record: bool,
+    /// The processed record's key (the payment id, or the message id).
+    #[serde(default)]
+    pub key: u32,
 }
 
 /// What a write did.
@@ -75,6 +82,7 @@ impl Database {
             payment,
             ledger: false,
             record: false,
+            key: payment,
         });
     }
 
@@ -83,10 +91,10 @@ impl Database {
         self.open[consumer as usize]
     }
 
-    /// Is `payment` already processed, as seen by `consumer` (committed rows plus its own transaction)?
-    pub fn is_processed(&self, consumer: u8, payment: u32) -> bool {
-        self.processed[payment as usize]
-            || self.open[consumer as usize].is_some_and(|t| t.payment == payment && t.record)
+    /// Is `key` already processed, as seen by `consumer` (committed rows plus its own transaction)?
+    pub fn is_processed(&self, consumer: u8, key: u32) -> bool {
+        self.processed(key)
+            || self.open[consumer as usize].is_some_and(|t| t.key == key && t.record)
     }
 
     /// Writes the ledger: in the consumer's transaction if one is open, else committed at once.
@@ -102,16 +110,29 @@ impl Database {
         WriteResult::Written
     }
 
-    /// Inserts the processed record, enforcing the unique constraint against committed rows.
-    pub fn write_record(&mut self, consumer: u8, payment: u32, check: RecordCheck) -> WriteResult {
-        if check == RecordCheck::UniqueConstraint && self.processed[payment as usize] {
+    /// Inserts the processed record under `key`, enforcing the unique constraint against committed rows.
+    pub fn write_record(&mut self, consumer: u8, key: u32, check: RecordCheck) -> WriteResult {
+        if check == RecordCheck::UniqueConstraint && self.processed(key) {
             return WriteResult::Conflict;
         }
         match &mut self.open[consumer as usize] {
-            Some(tx) => tx.record = true,
-            None => self.processed[payment as usize] = true,
+            Some(tx) => {
+                tx.record = true;
+                tx.key = key;
+            }
+            None => self.mark_processed(key),
         }
         WriteResult::Written
+    }
+
+    /// Commits a processed record under `key`, growing the table for a key past it (a message id
+    /// of a republished message).
+    fn mark_processed(&mut self, key: u32) {
+        let k = key as usize;
+        if k >= self.processed.len() {
+            self.processed.resize(k + 1, false);
+        }
+        self.processed[k] = true;
     }
 
     /// Commits the consumer's transaction. Under a unique constraint, a record another transaction
@@ -120,15 +141,14 @@ impl Database {
         let Some(tx) = self.open[consumer as usize].take() else {
             return WriteResult::Unchanged;
         };
-        let p = tx.payment as usize;
-        if tx.record && check == RecordCheck::UniqueConstraint && self.processed[p] {
+        if tx.record && check == RecordCheck::UniqueConstraint && self.processed(tx.key) {
             return WriteResult::Conflict;
         }
         if tx.ledger {
             self.apply_ledger(tx.payment, style);
         }
         if tx.record {
-            self.processed[p] = true;
+            self.mark_processed(tx.key);
         }
         WriteResult::Written
     }
@@ -153,10 +173,10 @@ impl Database {
         self.ledger_rows.get(payment as usize).copied().unwrap_or(0)
     }
 
-    /// Is there a committed processed record for `payment`?
-    pub fn processed(&self, payment: u32) -> bool {
+    /// Is there a committed processed record under `key`?
+    pub fn processed(&self, key: u32) -> bool {
         self.processed
-            .get(payment as usize)
+            .get(key as usize)
             .copied()
             .unwrap_or(false)
     }

@@ -34,8 +34,8 @@ pub struct Call {
     pub consumer: u8,
     /// That consumer's incarnation, so an answer to a crashed consumer is nobody's answer.
     pub epoch: u32,
-    /// Was the idempotency key sent?
-    pub keyed: bool,
+    /// The idempotency key sent, if any (the payment id, or the message id).
+    pub key: Option<u32>,
     /// The caller gave up (timed out or died): the answer reaches nobody.
     pub abandoned: bool,
 }
@@ -171,18 +171,22 @@ impl Gateway {
         before
     }
 
-    /// Charges `payment`. With `keyed`, the payment id is sent as the idempotency key. `failed` is
-    /// decided by the caller (faults are the simulation's, drawn from its PRNG).
-    pub fn charge(&mut self, payment: u32, keyed: bool, failed: bool) -> ChargeResult {
+    /// Charges `payment`, with `key` as the idempotency key if one is sent. `failed` is decided by
+    /// the caller (faults are the simulation's, drawn from its PRNG). Keys past the payments (message
+    /// ids of republished messages) grow the table of keys seen.
+    pub fn charge(&mut self, payment: u32, key: Option<u32>, failed: bool) -> ChargeResult {
         let i = payment as usize;
         if failed {
             return ChargeResult::Failed;
         }
-        if keyed {
-            if self.keyed[i] {
+        if let Some(k) = key.map(|k| k as usize) {
+            if k >= self.keyed.len() {
+                self.keyed.resize(k + 1, false);
+            }
+            if self.keyed[k] {
                 return ChargeResult::Replayed;
             }
-            self.keyed[i] = true;
+            self.keyed[k] = true;
         }
         self.charges[i] = self.charges[i].saturating_add(1);
         self.total_charges += 1;
@@ -223,7 +227,7 @@ mod tests {
             payment,
             consumer: 0,
             epoch: 0,
-            keyed: false,
+            key: None,
             abandoned: false,
         }
     }
@@ -231,18 +235,18 @@ mod tests {
     #[test]
     fn a_repeated_key_returns_the_first_charge() {
         let mut g = Gateway::new(2, 4);
-        assert_eq!(g.charge(0, true, false), ChargeResult::Charged);
-        assert_eq!(g.charge(0, true, false), ChargeResult::Replayed);
+        assert_eq!(g.charge(0, Some(0), false), ChargeResult::Charged);
+        assert_eq!(g.charge(0, Some(0), false), ChargeResult::Replayed);
         assert_eq!(g.charges(0), 1);
     }
 
     #[test]
     fn without_a_key_every_call_charges() {
         let mut g = Gateway::new(1, 4);
-        g.charge(0, false, false);
-        g.charge(0, false, false);
+        g.charge(0, None, false);
+        g.charge(0, None, false);
         assert_eq!(g.charges(0), 2);
-        assert_eq!(g.charge(0, false, true), ChargeResult::Failed);
+        assert_eq!(g.charge(0, None, true), ChargeResult::Failed);
         assert_eq!(g.total_charges(), 2);
     }
 
@@ -272,6 +276,6 @@ mod tests {
         g.abandon(id);
         let c = g.finish(id).unwrap();
         assert!(c.abandoned);
-        assert_eq!(g.charge(c.payment, c.keyed, false), ChargeResult::Charged);
+        assert_eq!(g.charge(c.payment, c.key, false), ChargeResult::Charged);
     }
 }

@@ -113,7 +113,7 @@ impl Config {
                 "The sample interval must be between 1 and {MAX_DURATION_MS} ms."
             ));
         }
-        Ok(())
+        self.producer.validate().map_err(ConfigError)
     }
 }
 
