@@ -432,7 +432,11 @@ impl Broker {
 
     /// Does the broker hold any message of `payment` (its first publish or a republish)?
     pub fn holds_payment(&self, payment: u32) -> bool {
-        self.holds(payment) || self.copies_held.get(payment as usize).is_some_and(|n| *n > 0)
+        self.holds(payment)
+            || self
+                .copies_held
+                .get(payment as usize)
+                .is_some_and(|n| *n > 0)
     }
 
     /// Every message carrying `payment`: its first publish, then its republishes in id order.

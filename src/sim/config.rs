@@ -6,11 +6,13 @@
 
 use serde::{Deserialize, Serialize};
 
+mod broker_kind;
 mod strategy;
 mod validate;
 
-pub use strategy::{AckTiming, KeyedOn, LedgerWrite, RecordCheck, Strategy};
 pub use super::producer::ProducerSettings;
+pub use broker_kind::{BrokerKind, CommitMode, LogSettings, MAX_PARTITIONS, SqsSettings};
+pub use strategy::{AckTiming, KeyedOn, LedgerWrite, RecordCheck, Strategy};
 pub use validate::ConfigError;
 
 /// Simulated milliseconds.
@@ -261,8 +263,13 @@ pub struct Config {
     pub event_window: u32,
     /// Simulated milliseconds between two samples of the time series. Default 100.
     pub sample_interval_ms: u32,
+    /// The kind of broker. Default: the queue (left out of JSON, so a queue's configuration is written
+    /// as before the kinds existed).
+    #[serde(default, skip_serializing_if = "BrokerKind::is_queue")]
+    pub broker: BrokerKind,
     /// The order service publishing the payments. Default: every payment published once
-    /// ([`ProducerSettings::default`]).
+    /// ([`ProducerSettings::default`]; left out of JSON, so such a configuration is written as before).
+    #[serde(default, skip_serializing_if = "ProducerSettings::is_default")]
     pub producer: ProducerSettings,
 }
 
@@ -288,6 +295,7 @@ impl Default for Config {
             customers: 5,
             event_window: 100_000,
             sample_interval_ms: 100,
+            broker: BrokerKind::Queue,
             producer: ProducerSettings::default(),
         }
     }

@@ -175,10 +175,7 @@ impl Database {
 
     /// Is there a committed processed record under `key`?
     pub fn processed(&self, key: u32) -> bool {
-        self.processed
-            .get(key as usize)
-            .copied()
-            .unwrap_or(false)
+        self.processed.get(key as usize).copied().unwrap_or(false)
     }
 }
 

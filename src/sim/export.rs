@@ -124,7 +124,10 @@ fn consumer_and_detail(e: &LoggedEvent) -> (String, String) {
         | Reconnected { consumer } => (c(consumer), String::new()),
         Republished { msg, relay, .. } => (
             String::new(),
-            format!("message {msg} by the {}", if relay { "relay" } else { "producer" }),
+            format!(
+                "message {msg} by the {}",
+                if relay { "relay" } else { "producer" }
+            ),
         ),
         PublisherCrashed { relay, .. } => (
             String::new(),

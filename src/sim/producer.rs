@@ -56,6 +56,11 @@ impl Default for ProducerSettings {
 }
 
 impl ProducerSettings {
+    /// Is this the default producer (each payment published once)?
+    pub fn is_default(&self) -> bool {
+        *self == ProducerSettings::default()
+    }
+
     /// Can this producer publish a payment more than once, or lose one? False for the default
     /// producer, which the simulation then runs exactly as before producers had settings.
     pub fn can_misbehave(&self) -> bool {

@@ -8,7 +8,7 @@
 
 use super::{DurableError, DurableState};
 use crate::sim::broker::{BrokerMessage, MessageState};
-use crate::sim::codec::fields::{read_config, write_config};
+use crate::sim::codec::fields::{config_version, read_config, write_config};
 use crate::sim::codec::{Reader, ShareError, Writer, open};
 use crate::sim::event::RequeueReason;
 use crate::sim::metrics::Counters;
@@ -21,6 +21,9 @@ pub const DURABLE_PREFIX: &str = "d3.";
 const DURABLE_PREFIX_V1: &str = "d1.";
 /// The second: as `d3.` without the run's script after the counters.
 const DURABLE_PREFIX_V2: &str = "d2.";
+/// A save whose broker is not the queue: as `d3.`, its configuration in link format 3 (with the
+/// broker's settings). A queue's save is still written as `d3.`, byte for byte as before.
+const DURABLE_PREFIX_V4: &str = "d4.";
 
 impl DurableState {
     /// Serialises compactly (the share-link encoding, checksummed): what the browser stores, so its
@@ -90,22 +93,29 @@ fn encode(d: &DurableState) -> String {
     let script = d.script.as_ref().map(share::encode).unwrap_or_default();
     w.uint(script.len() as u64);
     w.bytes.extend_from_slice(script.as_bytes());
-    w.seal(DURABLE_PREFIX)
+    w.seal(match config_version(&d.config) {
+        3 => DURABLE_PREFIX_V4,
+        _ => DURABLE_PREFIX,
+    })
 }
 
 /// Decodes [`encode`]'s text. Only the encoding is checked here; the caller validates how
 /// the parts fit together.
 fn decode(text: &str) -> Result<DurableState, ShareError> {
     let (data, version) = match open(text.trim(), DURABLE_PREFIX) {
-        Err(ShareError::UnknownVersion) => match open(text.trim(), DURABLE_PREFIX_V2) {
-            Err(ShareError::UnknownVersion) => (open(text.trim(), DURABLE_PREFIX_V1)?, 1),
-            other => (other?, 2),
+        Err(ShareError::UnknownVersion) => match open(text.trim(), DURABLE_PREFIX_V4) {
+            Err(ShareError::UnknownVersion) => match open(text.trim(), DURABLE_PREFIX_V2) {
+                Err(ShareError::UnknownVersion) => (open(text.trim(), DURABLE_PREFIX_V1)?, 1),
+                other => (other?, 2),
+            },
+            other => (other?, 4),
         },
         other => (other?, 3),
     };
     let mut r = Reader::new(&data);
     let format = r.u32()?;
-    let config = read_config(&mut r, version.min(2))?;
+    // d1 holds a format-1 configuration, d2 and d3 a format-2 one, d4 a format-3 one.
+    let config = read_config(&mut r, [1, 1, 2, 2, 3][version as usize])?;
     config.validate().map_err(ShareError::InvalidConfig)?;
     // The time bound is checked by `DurableState::validate`, which names it.
     let (seed, now, published, rng, catalog) =
@@ -175,7 +185,7 @@ fn decode(text: &str) -> Result<DurableState, ShareError> {
     }
     // The script was encoded as a share link, and is decoded (and validated) as one.
     let script = match version {
-        3 => match r.count(share::MAX_LEN, "script")? {
+        3 | 4 => match r.count(share::MAX_LEN, "script")? {
             0 => None,
             len => Some(share::decode(
                 std::str::from_utf8(r.take(len)?).map_err(|_| ShareError::BadValue("script"))?,

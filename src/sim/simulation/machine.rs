@@ -203,7 +203,10 @@ impl Sim {
 
     fn write_record(&mut self, consumer: u8, job: &mut Job) {
         let p = job.payment;
-        match self.db.write_record(consumer, job.key(), job.strategy.record_check) {
+        match self
+            .db
+            .write_record(consumer, job.key(), job.strategy.record_check)
+        {
             WriteResult::Conflict => {
                 self.metrics.counters.duplicates_detected += 1;
                 self.emit(Event::ConstraintViolated {

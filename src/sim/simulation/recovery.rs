@@ -102,10 +102,7 @@ impl Sim {
                     RedeliveryMode::VisibilityTimeout { timeout_ms } => {
                         let delivery = m.deliveries;
                         let at = sim.after(timeout_ms as Millis);
-                        sim.schedule(
-                            at,
-                            TimerKind::VisibilityExpire { msg: p, delivery },
-                        );
+                        sim.schedule(at, TimerKind::VisibilityExpire { msg: p, delivery });
                     }
                 },
                 _ => {}
