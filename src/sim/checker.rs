@@ -13,7 +13,8 @@ pub enum Outcome {
     ChargedOnce,
     /// Charged or recorded more than once.
     Duplicate,
-    /// Gone from the queue, but neither charged nor recorded.
+    /// Gone from the queue (or never published: the order service crashed before publishing it),
+    /// but neither charged nor recorded.
     Lost,
     /// Charged but not recorded, or recorded but not charged.
     Orphan,
@@ -79,6 +80,8 @@ pub struct PaymentFacts {
     pub in_consumer: bool,
     /// Is it in the dead-letter queue?
     pub dead_lettered: bool,
+    /// Did the order service crash before publishing it, so that no message will ever carry it?
+    pub never_published: bool,
 }
 
 /// Decides a payment's outcome. Duplicates win over everything: extra money moved can never be undone
@@ -90,7 +93,7 @@ pub fn classify(f: PaymentFacts) -> Outcome {
     if f.charges == 1 && f.ledger_rows == 1 {
         return Outcome::ChargedOnce;
     }
-    if !f.published || f.in_broker || f.in_consumer {
+    if (!f.published && !f.never_published) || f.in_broker || f.in_consumer {
         return Outcome::Pending;
     }
     if f.charges != f.ledger_rows {

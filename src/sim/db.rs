@@ -4,6 +4,10 @@
 //! and written in the same transaction as the ledger row. A crash rolls an open transaction back; a
 //! unique constraint makes the loser of a race abort instead of writing twice.
 //!
+//! The processed table is keyed by whatever the strategy keys idempotency on: the business payment
+//! id, or the broker's message id (keys past the payments are republished messages; the table grows
+//! to hold them).
+//!
 //! Under a retention window ([`super::config::Retention::records_ms`]) a processed record is deleted
 //! once it is that old, as a clean-up job would: a repeat arriving later finds no record, and the
 //! insert succeeds as if it were the first. The ledger rows are business data and are never pruned.
@@ -20,6 +24,9 @@ pub struct Tx {
     pub ledger: bool,
     /// A processed-record insert is pending in it.
     pub record: bool,
+    /// The processed record's key (the payment id, or the message id).
+    #[serde(default)]
+    pub key: u32,
 }
 
 /// What a write did.
@@ -42,7 +49,7 @@ pub struct Database {
     total_rows: u64,
     /// The retention window of processed records; `None` keeps them forever.
     retention: Option<Millis>,
-    /// When each processed record was committed; allocated only under a retention window.
+    /// When each processed record was committed, by key; kept only under a retention window.
     recorded_at: Vec<Millis>,
 }
 
@@ -95,18 +102,12 @@ impl Database {
         }
     }
 
-    /// Is the committed record of payment `p` still there at `now` (committed and not yet pruned)?
+    /// Is the committed record under `key` still there at `now` (committed and not yet pruned)?
     #[inline(always)]
-    fn live(&self, p: usize, now: Millis) -> bool {
-        self.processed[p]
-            && (self.retention.is_none() || kept(self.retention, self.recorded_at[p], now))
-    }
-
-    fn set_record(&mut self, p: usize, now: Millis) {
-        self.processed[p] = true;
-        if let Some(at) = self.recorded_at.get_mut(p) {
-            *at = now;
-        }
+    fn live(&self, key: u32, now: Millis) -> bool {
+        self.processed(key)
+            && (self.retention.is_none()
+                || kept(self.retention, self.recorded_at[key as usize], now))
     }
 
     /// Opens a transaction for `consumer` (replacing nothing: a consumer has at most one).
@@ -115,6 +116,7 @@ impl Database {
             payment,
             ledger: false,
             record: false,
+            key: payment,
         });
     }
 
@@ -123,11 +125,11 @@ impl Database {
         self.open[consumer as usize]
     }
 
-    /// Is `payment` already processed, as seen by `consumer` at `now` (committed records not yet
-    /// pruned, plus its own transaction)?
-    pub fn is_processed(&self, consumer: u8, payment: u32, now: Millis) -> bool {
-        self.live(payment as usize, now)
-            || self.open[consumer as usize].is_some_and(|t| t.payment == payment && t.record)
+    /// Is `key` already processed, as seen by `consumer` at `now` (committed records not yet pruned,
+    /// plus its own transaction)?
+    pub fn is_processed(&self, consumer: u8, key: u32, now: Millis) -> bool {
+        self.live(key, now)
+            || self.open[consumer as usize].is_some_and(|t| t.key == key && t.record)
     }
 
     /// Writes the ledger: in the consumer's transaction if one is open, else committed at once.
@@ -143,23 +145,43 @@ impl Database {
         WriteResult::Written
     }
 
-    /// Inserts the processed record at `now`, enforcing the unique constraint against committed
-    /// records not yet pruned.
+    /// Inserts the processed record under `key` at `now`, enforcing the unique constraint against
+    /// committed records not yet pruned.
     pub fn write_record(
         &mut self,
         consumer: u8,
-        payment: u32,
+        key: u32,
         check: RecordCheck,
         now: Millis,
     ) -> WriteResult {
-        if check == RecordCheck::UniqueConstraint && self.live(payment as usize, now) {
+        if check == RecordCheck::UniqueConstraint && self.live(key, now) {
             return WriteResult::Conflict;
         }
         match &mut self.open[consumer as usize] {
-            Some(tx) => tx.record = true,
-            None => self.set_record(payment as usize, now),
+            Some(tx) => {
+                tx.record = true;
+                tx.key = key;
+            }
+            None => self.mark_processed(key, now),
         }
         WriteResult::Written
+    }
+
+    /// Commits a processed record under `key`, growing the table for a key past it (a message id
+    /// of a republished message).
+    /// Its retention starts at `now`.
+    fn mark_processed(&mut self, key: u32, now: Millis) {
+        let k = key as usize;
+        if k >= self.processed.len() {
+            self.processed.resize(k + 1, false);
+        }
+        self.processed[k] = true;
+        if self.retention.is_some() {
+            if k >= self.recorded_at.len() {
+                self.recorded_at.resize(k + 1, 0);
+            }
+            self.recorded_at[k] = now;
+        }
     }
 
     /// Commits the consumer's transaction. Under a unique constraint, a record another transaction
@@ -175,15 +197,14 @@ impl Database {
         let Some(tx) = self.open[consumer as usize].take() else {
             return WriteResult::Unchanged;
         };
-        let p = tx.payment as usize;
-        if tx.record && check == RecordCheck::UniqueConstraint && self.live(p, now) {
+        if tx.record && check == RecordCheck::UniqueConstraint && self.live(tx.key, now) {
             return WriteResult::Conflict;
         }
         if tx.ledger {
             self.apply_ledger(tx.payment, style);
         }
         if tx.record {
-            self.set_record(p, now);
+            self.mark_processed(tx.key, now);
         }
         WriteResult::Written
     }
@@ -208,12 +229,9 @@ impl Database {
         self.ledger_rows.get(payment as usize).copied().unwrap_or(0)
     }
 
-    /// Is there a committed processed record for `payment`?
-    pub fn processed(&self, payment: u32) -> bool {
-        self.processed
-            .get(payment as usize)
-            .copied()
-            .unwrap_or(false)
+    /// Is there a committed processed record under `key`?
+    pub fn processed(&self, key: u32) -> bool {
+        self.processed.get(key as usize).copied().unwrap_or(false)
     }
 }
 

@@ -44,8 +44,11 @@ pub struct DurableState {
     pub rng: Rng,
     /// The catalogue key payments are derived from.
     pub catalog: u64,
-    /// The broker's record of each message.
+    /// The broker's record of each message: one per payment, then the republished messages.
     pub messages: Vec<BrokerMessage>,
+    /// The payment each republished message carries (message `payments + i` carries `copies[i]`).
+    #[serde(default)]
+    pub copies: Vec<u32>,
     /// The dead-letter queue.
     pub dead_letter: Vec<u32>,
     /// Committed ledger entries per payment.

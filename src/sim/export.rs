@@ -122,6 +122,20 @@ fn consumer_and_detail(e: &LoggedEvent) -> (String, String) {
         | AckLost { consumer, .. }
         | Restarted { consumer }
         | Reconnected { consumer } => (c(consumer), String::new()),
+        Republished { msg, relay, .. } => (
+            String::new(),
+            format!(
+                "message {msg} by the {}",
+                if relay { "relay" } else { "producer" }
+            ),
+        ),
+        PublisherCrashed { relay, .. } => (
+            String::new(),
+            if relay { "relay" } else { "producer" }.into(),
+        ),
+        SqsDuplicate { msg, .. } | FifoDropped { msg, .. } => {
+            (String::new(), format!("message {msg}"))
+        }
         Published { .. } | DeadLettered { .. } => (String::new(), String::new()),
     }
 }

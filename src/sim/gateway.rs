@@ -9,6 +9,7 @@
 //! caller that stops waiting does not cancel its call: the gateway still works through it and may
 //! charge the card after the caller gave up. That is how timeouts and retries turn an overload into a
 //! retry storm that outlasts its cause, and into double charges without a key.
+
 //!
 //! Keys do not last forever. Stripe documents that an idempotency key may be pruned once it is at
 //! least 24 hours old, and a request reusing a pruned key is treated as a new one. Under a key
@@ -39,8 +40,8 @@ pub struct Call {
     pub consumer: u8,
     /// That consumer's incarnation, so an answer to a crashed consumer is nobody's answer.
     pub epoch: u32,
-    /// Was the idempotency key sent?
-    pub keyed: bool,
+    /// The idempotency key sent, if any (the payment id, or the message id).
+    pub key: Option<u32>,
     /// The caller gave up (timed out or died): the answer reaches nobody.
     pub abandoned: bool,
 }
@@ -52,7 +53,7 @@ pub struct Gateway {
     keyed: Vec<bool>,
     /// The key retention window; `None` keeps keys forever.
     key_retention: Option<Millis>,
-    /// When each key was stored; allocated only under a retention window.
+    /// When each key was stored; kept only under a retention window.
     keyed_at: Vec<Millis>,
     attempts: Vec<u8>,
     total_charges: u64,
@@ -78,13 +79,13 @@ impl Gateway {
         key_retention: Option<Millis>,
         now: Millis,
     ) -> Self {
-        let total_charges = charges.iter().map(|c| *c as u64).sum();
-        let mut attempts = attempts;
-        attempts.resize(charges.len(), 0);
         let keyed_at = match key_retention {
             Some(_) => vec![now; keyed.len()],
             None => Vec::new(),
         };
+        let total_charges = charges.iter().map(|c| *c as u64).sum();
+        let mut attempts = attempts;
+        attempts.resize(charges.len(), 0);
         Gateway {
             charges,
             keyed,
@@ -102,8 +103,8 @@ impl Gateway {
         (&self.charges, &self.keyed, &self.attempts)
     }
 
-    /// A gateway sized for `payments` payments, serving `capacity` calls at once and forgetting
-    /// idempotency keys older than `key_retention`.
+    /// A gateway sized for `payments` payments, serving `capacity` calls at once.
+    /// Idempotency keys older than `key_retention` are forgotten.
     pub fn new(payments: u32, capacity: u8, key_retention: Option<Millis>) -> Self {
         Gateway {
             charges: vec![0; payments as usize],
@@ -201,24 +202,38 @@ impl Gateway {
         before
     }
 
-    /// Charges `payment` at `now`. With `keyed`, the payment id is sent as the idempotency key; a key
-    /// stored longer ago than the retention window has been pruned, and the call charges anew.
-    /// `failed` is decided by the caller (faults are the simulation's, drawn from its PRNG).
-    pub fn charge(&mut self, payment: u32, keyed: bool, failed: bool, now: Millis) -> ChargeResult {
+    /// Charges `payment`, with `key` as the idempotency key if one is sent. `failed` is decided by
+    /// the caller (faults are the simulation's, drawn from its PRNG). Keys past the payments (message
+    /// ids of republished messages) grow the table of keys seen.
+    /// A key stored longer ago than the retention window has been pruned: the call charges anew at
+    /// `now` and stores the key again.
+    pub fn charge(
+        &mut self,
+        payment: u32,
+        key: Option<u32>,
+        failed: bool,
+        now: Millis,
+    ) -> ChargeResult {
         let i = payment as usize;
         if failed {
             return ChargeResult::Failed;
         }
-        if keyed {
-            let live = self.keyed[i]
+        if let Some(k) = key.map(|k| k as usize) {
+            if k >= self.keyed.len() {
+                self.keyed.resize(k + 1, false);
+            }
+            let live = self.keyed[k]
                 && (self.key_retention.is_none()
-                    || kept(self.key_retention, self.keyed_at[i], now));
+                    || kept(self.key_retention, self.keyed_at[k], now));
             if live {
                 return ChargeResult::Replayed;
             }
-            self.keyed[i] = true;
-            if let Some(at) = self.keyed_at.get_mut(i) {
-                *at = now;
+            self.keyed[k] = true;
+            if self.key_retention.is_some() {
+                if k >= self.keyed_at.len() {
+                    self.keyed_at.resize(k + 1, 0);
+                }
+                self.keyed_at[k] = now;
             }
         }
         self.charges[i] = self.charges[i].saturating_add(1);
@@ -261,7 +276,7 @@ mod tests {
             payment,
             consumer: 0,
             epoch: 0,
-            keyed: false,
+            key: None,
             abandoned: false,
         }
     }
@@ -269,8 +284,8 @@ mod tests {
     #[test]
     fn a_repeated_key_returns_the_first_charge() {
         let mut g = Gateway::new(2, 4, None);
-        assert_eq!(g.charge(0, true, false, 0), ChargeResult::Charged);
-        assert_eq!(g.charge(0, true, false, 0), ChargeResult::Replayed);
+        assert_eq!(g.charge(0, Some(0), false, 0), ChargeResult::Charged);
+        assert_eq!(g.charge(0, Some(0), false, 0), ChargeResult::Replayed);
         assert_eq!(g.charges(0), 1);
     }
 
@@ -278,19 +293,19 @@ mod tests {
     fn a_pruned_key_is_a_new_request() {
         let day = crate::sim::config::STRIPE_KEY_RETENTION_MS;
         let mut g = Gateway::new(1, 4, Some(day));
-        assert_eq!(g.charge(0, true, false, 5), ChargeResult::Charged);
-        assert_eq!(g.charge(0, true, false, day + 4), ChargeResult::Replayed);
-        assert_eq!(g.charge(0, true, false, day + 5), ChargeResult::Charged);
+        assert_eq!(g.charge(0, Some(0), false, 5), ChargeResult::Charged);
+        assert_eq!(g.charge(0, Some(0), false, day + 4), ChargeResult::Replayed);
+        assert_eq!(g.charge(0, Some(0), false, day + 5), ChargeResult::Charged);
         assert_eq!(g.charges(0), 2, "the key was gone, so money moved twice");
     }
 
     #[test]
     fn without_a_key_every_call_charges() {
         let mut g = Gateway::new(1, 4, None);
-        g.charge(0, false, false, 0);
-        g.charge(0, false, false, 0);
+        g.charge(0, None, false, 0);
+        g.charge(0, None, false, 0);
         assert_eq!(g.charges(0), 2);
-        assert_eq!(g.charge(0, false, true, 0), ChargeResult::Failed);
+        assert_eq!(g.charge(0, None, true, 0), ChargeResult::Failed);
         assert_eq!(g.total_charges(), 2);
     }
 
@@ -320,9 +335,6 @@ mod tests {
         g.abandon(id);
         let c = g.finish(id).unwrap();
         assert!(c.abandoned);
-        assert_eq!(
-            g.charge(c.payment, c.keyed, false, 0),
-            ChargeResult::Charged
-        );
+        assert_eq!(g.charge(c.payment, c.key, false, 0), ChargeResult::Charged);
     }
 }

@@ -30,6 +30,7 @@ pub mod golden;
 pub mod lab;
 pub mod message;
 pub mod metrics;
+pub mod producer;
 pub mod report;
 pub mod retry;
 pub mod rng;

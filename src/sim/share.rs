@@ -21,7 +21,8 @@ pub use super::codec::{MAX_TIME_MS, ShareError};
 pub const PREFIX: &str = "v2.";
 /// The first format: no outage kind, retry wait, gateway capacity or call timeout.
 const PREFIX_V1: &str = "v1.";
-/// The format of a link whose broker is not the queue: as `v2.`, with the broker's settings after the
+/// The format of a link whose broker is not the queue (or whose producer is not the default): as
+/// `v2.`, with the broker's and the producer's settings after the
 /// other settings. A queue's link is still written as `v2.`, byte for byte as before.
 pub const PREFIX_V3: &str = "v3.";
 /// Most actions a link may carry.

@@ -18,6 +18,7 @@ mod charge;
 mod crash;
 mod delivery;
 mod machine;
+mod producer;
 mod readout;
 mod recovery;
 mod replay;
@@ -109,8 +110,12 @@ pub struct Sim {
     lose_next_ack: [bool; limits::MAX_CONSUMERS as usize],
     /// Per payment: how many consumers hold it (a buffer or a job).
     in_consumer: Vec<u8>,
-    /// Payments published so far.
+    /// Payments the order service has taken so far (published, or lost in its crash).
     published: u32,
+    /// Republishes scheduled and not yet made.
+    producer_pending: u32,
+    /// Payments the order service crashed on before publishing them, in order.
+    dropped: Vec<u32>,
     /// The consumer the round-robin dispatch offers the next message to.
     rr: usize,
     /// The retry rate limit, if any.
@@ -161,6 +166,8 @@ impl Sim {
             lose_next_ack: [false; limits::MAX_CONSUMERS as usize],
             in_consumer: vec![0; n as usize],
             published: 0,
+            producer_pending: 0,
+            dropped: Vec::new(),
             rr: 0,
             bucket: config.rate_limit.map(TokenBucket::new),
             actions: Vec::new(),
@@ -302,6 +309,7 @@ impl Sim {
     /// any consumer.
     pub fn is_settled(&self) -> bool {
         self.published == self.config.payments
+            && self.producer_pending == 0
             && self.broker.ready_count() == 0
             && self.broker.in_flight_count() == 0
             && self.broker.waiting_count() == 0
@@ -391,7 +399,8 @@ impl Sim {
         &self.actions
     }
 
-    /// How many payments the producer has published.
+    /// How many payments the producer has taken (published, or lost when the order service crashed
+    /// before publishing).
     pub fn published(&self) -> u32 {
         self.published
     }

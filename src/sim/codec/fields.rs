@@ -8,15 +8,15 @@
 use super::{Reader, ShareError, Writer};
 use crate::sim::command::{ArmMode, Command, CrashPoint};
 use crate::sim::config::{
-    BrokerKind, Config, GatewayFaults, Latency, LogSettings, Outage, OutageKind, RateLimit,
-    RedeliveryMode, RetryPolicy, RetryWait, SqsSettings, Strategy,
+    BrokerKind, Config, GatewayFaults, Latency, LogSettings, Outage, OutageKind, ProducerSettings,
+    RateLimit, RedeliveryMode, RetryPolicy, RetryWait, SqsSettings, Strategy,
 };
 
-/// The format a configuration is written in: 2 for the queue, so its links and saves are written
-/// byte for byte as before the broker kinds existed; 3 for another broker, whose settings follow.
-/// A retention window also needs format 3.
+/// The format a configuration is written in: 2 for the queue, the default producer and no retention
+/// window, so its links and saves are written byte for byte as before the broker kinds existed; 3
+/// otherwise, with the broker's, the producer's and the retention settings after the others.
 pub(crate) fn config_version(c: &Config) -> u8 {
-    if c.broker == BrokerKind::Queue && c.retention.is_forever() {
+    if c.broker == BrokerKind::Queue && c.producer.is_default() && c.retention.is_forever() {
         2
     } else {
         3
@@ -96,7 +96,8 @@ pub(crate) fn write_config(w: &mut Writer, c: &Config) {
     if config_version(c) < 3 {
         return;
     }
-    // Added in format 3, written only for a broker other than the queue or a retention window.
+    // Added in format 3, written only for a broker other than the queue, another producer or a
+    // retention window.
     match c.broker {
         BrokerKind::Queue => w.uint(0),
         BrokerKind::Sqs(s) => {
@@ -110,6 +111,16 @@ pub(crate) fn write_config(w: &mut Writer, c: &Config) {
             w.uint(l.auto_commit_interval_ms as u64);
             w.uint(l.offsets_in_transaction as u64);
         }
+    }
+    let p = &c.producer;
+    for v in [
+        p.confirms as u32,
+        p.lost_confirm_permille as u32,
+        p.confirm_timeout_ms,
+        p.outbox as u32,
+        p.crash_permille as u32,
+    ] {
+        w.uint(v as u64);
     }
     // A window is at least 1 ms, so 0 stands for "kept forever".
     w.uint(c.retention.records_ms.unwrap_or(0));
@@ -224,6 +235,13 @@ pub(crate) fn read_config(r: &mut Reader, version: u8) -> Result<Config, ShareEr
             }),
             0 => BrokerKind::Queue,
             _ => return Err(ShareError::BadValue("broker")),
+        };
+        config.producer = ProducerSettings {
+            confirms: r.flag()?,
+            lost_confirm_permille: r.u16()?,
+            confirm_timeout_ms: r.u32()?,
+            outbox: r.flag()?,
+            crash_permille: r.u16()?,
         };
         let window = |v: u64| (v > 0).then_some(v);
         config.retention.records_ms = window(r.uint()?);

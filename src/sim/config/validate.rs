@@ -142,7 +142,7 @@ impl Config {
                 )?;
             }
         }
-        Ok(())
+        self.producer.validate().map_err(ConfigError)
     }
 }
 

@@ -205,6 +205,7 @@ fn decode(text: &str) -> Result<DurableState, ShareError> {
         rng: Rng::new(rng),
         catalog,
         messages,
+        copies: Vec::new(),
         dead_letter,
         ledger_rows,
         processed,

@@ -149,6 +149,40 @@ impl fmt::Display for Event {
                 c(consumer),
                 p(payment)
             ),
+            Event::Republished {
+                payment,
+                msg,
+                relay,
+            } => format!(
+                "{} published again as message {msg}: {}",
+                p(payment),
+                if relay {
+                    "the outbox relay had not marked its row sent"
+                } else {
+                    "the order service heard no confirm in time"
+                }
+            ),
+            Event::PublisherCrashed { payment, relay } => {
+                if relay {
+                    format!(
+                        "the outbox relay crashed after publishing {} and before marking it sent",
+                        p(payment)
+                    )
+                } else {
+                    format!(
+                        "the order service crashed after saving {} and before publishing it: no message carries it",
+                        p(payment)
+                    )
+                }
+            }
+            Event::SqsDuplicate { payment, msg } => format!(
+                "{}: SQS deleted message {msg} but missed a stored copy, so it comes again (no failure)",
+                p(payment)
+            ),
+            Event::FifoDropped { payment, msg } => format!(
+                "{}: the FIFO queue dropped message {msg}, a repeat of a deduplication id sent under 5 minutes ago",
+                p(payment)
+            ),
         };
         f.write_str(&text)
     }

@@ -23,9 +23,10 @@ impl Sim {
             published: payment < self.published,
             charges: self.gateway.charges(payment),
             ledger_rows: self.db.ledger_rows(payment),
-            in_broker: self.broker.holds(payment),
+            in_broker: self.broker.holds_payment(payment),
             in_consumer: self.in_consumer[payment as usize] > 0,
             dead_lettered: m.state == MessageState::DeadLettered,
+            never_published: !self.dropped.is_empty() && self.never_published(payment),
         }
     }
 

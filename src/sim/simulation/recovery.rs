@@ -33,6 +33,7 @@ impl Sim {
             rng: self.rng.clone(),
             catalog: self.catalog,
             messages: self.broker.messages().to_vec(),
+            copies: self.broker.copies().to_vec(),
             dead_letter: self.broker.dead_letter().to_vec(),
             ledger_rows: self.db.ledger_table().to_vec(),
             processed: self.db.processed_table().to_vec(),
@@ -64,7 +65,12 @@ impl Sim {
         sim.catalog = state.catalog;
         sim.now = state.now;
         sim.published = state.published;
-        sim.broker = Broker::restore(state.messages, state.dead_letter);
+        sim.broker = Broker::restore(
+            state.messages,
+            state.dead_letter,
+            sim.config.payments,
+            state.copies,
+        );
         sim.db = Database::restore(
             state.ledger_rows,
             state.processed,
@@ -92,12 +98,10 @@ impl Sim {
             sim.consumers[c as usize].restarts += 1;
             sim.emit(Event::Restarted { consumer: c });
         }
-        for p in 0..sim.config.payments {
+        for p in 0..sim.broker.messages().len() as u32 {
             let m = sim.broker.message(p);
             match m.state {
-                MessageState::Waiting => {
-                    sim.schedule(sim.now, TimerKind::RetryReady { payment: p })
-                }
+                MessageState::Waiting => sim.schedule(sim.now, TimerKind::RetryReady { msg: p }),
                 MessageState::InFlight { .. } => match sim.config.redelivery {
                     RedeliveryMode::OnDisconnect => {
                         sim.requeue(p, RequeueReason::Disconnect);
@@ -105,13 +109,7 @@ impl Sim {
                     RedeliveryMode::VisibilityTimeout { timeout_ms } => {
                         let delivery = m.deliveries;
                         let at = sim.after(timeout_ms as Millis);
-                        sim.schedule(
-                            at,
-                            TimerKind::VisibilityExpire {
-                                payment: p,
-                                delivery,
-                            },
-                        );
+                        sim.schedule(at, TimerKind::VisibilityExpire { msg: p, delivery });
                     }
                 },
                 _ => {}
