@@ -3,10 +3,12 @@
 //! pass (the lab is winnable).
 //!
 //! The space is every strategy (idempotency × transaction × the three ack timings × gateway key ×
-//! record check × the three ledger writes: 144) crossed with a grid of numeric settings (retry policy
+//! record check × the three ledger writes × keyed on the payment or the message id: 288) crossed
+//! with a grid of numeric settings (retry policy
 //! and delays, where the retry waits, max deliveries 1–10 and unlimited, rate limit on and off,
 //! prefetch, consumers 1–4, redelivery on disconnect or a visibility timeout, how long processed
-//! records and gateway keys are kept). The full product is
+//! records and gateway keys are kept, a producer that publishes once or republishes). The full
+//! product is
 //! too big for `cargo test` on a small machine, so every strategy is tried with the lab's own numbers,
 //! and a deterministic sample of the numeric grid is tried with every strategy (a fixed stride through
 //! the grid, offset per strategy). The output prints the size of the search per lab. A configuration
@@ -19,7 +21,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use redelivery_lab::sim::config::{
-    Config, LedgerWrite, RateLimit, Retention, RetryPolicy, RetryWait,
+    Config, KeyedOn, LedgerWrite, ProducerSettings, RateLimit, Retention, RetryPolicy, RetryWait,
 };
 use redelivery_lab::sim::goal::{GoalStatus, Learner};
 use redelivery_lab::sim::lab::common::{harm_words, has_harm};
@@ -29,7 +31,7 @@ use std::time::Instant;
 
 const LIMIT_MS: u64 = 120_000;
 /// Numeric grid points sampled per strategy (on top of the lab's own numbers).
-const SAMPLES_PER_STRATEGY: usize = 24;
+const SAMPLES_PER_STRATEGY: usize = 14;
 
 fn strategies() -> Vec<Strategy> {
     let mut out = Vec::new();
@@ -55,12 +57,21 @@ fn strategies() -> Vec<Strategy> {
                     },
                     ack_timing,
                     ledger_write,
-                    // The key matters only with producer duplicates, which these labs have none of.
-                    ..Strategy::NAIVE
+                    key: KeyedOn::Payment,
                 });
             }
         }
     }
+    // Every strategy again, keyed on the message id: it matters only when a payment arrives as two
+    // messages, and the producer dimension of the grid makes that happen.
+    let by_message: Vec<Strategy> = out
+        .iter()
+        .map(|s| Strategy {
+            key: KeyedOn::Message,
+            ..*s
+        })
+        .collect();
+    out.extend(by_message);
     out
 }
 
@@ -118,8 +129,35 @@ const RETENTION: [Retention; 4] = [
     },
 ];
 
+/// The producer: publishing each payment once, losing one confirm in five (so it publishes again),
+/// or without confirms at all (it publishes every payment again after each timeout).
+const PRODUCERS: [ProducerSettings; 3] = [
+    ProducerSettings {
+        confirms: true,
+        lost_confirm_permille: 0,
+        confirm_timeout_ms: 1_000,
+        outbox: false,
+        crash_permille: 0,
+    },
+    ProducerSettings {
+        confirms: true,
+        lost_confirm_permille: 200,
+        confirm_timeout_ms: 1_000,
+        outbox: false,
+        crash_permille: 0,
+    },
+    ProducerSettings {
+        confirms: false,
+        lost_confirm_permille: 0,
+        confirm_timeout_ms: 300,
+        outbox: false,
+        crash_permille: 0,
+    },
+];
+
 fn grid_size() -> usize {
-    RETENTION.len()
+    PRODUCERS.len()
+        * RETENTION.len()
         * RETRIES.len()
         * WAITS.len()
         * MAX_DELIVERIES.len()
@@ -145,6 +183,7 @@ fn numbers(base: &Config, mut i: usize) -> Config {
     c.consumers = CONSUMERS[pick(CONSUMERS.len())];
     c.redelivery = REDELIVERY[pick(REDELIVERY.len())];
     c.retention = RETENTION[pick(RETENTION.len())];
+    c.producer = PRODUCERS[pick(PRODUCERS.len())];
     c
 }
 

@@ -27,6 +27,7 @@ macro_rules! lesson {
 }
 
 mod ack_before_commit;
+pub mod business_key;
 mod checklist_lab;
 pub mod common;
 mod double_payment;
@@ -128,6 +129,7 @@ impl Lab {
             retry_storm::lab(),
             checklist_lab::lab(),
             expired_key::lab(),
+            business_key::lab(),
         ]
     }
 

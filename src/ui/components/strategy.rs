@@ -56,6 +56,11 @@ pub fn StrategyPanel(props: &StrategyProps) -> Html {
         })
     };
 
+    let edits = super::broker::Edits {
+        flag: &edit,
+        num: &edit_num,
+        pick: &edit_choice,
+    };
     let ack = s.ack_timing.name();
     let check = s.record_check.name();
     let ledger = s.ledger_write.name();
@@ -93,6 +98,7 @@ pub fn StrategyPanel(props: &StrategyProps) -> Html {
             </details>
             <details class="strategy__group" open=true>
                 <summary class="strategy__summary">{ "Broker and retries" }</summary>
+                { super::broker::broker_fields(&edits, config) }
                 { choice(&ChoiceProps { id: "redelivery-mode".into(), label: "Redelivery".into(), help: "On disconnect (AMQP-like) or after a visibility timeout (SQS-like), even while the first consumer still works.".into(), options: options(&[("on_disconnect", "on disconnect"), ("visibility_timeout", "visibility timeout")]), selected: (mode).into(), onset: edit_choice(|c, v| c.redelivery = if v == "visibility_timeout" {
                         RedeliveryMode::VisibilityTimeout { timeout_ms: 45 }
                     } else {
@@ -143,6 +149,7 @@ pub fn StrategyPanel(props: &StrategyProps) -> Html {
                 <p class="field__help">{ "A lost ack looks like a crash to the broker: the payment comes back although the work is done." }</p>
                 { super::retention::retention_fields(&edit_num, config) }
             </details>
+            { super::producer::producer_fields(&edits, config) }
         </section>
     }
 }
