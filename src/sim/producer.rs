@@ -17,6 +17,14 @@
 
 use serde::{Deserialize, Serialize};
 
+/// What this model leaves out of a real producer, one line each (the UI can show them).
+pub const SIMPLIFICATIONS: [&str; 4] = [
+    "The order service publishes one payment at most 3 times, then gives up, as a retry limit would.",
+    "Without confirms nothing ever tells the producer a publish arrived, so every payment is published 3 times.",
+    "The outbox relay publishes each row the moment it commits (no polling delay) and is back after the restart delay.",
+    "A publisher crash is drawn per publish for the relay, and once per payment for the order service.",
+];
+
 /// Most times the producer publishes one payment (the first publish included): a retry limit, as
 /// real publishers have, so a producer that never hears a confirm still stops.
 pub const MAX_PUBLISHES: u8 = 3;

@@ -95,7 +95,7 @@ impl Sim {
             let m = sim.broker.message(p);
             match m.state {
                 MessageState::Waiting => sim.schedule(sim.now, TimerKind::RetryReady { msg: p }),
-                MessageState::InFlight { .. } => match sim.config.redelivery {
+                MessageState::InFlight { .. } => match sim.redelivery {
                     RedeliveryMode::OnDisconnect => {
                         sim.requeue(p, RequeueReason::Disconnect);
                     }
