@@ -1,14 +1,15 @@
 //! The producer: the order service that publishes each payment, and how it makes sure a payment
 //! reaches the broker — at the price of publishing some twice.
 //!
-//! Publishing is at-least-once too. With RabbitMQ publisher confirms (the RabbitMQ guide
-//! "Consumer Acknowledgements and Publisher Confirms"), the broker confirms each message it has taken
-//! responsibility for; a publisher that hears no confirm cannot tell a lost message from a lost
-//! confirm, and the guide's advice is to publish it again. The repeat is a new message (a new
+//! Publishing is at-least-once too. With RabbitMQ publisher confirms (the RabbitMQ guide "Consumer
+//! Acknowledgements and Publisher Confirms" and its tutorial "Reliable Publishing with Publisher
+//! Confirms"), the broker confirms each message it has taken responsibility for; a publisher that
+//! hears no confirm cannot tell a lost message from a lost confirm, and must publish it again to be
+//! sure — which can make a duplicate. The repeat is a new message (a new
 //! message id) carrying the same business payment, so only an idempotency key tied to the payment
 //! recognises it downstream.
 //!
-//! The transactional outbox (microservices.io's "Transactional outbox" pattern) closes the other
+//! The transactional outbox (the "Transactional outbox" pattern of microservices.io) closes the other
 //! hole: without it, the order service commits the payment and then publishes, and a crash between
 //! the two loses the payment for good. With it, the payment row and an outbox row commit in one
 //! database transaction, and a relay publishes outbox rows and marks them sent. A relay that crashes

@@ -5,14 +5,15 @@
 //!   received again, even while the first consumer still works on it. This is
 //!   [`RedeliveryMode::VisibilityTimeout`](super::config::RedeliveryMode); an SQS broker without one
 //!   set uses SQS's default of 30 seconds.
-//! - **At-least-once delivery of a standard queue** ("Amazon SQS standard queues", "At-least-once
-//!   delivery"): SQS keeps copies of a message on several servers, and a delete can miss a copy on a
+//! - **At-least-once delivery of a standard queue** ("Amazon SQS standard queues", "Amazon SQS
+//!   at-least-once delivery", and the `DeleteMessage` API reference): SQS keeps copies of a message on several servers, and a delete can miss a copy on a
 //!   server that is unavailable at that moment; that copy is received again later. So a standard
 //!   queue may deliver a message twice with no failure anywhere — no crash, no timeout.
-//! - **Exactly-once processing of a FIFO queue** ("Exactly-once processing in Amazon SQS", "Using
-//!   the message deduplication ID"): a send whose deduplication id was already sent within the
+//! - **Exactly-once processing of a FIFO queue** ("Exactly-once processing in Amazon SQS", "Amazon
+//!   SQS FIFO queue key terms": message deduplication ID): a send whose deduplication id was already sent within the
 //!   5-minute deduplication interval is accepted and not delivered; after the interval it is a new
-//!   message. The interval runs from the send that was accepted.
+//!   message. The interval runs from the send that was accepted, and SQS keeps tracking the id after
+//!   the message is received and deleted.
 
 use super::config::Millis;
 
