@@ -187,6 +187,14 @@ impl Broker {
 
     /// A new message for `payment` (a republish), published at `now`; returns its id.
     pub fn publish_copy(&mut self, payment: u32, now: u64) -> u32 {
+        let msg = self.allocate_copy(payment);
+        self.publish(msg, now);
+        msg
+    }
+
+    /// A new message id for `payment` that the broker never publishes (a send an SQS FIFO queue
+    /// dropped as a repeat); returns it.
+    pub fn allocate_copy(&mut self, payment: u32) -> u32 {
         let msg = self.messages.len() as u32;
         self.messages.push(BrokerMessage {
             state: MessageState::Unpublished,
@@ -198,7 +206,6 @@ impl Broker {
         if self.copies_held.is_empty() {
             self.copies_held = vec![0; self.base as usize];
         }
-        self.publish(msg, now);
         msg
     }
 

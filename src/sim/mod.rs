@@ -37,6 +37,7 @@ pub mod rng;
 mod sentence;
 pub mod share;
 pub mod simulation;
+pub mod sqs;
 pub mod sweep;
 pub mod timeline;
 pub mod vocabulary;

@@ -1,14 +1,15 @@
 //! The producer: the order service that publishes each payment, and how it makes sure a payment
 //! reaches the broker — at the price of publishing some twice.
 //!
-//! Publishing is at-least-once too. With RabbitMQ publisher confirms (the RabbitMQ guide
-//! "Consumer Acknowledgements and Publisher Confirms"), the broker confirms each message it has taken
-//! responsibility for; a publisher that hears no confirm cannot tell a lost message from a lost
-//! confirm, and the guide's advice is to publish it again. The repeat is a new message (a new
+//! Publishing is at-least-once too. With RabbitMQ publisher confirms (the RabbitMQ guide "Consumer
+//! Acknowledgements and Publisher Confirms" and its tutorial "Reliable Publishing with Publisher
+//! Confirms"), the broker confirms each message it has taken responsibility for; a publisher that
+//! hears no confirm cannot tell a lost message from a lost confirm, and must publish it again to be
+//! sure — which can make a duplicate. The repeat is a new message (a new
 //! message id) carrying the same business payment, so only an idempotency key tied to the payment
 //! recognises it downstream.
 //!
-//! The transactional outbox (microservices.io's "Transactional outbox" pattern) closes the other
+//! The transactional outbox (the "Transactional outbox" pattern of microservices.io) closes the other
 //! hole: without it, the order service commits the payment and then publishes, and a crash between
 //! the two loses the payment for good. With it, the payment row and an outbox row commit in one
 //! database transaction, and a relay publishes outbox rows and marks them sent. A relay that crashes
@@ -16,6 +17,14 @@
 //! becomes reliable, and duplicates downstream become certain.
 
 use serde::{Deserialize, Serialize};
+
+/// What this model leaves out of a real producer, one line each (the UI can show them).
+pub const SIMPLIFICATIONS: [&str; 4] = [
+    "The order service publishes one payment at most 3 times, then gives up, as a retry limit would.",
+    "Without confirms nothing ever tells the producer a publish arrived, so every payment is published 3 times.",
+    "The outbox relay publishes each row the moment it commits (no polling delay) and is back after the restart delay.",
+    "A publisher crash is drawn per publish for the relay, and once per payment for the order service.",
+];
 
 /// Most times the producer publishes one payment (the first publish included): a retry limit, as
 /// real publishers have, so a producer that never hears a confirm still stops.

@@ -27,7 +27,7 @@ mod timers;
 use super::broker::Broker;
 use super::checker::Totals;
 use super::command::{Action, ArmMode, Command, CrashPoint};
-use super::config::{AckTiming, Config, Millis, Outage, limits};
+use super::config::{AckTiming, BrokerKind, Config, Millis, Outage, RedeliveryMode, limits};
 use super::consumer::Consumer;
 use super::db::Database;
 use super::event::{Event, EventLog, LoggedEvent};
@@ -37,6 +37,7 @@ use super::metrics::Metrics;
 use super::retry::TokenBucket;
 use super::rng::Rng;
 use super::sentence::sentence_error;
+use super::sqs::{DEFAULT_VISIBILITY_TIMEOUT_MS, DedupWindow};
 use std::collections::BinaryHeap;
 use timers::{Timer, TimerKind};
 
@@ -116,6 +117,10 @@ pub struct Sim {
     producer_pending: u32,
     /// Payments the order service crashed on before publishing them, in order.
     dropped: Vec<u32>,
+    /// An SQS FIFO queue's deduplication ids and when their intervals started.
+    dedup: DedupWindow,
+    /// What makes the broker redeliver: the configuration's, or SQS's default visibility timeout.
+    redelivery: RedeliveryMode,
     /// The consumer the round-robin dispatch offers the next message to.
     rr: usize,
     /// The retry rate limit, if any.
@@ -146,6 +151,15 @@ impl Sim {
         config.payments = config.payments.min(limits::MAX_PAYMENTS);
         config.gateway_capacity = config.gateway_capacity.max(1);
         config.call_timeout_ms = config.call_timeout_ms.max(1);
+        // SQS has no redelivery on disconnect, only the visibility timeout: its default, 30 s.
+        let redelivery = match (config.broker, config.redelivery) {
+            (BrokerKind::Sqs(_), RedeliveryMode::OnDisconnect) => {
+                RedeliveryMode::VisibilityTimeout {
+                    timeout_ms: DEFAULT_VISIBILITY_TIMEOUT_MS,
+                }
+            }
+            (_, r) => r,
+        };
         let mut rng = Rng::new(seed);
         let catalog = rng.next_u64();
         let n = config.payments;
@@ -168,6 +182,8 @@ impl Sim {
             published: 0,
             producer_pending: 0,
             dropped: Vec::new(),
+            dedup: DedupWindow::default(),
+            redelivery,
             rr: 0,
             bucket: config.rate_limit.map(TokenBucket::new),
             actions: Vec::new(),

@@ -63,6 +63,13 @@ pub enum KeyedOn {
     Message,
 }
 
+impl KeyedOn {
+    /// Keyed on the business payment id (the default)?
+    pub fn is_payment(&self) -> bool {
+        *self == KeyedOn::Payment
+    }
+}
+
 /// The strategy toggles of the lessons.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Strategy {
@@ -80,8 +87,9 @@ pub struct Strategy {
     /// How the ledger is written.
     #[serde(default = "default_ledger_write")]
     pub ledger_write: LedgerWrite,
-    /// What the processed record and the gateway key are keyed on. Default: the business payment id.
-    #[serde(default)]
+    /// What the processed record and the gateway key are keyed on. Default: the business payment id
+    /// (left out of JSON, so such a strategy is written as before the choice existed).
+    #[serde(default, skip_serializing_if = "KeyedOn::is_payment")]
     pub key: KeyedOn,
 }
 

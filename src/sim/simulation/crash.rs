@@ -79,7 +79,7 @@ impl Sim {
         {
             self.in_consumer[p as usize] -= 1;
         }
-        if self.config.redelivery == RedeliveryMode::OnDisconnect {
+        if self.redelivery == RedeliveryMode::OnDisconnect {
             self.return_held(consumer);
         }
         self.schedule(until, TimerKind::Restart { consumer, epoch });

@@ -73,7 +73,7 @@ impl Sim {
         if auto_acked {
             self.metrics.counters.acks += 1;
             self.emit(Event::Acked { payment, consumer });
-        } else if let RedeliveryMode::VisibilityTimeout { timeout_ms } = self.config.redelivery {
+        } else if let RedeliveryMode::VisibilityTimeout { timeout_ms } = self.redelivery {
             let at = self.after(timeout_ms as Millis);
             self.schedule(at, TimerKind::VisibilityExpire { msg, delivery });
         }
@@ -93,7 +93,7 @@ impl Sim {
     /// Makes message `msg` ready again for `reason`, where this broker puts such a message: at its
     /// original position over AMQP, at the tail for SQS.
     pub(super) fn requeue(&mut self, msg: u32, reason: RequeueReason) {
-        let position = match (self.config.redelivery, reason) {
+        let position = match (self.redelivery, reason) {
             (RedeliveryMode::OnDisconnect, RequeueReason::Disconnect | RequeueReason::Retry) => {
                 Position::Original
             }
@@ -129,7 +129,7 @@ impl Sim {
         if lost {
             self.metrics.counters.acks_lost += 1;
             self.emit(Event::AckLost { payment, consumer });
-            if self.config.redelivery == RedeliveryMode::OnDisconnect {
+            if self.redelivery == RedeliveryMode::OnDisconnect {
                 // Over AMQP an ack only goes missing with its connection: the broker sees a disconnect
                 // and takes back everything the consumer held, including what it had not started.
                 self.metrics.counters.reconnects += 1;
@@ -141,8 +141,12 @@ impl Sim {
                 }
             }
         } else {
-            self.broker.ack(msg);
             self.metrics.counters.acks += 1;
+            if self.delete_misses_a_copy(msg) {
+                self.emit(Event::Acked { payment, consumer });
+                return;
+            }
+            self.broker.ack(msg);
             self.emit(Event::Acked { payment, consumer });
         }
     }

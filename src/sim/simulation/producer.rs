@@ -1,15 +1,17 @@
 //! The order service's side: publishing each payment, waiting for its confirm, publishing again when
 //! none comes, and the transactional outbox's relay (see [`crate::sim::producer`] for the behaviour
-//! followed).
+//! followed) — and the SQS queue's answers to it: a FIFO queue's deduplication, a standard queue's
+//! missed delete (see [`crate::sim::sqs`]).
 //!
 //! The default producer draws nothing from the PRNG and schedules nothing beyond the publishes, so a
 //! run without producer settings is exactly the run it was before producers had any.
 
 use super::Sim;
 use super::timers::TimerKind;
-use crate::sim::config::Millis;
+use crate::sim::config::{BrokerKind, KeyedOn, Millis, RedeliveryMode};
 use crate::sim::event::Event;
 use crate::sim::producer::MAX_PUBLISHES;
+use crate::sim::sqs::DEFAULT_VISIBILITY_TIMEOUT_MS;
 
 impl Sim {
     /// The order service takes payment `p`: it commits the payment (with its outbox row, if there is
@@ -25,6 +27,10 @@ impl Sim {
                 relay: false,
             });
             return;
+        }
+        if self.fifo() {
+            // The first send of a payment is never a repeat; it starts its deduplication interval.
+            self.dedup.accept(p, self.now);
         }
         self.broker.publish(p, self.now);
         self.metrics.counters.published += 1;
@@ -62,10 +68,32 @@ impl Sim {
         self.schedule(at, TimerKind::Republish { payment, attempt });
     }
 
-    /// Publish number `attempt` of `payment`: the same business payment under a new message id.
+    /// Publish number `attempt` of `payment`: the same business payment under a new message id. An
+    /// SQS FIFO queue accepts a repeat of a deduplication id inside its interval and drops it; the
+    /// producer hears success either way.
     pub(super) fn republish(&mut self, payment: u32, attempt: u8) {
         self.producer_pending -= 1;
+        if self.fifo() {
+            let msg = self.broker.allocate_copy(payment);
+            let id = match self.config.strategy.key {
+                KeyedOn::Payment => payment,
+                KeyedOn::Message => msg,
+            };
+            if !self.dedup.accept(id, self.now) {
+                self.metrics.counters.fifo_dropped += 1;
+                self.emit(Event::FifoDropped { payment, msg });
+                self.await_confirm(payment, attempt);
+                return;
+            }
+            self.broker.publish(msg, self.now);
+            self.republished(payment, msg, attempt);
+            return;
+        }
         let msg = self.broker.publish_copy(payment, self.now);
+        self.republished(payment, msg, attempt);
+    }
+
+    fn republished(&mut self, payment: u32, msg: u32, attempt: u8) {
         let counters = &mut self.metrics.counters;
         counters.published += 1;
         counters.republished += 1;
@@ -75,6 +103,39 @@ impl Sim {
             relay: self.config.producer.outbox,
         });
         self.await_confirm(payment, attempt);
+    }
+
+    /// Is the broker an SQS FIFO queue?
+    pub(super) fn fifo(&self) -> bool {
+        matches!(self.config.broker, BrokerKind::Sqs(s) if s.fifo)
+    }
+
+    /// An SQS standard queue's chance that a delete misses a copy, in per-mille (0 for other brokers).
+    fn sqs_duplicate_permille(&self) -> u16 {
+        match self.config.broker {
+            BrokerKind::Sqs(s) if !s.fifo => s.duplicate_permille,
+            _ => 0,
+        }
+    }
+
+    /// The consumer deleted message `msg`. On an SQS standard queue the delete may miss a stored copy,
+    /// which is received again once its visibility timeout runs out; returns true if it did.
+    pub(super) fn delete_misses_a_copy(&mut self, msg: u32) -> bool {
+        let chance = self.sqs_duplicate_permille();
+        if !self.rng.chance_permille(chance) {
+            return false;
+        }
+        self.metrics.counters.sqs_duplicates += 1;
+        let payment = self.broker.payment(msg);
+        self.emit(Event::SqsDuplicate { payment, msg });
+        self.broker.park(msg);
+        let timeout = match self.redelivery {
+            RedeliveryMode::VisibilityTimeout { timeout_ms } => timeout_ms,
+            RedeliveryMode::OnDisconnect => DEFAULT_VISIBILITY_TIMEOUT_MS,
+        };
+        let at = self.after(timeout as Millis);
+        self.schedule(at, TimerKind::CopyVisible { msg });
+        true
     }
 
     /// Did the order service crash before publishing `payment`, so that nothing ever will?

@@ -6,7 +6,7 @@
 //! cannot disagree on what happened to a payment.
 
 use super::super::broker::MessageState;
-use super::super::checker::{Anomaly, Outcome, PaymentFacts, Totals, classify};
+use super::super::checker::{Anomaly, Duplicates, Outcome, PaymentFacts, Totals, classify};
 use super::super::command::Action;
 use super::super::consumer::{Consumer, Delivery};
 use super::super::event::Event;
@@ -52,6 +52,21 @@ impl Sim {
         }
         self.totals_cache.set(Some((key, t)));
         t
+    }
+
+    /// Duplicate charges per business payment (the harm) and duplicate deliveries, counted apart.
+    pub fn duplicates(&self) -> Duplicates {
+        let n = self.config.payments as usize;
+        let messages = self.broker.messages();
+        let mut deliveries: Vec<u64> = messages[..n].iter().map(|m| m.deliveries as u64).collect();
+        for (i, p) in self.broker.copies().iter().enumerate() {
+            deliveries[*p as usize] += messages[n + i].deliveries as u64;
+        }
+        let mut d = Duplicates::default();
+        for (p, delivered) in deliveries.into_iter().enumerate() {
+            d.add(self.gateway.charges(p as u32), delivered);
+        }
+        d
     }
 
     /// Up to `limit` anomalous payments, each with the events in the window that explain it.
@@ -178,5 +193,8 @@ fn is_cause(e: &Event) -> bool {
             | Event::Requeued { .. }
             | Event::ConstraintViolated { .. }
             | Event::ChargeTimedOut { .. }
+            | Event::Republished { .. }
+            | Event::PublisherCrashed { .. }
+            | Event::SqsDuplicate { .. }
     )
 }

@@ -31,6 +31,8 @@ pub(super) enum TimerKind {
     GatewayResume,
     /// The producer (or the outbox relay) publishes `payment` again: its publish number `attempt`.
     Republish { payment: u32, attempt: u8 },
+    /// A copy of message `msg` that an SQS delete missed becomes visible again.
+    CopyVisible { msg: u32 },
 }
 
 /// A scheduled timer. Timers fire in (time, sequence) order; the sequence number is unique, so the
@@ -148,6 +150,11 @@ impl Sim {
                 self.serve_waiting_calls();
             }
             TimerKind::Republish { payment, attempt } => self.republish(payment, attempt),
+            TimerKind::CopyVisible { msg } => {
+                if self.broker.message(msg).state == MessageState::Waiting {
+                    self.requeue_at_tail(msg, RequeueReason::VisibilityTimeout);
+                }
+            }
         }
     }
 
