@@ -27,7 +27,7 @@ pub mod pipeline;
 pub mod producer;
 pub mod queue;
 pub mod real_crash;
-pub mod retention;
+pub mod setting_table;
 pub mod step_rail;
 pub mod strategy;
 pub mod sweep;

@@ -171,7 +171,8 @@ fn file_setup(path: &str) -> Result<Setup, Fail> {
 /// `Config` takes its defaults for missing fields, so a misspelt setting would silently be
 /// ignored; name it instead.
 fn check_keys<'a>(path: &str, keys: impl Iterator<Item = &'a String>) -> Result<(), Fail> {
-    let known = serde_json::to_value(Config::default()).unwrap_or(Value::Null);
+    // Every setting, those the JSON leaves out at their default (broker, producer, retention) too.
+    let known = crate::set::with_every_setting(&Config::default()).unwrap_or(Value::Null);
     let known = known.as_object();
     for k in keys {
         if !known.is_some_and(|m| m.contains_key(k)) {

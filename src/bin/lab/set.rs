@@ -14,7 +14,7 @@ const NESTED: [&str; 5] = ["strategy", "gateway", "broker", "producer", "retenti
 
 /// Settings the JSON leaves out at their default (so older configurations read and write as
 /// before); `--set` fills them in, so they can be named like any other.
-fn with_every_setting(config: &Config) -> Result<Value, Fail> {
+pub fn with_every_setting(config: &Config) -> Result<Value, Fail> {
     let mut root = serde_json::to_value(config)
         .map_err(|e| Fail::usage(format!("The configuration cannot be written as JSON: {e}.")))?;
     if let Some(top) = root.as_object_mut() {

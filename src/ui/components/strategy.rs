@@ -56,7 +56,7 @@ pub fn StrategyPanel(props: &StrategyProps) -> Html {
         })
     };
 
-    let edits = super::broker::Edits {
+    let edits = super::setting_table::Edits {
         flag: &edit,
         num: &edit_num,
         pick: &edit_choice,
@@ -147,7 +147,7 @@ pub fn StrategyPanel(props: &StrategyProps) -> Html {
                     { number_field(&NumberFieldProps { id: "restart-delay".into(), label: "Restart after".into(), help: Default::default(), value: config.restart_delay_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.restart_delay_ms = v as u32) }) }
                 </div>
                 <p class="field__help">{ "A lost ack looks like a crash to the broker: the payment comes back although the work is done." }</p>
-                { super::retention::retention_fields(&edit_num, config) }
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::Retention) }
             </details>
             { super::producer::producer_fields(&edits, config) }
         </section>
