@@ -71,3 +71,31 @@ test('the business key: a republished payment is charged twice when keyed on the
     await app.close();
   }
 });
+
+test('a duplicate with no failure: the SQS standard queue double-charges; a FIFO queue hides it; the processed record fixes it', async () => {
+  const app = await e2e.open();
+  try {
+    await app.byTestId('lab-select').selectOption('sqs-duplicate');
+    await playUntilSettled(app, { timeout: 60_000 });
+    assert.equal(await status(app, 'no-failure'), 'pass');
+    assert.equal(await status(app, 'fix'), 'fail');
+
+    // The cheat: a FIFO queue never delivers a standard queue's stray copy.
+    await app.byTestId('sqs-fifo').check();
+    await settled(app).waitFor();
+    assert.equal(await duplicates(app), 0, 'the harm is gone from this run');
+    assert.equal(await status(app, 'fix'), 'fail');
+    assert.match(await why(app, 'fix'), /delivered no duplicate in this run/);
+
+    await app.byTestId('sqs-fifo').uncheck();
+    await settled(app).waitFor();
+    await app.byTestId('toggle-idempotency').check();
+    await settled(app).waitFor();
+    assert.equal(await duplicates(app), 0);
+    assert.equal(await status(app, 'fix'), 'pass');
+    assert.equal(await app.byTestId('lab-verdict').getAttribute('data-complete'), 'true');
+    app.assertNoProblems();
+  } finally {
+    await app.close();
+  }
+});
