@@ -7,8 +7,9 @@
 //! with a grid of numeric settings (retry policy
 //! and delays, where the retry waits, max deliveries 1–10 and unlimited, rate limit on and off,
 //! prefetch, consumers 1–4, redelivery on disconnect or a visibility timeout, how long processed
-//! records and gateway keys are kept, a producer that publishes once or republishes). The full
-//! product is
+//! records and gateway keys are kept, a producer that publishes once or republishes, and the
+//! broker kind: the lab's own, a log committing offsets to the broker or in the database
+//! transaction, or an SQS standard queue with duplicates). The full product is
 //! too big for `cargo test` on a small machine, so every strategy is tried with the lab's own numbers,
 //! and a deterministic sample of the numeric grid is tried with every strategy (a fixed stride through
 //! the grid, offset per strategy). The output prints the size of the search per lab. A configuration
@@ -21,7 +22,8 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use redelivery_lab::sim::config::{
-    Config, KeyedOn, LedgerWrite, ProducerSettings, RateLimit, Retention, RetryPolicy, RetryWait,
+    BrokerKind, Config, KeyedOn, LedgerWrite, LogSettings, ProducerSettings, RateLimit, Retention,
+    RetryPolicy, RetryWait, SqsSettings,
 };
 use redelivery_lab::sim::goal::{GoalStatus, Learner};
 use redelivery_lab::sim::lab::common::{harm_words, has_harm};
@@ -155,8 +157,30 @@ const PRODUCERS: [ProducerSettings; 3] = [
     },
 ];
 
+/// The broker: the lab's own (`None`), a log with offsets committed to the broker (when, the ack
+/// timing of the strategy says) or stored in the database transaction, or an SQS standard queue that
+/// delivers one message in ten twice.
+const BROKERS: [Option<BrokerKind>; 4] = [
+    None,
+    Some(BrokerKind::Log(LogSettings {
+        partitions: 2,
+        auto_commit_interval_ms: 100,
+        offsets_in_transaction: false,
+    })),
+    Some(BrokerKind::Log(LogSettings {
+        partitions: 2,
+        auto_commit_interval_ms: 100,
+        offsets_in_transaction: true,
+    })),
+    Some(BrokerKind::Sqs(SqsSettings {
+        fifo: false,
+        duplicate_permille: 100,
+    })),
+];
+
 fn grid_size() -> usize {
-    PRODUCERS.len()
+    BROKERS.len()
+        * PRODUCERS.len()
         * RETENTION.len()
         * RETRIES.len()
         * WAITS.len()
@@ -184,6 +208,9 @@ fn numbers(base: &Config, mut i: usize) -> Config {
     c.redelivery = REDELIVERY[pick(REDELIVERY.len())];
     c.retention = RETENTION[pick(RETENTION.len())];
     c.producer = PRODUCERS[pick(PRODUCERS.len())];
+    if let Some(b) = BROKERS[pick(BROKERS.len())] {
+        c.broker = b;
+    }
     c
 }
 
