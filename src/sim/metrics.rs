@@ -52,11 +52,14 @@ pub struct Counters {
     pub charge_timeouts: u64,
     /// Charges the gateway made after the caller had given up or died: money moved that nobody recorded.
     pub late_charges: u64,
+    /// Redeliveries of a log's records read again from the committed offset (after a crash, a
+    /// rebalance or a failed record before them).
+    pub redelivered_after_replay: u64,
 }
 
 impl Counters {
     /// How many counters there are.
-    pub const LEN: usize = 20;
+    pub const LEN: usize = 21;
 
     /// Every counter in declaration order (for compact encodings; new counters are only ever added at
     /// the end, so older saves read back with the newer ones at 0).
@@ -82,6 +85,7 @@ impl Counters {
             self.redelivered_after_retry,
             self.charge_timeouts,
             self.late_charges,
+            self.redelivered_after_replay,
         ]
     }
 
@@ -108,6 +112,7 @@ impl Counters {
             redelivered_after_retry,
             charge_timeouts,
             late_charges,
+            redelivered_after_replay,
         ] = a;
         Counters {
             published,
@@ -130,6 +135,7 @@ impl Counters {
             redelivered_after_retry,
             charge_timeouts,
             late_charges,
+            redelivered_after_replay,
         }
     }
 }
@@ -533,7 +539,7 @@ mod tests {
         let a: [u64; Counters::LEN] = std::array::from_fn(|i| i as u64 + 1);
         let c = Counters::from_array(a);
         assert_eq!((c.published, c.completed), (1, 15));
-        assert_eq!(c.late_charges, Counters::LEN as u64);
+        assert_eq!(c.redelivered_after_replay, Counters::LEN as u64);
         assert_eq!(c.to_array(), a);
     }
 

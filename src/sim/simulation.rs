@@ -17,6 +17,7 @@
 mod charge;
 mod crash;
 mod delivery;
+mod log;
 mod machine;
 mod readout;
 mod recovery;
@@ -172,6 +173,11 @@ impl Sim {
             halt: None,
             config,
         };
+        if let Some(settings) = sim.config.broker.log() {
+            let up = (1u8 << sim.config.consumers) - 1;
+            sim.broker
+                .make_log(super::broker::log::Topic::new(*settings, up));
+        }
         if n > 0 {
             sim.schedule(0, TimerKind::Publish);
         }

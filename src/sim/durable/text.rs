@@ -69,6 +69,7 @@ fn encode(d: &DurableState) -> String {
             Some(RequeueReason::Disconnect) => 1,
             Some(RequeueReason::VisibilityTimeout) => 2,
             Some(RequeueReason::Retry) => 3,
+            Some(RequeueReason::Replay) => 4,
         });
     }
     w.uint(d.dead_letter.len() as u64);
@@ -147,6 +148,7 @@ fn decode(text: &str) -> Result<DurableState, ShareError> {
                     1 => Some(RequeueReason::Disconnect),
                     2 => Some(RequeueReason::VisibilityTimeout),
                     3 => Some(RequeueReason::Retry),
+                    4 => Some(RequeueReason::Replay),
                     _ => return Err(ShareError::BadValue("message state")),
                 }
             } else {

@@ -17,6 +17,9 @@ use crate::sim::retry::delay_ms;
 impl Sim {
     /// Hands ready messages to consumers with room, round robin, until none is ready or none has room.
     pub(super) fn dispatch(&mut self) {
+        if self.broker.topic().is_some() {
+            return self.poll_log();
+        }
         let n = self.consumers.len();
         // Auto-ack has no unacknowledged messages to count, so the prefetch window never closes.
         let prefetch = (!self.auto_ack()).then_some(self.config.prefetch);
@@ -48,27 +51,7 @@ impl Sim {
         } else {
             self.broker.deliver(payment, consumer)
         };
-        let counters = &mut self.metrics.counters;
-        counters.deliveries += 1;
-        let redelivered = delivery > 1;
-        if redelivered {
-            counters.redeliveries += 1;
-            match returned_by {
-                Some(RequeueReason::VisibilityTimeout) => {
-                    counters.redelivered_after_visibility += 1
-                }
-                Some(RequeueReason::Retry) => counters.redelivered_after_retry += 1,
-                Some(RequeueReason::Disconnect) | None => {
-                    counters.redelivered_after_disconnect += 1
-                }
-            }
-        }
-        self.emit(Event::Delivered {
-            payment,
-            consumer,
-            delivery,
-            redelivered,
-        });
+        self.note_delivery(payment, consumer, delivery, returned_by);
         if auto_acked {
             self.metrics.counters.acks += 1;
             self.emit(Event::Acked { payment, consumer });
@@ -86,6 +69,39 @@ impl Sim {
         if c.state == ConsumerState::Idle {
             self.wake(consumer);
         }
+    }
+
+    /// Counts a delivery (a redelivery by its cause) and logs it.
+    #[inline(always)]
+    pub(super) fn note_delivery(
+        &mut self,
+        payment: u32,
+        consumer: u8,
+        delivery: u16,
+        returned_by: Option<RequeueReason>,
+    ) {
+        let counters = &mut self.metrics.counters;
+        counters.deliveries += 1;
+        let redelivered = delivery > 1;
+        if redelivered {
+            counters.redeliveries += 1;
+            match returned_by {
+                Some(RequeueReason::VisibilityTimeout) => {
+                    counters.redelivered_after_visibility += 1
+                }
+                Some(RequeueReason::Retry) => counters.redelivered_after_retry += 1,
+                Some(RequeueReason::Replay) => counters.redelivered_after_replay += 1,
+                Some(RequeueReason::Disconnect) | None => {
+                    counters.redelivered_after_disconnect += 1
+                }
+            }
+        }
+        self.emit(Event::Delivered {
+            payment,
+            consumer,
+            delivery,
+            redelivered,
+        });
     }
 
     /// Makes `payment` ready again for `reason`, where this broker puts such a message: at its
@@ -120,6 +136,9 @@ impl Sim {
 
     /// The consumer's ack goes out; it may be lost on the way.
     pub(super) fn send_ack(&mut self, consumer: u8, payment: u32) {
+        if self.broker.topic().is_some() {
+            return self.commit_record(consumer, payment);
+        }
         let lost = std::mem::take(&mut self.lose_next_ack[consumer as usize])
             || self.rng.chance_permille(self.config.lost_ack_permille);
         if lost {
@@ -212,6 +231,9 @@ impl Sim {
 
     /// The consumer nacks `payment`: back at once (a requeue), or after `delay` in the broker.
     pub(super) fn nack(&mut self, consumer: u8, payment: u32, delay: u32, at: Millis) {
+        if self.broker.topic().is_some() {
+            return self.nack_record(consumer, payment, delay, at);
+        }
         self.metrics.counters.nacks += 1;
         self.emit(Event::Nacked {
             payment,

@@ -29,6 +29,8 @@ pub(super) enum TimerKind {
     },
     /// A hanging gateway starts answering again.
     GatewayResume,
+    /// A log's consumers commit their positions (automatic commits).
+    AutoCommit,
 }
 
 /// A scheduled timer. Timers fire in (time, sequence) order; the sequence number is unique, so the
@@ -119,6 +121,10 @@ impl Sim {
                     c.restarts += 1;
                     self.metrics.counters.restarts += 1;
                     self.emit(Event::Restarted { consumer });
+                    if self.broker.topic().is_some() {
+                        // It joins the group again: a rebalance.
+                        self.rebalance_log();
+                    }
                     self.wake(consumer);
                 }
             }
@@ -127,6 +133,9 @@ impl Sim {
                 if matches!(m.state, MessageState::InFlight { .. }) && m.deliveries == delivery {
                     self.requeue(payment, RequeueReason::VisibilityTimeout);
                 }
+            }
+            TimerKind::RetryReady { payment } if self.broker.topic().is_some() => {
+                self.retry_record(payment)
             }
             TimerKind::RetryReady { payment } => {
                 if self.broker.message(payment).state == MessageState::Waiting {
@@ -145,6 +154,7 @@ impl Sim {
                 self.resume_scheduled = false;
                 self.serve_waiting_calls();
             }
+            TimerKind::AutoCommit => self.auto_commit(),
         }
     }
 
