@@ -174,23 +174,30 @@ impl Gateway {
     /// Charges `payment`, with `key` as the idempotency key if one is sent. `failed` is decided by
     /// the caller (faults are the simulation's, drawn from its PRNG). Keys past the payments (message
     /// ids of republished messages) grow the table of keys seen.
+    #[inline]
     pub fn charge(&mut self, payment: u32, key: Option<u32>, failed: bool) -> ChargeResult {
         let i = payment as usize;
         if failed {
             return ChargeResult::Failed;
         }
-        if let Some(k) = key.map(|k| k as usize) {
-            if k >= self.keyed.len() {
-                self.keyed.resize(k + 1, false);
-            }
-            if self.keyed[k] {
-                return ChargeResult::Replayed;
-            }
-            self.keyed[k] = true;
+        if let Some(k) = key
+            && self.seen_key(k)
+        {
+            return ChargeResult::Replayed;
         }
         self.charges[i] = self.charges[i].saturating_add(1);
         self.total_charges += 1;
         ChargeResult::Charged
+    }
+
+    /// Has the gateway seen idempotency key `key` before? Records it if not (the table grows for a
+    /// key past it: a message id of a republished message).
+    fn seen_key(&mut self, key: u32) -> bool {
+        let k = key as usize;
+        if k >= self.keyed.len() {
+            self.keyed.resize(k + 1, false);
+        }
+        std::mem::replace(&mut self.keyed[k], true)
     }
 
     /// How many times money moved for `payment`.
