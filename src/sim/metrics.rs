@@ -559,7 +559,9 @@ mod tests {
         let a: [u64; Counters::LEN] = std::array::from_fn(|i| i as u64 + 1);
         let c = Counters::from_array(a);
         assert_eq!((c.published, c.completed), (1, 15));
-        pub const LEN: usize = 25;
+        assert_eq!(c.late_charges, 20);
+        assert_eq!(c.fifo_dropped, 24);
+        assert_eq!(c.redelivered_after_replay, Counters::LEN as u64);
         assert_eq!(c.to_array(), a);
     }
 
