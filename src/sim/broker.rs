@@ -11,6 +11,8 @@
 //! producer or the outbox relay is a new message with the next free id past the payments, carrying
 //! the same business payment — to the broker a stranger, delivered as a first delivery.
 
+pub mod log;
+
 use super::event::RequeueReason;
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
@@ -88,6 +90,8 @@ pub struct Broker {
     in_flight_count: u32,
     waiting_count: u32,
     dead_letter: Vec<u32>,
+    /// The log's partitions and offsets, when the broker is a Kafka-like log ([`log`]).
+    topic: Option<Box<log::Topic>>,
 }
 
 const MAX_CONSUMERS: usize = super::config::limits::MAX_CONSUMERS as usize;
@@ -157,6 +161,7 @@ impl Broker {
             in_flight_count: 0,
             waiting_count: 0,
             dead_letter: Vec::new(),
+            topic: None,
         }
     }
 
@@ -264,7 +269,11 @@ impl Broker {
     pub fn publish(&mut self, payment: u32, now: u64) {
         self.messages[payment as usize].published_at = now.min(u32::MAX as u64) as u32;
         self.set_state(payment, MessageState::Ready);
-        self.fifo.push_back(payment);
+        if self.topic.is_some() {
+            self.append(payment);
+        } else {
+            self.fifo.push_back(payment);
+        }
     }
 
     /// Takes the message at the head of the queue, if any.
@@ -303,6 +312,7 @@ impl Broker {
 
     /// An ack arrives. Accepted whatever delivery it belongs to, as long as the broker still holds the
     /// message (an ack by message id); returns false if it was already gone.
+    #[inline]
     pub fn ack(&mut self, payment: u32) -> bool {
         match self.messages[payment as usize].state {
             MessageState::Ready | MessageState::InFlight { .. } | MessageState::Waiting => {
@@ -352,6 +362,9 @@ impl Broker {
     /// The ready message published earliest (the one the queue has made wait longest), if any.
     /// Stale index entries are dropped on the way, so the cost is spread over the run.
     pub fn oldest_ready(&mut self) -> Option<u32> {
+        if self.topic.is_some() {
+            return self.oldest_in_log();
+        }
         let ready = |b: &Self, p: u32| b.messages[p as usize].state == MessageState::Ready;
         while let Some(Reverse(p)) = self.returned.peek().copied() {
             if ready(self, p) {
@@ -395,6 +408,7 @@ impl Broker {
                 + self.held.iter().map(Vec::capacity).sum::<usize>()
                 + self.dead_letter.capacity())
                 * size_of::<u32>()
+            + self.topic.as_ref().map_or(0, |t| t.heap_bytes())
     }
 
     /// Messages waiting in the queue.
@@ -425,6 +439,11 @@ impl Broker {
         returned
             .into_iter()
             .chain(self.fifo.iter().copied())
+            .chain(self.topic.iter().flat_map(|t| {
+                t.partitions
+                    .iter()
+                    .flat_map(|p| p.records[p.position as usize..].iter().copied())
+            }))
             .filter(|p| self.messages[*p as usize].state == MessageState::Ready)
     }
 

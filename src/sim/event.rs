@@ -23,6 +23,9 @@ pub enum RequeueReason {
     VisibilityTimeout,
     /// It was nacked after a failure and its retry delay is over.
     Retry,
+    /// A log's consumer went back to the last committed offset (after a crash, a rebalance or a
+    /// failed record before it), so the record is read again.
+    Replay,
 }
 
 /// One thing that happened. Payments are numbered from 0; consumers from 0.

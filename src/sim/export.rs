@@ -105,6 +105,7 @@ fn consumer_and_detail(e: &LoggedEvent) -> (String, String) {
                 RequeueReason::Disconnect => "disconnect",
                 RequeueReason::VisibilityTimeout => "visibility_timeout",
                 RequeueReason::Retry => "retry",
+                RequeueReason::Replay => "replay",
             }
             .into(),
         ),

@@ -204,9 +204,9 @@ impl Gateway {
 
     /// Charges `payment`, with `key` as the idempotency key if one is sent. `failed` is decided by
     /// the caller (faults are the simulation's, drawn from its PRNG). Keys past the payments (message
-    /// ids of republished messages) grow the table of keys seen.
-    /// A key stored longer ago than the retention window has been pruned: the call charges anew at
-    /// `now` and stores the key again.
+    /// ids of republished messages) grow the table of keys seen. A key stored longer ago than the
+    /// retention window has been pruned: the call charges anew at `now` and stores the key again.
+    #[inline]
     pub fn charge(
         &mut self,
         payment: u32,
@@ -218,27 +218,33 @@ impl Gateway {
         if failed {
             return ChargeResult::Failed;
         }
-        if let Some(k) = key.map(|k| k as usize) {
-            if k >= self.keyed.len() {
-                self.keyed.resize(k + 1, false);
-            }
-            let live = self.keyed[k]
-                && (self.key_retention.is_none()
-                    || kept(self.key_retention, self.keyed_at[k], now));
-            if live {
-                return ChargeResult::Replayed;
-            }
-            self.keyed[k] = true;
-            if self.key_retention.is_some() {
-                if k >= self.keyed_at.len() {
-                    self.keyed_at.resize(k + 1, 0);
-                }
-                self.keyed_at[k] = now;
-            }
+        if let Some(k) = key
+            && self.seen_key(k, now)
+        {
+            return ChargeResult::Replayed;
         }
         self.charges[i] = self.charges[i].saturating_add(1);
         self.total_charges += 1;
         ChargeResult::Charged
+    }
+
+    /// Does the gateway still hold idempotency key `key` at `now` (seen before and not pruned)?
+    /// Records it if not (the table grows for a key past it: a message id of a republished message).
+    fn seen_key(&mut self, key: u32, now: Millis) -> bool {
+        let k = key as usize;
+        if k >= self.keyed.len() {
+            self.keyed.resize(k + 1, false);
+        }
+        let live = std::mem::replace(&mut self.keyed[k], true)
+            && (self.key_retention.is_none() || kept(self.key_retention, self.keyed_at[k], now));
+        if !live && self.key_retention.is_some() {
+            // A new key, or one stored again after it was pruned: its window starts now.
+            if k >= self.keyed_at.len() {
+                self.keyed_at.resize(k + 1, 0);
+            }
+            self.keyed_at[k] = now;
+        }
+        live
     }
 
     /// How many times money moved for `payment`.

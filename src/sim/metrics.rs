@@ -60,11 +60,14 @@ pub struct Counters {
     pub sqs_duplicates: u64,
     /// Publishes an SQS FIFO queue dropped as repeats inside the deduplication window.
     pub fifo_dropped: u64,
+    /// Redeliveries of a log's records read again from the committed offset (after a crash, a
+    /// rebalance or a failed record before them).
+    pub redelivered_after_replay: u64,
 }
 
 impl Counters {
     /// How many counters there are.
-    pub const LEN: usize = 24;
+    pub const LEN: usize = 25;
 
     /// Every counter in declaration order (for compact encodings; new counters are only ever added at
     /// the end, so older saves read back with the newer ones at 0).
@@ -94,6 +97,7 @@ impl Counters {
             self.publisher_crashes,
             self.sqs_duplicates,
             self.fifo_dropped,
+            self.redelivered_after_replay,
         ]
     }
 
@@ -124,6 +128,7 @@ impl Counters {
             publisher_crashes,
             sqs_duplicates,
             fifo_dropped,
+            redelivered_after_replay,
         ] = a;
         Counters {
             published,
@@ -150,6 +155,7 @@ impl Counters {
             publisher_crashes,
             sqs_duplicates,
             fifo_dropped,
+            redelivered_after_replay,
         }
     }
 }
@@ -554,7 +560,8 @@ mod tests {
         let c = Counters::from_array(a);
         assert_eq!((c.published, c.completed), (1, 15));
         assert_eq!(c.late_charges, 20);
-        assert_eq!(c.fifo_dropped, Counters::LEN as u64);
+        assert_eq!(c.fifo_dropped, 24);
+        assert_eq!(c.redelivered_after_replay, Counters::LEN as u64);
         assert_eq!(c.to_array(), a);
     }
 

@@ -17,6 +17,7 @@
 mod charge;
 mod crash;
 mod delivery;
+mod log;
 mod machine;
 mod producer;
 mod readout;
@@ -121,6 +122,8 @@ pub struct Sim {
     dedup: DedupWindow,
     /// What makes the broker redeliver: the configuration's, or SQS's default visibility timeout.
     redelivery: RedeliveryMode,
+    /// An SQS standard queue's chance that a delete misses a copy, in per-mille (0 otherwise).
+    sqs_duplicate_permille: u16,
     /// The consumer the round-robin dispatch offers the next message to.
     rr: usize,
     /// The retry rate limit, if any.
@@ -184,6 +187,10 @@ impl Sim {
             dropped: Vec::new(),
             dedup: DedupWindow::default(),
             redelivery,
+            sqs_duplicate_permille: match config.broker {
+                BrokerKind::Sqs(s) if !s.fifo => s.duplicate_permille,
+                _ => 0,
+            },
             rr: 0,
             bucket: config.rate_limit.map(TokenBucket::new),
             actions: Vec::new(),
@@ -195,6 +202,11 @@ impl Sim {
             halt: None,
             config,
         };
+        if let Some(settings) = sim.config.broker.log() {
+            let up = (1u8 << sim.config.consumers) - 1;
+            sim.broker
+                .make_log(super::broker::log::Topic::new(*settings, up));
+        }
         if n > 0 {
             sim.schedule(0, TimerKind::Publish);
         }

@@ -142,6 +142,12 @@ impl Config {
                 )?;
             }
         }
+        if self.broker.log().is_some() && self.producer.can_misbehave() {
+            return err(
+                "Producer republishes and crashes are modelled on the queue and SQS brokers, not on the log."
+                    .to_string(),
+            );
+        }
         self.producer.validate().map_err(ConfigError)
     }
 }

@@ -127,6 +127,7 @@ fn write_message(w: &mut Writer, m: &BrokerMessage) {
         Some(RequeueReason::Disconnect) => 1,
         Some(RequeueReason::VisibilityTimeout) => 2,
         Some(RequeueReason::Retry) => 3,
+        Some(RequeueReason::Replay) => 4,
     });
 }
 
@@ -152,6 +153,7 @@ fn read_message(r: &mut Reader, version: u8) -> Result<BrokerMessage, ShareError
                 1 => Some(RequeueReason::Disconnect),
                 2 => Some(RequeueReason::VisibilityTimeout),
                 3 => Some(RequeueReason::Retry),
+                4 => Some(RequeueReason::Replay),
                 _ => return Err(ShareError::BadValue("message state")),
             }
         } else {

@@ -115,6 +115,7 @@ impl fmt::Display for Event {
                     RequeueReason::Disconnect => "its consumer disconnected before acking",
                     RequeueReason::VisibilityTimeout => "its visibility timeout ran out",
                     RequeueReason::Retry => "its retry delay is over",
+                    RequeueReason::Replay => "the consumer went back to the last committed offset",
                 }
             ),
             Event::DeadLettered { payment } => {

@@ -17,6 +17,9 @@ use crate::sim::retry::delay_ms;
 impl Sim {
     /// Hands ready messages to consumers with room, round robin, until none is ready or none has room.
     pub(super) fn dispatch(&mut self) {
+        if self.broker.topic().is_some() {
+            return self.poll_log();
+        }
         let n = self.consumers.len();
         // Auto-ack has no unacknowledged messages to count, so the prefetch window never closes.
         let prefetch = (!self.auto_ack()).then_some(self.config.prefetch);
@@ -49,27 +52,7 @@ impl Sim {
         } else {
             self.broker.deliver(msg, consumer)
         };
-        let counters = &mut self.metrics.counters;
-        counters.deliveries += 1;
-        let redelivered = delivery > 1;
-        if redelivered {
-            counters.redeliveries += 1;
-            match returned_by {
-                Some(RequeueReason::VisibilityTimeout) => {
-                    counters.redelivered_after_visibility += 1
-                }
-                Some(RequeueReason::Retry) => counters.redelivered_after_retry += 1,
-                Some(RequeueReason::Disconnect) | None => {
-                    counters.redelivered_after_disconnect += 1
-                }
-            }
-        }
-        self.emit(Event::Delivered {
-            payment,
-            consumer,
-            delivery,
-            redelivered,
-        });
+        self.note_delivery(payment, consumer, delivery, returned_by);
         if auto_acked {
             self.metrics.counters.acks += 1;
             self.emit(Event::Acked { payment, consumer });
@@ -88,6 +71,39 @@ impl Sim {
         if c.state == ConsumerState::Idle {
             self.wake(consumer);
         }
+    }
+
+    /// Counts a delivery (a redelivery by its cause) and logs it.
+    #[inline(always)]
+    pub(super) fn note_delivery(
+        &mut self,
+        payment: u32,
+        consumer: u8,
+        delivery: u16,
+        returned_by: Option<RequeueReason>,
+    ) {
+        let counters = &mut self.metrics.counters;
+        counters.deliveries += 1;
+        let redelivered = delivery > 1;
+        if redelivered {
+            counters.redeliveries += 1;
+            match returned_by {
+                Some(RequeueReason::VisibilityTimeout) => {
+                    counters.redelivered_after_visibility += 1
+                }
+                Some(RequeueReason::Retry) => counters.redelivered_after_retry += 1,
+                Some(RequeueReason::Replay) => counters.redelivered_after_replay += 1,
+                Some(RequeueReason::Disconnect) | None => {
+                    counters.redelivered_after_disconnect += 1
+                }
+            }
+        }
+        self.emit(Event::Delivered {
+            payment,
+            consumer,
+            delivery,
+            redelivered,
+        });
     }
 
     /// Makes message `msg` ready again for `reason`, where this broker puts such a message: at its
@@ -123,6 +139,10 @@ impl Sim {
 
     /// The consumer's ack for message `msg` goes out; it may be lost on the way.
     pub(super) fn send_ack(&mut self, consumer: u8, msg: u32) {
+        if self.broker.topic().is_some() {
+            // A log's records are the payments' first messages (no republishes on a log).
+            return self.commit_record(consumer, msg);
+        }
         let payment = self.broker.payment(msg);
         let lost = std::mem::take(&mut self.lose_next_ack[consumer as usize])
             || self.rng.chance_permille(self.config.lost_ack_permille);
@@ -142,7 +162,7 @@ impl Sim {
             }
         } else {
             self.metrics.counters.acks += 1;
-            if self.delete_misses_a_copy(msg) {
+            if self.sqs_duplicate_permille > 0 && self.delete_misses_a_copy(msg) {
                 self.emit(Event::Acked { payment, consumer });
                 return;
             }
@@ -220,6 +240,9 @@ impl Sim {
 
     /// The consumer nacks message `msg`: back at once (a requeue), or after `delay` in the broker.
     pub(super) fn nack(&mut self, consumer: u8, msg: u32, delay: u32, at: Millis) {
+        if self.broker.topic().is_some() {
+            return self.nack_record(consumer, msg, delay, at);
+        }
         let payment = self.broker.payment(msg);
         self.metrics.counters.nacks += 1;
         self.emit(Event::Nacked {

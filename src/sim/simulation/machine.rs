@@ -126,6 +126,14 @@ impl Sim {
                 Step::Ack => self.send_ack(consumer, job.msg),
             }
         }
+        if step == Step::WriteLedger
+            && self
+                .broker
+                .topic()
+                .is_some_and(|t| t.settings.offsets_in_transaction)
+        {
+            self.offset_with_ledger(consumer, &job);
+        }
         self.boundary(consumer, job, step)
     }
 
@@ -256,6 +264,9 @@ impl Sim {
                     payment: p,
                     consumer,
                 });
+                if self.broker.topic().is_some() {
+                    self.offset_committed_with_tx(consumer, p);
+                }
             }
         }
     }

@@ -110,19 +110,11 @@ impl Sim {
         matches!(self.config.broker, BrokerKind::Sqs(s) if s.fifo)
     }
 
-    /// An SQS standard queue's chance that a delete misses a copy, in per-mille (0 for other brokers).
-    fn sqs_duplicate_permille(&self) -> u16 {
-        match self.config.broker {
-            BrokerKind::Sqs(s) if !s.fifo => s.duplicate_permille,
-            _ => 0,
-        }
-    }
-
     /// The consumer deleted message `msg`. On an SQS standard queue the delete may miss a stored copy,
     /// which is received again once its visibility timeout runs out; returns true if it did.
+    #[cold]
     pub(super) fn delete_misses_a_copy(&mut self, msg: u32) -> bool {
-        let chance = self.sqs_duplicate_permille();
-        if !self.rng.chance_permille(chance) {
+        if !self.rng.chance_permille(self.sqs_duplicate_permille) {
             return false;
         }
         self.metrics.counters.sqs_duplicates += 1;

@@ -128,7 +128,14 @@ impl Sim {
                     c.redelivered_after_visibility,
                 ),
                 ("retry".to_string(), c.redelivered_after_retry),
-            ]),
+            ])
+            .into_iter()
+            .chain(
+                self.broker
+                    .topic()
+                    .map(|_| ("replay".to_string(), c.redelivered_after_replay)),
+            )
+            .collect(),
             consumer_restarts: c.restarts,
             dead_letter_rate: c.dead_lettered as f64 / published,
             dead_letters_per_sec: c.dead_lettered as f64 / secs,

@@ -127,7 +127,15 @@ impl Sim {
             sim.consumers[c as usize].restarts += 1;
             sim.emit(Event::Restarted { consumer: c });
         }
+        if let Some(settings) = sim.config.broker.log().copied() {
+            // The log and its committed offsets survive; every partition resumes from its offset.
+            let up = (1u8 << sim.config.consumers) - 1;
+            sim.broker.rebuild_log(settings, sim.published, up);
+        }
         for p in 0..sim.broker.messages().len() as u32 {
+            if sim.broker.topic().is_some() {
+                break;
+            }
             let m = sim.broker.message(p);
             match m.state {
                 MessageState::Waiting => sim.schedule(sim.now, TimerKind::RetryReady { msg: p }),

@@ -33,6 +33,8 @@ pub(super) enum TimerKind {
     Republish { payment: u32, attempt: u8 },
     /// A copy of message `msg` that an SQS delete missed becomes visible again.
     CopyVisible { msg: u32 },
+    /// A log's consumers commit their positions (automatic commits).
+    AutoCommit,
 }
 
 /// A scheduled timer. Timers fire in (time, sequence) order; the sequence number is unique, so the
@@ -123,6 +125,10 @@ impl Sim {
                     c.restarts += 1;
                     self.metrics.counters.restarts += 1;
                     self.emit(Event::Restarted { consumer });
+                    if self.broker.topic().is_some() {
+                        // It joins the group again: a rebalance.
+                        self.rebalance_log();
+                    }
                     self.wake(consumer);
                 }
             }
@@ -131,6 +137,9 @@ impl Sim {
                 if matches!(m.state, MessageState::InFlight { .. }) && m.deliveries == delivery {
                     self.requeue(msg, RequeueReason::VisibilityTimeout);
                 }
+            }
+            TimerKind::RetryReady { msg } if self.broker.topic().is_some() => {
+                self.retry_record(msg)
             }
             TimerKind::RetryReady { msg } => {
                 if self.broker.message(msg).state == MessageState::Waiting {
@@ -155,6 +164,7 @@ impl Sim {
                     self.requeue_at_tail(msg, RequeueReason::VisibilityTimeout);
                 }
             }
+            TimerKind::AutoCommit => self.auto_commit(),
         }
     }
 
