@@ -29,8 +29,10 @@ macro_rules! lesson {
 mod ack_before_commit;
 pub mod business_key;
 mod checklist_lab;
+mod commit_timing;
 pub mod common;
 mod double_payment;
+mod effectively_once;
 pub mod expired_key;
 pub mod failure_injection;
 mod first_delivery;
@@ -132,6 +134,8 @@ impl Lab {
             expired_key::lab(),
             business_key::lab(),
             sqs_duplicate::lab(),
+            commit_timing::lab(),
+            effectively_once::lab(),
         ]
     }
 
