@@ -99,3 +99,63 @@ test('a duplicate with no failure: the SQS standard queue double-charges; a FIFO
     await app.close();
   }
 });
+
+test('commit before or after processing: auto-commit loses and repeats; committing first only loses; after the commit with idempotency is safe', async () => {
+  const app = await e2e.open();
+  try {
+    await app.byTestId('lab-select').selectOption('commit-timing');
+    await playUntilSettled(app);
+    assert.equal(await status(app, 'lost'), 'pass');
+    assert.equal(await status(app, 'repeated'), 'pass');
+    assert.equal(await status(app, 'fix'), 'fail');
+
+    // The cheat: commit the offset before processing. Nothing is read twice — and payments are lost.
+    await app.byTestId('ack-timing').selectOption('manual_first');
+    await settled(app).waitFor();
+    assert.equal(await duplicates(app), 0, 'nothing is charged twice any more');
+    assert.equal(await status(app, 'fix'), 'fail');
+    assert.match(await why(app, 'fix'), /^Not yet: .*(lost|without a ledger row)/);
+
+    await app.byTestId('ack-timing').selectOption('after_commit');
+    await settled(app).waitFor();
+    await app.byTestId('toggle-idempotency').check();
+    await settled(app).waitFor();
+    await app.byTestId('toggle-gateway-key').check();
+    await settled(app).waitFor();
+    assert.equal(await duplicates(app), 0);
+    assert.equal(await status(app, 'fix'), 'pass');
+    assert.equal(await app.byTestId('lab-verdict').getAttribute('data-complete'), 'true');
+    app.assertNoProblems();
+  } finally {
+    await app.close();
+  }
+});
+
+test('exactly-once, effectively: offsets in the transaction keep the ledger right; a processed record does not save the card; the gateway key does', async () => {
+  const app = await e2e.open();
+  try {
+    await app.byTestId('lab-select').selectOption('effectively-once');
+    await playUntilSettled(app);
+    assert.equal(await status(app, 'ledger'), 'pass');
+    assert.equal(await status(app, 'card'), 'pass');
+    assert.equal(await status(app, 'fix'), 'fail');
+
+    // The wrong fix: a processed record rolls back with the ledger row, so the card is charged again.
+    await app.byTestId('toggle-idempotency').check();
+    await settled(app).waitFor();
+    assert.ok((await duplicates(app)) >= 1, 'still charged twice');
+    assert.equal(await status(app, 'fix'), 'fail');
+    assert.match(await why(app, 'fix'), /^Not yet: .*charged or recorded twice/);
+
+    await app.byTestId('toggle-idempotency').uncheck();
+    await settled(app).waitFor();
+    await app.byTestId('toggle-gateway-key').check();
+    await settled(app).waitFor();
+    assert.equal(await duplicates(app), 0);
+    assert.equal(await status(app, 'fix'), 'pass');
+    assert.equal(await app.byTestId('lab-verdict').getAttribute('data-complete'), 'true');
+    app.assertNoProblems();
+  } finally {
+    await app.close();
+  }
+});
