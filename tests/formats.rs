@@ -79,3 +79,46 @@ fn an_old_saved_run_recovers_to_the_same_run() {
     assert_eq!(sim.digest(), "fc76ef68e7924ef2");
     assert_eq!(sim.totals().charged_once, 40);
 }
+
+/// A broker other than the queue is carried by links (`v3.`) and saves (`d4.`); the queue's are still
+/// written as `v2.` and `d3.` (above), so links and saves made before the broker kinds open as the queue.
+#[test]
+fn a_log_or_sqs_broker_round_trips_through_links_and_saves() {
+    use redelivery_lab::sim::config::{BrokerKind, LogSettings, SqsSettings};
+    let kinds = [
+        BrokerKind::Log(LogSettings {
+            partitions: 3,
+            auto_commit_interval_ms: 250,
+            offsets_in_transaction: true,
+        }),
+        BrokerKind::Sqs(SqsSettings {
+            fifo: true,
+            duplicate_permille: 7,
+        }),
+    ];
+    assert_eq!(
+        share::decode(LINK).unwrap().config.broker,
+        BrokerKind::Queue
+    );
+    for broker in kinds {
+        let s = Scenario {
+            lab: None,
+            seed: 5,
+            config: Config { broker, ..config() },
+            actions: vec![],
+            at: 300,
+        };
+        let link = share::encode(&s);
+        assert!(link.starts_with("v3."), "{link}");
+        assert_eq!(share::decode(&link), Ok(s.clone()));
+        let mut tl = Timeline::with_actions(s.config.clone(), s.seed, vec![]);
+        tl.seek(300);
+        let saved = tl.sim().durable_state();
+        let text = saved.to_text();
+        assert!(text.starts_with("d4."), "{text}");
+        assert_eq!(
+            DurableState::from_text(&text).map(|d| d.config),
+            Ok(s.config)
+        );
+    }
+}

@@ -49,6 +49,7 @@ impl RealPayment {
             in_broker: self.in_queue,
             in_consumer: false,
             dead_lettered: self.dead_lettered,
+            never_published: false,
         }
     }
 }

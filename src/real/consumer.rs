@@ -107,6 +107,7 @@ fn process(
         .map_err(|e| RealError::Run(format!("a message is not a payment: {e}")))?;
     let s = spec.strategy;
     let mut job = Job {
+        msg: m.msg_id,
         payment: m.payment_id,
         delivery: 1 + u16::from(delivery.redelivered),
         started: 0,

@@ -5,6 +5,13 @@
 //! again — correct behaviour, and the source of the duplicates a consumer must survive. A requeued
 //! message goes back to its original position, as RabbitMQ does, so a crashed consumer's message is
 //! the first thing delivered after it comes back; SQS makes no such promise.
+//!
+//! The broker knows messages, not payments. A payment's first publish is message `payment` (so a run
+//! without producer duplicates numbers its messages exactly like its payments); a republish by the
+//! producer or the outbox relay is a new message with the next free id past the payments, carrying
+//! the same business payment — to the broker a stranger, delivered as a first delivery.
+
+pub mod log;
 
 use super::event::RequeueReason;
 use serde::{Deserialize, Serialize};
@@ -60,7 +67,15 @@ pub enum Position {
 /// The queue and its dead-letter queue.
 #[derive(Clone, Debug)]
 pub struct Broker {
+    /// Every message's record, by message id.
     messages: Vec<BrokerMessage>,
+    /// Messages below this id are first publishes (message id = payment id).
+    base: u32,
+    /// The payment of each republished message (message `base + i` carries `copies[i]`).
+    copies: Vec<u32>,
+    /// Per payment, how many of its republished messages the broker holds (empty until the first
+    /// republish, so a run without one pays nothing for it).
+    copies_held: Vec<u8>,
     /// Ready messages at the tail, in arrival order (new publishes and tail returns); entries whose
     /// state changed since are skipped when popped.
     fifo: VecDeque<u32>,
@@ -75,6 +90,8 @@ pub struct Broker {
     in_flight_count: u32,
     waiting_count: u32,
     dead_letter: Vec<u32>,
+    /// The log's partitions and offsets, when the broker is a Kafka-like log ([`log`]).
+    topic: Option<Box<log::Topic>>,
 }
 
 const MAX_CONSUMERS: usize = super::config::limits::MAX_CONSUMERS as usize;
@@ -82,10 +99,22 @@ const MAX_CONSUMERS: usize = super::config::limits::MAX_CONSUMERS as usize;
 impl Broker {
     /// A broker rebuilt from its durable records (after a real crash of the page): ready messages
     /// take their original positions; in-flight messages keep their owner until the caller decides.
-    pub fn restore(messages: Vec<BrokerMessage>, dead_letter: Vec<u32>) -> Self {
+    /// `copies` holds the payment of each republished message, in message-id order after the
+    /// `payments` first publishes.
+    pub fn restore(
+        messages: Vec<BrokerMessage>,
+        dead_letter: Vec<u32>,
+        payments: u32,
+        copies: Vec<u32>,
+    ) -> Self {
         let mut b = Broker::new(0);
         b.messages = messages;
         b.dead_letter = dead_letter;
+        b.base = payments;
+        if !copies.is_empty() {
+            b.copies_held = vec![0; payments as usize];
+        }
+        b.copies = copies;
         for p in 0..b.messages.len() as u32 {
             match b.messages[p as usize].state {
                 MessageState::Ready => {
@@ -98,6 +127,12 @@ impl Broker {
                 }
                 MessageState::Waiting => b.waiting_count += 1,
                 _ => {}
+            }
+            if p >= b.base && b.holds(p) {
+                let pay = b.payment(p) as usize;
+                if let Some(h) = b.copies_held.get_mut(pay) {
+                    *h = h.saturating_add(1);
+                }
             }
         }
         b
@@ -115,6 +150,9 @@ impl Broker {
                 };
                 payments as usize
             ],
+            base: payments,
+            copies: Vec::new(),
+            copies_held: Vec::new(),
             fifo: VecDeque::new(),
             returned: BinaryHeap::new(),
             tail_returns: BinaryHeap::new(),
@@ -123,23 +161,66 @@ impl Broker {
             in_flight_count: 0,
             waiting_count: 0,
             dead_letter: Vec::new(),
+            topic: None,
         }
     }
 
-    /// The broker's record of `payment`'s message.
-    pub fn message(&self, payment: u32) -> BrokerMessage {
-        self.messages[payment as usize]
+    /// The broker's record of message `msg` (a payment's first publish is message `payment`).
+    pub fn message(&self, msg: u32) -> BrokerMessage {
+        self.messages[msg as usize]
     }
 
-    /// Every message's record, by payment id.
+    /// Every message's record, by message id: the first publishes, then the republished messages.
     pub fn messages(&self) -> &[BrokerMessage] {
         &self.messages
     }
 
-    /// Moves `payment` to `state`, keeping the counts and the consumer's held list right. Entering
+    /// The business payment message `msg` carries.
+    #[inline(always)]
+    pub fn payment(&self, msg: u32) -> u32 {
+        if msg < self.base {
+            msg
+        } else {
+            self.copies[(msg - self.base) as usize]
+        }
+    }
+
+    /// The payment of each republished message, in message-id order (message `payments + i`).
+    pub fn copies(&self) -> &[u32] {
+        &self.copies
+    }
+
+    /// A new message for `payment` (a republish), published at `now`; returns its id.
+    pub fn publish_copy(&mut self, payment: u32, now: u64) -> u32 {
+        let msg = self.allocate_copy(payment);
+        self.publish(msg, now);
+        msg
+    }
+
+    /// A new message id for `payment` that the broker never publishes (a send an SQS FIFO queue
+    /// dropped as a repeat); returns it.
+    pub fn allocate_copy(&mut self, payment: u32) -> u32 {
+        let msg = self.messages.len() as u32;
+        self.messages.push(BrokerMessage {
+            state: MessageState::Unpublished,
+            deliveries: 0,
+            published_at: 0,
+            returned_by: None,
+        });
+        self.copies.push(payment);
+        if self.copies_held.is_empty() {
+            self.copies_held = vec![0; self.base as usize];
+        }
+        msg
+    }
+
+    /// Moves `msg` to `state`, keeping the counts and the consumer's held list right. Entering
     /// `Ready` does not place the message in the queue: the caller says where.
     #[inline(always)]
     fn set_state(&mut self, payment: u32, state: MessageState) {
+        if payment >= self.base {
+            self.count_copy(payment, state);
+        }
         let m = &mut self.messages[payment as usize];
         match m.state {
             MessageState::Ready => self.ready_count -= 1,
@@ -166,11 +247,33 @@ impl Broker {
         m.state = state;
     }
 
-    /// The producer publishes `payment` at `now`.
+    /// Keeps `copies_held` right when republished message `msg` moves to `state`.
+    #[cold]
+    fn count_copy(&mut self, msg: u32, state: MessageState) {
+        let held = |s: MessageState| {
+            matches!(
+                s,
+                MessageState::Ready | MessageState::InFlight { .. } | MessageState::Waiting
+            )
+        };
+        let (was, is) = (held(self.messages[msg as usize].state), held(state));
+        let count = &mut self.copies_held[self.copies[(msg - self.base) as usize] as usize];
+        match (was, is) {
+            (false, true) => *count = count.saturating_add(1),
+            (true, false) => *count = count.saturating_sub(1),
+            _ => {}
+        }
+    }
+
+    /// The producer publishes message `payment` (its first publish) at `now`.
     pub fn publish(&mut self, payment: u32, now: u64) {
         self.messages[payment as usize].published_at = now.min(u32::MAX as u64) as u32;
         self.set_state(payment, MessageState::Ready);
-        self.fifo.push_back(payment);
+        if self.topic.is_some() {
+            self.append(payment);
+        } else {
+            self.fifo.push_back(payment);
+        }
     }
 
     /// Takes the message at the head of the queue, if any.
@@ -209,6 +312,7 @@ impl Broker {
 
     /// An ack arrives. Accepted whatever delivery it belongs to, as long as the broker still holds the
     /// message (an ack by message id); returns false if it was already gone.
+    #[inline]
     pub fn ack(&mut self, payment: u32) -> bool {
         match self.messages[payment as usize].state {
             MessageState::Ready | MessageState::InFlight { .. } | MessageState::Waiting => {
@@ -258,6 +362,9 @@ impl Broker {
     /// The ready message published earliest (the one the queue has made wait longest), if any.
     /// Stale index entries are dropped on the way, so the cost is spread over the run.
     pub fn oldest_ready(&mut self) -> Option<u32> {
+        if self.topic.is_some() {
+            return self.oldest_in_log();
+        }
         let ready = |b: &Self, p: u32| b.messages[p as usize].state == MessageState::Ready;
         while let Some(Reverse(p)) = self.returned.peek().copied() {
             if ready(self, p) {
@@ -293,12 +400,15 @@ impl Broker {
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
         self.messages.capacity() * size_of::<BrokerMessage>()
-            + (self.fifo.capacity()
+            + self.copies_held.capacity()
+            + (self.copies.capacity()
+                + self.fifo.capacity()
                 + self.returned.capacity()
                 + self.tail_returns.capacity()
                 + self.held.iter().map(Vec::capacity).sum::<usize>()
                 + self.dead_letter.capacity())
                 * size_of::<u32>()
+            + self.topic.as_ref().map_or(0, |t| t.heap_bytes())
     }
 
     /// Messages waiting in the queue.
@@ -329,14 +439,41 @@ impl Broker {
         returned
             .into_iter()
             .chain(self.fifo.iter().copied())
+            .chain(self.topic.iter().flat_map(|t| {
+                t.partitions
+                    .iter()
+                    .flat_map(|p| p.records[p.position as usize..].iter().copied())
+            }))
             .filter(|p| self.messages[*p as usize].state == MessageState::Ready)
     }
 
-    /// Is the broker still responsible for `payment` (published and neither acked nor dead-lettered)?
-    pub fn holds(&self, payment: u32) -> bool {
+    /// Is the broker still responsible for message `msg` (published and neither acked nor
+    /// dead-lettered)?
+    pub fn holds(&self, msg: u32) -> bool {
         matches!(
-            self.messages[payment as usize].state,
+            self.messages[msg as usize].state,
             MessageState::Ready | MessageState::InFlight { .. } | MessageState::Waiting
+        )
+    }
+
+    /// Does the broker hold any message of `payment` (its first publish or a republish)?
+    pub fn holds_payment(&self, payment: u32) -> bool {
+        self.holds(payment)
+            || self
+                .copies_held
+                .get(payment as usize)
+                .is_some_and(|n| *n > 0)
+    }
+
+    /// Every message carrying `payment`: its first publish, then its republishes in id order.
+    pub fn messages_of(&self, payment: u32) -> impl Iterator<Item = u32> + '_ {
+        let base = self.base;
+        std::iter::once(payment).chain(
+            self.copies
+                .iter()
+                .enumerate()
+                .filter(move |(_, p)| **p == payment)
+                .map(move |(i, _)| base + i as u32),
         )
     }
 }

@@ -13,7 +13,8 @@ pub enum Outcome {
     ChargedOnce,
     /// Charged or recorded more than once.
     Duplicate,
-    /// Gone from the queue, but neither charged nor recorded.
+    /// Gone from the queue (or never published: the order service crashed before publishing it),
+    /// but neither charged nor recorded.
     Lost,
     /// Charged but not recorded, or recorded but not charged.
     Orphan,
@@ -79,6 +80,8 @@ pub struct PaymentFacts {
     pub in_consumer: bool,
     /// Is it in the dead-letter queue?
     pub dead_lettered: bool,
+    /// Did the order service crash before publishing it, so that no message will ever carry it?
+    pub never_published: bool,
 }
 
 /// Decides a payment's outcome. Duplicates win over everything: extra money moved can never be undone
@@ -90,7 +93,7 @@ pub fn classify(f: PaymentFacts) -> Outcome {
     if f.charges == 1 && f.ledger_rows == 1 {
         return Outcome::ChargedOnce;
     }
-    if !f.published || f.in_broker || f.in_consumer {
+    if (!f.published && !f.never_published) || f.in_broker || f.in_consumer {
         return Outcome::Pending;
     }
     if f.charges != f.ledger_rows {
@@ -164,6 +167,29 @@ impl Totals {
     }
 }
 
+/// Duplicates counted two ways: the harm — money moved more than once for one business payment —
+/// apart from the repeats the broker handed out, which do no harm to an idempotent consumer. A
+/// republished payment arrives as a new message, so its repeat is counted per payment, not per message.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Duplicates {
+    /// Business payments charged more than once: the harm.
+    pub payments_charged_twice: u64,
+    /// Charges beyond the first of each business payment.
+    pub extra_charges: u64,
+    /// Deliveries beyond the first of each business payment: redeliveries, republished messages and
+    /// SQS copies alike.
+    pub extra_deliveries: u64,
+}
+
+impl Duplicates {
+    /// Adds one payment: its charges and its deliveries over all its messages.
+    pub fn add(&mut self, charges: u8, deliveries: u64) {
+        self.payments_charged_twice += (charges > 1) as u64;
+        self.extra_charges += charges.saturating_sub(1) as u64;
+        self.extra_deliveries += deliveries.saturating_sub(1);
+    }
+}
+
 /// One payment gone wrong, with the events (by sequence number) that explain it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Anomaly {
@@ -221,6 +247,22 @@ mod tests {
                 ..done(2, 0)
             }),
             Outcome::Duplicate
+        );
+    }
+
+    #[test]
+    fn duplicates_count_the_harm_apart_from_the_deliveries() {
+        let mut d = Duplicates::default();
+        d.add(1, 3); // delivered three times, charged once: no harm
+        d.add(2, 2);
+        d.add(0, 0);
+        assert_eq!(
+            d,
+            Duplicates {
+                payments_charged_twice: 1,
+                extra_charges: 1,
+                extra_deliveries: 3
+            }
         );
     }
 

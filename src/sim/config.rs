@@ -6,10 +6,15 @@
 
 use serde::{Deserialize, Serialize};
 
+mod broker_kind;
+mod retention;
 mod strategy;
 mod validate;
 
-pub use strategy::{AckTiming, LedgerWrite, RecordCheck, Strategy};
+pub use super::producer::ProducerSettings;
+pub use broker_kind::{BrokerKind, CommitMode, LogSettings, MAX_PARTITIONS, SqsSettings};
+pub use retention::{MAX_RETENTION_MS, Retention, STRIPE_KEY_RETENTION_MS, kept};
+pub use strategy::{AckTiming, KeyedOn, LedgerWrite, RecordCheck, Strategy};
 pub use validate::ConfigError;
 
 /// Simulated milliseconds.
@@ -260,6 +265,18 @@ pub struct Config {
     pub event_window: u32,
     /// Simulated milliseconds between two samples of the time series. Default 100.
     pub sample_interval_ms: u32,
+    /// The kind of broker. Default: the queue (left out of JSON, so a queue's configuration is written
+    /// as before the kinds existed).
+    #[serde(default, skip_serializing_if = "BrokerKind::is_queue")]
+    pub broker: BrokerKind,
+    /// The order service publishing the payments. Default: every payment published once
+    /// ([`ProducerSettings::default`]; left out of JSON, so such a configuration is written as before).
+    #[serde(default, skip_serializing_if = "ProducerSettings::is_default")]
+    pub producer: ProducerSettings,
+    /// How long processed records and gateway keys are kept. Default: forever (and then left out of
+    /// the JSON, so configurations written before retention existed read and write as before).
+    #[serde(skip_serializing_if = "Retention::is_forever")]
+    pub retention: Retention,
 }
 
 impl Default for Config {
@@ -284,6 +301,9 @@ impl Default for Config {
             customers: 5,
             event_window: 100_000,
             sample_interval_ms: 100,
+            broker: BrokerKind::Queue,
+            producer: ProducerSettings::default(),
+            retention: Retention::default(),
         }
     }
 }

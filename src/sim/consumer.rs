@@ -4,7 +4,7 @@
 //! Each boundary is a place a crash can land, and where it lands decides the damage: the broker,
 //! the database and the gateway survive a crash; the consumer's half-done work does not.
 
-use super::config::{Millis, Step, Strategy};
+use super::config::{KeyedOn, Millis, Step, Strategy};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
@@ -26,7 +26,9 @@ pub enum ConsumerState {
 /// A delivery the consumer holds but has not started.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Delivery {
-    /// The payment.
+    /// The broker's message (a payment's first publish is message `payment`).
+    pub msg: u32,
+    /// The business payment it carries.
     pub payment: u32,
     /// Which delivery of it this is, from 1.
     pub delivery: u16,
@@ -55,7 +57,9 @@ pub enum Wait {
 /// The message a consumer is processing, and how far it got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Job {
-    /// The payment.
+    /// The broker's message being processed (what the ack names).
+    pub msg: u32,
+    /// The business payment it carries.
     pub payment: u32,
     /// Which delivery of it this is, from 1.
     pub delivery: u16,
@@ -74,6 +78,15 @@ pub struct Job {
 }
 
 impl Job {
+    /// The idempotency key of this job under its strategy: the payment id or the message id.
+    #[inline(always)]
+    pub fn key(&self) -> u32 {
+        match self.strategy.key {
+            KeyedOn::Payment => self.payment,
+            KeyedOn::Message => self.msg,
+        }
+    }
+
     /// The step the job is in.
     #[inline(always)]
     pub fn step(&self) -> Step {
@@ -151,6 +164,7 @@ mod tests {
     /// A first delivery of payment 0 under the naive strategy, at its first step.
     fn naive_job() -> Job {
         Job {
+            msg: 0,
             payment: 0,
             delivery: 1,
             started: 0,

@@ -241,7 +241,11 @@ fn line(e: &Event, earlier_charges: impl Fn(u32) -> u32) -> Line {
         })
         .collect();
     let (from, to, style) = match *e {
-        Published { .. } => (Producer, Broker, Style::Plain),
+        Published { .. } | Republished { .. } => (Producer, Broker, Style::Plain),
+        PublisherCrashed { .. } => {
+            return note(Producer, None, format!("CRASH: {text}"), true);
+        }
+        SqsDuplicate { .. } | FifoDropped { .. } => return note(Broker, None, text, false),
         Delivered {
             consumer,
             redelivered,

@@ -14,6 +14,7 @@ use super::broker::{BrokerMessage, MessageState};
 use super::codec::MAX_TIME_MS;
 use super::config::{Config, Millis};
 use super::metrics::Counters;
+use super::producer::MAX_PUBLISHES;
 use super::rng::Rng;
 use super::sentence::sentence_error;
 use super::share::Scenario;
@@ -44,8 +45,11 @@ pub struct DurableState {
     pub rng: Rng,
     /// The catalogue key payments are derived from.
     pub catalog: u64,
-    /// The broker's record of each message.
+    /// The broker's record of each message: one per payment, then the republished messages.
     pub messages: Vec<BrokerMessage>,
+    /// The payment each republished message carries (message `payments + i` carries `copies[i]`).
+    #[serde(default)]
+    pub copies: Vec<u32>,
     /// The dead-letter queue.
     pub dead_letter: Vec<u32>,
     /// Committed ledger entries per payment.
@@ -61,12 +65,34 @@ pub struct DurableState {
     pub attempts: Vec<u8>,
     /// The counters, so the dashboards continue rather than restart.
     pub counters: Counters,
+    /// Republishes the producer or the outbox relay has scheduled and not yet made (since `d4.`):
+    /// a real crash of the page is a crash of the consumers, and the order service keeps its own.
+    #[serde(default)]
+    pub pending: Vec<PendingPublish>,
+    /// Payments the order service crashed on before publishing them, in order (since `d4.`).
+    #[serde(default)]
+    pub never_published: Vec<u32>,
+    /// An SQS FIFO queue's deduplication table: when each id's interval started, `u64::MAX` for
+    /// none (since `d4.`).
+    #[serde(default)]
+    pub dedup: Vec<Millis>,
     /// The run's script, when a timeline saved it (since `d3.`): its starting settings (commands
     /// such as an outage change the live ones) and every recorded action, the lab's scripted faults
     /// and the learner's own, later ones included — a share link's contents, saved in its format.
     /// Without it the recovered run has no history to replay.
     #[serde(skip)]
     pub script: Option<Scenario>,
+}
+
+/// A republish the producer or the outbox relay has scheduled and not yet made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingPublish {
+    /// The business payment.
+    pub payment: u32,
+    /// Which publish of it this will be, from 2.
+    pub attempt: u8,
+    /// When (simulated ms).
+    pub at: Millis,
 }
 
 sentence_error!(
@@ -89,17 +115,34 @@ impl DurableState {
             .validate()
             .map_err(|e| DurableError(format!("The saved run's settings are out of range: {e}")))?;
         let n = self.config.payments as usize;
-        if [
-            self.messages.len(),
-            self.ledger_rows.len(),
-            self.processed.len(),
-            self.charges.len(),
-            self.keyed.len(),
-        ]
-        .iter()
-        .any(|len| *len != n)
+        // One message per payment, then the republished ones; the keys run over every message.
+        let all = n + self.copies.len();
+        if [self.ledger_rows.len(), self.charges.len()]
+            .iter()
+            .any(|len| *len != n)
+            || [self.messages.len(), self.processed.len(), self.keyed.len()]
+                .iter()
+                .any(|len| *len != all)
+            || self.dedup.len() > all
         {
             return bad("table sizes differ");
+        }
+        if self.copies.len() > n * (MAX_PUBLISHES as usize - 1)
+            || self.copies.iter().any(|p| *p as usize >= n)
+            || self.never_published.windows(2).any(|w| w[0] >= w[1])
+            || self.never_published.iter().any(|p| *p >= self.published)
+            || self.pending.len() > n
+            || self
+                .dedup
+                .iter()
+                .any(|t| *t != Millis::MAX && *t > self.now)
+            || self.pending.iter().any(|q| {
+                q.payment >= self.published
+                    || !(2..=MAX_PUBLISHES).contains(&q.attempt)
+                    || q.at > MAX_TIME_MS
+            })
+        {
+            return bad("the producer's records do not match the payments");
         }
         if self.published as usize > n {
             return bad("more payments published than configured");
@@ -119,12 +162,17 @@ impl DurableState {
         if self.counters.to_array().iter().any(|c| *c > MAX_COUNT) {
             return bad("a counter beyond any real run");
         }
-        if self.dead_letter.iter().any(|p| *p as usize >= n) {
+        if self.dead_letter.iter().any(|p| *p as usize >= all) {
             return bad("unknown dead-lettered payment");
         }
         let consumers = self.config.consumers;
+        // A payment's first message is published when the producer took it (unless the order
+        // service crashed first); a republished one was published, or dropped by a FIFO queue.
         let unpublished_seen = self.messages.iter().enumerate().any(|(p, m)| {
-            (p as u32 >= self.published) != (m.state == MessageState::Unpublished)
+            (p < n
+                && (p as u32 >= self.published
+                    || self.never_published.binary_search(&(p as u32)).is_ok())
+                    != (m.state == MessageState::Unpublished))
                 || matches!(m.state, MessageState::InFlight { consumer } if consumer >= consumers)
         });
         if unpublished_seen {

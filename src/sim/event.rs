@@ -23,6 +23,9 @@ pub enum RequeueReason {
     VisibilityTimeout,
     /// It was nacked after a failure and its retry delay is over.
     Retry,
+    /// A log's consumer went back to the last committed offset (after a crash, a rebalance or a
+    /// failed record before it), so the record is read again.
+    Replay,
 }
 
 /// One thing that happened. Payments are numbered from 0; consumers from 0.
@@ -99,6 +102,19 @@ pub enum Event {
         consumer: u8,
         delay_ms: u32,
     },
+    /// The payment was published again as a new message `msg`: the order service heard no confirm in
+    /// time, or (`relay`) the outbox relay published a row it had not marked sent.
+    Republished { payment: u32, msg: u32, relay: bool },
+    /// The publisher crashed in its window: (`relay`) the outbox relay after publishing the row and
+    /// before marking it sent, or the order service after committing the payment and before
+    /// publishing it.
+    PublisherCrashed { payment: u32, relay: bool },
+    /// An SQS standard queue's delete of message `msg` missed a stored copy: the message will be
+    /// delivered again, with no failure anywhere.
+    SqsDuplicate { payment: u32, msg: u32 },
+    /// An SQS FIFO queue accepted message `msg` and dropped it: its deduplication id was first sent
+    /// less than 5 minutes earlier.
+    FifoDropped { payment: u32, msg: u32 },
 }
 
 impl Event {
@@ -122,6 +138,10 @@ impl Event {
             | Requeued { payment, .. }
             | ChargeTimedOut { payment, .. }
             | RetryWaiting { payment, .. }
+            | Republished { payment, .. }
+            | PublisherCrashed { payment, .. }
+            | SqsDuplicate { payment, .. }
+            | FifoDropped { payment, .. }
             | DeadLettered { payment } => Some(payment),
             Crashed { payment, .. } => payment,
             Restarted { .. } | Reconnected { .. } => None,
@@ -152,11 +172,15 @@ impl Event {
             Reconnected { .. } => "reconnected",
             ChargeTimedOut { .. } => "charge_timed_out",
             RetryWaiting { .. } => "retry_waiting",
+            Republished { .. } => "republished",
+            PublisherCrashed { .. } => "publisher_crashed",
+            SqsDuplicate { .. } => "sqs_duplicate",
+            FifoDropped { .. } => "fifo_dropped",
         }
     }
 
     /// Every kind word, in declaration order.
-    pub const KINDS: [&'static str; 20] = [
+    pub const KINDS: [&'static str; 24] = [
         "published",
         "delivered",
         "duplicate_skipped",
@@ -177,6 +201,10 @@ impl Event {
         "reconnected",
         "charge_timed_out",
         "retry_waiting",
+        "republished",
+        "publisher_crashed",
+        "sqs_duplicate",
+        "fifo_dropped",
     ];
 
     /// A fixed, platform-independent encoding of the event into two words, for the digest.
@@ -244,6 +272,14 @@ impl Event {
                 consumer,
                 delay_ms,
             } => (20, payment as u64, consumer as u64, delay_ms as u64),
+            Republished {
+                payment,
+                msg,
+                relay,
+            } => (21, payment as u64, relay as u64, msg as u64),
+            PublisherCrashed { payment, relay } => (22, payment as u64, relay as u64, 0),
+            SqsDuplicate { payment, msg } => (23, payment as u64, 0, msg as u64),
+            FifoDropped { payment, msg } => (24, payment as u64, 0, msg as u64),
         };
         (tag | consumer << 8 | payment << 32, aux)
     }

@@ -105,6 +105,7 @@ fn consumer_and_detail(e: &LoggedEvent) -> (String, String) {
                 RequeueReason::Disconnect => "disconnect",
                 RequeueReason::VisibilityTimeout => "visibility_timeout",
                 RequeueReason::Retry => "retry",
+                RequeueReason::Replay => "replay",
             }
             .into(),
         ),
@@ -122,6 +123,20 @@ fn consumer_and_detail(e: &LoggedEvent) -> (String, String) {
         | AckLost { consumer, .. }
         | Restarted { consumer }
         | Reconnected { consumer } => (c(consumer), String::new()),
+        Republished { msg, relay, .. } => (
+            String::new(),
+            format!(
+                "message {msg} by the {}",
+                if relay { "relay" } else { "producer" }
+            ),
+        ),
+        PublisherCrashed { relay, .. } => (
+            String::new(),
+            if relay { "relay" } else { "producer" }.into(),
+        ),
+        SqsDuplicate { msg, .. } | FifoDropped { msg, .. } => {
+            (String::new(), format!("message {msg}"))
+        }
         Published { .. } | DeadLettered { .. } => (String::new(), String::new()),
     }
 }

@@ -10,7 +10,13 @@
 //! charge the card after the caller gave up. That is how timeouts and retries turn an overload into a
 //! retry storm that outlasts its cause, and into double charges without a key.
 
-use super::config::Millis;
+//!
+//! Keys do not last forever. Stripe documents that an idempotency key may be pruned once it is at
+//! least 24 hours old, and a request reusing a pruned key is treated as a new one. Under a key
+//! retention window ([`super::config::Retention::gateway_keys_ms`]) the gateway here forgets a key
+//! that long after the charge that stored it, so a repeat arriving later moves money again.
+
+use super::config::{Millis, kept};
 use serde::{Deserialize, Serialize};
 use std::collections::VecDeque;
 
@@ -34,8 +40,8 @@ pub struct Call {
     pub consumer: u8,
     /// That consumer's incarnation, so an answer to a crashed consumer is nobody's answer.
     pub epoch: u32,
-    /// Was the idempotency key sent?
-    pub keyed: bool,
+    /// The idempotency key sent, if any (the payment id, or the message id).
+    pub key: Option<u32>,
     /// The caller gave up (timed out or died): the answer reaches nobody.
     pub abandoned: bool,
 }
@@ -45,6 +51,10 @@ pub struct Call {
 pub struct Gateway {
     charges: Vec<u8>,
     keyed: Vec<bool>,
+    /// The key retention window; `None` keeps keys forever.
+    key_retention: Option<Millis>,
+    /// When each key was stored; kept only under a retention window.
+    keyed_at: Vec<Millis>,
     attempts: Vec<u8>,
     total_charges: u64,
     capacity: u32,
@@ -59,13 +69,28 @@ pub struct Gateway {
 
 impl Gateway {
     /// The gateway's records, rebuilt after a crash of the page. Calls in progress died with the page.
-    pub fn restore(charges: Vec<u8>, keyed: Vec<bool>, attempts: Vec<u8>, capacity: u8) -> Self {
+    /// The saved state keeps no key times, so under a retention window a restored key counts as
+    /// stored at `now`, the moment of the reload.
+    pub fn restore(
+        charges: Vec<u8>,
+        keyed: Vec<bool>,
+        attempts: Vec<u8>,
+        capacity: u8,
+        key_retention: Option<Millis>,
+        now: Millis,
+    ) -> Self {
+        let keyed_at = match key_retention {
+            Some(_) => vec![now; keyed.len()],
+            None => Vec::new(),
+        };
         let total_charges = charges.iter().map(|c| *c as u64).sum();
         let mut attempts = attempts;
         attempts.resize(charges.len(), 0);
         Gateway {
             charges,
             keyed,
+            key_retention,
+            keyed_at,
             attempts,
             total_charges,
             capacity: capacity.max(1) as u32,
@@ -79,10 +104,16 @@ impl Gateway {
     }
 
     /// A gateway sized for `payments` payments, serving `capacity` calls at once.
-    pub fn new(payments: u32, capacity: u8) -> Self {
+    /// Idempotency keys older than `key_retention` are forgotten.
+    pub fn new(payments: u32, capacity: u8, key_retention: Option<Millis>) -> Self {
         Gateway {
             charges: vec![0; payments as usize],
             keyed: vec![false; payments as usize],
+            key_retention,
+            keyed_at: match key_retention {
+                Some(_) => vec![0; payments as usize],
+                None => Vec::new(),
+            },
             attempts: vec![0; payments as usize],
             capacity: capacity.max(1) as u32,
             ..Default::default()
@@ -171,22 +202,49 @@ impl Gateway {
         before
     }
 
-    /// Charges `payment`. With `keyed`, the payment id is sent as the idempotency key. `failed` is
-    /// decided by the caller (faults are the simulation's, drawn from its PRNG).
-    pub fn charge(&mut self, payment: u32, keyed: bool, failed: bool) -> ChargeResult {
+    /// Charges `payment`, with `key` as the idempotency key if one is sent. `failed` is decided by
+    /// the caller (faults are the simulation's, drawn from its PRNG). Keys past the payments (message
+    /// ids of republished messages) grow the table of keys seen. A key stored longer ago than the
+    /// retention window has been pruned: the call charges anew at `now` and stores the key again.
+    #[inline]
+    pub fn charge(
+        &mut self,
+        payment: u32,
+        key: Option<u32>,
+        failed: bool,
+        now: Millis,
+    ) -> ChargeResult {
         let i = payment as usize;
         if failed {
             return ChargeResult::Failed;
         }
-        if keyed {
-            if self.keyed[i] {
-                return ChargeResult::Replayed;
-            }
-            self.keyed[i] = true;
+        if let Some(k) = key
+            && self.seen_key(k, now)
+        {
+            return ChargeResult::Replayed;
         }
         self.charges[i] = self.charges[i].saturating_add(1);
         self.total_charges += 1;
         ChargeResult::Charged
+    }
+
+    /// Does the gateway still hold idempotency key `key` at `now` (seen before and not pruned)?
+    /// Records it if not (the table grows for a key past it: a message id of a republished message).
+    fn seen_key(&mut self, key: u32, now: Millis) -> bool {
+        let k = key as usize;
+        if k >= self.keyed.len() {
+            self.keyed.resize(k + 1, false);
+        }
+        let live = std::mem::replace(&mut self.keyed[k], true)
+            && (self.key_retention.is_none() || kept(self.key_retention, self.keyed_at[k], now));
+        if !live && self.key_retention.is_some() {
+            // A new key, or one stored again after it was pruned: its window starts now.
+            if k >= self.keyed_at.len() {
+                self.keyed_at.resize(k + 1, 0);
+            }
+            self.keyed_at[k] = now;
+        }
+        live
     }
 
     /// How many times money moved for `payment`.
@@ -203,6 +261,7 @@ impl Gateway {
     pub fn heap_bytes(&self) -> usize {
         self.charges.capacity()
             + self.keyed.capacity()
+            + self.keyed_at.capacity() * 8
             + self.attempts.capacity()
             + self.calls.capacity() * std::mem::size_of::<Option<Call>>()
             + (self.free.capacity() + self.waiting.capacity()) * 4
@@ -223,32 +282,42 @@ mod tests {
             payment,
             consumer: 0,
             epoch: 0,
-            keyed: false,
+            key: None,
             abandoned: false,
         }
     }
 
     #[test]
     fn a_repeated_key_returns_the_first_charge() {
-        let mut g = Gateway::new(2, 4);
-        assert_eq!(g.charge(0, true, false), ChargeResult::Charged);
-        assert_eq!(g.charge(0, true, false), ChargeResult::Replayed);
+        let mut g = Gateway::new(2, 4, None);
+        assert_eq!(g.charge(0, Some(0), false, 0), ChargeResult::Charged);
+        assert_eq!(g.charge(0, Some(0), false, 0), ChargeResult::Replayed);
         assert_eq!(g.charges(0), 1);
     }
 
     #[test]
+    fn a_pruned_key_is_a_new_request() {
+        let day = crate::sim::config::STRIPE_KEY_RETENTION_MS;
+        let mut g = Gateway::new(1, 4, Some(day));
+        assert_eq!(g.charge(0, Some(0), false, 5), ChargeResult::Charged);
+        assert_eq!(g.charge(0, Some(0), false, day + 4), ChargeResult::Replayed);
+        assert_eq!(g.charge(0, Some(0), false, day + 5), ChargeResult::Charged);
+        assert_eq!(g.charges(0), 2, "the key was gone, so money moved twice");
+    }
+
+    #[test]
     fn without_a_key_every_call_charges() {
-        let mut g = Gateway::new(1, 4);
-        g.charge(0, false, false);
-        g.charge(0, false, false);
+        let mut g = Gateway::new(1, 4, None);
+        g.charge(0, None, false, 0);
+        g.charge(0, None, false, 0);
         assert_eq!(g.charges(0), 2);
-        assert_eq!(g.charge(0, false, true), ChargeResult::Failed);
+        assert_eq!(g.charge(0, None, true, 0), ChargeResult::Failed);
         assert_eq!(g.total_charges(), 2);
     }
 
     #[test]
     fn calls_beyond_capacity_wait_and_slow_everyone_down() {
-        let mut g = Gateway::new(4, 2);
+        let mut g = Gateway::new(4, 2, None);
         let a = g.submit(call(0), true);
         let b = g.submit(call(1), true);
         let c = g.submit(call(2), true);
@@ -267,11 +336,11 @@ mod tests {
 
     #[test]
     fn an_abandoned_call_is_still_served() {
-        let mut g = Gateway::new(1, 1);
+        let mut g = Gateway::new(1, 1, None);
         let (id, _) = g.submit(call(0), true);
         g.abandon(id);
         let c = g.finish(id).unwrap();
         assert!(c.abandoned);
-        assert_eq!(g.charge(c.payment, c.keyed, false), ChargeResult::Charged);
+        assert_eq!(g.charge(c.payment, c.key, false, 0), ChargeResult::Charged);
     }
 }

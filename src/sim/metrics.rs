@@ -52,11 +52,22 @@ pub struct Counters {
     pub charge_timeouts: u64,
     /// Charges the gateway made after the caller had given up or died: money moved that nobody recorded.
     pub late_charges: u64,
+    /// Payments published again as a new message (by the producer or the outbox relay).
+    pub republished: u64,
+    /// Publisher crashes (the order service before publishing, or the relay before marking sent).
+    pub publisher_crashes: u64,
+    /// SQS standard-queue deletes that missed a stored copy (each one a delivery with no failure).
+    pub sqs_duplicates: u64,
+    /// Publishes an SQS FIFO queue dropped as repeats inside the deduplication window.
+    pub fifo_dropped: u64,
+    /// Redeliveries of a log's records read again from the committed offset (after a crash, a
+    /// rebalance or a failed record before them).
+    pub redelivered_after_replay: u64,
 }
 
 impl Counters {
     /// How many counters there are.
-    pub const LEN: usize = 20;
+    pub const LEN: usize = 25;
 
     /// Every counter in declaration order (for compact encodings; new counters are only ever added at
     /// the end, so older saves read back with the newer ones at 0).
@@ -82,6 +93,11 @@ impl Counters {
             self.redelivered_after_retry,
             self.charge_timeouts,
             self.late_charges,
+            self.republished,
+            self.publisher_crashes,
+            self.sqs_duplicates,
+            self.fifo_dropped,
+            self.redelivered_after_replay,
         ]
     }
 
@@ -108,6 +124,11 @@ impl Counters {
             redelivered_after_retry,
             charge_timeouts,
             late_charges,
+            republished,
+            publisher_crashes,
+            sqs_duplicates,
+            fifo_dropped,
+            redelivered_after_replay,
         ] = a;
         Counters {
             published,
@@ -130,6 +151,11 @@ impl Counters {
             redelivered_after_retry,
             charge_timeouts,
             late_charges,
+            republished,
+            publisher_crashes,
+            sqs_duplicates,
+            fifo_dropped,
+            redelivered_after_replay,
         }
     }
 }
@@ -533,7 +559,9 @@ mod tests {
         let a: [u64; Counters::LEN] = std::array::from_fn(|i| i as u64 + 1);
         let c = Counters::from_array(a);
         assert_eq!((c.published, c.completed), (1, 15));
-        assert_eq!(c.late_charges, Counters::LEN as u64);
+        assert_eq!(c.late_charges, 20);
+        assert_eq!(c.fifo_dropped, 24);
+        assert_eq!(c.redelivered_after_replay, Counters::LEN as u64);
         assert_eq!(c.to_array(), a);
     }
 

@@ -7,7 +7,9 @@
 //!
 //! The bytes are the [`codec`](super::codec)'s; this file says which fields a link holds.
 
-use super::codec::fields::{read_command, read_config, write_command, write_config};
+use super::codec::fields::{
+    config_version, read_command, read_config, write_command, write_config,
+};
 use super::codec::{Reader, Writer, open};
 use super::command::Action;
 use super::config::{Config, Millis};
@@ -19,6 +21,10 @@ pub use super::codec::{MAX_TIME_MS, ShareError};
 pub const PREFIX: &str = "v2.";
 /// The first format: no outage kind, retry wait, gateway capacity or call timeout.
 const PREFIX_V1: &str = "v1.";
+/// The format of a link whose broker is not the queue (or whose producer is not the default): as
+/// `v2.`, with the broker's and the producer's settings after the
+/// other settings. A queue's link is still written as `v2.`, byte for byte as before.
+pub const PREFIX_V3: &str = "v3.";
 /// Most actions a link may carry.
 pub const MAX_ACTIONS: usize = 10_000;
 /// Longest link accepted, in characters.
@@ -57,7 +63,10 @@ pub fn encode(s: &Scenario) -> String {
         prev = a.at;
         write_command(&mut w, &a.command);
     }
-    w.seal(PREFIX)
+    w.seal(match config_version(&s.config) {
+        3 => PREFIX_V3,
+        _ => PREFIX,
+    })
 }
 
 /// Decodes link text (a leading `#` is ignored) and validates every field.
@@ -70,7 +79,10 @@ pub fn decode(text: &str) -> Result<Scenario, ShareError> {
         return Err(ShareError::TooLong);
     }
     let (data, version) = match open(text, PREFIX) {
-        Err(ShareError::UnknownVersion) => (open(text, PREFIX_V1)?, 1),
+        Err(ShareError::UnknownVersion) => match open(text, PREFIX_V3) {
+            Err(ShareError::UnknownVersion) => (open(text, PREFIX_V1)?, 1),
+            other => (other?, 3),
+        },
         other => (other?, 2),
     };
     let mut r = Reader::new(&data);

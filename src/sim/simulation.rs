@@ -17,7 +17,9 @@
 mod charge;
 mod crash;
 mod delivery;
+mod log;
 mod machine;
+mod producer;
 mod readout;
 mod recovery;
 mod replay;
@@ -26,7 +28,7 @@ mod timers;
 use super::broker::Broker;
 use super::checker::Totals;
 use super::command::{Action, ArmMode, Command, CrashPoint};
-use super::config::{AckTiming, Config, Millis, Outage, limits};
+use super::config::{AckTiming, BrokerKind, Config, Millis, Outage, RedeliveryMode, limits};
 use super::consumer::Consumer;
 use super::db::Database;
 use super::event::{Event, EventLog, LoggedEvent};
@@ -36,6 +38,7 @@ use super::metrics::Metrics;
 use super::retry::TokenBucket;
 use super::rng::Rng;
 use super::sentence::sentence_error;
+use super::sqs::{DEFAULT_VISIBILITY_TIMEOUT_MS, DedupWindow};
 use std::collections::BinaryHeap;
 use timers::{Timer, TimerKind};
 
@@ -109,8 +112,18 @@ pub struct Sim {
     lose_next_ack: [bool; limits::MAX_CONSUMERS as usize],
     /// Per payment: how many consumers hold it (a buffer or a job).
     in_consumer: Vec<u8>,
-    /// Payments published so far.
+    /// Payments the order service has taken so far (published, or lost in its crash).
     published: u32,
+    /// Republishes scheduled and not yet made.
+    producer_pending: u32,
+    /// Payments the order service crashed on before publishing them, in order.
+    dropped: Vec<u32>,
+    /// An SQS FIFO queue's deduplication ids and when their intervals started.
+    dedup: DedupWindow,
+    /// What makes the broker redeliver: the configuration's, or SQS's default visibility timeout.
+    redelivery: RedeliveryMode,
+    /// An SQS standard queue's chance that a delete misses a copy, in per-mille (0 otherwise).
+    sqs_duplicate_permille: u16,
     /// The consumer the round-robin dispatch offers the next message to.
     rr: usize,
     /// The retry rate limit, if any.
@@ -141,6 +154,15 @@ impl Sim {
         config.payments = config.payments.min(limits::MAX_PAYMENTS);
         config.gateway_capacity = config.gateway_capacity.max(1);
         config.call_timeout_ms = config.call_timeout_ms.max(1);
+        // SQS has no redelivery on disconnect, only the visibility timeout: its default, 30 s.
+        let redelivery = match (config.broker, config.redelivery) {
+            (BrokerKind::Sqs(_), RedeliveryMode::OnDisconnect) => {
+                RedeliveryMode::VisibilityTimeout {
+                    timeout_ms: DEFAULT_VISIBILITY_TIMEOUT_MS,
+                }
+            }
+            (_, r) => r,
+        };
         let mut rng = Rng::new(seed);
         let catalog = rng.next_u64();
         let n = config.payments;
@@ -153,14 +175,22 @@ impl Sim {
             timers: BinaryHeap::new(),
             broker: Broker::new(n),
             consumers: (0..config.consumers).map(Consumer::new).collect(),
-            db: Database::new(n),
-            gateway: Gateway::new(n, config.gateway_capacity),
+            db: Database::new(n, config.retention.records_ms),
+            gateway: Gateway::new(n, config.gateway_capacity, config.retention.gateway_keys_ms),
             metrics: Metrics::new(config.sample_interval_ms as Millis),
             log: EventLog::new(config.event_window as usize),
             armed: Vec::new(),
             lose_next_ack: [false; limits::MAX_CONSUMERS as usize],
             in_consumer: vec![0; n as usize],
             published: 0,
+            producer_pending: 0,
+            dropped: Vec::new(),
+            dedup: DedupWindow::default(),
+            redelivery,
+            sqs_duplicate_permille: match config.broker {
+                BrokerKind::Sqs(s) if !s.fifo => s.duplicate_permille,
+                _ => 0,
+            },
             rr: 0,
             bucket: config.rate_limit.map(TokenBucket::new),
             actions: Vec::new(),
@@ -172,6 +202,11 @@ impl Sim {
             halt: None,
             config,
         };
+        if let Some(settings) = sim.config.broker.log() {
+            let up = (1u8 << sim.config.consumers) - 1;
+            sim.broker
+                .make_log(super::broker::log::Topic::new(*settings, up));
+        }
         if n > 0 {
             sim.schedule(0, TimerKind::Publish);
         }
@@ -302,6 +337,7 @@ impl Sim {
     /// any consumer.
     pub fn is_settled(&self) -> bool {
         self.published == self.config.payments
+            && self.producer_pending == 0
             && self.broker.ready_count() == 0
             && self.broker.in_flight_count() == 0
             && self.broker.waiting_count() == 0
@@ -391,7 +427,8 @@ impl Sim {
         &self.actions
     }
 
-    /// How many payments the producer has published.
+    /// How many payments the producer has taken (published, or lost when the order service crashed
+    /// before publishing).
     pub fn published(&self) -> u32 {
         self.published
     }

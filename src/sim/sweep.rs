@@ -3,10 +3,13 @@
 //! One table answers the whole course: which safeguards make a crash at each boundary harmless, which
 //! leave a duplicate charge, and which lose money. Each run crashes at its boundary repeatedly, so a
 //! "safe" cell is earned, not the result of a crash that never happened.
+//!
+//! The sweep runs on the broker kind of its base configuration (queue, SQS-like or log): the same
+//! crash points and strategies, with what a crash does following the kind.
 
 use super::checker::Totals;
 use super::command::{Action, ArmMode, Command, CrashPoint};
-use super::config::{Config, Millis, Strategy};
+use super::config::{BrokerKind, Config, Millis, Strategy};
 use super::simulation::Sim;
 use serde::{Deserialize, Serialize};
 
@@ -70,6 +73,11 @@ impl Sweep {
             })
             .collect();
         Sweep { base, seed, cells }
+    }
+
+    /// The broker kind every run of the sweep uses.
+    pub fn broker(&self) -> BrokerKind {
+        self.base.broker
     }
 
     /// The cells, in order.

@@ -169,12 +169,14 @@ impl Named for RequeueReason {
         RequeueReason::Disconnect,
         RequeueReason::VisibilityTimeout,
         RequeueReason::Retry,
+        RequeueReason::Replay,
     ];
     fn name(self) -> &'static str {
         match self {
             RequeueReason::Disconnect => "consumer_gone",
             RequeueReason::VisibilityTimeout => "visibility_timeout",
             RequeueReason::Retry => "retry",
+            RequeueReason::Replay => "replay",
         }
     }
     fn label(self) -> &'static str {
@@ -182,6 +184,7 @@ impl Named for RequeueReason {
             RequeueReason::Disconnect => "consumer gone",
             RequeueReason::VisibilityTimeout => "visibility timeout",
             RequeueReason::Retry => "retry after a failure",
+            RequeueReason::Replay => "replay from the committed offset",
         }
     }
 }

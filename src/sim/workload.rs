@@ -2,7 +2,7 @@
 //! (`bench_throughput`, `bench_share_link`) so their figures measure exactly the same simulation.
 
 use super::command::{Action, ArmMode, Command, CrashPoint};
-use super::config::Config;
+use super::config::{BrokerKind, Config};
 use super::simulation::Sim;
 
 /// Seed of the throughput workload.
@@ -47,7 +47,16 @@ pub fn describe(payments: u32, seed: u64) -> String {
 
 /// The throughput workload on `seed`, ready to run with [`run_throughput`].
 pub fn throughput(payments: u32, seed: u64) -> Sim {
-    let mut sim = Sim::new(throughput_config(payments), seed);
+    throughput_on(payments, seed, BrokerKind::Queue)
+}
+
+/// The throughput workload on `seed` and the broker kind `broker` (`lab bench --broker`).
+pub fn throughput_on(payments: u32, seed: u64, broker: BrokerKind) -> Sim {
+    let config = Config {
+        broker,
+        ..throughput_config(payments)
+    };
+    let mut sim = Sim::new(config, seed);
     sim.apply(throughput_crash())
         .expect("the throughput crash is valid for every configuration");
     sim

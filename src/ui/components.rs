@@ -1,6 +1,7 @@
 //! The page's parts, one noun per file.
 
 pub mod armed;
+pub mod broker;
 pub mod catch_up;
 pub mod charges;
 pub mod checklist;
@@ -24,9 +25,11 @@ pub mod lesson;
 pub mod line_chart;
 pub mod number_field;
 pub mod pipeline;
+pub mod producer;
 pub mod progress_file;
 pub mod queue;
 pub mod real_crash;
+pub mod setting_table;
 pub mod step_rail;
 pub mod strategy;
 pub mod svg_download;

@@ -201,6 +201,22 @@ pub fn hostile_config(g: &mut Gen) -> Config {
         customers: g.field(1, 26),
         event_window: g.field(1, 1_000),
         sample_interval_ms: g.field(1, 200),
+        // The queue: the broker kinds are drawn by their own property tests.
+        broker: Default::default(),
+        // Sometimes a producer that republishes, crashes or publishes through an outbox.
+        producer: if g.chance(2) {
+            redelivery_lab::sim::config::ProducerSettings {
+                confirms: g.chance(5),
+                lost_confirm_permille: g.field(0, 1000),
+                confirm_timeout_ms: g.field(1, 2_000),
+                outbox: g.chance(5),
+                crash_permille: g.field(0, 1000),
+            }
+        } else {
+            Default::default()
+        },
+        // Kept forever, tests/retention.rs round-trips windows.
+        retention: Default::default(),
     }
 }
 
@@ -269,7 +285,8 @@ pub fn hostile_link(g: &mut Gen) -> String {
         },
     };
     let text = share::encode(&scenario);
-    if scenario.lab.is_none() && g.chance(3) {
+    // The forger writes the `v2.` format; a `v3.` link (another producer) goes out as encoded.
+    if scenario.lab.is_none() && text.starts_with(share::PREFIX) && g.chance(3) {
         let mut fields = read_fields(&text);
         let i = g.below(fields.len() as u64) as usize;
         fields[i] = g.hostile();

@@ -5,6 +5,7 @@ use crate::exit::Fail;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use redelivery_lab::sim::config::limits::MAX_PAYMENTS;
+use redelivery_lab::sim::config::{BrokerKind, LogSettings, SqsSettings};
 use redelivery_lab::sim::diagram::DiagramFormat;
 use std::ffi::OsString;
 
@@ -13,10 +14,10 @@ const COMMANDS: &str = "run, sweep, bench, labs and real";
 const ANY_COMMAND: &str = "run, sweep, bench, labs or real";
 
 const OVERVIEW: &str = "\
-lab run (--lab <id> | --config <file.json>) [--set key=value]… [--seed N] [--payments N] [--events] [--json]
+lab run (--lab <id> | --config <file.json>) [--broker queue|sqs|log] [--set key=value]… [--seed N] [--payments N] [--events] [--json]
        lab run … --diagram mermaid|plantuml [--payment N] [--diagram-events N]
-       lab sweep [--seed N] [--payments N] [--json]
-       lab bench [--payments N] [--runs N] [--seed N]
+       lab sweep [--broker queue|sqs|log] [--seed N] [--payments N] [--json]
+       lab bench [--broker queue|sqs|log] [--payments N] [--runs N] [--seed N]
        lab labs [--json]
        lab real --amqp <url> --postgres <url> [--seed N] [--payments N] [--rows key|all] [--json] [--keep] [--timeout-ms N]
        lab --help | lab <command> --help";
@@ -106,6 +107,10 @@ pub struct RunArgs {
     /// Override one setting or strategy field: key=value, the value as JSON writes it (repeatable).
     #[arg(long = "set", value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+    /// The broker kind: queue (RabbitMQ-like), sqs (SQS-like) or log (Kafka-like), each with its
+    /// default settings (before any --set, so `--set broker=…` can refine them).
+    #[arg(long, value_name = "queue|sqs|log", value_parser = broker)]
+    pub broker: Option<BrokerKind>,
     /// The seed (default: the lab's, the file's, or 1).
     #[arg(long, value_name = "N", value_parser = seed)]
     pub seed: Option<u64>,
@@ -132,6 +137,10 @@ pub struct RunArgs {
 /// The flags of `lab sweep`.
 #[derive(Args, Debug)]
 pub struct SweepArgs {
+    /// The broker kind: queue (RabbitMQ-like), sqs (SQS-like) or log (Kafka-like), each with its
+    /// default settings; `--set broker=…` sets them in full.
+    #[arg(long, value_name = "queue|sqs|log", value_parser = broker)]
+    pub broker: Option<BrokerKind>,
     /// The seed of every run (default 1).
     #[arg(long, value_name = "N", value_parser = seed)]
     pub seed: Option<u64>,
@@ -146,6 +155,10 @@ pub struct SweepArgs {
 /// The flags of `lab bench`.
 #[derive(Args, Debug)]
 pub struct BenchArgs {
+    /// The broker kind: queue (RabbitMQ-like), sqs (SQS-like) or log (Kafka-like), each with its
+    /// default settings; `--set broker=…` sets them in full.
+    #[arg(long, value_name = "queue|sqs|log", value_parser = broker)]
+    pub broker: Option<BrokerKind>,
     /// Payments per run (default 1,000,000).
     #[arg(long, value_name = "N", value_parser = payments)]
     pub payments: Option<u32>,
@@ -260,6 +273,16 @@ fn diagram_format(value: &str) -> Result<DiagramFormat, String> {
 
 fn diagram_events(value: &str) -> Result<usize, String> {
     whole_number(value, 1, 100_000).map(|n| n as usize)
+}
+
+/// `queue`, `sqs` or `log`, with that kind's default settings.
+fn broker(value: &str) -> Result<BrokerKind, String> {
+    match value {
+        "queue" => Ok(BrokerKind::Queue),
+        "sqs" => Ok(BrokerKind::Sqs(SqsSettings::default())),
+        "log" => Ok(BrokerKind::Log(LogSettings::default())),
+        _ => Err("queue, sqs or log".to_string()),
+    }
 }
 
 fn runs(value: &str) -> Result<u32, String> {

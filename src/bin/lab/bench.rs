@@ -17,13 +17,15 @@ pub fn bench(a: BenchArgs) -> Result<String, Fail> {
     }
     let runs = a.runs.unwrap_or(DEFAULT_RUNS);
     let seed = a.seed.unwrap_or(workload::THROUGHPUT_SEED);
+    let broker = a.broker.unwrap_or_default();
 
     // Progress goes to stderr as it happens; stdout gets the report, ending with the median.
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "Benchmark: {}, {runs} run{}",
+        "Benchmark: {}, {} broker, {runs} run{}",
         workload::describe(payments, seed),
+        broker.name(),
         if runs == 1 { "" } else { "s" }
     );
     let mut rates = Vec::with_capacity(runs as usize);
@@ -31,7 +33,7 @@ pub fn bench(a: BenchArgs) -> Result<String, Fail> {
     let mut estimate = 0usize;
     for i in 1..=runs {
         let start = Instant::now();
-        let mut sim = workload::throughput(payments, seed);
+        let mut sim = workload::throughput_on(payments, seed, broker);
         let digest = workload::run_throughput(&mut sim);
         let secs = start.elapsed().as_secs_f64();
         if !sim.is_settled() {

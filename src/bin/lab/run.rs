@@ -66,6 +66,9 @@ pub fn run(a: RunArgs) -> Result<String, Fail> {
     if let Some(n) = a.payments {
         setup.config.payments = n;
     }
+    if let Some(b) = a.broker {
+        setup.config.broker = b;
+    }
     setup.config = set::apply(&setup.config, &a.set)?;
     if let Err(e) = setup.config.validate() {
         let with = if a.set.is_empty() {
@@ -209,7 +212,8 @@ fn file_setup(path: &str) -> Result<Setup, Fail> {
 /// `Config` takes its defaults for missing fields, so a misspelt setting would silently be
 /// ignored; name it instead.
 fn check_keys<'a>(path: &str, keys: impl Iterator<Item = &'a String>) -> Result<(), Fail> {
-    let known = serde_json::to_value(Config::default()).unwrap_or(Value::Null);
+    // Every setting, those the JSON leaves out at their default (broker, producer, retention) too.
+    let known = crate::set::with_every_setting(&Config::default()).unwrap_or(Value::Null);
     let known = known.as_object();
     for k in keys {
         if !known.is_some_and(|m| m.contains_key(k)) {
@@ -295,6 +299,20 @@ fn run_text(sim: &Sim, setup: &Setup, settled: bool, with_events: bool) -> Strin
         if c.consumers == 1 { "" } else { "s" }
     );
     let _ = writeln!(o, "Strategy: {}", c.strategy);
+    // Only a broker other than the queue, or a retention window, adds a line: the queue's report
+    // reads as it did before the kinds existed.
+    if !c.broker.is_queue() {
+        let _ = writeln!(o, "Broker: {} ({})", c.broker.name(), json!(c.broker));
+    }
+    if !c.retention.is_forever() {
+        let kept = |w: Option<u64>| w.map_or("forever".to_string(), |ms| format!("{ms} ms"));
+        let _ = writeln!(
+            o,
+            "Retention: processed records {}, gateway keys {}",
+            kept(c.retention.records_ms),
+            kept(c.retention.gateway_keys_ms)
+        );
+    }
     if !setup.actions.is_empty() {
         let _ = writeln!(o, "Scripted actions: {}", setup.actions.len());
     }

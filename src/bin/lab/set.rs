@@ -10,7 +10,27 @@ use redelivery_lab::sim::Config;
 use serde_json::{Map, Value};
 
 /// Objects inside the configuration whose fields may be named without their path.
-const NESTED: [&str; 2] = ["strategy", "gateway"];
+const NESTED: [&str; 5] = ["strategy", "gateway", "broker", "producer", "retention"];
+
+/// Settings the JSON leaves out at their default (so older configurations read and write as
+/// before); `--set` fills them in, so they can be named like any other.
+pub fn with_every_setting(config: &Config) -> Result<Value, Fail> {
+    let mut root = serde_json::to_value(config)
+        .map_err(|e| Fail::usage(format!("The configuration cannot be written as JSON: {e}.")))?;
+    if let Some(top) = root.as_object_mut() {
+        let parts = [
+            ("broker", serde_json::to_value(config.broker)),
+            ("producer", serde_json::to_value(config.producer)),
+            ("retention", serde_json::to_value(config.retention)),
+        ];
+        for (name, value) in parts {
+            if let Ok(v) = value {
+                top.entry(name).or_insert(v);
+            }
+        }
+    }
+    Ok(root)
+}
 
 /// `config` with every `key=value` of `sets` applied, in order (a later one wins).
 pub fn apply(config: &Config, sets: &[String]) -> Result<Config, Fail> {
@@ -28,8 +48,7 @@ fn apply_one(config: &Config, set: &str) -> Result<Config, Fail> {
         ));
     };
     let key = key.trim();
-    let mut root = serde_json::to_value(config)
-        .map_err(|e| Fail::usage(format!("The configuration cannot be written as JSON: {e}.")))?;
+    let mut root = with_every_setting(config)?;
     let path = resolve(&root, key)?;
     let value = serde_json::from_str::<Value>(raw).unwrap_or_else(|_| Value::String(raw.into()));
     let mut slot = &mut root;
@@ -147,6 +166,21 @@ mod tests {
                 jitter: true
             }
         );
+    }
+
+    #[test]
+    fn settings_left_out_of_the_json_at_their_default_can_be_set() {
+        let c = sets(&[
+            r#"broker={"kind":"log"}"#,
+            "partitions=4",
+            "gateway_keys_ms=86400000",
+            "lost_confirm_permille=300",
+        ])
+        .expect("valid settings");
+        assert_eq!(c.broker.log().map(|l| l.partitions), Some(4));
+        assert_eq!(c.retention.gateway_keys_ms, Some(86_400_000));
+        assert_eq!(c.retention.records_ms, None);
+        assert_eq!(c.producer.lost_confirm_permille, 300);
     }
 
     #[test]

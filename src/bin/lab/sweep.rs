@@ -18,31 +18,38 @@ pub fn sweep(a: SweepArgs) -> Result<String, Fail> {
     if payments == 0 {
         return usage("A sweep needs at least 1 payment per run.");
     }
-    let sweep = Sweep::new(&Config::default(), seed, payments);
+    let base = Config {
+        broker: a.broker.unwrap_or_default(),
+        ..Config::default()
+    };
+    let sweep = Sweep::new(&base, seed, payments);
     let rows = sweep.run_all();
     if a.json {
-        let v: Vec<Value> = rows.iter().map(row_json).collect();
+        let broker = sweep.broker().name();
+        let v: Vec<Value> = rows.iter().map(|r| row_json(r, broker)).collect();
         Ok(format!(
             "{}\n",
             serde_json::to_string_pretty(&v).unwrap_or_default()
         ))
     } else {
-        Ok(table(&rows, seed, payments))
+        Ok(table(&rows, seed, payments, sweep.broker().name()))
     }
 }
 
-/// A strategy as the sweep varies it: the five toggles. The sweep always appends ledger rows, so
-/// `ledger_write` is left out.
+/// A strategy as the sweep varies it: the five toggles. The sweep always appends ledger rows and
+/// keys idempotency on the payment, so `ledger_write` and `key` are left out.
 fn strategy_json(s: &Strategy) -> Value {
     let mut v = json!(s);
     if let Some(m) = v.as_object_mut() {
         m.remove("ledger_write");
+        m.remove("key");
     }
     v
 }
 
-fn row_json(r: &SweepRow) -> Value {
+fn row_json(r: &SweepRow, broker: &str) -> Value {
     json!({
+        "broker": broker,
         "crash_point": r.crash_point.name(),
         "strategy": strategy_json(&r.strategy),
         "totals": r.totals,
@@ -58,11 +65,11 @@ fn head(p: CrashPoint) -> &'static str {
     name.split('_').next().unwrap_or(name)
 }
 
-fn table(rows: &[SweepRow], seed: u64, payments: u32) -> String {
+fn table(rows: &[SweepRow], seed: u64, payments: u32, broker: &str) -> String {
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "Sweep: every crash point × strategy, seed {seed}, {payments} payments per run ({} runs)\n",
+        "Sweep: every crash point × strategy on the {broker} broker, seed {seed}, {payments} payments per run ({} runs)\n",
         rows.len()
     );
     let _ = write!(

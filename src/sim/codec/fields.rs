@@ -8,11 +8,22 @@
 use super::{Reader, ShareError, Writer};
 use crate::sim::command::{ArmMode, Command, CrashPoint};
 use crate::sim::config::{
-    Config, GatewayFaults, Latency, Outage, OutageKind, RateLimit, RedeliveryMode, RetryPolicy,
-    RetryWait, Strategy,
+    BrokerKind, Config, GatewayFaults, Latency, LogSettings, Outage, OutageKind, ProducerSettings,
+    RateLimit, RedeliveryMode, RetryPolicy, RetryWait, SqsSettings, Strategy,
 };
 
-/// Writes a configuration in the current format.
+/// The format a configuration is written in: 2 for the queue, the default producer and no retention
+/// window, so its links and saves are written byte for byte as before the broker kinds existed; 3
+/// otherwise, with the broker's, the producer's and the retention settings after the others.
+pub(crate) fn config_version(c: &Config) -> u8 {
+    if c.broker == BrokerKind::Queue && c.producer.is_default() && c.retention.is_forever() {
+        2
+    } else {
+        3
+    }
+}
+
+/// Writes a configuration in format [`config_version`].
 pub(crate) fn write_config(w: &mut Writer, c: &Config) {
     w.uint(c.payments as u64);
     w.uint(c.publish_interval_ms as u64);
@@ -82,10 +93,42 @@ pub(crate) fn write_config(w: &mut Writer, c: &Config) {
     w.uint(c.gateway_capacity as u64);
     w.uint(c.call_timeout_ms as u64);
     w.uint(c.gateway.fail_first_attempts as u64);
+    if config_version(c) < 3 {
+        return;
+    }
+    // Added in format 3, written only for a broker other than the queue, another producer or a
+    // retention window.
+    match c.broker {
+        BrokerKind::Queue => w.uint(0),
+        BrokerKind::Sqs(s) => {
+            w.uint(1);
+            w.uint(s.fifo as u64);
+            w.uint(s.duplicate_permille as u64);
+        }
+        BrokerKind::Log(l) => {
+            w.uint(2);
+            w.uint(l.partitions as u64);
+            w.uint(l.auto_commit_interval_ms as u64);
+            w.uint(l.offsets_in_transaction as u64);
+        }
+    }
+    let p = &c.producer;
+    for v in [
+        p.confirms as u32,
+        p.lost_confirm_permille as u32,
+        p.confirm_timeout_ms,
+        p.outbox as u32,
+        p.crash_permille as u32,
+    ] {
+        w.uint(v as u64);
+    }
+    // A window is at least 1 ms, so 0 stands for "kept forever".
+    w.uint(c.retention.records_ms.unwrap_or(0));
+    w.uint(c.retention.gateway_keys_ms.unwrap_or(0));
 }
 
-/// Reads a configuration written in link format `version` (1 or 2); settings a version lacks take
-/// their defaults.
+/// Reads a configuration written in link format `version` (1, 2 or 3); settings a version lacks take
+/// their defaults (formats 1 and 2: the queue).
 pub(crate) fn read_config(r: &mut Reader, version: u8) -> Result<Config, ShareError> {
     let payments = r.u32()?;
     let publish_interval_ms = r.u32()?;
@@ -178,6 +221,31 @@ pub(crate) fn read_config(r: &mut Reader, version: u8) -> Result<Config, ShareEr
         config.gateway_capacity = r.u8()?;
         config.call_timeout_ms = r.u32()?;
         config.gateway.fail_first_attempts = r.u8()?;
+    }
+    if version >= 3 {
+        config.broker = match r.uint()? {
+            1 => BrokerKind::Sqs(SqsSettings {
+                fifo: r.flag()?,
+                duplicate_permille: r.u16()?,
+            }),
+            2 => BrokerKind::Log(LogSettings {
+                partitions: r.u8()?,
+                auto_commit_interval_ms: r.u32()?,
+                offsets_in_transaction: r.flag()?,
+            }),
+            0 => BrokerKind::Queue,
+            _ => return Err(ShareError::BadValue("broker")),
+        };
+        config.producer = ProducerSettings {
+            confirms: r.flag()?,
+            lost_confirm_permille: r.u16()?,
+            confirm_timeout_ms: r.u32()?,
+            outbox: r.flag()?,
+            crash_permille: r.u16()?,
+        };
+        let window = |v: u64| (v > 0).then_some(v);
+        config.retention.records_ms = window(r.uint()?);
+        config.retention.gateway_keys_ms = window(r.uint()?);
     }
     Ok(config)
 }

@@ -48,6 +48,28 @@ pub enum LedgerWrite {
     Commutative,
 }
 
+/// What the consumer's idempotency is keyed on: the processed record, the card gateway's
+/// idempotency key and (on an SQS FIFO queue) the producer's deduplication id.
+///
+/// A producer that republishes after a lost confirm sends the same business payment under a new
+/// message id, so only a key tied to the business operation recognises the repeat.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyedOn {
+    /// The business payment id: every message of one payment shares the key.
+    #[default]
+    Payment,
+    /// The broker's message id: a republished payment looks new.
+    Message,
+}
+
+impl KeyedOn {
+    /// Keyed on the business payment id (the default)?
+    pub fn is_payment(&self) -> bool {
+        *self == KeyedOn::Payment
+    }
+}
+
 /// The strategy toggles of the lessons.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Strategy {
@@ -65,6 +87,10 @@ pub struct Strategy {
     /// How the ledger is written.
     #[serde(default = "default_ledger_write")]
     pub ledger_write: LedgerWrite,
+    /// What the processed record and the gateway key are keyed on. Default: the business payment id
+    /// (left out of JSON, so such a strategy is written as before the choice existed).
+    #[serde(default, skip_serializing_if = "KeyedOn::is_payment")]
+    pub key: KeyedOn,
 }
 
 fn default_ledger_write() -> LedgerWrite {
@@ -80,6 +106,7 @@ impl Strategy {
         gateway_key: false,
         record_check: RecordCheck::CheckThenInsert,
         ledger_write: LedgerWrite::Append,
+        key: KeyedOn::Payment,
     };
 
     /// Every safeguard of the lessons switched on.
@@ -90,6 +117,7 @@ impl Strategy {
         gateway_key: true,
         record_check: RecordCheck::UniqueConstraint,
         ledger_write: LedgerWrite::Append,
+        key: KeyedOn::Payment,
     };
 
     /// All 48 combinations of the sweep's toggles (idempotency, transaction, the three ack timings,
@@ -103,8 +131,9 @@ impl Strategy {
 
     /// The strategy as a small number: one bit per toggle (idempotency, transactional, manual ack
     /// first, gateway key, unique constraint), the ledger write style in bits 5–6, and auto-ack in bit
-    /// 7. Share links and the sweep's order use it; links made before auto-ack existed never set bit 7,
-    /// and their "ack early" bit 2 still means a manual ack sent first.
+    /// 7, keyed on the message id in bit 8. Share links and the sweep's order use it; links made before
+    /// auto-ack existed never set bit 7, and their "ack early" bit 2 still means a manual ack sent
+    /// first; links made before the key choice never set bit 8 (keyed on the payment, as they were).
     pub fn bits(&self) -> u64 {
         self.idempotency as u64
             | (self.transactional as u64) << 1
@@ -117,11 +146,12 @@ impl Strategy {
                 LedgerWrite::Commutative => 2,
             }) << 5
             | ((self.ack_timing == AckTiming::Auto) as u64) << 7
+            | ((self.key == KeyedOn::Message) as u64) << 8
     }
 
     /// The inverse of [`Strategy::bits`]; `None` for a number no strategy has.
     pub fn from_bits(bits: u64) -> Option<Strategy> {
-        if bits >= 256 || (bits & 4 != 0 && bits & 128 != 0) {
+        if bits >= 512 || (bits & 4 != 0 && bits & 128 != 0) {
             return None;
         }
         let ledger_write = match (bits >> 5) & 3 {
@@ -147,6 +177,11 @@ impl Strategy {
                 RecordCheck::CheckThenInsert
             },
             ledger_write,
+            key: if bits & 256 != 0 {
+                KeyedOn::Message
+            } else {
+                KeyedOn::Payment
+            },
         })
     }
 
@@ -187,7 +222,11 @@ impl fmt::Display for Strategy {
             on(self.gateway_key),
             self.record_check.label(),
             self.ledger_write.label()
-        )
+        )?;
+        if self.key == KeyedOn::Message {
+            f.write_str(", keyed on the message id")?;
+        }
+        Ok(())
     }
 }
 
@@ -204,7 +243,7 @@ mod tests {
     #[test]
     fn bits_round_trip_for_every_strategy() {
         let mut valid = 0;
-        for bits in 0..300 {
+        for bits in 0..600 {
             if let Some(s) = Strategy::from_bits(bits) {
                 assert_eq!(s.bits(), bits);
                 valid += 1;
@@ -212,7 +251,7 @@ mod tests {
         }
         assert_eq!(
             valid,
-            2 * 2 * 3 * 2 * 2 * 3,
+            2 * 2 * 3 * 2 * 2 * 3 * 2,
             "every strategy has exactly one number"
         );
         assert_eq!(

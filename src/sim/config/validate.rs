@@ -4,7 +4,7 @@
 //! Links, saved runs, configuration files and `--set` all arrive from outside, so nothing runs on a
 //! configuration that has not passed here; the bounds keep a browser tab responsive.
 
-use super::{Config, RedeliveryMode, RetryPolicy, limits};
+use super::{BrokerKind, Config, MAX_PARTITIONS, RedeliveryMode, RetryPolicy, limits};
 use crate::sim::sentence::sentence_error;
 
 sentence_error!(
@@ -113,7 +113,42 @@ impl Config {
                 "The sample interval must be between 1 and {MAX_DURATION_MS} ms."
             ));
         }
-        Ok(())
+        for (what, w) in [
+            ("processed records", self.retention.records_ms),
+            ("gateway keys", self.retention.gateway_keys_ms),
+        ] {
+            if let Some(w) = w {
+                between(
+                    &format!("The retention of {what}"),
+                    w,
+                    super::MAX_RETENTION_MS,
+                    " ms",
+                )?;
+            }
+        }
+        match self.broker {
+            BrokerKind::Queue => {}
+            BrokerKind::Sqs(s) if s.duplicate_permille > 1000 => {
+                return err("Chances are per-mille: at most 1000.".to_string());
+            }
+            BrokerKind::Sqs(_) => {}
+            BrokerKind::Log(l) => {
+                between("Partitions", l.partitions.into(), MAX_PARTITIONS.into(), "")?;
+                between(
+                    "The auto-commit interval",
+                    l.auto_commit_interval_ms.into(),
+                    MAX_DURATION_MS.into(),
+                    " ms",
+                )?;
+            }
+        }
+        if self.broker.log().is_some() && self.producer.can_misbehave() {
+            return err(
+                "Producer republishes and crashes are modelled on the queue and SQS brokers, not on the log."
+                    .to_string(),
+            );
+        }
+        self.producer.validate().map_err(ConfigError)
     }
 }
 
@@ -182,5 +217,31 @@ mod tests {
             }),
             "Customers must be between 1 and 26; got 27."
         );
+        let log = |partitions, auto_commit_interval_ms| Config {
+            broker: BrokerKind::Log(super::super::LogSettings {
+                partitions,
+                auto_commit_interval_ms,
+                offsets_in_transaction: false,
+            }),
+            ..d()
+        };
+        assert_eq!(
+            refused(log(9, 100)),
+            "Partitions must be between 1 and 8; got 9."
+        );
+        assert_eq!(
+            refused(log(2, 0)),
+            "The auto-commit interval must be between 1 and 3600000 ms; got 0."
+        );
+        assert_eq!(log(8, 3_600_000).validate(), Ok(()));
+        let sqs = |duplicate_permille| Config {
+            broker: BrokerKind::Sqs(super::super::SqsSettings {
+                fifo: false,
+                duplicate_permille,
+            }),
+            ..d()
+        };
+        assert_eq!(refused(sqs(1001)), "Chances are per-mille: at most 1000.");
+        assert_eq!(sqs(1000).validate(), Ok(()));
     }
 }

@@ -115,6 +115,7 @@ impl fmt::Display for Event {
                     RequeueReason::Disconnect => "its consumer disconnected before acking",
                     RequeueReason::VisibilityTimeout => "its visibility timeout ran out",
                     RequeueReason::Retry => "its retry delay is over",
+                    RequeueReason::Replay => "the consumer went back to the last committed offset",
                 }
             ),
             Event::DeadLettered { payment } => {
@@ -147,6 +148,40 @@ impl fmt::Display for Event {
             } => format!(
                 "{} keeps {} and waits {delay_ms} ms before retrying",
                 c(consumer),
+                p(payment)
+            ),
+            Event::Republished {
+                payment,
+                msg,
+                relay,
+            } => format!(
+                "{} published again as message {msg}: {}",
+                p(payment),
+                if relay {
+                    "the outbox relay had not marked its row sent"
+                } else {
+                    "the order service heard no confirm in time"
+                }
+            ),
+            Event::PublisherCrashed { payment, relay } => {
+                if relay {
+                    format!(
+                        "the outbox relay crashed after publishing {} and before marking it sent",
+                        p(payment)
+                    )
+                } else {
+                    format!(
+                        "the order service crashed after saving {} and before publishing it: no message carries it",
+                        p(payment)
+                    )
+                }
+            }
+            Event::SqsDuplicate { payment, msg } => format!(
+                "{}: SQS deleted message {msg} but missed a stored copy, so it comes again (no failure)",
+                p(payment)
+            ),
+            Event::FifoDropped { payment, msg } => format!(
+                "{}: the FIFO queue dropped message {msg}, a repeat of a deduplication id sent under 5 minutes ago",
                 p(payment)
             ),
         };

@@ -94,6 +94,20 @@ fn one_of_each_about(p: u32, c: u8) -> Vec<Event> {
             consumer: c,
             delay_ms: 250,
         },
+        Republished {
+            payment: p,
+            msg: 31,
+            relay: true,
+        },
+        PublisherCrashed {
+            payment: p,
+            relay: false,
+        },
+        SqsDuplicate { payment: p, msg: p },
+        FifoDropped {
+            payment: p,
+            msg: 31,
+        },
     ]
 }
 
@@ -121,6 +135,10 @@ fn index_of(e: &Event) -> usize {
         Reconnected { .. } => 17,
         ChargeTimedOut { .. } => 18,
         RetryWaiting { .. } => 19,
+        Republished { .. } => 20,
+        PublisherCrashed { .. } => 21,
+        SqsDuplicate { .. } => 22,
+        FifoDropped { .. } => 23,
     }
 }
 
@@ -128,7 +146,13 @@ fn index_of(e: &Event) -> usize {
 fn has_consumer(e: &Event) -> bool {
     !matches!(
         e,
-        Event::Published { .. } | Event::Requeued { .. } | Event::DeadLettered { .. }
+        Event::Published { .. }
+            | Event::Requeued { .. }
+            | Event::DeadLettered { .. }
+            | Event::Republished { .. }
+            | Event::PublisherCrashed { .. }
+            | Event::SqsDuplicate { .. }
+            | Event::FifoDropped { .. }
     )
 }
 

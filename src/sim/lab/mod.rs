@@ -27,14 +27,19 @@ macro_rules! lesson {
 }
 
 mod ack_before_commit;
+pub mod business_key;
 mod checklist_lab;
+mod commit_timing;
 pub mod common;
 mod double_payment;
+mod effectively_once;
+pub mod expired_key;
 pub mod failure_injection;
 mod first_delivery;
 mod retry_storm;
 mod sandbox;
 mod side_effect;
+mod sqs_duplicate;
 mod visibility_timeout;
 
 pub use visibility_timeout::VISIBILITY_SEED;
@@ -126,6 +131,11 @@ impl Lab {
             visibility_timeout::lab(),
             retry_storm::lab(),
             checklist_lab::lab(),
+            expired_key::lab(),
+            business_key::lab(),
+            sqs_duplicate::lab(),
+            commit_timing::lab(),
+            effectively_once::lab(),
         ]
     }
 
@@ -215,7 +225,7 @@ pub const WHEN_TO_USE: [&str; 4] = [
 ];
 
 /// What the course comes down to, for the closing panel.
-pub const TAKEAWAYS: [&str; 5] = [
+pub const TAKEAWAYS: [&str; 8] = [
     lesson!(
         "At-least-once means nothing is dropped before it is acknowledged, at the price of duplicates; at-most-once means no duplicates, at the price of loss. Pick one on purpose."
     ),
@@ -230,6 +240,15 @@ pub const TAKEAWAYS: [&str; 5] = [
     ),
     lesson!(
         "Watch redeliveries, duplicates caught, dead letters and lag: they are how you learn that the guarantee is being exercised."
+    ),
+    lesson!(
+        "Idempotency memory expires: Stripe may remove a key once it is 24 hours old. Keep your own processed records longer than any message can come back — the longest outage, the dead-letter queue's retention."
+    ),
+    lesson!(
+        "A producer that publishes again sends the same payment as a new message: key idempotency on the payment, never on the message id."
+    ),
+    lesson!(
+        "Exactly-once is an end-to-end result, not a broker setting: offsets stored with the ledger make the database effectively-once, and every side effect outside it still needs its own idempotency key."
     ),
 ];
 

@@ -30,7 +30,7 @@ impl Sim {
             payment: job.payment,
             consumer,
             epoch,
-            keyed: job.strategy.gateway_key,
+            key: job.strategy.gateway_key.then(|| job.key()),
             abandoned: false,
         };
         let (id, started) = self.gateway.submit(call, serving);
@@ -101,7 +101,7 @@ impl Sim {
             || self
                 .rng
                 .chance_permille(self.config.gateway.failure_permille);
-        let result = self.gateway.charge(p, call.keyed, failed);
+        let result = self.gateway.charge(p, call.key, failed, self.now);
         let consumer = call.consumer;
         match result {
             ChargeResult::Charged => {

@@ -79,7 +79,10 @@ impl Sim {
         {
             self.in_consumer[p as usize] -= 1;
         }
-        if self.config.redelivery == RedeliveryMode::OnDisconnect {
+        if self.broker.topic().is_some() {
+            // A log's group notices the member gone and gives its partitions to the others.
+            self.rebalance_log();
+        } else if self.redelivery == RedeliveryMode::OnDisconnect {
             self.return_held(consumer);
         }
         self.schedule(until, TimerKind::Restart { consumer, epoch });

@@ -17,6 +17,9 @@ use crate::sim::retry::delay_ms;
 impl Sim {
     /// Hands ready messages to consumers with room, round robin, until none is ready or none has room.
     pub(super) fn dispatch(&mut self) {
+        if self.broker.topic().is_some() {
+            return self.poll_log();
+        }
         let n = self.consumers.len();
         // Auto-ack has no unacknowledged messages to count, so the prefetch window never closes.
         let prefetch = (!self.auto_ack()).then_some(self.config.prefetch);
@@ -27,10 +30,10 @@ impl Sim {
                 if !self.consumers[c].has_capacity(prefetch) {
                     continue;
                 }
-                let Some(p) = self.broker.pop_ready() else {
+                let Some(m) = self.broker.pop_ready() else {
                     return;
                 };
-                self.deliver(p, c as u8);
+                self.deliver(m, c as u8);
                 delivered = true;
             }
             self.rr = (self.rr + 1) % n;
@@ -40,14 +43,45 @@ impl Sim {
         }
     }
 
-    fn deliver(&mut self, payment: u32, consumer: u8) {
+    fn deliver(&mut self, msg: u32, consumer: u8) {
         let auto_acked = self.auto_ack();
-        let returned_by = self.broker.message(payment).returned_by;
+        let payment = self.broker.payment(msg);
+        let returned_by = self.broker.message(msg).returned_by;
         let delivery = if auto_acked {
-            self.broker.deliver_auto_acked(payment)
+            self.broker.deliver_auto_acked(msg)
         } else {
-            self.broker.deliver(payment, consumer)
+            self.broker.deliver(msg, consumer)
         };
+        self.note_delivery(payment, consumer, delivery, returned_by);
+        if auto_acked {
+            self.metrics.counters.acks += 1;
+            self.emit(Event::Acked { payment, consumer });
+        } else if let RedeliveryMode::VisibilityTimeout { timeout_ms } = self.redelivery {
+            let at = self.after(timeout_ms as Millis);
+            self.schedule(at, TimerKind::VisibilityExpire { msg, delivery });
+        }
+        self.in_consumer[payment as usize] += 1;
+        let c = &mut self.consumers[consumer as usize];
+        c.buffer.push_back(Delivery {
+            msg,
+            payment,
+            delivery,
+            auto_acked,
+        });
+        if c.state == ConsumerState::Idle {
+            self.wake(consumer);
+        }
+    }
+
+    /// Counts a delivery (a redelivery by its cause) and logs it.
+    #[inline(always)]
+    pub(super) fn note_delivery(
+        &mut self,
+        payment: u32,
+        consumer: u8,
+        delivery: u16,
+        returned_by: Option<RequeueReason>,
+    ) {
         let counters = &mut self.metrics.counters;
         counters.deliveries += 1;
         let redelivered = delivery > 1;
@@ -58,6 +92,7 @@ impl Sim {
                     counters.redelivered_after_visibility += 1
                 }
                 Some(RequeueReason::Retry) => counters.redelivered_after_retry += 1,
+                Some(RequeueReason::Replay) => counters.redelivered_after_replay += 1,
                 Some(RequeueReason::Disconnect) | None => {
                     counters.redelivered_after_disconnect += 1
                 }
@@ -69,63 +104,52 @@ impl Sim {
             delivery,
             redelivered,
         });
-        if auto_acked {
-            self.metrics.counters.acks += 1;
-            self.emit(Event::Acked { payment, consumer });
-        } else if let RedeliveryMode::VisibilityTimeout { timeout_ms } = self.config.redelivery {
-            let at = self.after(timeout_ms as Millis);
-            self.schedule(at, TimerKind::VisibilityExpire { payment, delivery });
-        }
-        self.in_consumer[payment as usize] += 1;
-        let c = &mut self.consumers[consumer as usize];
-        c.buffer.push_back(Delivery {
-            payment,
-            delivery,
-            auto_acked,
-        });
-        if c.state == ConsumerState::Idle {
-            self.wake(consumer);
-        }
     }
 
-    /// Makes `payment` ready again for `reason`, where this broker puts such a message: at its
+    /// Makes message `msg` ready again for `reason`, where this broker puts such a message: at its
     /// original position over AMQP, at the tail for SQS.
-    pub(super) fn requeue(&mut self, payment: u32, reason: RequeueReason) {
-        let position = match (self.config.redelivery, reason) {
+    pub(super) fn requeue(&mut self, msg: u32, reason: RequeueReason) {
+        let position = match (self.redelivery, reason) {
             (RedeliveryMode::OnDisconnect, RequeueReason::Disconnect | RequeueReason::Retry) => {
                 Position::Original
             }
             _ => Position::Tail,
         };
-        self.requeue_to(payment, reason, position);
+        self.requeue_to(msg, reason, position);
     }
 
-    /// Makes `payment` ready again at the tail (back from a retry queue, or visible again).
-    pub(super) fn requeue_at_tail(&mut self, payment: u32, reason: RequeueReason) {
-        self.requeue_to(payment, reason, Position::Tail);
+    /// Makes message `msg` ready again at the tail (back from a retry queue, or visible again).
+    pub(super) fn requeue_at_tail(&mut self, msg: u32, reason: RequeueReason) {
+        self.requeue_to(msg, reason, Position::Tail);
     }
 
-    fn requeue_to(&mut self, payment: u32, reason: RequeueReason, position: Position) {
+    fn requeue_to(&mut self, msg: u32, reason: RequeueReason, position: Position) {
+        let payment = self.broker.payment(msg);
         if self
             .broker
-            .requeue(payment, self.config.max_deliveries, position)
+            .requeue(msg, self.config.max_deliveries, position)
         {
             self.metrics.counters.dead_lettered += 1;
             self.emit(Event::DeadLettered { payment });
         } else {
-            self.broker.set_returned_by(payment, reason);
+            self.broker.set_returned_by(msg, reason);
             self.emit(Event::Requeued { payment, reason });
         }
     }
 
-    /// The consumer's ack goes out; it may be lost on the way.
-    pub(super) fn send_ack(&mut self, consumer: u8, payment: u32) {
+    /// The consumer's ack for message `msg` goes out; it may be lost on the way.
+    pub(super) fn send_ack(&mut self, consumer: u8, msg: u32) {
+        if self.broker.topic().is_some() {
+            // A log's records are the payments' first messages (no republishes on a log).
+            return self.commit_record(consumer, msg);
+        }
+        let payment = self.broker.payment(msg);
         let lost = std::mem::take(&mut self.lose_next_ack[consumer as usize])
             || self.rng.chance_permille(self.config.lost_ack_permille);
         if lost {
             self.metrics.counters.acks_lost += 1;
             self.emit(Event::AckLost { payment, consumer });
-            if self.config.redelivery == RedeliveryMode::OnDisconnect {
+            if self.redelivery == RedeliveryMode::OnDisconnect {
                 // Over AMQP an ack only goes missing with its connection: the broker sees a disconnect
                 // and takes back everything the consumer held, including what it had not started.
                 self.metrics.counters.reconnects += 1;
@@ -137,18 +161,22 @@ impl Sim {
                 }
             }
         } else {
-            self.broker.ack(payment);
             self.metrics.counters.acks += 1;
+            if self.sqs_duplicate_permille > 0 && self.delete_misses_a_copy(msg) {
+                self.emit(Event::Acked { payment, consumer });
+                return;
+            }
+            self.broker.ack(msg);
             self.emit(Event::Acked { payment, consumer });
         }
     }
 
     /// The broker takes back every message `consumer` held unacknowledged.
     pub(super) fn return_held(&mut self, consumer: u8) {
-        for p in self.broker.take_held(consumer) {
-            if matches!(self.broker.message(p).state, MessageState::InFlight { consumer: c } if c == consumer)
+        for m in self.broker.take_held(consumer) {
+            if matches!(self.broker.message(m).state, MessageState::InFlight { consumer: c } if c == consumer)
             {
-                self.requeue(p, RequeueReason::Disconnect);
+                self.requeue(m, RequeueReason::Disconnect);
             }
         }
     }
@@ -161,7 +189,7 @@ impl Sim {
             self.metrics
                 .latency
                 .record(self.now.saturating_sub(job.started));
-            let published = self.broker.message(job.payment).published_at as Millis;
+            let published = self.broker.message(job.msg).published_at as Millis;
             self.metrics
                 .end_to_end
                 .record(self.now.saturating_sub(published));
@@ -176,16 +204,16 @@ impl Sim {
     /// Processing failed (the gateway refused, failed or timed out): roll back, then let the retry
     /// policy decide when the message comes back — or, with the wait in the consumer, hold it and wait.
     pub(super) fn fail_job(&mut self, consumer: u8, mut job: Job) {
-        let p = job.payment;
+        let (p, m) = (job.payment, job.msg);
         if self.db.rollback(consumer).is_some() {
             self.emit(Event::RolledBack {
                 payment: p,
                 consumer,
             });
         }
-        let owned = matches!(self.broker.message(p).state, MessageState::InFlight { consumer: c } if c == consumer);
+        let owned = matches!(self.broker.message(m).state, MessageState::InFlight { consumer: c } if c == consumer);
         if owned {
-            let deliveries = self.broker.message(p).deliveries;
+            let deliveries = self.broker.message(m).deliveries;
             let delay = delay_ms(self.config.retry, deliveries, &mut self.rng);
             let mut at = self.after(delay as Millis);
             if let Some(b) = self.bucket.as_mut() {
@@ -205,13 +233,17 @@ impl Sim {
                 self.schedule(at, TimerKind::StepDone { consumer, epoch });
                 return;
             }
-            self.nack(consumer, p, delay, at);
+            self.nack(consumer, m, delay, at);
         }
         self.finish_job(consumer, job, false);
     }
 
-    /// The consumer nacks `payment`: back at once (a requeue), or after `delay` in the broker.
-    pub(super) fn nack(&mut self, consumer: u8, payment: u32, delay: u32, at: Millis) {
+    /// The consumer nacks message `msg`: back at once (a requeue), or after `delay` in the broker.
+    pub(super) fn nack(&mut self, consumer: u8, msg: u32, delay: u32, at: Millis) {
+        if self.broker.topic().is_some() {
+            return self.nack_record(consumer, msg, delay, at);
+        }
+        let payment = self.broker.payment(msg);
         self.metrics.counters.nacks += 1;
         self.emit(Event::Nacked {
             payment,
@@ -219,10 +251,10 @@ impl Sim {
             delay_ms: delay,
         });
         if delay == 0 {
-            self.requeue(payment, RequeueReason::Retry);
+            self.requeue(msg, RequeueReason::Retry);
         } else {
-            self.broker.park(payment);
-            self.schedule(at, TimerKind::RetryReady { payment });
+            self.broker.park(msg);
+            self.schedule(at, TimerKind::RetryReady { msg });
         }
     }
 }

@@ -51,6 +51,7 @@ impl Sim {
             return false;
         };
         c.job = Some(Job {
+            msg: d.msg,
             payment: d.payment,
             delivery: d.delivery,
             started: now,
@@ -99,7 +100,7 @@ impl Sim {
         let flow = match job.wait {
             Wait::Backoff => {
                 // The wait is over: nack with a requeue, and move on.
-                self.nack(consumer, job.payment, 0, self.now);
+                self.nack(consumer, job.msg, 0, self.now);
                 self.finish_job(consumer, job, false);
                 Flow::Done
             }
@@ -122,8 +123,16 @@ impl Sim {
                 Step::WriteLedger => self.write_ledger(consumer, &job),
                 Step::WriteRecord => self.write_record(consumer, &mut job),
                 Step::Commit => self.commit(consumer, &job),
-                Step::Ack => self.send_ack(consumer, job.payment),
+                Step::Ack => self.send_ack(consumer, job.msg),
             }
+        }
+        if step == Step::WriteLedger
+            && self
+                .broker
+                .topic()
+                .is_some_and(|t| t.settings.offsets_in_transaction)
+        {
+            self.offset_with_ledger(consumer, &job);
         }
         self.boundary(consumer, job, step)
     }
@@ -166,7 +175,7 @@ impl Sim {
     }
 
     fn check_record(&mut self, consumer: u8, job: &mut Job) {
-        if self.db.is_processed(consumer, job.payment) {
+        if self.db.is_processed(consumer, job.key(), self.now) {
             self.metrics.counters.duplicates_detected += 1;
             self.emit(Event::DuplicateSkipped {
                 payment: job.payment,
@@ -202,7 +211,10 @@ impl Sim {
 
     fn write_record(&mut self, consumer: u8, job: &mut Job) {
         let p = job.payment;
-        match self.db.write_record(consumer, p, job.strategy.record_check) {
+        match self
+            .db
+            .write_record(consumer, job.key(), job.strategy.record_check, self.now)
+        {
             WriteResult::Conflict => {
                 self.metrics.counters.duplicates_detected += 1;
                 self.emit(Event::ConstraintViolated {
@@ -228,7 +240,10 @@ impl Sim {
         let p = job.payment;
         let s = job.strategy;
         let had_ledger = self.db.tx(consumer).is_some_and(|t| t.ledger);
-        match self.db.commit(consumer, s.record_check, s.ledger_write) {
+        match self
+            .db
+            .commit(consumer, s.record_check, s.ledger_write, self.now)
+        {
             WriteResult::Conflict => {
                 self.metrics.counters.duplicates_detected += 1;
                 self.emit(Event::ConstraintViolated {
@@ -249,6 +264,9 @@ impl Sim {
                     payment: p,
                     consumer,
                 });
+                if self.broker.topic().is_some() {
+                    self.offset_committed_with_tx(consumer, p);
+                }
             }
         }
     }

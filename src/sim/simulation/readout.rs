@@ -6,7 +6,7 @@
 //! cannot disagree on what happened to a payment.
 
 use super::super::broker::MessageState;
-use super::super::checker::{Anomaly, Outcome, PaymentFacts, Totals, classify};
+use super::super::checker::{Anomaly, Duplicates, Outcome, PaymentFacts, Totals, classify};
 use super::super::command::Action;
 use super::super::consumer::{Consumer, Delivery};
 use super::super::event::Event;
@@ -23,9 +23,10 @@ impl Sim {
             published: payment < self.published,
             charges: self.gateway.charges(payment),
             ledger_rows: self.db.ledger_rows(payment),
-            in_broker: self.broker.holds(payment),
+            in_broker: self.broker.holds_payment(payment),
             in_consumer: self.in_consumer[payment as usize] > 0,
             dead_lettered: m.state == MessageState::DeadLettered,
+            never_published: !self.dropped.is_empty() && self.never_published(payment),
         }
     }
 
@@ -51,6 +52,21 @@ impl Sim {
         }
         self.totals_cache.set(Some((key, t)));
         t
+    }
+
+    /// Duplicate charges per business payment (the harm) and duplicate deliveries, counted apart.
+    pub fn duplicates(&self) -> Duplicates {
+        let n = self.config.payments as usize;
+        let messages = self.broker.messages();
+        let mut deliveries: Vec<u64> = messages[..n].iter().map(|m| m.deliveries as u64).collect();
+        for (i, p) in self.broker.copies().iter().enumerate() {
+            deliveries[*p as usize] += messages[n + i].deliveries as u64;
+        }
+        let mut d = Duplicates::default();
+        for (p, delivered) in deliveries.into_iter().enumerate() {
+            d.add(self.gateway.charges(p as u32), delivered);
+        }
+        d
     }
 
     /// Up to `limit` anomalous payments, each with the events in the window that explain it.
@@ -115,7 +131,14 @@ impl Sim {
                     c.redelivered_after_visibility,
                 ),
                 ("retry".to_string(), c.redelivered_after_retry),
-            ]),
+            ])
+            .into_iter()
+            .chain(
+                self.broker
+                    .topic()
+                    .map(|_| ("replay".to_string(), c.redelivered_after_replay)),
+            )
+            .collect(),
             consumer_restarts: c.restarts,
             dead_letter_rate: c.dead_lettered as f64 / published,
             dead_letters_per_sec: c.dead_lettered as f64 / secs,
@@ -180,5 +203,8 @@ fn is_cause(e: &Event) -> bool {
             | Event::Requeued { .. }
             | Event::ConstraintViolated { .. }
             | Event::ChargeTimedOut { .. }
+            | Event::Republished { .. }
+            | Event::PublisherCrashed { .. }
+            | Event::SqsDuplicate { .. }
     )
 }

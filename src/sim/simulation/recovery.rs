@@ -6,9 +6,10 @@ use crate::sim::broker::{Broker, MessageState};
 use crate::sim::command::CrashPoint;
 use crate::sim::config::{Millis, RedeliveryMode};
 use crate::sim::db::Database;
-use crate::sim::durable::{DurableError, DurableState, FORMAT};
+use crate::sim::durable::{DurableError, DurableState, FORMAT, PendingPublish};
 use crate::sim::event::{Event, EventLog, RequeueReason};
 use crate::sim::gateway::Gateway;
+use crate::sim::sqs::DedupWindow;
 
 impl Sim {
     /// A copy for a timeline snapshot: everything but the event window, of which only the latest
@@ -24,6 +25,7 @@ impl Sim {
     /// The durable parts of the run, for saving (real crash mode).
     pub fn durable_state(&self) -> DurableState {
         let (charges, keyed, attempts) = self.gateway.tables();
+        let all = self.broker.messages().len();
         DurableState {
             format: FORMAT,
             config: self.config.clone(),
@@ -33,11 +35,26 @@ impl Sim {
             rng: self.rng.clone(),
             catalog: self.catalog,
             messages: self.broker.messages().to_vec(),
+            copies: self.broker.copies().to_vec(),
+            pending: self
+                .timers
+                .iter()
+                .filter_map(|t| match t.kind {
+                    TimerKind::Republish { payment, attempt } => Some(PendingPublish {
+                        payment,
+                        attempt,
+                        at: t.at(),
+                    }),
+                    _ => None,
+                })
+                .collect(),
+            never_published: self.dropped.clone(),
+            dedup: self.dedup.table().to_vec(),
             dead_letter: self.broker.dead_letter().to_vec(),
             ledger_rows: self.db.ledger_table().to_vec(),
-            processed: self.db.processed_table().to_vec(),
+            processed: keyed_table(self.db.processed_table(), all),
             charges: charges.to_vec(),
-            keyed: keyed.to_vec(),
+            keyed: keyed_table(keyed, all),
             attempts: attempts.to_vec(),
             counters: self.metrics.counters,
             // A bare run does not know the settings it started with; a timeline adds its script.
@@ -64,14 +81,39 @@ impl Sim {
         sim.catalog = state.catalog;
         sim.now = state.now;
         sim.published = state.published;
-        sim.broker = Broker::restore(state.messages, state.dead_letter);
-        sim.db = Database::restore(state.ledger_rows, state.processed);
+        sim.broker = Broker::restore(
+            state.messages,
+            state.dead_letter,
+            sim.config.payments,
+            state.copies,
+        );
+        sim.db = Database::restore(
+            state.ledger_rows,
+            state.processed,
+            sim.config.retention.records_ms,
+            state.now,
+        );
         sim.gateway = Gateway::restore(
             state.charges,
             state.keyed,
             state.attempts,
             sim.config.gateway_capacity,
+            sim.config.retention.gateway_keys_ms,
+            state.now,
         );
+        sim.dropped = state.never_published;
+        sim.dedup = DedupWindow::restore(state.dedup);
+        for q in state.pending {
+            sim.producer_pending += 1;
+            let at = q.at.max(sim.now);
+            sim.schedule(
+                at,
+                TimerKind::Republish {
+                    payment: q.payment,
+                    attempt: q.attempt,
+                },
+            );
+        }
         sim.metrics.counters = state.counters;
         sim.metrics.resume_at(state.now);
         for c in 0..sim.config.consumers {
@@ -85,26 +127,26 @@ impl Sim {
             sim.consumers[c as usize].restarts += 1;
             sim.emit(Event::Restarted { consumer: c });
         }
-        for p in 0..sim.config.payments {
+        if let Some(settings) = sim.config.broker.log().copied() {
+            // The log and its committed offsets survive; every partition resumes from its offset.
+            let up = (1u8 << sim.config.consumers) - 1;
+            sim.broker.rebuild_log(settings, sim.published, up);
+        }
+        for p in 0..sim.broker.messages().len() as u32 {
+            if sim.broker.topic().is_some() {
+                break;
+            }
             let m = sim.broker.message(p);
             match m.state {
-                MessageState::Waiting => {
-                    sim.schedule(sim.now, TimerKind::RetryReady { payment: p })
-                }
-                MessageState::InFlight { .. } => match sim.config.redelivery {
+                MessageState::Waiting => sim.schedule(sim.now, TimerKind::RetryReady { msg: p }),
+                MessageState::InFlight { .. } => match sim.redelivery {
                     RedeliveryMode::OnDisconnect => {
                         sim.requeue(p, RequeueReason::Disconnect);
                     }
                     RedeliveryMode::VisibilityTimeout { timeout_ms } => {
                         let delivery = m.deliveries;
                         let at = sim.after(timeout_ms as Millis);
-                        sim.schedule(
-                            at,
-                            TimerKind::VisibilityExpire {
-                                payment: p,
-                                delivery,
-                            },
-                        );
+                        sim.schedule(at, TimerKind::VisibilityExpire { msg: p, delivery });
                     }
                 },
                 _ => {}
@@ -119,4 +161,12 @@ impl Sim {
         sim.drain();
         Ok(sim)
     }
+}
+
+/// A table keyed by message id, as long as the messages: the gateway's keys and the processed
+/// records grow only as far as the highest key used.
+fn keyed_table(table: &[bool], len: usize) -> Vec<bool> {
+    let mut t = table.to_vec();
+    t.resize(len, false);
+    t
 }

@@ -44,9 +44,9 @@ fn boundary_after_matches_the_crash_points() {
 #[test]
 fn timers_fire_in_time_then_schedule_order() {
     let mut sim = Sim::new(Config::default(), 1);
-    sim.schedule(50, TimerKind::RetryReady { payment: 0 });
-    sim.schedule(10, TimerKind::RetryReady { payment: 1 });
-    sim.schedule(10, TimerKind::RetryReady { payment: 2 });
+    sim.schedule(50, TimerKind::RetryReady { msg: 0 });
+    sim.schedule(10, TimerKind::RetryReady { msg: 1 });
+    sim.schedule(10, TimerKind::RetryReady { msg: 2 });
     let mut order = Vec::new();
     while let Some(t) = sim.timers.pop() {
         order.push((t.at(), t.kind));
@@ -55,9 +55,9 @@ fn timers_fire_in_time_then_schedule_order() {
         order,
         vec![
             (0, TimerKind::Publish),
-            (10, TimerKind::RetryReady { payment: 1 }),
-            (10, TimerKind::RetryReady { payment: 2 }),
-            (50, TimerKind::RetryReady { payment: 0 }),
+            (10, TimerKind::RetryReady { msg: 1 }),
+            (10, TimerKind::RetryReady { msg: 2 }),
+            (50, TimerKind::RetryReady { msg: 0 }),
         ]
     );
 }

@@ -15,9 +15,9 @@ pub(super) enum TimerKind {
     /// A crashed consumer comes back.
     Restart { consumer: u8, epoch: u32 },
     /// A delivery's visibility timeout runs out.
-    VisibilityExpire { payment: u32, delivery: u16 },
+    VisibilityExpire { msg: u32, delivery: u16 },
     /// A nacked message's retry delay is over.
-    RetryReady { payment: u32 },
+    RetryReady { msg: u32 },
     /// The gateway finishes serving a call.
     CallDone { call: u32 },
     /// A consumer stops waiting for the gateway.
@@ -29,6 +29,12 @@ pub(super) enum TimerKind {
     },
     /// A hanging gateway starts answering again.
     GatewayResume,
+    /// The producer (or the outbox relay) publishes `payment` again: its publish number `attempt`.
+    Republish { payment: u32, attempt: u8 },
+    /// A copy of message `msg` that an SQS delete missed becomes visible again.
+    CopyVisible { msg: u32 },
+    /// A log's consumers commit their positions (automatic commits).
+    AutoCommit,
 }
 
 /// A scheduled timer. Timers fire in (time, sequence) order; the sequence number is unique, so the
@@ -119,19 +125,26 @@ impl Sim {
                     c.restarts += 1;
                     self.metrics.counters.restarts += 1;
                     self.emit(Event::Restarted { consumer });
+                    if self.broker.topic().is_some() {
+                        // It joins the group again: a rebalance.
+                        self.rebalance_log();
+                    }
                     self.wake(consumer);
                 }
             }
-            TimerKind::VisibilityExpire { payment, delivery } => {
-                let m = self.broker.message(payment);
+            TimerKind::VisibilityExpire { msg, delivery } => {
+                let m = self.broker.message(msg);
                 if matches!(m.state, MessageState::InFlight { .. }) && m.deliveries == delivery {
-                    self.requeue(payment, RequeueReason::VisibilityTimeout);
+                    self.requeue(msg, RequeueReason::VisibilityTimeout);
                 }
             }
-            TimerKind::RetryReady { payment } => {
-                if self.broker.message(payment).state == MessageState::Waiting {
+            TimerKind::RetryReady { msg } if self.broker.topic().is_some() => {
+                self.retry_record(msg)
+            }
+            TimerKind::RetryReady { msg } => {
+                if self.broker.message(msg).state == MessageState::Waiting {
                     // Back from the retry queue (or visible again): a new arrival, at the tail.
-                    self.requeue_at_tail(payment, RequeueReason::Retry);
+                    self.requeue_at_tail(msg, RequeueReason::Retry);
                 }
             }
             TimerKind::CallDone { call } => self.call_done(call),
@@ -145,6 +158,13 @@ impl Sim {
                 self.resume_scheduled = false;
                 self.serve_waiting_calls();
             }
+            TimerKind::Republish { payment, attempt } => self.republish(payment, attempt),
+            TimerKind::CopyVisible { msg } => {
+                if self.broker.message(msg).state == MessageState::Waiting {
+                    self.requeue_at_tail(msg, RequeueReason::VisibilityTimeout);
+                }
+            }
+            TimerKind::AutoCommit => self.auto_commit(),
         }
     }
 
@@ -189,10 +209,15 @@ impl Sim {
 
     fn publish(&mut self) {
         let p = self.published;
-        self.broker.publish(p, self.now);
-        self.published += 1;
-        self.metrics.counters.published += 1;
-        self.emit(Event::Published { payment: p });
+        if self.config.producer.can_misbehave() {
+            self.produce(p);
+            self.published += 1;
+        } else {
+            self.broker.publish(p, self.now);
+            self.published += 1;
+            self.metrics.counters.published += 1;
+            self.emit(Event::Published { payment: p });
+        }
         if self.published < self.config.payments {
             let at = self.after(self.config.publish_interval_ms as Millis);
             self.schedule(at, TimerKind::Publish);

@@ -55,6 +55,11 @@ pub fn strategy_panel(props: &StrategyProps) -> Html {
         })
     };
 
+    let edits = super::setting_table::Edits {
+        flag: &edit,
+        num: &edit_num,
+        pick: &edit_choice,
+    };
     let ack = s.ack_timing.name();
     let check = s.record_check.name();
     let ledger = s.ledger_write.name();
@@ -85,13 +90,14 @@ pub fn strategy_panel(props: &StrategyProps) -> Html {
                         if on { c.strategy.transactional = true; }
                     }) }) }
                 { toggle(&ToggleProps { id: "toggle-transactional".into(), label: "Transactional ack".into(), help: "Ledger row and processed record commit together, then the ack. Off: each write commits on its own.".into(), checked: s.transactional, disabled: Default::default(), onset: edit(|c, on| c.strategy.transactional = on) }) }
-                { toggle(&ToggleProps { id: "toggle-gateway-key".into(), label: "Gateway idempotency key".into(), help: "Send the payment id with the charge, so the gateway returns the first charge instead of taking money again. Simplified: keys never expire here and only charges are remembered; Stripe may drop a key after 24 h, replays errors too, and refuses a same-key call in progress.".into(), checked: s.gateway_key, disabled: Default::default(), onset: edit(|c, on| c.strategy.gateway_key = on) }) }
+                { toggle(&ToggleProps { id: "toggle-gateway-key".into(), label: "Gateway idempotency key".into(), help: "Send the payment id with the charge, so the gateway returns the first charge instead of taking money again, while it keeps the key (see Faults). Simplified: only charges are remembered; Stripe replays errors too and refuses a same-key call in progress.".into(), checked: s.gateway_key, disabled: Default::default(), onset: edit(|c, on| c.strategy.gateway_key = on) }) }
                 { choice(&ChoiceProps { id: "ack-timing".into(), label: "Ack timing".into(), help: "Acking before the work is committed turns a crash into a lost payment. With auto-ack the broker also ignores the prefetch limit and pushes ready messages without waiting for acks.".into(), options: options(&[("after_commit", "manual ack after commit (safe)"), ("manual_first", "manual ack, first thing"), ("auto", "auto-ack (delivery is the ack)")]), selected: (ack).into(), onset: edit_choice(|c, v| if let Some(a) = AckTiming::from_name(v) { c.strategy.ack_timing = a; }) }) }
                 { choice(&ChoiceProps { id: "record-check".into(), label: "Record check".into(), help: "Check-then-insert races when two deliveries run at once; a unique constraint makes the loser abort (here at its commit; PostgreSQL makes its insert wait for the winner, then fails it).".into(), options: options(&[("check_then_insert", "check, then insert"), ("unique_constraint", "unique constraint")]), selected: (check).into(), onset: edit_choice(|c, v| if let Some(r) = RecordCheck::from_name(v) { c.strategy.record_check = r; }) }) }
                 { choice(&ChoiceProps { id: "ledger-write".into(), label: "Ledger write".into(), help: "Appending a row repeats on a duplicate; a conditional or set-like write does not (for the ledger, not the card).".into(), options: options(&[("append", "append a row"), ("conditional", "conditional (compare-and-set)"), ("commutative", "commutative (set by payment id)")]), selected: (ledger).into(), onset: edit_choice(|c, v| if let Some(l) = LedgerWrite::from_name(v) { c.strategy.ledger_write = l; }) }) }
             </details>
             <details class="strategy__group" open=true>
                 <summary class="strategy__summary">{ "Broker and retries" }</summary>
+                { super::broker::broker_fields(&edits, config) }
                 { choice(&ChoiceProps { id: "redelivery-mode".into(), label: "Redelivery".into(), help: "On disconnect (AMQP-like) or after a visibility timeout (SQS-like), even while the first consumer still works.".into(), options: options(&[("on_disconnect", "on disconnect"), ("visibility_timeout", "visibility timeout")]), selected: (mode).into(), onset: edit_choice(|c, v| c.redelivery = if v == "visibility_timeout" {
                         RedeliveryMode::VisibilityTimeout { timeout_ms: 45 }
                     } else {
@@ -140,7 +146,9 @@ pub fn strategy_panel(props: &StrategyProps) -> Html {
                     { number_field(&NumberFieldProps { id: "restart-delay".into(), label: "Restart after".into(), help: Default::default(), value: config.restart_delay_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.restart_delay_ms = v as u32) }) }
                 </div>
                 <p class="field__help">{ "A lost ack looks like a crash to the broker: the payment comes back although the work is done." }</p>
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::Retention) }
             </details>
+            { super::producer::producer_fields(&edits, config) }
         </section>
     }
 }

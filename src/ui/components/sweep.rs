@@ -177,8 +177,10 @@ pub fn SweepView(props: &SweepProps) -> Html {
         .map_or((0, 0), |r| (r.rows.len(), r.plan.len()));
     let label_note = match state.as_ref() {
         Some(r) if done == total => format!(
-            "{total} runs on seed {}, {} payments each.",
-            r.seed, r.payments
+            "{total} runs on seed {}, {} payments each, {} broker.",
+            r.seed,
+            r.payments,
+            r.plan.broker().name()
         ),
         Some(_) => format!("Running {done} of {total}…"),
         None => String::new(),
@@ -187,9 +189,9 @@ pub fn SweepView(props: &SweepProps) -> Html {
         <section class="panel sweep" aria-labelledby="sweep-title" data-testid="sweep">
             <h2 class="panel__title" id="sweep-title">{ "Sweep: every crash point × every strategy" }</h2>
             <p class="panel__note">
-                { format!("Seed {}, {payments} payments per run (the sandbox's payments, kept between {} and {}). \
+                { format!("Seed {}, {payments} payments per run on the sandbox's {} broker (its payments kept between {} and {}). \
                     Each run crashes every consumer at one boundary ({}) and lets the broker redeliver. \
-                    A cell opens its exact run in the sandbox.", props.seed, SWEEP_PAYMENTS.0, SWEEP_PAYMENTS.1, crash_schedule(payments)) }
+                    A cell opens its exact run in the sandbox.", props.seed, props.config.broker.name(), SWEEP_PAYMENTS.0, SWEEP_PAYMENTS.1, crash_schedule(payments)) }
             </p>
             <div class="sweep__bar">
                 <button type="button" class="button button--primary" data-testid="sweep-run"

@@ -1,0 +1,247 @@
+//! The settings of the broker kinds, the producer and retention, described as data and drawn by one
+//! loop: a table row per setting costs far fewer bytes in the browser build than a hand-written field
+//! each, and the sandbox gained a dozen of them with issue 15.
+
+use super::number_field::{NumberFieldProps, number_field};
+use super::toggle::{ToggleProps, toggle};
+use crate::sim::Config;
+use crate::sim::config::{
+    BrokerKind, LogSettings, MAX_PARTITIONS, MAX_RETENTION_MS, SqsSettings, limits,
+};
+use yew::prelude::*;
+
+/// Which part of the panel a setting belongs to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// Under the broker selector.
+    Broker,
+    /// In the producer's group.
+    Producer,
+    /// With the faults: how long records and keys are kept.
+    Retention,
+}
+
+/// A whole-number setting: shown when `get` answers, `0` meaning "off" or "forever" where a help
+/// line says so.
+struct Number {
+    group: Group,
+    id: &'static str,
+    label: &'static str,
+    unit: &'static str,
+    min: u64,
+    max: u64,
+    get: fn(&Config) -> Option<u64>,
+    set: fn(&mut Config, u64),
+}
+
+/// An on/off setting, shown when `get` answers.
+struct Flag {
+    group: Group,
+    id: &'static str,
+    label: &'static str,
+    help: &'static str,
+    get: fn(&Config) -> Option<bool>,
+    set: fn(&mut Config, bool),
+}
+
+fn log(c: &Config) -> Option<LogSettings> {
+    c.broker.log().copied()
+}
+
+fn sqs(c: &Config) -> Option<SqsSettings> {
+    match c.broker {
+        BrokerKind::Sqs(s) => Some(s),
+        _ => None,
+    }
+}
+
+/// Changes the log's settings, if the broker is a log.
+fn with_log(c: &mut Config, f: impl FnOnce(&mut LogSettings)) {
+    if let BrokerKind::Log(l) = &mut c.broker {
+        f(l)
+    }
+}
+
+/// Changes the SQS queue's settings, if the broker is SQS-like.
+fn with_sqs(c: &mut Config, f: impl FnOnce(&mut SqsSettings)) {
+    if let BrokerKind::Sqs(s) = &mut c.broker {
+        f(s)
+    }
+}
+
+const NUMBERS: [Number; 8] = [
+    Number {
+        group: Group::Broker,
+        id: "sqs-duplicates",
+        label: "Duplicates with no failure",
+        unit: "‰",
+        min: 0,
+        max: 1000,
+        get: |c| {
+            sqs(c)
+                .filter(|s| !s.fifo)
+                .map(|s| s.duplicate_permille as u64)
+        },
+        set: |c, v| with_sqs(c, |s| s.duplicate_permille = v as u16),
+    },
+    Number {
+        group: Group::Broker,
+        id: "log-partitions",
+        label: "Partitions",
+        unit: "",
+        min: 1,
+        max: MAX_PARTITIONS as u64,
+        get: |c| log(c).map(|l| l.partitions as u64),
+        set: |c, v| with_log(c, |l| l.partitions = v as u8),
+    },
+    Number {
+        group: Group::Broker,
+        id: "log-auto-commit",
+        label: "Auto-commit every",
+        unit: "ms",
+        min: 1,
+        max: limits::MAX_DURATION_MS as u64,
+        get: |c| log(c).map(|l| l.auto_commit_interval_ms as u64),
+        set: |c, v| with_log(c, |l| l.auto_commit_interval_ms = v as u32),
+    },
+    Number {
+        group: Group::Producer,
+        id: "producer-lost-confirms",
+        label: "Lost confirms",
+        unit: "‰",
+        min: 0,
+        max: 1000,
+        get: |c| {
+            c.producer
+                .confirms
+                .then_some(c.producer.lost_confirm_permille as u64)
+        },
+        set: |c, v| c.producer.lost_confirm_permille = v as u16,
+    },
+    Number {
+        group: Group::Producer,
+        id: "producer-confirm-timeout",
+        label: "Publish again after",
+        unit: "ms",
+        min: 1,
+        max: limits::MAX_DURATION_MS as u64,
+        get: |c| Some(c.producer.confirm_timeout_ms as u64),
+        set: |c, v| c.producer.confirm_timeout_ms = v as u32,
+    },
+    Number {
+        group: Group::Producer,
+        id: "producer-crashes",
+        label: "Publisher crashes",
+        unit: "‰",
+        min: 0,
+        max: 1000,
+        get: |c| Some(c.producer.crash_permille as u64),
+        set: |c, v| c.producer.crash_permille = v as u16,
+    },
+    Number {
+        group: Group::Retention,
+        id: "retention-records",
+        label: "Keep records",
+        unit: "ms",
+        min: 0,
+        max: MAX_RETENTION_MS,
+        get: |c| Some(c.retention.records_ms.unwrap_or(0)),
+        set: |c, v| c.retention.records_ms = (v > 0).then_some(v),
+    },
+    Number {
+        group: Group::Retention,
+        id: "retention-keys",
+        label: "Gateway keeps keys",
+        unit: "ms",
+        min: 0,
+        max: MAX_RETENTION_MS,
+        get: |c| Some(c.retention.gateway_keys_ms.unwrap_or(0)),
+        set: |c, v| c.retention.gateway_keys_ms = (v > 0).then_some(v),
+    },
+];
+
+const FLAGS: [Flag; 4] = [
+    Flag {
+        group: Group::Broker,
+        id: "sqs-fifo",
+        label: "FIFO queue",
+        help: "",
+        get: |c| sqs(c).map(|s| s.fifo),
+        set: |c, on| with_sqs(c, |s| s.fifo = on),
+    },
+    Flag {
+        group: Group::Broker,
+        id: "log-offsets-in-tx",
+        label: "Offsets in the database transaction",
+        help: "The ack timing above is when offsets are committed (auto-ack: auto-commit). On: the offset is stored with the ledger row instead, and a restart resumes from it.",
+        get: |c| log(c).map(|l| l.offsets_in_transaction),
+        set: |c, on| with_log(c, |l| l.offsets_in_transaction = on),
+    },
+    Flag {
+        group: Group::Producer,
+        id: "producer-confirms",
+        label: "Publisher confirms",
+        help: "Off: the order service never learns a publish arrived, and publishes again after each timeout.",
+        get: |c| Some(c.producer.confirms),
+        set: |c, on| c.producer.confirms = on,
+    },
+    Flag {
+        group: Group::Producer,
+        id: "producer-outbox",
+        label: "Transactional outbox",
+        help: "The payment and an outbox row commit together; a relay publishes the row and marks it sent. Publisher crashes: without it a crash between commit and publish loses the payment; with it the relay publishes the row again.",
+        get: |c| Some(c.producer.outbox),
+        set: |c, on| c.producer.outbox = on,
+    },
+];
+
+/// Callback makers of the strategy panel: each changes one setting of a copy of the configuration.
+pub struct Edits<'a> {
+    pub flag: &'a dyn Fn(fn(&mut Config, bool)) -> Callback<bool>,
+    pub num: &'a dyn Fn(fn(&mut Config, u64)) -> Callback<u64>,
+    pub pick: &'a dyn Fn(fn(&mut Config, &str)) -> Callback<String>,
+}
+
+/// The settings of `group` that apply to `config`: its switches, then its numbers in one row.
+pub fn rows(e: &Edits, config: &Config, group: Group) -> Html {
+    let flags = FLAGS.iter().filter(|f| f.group == group).filter_map(|f| {
+        (f.get)(config).map(|on| {
+            toggle(&ToggleProps {
+                id: f.id.into(),
+                label: f.label.into(),
+                help: f.help.into(),
+                checked: on,
+                disabled: false,
+                onset: (e.flag)(f.set),
+            })
+        })
+    });
+    let numbers = NUMBERS.iter().filter(|n| n.group == group).filter_map(|n| {
+        (n.get)(config).map(|v| {
+            number_field(&NumberFieldProps {
+                id: n.id.into(),
+                label: n.label.into(),
+                help: Default::default(),
+                value: v,
+                min: n.min,
+                max: n.max,
+                unit: n.unit.into(),
+                disabled: false,
+                onset: (e.num)(n.set),
+            })
+        })
+    });
+    let note = match group {
+        Group::Retention => {
+            "0 keeps them forever. Stripe may remove a key once it is 24 h old; a repeat after a record or key is gone is charged as new."
+        }
+        _ => "",
+    };
+    html! {
+        <>
+            { for flags }
+            <div class="field-row">{ for numbers }</div>
+            if !note.is_empty() { <p class="field__help">{ note }</p> }
+        </>
+    }
+}

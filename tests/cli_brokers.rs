@@ -1,0 +1,106 @@
+//! The broker kind on the command line: `lab sweep|run|bench --broker queue|sqs|log`, a kind the
+//! tool does not know refused in one sentence, and retention windows reported by `lab run`.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod common;
+
+use common::cli::*;
+
+#[test]
+fn the_sweep_runs_on_the_broker_it_is_given_and_says_so() {
+    for (flag, name) in [
+        (None, "queue"),
+        (Some("queue"), "queue"),
+        (Some("log"), "log"),
+        (Some("sqs"), "sqs"),
+    ] {
+        let mut args = vec!["sweep", "--payments", "4", "--json"];
+        if let Some(f) = flag {
+            args.extend(["--broker", f]);
+        }
+        let v = json(&lab(&args));
+        let rows = v.as_array().expect("rows");
+        assert_eq!(rows.len(), 288);
+        assert!(rows.iter().all(|r| r["broker"] == name), "{name}");
+        let text = stdout(&lab(&args[..args.len()]
+            .iter()
+            .filter(|a| **a != "--json")
+            .copied()
+            .collect::<Vec<_>>()));
+        assert!(
+            text.starts_with(&format!(
+                "Sweep: every crash point × strategy on the {name} broker"
+            )),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn run_and_bench_take_the_broker_and_an_unknown_kind_is_refused() {
+    let v = json(&lab(&[
+        "run",
+        "--lab",
+        "double-payment",
+        "--broker",
+        "log",
+        "--json",
+    ]));
+    assert_eq!(v["config"]["broker"]["kind"], "log");
+    let queue = json(&lab(&["run", "--lab", "double-payment", "--json"]));
+    assert!(
+        queue["config"].get("broker").is_none(),
+        "a queue's config is written as before"
+    );
+    let text = stdout(&lab(&["run", "--lab", "double-payment", "--broker", "sqs"]));
+    assert!(text.contains("Broker: sqs ("), "{text}");
+    let bench = lab(&[
+        "bench",
+        "--broker",
+        "log",
+        "--payments",
+        "2000",
+        "--runs",
+        "1",
+    ]);
+    assert!(bench.status.success(), "{}", stderr(&bench));
+    assert!(
+        stdout(&bench).contains(", log broker, 1 run"),
+        "{}",
+        stdout(&bench)
+    );
+    for cmd in ["sweep", "run", "bench"] {
+        assert_refused(&lab(&[cmd, "--broker", "kafka"]), "queue, sqs or log");
+    }
+}
+
+#[test]
+fn run_reports_a_retention_window_and_set_changes_it() {
+    let text = stdout(&lab(&["run", "--lab", "expired-key"]));
+    assert!(
+        text.contains("Retention: processed records forever, gateway keys 2000 ms"),
+        "{text}"
+    );
+    let v = json(&lab(&[
+        "run",
+        "--lab",
+        "expired-key",
+        "--set",
+        "retention={}",
+        "--json",
+    ]));
+    assert_eq!(
+        v["totals"]["duplicate"], 0,
+        "keys kept forever absorb the repeat"
+    );
+    assert_refused(
+        &lab(&[
+            "run",
+            "--lab",
+            "expired-key",
+            "--set",
+            r#"retention={"records_ms":0}"#,
+        ]),
+        "retention of processed records",
+    );
+}

@@ -1,0 +1,161 @@
+// The labs of issue 15, played as a learner plays them at 1280×720: the lab as shipped shows its
+// harm, a cheat that makes the harm disappear without fixing the consumer fails with its sentence,
+// and the fix passes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { e2eSuite, fillAndEnter, playUntilSettled, settled } from './helpers.mjs';
+
+const e2e = e2eSuite({ viewport: { width: 1280, height: 720 } });
+
+const goal = (app, id) => app.page.locator(`[data-testid=goal][data-goal="${id}"]`);
+const status = (app, id) => goal(app, id).getAttribute('data-status');
+const why = (app, id) => goal(app, id).locator('[data-testid=goal-why]').textContent();
+const duplicates = async (app) => Number((await app.byTestId('total-duplicate').textContent()).trim());
+
+test('the key the gateway forgot: a late redelivery double-charges; a quick restart hides it; the processed record fixes it', async () => {
+  const app = await e2e.open();
+  try {
+    await app.byTestId('lab-select').selectOption('expired-key');
+    await playUntilSettled(app);
+    assert.equal(await status(app, 'late-charge'), 'pass');
+    assert.ok((await duplicates(app)) >= 1, 'charged twice although the key was sent');
+    assert.equal(await status(app, 'fix'), 'fail');
+
+    // The cheat: a consumer back within a second redelivers while the gateway still knows the key.
+    await fillAndEnter(app, 'restart-delay', 1000);
+    await settled(app).waitFor();
+    assert.equal(await duplicates(app), 0, 'the harm is gone from this run');
+    assert.equal(await status(app, 'fix'), 'fail');
+    assert.match(await why(app, 'fix'), /No redelivery arrived after the gateway had forgotten/);
+
+    await fillAndEnter(app, 'restart-delay', 3000);
+    await settled(app).waitFor();
+    await app.byTestId('toggle-idempotency').check();
+    await settled(app).waitFor();
+    assert.equal(await duplicates(app), 0);
+    assert.equal(await status(app, 'fix'), 'pass');
+    assert.equal(await app.byTestId('lab-verdict').getAttribute('data-complete'), 'true');
+    app.assertNoProblems();
+  } finally {
+    await app.close();
+  }
+});
+
+test('the business key: a republished payment is charged twice when keyed on the message id; no republish proves nothing; the payment id fixes it', async () => {
+  const app = await e2e.open();
+  const { page } = app;
+  try {
+    await app.byTestId('lab-select').selectOption('business-key');
+    await playUntilSettled(app);
+    assert.equal(await status(app, 'two-messages'), 'pass');
+    assert.equal(await status(app, 'charged-twice'), 'pass');
+    assert.equal(await status(app, 'fix'), 'fail');
+
+    // The cheat: a producer that never loses a confirm publishes each payment once.
+    await page.locator('summary', { hasText: 'Producer' }).click();
+    await fillAndEnter(app, 'producer-lost-confirms', 0);
+    await settled(app).waitFor();
+    assert.equal(await duplicates(app), 0, 'the harm is gone from this run');
+    assert.equal(await status(app, 'fix'), 'fail');
+    assert.match(await why(app, 'fix'), /No payment reached the consumer as two messages/);
+
+    await fillAndEnter(app, 'producer-lost-confirms', 200);
+    await settled(app).waitFor();
+    await app.byTestId('keyed-on').selectOption('payment');
+    await settled(app).waitFor();
+    assert.equal(await duplicates(app), 0);
+    assert.equal(await status(app, 'fix'), 'pass');
+    assert.equal(await app.byTestId('lab-verdict').getAttribute('data-complete'), 'true');
+    app.assertNoProblems();
+  } finally {
+    await app.close();
+  }
+});
+
+test('a duplicate with no failure: the SQS standard queue double-charges; a FIFO queue hides it; the processed record fixes it', async () => {
+  const app = await e2e.open();
+  try {
+    await app.byTestId('lab-select').selectOption('sqs-duplicate');
+    await playUntilSettled(app, { timeout: 60_000 });
+    assert.equal(await status(app, 'no-failure'), 'pass');
+    assert.equal(await status(app, 'fix'), 'fail');
+
+    // The cheat: a FIFO queue never delivers a standard queue's stray copy.
+    await app.byTestId('sqs-fifo').check();
+    await settled(app).waitFor();
+    assert.equal(await duplicates(app), 0, 'the harm is gone from this run');
+    assert.equal(await status(app, 'fix'), 'fail');
+    assert.match(await why(app, 'fix'), /delivered no duplicate in this run/);
+
+    await app.byTestId('sqs-fifo').uncheck();
+    await settled(app).waitFor();
+    await app.byTestId('toggle-idempotency').check();
+    await settled(app).waitFor();
+    assert.equal(await duplicates(app), 0);
+    assert.equal(await status(app, 'fix'), 'pass');
+    assert.equal(await app.byTestId('lab-verdict').getAttribute('data-complete'), 'true');
+    app.assertNoProblems();
+  } finally {
+    await app.close();
+  }
+});
+
+test('commit before or after processing: auto-commit loses and repeats; committing first only loses; after the commit with idempotency is safe', async () => {
+  const app = await e2e.open();
+  try {
+    await app.byTestId('lab-select').selectOption('commit-timing');
+    await playUntilSettled(app);
+    assert.equal(await status(app, 'lost'), 'pass');
+    assert.equal(await status(app, 'repeated'), 'pass');
+    assert.equal(await status(app, 'fix'), 'fail');
+
+    // The cheat: commit the offset before processing. Nothing is read twice — and payments are lost.
+    await app.byTestId('ack-timing').selectOption('manual_first');
+    await settled(app).waitFor();
+    assert.equal(await duplicates(app), 0, 'nothing is charged twice any more');
+    assert.equal(await status(app, 'fix'), 'fail');
+    assert.match(await why(app, 'fix'), /^Not yet: .*(lost|without a ledger row)/);
+
+    await app.byTestId('ack-timing').selectOption('after_commit');
+    await settled(app).waitFor();
+    await app.byTestId('toggle-idempotency').check();
+    await settled(app).waitFor();
+    await app.byTestId('toggle-gateway-key').check();
+    await settled(app).waitFor();
+    assert.equal(await duplicates(app), 0);
+    assert.equal(await status(app, 'fix'), 'pass');
+    assert.equal(await app.byTestId('lab-verdict').getAttribute('data-complete'), 'true');
+    app.assertNoProblems();
+  } finally {
+    await app.close();
+  }
+});
+
+test('exactly-once, effectively: offsets in the transaction keep the ledger right; a processed record does not save the card; the gateway key does', async () => {
+  const app = await e2e.open();
+  try {
+    await app.byTestId('lab-select').selectOption('effectively-once');
+    await playUntilSettled(app);
+    assert.equal(await status(app, 'ledger'), 'pass');
+    assert.equal(await status(app, 'card'), 'pass');
+    assert.equal(await status(app, 'fix'), 'fail');
+
+    // The wrong fix: a processed record rolls back with the ledger row, so the card is charged again.
+    await app.byTestId('toggle-idempotency').check();
+    await settled(app).waitFor();
+    assert.ok((await duplicates(app)) >= 1, 'still charged twice');
+    assert.equal(await status(app, 'fix'), 'fail');
+    assert.match(await why(app, 'fix'), /^Not yet: .*charged or recorded twice/);
+
+    await app.byTestId('toggle-idempotency').uncheck();
+    await settled(app).waitFor();
+    await app.byTestId('toggle-gateway-key').check();
+    await settled(app).waitFor();
+    assert.equal(await duplicates(app), 0);
+    assert.equal(await status(app, 'fix'), 'pass');
+    assert.equal(await app.byTestId('lab-verdict').getAttribute('data-complete'), 'true');
+    app.assertNoProblems();
+  } finally {
+    await app.close();
+  }
+});
