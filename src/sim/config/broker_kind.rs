@@ -15,7 +15,8 @@ pub enum BrokerKind {
     #[default]
     Queue,
     /// An SQS-like queue: a visibility timeout, a standard queue's occasional duplicate, a FIFO queue's
-    /// deduplication window.
+    /// deduplication window. Until those land (the producer work of issue 15), it runs as the queue
+    /// with the configured redelivery mode.
     Sqs(SqsSettings),
     /// A Kafka-like log: partitions, a consumer group, committed offsets.
     Log(LogSettings),

@@ -339,14 +339,14 @@ impl Sim {
         let back = self.broker.seek_back(p, offset, delay > 0);
         let partitions = self.topic().partitions.len() as u8;
         // What the consumer fetched after the failed record is dropped, to be fetched again.
-        let in_consumer = &mut self.in_consumer;
-        self.consumers[consumer as usize].buffer.retain(|d| {
-            let keep = partition_of(d.payment, partitions) as usize != p;
-            if !keep {
-                in_consumer[d.payment as usize] -= 1;
+        let buffer = &mut self.consumers[consumer as usize].buffer;
+        for d in std::mem::take(buffer) {
+            if partition_of(d.payment, partitions) as usize == p {
+                self.in_consumer[d.payment as usize] -= 1;
+            } else {
+                buffer.push_back(d);
             }
-            keep
-        });
+        }
         self.return_range(p, back);
         if delay > 0 {
             self.broker.park(payment);
