@@ -21,6 +21,7 @@ pub mod compare;
 pub mod config;
 pub mod consumer;
 pub mod db;
+pub mod diagram;
 pub mod durable;
 pub mod event;
 pub mod export;
@@ -40,6 +41,8 @@ pub mod sweep;
 pub mod timeline;
 pub mod vocabulary;
 pub mod workload;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod workshop_pack;
 
 pub use checker::{Anomaly, Outcome, Totals};
 pub use command::{Action, ArmMode, Command, CrashPoint};

@@ -5,6 +5,7 @@ use crate::exit::Fail;
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use redelivery_lab::sim::config::limits::MAX_PAYMENTS;
+use redelivery_lab::sim::diagram::DiagramFormat;
 use std::ffi::OsString;
 
 /// The commands, for sentences about them.
@@ -13,6 +14,7 @@ const ANY_COMMAND: &str = "run, sweep, bench, labs or real";
 
 const OVERVIEW: &str = "\
 lab run (--lab <id> | --config <file.json>) [--set key=value]… [--seed N] [--payments N] [--events] [--json]
+       lab run … --diagram mermaid|plantuml [--payment N] [--diagram-events N]
        lab sweep [--seed N] [--payments N] [--json]
        lab bench [--payments N] [--runs N] [--seed N]
        lab labs [--json]
@@ -85,6 +87,11 @@ written as the JSON writes it; a bare word is taken as a string:
 --events adds the event log to the output: the recent events the run keeps in memory (its event
 window, the setting event_window, 100,000 by default; older events still count in the digest).
 
+--diagram prints a sequence diagram instead of the report: Mermaid (paste it into a ```mermaid block)
+or PlantUML, with the crash, the redelivery and the duplicate charge marked. It draws the run's first
+60 events, or with --payment N that payment's story (its first 120 events); --diagram-events N
+changes the cap, and a note in the diagram says when it is capped.
+
 The commands: lab run, lab sweep, lab bench, lab labs and lab real (see lab --help).";
 
 /// The flags of `lab run`.
@@ -111,6 +118,15 @@ pub struct RunArgs {
     /// Print JSON instead of text.
     #[arg(long)]
     pub json: bool,
+    /// Print a sequence diagram instead of the report: mermaid or plantuml.
+    #[arg(long, value_name = "FORMAT", value_parser = diagram_format, conflicts_with_all = ["json", "events"])]
+    pub diagram: Option<DiagramFormat>,
+    /// With --diagram: draw this payment's story (payments count from 0) instead of the run.
+    #[arg(long, value_name = "N", value_parser = payments)]
+    pub payment: Option<u32>,
+    /// With --diagram: the most events to draw (default 60 for a run, 120 for a payment).
+    #[arg(long, value_name = "N", value_parser = diagram_events)]
+    pub diagram_events: Option<usize>,
 }
 
 /// The flags of `lab sweep`.
@@ -239,6 +255,14 @@ fn rows(value: &str) -> Result<Rows, String> {
         "all" => Ok(Rows::All),
         _ => Err("key or all".to_string()),
     }
+}
+
+fn diagram_format(value: &str) -> Result<DiagramFormat, String> {
+    DiagramFormat::from_name(value).ok_or_else(|| "mermaid or plantuml".to_string())
+}
+
+fn diagram_events(value: &str) -> Result<usize, String> {
+    whole_number(value, 1, 100_000).map(|n| n as usize)
 }
 
 fn runs(value: &str) -> Result<u32, String> {

@@ -2,8 +2,8 @@
 
 use crate::args::LabsArgs;
 use crate::exit::Fail;
-use redelivery_lab::sim::export;
 use redelivery_lab::sim::lab::{Lab, TAKEAWAYS, WHEN_TO_USE};
+use redelivery_lab::sim::{export, workshop_pack};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 
@@ -68,6 +68,17 @@ pub fn lessons(labs: &[Lab]) -> Value {
         put(format!("{id}/solution"), l.solution);
         for g in &l.goals {
             put(format!("{id}/goals/{}", g.id), g.text);
+        }
+        // The workshop pack: both printed sheets, as HTML (the page adds the link).
+        if l.number > 0 {
+            put(
+                format!("{id}/pack/worksheet"),
+                &workshop_pack::sheet_html(l, false),
+            );
+            put(
+                format!("{id}/pack/key"),
+                &workshop_pack::sheet_html(l, true),
+            );
         }
     }
     for (i, t) in WHEN_TO_USE.iter().enumerate() {

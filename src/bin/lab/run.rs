@@ -5,6 +5,7 @@ use crate::args::RunArgs;
 use crate::events;
 use crate::exit::{Fail, usage};
 use crate::set;
+use redelivery_lab::sim::diagram::{self, DiagramFormat};
 use redelivery_lab::sim::goal::GoalStatus;
 use redelivery_lab::sim::lab::Lab;
 use redelivery_lab::sim::message::{money, payment_label};
@@ -44,6 +45,11 @@ struct Setup {
 }
 
 pub fn run(a: RunArgs) -> Result<String, Fail> {
+    if a.diagram.is_none() && (a.payment.is_some() || a.diagram_events.is_some()) {
+        return usage(
+            "--payment and --diagram-events go with --diagram mermaid or --diagram plantuml.",
+        );
+    }
     let mut setup = match (&a.lab, &a.config) {
         (Some(_), Some(_)) => return usage("Give either --lab or --config, not both."),
         (None, None) => {
@@ -85,11 +91,46 @@ pub fn run(a: RunArgs) -> Result<String, Fail> {
     let last_action = actions.last().map_or(0, |a| a.at);
     let settled = sim.run_to_completion(run_limit(&setup.config, last_action));
 
+    if let Some(format) = a.diagram {
+        return diagram_text(&sim, &setup, format, a.payment, a.diagram_events);
+    }
     Ok(if a.json {
         run_json(&sim, &setup, settled, a.events)
     } else {
         run_text(&sim, &setup, settled, a.events)
     })
+}
+
+/// `--diagram`: the run's first events, or one payment's story, as Mermaid or PlantUML.
+fn diagram_text(
+    sim: &Sim,
+    setup: &Setup,
+    format: DiagramFormat,
+    payment: Option<u32>,
+    cap: Option<usize>,
+) -> Result<String, Fail> {
+    let mut title = format!("Redelivery Lab, {}, seed {}", setup.source, setup.seed);
+    if let Some(p) = payment {
+        if p >= setup.config.payments {
+            return usage(format!(
+                "There is no payment {p}: this run has {} payments, numbered from 0.",
+                setup.config.payments
+            ));
+        }
+        let _ = write!(title, ", {}", payment_label(p));
+    }
+    let default = if payment.is_some() {
+        diagram::PAYMENT_EVENTS
+    } else {
+        diagram::RUN_EVENTS
+    };
+    Ok(diagram::for_sim(
+        format,
+        sim,
+        payment,
+        cap.unwrap_or(default),
+        &title,
+    ))
 }
 
 /// Simulated time a run may take: a day, plus a second per payment (far beyond what a settling

@@ -91,3 +91,121 @@ pub fn key_map(sandbox: bool) -> Html {
         </details>
     }
 }
+
+/// The workshop pack's controls, for the lab on screen: the printable worksheet and facilitator key
+/// (numbered labs), and the learner's progress as a file to carry to another browser.
+pub struct PackProps<'a> {
+    pub lab: &'a Lab,
+    /// The open sheet's HTML (from `lessons.json`, its link filled in), if one is open.
+    pub sheet: Option<String>,
+    /// Opens a sheet (`true`: the facilitator key), or closes it (`None`).
+    pub onsheet: Callback<Option<bool>>,
+    /// The progress file's text (settings and progress), made on the click.
+    pub progress: Callback<(), String>,
+    /// A progress file was read and checked.
+    pub onimport: Callback<crate::ui::saved::Saved>,
+    pub onerror: Callback<String>,
+}
+
+/// The sheet's HTML for `lab_id` (`key`: the facilitator key) with `link` in place, or the sentence
+/// saying why it is missing. Call once `lessons.json` has loaded or failed.
+pub fn sheet_html(lab_id: &str, key: bool, link: &str) -> String {
+    use crate::ui::lessons::{Load, state, word};
+    let html = word(&format!(
+        "{lab_id}/pack/{}",
+        if key { "key" } else { "worksheet" }
+    ));
+    if let Load::Failed(why) = state() {
+        return format!(
+            "<p role=\"alert\">The sheet could not be loaded ({why}): check the connection, then open it again.</p>"
+        );
+    }
+    if html.is_empty() {
+        return "<p role=\"alert\">This lab has no sheet in lessons.json.</p>".into();
+    }
+    // The link is this page's own address; escaped all the same, as everything put into HTML.
+    let link = link
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('"', "&quot;");
+    html.replace("{link}", &link)
+}
+
+/// The panel's buttons for a numbered lab's sheets; `data-act` names what a click does.
+const SHEET_BUTTONS: &str = "<button type=\"button\" class=\"button\" data-testid=\"pack-worksheet\" data-act=\"worksheet\">Worksheet</button>\
+<button type=\"button\" class=\"button\" data-testid=\"pack-key\" data-act=\"key\">Facilitator key</button>";
+
+/// The panel's progress-file controls.
+const PROGRESS_BUTTONS: &str = "<button type=\"button\" class=\"button\" data-testid=\"progress-export\" data-act=\"export\">Export progress</button>\
+<label class=\"button workshop-pack__file\">Import progress\
+<input id=\"progress-import\" type=\"file\" accept=\".txt,text/plain\" data-testid=\"progress-import\"></label>";
+
+/// The bar above an open sheet (not printed).
+const SHEET_BAR: &str = "<div class=\"pack__bar toolbar\">\
+<button type=\"button\" class=\"button button--primary\" data-testid=\"pack-print\" data-act=\"print\">Print</button>\
+<button type=\"button\" class=\"button\" data-testid=\"pack-close\" data-act=\"close\">Close</button>\
+<span>Only the sheet is printed.</span></div>";
+
+/// The workshop pack panel, and the open sheet over the page (the print stylesheet prints only it).
+/// The controls are fixed markup with one click listener that reads each button's `data-act`: the
+/// same real buttons, in far fewer bytes of WebAssembly than one virtual node each.
+pub fn pack(p: PackProps) -> Html {
+    let onclick = {
+        let (onsheet, progress, onerror) =
+            (p.onsheet.clone(), p.progress.clone(), p.onerror.clone());
+        Callback::from(move |e: MouseEvent| {
+            let act = e
+                .target_dyn_into::<web_sys::Element>()
+                .and_then(|t| t.closest("[data-act]").ok().flatten())
+                .and_then(|b| b.get_attribute("data-act"));
+            if act.is_some() {
+                // The sheet sits in a portal inside the panel: handle a click once, not again there.
+                e.stop_propagation();
+            }
+            match act.as_deref() {
+                Some("worksheet") => onsheet.emit(Some(false)),
+                Some("key") => onsheet.emit(Some(true)),
+                Some("close") => onsheet.emit(None),
+                Some("print") => {
+                    if let Some(w) = web_sys::window() {
+                        let _ = w.print();
+                    }
+                }
+                Some("export") => {
+                    let text = progress.emit(());
+                    if crate::ui::browser::download(
+                        "redelivery-lab-progress.txt",
+                        "text/plain",
+                        &text,
+                    )
+                    .is_err()
+                    {
+                        onerror.emit("This browser refused the download.".to_string());
+                    }
+                }
+                _ => {}
+            }
+        })
+    };
+    let onchange = super::progress_file::on_file_chosen(&p.onimport, &p.onerror);
+    let sheet = p.sheet.map(|html| {
+        create_portal(
+            html! {
+                <div class="pack" role="dialog" aria-label="Workshop sheet" data-testid="pack" onclick={onclick.clone()}>
+                    { Html::from_html_unchecked(format!("{SHEET_BAR}<article class=\"sheet\" data-testid=\"sheet\">{html}</article>").into()) }
+                </div>
+            },
+            gloo::utils::body().into(),
+        )
+    });
+    let controls = format!(
+        "<h2 class=\"panel__title\">Workshop pack</h2>{}{PROGRESS_BUTTONS}",
+        if p.lab.number > 0 { SHEET_BUTTONS } else { "" }
+    );
+    html! {
+        <section class="panel toolbar workshop-pack" aria-label="Workshop pack" {onclick} {onchange}>
+            { Html::from_html_unchecked(controls.into()) }
+            { for sheet }
+        </section>
+    }
+}

@@ -1,0 +1,343 @@
+//! The workshop pack: per lab, a printable worksheet (the story, the prediction, a blank truth table)
+//! and a facilitator key (the answers, the filled truth table, timing and discussion prompts).
+//!
+//! Native only: `lab labs --lessons` writes both sheets, as finished HTML, into `lessons.json`, which
+//! the page fetches when a lab opens; the page only adds the link to the state on screen (where
+//! [`LINK`] stands), so none of this is in the browser's download. The truth table is computed here,
+//! from the same simulation the page runs, never typed in: a crash at each boundary with the lab's
+//! starting consumer, and again with the lab's fix applied.
+
+use super::command::{Action, CrashPoint};
+use super::lab::Lab;
+use super::simulation::Sim;
+use super::sweep::{Verdict, arm_for, verdict};
+use std::fmt::Write;
+
+/// Where a sheet's HTML takes the address of the state on screen (the page escapes it first).
+pub const LINK: &str = "{link}";
+
+/// How a facilitator runs one lab in a workshop.
+#[derive(Clone, Copy, Debug)]
+pub struct Facilitation {
+    /// Minutes for the lab and how they split, in one sentence.
+    pub timing: &'static str,
+    /// Questions to ask the room after the run.
+    pub prompts: &'static [&'static str],
+}
+
+/// The facilitation of lab `id`, if it is a numbered lab this version knows.
+pub fn facilitation(id: &str) -> Option<Facilitation> {
+    let (timing, prompts): (&str, &[&str]) = match id {
+        "first-delivery" => (
+            "10 minutes: 2 to predict, 3 to run, 5 to walk one payment's steps together.",
+            &[
+                "Which step tells the broker it may forget the message, and what would change if it came first?",
+                "Nothing failed here. Where in these steps could a crash leave a payment half done?",
+            ],
+        ),
+        "double-payment" => (
+            "20 minutes: 3 to predict, 5 to run and find a duplicate, 5 to diagnose, 7 to fix and rerun.",
+            &[
+                "The broker did exactly what at-least-once promises. Whose job was it to notice the repeat?",
+                "Which signal on the dashboard would have paged you first, and how long after the first duplicate?",
+                "Why does the fix have to be durable: what would an in-memory set of seen payments miss?",
+            ],
+        ),
+        "failure-injection" => (
+            "20 minutes: 3 to predict, 7 to run the test, 10 to find the failing boundary and close it.",
+            &[
+                "Which boundary did the review of this consumer miss, and why is it easy to miss?",
+                "How would you run this test against your own consumer: where would the crash come from?",
+            ],
+        ),
+        "ack-before-commit" => (
+            "15 minutes: 3 to predict, 5 to run, 7 to compare loss with duplication.",
+            &[
+                "Is a lost payment better or worse than a double charge for your business, and who notices each?",
+                "Why does moving the ack after the commit bring duplicates back, and what absorbs them?",
+            ],
+        ),
+        "side-effect" => (
+            "15 minutes: 3 to predict, 5 to run, 7 to discuss effects outside the database.",
+            &[
+                "The transaction rolled back. Why did the card charge not roll back with it?",
+                "Which of your own calls to other services could take effect twice, and do they accept a key?",
+            ],
+        ),
+        "visibility-timeout" => (
+            "20 minutes: 3 to predict, 7 to run, 10 to compare check-then-insert with a unique constraint.",
+            &[
+                "Nothing crashed, yet a payment was processed twice. Where did the second delivery come from?",
+                "Why is a longer visibility timeout not a fix on its own?",
+            ],
+        ),
+        "retry-storm" => (
+            "20 minutes: 3 to predict, 7 to run the outage, 10 to try backoff, jitter and a delivery limit.",
+            &[
+                "The outage ended, but the load did not. What kept it going?",
+                "What happens to a payment that reaches the delivery limit, and who has to look at it?",
+                "Which of your own clients retry at once, without backoff or a budget?",
+            ],
+        ),
+        "checklist" => (
+            "15 minutes: 5 to tick the items the room expects to need, 5 to run, 5 to review what broke.",
+            &[
+                "Which item did the room leave out, and which lab shows what breaks without it?",
+                "Which of these items does your own service already have, and how would you prove it?",
+            ],
+        ),
+        _ => return None,
+    };
+    Some(Facilitation { timing, prompts })
+}
+
+/// One row of a lab's truth table: a crash at `point` with the lab's starting consumer and with its fix.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TruthRow {
+    /// Where the consumer crashes (every k-th pass, as the sweep crashes it).
+    pub point: CrashPoint,
+    /// What happens with the lab's starting configuration, in words.
+    pub start: String,
+    /// What happens once the lab's fix is applied, in words.
+    pub fixed: String,
+}
+
+/// The filled truth table of `lab`'s worksheet: for every crash boundary, the verdict of the lab's
+/// starting configuration and of its fix, on the lab's seed, with the crash the sweep arms and no
+/// other scripted fault.
+pub fn truth_table(lab: &Lab) -> Vec<TruthRow> {
+    let mut fixed = lab.config.clone();
+    (lab.fix)(&mut fixed);
+    CrashPoint::BOUNDARIES
+        .into_iter()
+        .map(|point| TruthRow {
+            point,
+            start: outcome(lab, &lab.config, point),
+            fixed: outcome(lab, &fixed, point),
+        })
+        .collect()
+}
+
+/// What a crash at `point` does to a run of `config`, in the worksheet's words.
+fn outcome(lab: &Lab, config: &super::config::Config, point: CrashPoint) -> String {
+    let mut sim = Sim::new(config.clone(), lab.seed);
+    let arm = Action {
+        at: 0,
+        command: arm_for(point, config.payments),
+    };
+    if sim.replay(&[arm]).is_err() {
+        return "no crash possible here".into();
+    }
+    let settled = sim.run_to_completion(24 * 3_600_000);
+    let t = sim.totals();
+    let n = |k: u64| {
+        if k == 1 {
+            "1 payment".to_string()
+        } else {
+            format!("{k} payments")
+        }
+    };
+    // The worst outcome first, as the sweep's verdict ranks them; dead letters are harm too.
+    let mut words = match (settled, verdict(&t)) {
+        (false, _) | (_, Verdict::Unsettled) => {
+            return "did not settle within a simulated day".into();
+        }
+        (true, Verdict::Safe) if t.dead_lettered == 0 => {
+            return "every payment charged once".into();
+        }
+        (true, Verdict::Safe) => String::new(),
+        (true, Verdict::Duplicate) => format!("charged twice: {}", n(t.duplicate)),
+        (true, Verdict::Lost) => format!("lost: {}", n(t.lost)),
+        (true, Verdict::Orphan) => format!("orphan (charge and ledger disagree): {}", n(t.orphan)),
+    };
+    if t.dead_lettered > 0 {
+        let sep = if words.is_empty() { "" } else { "; " };
+        words = format!("{words}{sep}dead-lettered: {}", n(t.dead_lettered));
+    }
+    words
+}
+
+/// `text` escaped for HTML text and attribute values.
+fn esc(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The worksheet (`key` false: no answers anywhere in it) or the facilitator key of `lab`, as the
+/// HTML of one printed sheet. Its link reads [`LINK`] until the page puts the state's address there.
+pub fn sheet_html(lab: &Lab, key: bool) -> String {
+    let n = &lab.narrative;
+    let mut o = String::new();
+    let kind = if key { "facilitator key" } else { "worksheet" };
+    let _ = write!(
+        o,
+        "<h1 class=\"sheet__title\">Lab {}: {} — {kind}</h1>\
+         <p class=\"sheet__link\">Open this exact state: <a data-testid=\"sheet-link\" href=\"{LINK}\">{LINK}</a></p>",
+        lab.number,
+        esc(lab.title)
+    );
+    if !key {
+        o.push_str("<p>Name: ______________________ Date: ____________</p>");
+    }
+    let _ = write!(
+        o,
+        "<section class=\"sheet__part\"><h2>The story</h2><p>{}</p><p>{}</p></section>",
+        esc(n.predict),
+        esc(n.run)
+    );
+    if let Some(p) = lab.prediction {
+        let title = if key {
+            "The prediction and its answer"
+        } else {
+            "Predict before you run"
+        };
+        let _ = write!(
+            o,
+            "<section class=\"sheet__part\"><h2>{title}</h2><p>{}</p><ul class=\"sheet__options\">",
+            esc(p.question)
+        );
+        for (i, option) in p.options.iter().enumerate() {
+            if key && i == p.answer {
+                let _ = write!(
+                    o,
+                    "<li data-answer=\"true\">☑ {} — the answer</li>",
+                    esc(option)
+                );
+            } else {
+                let _ = write!(o, "<li>☐ {}</li>", esc(option));
+            }
+        }
+        o.push_str("</ul>");
+        if key {
+            let _ = write!(o, "<p data-testid=\"sheet-why\">{}</p>", esc(p.why));
+        } else {
+            o.push_str("<p class=\"sheet__lines\">Why do you think so?</p>");
+        }
+        o.push_str("</section>");
+    }
+    let (intro, fix) = if key {
+        (
+            "What the simulation finds for a crash at each boundary (every k-th pass, on the lab's seed, its other settings and timeouts included):",
+            "With the lab's fix",
+        )
+    } else {
+        (
+            "For a crash at each boundary, write what happens to the money: charged once, charged twice, lost, or orphan.",
+            "With your fix",
+        )
+    };
+    let _ = write!(
+        o,
+        "<section class=\"sheet__part\"><h2>Truth table</h2><p>{intro}</p>\
+         <table class=\"table sheet__table\" data-testid=\"sheet-table\"><thead><tr>\
+         <th scope=\"col\">Crash</th><th scope=\"col\">As the lab starts</th><th scope=\"col\">{fix}</th>\
+         </tr></thead><tbody>"
+    );
+    let rows = if key { truth_table(lab) } else { Vec::new() };
+    for point in CrashPoint::BOUNDARIES {
+        let row = rows.iter().find(|r| r.point == point);
+        let (start, fixed) = row.map_or(("", ""), |r| (r.start.as_str(), r.fixed.as_str()));
+        let _ = write!(
+            o,
+            "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td></tr>",
+            esc(point.label()),
+            esc(start),
+            esc(fixed)
+        );
+    }
+    o.push_str("</tbody></table></section>");
+    if key {
+        let _ = write!(
+            o,
+            "<section class=\"sheet__part\"><h2>The fix and why</h2><p data-testid=\"sheet-solution\">{}</p><p>{}</p></section>",
+            esc(lab.solution),
+            esc(n.explain)
+        );
+        if let Some(f) = facilitation(lab.id) {
+            let _ = write!(
+                o,
+                "<section class=\"sheet__part\"><h2>Timing</h2><p>{}</p></section>\
+                 <section class=\"sheet__part\"><h2>Discussion prompts</h2><ol>",
+                esc(f.timing)
+            );
+            for p in f.prompts {
+                let _ = write!(o, "<li>{}</li>", esc(p));
+            }
+            o.push_str("</ol></section>");
+        }
+    } else {
+        let _ = write!(
+            o,
+            "<section class=\"sheet__part\"><h2>What did you see?</h2><p>{}</p><p class=\"sheet__lines\">Notes:</p></section>",
+            esc(n.observe)
+        );
+    }
+    o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_eight_course_labs_have_a_timing_and_prompts() {
+        // Labs added later get their sheets at once, and their facilitation when someone writes it.
+        for id in [
+            "first-delivery",
+            "double-payment",
+            "failure-injection",
+            "ack-before-commit",
+            "side-effect",
+            "visibility-timeout",
+            "retry-storm",
+            "checklist",
+        ] {
+            assert!(Lab::by_id(id).is_some(), "{id} is a lab");
+            let f = facilitation(id).unwrap_or_else(|| panic!("{id} has no facilitation"));
+            assert!(f.timing.contains("minutes"), "{id}");
+            assert!(!f.prompts.is_empty(), "{id}");
+        }
+        assert!(facilitation("sandbox").is_none());
+    }
+
+    /// The key is the simulation's answer: lab 2's naive consumer charges twice after a crash between
+    /// commit and ack, and its fix charges once.
+    #[test]
+    fn the_double_payment_key_says_twice_before_the_fix_and_once_after() {
+        let lab = Lab::by_id("double-payment").expect("lab 2");
+        let table = truth_table(&lab);
+        assert_eq!(table.len(), 6);
+        let commit = table
+            .iter()
+            .find(|r| r.point == CrashPoint::AfterCommit)
+            .expect("after commit");
+        assert!(commit.start.starts_with("charged twice: "), "{commit:?}");
+        assert_eq!(commit.fixed, "every payment charged once");
+    }
+
+    /// The worksheet asks and leaves blanks; only the key holds the answers.
+    #[test]
+    fn the_worksheet_has_no_answer_and_the_key_has_them_all() {
+        let lab = Lab::by_id("double-payment").expect("lab 2");
+        let p = lab.prediction.expect("a prediction");
+        let (sheet, key) = (sheet_html(&lab, false), sheet_html(&lab, true));
+        for answer in [
+            p.why,
+            lab.solution,
+            "the answer",
+            "charged twice:",
+            "Discussion prompts",
+        ] {
+            assert!(
+                !sheet.contains(&esc(answer)),
+                "the worksheet gives away {answer}"
+            );
+            assert!(key.contains(&esc(answer)), "the key lacks {answer}");
+        }
+        assert!(sheet.contains(&esc(p.question)) && sheet.contains("<td></td><td></td>"));
+        assert_eq!(sheet.matches(LINK).count(), 2);
+        assert_eq!(esc("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+    }
+}
