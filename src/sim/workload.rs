@@ -2,7 +2,7 @@
 //! (`bench_throughput`, `bench_share_link`) so their figures measure exactly the same simulation.
 
 use super::command::{Action, ArmMode, Command, CrashPoint};
-use super::config::Config;
+use super::config::{BrokerKind, Config};
 use super::simulation::Sim;
 
 /// Seed of the throughput workload.
@@ -47,7 +47,16 @@ pub fn describe(payments: u32, seed: u64) -> String {
 
 /// The throughput workload on `seed`, ready to run with [`run_throughput`].
 pub fn throughput(payments: u32, seed: u64) -> Sim {
-    let mut sim = Sim::new(throughput_config(payments), seed);
+    throughput_on(payments, seed, BrokerKind::Queue)
+}
+
+/// The throughput workload on `seed` with another broker kind (its default settings).
+pub fn throughput_on(payments: u32, seed: u64, broker: BrokerKind) -> Sim {
+    let config = Config {
+        broker,
+        ..throughput_config(payments)
+    };
+    let mut sim = Sim::new(config, seed);
     sim.apply(throughput_crash())
         .expect("the throughput crash is valid for every configuration");
     sim
@@ -107,6 +116,17 @@ mod tests {
         let digest = |seed| run_throughput(&mut throughput(500, seed));
         assert_eq!(digest(THROUGHPUT_SEED), digest(THROUGHPUT_SEED));
         assert_ne!(digest(THROUGHPUT_SEED), digest(THROUGHPUT_SEED + 1));
+    }
+
+    #[test]
+    fn the_log_workload_settles_with_crashes_and_replays() {
+        let log = BrokerKind::Log(Default::default());
+        let mut sim = throughput_on(2_000, THROUGHPUT_SEED, log);
+        run_throughput(&mut sim);
+        assert!(sim.is_settled());
+        assert!(sim.metrics().counters.redelivered_after_replay > 0);
+        assert!(sim.totals().duplicate > 0);
+        assert_eq!(sim.totals().pending, 0);
     }
 
     #[test]

@@ -139,6 +139,9 @@ pub struct BenchArgs {
     /// The seed (default 2026, the browser benchmark's).
     #[arg(long, value_name = "N", value_parser = seed)]
     pub seed: Option<u64>,
+    /// The broker kind, with its default settings (default queue).
+    #[arg(long, value_name = "KIND", value_parser = ["queue", "sqs", "log"])]
+    pub broker: Option<String>,
 }
 
 /// The flags of `lab labs`.

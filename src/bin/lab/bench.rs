@@ -3,6 +3,7 @@
 
 use crate::args::BenchArgs;
 use crate::exit::{Fail, usage};
+use redelivery_lab::sim::config::BrokerKind;
 use redelivery_lab::sim::workload;
 use std::fmt::Write as _;
 use std::time::Instant;
@@ -17,13 +18,23 @@ pub fn bench(a: BenchArgs) -> Result<String, Fail> {
     }
     let runs = a.runs.unwrap_or(DEFAULT_RUNS);
     let seed = a.seed.unwrap_or(workload::THROUGHPUT_SEED);
+    let broker = a
+        .broker
+        .as_deref()
+        .and_then(BrokerKind::from_name)
+        .unwrap_or_default();
 
     // Progress goes to stderr as it happens; stdout gets the report, ending with the median.
     let mut o = String::new();
     let _ = writeln!(
         o,
-        "Benchmark: {}, {runs} run{}",
+        "Benchmark: {}{}, {runs} run{}",
         workload::describe(payments, seed),
+        if broker.is_queue() {
+            String::new()
+        } else {
+            format!(", {} broker", broker.name())
+        },
         if runs == 1 { "" } else { "s" }
     );
     let mut rates = Vec::with_capacity(runs as usize);
@@ -31,7 +42,7 @@ pub fn bench(a: BenchArgs) -> Result<String, Fail> {
     let mut estimate = 0usize;
     for i in 1..=runs {
         let start = Instant::now();
-        let mut sim = workload::throughput(payments, seed);
+        let mut sim = workload::throughput_on(payments, seed, broker);
         let digest = workload::run_throughput(&mut sim);
         let secs = start.elapsed().as_secs_f64();
         if !sim.is_settled() {

@@ -17,9 +17,6 @@ use crate::sim::retry::delay_ms;
 impl Sim {
     /// Hands ready messages to consumers with room, round robin, until none is ready or none has room.
     pub(super) fn dispatch(&mut self) {
-        if self.broker.topic().is_some() {
-            return self.poll_log();
-        }
         let n = self.consumers.len();
         // Auto-ack has no unacknowledged messages to count, so the prefetch window never closes.
         let prefetch = (!self.auto_ack()).then_some(self.config.prefetch);
@@ -52,36 +49,6 @@ impl Sim {
         } else {
             self.broker.deliver(msg, consumer)
         };
-        self.note_delivery(payment, consumer, delivery, returned_by);
-        if auto_acked {
-            self.metrics.counters.acks += 1;
-            self.emit(Event::Acked { payment, consumer });
-        } else if let RedeliveryMode::VisibilityTimeout { timeout_ms } = self.redelivery {
-            let at = self.after(timeout_ms as Millis);
-            self.schedule(at, TimerKind::VisibilityExpire { msg, delivery });
-        }
-        self.in_consumer[payment as usize] += 1;
-        let c = &mut self.consumers[consumer as usize];
-        c.buffer.push_back(Delivery {
-            msg,
-            payment,
-            delivery,
-            auto_acked,
-        });
-        if c.state == ConsumerState::Idle {
-            self.wake(consumer);
-        }
-    }
-
-    /// Counts a delivery (a redelivery by its cause) and logs it.
-    #[inline(always)]
-    pub(super) fn note_delivery(
-        &mut self,
-        payment: u32,
-        consumer: u8,
-        delivery: u16,
-        returned_by: Option<RequeueReason>,
-    ) {
         let counters = &mut self.metrics.counters;
         counters.deliveries += 1;
         let redelivered = delivery > 1;
@@ -104,6 +71,24 @@ impl Sim {
             delivery,
             redelivered,
         });
+        if auto_acked {
+            self.metrics.counters.acks += 1;
+            self.emit(Event::Acked { payment, consumer });
+        } else if let RedeliveryMode::VisibilityTimeout { timeout_ms } = self.redelivery {
+            let at = self.after(timeout_ms as Millis);
+            self.schedule(at, TimerKind::VisibilityExpire { msg, delivery });
+        }
+        self.in_consumer[payment as usize] += 1;
+        let c = &mut self.consumers[consumer as usize];
+        c.buffer.push_back(Delivery {
+            msg,
+            payment,
+            delivery,
+            auto_acked,
+        });
+        if c.state == ConsumerState::Idle {
+            self.wake(consumer);
+        }
     }
 
     /// Makes message `msg` ready again for `reason`, where this broker puts such a message: at its
