@@ -38,7 +38,7 @@ pub fn Pipeline(props: &PipelineProps) -> Html {
             </div>
             <Queue world={props.world.clone()} />
             <div class="pipeline__arrow pipeline__arrow--down" aria-hidden="true">{ "↓ deliver · ↑ ack" }</div>
-            <div class="pipeline__consumers">
+            <div class={classes!("pipeline__consumers", (consumers > 2).then_some("pipeline__consumers--many"))}>
                 { for (0..consumers).map(|c| html! {
                     <ConsumerPanel world={props.world.clone()} consumer={c} selected={consumers > 1 && c == props.selected}
                         onapply={props.onapply.clone()} onselect={props.onselect.clone()} />
