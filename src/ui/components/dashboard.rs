@@ -4,8 +4,8 @@
 //! The double-payment incident shows here first: a redelivery spike, restarts lined up with it, and
 //! duplicates that slipped through while none were caught.
 
-use super::histogram_chart::HistogramChart;
-use super::line_chart::{LineChart, Series};
+use super::histogram_chart::{HistogramChartProps, histogram_chart};
+use super::line_chart::{LineChartProps, Series, line_chart};
 use crate::num::fixed;
 use crate::sim::metrics::{Counters, Sample};
 use crate::ui::state::World;
@@ -73,32 +73,37 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         })
         .collect();
 
-    let by_cause = |c: &str| s.redeliveries_by_cause.get(c).copied().unwrap_or(0);
-    // (label, data-testid, value): one loop draws them all, which is less code than one tag each.
-    let signals: [(&str, &str, String); 14] = [
+    // One row per signal, drawn by one piece of markup: (label, test id, value).
+    let signals: [(&str, Option<&'static str>, String); 14] = [
         (
             "redeliveries (deliveries)",
-            "signal-redeliveries",
+            Some("signal-redeliveries"),
             redeliveries.to_string(),
         ),
         (
             "…because the consumer went away · visibility timeout · retry",
-            "signal-redeliveries-by-cause",
+            Some("signal-redeliveries-by-cause"),
             format!(
                 "{} · {} · {}",
-                by_cause("consumer_gone"),
-                by_cause("visibility_timeout"),
-                by_cause("retry")
+                s.redeliveries_by_cause
+                    .get("consumer_gone")
+                    .copied()
+                    .unwrap_or(0),
+                s.redeliveries_by_cause
+                    .get("visibility_timeout")
+                    .copied()
+                    .unwrap_or(0),
+                s.redeliveries_by_cause.get("retry").copied().unwrap_or(0)
             ),
         ),
         (
             "consumer restarts",
-            "signal-restarts",
+            Some("signal-restarts"),
             s.consumer_restarts.to_string(),
         ),
         (
             "dead-letter rate",
-            "signal-dead-letter-rate",
+            Some("signal-dead-letter-rate"),
             format!(
                 "{}% · {}/s",
                 fixed(100.0 * s.dead_letter_rate, 1),
@@ -107,22 +112,22 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         ),
         (
             "repeat deliveries caught (deliveries)",
-            "signal-detected",
+            Some("signal-detected"),
             s.duplicates_detected.to_string(),
         ),
         (
             "payments charged or recorded twice (payments)",
-            "signal-duplicate-payments",
+            Some("signal-duplicate-payments"),
             s.duplicate_payments.to_string(),
         ),
         (
             "extra effects that got through (charges + rows)",
-            "signal-slipped",
+            Some("signal-slipped"),
             s.duplicates_slipped.to_string(),
         ),
         (
             "processing latency p50 / p95 / p99",
-            "signal-latency",
+            Some("signal-latency"),
             format!(
                 "{} / {} / {} ms",
                 s.latency_p50_ms, s.latency_p95_ms, s.latency_p99_ms
@@ -130,7 +135,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         ),
         (
             "end-to-end latency p50 / p95 / p99 (published → done)",
-            "signal-e2e",
+            Some("signal-e2e"),
             format!(
                 "{} / {} / {} ms",
                 s.end_to_end_p50_ms, s.end_to_end_p95_ms, s.end_to_end_p99_ms
@@ -138,17 +143,17 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         ),
         (
             "lag: ready · oldest waiting",
-            "signal-lag",
+            Some("signal-lag"),
             format!("{} · {} ms", s.queue_depth, s.oldest_ready_age_ms),
         ),
         (
             "queue depth · in flight",
-            "signal-queue",
+            Some("signal-queue"),
             format!("{} · {}", s.queue_depth, s.in_flight),
         ),
         (
             "gateway: calls inside · timed out · charged late",
-            "signal-gateway",
+            Some("signal-gateway"),
             format!(
                 "{} · {} · {}",
                 s.gateway_load, s.charge_timeouts, s.late_charges
@@ -156,135 +161,42 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         ),
         (
             "throughput",
-            "signal-throughput",
+            None,
             format!("{}/s", fixed(s.throughput_per_sec, 0)),
         ),
         (
             "retry amplification",
-            "signal-amplification",
+            Some("signal-amplification"),
             format!("{}×", fixed(s.retry_amplification, 2)),
-        ),
-    ];
-    // (id, title, description, series), drawn by one loop.
-    let charts: [(&'static str, &'static str, AttrValue, Vec<Series>); 6] = [
-        (
-            "chart-redeliveries",
-            "Redeliveries and restarts",
-            AttrValue::from(format!(
-                "Redeliveries and consumer restarts per {interval} ms over simulated time. Spikes that line up point at crashes before the ack."
-            )),
-            vec![
-                Series {
-                    name: "redeliveries after a crash",
-                    style: "a",
-                    points: rate(samples, |c| c.redelivered_after_disconnect),
-                },
-                Series {
-                    name: "restarts",
-                    style: "b",
-                    points: rate(samples, |c| c.restarts),
-                },
-                Series {
-                    name: "retries",
-                    style: "c",
-                    points: rate(samples, |c| {
-                        c.redelivered_after_retry + c.redelivered_after_visibility
-                    }),
-                },
-            ],
-        ),
-        (
-            "chart-lag",
-            "Lag: how long the oldest waiting message has waited (ms)",
-            AttrValue::Static(
-                "Age of the oldest message still in the queue, over simulated time. A lag that keeps growing after a fault ended is a system that has not recovered.",
-            ),
-            vec![Series {
-                name: "oldest waiting (ms)",
-                style: "a",
-                points: gauge(samples, |x| x.oldest_ready_age_ms),
-            }],
-        ),
-        (
-            "chart-gateway",
-            "Calls inside the card gateway",
-            AttrValue::Static(
-                "Calls being served or waiting at the gateway, including calls whose consumer already gave up: abandoned work that still costs capacity.",
-            ),
-            vec![Series {
-                name: "calls inside",
-                style: "b",
-                points: gauge(samples, |x| x.gateway_load),
-            }],
-        ),
-        (
-            "chart-duplicates",
-            "Duplicates: caught vs slipped through",
-            AttrValue::Static(
-                "Cumulative duplicates stopped by a safeguard, and extra charges or ledger rows that got through.",
-            ),
-            vec![
-                Series {
-                    name: "repeat deliveries caught",
-                    style: "ok",
-                    points: cumulative(samples, |c| c.duplicates_detected),
-                },
-                Series {
-                    name: "extra effects through",
-                    style: "bad",
-                    points: cumulative(samples, |c| c.duplicates_slipped),
-                },
-            ],
-        ),
-        (
-            "chart-queue-depth",
-            "Queue depth",
-            AttrValue::Static(
-                "Messages waiting in the queue, delivered but unacknowledged, and in the dead-letter queue.",
-            ),
-            vec![
-                Series {
-                    name: "ready",
-                    style: "a",
-                    points: gauge(samples, |x| x.queue_depth),
-                },
-                Series {
-                    name: "in flight",
-                    style: "b",
-                    points: gauge(samples, |x| x.in_flight),
-                },
-                Series {
-                    name: "dead-letter",
-                    style: "c",
-                    points: gauge(samples, |x| x.dead_letter_depth),
-                },
-            ],
-        ),
-        (
-            "chart-dead-letter",
-            "Dead-letter rate (%)",
-            AttrValue::Static(
-                "Share of published payments moved to the dead-letter queue, over simulated time.",
-            ),
-            vec![Series {
-                name: "dead-lettered %",
-                style: "c",
-                points: dead_letter_rate,
-            }],
         ),
     ];
     html! {
         <section class="panel dashboard" aria-labelledby="dashboard-title" data-testid="dashboard">
             <h2 class="panel__title" id="dashboard-title">{ "Dashboard" }</h2>
-            <dl class="dashboard__signals">{ for signals.into_iter().map(|(label, id, value)| html! {
-                <div><dt>{ label }</dt><dd data-testid={id}>{ value }</dd></div>
-            }) }</dl>
-            <div class="dashboard__charts">
-                { for charts.into_iter().map(|(id, title, desc, series)| html! {
-                    <LineChart {id} {title} {desc} {series} />
+            <dl class="dashboard__signals">
+                { for signals.into_iter().map(|(label, id, value)| html! {
+                    <div><dt>{ label }</dt><dd data-testid={id}>{ value }</dd></div>
                 }) }
-                <HistogramChart buckets={hist.buckets()}
-                    marks={vec![("p50", s.latency_p50_ms), ("p95", s.latency_p95_ms), ("p99", s.latency_p99_ms)]} />
+            </dl>
+            <div class="dashboard__charts">
+                { line_chart(&LineChartProps { id: "chart-redeliveries".into(), title: "Redeliveries and restarts".into(), desc: (format!("Redeliveries and consumer restarts per {interval} ms over simulated time. Spikes that line up point at crashes before the ack.")).into(), series: vec![
+                        Series { name: "redeliveries after a crash", style: "a", points: rate(samples, |c| c.redelivered_after_disconnect) },
+                        Series { name: "restarts", style: "b", points: rate(samples, |c| c.restarts) },
+                        Series { name: "retries", style: "c", points: rate(samples, |c| c.redelivered_after_retry + c.redelivered_after_visibility) },
+                    ] }) }
+                { line_chart(&LineChartProps { id: "chart-lag".into(), title: "Lag: how long the oldest waiting message has waited (ms)".into(), desc: "Age of the oldest message still in the queue, over simulated time. A lag that keeps growing after a fault ended is a system that has not recovered.".into(), series: vec![Series { name: "oldest waiting (ms)", style: "a", points: gauge(samples, |x| x.oldest_ready_age_ms) }] }) }
+                { line_chart(&LineChartProps { id: "chart-gateway".into(), title: "Calls inside the card gateway".into(), desc: "Calls being served or waiting at the gateway, including calls whose consumer already gave up: abandoned work that still costs capacity.".into(), series: vec![Series { name: "calls inside", style: "b", points: gauge(samples, |x| x.gateway_load) }] }) }
+                { line_chart(&LineChartProps { id: "chart-duplicates".into(), title: "Duplicates: caught vs slipped through".into(), desc: "Cumulative duplicates stopped by a safeguard, and extra charges or ledger rows that got through.".into(), series: vec![
+                        Series { name: "repeat deliveries caught", style: "ok", points: cumulative(samples, |c| c.duplicates_detected) },
+                        Series { name: "extra effects through", style: "bad", points: cumulative(samples, |c| c.duplicates_slipped) },
+                    ] }) }
+                { line_chart(&LineChartProps { id: "chart-queue-depth".into(), title: "Queue depth".into(), desc: "Messages waiting in the queue, delivered but unacknowledged, and in the dead-letter queue.".into(), series: vec![
+                        Series { name: "ready", style: "a", points: gauge(samples, |x| x.queue_depth) },
+                        Series { name: "in flight", style: "b", points: gauge(samples, |x| x.in_flight) },
+                        Series { name: "dead-letter", style: "c", points: gauge(samples, |x| x.dead_letter_depth) },
+                    ] }) }
+                { line_chart(&LineChartProps { id: "chart-dead-letter".into(), title: "Dead-letter rate (%)".into(), desc: "Share of published payments moved to the dead-letter queue, over simulated time.".into(), series: vec![Series { name: "dead-lettered %", style: "c", points: dead_letter_rate }] }) }
+                { histogram_chart(&HistogramChartProps { buckets: hist.buckets(), marks: vec![("p50", s.latency_p50_ms), ("p95", s.latency_p95_ms), ("p99", s.latency_p99_ms)] }) }
             </div>
         </section>
     }

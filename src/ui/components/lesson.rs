@@ -2,8 +2,8 @@
 //! checker (each with its sentence why), the diagnosis question, hints one at a time, and the
 //! solution behind a confirmation.
 
-use super::checklist::Checklist;
-use super::closing::Closing;
+use super::checklist::{ChecklistProps, checklist};
+use super::closing::{ClosingProps, closing};
 use crate::sim::goal::{GoalKind, GoalStatus, Learner};
 use crate::ui::lessons::{self, Load, text, use_lessons};
 use crate::ui::saved::LabProgress;
@@ -35,6 +35,29 @@ fn status_mark(status: GoalStatus, achieved: bool, kind: GoalKind) -> (&'static 
         (GoalStatus::Fail, false) if kind == GoalKind::See => ("✗", "not in this run"),
         (GoalStatus::Fail, false) => ("✗", "not yet"),
         (GoalStatus::Pending, false) => ("…", "pending"),
+    }
+}
+
+/// One answer of the prediction or the diagnosis question: a button in a list item that sends its
+/// index (one piece of markup for both lists).
+fn option_button(
+    testid: &'static str,
+    i: usize,
+    chosen: bool,
+    locked: bool,
+    onpick: &Callback<usize>,
+    label: AttrValue,
+) -> Html {
+    let onclick = onpick.reform(move |_: MouseEvent| i);
+    html! {
+        <li>
+            <button type="button"
+                class={classes!("button", "prediction__option", chosen.then_some("prediction__option--chosen"))}
+                data-testid={testid} data-index={i.to_string()}
+                aria-pressed={chosen.to_string()} disabled={locked} {onclick}>
+                { label }
+            </button>
+        </li>
     }
 }
 
@@ -91,17 +114,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
         let option = |i: usize| t(&format!("options/{i}"), p.options.get(i).copied().unwrap_or_default());
         let options = p.options.iter().enumerate().map(|(i, _)| {
             let chosen = progress.prediction == Some(i);
-            let onclick = props.onpredict.reform(move |_: MouseEvent| i);
-            html! {
-                <li>
-                    <button type="button"
-                        class={classes!("button", "prediction__option", chosen.then_some("prediction__option--chosen"))}
-                        data-testid="prediction-option" data-index={i.to_string()}
-                        aria-pressed={chosen.to_string()} disabled={locked} {onclick}>
-                        { option(i) }
-                    </button>
-                </li>
-            }
+            option_button("prediction-option", i, chosen, locked, &props.onpredict, option(i).into())
         });
         let outcome = format!(
             " What the run did: {} charged once, {} duplicate, {} lost, {} orphan, {} dead-lettered.",
@@ -160,17 +173,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
     let diagnosis = lab.diagnosis.map(|q| {
         let options = q.options.iter().enumerate().map(|(i, option)| {
             let chosen = progress.diagnosis == Some(i);
-            let onclick = props.ondiagnose.reform(move |_: MouseEvent| i);
-            html! {
-                <li>
-                    <button type="button"
-                        class={classes!("button", "prediction__option", chosen.then_some("prediction__option--chosen"))}
-                        data-testid="diagnosis-option" data-index={i.to_string()}
-                        aria-pressed={chosen.to_string()} {onclick}>
-                        { *option }
-                    </button>
-                </li>
-            }
+            option_button("diagnosis-option", i, chosen, false, &props.ondiagnose, (*option).into())
         });
         html! {
             <div class="prediction diagnosis" data-testid="diagnosis">
@@ -225,8 +228,8 @@ pub fn Lesson(props: &LessonProps) -> Html {
             }
             { for diagnosis }
             if lab.id == "checklist" {
-                <Checklist world={props.world.clone()} onload_lab={props.onload_lab.clone()} />
-                <Closing ready={load == Load::Ready} />
+                { checklist(&ChecklistProps { world: props.world.clone(), onload_lab: props.onload_lab.clone() }) }
+                { closing(&ClosingProps { ready: load == Load::Ready }) }
             }
             <div class="lesson__help">
                 if !lab.hints.is_empty() {

@@ -1,9 +1,9 @@
 //! The pipeline diagram: producer → queue → consumers, each with its step rail and crash buttons.
 //! The database and the card gateway, which survive crashes, sit beside it.
 
-use super::armed::Armed;
-use super::consumer::ConsumerPanel;
-use super::queue::Queue;
+use super::armed::{ArmedProps, armed};
+use super::consumer::{ConsumerProps, consumer_panel};
+use super::queue::{QueueProps, queue};
 use crate::sim::Command;
 use crate::ui::state::World;
 use yew::prelude::*;
@@ -16,8 +16,15 @@ pub struct PipelineProps {
     pub onselect: Callback<u8>,
 }
 
+/// The pipeline as a component, for pages that mount it on its own; the app calls [`pipeline`].
 #[component]
 pub fn Pipeline(props: &PipelineProps) -> Html {
+    pipeline(props)
+}
+
+/// The pipeline's markup (a plain function: the app re-renders it with every run change anyway, and a
+/// component's lifecycle code costs download bytes).
+pub fn pipeline(props: &PipelineProps) -> Html {
     let (consumers, published, payments, interval) = {
         let sim = props.world.sim();
         let c = sim.config();
@@ -36,15 +43,14 @@ pub fn Pipeline(props: &PipelineProps) -> Html {
                 { format!(" publishes a payment every {interval} ms: {published} of {payments} sent") }
                 <span class="pipeline__arrow" aria-hidden="true">{ " ↓" }</span>
             </div>
-            <Queue world={props.world.clone()} />
+            { queue(&QueueProps { world: props.world.clone() }) }
             <div class="pipeline__arrow pipeline__arrow--down" aria-hidden="true">{ "↓ deliver · ↑ ack" }</div>
             <div class={classes!("pipeline__consumers", (consumers > 2).then_some("pipeline__consumers--many"))}>
                 { for (0..consumers).map(|c| html! {
-                    <ConsumerPanel world={props.world.clone()} consumer={c} selected={consumers > 1 && c == props.selected}
-                        onapply={props.onapply.clone()} onselect={props.onselect.clone()} />
+                    { consumer_panel(&ConsumerProps { world: props.world.clone(), consumer: c, selected: consumers > 1 && c == props.selected, onapply: props.onapply.clone(), onselect: props.onselect.clone() }) }
                 }) }
             </div>
-            <Armed world={props.world.clone()} onapply={props.onapply.clone()} />
+            { armed(&ArmedProps { world: props.world.clone(), onapply: props.onapply.clone() }) }
         </section>
     }
 }
