@@ -6,6 +6,8 @@
 
 pub mod browser;
 pub mod components;
+pub mod embed;
+mod embed_run;
 pub mod hooks;
 pub mod keyboard;
 pub mod lessons;
