@@ -117,34 +117,33 @@ fn Player(props: &PlayerProps) -> Html {
     }
 }
 
-/// Shrinks the page (CSS `zoom`, set through the CSSOM, which the page's CSP allows) whenever the run
-/// grew taller than the frame, so the frame never needs a scrollbar. It only ever shrinks during a
-/// page's life: growing back would make the layout jump as a run plays.
+/// Shrinks the page (CSS `zoom`, set through the CSSOM, which the page's CSP allows) when the run is
+/// taller than the frame, so the frame never needs a scrollbar: measured at full size each time, and
+/// rounded down to a twentieth, so the type changes size only now and then as a run grows and shrinks.
+fn fit() {
+    let document = gloo::utils::document();
+    let (Some(root), Some(main)) = (
+        document.document_element(),
+        document.query_selector(".embed").ok().flatten(),
+    ) else {
+        return;
+    };
+    let Ok(style) = js_sys::Reflect::get(&main, &JsValue::from_str("style")) else {
+        return;
+    };
+    let zoom = JsValue::from_str("zoom");
+    let _ = js_sys::Reflect::set(&style, &zoom, &JsValue::from_f64(1.0));
+    let (content, frame) = (root.scroll_height(), root.client_height());
+    if content > frame && frame > 0 {
+        let z = (f64::from(frame) / f64::from(content) * 20.0).floor() / 20.0;
+        let _ = js_sys::Reflect::set(&style, &zoom, &JsValue::from_f64(z.max(MIN_ZOOM)));
+    }
+}
+
+/// Fits the page after every change of the run.
 #[hook]
 fn use_fit(version: u64) {
-    let zoom = use_mut_ref(|| 1.0_f64);
-    use_effect_with(version, move |_| {
-        let document = gloo::utils::document();
-        let Some(root) = document.document_element() else {
-            return;
-        };
-        let (content, frame) = (root.scroll_height(), root.client_height());
-        if content <= frame || frame <= 0 {
-            return;
-        }
-        let style = document
-            .query_selector(".embed")
-            .ok()
-            .flatten()
-            .and_then(|main| js_sys::Reflect::get(&main, &JsValue::from_str("style")).ok());
-        let Some(style) = style else {
-            return;
-        };
-        // A little under the exact ratio: text wraps differently once smaller.
-        let next = (*zoom.borrow() * f64::from(frame) / f64::from(content) * 0.98).max(MIN_ZOOM);
-        *zoom.borrow_mut() = next;
-        let _ = js_sys::Reflect::set(&style, &JsValue::from_str("zoom"), &JsValue::from_f64(next));
-    });
+    use_effect_with(version, |_| fit());
 }
 
 #[derive(Properties, PartialEq)]
@@ -170,10 +169,15 @@ pub fn start() {
     super::install_panic_hook();
     // A host page that points the frame at another run by changing only the part after `#` gets it
     // shown: the page reads its address once, so it reloads.
-    gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", |_| {
+    let window = gloo::utils::window();
+    gloo::events::EventListener::new(&window, "hashchange", |_| {
         let _ = gloo::utils::window().location().reload();
     })
     .forget();
+    // A frame resized by its host, and the first layout once the stylesheets are in.
+    for event in ["resize", "load"] {
+        gloo::events::EventListener::new(&window, event, |_| fit()).forget();
+    }
     let opened = parse_address(&location_hash().unwrap_or_default()).and_then(|a| {
         let s = super::open_link(&a.link)?;
         let story = story(&s);

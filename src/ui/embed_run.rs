@@ -37,7 +37,9 @@ pub fn parse_address(hash: &str) -> Result<Address, String> {
     let mut parts = hash.split('&');
     let link = parts.next().unwrap_or("").trim().to_string();
     if link.is_empty() {
-        return Err("This embed has no run to show: its address needs a share link after the #.".into());
+        return Err(
+            "This embed has no run to show: its address needs a share link after the #.".into(),
+        );
     }
     let mut address = Address {
         link,
@@ -213,8 +215,20 @@ mod tests {
         let a = parse_address("v2.abc&to=7").unwrap();
         assert_eq!((a.from, a.to), (None, Some(7)));
         assert!(parse_address("").is_err());
-        assert!(parse_address("v2.abc&from=x").unwrap_err().contains("whole number"));
-        assert!(parse_address("v2.abc&from=9&to=3").unwrap_err().contains("ends before"));
-        assert!(parse_address("v2.abc&speed=3").unwrap_err().contains("“speed”"));
+        assert!(
+            parse_address("v2.abc&from=x")
+                .unwrap_err()
+                .contains("whole number")
+        );
+        assert!(
+            parse_address("v2.abc&from=9&to=3")
+                .unwrap_err()
+                .contains("ends before")
+        );
+        assert!(
+            parse_address("v2.abc&speed=3")
+                .unwrap_err()
+                .contains("“speed”")
+        );
     }
 }
