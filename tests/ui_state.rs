@@ -7,7 +7,7 @@
 
 use redelivery_lab::sim::share;
 use redelivery_lab::sim::{ArmMode, Command, Config, CrashPoint};
-use redelivery_lab::ui::saved::Saved;
+use redelivery_lab::ui::saved::{IdMap, IdSet, Saved};
 use redelivery_lab::ui::state::{Action, AppState};
 use std::rc::Rc;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
@@ -280,4 +280,42 @@ fn a_tick_that_moves_nothing_returns_the_same_state() {
     let u = t.reduce(Action::Tick { elapsed_ms: 50.0 });
     assert_ne!(u.world.version(), version);
     assert_eq!(u.world.sim().now(), now + 1, "the owed halves add up");
+}
+
+/// The saved progress's sorted collections keep what `BTreeSet`/`BTreeMap` gave: ascending order,
+/// one entry per id, replace on insert, a default on first use.
+#[wasm_bindgen_test]
+fn saved_ids_stay_sorted_and_unique_like_a_btree() {
+    let mut set: IdSet = ["fix".to_string(), "b".to_string(), "fix".to_string()].into();
+    assert!(set.insert("a".into()));
+    assert!(!set.insert("b".into()));
+    let order: Vec<&str> = set.iter().map(String::as_str).collect();
+    assert_eq!(order, ["a", "b", "fix"]);
+    assert!(set.contains("fix") && !set.contains("c"));
+    set.retain(|x| x != "b");
+    assert_eq!(set.len(), 2);
+    assert_eq!(format!("{set:?}"), r#"{"a", "fix"}"#);
+
+    let mut map = IdMap::default();
+    assert_eq!(map.insert("z".to_string(), 1), None);
+    assert_eq!(map.insert("m".to_string(), 2), None);
+    assert_eq!(map.insert("z".to_string(), 3), Some(1));
+    *map.get_or_default("a") += 5;
+    *map.get_or_default("m") += 5;
+    let all: Vec<(&String, &i32)> = map.iter().collect();
+    assert_eq!(
+        all,
+        [
+            (&"a".to_string(), &5),
+            (&"m".to_string(), &7),
+            (&"z".to_string(), &3)
+        ]
+    );
+    assert_eq!(map["m"], 7);
+    map.retain(|k, v| {
+        *v += 1;
+        k != "a"
+    });
+    assert_eq!((map.len(), map.get("a"), map.get("z")), (2, None, Some(&4)));
+    assert_eq!(format!("{map:?}"), r#"{"m": 8, "z": 4}"#);
 }

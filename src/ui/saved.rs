@@ -16,7 +16,9 @@
 use super::state::{MAX_SPEED, MIN_SPEED};
 use crate::sim::checklist;
 use crate::sim::lab::Lab;
-use std::collections::{BTreeMap, BTreeSet};
+pub mod ids;
+
+pub use ids::{IdMap, IdSet};
 
 /// The storage key. Bump the version when the shape changes incompatibly (v1 was JSON).
 pub const KEY: &str = "redelivery-lab/v2";
@@ -52,7 +54,7 @@ impl Default for Settings {
 pub struct LabProgress {
     /// Goals that have passed at least once (a fix's goal passes in a different run than the
     /// reproduction's, so progress is remembered across runs).
-    pub achieved: BTreeSet<String>,
+    pub achieved: IdSet,
     /// The option picked for the lab's prediction.
     pub prediction: Option<usize>,
     /// Hints revealed.
@@ -71,7 +73,7 @@ pub struct Saved {
     /// Preferences.
     pub settings: Settings,
     /// Progress by lab id.
-    pub progress: BTreeMap<String, LabProgress>,
+    pub progress: IdMap<LabProgress>,
     /// Checklist practices ticked by hand (the ones the simulation cannot verify).
     pub checklist: Vec<String>,
 }
@@ -161,14 +163,7 @@ pub fn decode_counting(text: &str) -> Option<(Saved, usize)> {
                         n => n.parse().ok().map(Some),
                     };
                     let progress = LabProgress {
-                        // Inserted one by one: collecting into a `BTreeSet` sorts the whole
-                        // batch first, with a stable sort of its own (in the wasm only for this).
-                        achieved: ids(achieved)?
-                            .into_iter()
-                            .fold(BTreeSet::new(), |mut set, a| {
-                                set.insert(a);
-                                set
-                            }),
+                        achieved: ids(achieved)?.into_iter().collect(),
                         prediction: choice(prediction)?,
                         hints_shown: hints.parse().ok()?,
                         solution_seen: flag(solution)?,

@@ -13,7 +13,7 @@ use super::super::event::Event;
 use super::super::metrics::Signals;
 use super::timers::Timer;
 use super::{ArmedCrash, Sim};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 impl Sim {
     /// What the checker knows about `payment`.
@@ -56,7 +56,6 @@ impl Sim {
     /// Up to `limit` anomalous payments, each with the events in the window that explain it.
     pub fn anomalies(&self, limit: usize) -> Vec<Anomaly> {
         let mut out: Vec<Anomaly> = Vec::new();
-        let mut index: HashMap<u32, usize> = HashMap::new();
         for p in 0..self.config.payments {
             if out.len() == limit {
                 break;
@@ -64,7 +63,6 @@ impl Sim {
             let f = self.facts(p);
             let outcome = classify(f);
             if outcome.is_anomaly() {
-                index.insert(p, out.len());
                 out.push(Anomaly {
                     payment: p,
                     outcome,
@@ -74,12 +72,17 @@ impl Sim {
                 });
             }
         }
-        if !index.is_empty() {
+        if !out.is_empty() {
+            // `out` is in payment order, so a binary search finds a payment's entry (no hash map
+            // of its own in the download).
             for e in self.log.window() {
-                if let Some(i) = e.event.payment().and_then(|p| index.get(&p))
+                if let Some(i) = e
+                    .event
+                    .payment()
+                    .and_then(|p| out.binary_search_by_key(&p, |a| a.payment).ok())
                     && is_cause(&e.event)
                 {
-                    out[*i].causes.push(e.seq);
+                    out[i].causes.push(e.seq);
                 }
             }
         }

@@ -2,8 +2,7 @@
 
 use super::number_field::{NumberFieldProps, number_field};
 use crate::sim::lab::Lab;
-use crate::ui::saved::LabProgress;
-use std::collections::BTreeMap;
+use crate::ui::saved::{IdMap, LabProgress};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -11,7 +10,7 @@ use yew::prelude::*;
 pub struct HeaderProps {
     pub lab_id: AttrValue,
     /// Progress by lab id, to mark finished labs in the picker.
-    pub progress: BTreeMap<String, LabProgress>,
+    pub progress: IdMap<LabProgress>,
     pub seed: u64,
     pub projector: bool,
     pub onload_lab: Callback<String>,

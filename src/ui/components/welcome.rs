@@ -5,8 +5,7 @@
 //! lab they left, and a share link opens its run directly. The header's "Labs" button brings it back.
 
 use crate::sim::lab::Lab;
-use crate::ui::saved::{KEY, LabProgress};
-use std::collections::BTreeMap;
+use crate::ui::saved::{IdMap, KEY, LabProgress};
 use yew::prelude::*;
 
 /// Is this the browser's first visit (nothing saved) without a share link? Read before the app saves
@@ -19,7 +18,7 @@ pub fn first_visit() -> bool {
 /// The welcome panel. `onload_lab` opens a lab (and closes the welcome); `onclose` stays in free play.
 /// A plain function, not a component: it keeps no state, and every component costs download size.
 pub fn welcome(
-    progress: &BTreeMap<String, LabProgress>,
+    progress: &IdMap<LabProgress>,
     onload_lab: &Callback<String>,
     onclose: &Callback<()>,
 ) -> Html {

@@ -179,10 +179,7 @@ impl AppState {
     }
 
     fn progress_mut(&mut self) -> &mut LabProgress {
-        self.saved
-            .progress
-            .entry(self.lab.id.to_string())
-            .or_default()
+        self.saved.progress.get_or_default(self.lab.id)
     }
 
     /// Records the goals passing now (with what the learner did) in their progress, and that the
