@@ -10,7 +10,7 @@
 use super::browser::location_hash;
 use super::components::pipeline::Pipeline;
 use super::components::totals::TotalsPanel;
-use super::components::words::seconds;
+use super::components::words::{count, seconds};
 use super::embed_run::{EmbedAction, EmbedRun, parse_address};
 use super::hooks::use_play_clock;
 use crate::sim::lab::Lab;
@@ -53,8 +53,9 @@ fn story(s: &Scenario) -> (AttrValue, AttrValue) {
         _ => (
             "Redelivery Lab".into(),
             format!(
-                "A run of {} payments through {} consumer(s): press play and watch for duplicates and lost payments.",
-                s.config.payments, s.config.consumers
+                "A run of {} through {}: press play and watch for duplicates and lost payments.",
+                count(s.config.payments.into(), "payment", "payments"),
+                count(s.config.consumers.into(), "consumer", "consumers")
             )
             .into(),
         ),
