@@ -133,12 +133,24 @@ fn fit() {
         return;
     };
     let zoom = JsValue::from_str("zoom");
-    let _ = js_sys::Reflect::set(&style, &zoom, &JsValue::from_f64(1.0));
+    let set = |z: f64| {
+        let _ = js_sys::Reflect::set(&style, &zoom, &JsValue::from_f64(z));
+    };
+    set(1.0);
     let (content, frame) = (root.scroll_height(), root.client_height());
-    if content > frame && frame > 0 {
-        let z = (f64::from(frame) / f64::from(content) * 20.0).floor() / 20.0;
-        let _ = js_sys::Reflect::set(&style, &zoom, &JsValue::from_f64(z.max(MIN_ZOOM)));
+    if content <= frame || frame <= 0 {
+        return;
     }
+    // The ratio is a lower bound: smaller type wraps into fewer lines. Step up while it still fits.
+    let mut z = ((f64::from(frame) / f64::from(content) * 20.0).floor() / 20.0).max(MIN_ZOOM);
+    while z + 0.05 < 1.0 {
+        set(z + 0.05);
+        if root.scroll_height() > frame {
+            break;
+        }
+        z += 0.05;
+    }
+    set(z);
 }
 
 /// Fits the page after every change of the run.
