@@ -18,18 +18,18 @@ pub mod state;
 
 use crate::sim::share;
 use browser::{copy_to_clipboard, location_hash, replace_hash};
-use components::charges::Charges;
+use components::charges::{ChargesProps, charges};
 use components::compare::CompareView;
-use components::controls::Controls;
+use components::controls::{ControlsProps, controls};
 use components::dashboard::Dashboard;
 use components::database::DatabasePanel;
-use components::error_banner::ErrorBanner;
+use components::error_banner::{ErrorBannerProps, error_banner};
 use components::event_log::EventLog;
 use components::header::Header;
 use components::help::Help;
 use components::lesson::Lesson;
 use components::pipeline::Pipeline;
-use components::strategy::StrategyPanel;
+use components::strategy::{StrategyProps, strategy_panel};
 use components::sweep::SweepView;
 use components::totals::TotalsPanel;
 use state::{Action, AppState, View};
@@ -205,13 +205,10 @@ pub fn App() -> Html {
                 ontoggle_projector={send(Action::ToggleProjector)} onhelp={send(Action::SetHelp(true))}
                 onwelcome={{ let w = welcome.clone(); Callback::from(move |()| w.set(true)) }}>
                 if state.view == View::Sandbox {
-                    <Controls playing={state.playing} {now} {horizon} {start} speed={state.speed()}
-                        ontoggle_play={send(Action::TogglePlay)} onstep={send(Action::Step)}
-                        onstep_back={send(Action::StepBack)} onseek={dispatch_with(&d, Action::Seek)}
-                        onreset={send(Action::Reset)} onset_speed={dispatch_with(&d, Action::SetSpeed)} />
+                    { controls(&ControlsProps { playing: state.playing, now, horizon, start, speed: state.speed(), ontoggle_play: send(Action::TogglePlay), onstep: send(Action::Step), onstep_back: send(Action::StepBack), onseek: dispatch_with(&d, Action::Seek), onreset: send(Action::Reset), onset_speed: dispatch_with(&d, Action::SetSpeed) }) }
                 }
             </Header>
-            <ErrorBanner message={state.error.clone()} ondismiss={send(Action::DismissError)} />
+            { error_banner(&ErrorBannerProps { message: state.error.clone(), ondismiss: send(Action::DismissError) }) }
             if *welcome && state.view == View::Sandbox {
                 { components::welcome::welcome(&state.saved.progress, &onload_lab,
                     &{ let w = welcome.clone(); Callback::from(move |()| w.set(false)) }) }
@@ -263,18 +260,17 @@ pub fn App() -> Html {
                         onload_lab={onload_lab.clone()} />
                 </div>
                 <div class="app__center">
-                    <components::verdict::VerdictPanel lab={state.lab.clone()} world={world.clone()} progress={state.progress()}
-                        learner={state.learner()} onload_lab={onload_lab} onclear={send(Action::ClearActions)} />
+                    { components::verdict::verdict_panel(&components::verdict::VerdictProps { lab: state.lab.clone(), world: world.clone(), progress: state.progress(), learner: state.learner(), onload_lab, onclear: send(Action::ClearActions) }) }
                     <TotalsPanel world={world.clone()} />
                     <Pipeline world={world.clone()} selected={state.selected}
                         onapply={onapply.clone()} onselect={dispatch_with(&d, Action::Select)} />
                     <div class="app__stores">
                         <DatabasePanel world={stores_world.clone()} />
-                        <Charges world={stores_world} onapply={onapply.clone()} />
+                        { charges(&ChargesProps { world: stores_world, onapply: onapply.clone() }) }
                     </div>
                 </div>
                 <div class="app__right">
-                    <StrategyPanel {config} onset_config={dispatch_with(&d, Action::SetConfig)} />
+                    { strategy_panel(&StrategyProps { config, onset_config: dispatch_with(&d, Action::SetConfig) }) }
                 </div>
                 <div class="app__wide">
                     <EventLog world={log_world.clone()} focus={state.focus} onfocus={dispatch_with(&d, Action::Focus)} />

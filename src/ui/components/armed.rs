@@ -10,8 +10,7 @@ pub struct ArmedProps {
     pub onapply: Callback<Command>,
 }
 
-#[component]
-pub fn Armed(props: &ArmedProps) -> Html {
+pub fn armed(props: &ArmedProps) -> Html {
     let sim = props.world.sim();
     let armed = sim.armed();
     if armed.is_empty() {

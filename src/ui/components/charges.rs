@@ -33,8 +33,7 @@ struct Row {
     amount: u32,
 }
 
-#[component]
-pub fn Charges(props: &ChargesProps) -> Html {
+pub fn charges(props: &ChargesProps) -> Html {
     let sim = props.world.sim();
     let gateway = sim.gateway();
     let customers = sim.config().customers as usize;

@@ -12,8 +12,7 @@ pub struct ChecklistProps {
     pub onload_lab: Callback<String>,
 }
 
-#[component]
-pub fn Checklist(props: &ChecklistProps) -> Html {
+pub fn checklist(props: &ChecklistProps) -> Html {
     let sim = props.world.sim();
     let (ok, all) = readiness(&sim);
     let items = ITEMS.iter().map(|item| {

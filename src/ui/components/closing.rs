@@ -11,8 +11,7 @@ pub struct ClosingProps {
     pub ready: bool,
 }
 
-#[component]
-pub fn Closing(_props: &ClosingProps) -> Html {
+pub fn closing(_props: &ClosingProps) -> Html {
     html! {
         <section class="closing" data-testid="closing" aria-labelledby="closing-title">
             <h3 class="lesson__heading" id="closing-title">{ "When to use at-least-once" }</h3>

@@ -1,6 +1,6 @@
 //! One consumer process: what it holds, where it is in its steps, and whether it is down.
 
-use super::step_rail::StepRail;
+use super::step_rail::{StepRailProps, step_rail};
 use super::words::seconds;
 use crate::sim::consumer::ConsumerState;
 use crate::sim::message::payment_label;
@@ -18,8 +18,7 @@ pub struct ConsumerProps {
     pub onselect: Callback<u8>,
 }
 
-#[component]
-pub fn ConsumerPanel(props: &ConsumerProps) -> Html {
+pub fn consumer_panel(props: &ConsumerProps) -> Html {
     let sim = props.world.sim();
     let Some(c) = sim.consumers().get(props.consumer as usize) else {
         return html! {};
@@ -100,8 +99,7 @@ pub fn ConsumerPanel(props: &ConsumerProps) -> Html {
                     { if ack_loss_armed { "Next ack will be lost" } else { "Lose next ack" } }
                 </button>
             </header>
-            <StepRail world={props.world.clone()} consumer={n} onapply={props.onapply.clone()}
-                crashed_at={down.then(|| last_crash(&sim, n).map(|c| c.0)).flatten()} />
+            { step_rail(&StepRailProps { world: props.world.clone(), consumer: n, crashed_at: down.then(|| last_crash(&sim, n).map(|c| c.0)).flatten(), onapply: props.onapply.clone() }) }
         </article>
     }
 }

@@ -35,8 +35,7 @@ pub fn speed_label(speed: f64) -> String {
     }
 }
 
-#[component]
-pub fn Controls(props: &ControlsProps) -> Html {
+pub fn controls(props: &ControlsProps) -> Html {
     let onplay = props.ontoggle_play.reform(|_: MouseEvent| ());
     let onstep = props.onstep.reform(|_: MouseEvent| ());
     let onstep_back = props.onstep_back.reform(|_: MouseEvent| ());

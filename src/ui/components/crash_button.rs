@@ -21,8 +21,7 @@ pub fn is_armed(world: &World, consumer: u8, point: CrashPoint) -> bool {
     })
 }
 
-#[component]
-pub fn CrashButton(props: &CrashButtonProps) -> Html {
+pub fn crash_button(props: &CrashButtonProps) -> Html {
     let armed = is_armed(&props.world, props.consumer, props.point);
     let (consumer, point) = (props.consumer, props.point);
     // A crash armed for every consumer (a lab's script) is disarmed for every consumer.

@@ -8,8 +8,7 @@ pub struct ErrorBannerProps {
     pub ondismiss: Callback<()>,
 }
 
-#[component]
-pub fn ErrorBanner(props: &ErrorBannerProps) -> Html {
+pub fn error_banner(props: &ErrorBannerProps) -> Html {
     let Some(message) = props.message.clone() else {
         return html! {};
     };

@@ -11,8 +11,7 @@ pub struct FailureGridProps {
     pub world: World,
 }
 
-#[component]
-pub fn FailureGrid(props: &FailureGridProps) -> Html {
+pub fn failure_grid(props: &FailureGridProps) -> Html {
     let rows = {
         let sim = props.world.sim();
         (sim.is_settled() && sim.now() > 0).then(|| grid(sim.config(), sim.seed()))

@@ -2,8 +2,8 @@
 //! checker (each with its sentence why), the diagnosis question, hints one at a time, and the
 //! solution behind a confirmation.
 
-use super::checklist::Checklist;
-use super::closing::Closing;
+use super::checklist::{ChecklistProps, checklist};
+use super::closing::{ClosingProps, closing};
 use crate::sim::goal::{GoalKind, GoalStatus, Learner};
 use crate::ui::lessons::{self, Load, text, use_lessons};
 use crate::ui::saved::LabProgress;
@@ -225,8 +225,8 @@ pub fn Lesson(props: &LessonProps) -> Html {
             }
             { for diagnosis }
             if lab.id == "checklist" {
-                <Checklist world={props.world.clone()} onload_lab={props.onload_lab.clone()} />
-                <Closing ready={load == Load::Ready} />
+                { checklist(&ChecklistProps { world: props.world.clone(), onload_lab: props.onload_lab.clone() }) }
+                { closing(&ClosingProps { ready: load == Load::Ready }) }
             }
             <div class="lesson__help">
                 if !lab.hints.is_empty() {

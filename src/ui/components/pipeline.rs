@@ -1,9 +1,9 @@
 //! The pipeline diagram: producer → queue → consumers, each with its step rail and crash buttons.
 //! The database and the card gateway, which survive crashes, sit beside it.
 
-use super::armed::Armed;
-use super::consumer::ConsumerPanel;
-use super::queue::Queue;
+use super::armed::{ArmedProps, armed};
+use super::consumer::{ConsumerProps, consumer_panel};
+use super::queue::{QueueProps, queue};
 use crate::sim::Command;
 use crate::ui::state::World;
 use yew::prelude::*;
@@ -36,15 +36,14 @@ pub fn Pipeline(props: &PipelineProps) -> Html {
                 { format!(" publishes a payment every {interval} ms: {published} of {payments} sent") }
                 <span class="pipeline__arrow" aria-hidden="true">{ " ↓" }</span>
             </div>
-            <Queue world={props.world.clone()} />
+            { queue(&QueueProps { world: props.world.clone() }) }
             <div class="pipeline__arrow pipeline__arrow--down" aria-hidden="true">{ "↓ deliver · ↑ ack" }</div>
             <div class="pipeline__consumers">
                 { for (0..consumers).map(|c| html! {
-                    <ConsumerPanel world={props.world.clone()} consumer={c} selected={consumers > 1 && c == props.selected}
-                        onapply={props.onapply.clone()} onselect={props.onselect.clone()} />
+                    { consumer_panel(&ConsumerProps { world: props.world.clone(), consumer: c, selected: consumers > 1 && c == props.selected, onapply: props.onapply.clone(), onselect: props.onselect.clone() }) }
                 }) }
             </div>
-            <Armed world={props.world.clone()} onapply={props.onapply.clone()} />
+            { armed(&ArmedProps { world: props.world.clone(), onapply: props.onapply.clone() }) }
         </section>
     }
 }

@@ -77,8 +77,7 @@ fn lane(title: &str, testid: &str, count: u32, chips: Vec<Html>, empty: &str) ->
     }
 }
 
-#[component]
-pub fn Queue(props: &QueueProps) -> Html {
+pub fn queue(props: &QueueProps) -> Html {
     let sim = props.world.sim();
     let broker = sim.broker();
     let ready = chips(&mut broker.ready_queue(), broker, true);

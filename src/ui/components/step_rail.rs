@@ -3,7 +3,7 @@
 //!
 //! Where the crash lands decides the damage, so the boundaries are drawn as places, not as lines.
 
-use super::crash_button::CrashButton;
+use super::crash_button::{CrashButtonProps, crash_button};
 use crate::sim::consumer::ConsumerState;
 use crate::sim::{Command, CrashPoint, Step};
 use crate::ui::state::World;
@@ -19,8 +19,7 @@ pub struct StepRailProps {
     pub onapply: Callback<Command>,
 }
 
-#[component]
-pub fn StepRail(props: &StepRailProps) -> Html {
+pub fn step_rail(props: &StepRailProps) -> Html {
     let sim = props.world.sim();
     let Some(c) = sim.consumers().get(props.consumer as usize) else {
         return html! {};
@@ -64,8 +63,7 @@ pub fn StepRail(props: &StepRailProps) -> Html {
                     if crashed {
                         <span class="step-rail__crashed" data-testid="crashed-here">{ "✹ crashed here" }</span>
                     }
-                    <CrashButton world={props.world.clone()} consumer={props.consumer} {point}
-                        onapply={props.onapply.clone()} />
+                    { crash_button(&CrashButtonProps { world: props.world.clone(), consumer: props.consumer, point, onapply: props.onapply.clone() }) }
                 </li>
             }
         });

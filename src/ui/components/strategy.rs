@@ -26,8 +26,7 @@ fn options(pairs: &[(&'static str, &'static str)]) -> Vec<(AttrValue, AttrValue)
         .collect()
 }
 
-#[component]
-pub fn StrategyPanel(props: &StrategyProps) -> Html {
+pub fn strategy_panel(props: &StrategyProps) -> Html {
     let config = &props.config;
     let s = config.strategy;
     // One small helper makes every callback: copy the config, change one thing, send it.

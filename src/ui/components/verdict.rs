@@ -3,7 +3,7 @@
 //! "clear my actions" control, which drops the learner's hand-made crashes and faults (a replay keeps
 //! them).
 
-use super::failure_grid::FailureGrid;
+use super::failure_grid::{FailureGridProps, failure_grid};
 use crate::sim::goal::Learner;
 use crate::sim::lab::Lab;
 use crate::ui::saved::LabProgress;
@@ -20,8 +20,7 @@ pub struct VerdictProps {
     pub onclear: Callback<()>,
 }
 
-#[component]
-pub fn VerdictPanel(props: &VerdictProps) -> Html {
+pub fn verdict_panel(props: &VerdictProps) -> Html {
     let lab = &props.lab;
     let (verdict, own_actions) = {
         let sim = props.world.sim();
@@ -63,7 +62,7 @@ pub fn VerdictPanel(props: &VerdictProps) -> Html {
             }
             // Lab 3's verdicts per boundary belong beside its outcome, where there is room for 6 × 5.
             if lab.id == "failure-injection" {
-                <FailureGrid world={props.world.clone()} />
+                { failure_grid(&FailureGridProps { world: props.world.clone() }) }
             }
             if own_actions > 0 {
                 <button type="button" class="button" data-testid="clear-actions" onclick={onclear}
