@@ -223,7 +223,10 @@ pub fn App() -> Html {
             { components::tabs::tabs(state.view, &dispatch_with(&d, Action::SetView), html! {
                 <>
                     { components::real_crash::switch(&real_crash_props) }
-                    { components::embed_control::button(&oncopy) }
+                    // Not in the presenter view, whose first screen has no line to spare.
+                    if !state.presenter {
+                        { components::embed_control::button(&oncopy) }
+                    }
                     { components::workshop::workshop(state.presenter, state.copied.clone(),
                         &send(Action::TogglePresenter), &oncopy.reform(|()| false), &send(Action::SetCopied(None))) }
                     if state.presenter {
