@@ -28,10 +28,10 @@ use components::event_log::EventLog;
 use components::header::Header;
 use components::help::Help;
 use components::lesson::Lesson;
-use components::pipeline::Pipeline;
+use components::pipeline::{PipelineProps, pipeline};
 use components::strategy::{StrategyProps, strategy_panel};
 use components::sweep::SweepView;
-use components::totals::TotalsPanel;
+use components::totals::{TotalsProps, totals_panel};
 use state::{Action, AppState, View};
 use yew::prelude::*;
 
@@ -264,9 +264,8 @@ pub fn App() -> Html {
                 </div>
                 <div class="app__center">
                     { components::verdict::verdict_panel(&components::verdict::VerdictProps { lab: state.lab.clone(), world: world.clone(), progress: state.progress(), learner: state.learner(), onload_lab, onclear: send(Action::ClearActions) }) }
-                    <TotalsPanel world={world.clone()} />
-                    <Pipeline world={world.clone()} selected={state.selected}
-                        onapply={onapply.clone()} onselect={dispatch_with(&d, Action::Select)} />
+                    { totals_panel(&TotalsProps { world: world.clone() }) }
+                    { pipeline(&PipelineProps { world: world.clone(), selected: state.selected, onapply: onapply.clone(), onselect: dispatch_with(&d, Action::Select) }) }
                     <div class="app__stores">
                         <DatabasePanel world={stores_world.clone()} />
                         { charges(&ChargesProps { world: stores_world, onapply: onapply.clone() }) }

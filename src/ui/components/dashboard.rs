@@ -4,8 +4,8 @@
 //! The double-payment incident shows here first: a redelivery spike, restarts lined up with it, and
 //! duplicates that slipped through while none were caught.
 
-use super::histogram_chart::HistogramChart;
-use super::line_chart::{LineChart, Series};
+use super::histogram_chart::{HistogramChartProps, histogram_chart};
+use super::line_chart::{LineChartProps, Series, line_chart};
 use crate::num::fixed;
 use crate::sim::metrics::{Counters, Sample};
 use crate::ui::state::World;
@@ -73,61 +73,130 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
         })
         .collect();
 
+    // One row per signal, drawn by one piece of markup: (label, test id, value).
+    let signals: [(&str, Option<&'static str>, String); 14] = [
+        (
+            "redeliveries (deliveries)",
+            Some("signal-redeliveries"),
+            redeliveries.to_string(),
+        ),
+        (
+            "…because the consumer went away · visibility timeout · retry",
+            Some("signal-redeliveries-by-cause"),
+            format!(
+                "{} · {} · {}",
+                s.redeliveries_by_cause
+                    .get("consumer_gone")
+                    .copied()
+                    .unwrap_or(0),
+                s.redeliveries_by_cause
+                    .get("visibility_timeout")
+                    .copied()
+                    .unwrap_or(0),
+                s.redeliveries_by_cause.get("retry").copied().unwrap_or(0)
+            ),
+        ),
+        (
+            "consumer restarts",
+            Some("signal-restarts"),
+            s.consumer_restarts.to_string(),
+        ),
+        (
+            "dead-letter rate",
+            Some("signal-dead-letter-rate"),
+            format!(
+                "{}% · {}/s",
+                fixed(100.0 * s.dead_letter_rate, 1),
+                fixed(s.dead_letters_per_sec, 1)
+            ),
+        ),
+        (
+            "repeat deliveries caught (deliveries)",
+            Some("signal-detected"),
+            s.duplicates_detected.to_string(),
+        ),
+        (
+            "payments charged or recorded twice (payments)",
+            Some("signal-duplicate-payments"),
+            s.duplicate_payments.to_string(),
+        ),
+        (
+            "extra effects that got through (charges + rows)",
+            Some("signal-slipped"),
+            s.duplicates_slipped.to_string(),
+        ),
+        (
+            "processing latency p50 / p95 / p99",
+            Some("signal-latency"),
+            format!(
+                "{} / {} / {} ms",
+                s.latency_p50_ms, s.latency_p95_ms, s.latency_p99_ms
+            ),
+        ),
+        (
+            "end-to-end latency p50 / p95 / p99 (published → done)",
+            Some("signal-e2e"),
+            format!(
+                "{} / {} / {} ms",
+                s.end_to_end_p50_ms, s.end_to_end_p95_ms, s.end_to_end_p99_ms
+            ),
+        ),
+        (
+            "lag: ready · oldest waiting",
+            Some("signal-lag"),
+            format!("{} · {} ms", s.queue_depth, s.oldest_ready_age_ms),
+        ),
+        (
+            "queue depth · in flight",
+            Some("signal-queue"),
+            format!("{} · {}", s.queue_depth, s.in_flight),
+        ),
+        (
+            "gateway: calls inside · timed out · charged late",
+            Some("signal-gateway"),
+            format!(
+                "{} · {} · {}",
+                s.gateway_load, s.charge_timeouts, s.late_charges
+            ),
+        ),
+        (
+            "throughput",
+            None,
+            format!("{}/s", fixed(s.throughput_per_sec, 0)),
+        ),
+        (
+            "retry amplification",
+            Some("signal-amplification"),
+            format!("{}×", fixed(s.retry_amplification, 2)),
+        ),
+    ];
     html! {
         <section class="panel dashboard" aria-labelledby="dashboard-title" data-testid="dashboard">
             <h2 class="panel__title" id="dashboard-title">{ "Dashboard" }</h2>
             <dl class="dashboard__signals">
-                <div><dt>{ "redeliveries (deliveries)" }</dt><dd data-testid="signal-redeliveries">{ redeliveries }</dd></div>
-                <div><dt>{ "…because the consumer went away · visibility timeout · retry" }</dt>
-                    <dd data-testid="signal-redeliveries-by-cause">{ format!("{} · {} · {}",
-                        s.redeliveries_by_cause.get("consumer_gone").copied().unwrap_or(0),
-                        s.redeliveries_by_cause.get("visibility_timeout").copied().unwrap_or(0),
-                        s.redeliveries_by_cause.get("retry").copied().unwrap_or(0)) }</dd></div>
-                <div><dt>{ "consumer restarts" }</dt><dd data-testid="signal-restarts">{ s.consumer_restarts }</dd></div>
-                <div><dt>{ "dead-letter rate" }</dt><dd data-testid="signal-dead-letter-rate">{ format!("{}% · {}/s", fixed(100.0 * s.dead_letter_rate, 1), fixed(s.dead_letters_per_sec, 1)) }</dd></div>
-                <div><dt>{ "repeat deliveries caught (deliveries)" }</dt><dd data-testid="signal-detected">{ s.duplicates_detected }</dd></div>
-                <div><dt>{ "payments charged or recorded twice (payments)" }</dt><dd data-testid="signal-duplicate-payments">{ s.duplicate_payments }</dd></div>
-                <div><dt>{ "extra effects that got through (charges + rows)" }</dt><dd data-testid="signal-slipped">{ s.duplicates_slipped }</dd></div>
-                <div><dt>{ "processing latency p50 / p95 / p99" }</dt><dd data-testid="signal-latency">{ format!("{} / {} / {} ms", s.latency_p50_ms, s.latency_p95_ms, s.latency_p99_ms) }</dd></div>
-                <div><dt>{ "end-to-end latency p50 / p95 / p99 (published → done)" }</dt><dd data-testid="signal-e2e">{ format!("{} / {} / {} ms", s.end_to_end_p50_ms, s.end_to_end_p95_ms, s.end_to_end_p99_ms) }</dd></div>
-                <div><dt>{ "lag: ready · oldest waiting" }</dt><dd data-testid="signal-lag">{ format!("{} · {} ms", s.queue_depth, s.oldest_ready_age_ms) }</dd></div>
-                <div><dt>{ "queue depth · in flight" }</dt><dd data-testid="signal-queue">{ format!("{} · {}", s.queue_depth, s.in_flight) }</dd></div>
-                <div><dt>{ "gateway: calls inside · timed out · charged late" }</dt><dd data-testid="signal-gateway">{ format!("{} · {} · {}", s.gateway_load, s.charge_timeouts, s.late_charges) }</dd></div>
-                <div><dt>{ "throughput" }</dt><dd>{ format!("{}/s", fixed(s.throughput_per_sec, 0)) }</dd></div>
-                <div><dt>{ "retry amplification" }</dt><dd data-testid="signal-amplification">{ format!("{}×", fixed(s.retry_amplification, 2)) }</dd></div>
+                { for signals.into_iter().map(|(label, id, value)| html! {
+                    <div><dt>{ label }</dt><dd data-testid={id}>{ value }</dd></div>
+                }) }
             </dl>
             <div class="dashboard__charts">
-                <LineChart id="chart-redeliveries" title="Redeliveries and restarts"
-                    desc={format!("Redeliveries and consumer restarts per {interval} ms over simulated time. Spikes that line up point at crashes before the ack.")}
-                    series={vec![
+                { line_chart(&LineChartProps { id: "chart-redeliveries".into(), title: "Redeliveries and restarts".into(), desc: (format!("Redeliveries and consumer restarts per {interval} ms over simulated time. Spikes that line up point at crashes before the ack.")).into(), series: vec![
                         Series { name: "redeliveries after a crash", style: "a", points: rate(samples, |c| c.redelivered_after_disconnect) },
                         Series { name: "restarts", style: "b", points: rate(samples, |c| c.restarts) },
                         Series { name: "retries", style: "c", points: rate(samples, |c| c.redelivered_after_retry + c.redelivered_after_visibility) },
-                    ]} />
-                <LineChart id="chart-lag" title="Lag: how long the oldest waiting message has waited (ms)"
-                    desc="Age of the oldest message still in the queue, over simulated time. A lag that keeps growing after a fault ended is a system that has not recovered."
-                    series={vec![Series { name: "oldest waiting (ms)", style: "a", points: gauge(samples, |x| x.oldest_ready_age_ms) }]} />
-                <LineChart id="chart-gateway" title="Calls inside the card gateway"
-                    desc="Calls being served or waiting at the gateway, including calls whose consumer already gave up: abandoned work that still costs capacity."
-                    series={vec![Series { name: "calls inside", style: "b", points: gauge(samples, |x| x.gateway_load) }]} />
-                <LineChart id="chart-duplicates" title="Duplicates: caught vs slipped through"
-                    desc="Cumulative duplicates stopped by a safeguard, and extra charges or ledger rows that got through."
-                    series={vec![
+                    ] }) }
+                { line_chart(&LineChartProps { id: "chart-lag".into(), title: "Lag: how long the oldest waiting message has waited (ms)".into(), desc: "Age of the oldest message still in the queue, over simulated time. A lag that keeps growing after a fault ended is a system that has not recovered.".into(), series: vec![Series { name: "oldest waiting (ms)", style: "a", points: gauge(samples, |x| x.oldest_ready_age_ms) }] }) }
+                { line_chart(&LineChartProps { id: "chart-gateway".into(), title: "Calls inside the card gateway".into(), desc: "Calls being served or waiting at the gateway, including calls whose consumer already gave up: abandoned work that still costs capacity.".into(), series: vec![Series { name: "calls inside", style: "b", points: gauge(samples, |x| x.gateway_load) }] }) }
+                { line_chart(&LineChartProps { id: "chart-duplicates".into(), title: "Duplicates: caught vs slipped through".into(), desc: "Cumulative duplicates stopped by a safeguard, and extra charges or ledger rows that got through.".into(), series: vec![
                         Series { name: "repeat deliveries caught", style: "ok", points: cumulative(samples, |c| c.duplicates_detected) },
                         Series { name: "extra effects through", style: "bad", points: cumulative(samples, |c| c.duplicates_slipped) },
-                    ]} />
-                <LineChart id="chart-queue-depth" title="Queue depth"
-                    desc="Messages waiting in the queue, delivered but unacknowledged, and in the dead-letter queue."
-                    series={vec![
+                    ] }) }
+                { line_chart(&LineChartProps { id: "chart-queue-depth".into(), title: "Queue depth".into(), desc: "Messages waiting in the queue, delivered but unacknowledged, and in the dead-letter queue.".into(), series: vec![
                         Series { name: "ready", style: "a", points: gauge(samples, |x| x.queue_depth) },
                         Series { name: "in flight", style: "b", points: gauge(samples, |x| x.in_flight) },
                         Series { name: "dead-letter", style: "c", points: gauge(samples, |x| x.dead_letter_depth) },
-                    ]} />
-                <LineChart id="chart-dead-letter" title="Dead-letter rate (%)"
-                    desc="Share of published payments moved to the dead-letter queue, over simulated time."
-                    series={vec![Series { name: "dead-lettered %", style: "c", points: dead_letter_rate }]} />
-                <HistogramChart buckets={hist.buckets()}
-                    marks={vec![("p50", s.latency_p50_ms), ("p95", s.latency_p95_ms), ("p99", s.latency_p99_ms)]} />
+                    ] }) }
+                { line_chart(&LineChartProps { id: "chart-dead-letter".into(), title: "Dead-letter rate (%)".into(), desc: "Share of published payments moved to the dead-letter queue, over simulated time.".into(), series: vec![Series { name: "dead-lettered %", style: "c", points: dead_letter_rate }] }) }
+                { histogram_chart(&HistogramChartProps { buckets: hist.buckets(), marks: vec![("p50", s.latency_p50_ms), ("p95", s.latency_p95_ms), ("p99", s.latency_p99_ms)] }) }
             </div>
         </section>
     }

@@ -15,8 +15,7 @@ pub struct HistogramChartProps {
     pub marks: Vec<(&'static str, u64)>,
 }
 
-#[component]
-pub fn HistogramChart(props: &HistogramChartProps) -> Html {
+pub fn histogram_chart(props: &HistogramChartProps) -> Html {
     let n = props.buckets.len().max(1) as f64;
     let ymax = nice_max(props.buckets.iter().map(|b| b.1).max().unwrap_or(0) as f64);
     let slot = (W - LEFT - RIGHT) / n;

@@ -38,6 +38,29 @@ fn status_mark(status: GoalStatus, achieved: bool, kind: GoalKind) -> (&'static 
     }
 }
 
+/// One answer of the prediction or the diagnosis question: a button in a list item that sends its
+/// index (one piece of markup for both lists).
+fn option_button(
+    testid: &'static str,
+    i: usize,
+    chosen: bool,
+    locked: bool,
+    onpick: &Callback<usize>,
+    label: AttrValue,
+) -> Html {
+    let onclick = onpick.reform(move |_: MouseEvent| i);
+    html! {
+        <li>
+            <button type="button"
+                class={classes!("button", "prediction__option", chosen.then_some("prediction__option--chosen"))}
+                data-testid={testid} data-index={i.to_string()}
+                aria-pressed={chosen.to_string()} disabled={locked} {onclick}>
+                { label }
+            </button>
+        </li>
+    }
+}
+
 #[component]
 pub fn Lesson(props: &LessonProps) -> Html {
     let confirming = use_state(|| false);
@@ -91,17 +114,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
         let option = |i: usize| t(&format!("options/{i}"), p.options.get(i).copied().unwrap_or_default());
         let options = p.options.iter().enumerate().map(|(i, _)| {
             let chosen = progress.prediction == Some(i);
-            let onclick = props.onpredict.reform(move |_: MouseEvent| i);
-            html! {
-                <li>
-                    <button type="button"
-                        class={classes!("button", "prediction__option", chosen.then_some("prediction__option--chosen"))}
-                        data-testid="prediction-option" data-index={i.to_string()}
-                        aria-pressed={chosen.to_string()} disabled={locked} {onclick}>
-                        { option(i) }
-                    </button>
-                </li>
-            }
+            option_button("prediction-option", i, chosen, locked, &props.onpredict, option(i).into())
         });
         let outcome = format!(
             " What the run did: {} charged once, {} duplicate, {} lost, {} orphan, {} dead-lettered.",
@@ -160,17 +173,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
     let diagnosis = lab.diagnosis.map(|q| {
         let options = q.options.iter().enumerate().map(|(i, option)| {
             let chosen = progress.diagnosis == Some(i);
-            let onclick = props.ondiagnose.reform(move |_: MouseEvent| i);
-            html! {
-                <li>
-                    <button type="button"
-                        class={classes!("button", "prediction__option", chosen.then_some("prediction__option--chosen"))}
-                        data-testid="diagnosis-option" data-index={i.to_string()}
-                        aria-pressed={chosen.to_string()} {onclick}>
-                        { *option }
-                    </button>
-                </li>
-            }
+            option_button("diagnosis-option", i, chosen, false, &props.ondiagnose, (*option).into())
         });
         html! {
             <div class="prediction diagnosis" data-testid="diagnosis">

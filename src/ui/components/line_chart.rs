@@ -96,8 +96,7 @@ const TABLE_ROWS: usize = 12;
 /// Points drawn per series at most.
 const MAX_POINTS: usize = 160;
 
-#[component]
-pub fn LineChart(props: &LineChartProps) -> Html {
+pub fn line_chart(props: &LineChartProps) -> Html {
     let t0 = props
         .series
         .iter()

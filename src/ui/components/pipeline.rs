@@ -16,8 +16,15 @@ pub struct PipelineProps {
     pub onselect: Callback<u8>,
 }
 
+/// The pipeline as a component, for pages that mount it on its own; the app calls [`pipeline`].
 #[component]
 pub fn Pipeline(props: &PipelineProps) -> Html {
+    pipeline(props)
+}
+
+/// The pipeline's markup (a plain function: the app re-renders it with every run change anyway, and a
+/// component's lifecycle code costs download bytes).
+pub fn pipeline(props: &PipelineProps) -> Html {
     let (consumers, published, payments, interval) = {
         let sim = props.world.sim();
         let c = sim.config();

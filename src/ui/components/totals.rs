@@ -10,8 +10,15 @@ pub struct TotalsProps {
     pub world: World,
 }
 
+/// The totals as a component, for pages that mount them on their own; the app calls [`totals_panel`].
 #[component]
 pub fn TotalsPanel(props: &TotalsProps) -> Html {
+    totals_panel(props)
+}
+
+/// The totals' markup (a plain function: they change with the run, which re-renders the app anyway,
+/// and a component's lifecycle code costs download bytes).
+pub fn totals_panel(props: &TotalsProps) -> Html {
     let totals = props.world.sim().totals();
     let outcome = |o: Outcome| {
         let value = totals.get(o);
