@@ -9,11 +9,11 @@ use super::super::broker::MessageState;
 use super::super::checker::{Anomaly, Duplicates, Outcome, PaymentFacts, Totals, classify};
 use super::super::command::Action;
 use super::super::consumer::{Consumer, Delivery};
+use super::super::counts::Counts;
 use super::super::event::Event;
 use super::super::metrics::Signals;
 use super::timers::Timer;
 use super::{ArmedCrash, Sim};
-use std::collections::BTreeMap;
 
 impl Sim {
     /// What the checker knows about `payment`.
@@ -122,23 +122,20 @@ impl Sim {
         let c = &self.metrics.counters;
         let published = c.published.max(1) as f64;
         let secs = self.now.max(1) as f64 / 1000.0;
+        let mut by_cause = Counts::from([
+            ("consumer_gone".to_string(), c.redelivered_after_disconnect),
+            (
+                "visibility_timeout".to_string(),
+                c.redelivered_after_visibility,
+            ),
+            ("retry".to_string(), c.redelivered_after_retry),
+        ]);
+        if self.broker.topic().is_some() {
+            by_cause.insert("replay".to_string(), c.redelivered_after_replay);
+        }
         Signals {
-            redeliveries: BTreeMap::from([("payments".to_string(), c.redeliveries)]),
-            redeliveries_by_cause: BTreeMap::from([
-                ("consumer_gone".to_string(), c.redelivered_after_disconnect),
-                (
-                    "visibility_timeout".to_string(),
-                    c.redelivered_after_visibility,
-                ),
-                ("retry".to_string(), c.redelivered_after_retry),
-            ])
-            .into_iter()
-            .chain(
-                self.broker
-                    .topic()
-                    .map(|_| ("replay".to_string(), c.redelivered_after_replay)),
-            )
-            .collect(),
+            redeliveries: Counts::from([("payments".to_string(), c.redeliveries)]),
+            redeliveries_by_cause: by_cause,
             consumer_restarts: c.restarts,
             dead_letter_rate: c.dead_lettered as f64 / published,
             dead_letters_per_sec: c.dead_lettered as f64 / secs,
