@@ -96,7 +96,8 @@ impl<'de> Deserialize<'de> for Counts {
     }
 }
 
-#[cfg(test)]
+// serde_json is a native-only dependency.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use std::collections::BTreeMap;

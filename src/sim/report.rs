@@ -193,7 +193,7 @@ fn by_cause(counts: &super::counts::Counts) -> String {
     let known = RequeueReason::ALL
         .iter()
         .map(|r| (r.name(), r.label()))
-        .filter(|(name, _)| counts.contains_key(*name));
+        .filter(|(name, _)| counts.contains_key(name));
     let others = counts
         .keys()
         .map(String::as_str)
