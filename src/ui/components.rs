@@ -14,6 +14,7 @@ pub mod crash_button;
 pub mod dashboard;
 pub mod database;
 pub mod diagram_export;
+pub mod embed_control;
 pub mod error_banner;
 pub mod event_log;
 pub mod exports;

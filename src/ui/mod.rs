@@ -6,6 +6,8 @@
 
 pub mod browser;
 pub mod components;
+pub mod embed;
+mod embed_run;
 pub mod hooks;
 pub mod keyboard;
 pub mod lessons;
@@ -120,12 +122,16 @@ pub fn App() -> Html {
             url
         })
     };
+    // Copy state and goals (false) or the Embed snippet (true): the link, the clipboard and the box
+    // that shows the text are the same.
     let oncopy = {
         let state = state.clone();
-        Callback::from(move |_: ()| {
+        Callback::from(move |embed: bool| {
             let link = share::encode(&state.scenario());
             let url = browser::page_address();
-            let text = {
+            let text = if embed {
+                components::embed_control::snippet(&url, &link, state.lab.title)
+            } else {
                 let sim = state.world.sim();
                 components::workshop::state_text(
                     &state.lab,
@@ -194,9 +200,14 @@ pub fn App() -> Html {
         ondismiss: send(Action::DismissNotice),
     };
     let world = state.world.clone();
-    // After a catch-up, the lesson and stores, the event log, and the charts draw in tasks of their
-    // own (see `hooks::use_staged_worlds`).
-    let staged = hooks::use_staged_worlds(&world, state.catching_up.is_some(), 3);
+    // The stores, the event log and the charts follow a playing run only while on screen,
+    // and catch up in tasks of their own (see `hooks::use_staged_worlds`).
+    let staged = hooks::use_staged_worlds(
+        &world,
+        state.catching_up.is_some(),
+        state.playing,
+        &["panel-stores", "panel-log", "panel-charts"],
+    );
     let (stores_world, log_world, charts_world) =
         (staged[0].clone(), staged[1].clone(), staged[2].clone());
     let (now, horizon, start, settled, seed, events) = {
@@ -239,8 +250,12 @@ pub fn App() -> Html {
             { components::tabs::tabs(state.view, &dispatch_with(&d, Action::SetView), html! {
                 <>
                     { components::real_crash::switch(&real_crash_props) }
+                    // Not in the presenter view, whose first screen has no line to spare.
+                    if !state.presenter {
+                        { components::embed_control::button(&oncopy) }
+                    }
                     { components::workshop::workshop(state.presenter, state.copied.clone(),
-                        &send(Action::TogglePresenter), &oncopy, &send(Action::SetCopied(None))) }
+                        &send(Action::TogglePresenter), &oncopy.reform(|()| false), &send(Action::SetCopied(None))) }
                     if state.presenter {
                         { components::workshop::key_map(state.view == View::Sandbox) }
                     }
@@ -267,7 +282,7 @@ pub fn App() -> Html {
             if state.view == View::Sandbox {
             <div class="app__body">
                 <div class="app__left">
-                    <Lesson lab={state.lab.clone()} world={stores_world.clone()} progress={state.progress()}
+                    <Lesson lab={state.lab.clone()} world={world.clone()} progress={state.progress()}
                         learner={state.learner()}
                         onpredict={dispatch_with(&d, Action::Predict)} ondiagnose={dispatch_with(&d, Action::Diagnose)}
                         onshow_hint={send(Action::ShowHint)}
@@ -278,7 +293,7 @@ pub fn App() -> Html {
                     { components::verdict::verdict_panel(&components::verdict::VerdictProps { lab: state.lab.clone(), world: world.clone(), progress: state.progress(), learner: state.learner(), onload_lab, onclear: send(Action::ClearActions) }) }
                     { totals_panel(&TotalsProps { world: world.clone() }) }
                     { pipeline(&PipelineProps { world: world.clone(), selected: state.selected, onapply: onapply.clone(), onselect: dispatch_with(&d, Action::Select) }) }
-                    <div class="app__stores">
+                    <div class="app__stores" id="panel-stores">
                         <DatabasePanel world={stores_world.clone()} />
                         { charges(&ChargesProps { world: stores_world, onapply: onapply.clone() }) }
                     </div>
@@ -286,7 +301,7 @@ pub fn App() -> Html {
                 <div class="app__right">
                     { strategy_panel(&StrategyProps { config, onset_config: dispatch_with(&d, Action::SetConfig) }) }
                 </div>
-                <div class="app__wide">
+                <div class="app__wide" id="panel-log">
                     <EventLog world={log_world.clone()} focus={state.focus} onfocus={dispatch_with(&d, Action::Focus)} />
                     { components::exports::exports(&log_world, state.lab.id, state.focus,
                         ((*diagram).clone(), &{ let g = diagram.clone(); Callback::from(move |t| g.set(t)) }),
@@ -296,7 +311,7 @@ pub fn App() -> Html {
                         onimport: dispatch_with(&d, |s| Action::ImportProgress(Box::new(s))),
                         onerror: dispatch_with(&d, Action::ShowError) }) }
                 </div>
-                <div class="app__wide">
+                <div class="app__wide" id="panel-charts">
                     <Dashboard world={charts_world} />
                 </div>
             </div>

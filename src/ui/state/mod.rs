@@ -15,13 +15,14 @@ mod world;
 pub use action::Action;
 pub use catch_up::{CatchingUp, FIRST_CATCH_UP_EVENTS};
 pub use world::{LabRef, World};
+// The embed page (`super::embed`) moves a run of its own with the same steps.
+pub(crate) use run::{MAX_TICK_MS, play, start};
 
 use super::narrate;
 use super::saved::{LabProgress, Saved};
 use crate::sim::goal::{GoalStatus, Learner};
 use crate::sim::lab::Lab;
 use crate::sim::share::Scenario;
-use run::start;
 use std::cell::Cell;
 use std::rc::Rc;
 

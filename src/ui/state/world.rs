@@ -22,7 +22,7 @@ impl PartialEq for World {
 }
 
 impl World {
-    pub(super) fn new(timeline: Timeline) -> World {
+    pub(crate) fn new(timeline: Timeline) -> World {
         World {
             timeline: Rc::new(RefCell::new(timeline)),
             version: 0,
@@ -45,7 +45,7 @@ impl World {
     }
 
     /// Changes the world in place and returns the handle of the changed world.
-    pub(super) fn update<R>(&self, f: impl FnOnce(&mut Timeline) -> R) -> (World, R) {
+    pub(crate) fn update<R>(&self, f: impl FnOnce(&mut Timeline) -> R) -> (World, R) {
         let r = f(&mut self.timeline.borrow_mut());
         let world = World {
             timeline: self.timeline.clone(),
@@ -95,7 +95,7 @@ impl World {
     }
 
     /// Replaces the world by another run.
-    pub(super) fn replace(&self, timeline: Timeline) -> World {
+    pub(crate) fn replace(&self, timeline: Timeline) -> World {
         World {
             timeline: Rc::new(RefCell::new(timeline)),
             version: self.version + 1,
