@@ -395,9 +395,9 @@ impl Metrics {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Signals {
     /// Redeliveries per topic (one topic here: `payments`). Unit: deliveries.
-    pub redeliveries: std::collections::BTreeMap<String, u64>,
+    pub redeliveries: super::counts::Counts,
     /// Redeliveries by cause: `consumer_gone`, `visibility_timeout`, `retry`. Unit: deliveries.
-    pub redeliveries_by_cause: std::collections::BTreeMap<String, u64>,
+    pub redeliveries_by_cause: super::counts::Counts,
     /// Consumer restarts.
     pub consumer_restarts: u64,
     /// Dead-lettered messages per published message.

@@ -20,6 +20,7 @@ pub mod command;
 pub mod compare;
 pub mod config;
 pub mod consumer;
+pub mod counts;
 pub mod db;
 pub mod diagram;
 pub mod durable;

@@ -189,11 +189,11 @@ impl Signals {
 
 /// `consumer gone 3 · visibility timeout 0 · retry 1`, in the vocabulary's order and words; a cause
 /// the vocabulary does not know yet is shown by its key.
-fn by_cause(counts: &std::collections::BTreeMap<String, u64>) -> String {
+fn by_cause(counts: &super::counts::Counts) -> String {
     let known = RequeueReason::ALL
         .iter()
         .map(|r| (r.name(), r.label()))
-        .filter(|(name, _)| counts.contains_key(*name));
+        .filter(|(name, _)| counts.contains_key(name));
     let others = counts
         .keys()
         .map(String::as_str)

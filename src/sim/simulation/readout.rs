@@ -9,11 +9,11 @@ use super::super::broker::MessageState;
 use super::super::checker::{Anomaly, Duplicates, Outcome, PaymentFacts, Totals, classify};
 use super::super::command::Action;
 use super::super::consumer::{Consumer, Delivery};
+use super::super::counts::Counts;
 use super::super::event::Event;
 use super::super::metrics::Signals;
 use super::timers::Timer;
 use super::{ArmedCrash, Sim};
-use std::collections::BTreeMap;
 
 impl Sim {
     /// What the checker knows about `payment`.
@@ -123,8 +123,8 @@ impl Sim {
         let published = c.published.max(1) as f64;
         let secs = self.now.max(1) as f64 / 1000.0;
         let mut signals = Signals {
-            redeliveries: BTreeMap::from([("payments".to_string(), c.redeliveries)]),
-            redeliveries_by_cause: BTreeMap::from([
+            redeliveries: Counts::from([("payments".to_string(), c.redeliveries)]),
+            redeliveries_by_cause: Counts::from([
                 ("consumer_gone".to_string(), c.redelivered_after_disconnect),
                 (
                     "visibility_timeout".to_string(),
@@ -154,8 +154,7 @@ impl Sim {
             retry_amplification: c.deliveries as f64 / published,
         };
         if self.broker.topic().is_some() {
-            // A log's replays are a cause of their own (an insert: collecting a map would link
-            // another sort into the WebAssembly build).
+            // A log's replays are a cause of their own (an insert into the sorted counts, no sort).
             signals
                 .redeliveries_by_cause
                 .insert("replay".to_string(), c.redelivered_after_replay);
