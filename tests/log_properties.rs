@@ -219,6 +219,24 @@ fn close_burst(m: &mut PartitionModel, partition: usize, time: u64) -> Result<()
     Ok(())
 }
 
+/// The log's determinism: the runs of `golden::log_lines` give the checked-in digests (the browser
+/// test compares the same file). Regenerate with `UPDATE_GOLDEN=1` when a change is meant to move them.
+#[test]
+fn log_runs_match_their_golden_digests() {
+    let now = redelivery_lab::sim::golden::log_lines();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/log_digests.txt");
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::write(path, &now).unwrap();
+        return;
+    }
+    assert_eq!(now, include_str!("golden/log_digests.txt"));
+    assert_eq!(
+        now,
+        redelivery_lab::sim::golden::log_lines(),
+        "the same runs twice"
+    );
+}
+
 fn strategy(bits: usize) -> Strategy {
     let all = Strategy::all_combinations();
     all[bits % all.len()]
@@ -425,8 +443,91 @@ fn a_failing_record_is_retried_in_place_then_dead_lettered() {
     assert!(sim.broker().messages().iter().all(|m| m.deliveries == 3));
 }
 
+/// A reload of the page mid-run (real crash mode) on a log: the saved run keeps the log and its
+/// committed offsets (as a `d4.` save), every consumer restarts and resumes from them, and with offsets
+/// in the transaction the ledger still holds each payment once.
+#[test]
+fn a_saved_log_run_recovers_from_its_committed_offsets() {
+    use redelivery_lab::sim::durable::DurableState;
+    for in_tx in [false, true] {
+        let config = Config {
+            payments: 50,
+            consumers: 2,
+            prefetch: 3,
+            strategy: Strategy {
+                transactional: true,
+                ..Strategy::NAIVE
+            },
+            broker: log(3, 100, in_tx),
+            ..Config::default()
+        };
+        let mut sim = Sim::new(config, 21);
+        sim.apply(Command::ArmCrash {
+            consumer: None,
+            point: CrashPoint::AfterCharge,
+            mode: ArmMode::EveryKth(6),
+        })
+        .unwrap();
+        sim.run_until(700);
+        let text = sim.durable_state().to_text();
+        assert!(text.starts_with("d4."), "{text}");
+        let state = DurableState::from_text(&text).unwrap();
+        let mut back = Sim::recover(state).unwrap();
+        let before: Vec<u32> = (0..50)
+            .filter(|p| sim.broker().message(*p).state == MessageState::Acked)
+            .collect();
+        assert!(back.run_to_completion(LIMIT_MS));
+        assert!(
+            before.iter().all(
+                |p| back.broker().message(*p).deliveries == sim.broker().message(*p).deliveries
+            ),
+            "nothing below a committed offset is read again"
+        );
+        let t = back.totals();
+        assert_eq!(t.lost + t.pending, 0, "{t:?}");
+        if in_tx {
+            assert!((0..50).all(|p| back.ledger().ledger_rows(p) == 1));
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(96))]
+
+    /// A log in a zero-time world (steps, restarts and retries that take no time, a gateway that
+    /// always fails) never panics or spins: the run settles, halts with a sentence, or moves on in
+    /// time.
+    #[test]
+    fn a_zero_time_log_world_ends_or_halts(
+        seed in 0u64..1_000,
+        consumers in 1u8..=4,
+        partitions in 1u8..=8,
+        bits in 0usize..48,
+        in_tx in any::<bool>(),
+        max_deliveries in 0u8..3,
+        failure_permille in prop_oneof![Just(1000u16), 0u16..1000],
+    ) {
+        let config = Config {
+            payments: 30,
+            publish_interval_ms: 0,
+            consumers,
+            strategy: strategy(bits),
+            restart_delay_ms: 0,
+            max_deliveries,
+            retry: RetryPolicy::Immediate,
+            latency: redelivery_lab::sim::config::Latency { base_ms: [0; 8], jitter_percent: 0 },
+            gateway: GatewayFaults { failure_permille, ..GatewayFaults::default() },
+            broker: log(partitions, 1, in_tx),
+            ..Config::default()
+        };
+        let mut sim = Sim::new(config, seed);
+        sim.apply(Command::ArmCrash { consumer: None, point: CrashPoint::AfterCharge, mode: ArmMode::EveryKth(3) }).unwrap();
+        let settled = sim.run_to_completion(10_000);
+        prop_assert!(settled || sim.halt().is_some() || sim.now() > 0 || sim.next_event_time().is_some());
+        if max_deliveries > 0 && failure_permille == 1000 {
+            prop_assert!(settled, "a delivery limit ends every failing record: {:?}", sim.halt());
+        }
+    }
 
     /// Any seed, group size, partition count, strategy (hence commit mode), crash point and fault:
     /// every replay is exactly the uncommitted range, partitions are read in order, commits cover
@@ -447,6 +548,7 @@ proptest! {
         max_deliveries in 0u8..4,
         consumer_wait in any::<bool>(),
         crash_at in 0u64..600,
+        switch_to in proptest::option::of(0usize..48),
     ) {
         let config = Config {
             payments: 40,
@@ -466,6 +568,11 @@ proptest! {
         let victim = (seed % consumers as u64) as u8;
         if !sim.consumers()[victim as usize].is_down() {
             sim.apply(Command::CrashNow { consumer: victim }).unwrap();
+        }
+        // A change of strategy mid-run changes when offsets are committed from then on; records
+        // fetched under automatic commits are still committed by them.
+        if let Some(b) = switch_to {
+            sim.apply(Command::SetStrategy(strategy(b))).unwrap();
         }
         sim.run_to_completion(LIMIT_MS);
         prop_assert!(sim.is_settled(), "{:?}", sim.halt());

@@ -558,6 +558,29 @@ mod tests {
     }
 
     #[test]
+    fn a_republish_is_a_new_message_carrying_the_same_payment() {
+        let mut b = Broker::new(3);
+        b.publish(1, 0);
+        let copy = b.publish_copy(1, 10);
+        assert_eq!((copy, b.payment(copy), b.payment(1)), (3, 1, 1));
+        assert_eq!(b.messages_of(1).collect::<Vec<_>>(), vec![1, 3]);
+        assert!(b.ack(1));
+        assert!(
+            b.holds_payment(1),
+            "its republished message is still queued"
+        );
+        assert_eq!(b.pop_ready(), Some(3));
+        b.deliver(3, 0);
+        assert_eq!(
+            b.message(3).deliveries,
+            1,
+            "a first delivery, not a redelivery"
+        );
+        b.ack(3);
+        assert!(!b.holds_payment(1));
+    }
+
+    #[test]
     fn acked_ready_entries_are_skipped() {
         let mut b = Broker::new(2);
         b.publish(0, 0);

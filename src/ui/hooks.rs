@@ -124,45 +124,81 @@ pub fn use_theme(projector: bool) {
     });
 }
 
-/// The run as panels rendered in later stages see it. After a catch-up the panels meet a whole run
-/// at once (hundreds of event rows, charts, goals), and drawing them all in one task would hold the
-/// page for longer than a frame; so for that one change the panels of stage `i` get the new run in a
-/// task of their own, one stage after another, and until then keep the run they showed (the same
-/// version, so Yew skips them). Every other change reaches every stage at once.
+/// Whether any part of the element with this id is inside the viewport. Asked through `Reflect`,
+/// which the page already imports, so it adds no browser bindings to the download.
+fn in_view(id: &str) -> bool {
+    use wasm_bindgen::JsValue;
+    let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).unwrap_or_default();
+    let Some(el) = gloo::utils::document().get_element_by_id(id) else {
+        return false;
+    };
+    let el = JsValue::from(el);
+    let rect = get(&el, "getBoundingClientRect")
+        .unchecked_into::<js_sys::Function>()
+        .call0(&el)
+        .unwrap_or_default();
+    let num = |o: &JsValue, k| get(o, k).as_f64().unwrap_or(0.0);
+    num(&rect, "top") < num(&gloo::utils::window(), "innerHeight") && num(&rect, "bottom") > 0.0
+}
+
+/// The run as the heavy panels see it, one per element id in `ids` (the panel's box). Drawing a
+/// panel that grows with the run (event rows, charge cards, charts) costs far more than a frame on
+/// a phone, so:
+/// - while playing, a panel follows the run only while its box is on screen; the others keep the
+///   run they showed (the same version, so Yew skips them) and cost nothing per tick;
+/// - when playing stops, and after a catch-up, the panels that fell behind get the run in a task of
+///   their own, one after another, so no single task draws them all;
+/// - every other change reaches every panel at once.
+///
+/// Only when a panel shows the run changes, never the run itself.
 #[hook]
-pub fn use_staged_worlds(world: &World, catching: bool, stages: usize) -> Vec<World> {
-    let shown = use_mut_ref(|| vec![world.clone(); stages]);
-    let was_catching = use_mut_ref(|| false);
+pub fn use_staged_worlds(
+    world: &World,
+    catching: bool,
+    playing: bool,
+    ids: &'static [&'static str],
+) -> Vec<World> {
+    let shown = use_mut_ref(|| vec![world.clone(); ids.len()]);
+    let was_moving = use_mut_ref(|| false);
     let staging = use_mut_ref(|| false);
     let redraw = use_force_update();
-    if *was_catching.borrow() && !catching {
+    if was_moving.replace(catching || playing) && !(catching || playing) {
         *staging.borrow_mut() = true;
     }
-    *was_catching.borrow_mut() = catching;
-    if !*staging.borrow() {
-        *shown.borrow_mut() = vec![world.clone(); stages];
+    if playing {
+        for (w, id) in shown.borrow_mut().iter_mut().zip(ids) {
+            if in_view(id) {
+                *w = world.clone();
+            }
+        }
+    } else if !*staging.borrow() {
+        *shown.borrow_mut() = vec![world.clone(); ids.len()];
     }
     let out = shown.borrow().clone();
     let pending = out.iter().position(|w| w != world);
     {
         let world = world.clone();
-        use_effect_with((world.version(), pending), move |&(_, pending)| {
-            // An interval rather than a timeout (the page already uses intervals, and every kind of
-            // timer costs download size); the effect drops it once the stage is drawn.
-            let next = match pending {
-                Some(_) => Some(Interval::new(0, move || {
-                    if let Some(w) = shown.borrow_mut().iter_mut().find(|w| **w != world) {
-                        *w = world.clone();
+        use_effect_with(
+            (world.version(), pending, playing),
+            move |&(_, pending, playing)| {
+                // An interval rather than a timeout (the page already uses intervals, and every kind of
+                // timer costs download size); the effect drops it once the stage is drawn.
+                let next = match pending {
+                    _ if playing => None,
+                    Some(_) => Some(Interval::new(0, move || {
+                        if let Some(w) = shown.borrow_mut().iter_mut().find(|w| **w != world) {
+                            *w = world.clone();
+                        }
+                        redraw.force_update();
+                    })),
+                    None => {
+                        *staging.borrow_mut() = false;
+                        None
                     }
-                    redraw.force_update();
-                })),
-                None => {
-                    *staging.borrow_mut() = false;
-                    None
-                }
-            };
-            move || drop(next)
-        });
+                };
+                move || drop(next)
+            },
+        );
     }
     out
 }

@@ -172,9 +172,14 @@ pub fn App() -> Html {
         ondismiss: send(Action::DismissNotice),
     };
     let world = state.world.clone();
-    // After a catch-up, the lesson and stores, the event log, and the charts draw in tasks of their
-    // own (see `hooks::use_staged_worlds`).
-    let staged = hooks::use_staged_worlds(&world, state.catching_up.is_some(), 3);
+    // The stores, the event log and the charts follow a playing run only while on screen,
+    // and catch up in tasks of their own (see `hooks::use_staged_worlds`).
+    let staged = hooks::use_staged_worlds(
+        &world,
+        state.catching_up.is_some(),
+        state.playing,
+        &["panel-stores", "panel-log", "panel-charts"],
+    );
     let (stores_world, log_world, charts_world) =
         (staged[0].clone(), staged[1].clone(), staged[2].clone());
     let (now, horizon, start, settled, seed, events) = {
@@ -245,7 +250,7 @@ pub fn App() -> Html {
             if state.view == View::Sandbox {
             <div class="app__body">
                 <div class="app__left">
-                    <Lesson lab={state.lab.clone()} world={stores_world.clone()} progress={state.progress()}
+                    <Lesson lab={state.lab.clone()} world={world.clone()} progress={state.progress()}
                         learner={state.learner()}
                         onpredict={dispatch_with(&d, Action::Predict)} ondiagnose={dispatch_with(&d, Action::Diagnose)}
                         onshow_hint={send(Action::ShowHint)}
@@ -256,7 +261,7 @@ pub fn App() -> Html {
                     { components::verdict::verdict_panel(&components::verdict::VerdictProps { lab: state.lab.clone(), world: world.clone(), progress: state.progress(), learner: state.learner(), onload_lab, onclear: send(Action::ClearActions) }) }
                     { totals_panel(&TotalsProps { world: world.clone() }) }
                     { pipeline(&PipelineProps { world: world.clone(), selected: state.selected, onapply: onapply.clone(), onselect: dispatch_with(&d, Action::Select) }) }
-                    <div class="app__stores">
+                    <div class="app__stores" id="panel-stores">
                         <DatabasePanel world={stores_world.clone()} />
                         { charges(&ChargesProps { world: stores_world, onapply: onapply.clone() }) }
                     </div>
@@ -264,11 +269,11 @@ pub fn App() -> Html {
                 <div class="app__right">
                     { strategy_panel(&StrategyProps { config, onset_config: dispatch_with(&d, Action::SetConfig) }) }
                 </div>
-                <div class="app__wide">
+                <div class="app__wide" id="panel-log">
                     <EventLog world={log_world.clone()} focus={state.focus} onfocus={dispatch_with(&d, Action::Focus)} />
                     { components::exports::exports(&log_world, state.lab.id, &dispatch_with(&d, Action::ShowError)) }
                 </div>
-                <div class="app__wide">
+                <div class="app__wide" id="panel-charts">
                     <Dashboard world={charts_world} />
                 </div>
             </div>

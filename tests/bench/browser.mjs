@@ -3,23 +3,13 @@
 //
 // Usage: node tests/bench/browser.mjs <payments> <runs>   (dist/ must be built)
 
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { CHROMIUM_ARGS, repoRoot, startStaticServer } from '../e2e/helpers.mjs';
-
-const { chromium } = createRequire(join(repoRoot, '.tools', 'package.json'))('playwright-core');
+import { launchBrowser, median, percentile, startStaticServer } from './common.mjs';
 
 const payments = Number(process.argv[2] ?? 1_000_000);
 const runs = Number(process.argv[3] ?? 5);
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const percentile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
 
 const server = await startStaticServer();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: CHROMIUM_ARGS,
-});
+const browser = await launchBrowser();
 const out = {};
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });

@@ -5,21 +5,13 @@
 //
 // Usage: node tests/bench/page-memory.mjs [payments] [at_ms]   (dist/ must be built)
 
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { CHROMIUM_ARGS, repoRoot, startStaticServer } from '../e2e/helpers.mjs';
-
-const { chromium } = createRequire(join(repoRoot, '.tools', 'package.json'))('playwright-core');
+import { launchBrowser, startStaticServer } from './common.mjs';
 
 const payments = Number(process.argv[2] ?? 200_000);
 const at = Number(process.argv[3] ?? 2_000_000);
 
 const server = await startStaticServer();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  headless: true,
-  args: [...CHROMIUM_ARGS, '--enable-precise-memory-info'],
-});
+const browser = await launchBrowser(['--enable-precise-memory-info']);
 try {
   const newPage = async () => (await browser.newContext({ viewport: { width: 1280, height: 720 } })).newPage();
   const probe = await newPage();

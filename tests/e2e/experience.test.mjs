@@ -287,6 +287,13 @@ test('words: ordinals, a crash glyph, skipped steps, the clock in seconds, plura
     const text = await clock(app);
     assert.match(text, /^t = \d{1,3}(,\d{3})*\.\d{3} s$/);
     assert.equal(text, `t = ${Math.floor(ms / 1000).toLocaleString('en-US')}.${String(ms % 1000).padStart(3, '0')} s`);
+    // The event log's time column reads the same way, each row's from the milliseconds it stands for.
+    const times = await page.locator('[data-testid=event-row]').evaluateAll((rows) =>
+      rows.map((r) => [Number(r.dataset.time), r.querySelector('.event__time').textContent]));
+    assert.ok(times.length > 0);
+    for (const [t, shown] of times) {
+      assert.equal(shown, `${Math.floor(t / 1000).toLocaleString('en-US')}.${String(t % 1000).padStart(3, '0')} s`, `event at ${t} ms`);
+    }
 
     // The sweep: rows in words with the code alongside, and the legend above the table.
     await app.byTestId('view-sweep').click();

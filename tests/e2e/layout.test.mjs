@@ -258,6 +258,38 @@ test('the sweep in the projector theme: body-size text, rows in words, legend ab
   }
 });
 
+test('lab 7 at 1280×720: the story, all four consumers with their rails, the outcomes and the verdict on the first screen, at the start and the end', async () => {
+  const app = await openPage();
+  try {
+    await app.byTestId('lab-select').selectOption('retry-storm');
+    const check = async (when) => {
+      const boxes = await app.page.evaluate(() => {
+        const box = (e) => { const r = e.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; };
+        return {
+          story: box(document.querySelector('[data-testid=lesson-summary]')),
+          verdict: box(document.querySelector('[data-testid=lab-verdict]')),
+          outcomes: box(document.querySelector('.totals')),
+          rails: [...document.querySelectorAll('[data-testid=step-rail]')].map(box),
+        };
+      });
+      console.log(`lab 7 ${when}: rails end at ${boxes.rails.map((r) => Math.round(r.bottom)).join(', ')}`);
+      assert.equal(boxes.rails.length, 4, 'four consumers, four rails');
+      for (const [name, b] of Object.entries({ ...boxes, rails: undefined }).filter(([, b]) => b)) {
+        assert.ok(b.top >= 0 && b.bottom <= 720, `${when}: ${name} is on the first screen (${Math.round(b.top)}–${Math.round(b.bottom)})`);
+      }
+      boxes.rails.forEach((r, i) => assert.ok(r.top >= 0 && r.bottom <= 720, `${when}: consumer ${i + 1}'s rail is on the first screen (bottom ${Math.round(r.bottom)})`));
+    };
+    await check('start');
+    await playUntilSettled(app);
+    await app.page.evaluate(() => window.scrollTo(0, 0));
+    await check('end');
+    await screenshot(app.page, 'layout-lab7-1280');
+    assert.deepEqual(app.problems, []);
+  } finally {
+    await app.close();
+  }
+});
+
 // ---- 5. The phone --------------------------------------------------------------------------------------
 
 /** Every visible interactive element smaller than 24 × 24 px, as `testid WxH`. */
@@ -286,6 +318,13 @@ test('phone (390×844, touch): the story and the play controls first, controls s
     assert.ok(story.y + story.height <= 844, `the story is on the first screen (y ${story.y})`);
     assert.ok(story.y < pipeline.y, 'the story comes before the pipeline');
     if (strategy) assert.ok(story.y < strategy.y, 'the story comes before the strategy');
+    // Right after the story and the prediction: the pipeline, before the goals, the hints and the stores.
+    const prediction = await app.byTestId('prediction').boundingBox();
+    const goals = await app.byTestId('goal').first().boundingBox();
+    const database = await page.locator('#panel-stores').boundingBox();
+    assert.ok(prediction.y < pipeline.y && pipeline.y < goals.y, `the pipeline follows the prediction and comes before the goals (${Math.round(pipeline.y)})`);
+    if (database) assert.ok(pipeline.y < database.y, 'the pipeline comes before the database');
+    assert.ok(pipeline.y <= 2 * 844, `the pipeline starts within two screens (y ${Math.round(pipeline.y)})`);
     assert.deepEqual(await smallTargets(page), [], 'every target is at least 24 × 24 px');
     assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390, 'no sideways scroll');
     await screenshot(page, 'layout-phone-lab1-top');

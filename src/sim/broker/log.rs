@@ -1,9 +1,9 @@
 //! The Kafka-like log: a topic of partitions, each an append-only list of records read in offset
 //! order, with the consumer group's committed offset and its owner's fetch position.
 //!
-//! It follows the Apache Kafka documentation: "Introduction — Topics and Logs" (a partition is an
-//! ordered, immutable sequence of records; a record's key picks its partition), "Design — The
-//! Consumer" and "Consumer Position" (the consumer's position in each partition is one number, the
+//! It follows the Apache Kafka documentation: "Introduction — Main Concepts and Terminology" (a
+//! partition is an ordered, append-only sequence of records; a record's key picks its partition),
+//! "Design — The Consumer", "Consumer Position" (the consumer's position in each partition is one number, the
 //! offset of the next record to read; the committed offset is where a consumer restarts), and the
 //! consumer configs `max.poll.records`, `enable.auto.commit`, `auto.commit.interval.ms` and
 //! `partition.assignment.strategy` (the range assignor). The broker never forgets a record: "acked"
@@ -37,6 +37,9 @@ pub struct Partition {
     pub(crate) reset: bool,
     /// A failed record at `position` waits out its retry delay: nothing is fetched meanwhile.
     pub paused: bool,
+    /// The position after the last poll made with automatic commits: records up to here have no
+    /// commit step of their own, so the automatic commit covers them even after the strategy changed.
+    pub(crate) auto_upto: u32,
 }
 
 /// The topic `payments` and its consumer group's state.
@@ -103,6 +106,7 @@ impl Topic {
                     handover: None,
                     reset: false,
                     paused: false,
+                    auto_upto: 0,
                 })
                 .collect(),
             pending: [None; MAX_CONSUMERS],

@@ -15,7 +15,8 @@ pub enum BrokerKind {
     #[default]
     Queue,
     /// An SQS-like queue: a visibility timeout, a standard queue's occasional duplicate, a FIFO queue's
-    /// deduplication window.
+    /// deduplication window. Until those land (the producer work of issue 15), it runs as the queue
+    /// with the configured redelivery mode.
     Sqs(SqsSettings),
     /// A Kafka-like log: partitions, a consumer group, committed offsets.
     Log(LogSettings),
@@ -79,6 +80,12 @@ pub enum CommitMode {
 }
 
 impl LogSettings {
+    /// What a failed record does on a log, in one sentence for the UI: the simplification the model
+    /// makes where a queue would nack one message (see `simulation/log.rs`).
+    pub const FAILURE_RULE: &'static str = "A log cannot nack one record: a failed record is retried \
+        in place, holding up its partition, until the delivery limit, then goes to a dead-letter \
+        topic and the consumer commits past it.";
+
     /// How offsets are committed under `timing`: in the transaction when
     /// [`LogSettings::offsets_in_transaction`] is set, otherwise as the ack timing reads.
     pub fn commit_mode(&self, timing: super::AckTiming) -> CommitMode {
@@ -99,6 +106,16 @@ impl BrokerKind {
             BrokerKind::Queue => "queue",
             BrokerKind::Sqs(_) => "sqs",
             BrokerKind::Log(_) => "log",
+        }
+    }
+
+    /// The kind named `name` (`queue`, `sqs` or `log`) with its default settings.
+    pub fn from_name(name: &str) -> Option<BrokerKind> {
+        match name {
+            "queue" => Some(BrokerKind::Queue),
+            "sqs" => Some(BrokerKind::Sqs(SqsSettings::default())),
+            "log" => Some(BrokerKind::Log(LogSettings::default())),
+            _ => None,
         }
     }
 

@@ -7,7 +7,9 @@
 //! Position" and "Message Delivery Semantics"). The ack timing reads as when offsets are committed
 //! ([`CommitMode`]):
 //! - auto: every `auto_commit_interval_ms` the consumer commits the position after the last record it
-//!   fetched, processed or not (`enable.auto.commit`);
+//!   fetched, processed or not (`enable.auto.commit`). Kafka commits inside `poll()`; a timer that
+//!   commits while records are still being processed is what a consumer that polls on one thread and
+//!   processes on another gets (the `KafkaConsumer` javadoc, "Automatic Offset Committing");
 //! - manual ack first / after commit: the consumer commits the record's offset before processing it,
 //!   or after its database commit (`commitSync`);
 //! - offsets in the transaction: the offset is written with the ledger row and committed with it, and
@@ -22,11 +24,13 @@
 use super::Sim;
 use super::timers::TimerKind;
 use crate::sim::broker::MessageState;
-use crate::sim::broker::log::partition_of;
+use crate::sim::broker::log::{Partition, Topic, partition_of};
 use crate::sim::config::{CommitMode, Millis};
 use crate::sim::consumer::{ConsumerState, Delivery, Job};
 use crate::sim::event::{Event, RequeueReason};
 
+// The entry points are never inlined: the queue's hot loop calls them behind a branch it never
+// takes, and inlining them there made the queue's code slower.
 impl Sim {
     /// The consumers that are up, a bit each.
     fn up(&self) -> u8 {
@@ -35,6 +39,16 @@ impl Sim {
             .enumerate()
             .filter(|(_, c)| !c.is_down())
             .fold(0, |m, (i, _)| m | 1 << i)
+    }
+
+    /// The log (only called on a log broker; one panic site for all).
+    fn topic(&self) -> &Topic {
+        self.broker.topic().expect("a log")
+    }
+
+    /// The log, to change.
+    fn topic_mut(&mut self) -> &mut Topic {
+        self.broker.topic_mut().expect("a log")
     }
 
     /// How offsets are committed right now (the strategy's ack timing, read for a log).
@@ -48,6 +62,7 @@ impl Sim {
     }
 
     /// A member left or joined: the group reassigns the partitions.
+    #[inline(never)]
     pub(super) fn rebalance_log(&mut self) {
         let up = self.up();
         if let Some(t) = self.broker.topic_mut() {
@@ -56,6 +71,7 @@ impl Sim {
     }
 
     /// Every idle consumer with nothing left from its last poll polls again.
+    #[inline(never)]
     pub(super) fn poll_log(&mut self) {
         for c in 0..self.consumers.len() {
             let con = &self.consumers[c];
@@ -77,7 +93,7 @@ impl Sim {
         };
         let n = t.partitions.len();
         for p in 0..n {
-            let part = &self.broker.topic().expect("a log").partitions[p];
+            let part = &self.topic().partitions[p];
             if part.owner != Some(consumer) {
                 continue;
             }
@@ -86,7 +102,7 @@ impl Sim {
                     let position = part.position;
                     self.commit_partition(p, position, consumer);
                 }
-                let part = &mut self.broker.topic_mut().expect("a log").partitions[p];
+                let part = &mut self.topic_mut().partitions[p];
                 part.owner = Some(next);
                 part.handover = None;
                 part.reset = true;
@@ -99,7 +115,7 @@ impl Sim {
         let (max, mut taken) = (self.config.prefetch as usize, 0);
         for k in 0..n {
             let p = (start + k) % n;
-            let part = &self.broker.topic().expect("a log").partitions[p];
+            let part = &self.topic().partitions[p];
             if part.owner != Some(consumer) {
                 continue;
             }
@@ -108,7 +124,7 @@ impl Sim {
                 self.return_range(p, back);
             }
             loop {
-                let part = &self.broker.topic().expect("a log").partitions[p];
+                let part = &self.topic().partitions[p];
                 if taken == max || part.paused || part.position as usize >= part.records.len() {
                     break;
                 }
@@ -126,6 +142,13 @@ impl Sim {
             return;
         };
         t.next_partition[consumer as usize] = ((start + 1) % n) as u8;
+        if mode == CommitMode::Auto {
+            for part in &mut t.partitions {
+                if part.owner == Some(consumer) {
+                    part.auto_upto = part.position;
+                }
+            }
+        }
         if taken > 0 && mode == CommitMode::Auto && !t.auto_commit_scheduled {
             t.auto_commit_scheduled = true;
             let every = t.settings.auto_commit_interval_ms.max(1) as Millis;
@@ -138,7 +161,22 @@ impl Sim {
     fn fetch(&mut self, payment: u32, consumer: u8, mode: CommitMode) {
         let returned_by = self.broker.message(payment).returned_by;
         let delivery = self.broker.deliver(payment, consumer);
-        self.note_delivery(payment, consumer, delivery, returned_by);
+        let counters = &mut self.metrics.counters;
+        counters.deliveries += 1;
+        let redelivered = delivery > 1;
+        if redelivered {
+            counters.redeliveries += 1;
+            match returned_by {
+                Some(RequeueReason::Retry) => counters.redelivered_after_retry += 1,
+                _ => counters.redelivered_after_replay += 1,
+            }
+        }
+        self.emit(Event::Delivered {
+            payment,
+            consumer,
+            delivery,
+            redelivered,
+        });
         self.in_consumer[payment as usize] += 1;
         let c = &mut self.consumers[consumer as usize];
         // With automatic commits or offsets in the database there is no commit for the ack step to
@@ -177,27 +215,33 @@ impl Sim {
         }
     }
 
-    /// The automatic commit: each owned partition's position is committed.
+    /// The automatic commit: each owned partition's position is committed. After a change of strategy
+    /// away from automatic commits, only what was fetched under them is (it has no commit step).
+    #[inline(never)]
     pub(super) fn auto_commit(&mut self) {
-        let mode = self.commit_mode();
+        let auto = self.commit_mode() == CommitMode::Auto;
         let Some(t) = self.broker.topic_mut() else {
             return;
         };
         t.auto_commit_scheduled = false;
-        if mode != CommitMode::Auto {
-            return;
-        }
+        let upto = |p: &Partition| {
+            if auto {
+                p.position
+            } else {
+                p.auto_upto.min(p.position)
+            }
+        };
         for p in 0..t.partitions.len() {
-            let part = &self.broker.topic().expect("a log").partitions[p];
+            let part = &self.topic().partitions[p];
             if let Some(owner) = part.owner
                 && !part.reset
             {
-                let position = part.position;
-                self.commit_partition(p, position, owner);
+                let offset = upto(part);
+                self.commit_partition(p, offset, owner);
             }
         }
-        let t = self.broker.topic_mut().expect("a log");
-        if t.partitions.iter().any(|p| p.position > p.committed) {
+        let t = self.topic_mut();
+        if t.partitions.iter().any(|p| upto(p) > p.committed) {
             t.auto_commit_scheduled = true;
             let every = t.settings.auto_commit_interval_ms.max(1) as Millis;
             let at = self.after(every);
@@ -209,6 +253,7 @@ impl Sim {
     /// lost only with the consumer's connection, as an ack is over AMQP: the group drops the member,
     /// which joins again and resumes its partitions from their committed offsets, dropping what it had
     /// fetched (the record in hand is finished first).
+    #[inline(never)]
     pub(super) fn commit_record(&mut self, consumer: u8, payment: u32) {
         let lost = std::mem::take(&mut self.lose_next_ack[consumer as usize])
             || self.rng.chance_permille(self.config.lost_ack_permille);
@@ -230,15 +275,20 @@ impl Sim {
             }
             return;
         }
-        let (p, offset) = self.broker.topic().expect("a log").locate(payment);
+        let (p, offset) = self.topic().locate(payment);
         self.commit_partition(p, offset + 1, consumer);
     }
 
     /// At the ledger write, with offsets in the transaction: the offset after the job's record is
-    /// written with the ledger row (skipped effects included, so a record found done still moves the
-    /// offset). In an open transaction it is stored when that commits; without one, at once.
+    /// written with the ledger row (or, when the processed-record check found the record done and the
+    /// ledger write is skipped, in its place, so the offset still moves). In an open transaction it is
+    /// stored when that commits; without one, at once.
+    #[inline(never)]
     pub(super) fn offset_with_ledger(&mut self, consumer: u8, job: &Job) {
-        let (p, offset) = self.broker.topic().expect("a log").locate(job.payment);
+        if !self.topic().settings.offsets_in_transaction {
+            return;
+        }
+        let (p, offset) = self.topic().locate(job.payment);
         if self.db.tx(consumer).is_some() {
             if let Some(t) = self.broker.topic_mut() {
                 t.pending[consumer as usize] = Some((p as u8, offset + 1, job.payment));
@@ -249,6 +299,7 @@ impl Sim {
     }
 
     /// `consumer`'s transaction for `payment` committed: the offset written in it is stored.
+    #[inline(never)]
     pub(super) fn offset_committed_with_tx(&mut self, consumer: u8, payment: u32) {
         let pending = self
             .broker
@@ -263,6 +314,7 @@ impl Sim {
 
     /// A failed record on a log: retried in place (the partition seeks back to it and waits out the
     /// delay), or at the delivery limit published to the dead-letter topic and committed past.
+    #[inline(never)]
     pub(super) fn nack_record(&mut self, consumer: u8, payment: u32, delay: u32, at: Millis) {
         if !matches!(self.broker.message(payment).state, MessageState::InFlight { consumer: c } if c == consumer)
         {
@@ -276,7 +328,7 @@ impl Sim {
             consumer,
             delay_ms: delay,
         });
-        let (p, offset) = self.broker.topic().expect("a log").locate(payment);
+        let (p, offset) = self.topic().locate(payment);
         let max = self.config.max_deliveries;
         if max > 0 && self.broker.message(payment).deliveries >= max as u16 {
             self.broker.dead_letter_record(payment);
@@ -286,16 +338,16 @@ impl Sim {
             return;
         }
         let back = self.broker.seek_back(p, offset, delay > 0);
-        let partitions = self.broker.topic().expect("a log").partitions.len() as u8;
+        let partitions = self.topic().partitions.len() as u8;
         // What the consumer fetched after the failed record is dropped, to be fetched again.
-        let in_consumer = &mut self.in_consumer;
-        self.consumers[consumer as usize].buffer.retain(|d| {
-            let keep = partition_of(d.payment, partitions) as usize != p;
-            if !keep {
-                in_consumer[d.payment as usize] -= 1;
+        let buffer = &mut self.consumers[consumer as usize].buffer;
+        for d in std::mem::take(buffer) {
+            if partition_of(d.payment, partitions) as usize == p {
+                self.in_consumer[d.payment as usize] -= 1;
+            } else {
+                buffer.push_back(d);
             }
-            keep
-        });
+        }
         self.return_range(p, back);
         if delay > 0 {
             self.broker.park(payment);
@@ -310,11 +362,12 @@ impl Sim {
     }
 
     /// A failed record's retry delay is over: its partition is read again from it.
+    #[inline(never)]
     pub(super) fn retry_record(&mut self, payment: u32) {
         if self.broker.message(payment).state != MessageState::Waiting {
             return;
         }
-        let (p, _) = self.broker.topic().expect("a log").locate(payment);
+        let (p, _) = self.topic().locate(payment);
         self.broker.resume(p);
         self.broker.return_record(payment, RequeueReason::Retry);
         self.emit(Event::Requeued {

@@ -126,14 +126,7 @@ impl Sim {
                 Step::Ack => self.send_ack(consumer, job.msg),
             }
         }
-        if step == Step::WriteLedger
-            && self
-                .broker
-                .topic()
-                .is_some_and(|t| t.settings.offsets_in_transaction)
-        {
-            self.offset_with_ledger(consumer, &job);
-        }
+
         self.boundary(consumer, job, step)
     }
 
@@ -182,10 +175,17 @@ impl Sim {
                 consumer,
             });
             job.skip_effects = true;
+            if self.broker.topic().is_some() {
+                // The ledger write is skipped; with offsets in the transaction, the offset is not.
+                self.offset_with_ledger(consumer, job);
+            }
         }
     }
 
     fn write_ledger(&mut self, consumer: u8, job: &Job) {
+        if self.broker.topic().is_some() {
+            self.offset_with_ledger(consumer, job);
+        }
         let p = job.payment;
         match self.db.write_ledger(consumer, p, job.strategy.ledger_write) {
             WriteResult::Unchanged => {

@@ -171,11 +171,19 @@ impl Sim {
     /// Settles the current instant: hands ready messages out and runs every consumer that has work,
     /// until nothing more happens now. A loop, never a recursion, however much chains at one instant.
     pub(super) fn drain(&mut self) {
+        // A log's consumers poll instead of being dispatched to. The choice is read once per drain:
+        // a check inside `dispatch` cost the queue's workload 3.3% more instructions, a loop of its
+        // own for the log 2.4% (the consumer's steps were no longer inlined here); this, 1.2%.
+        let log = self.broker.topic().is_some();
         loop {
             if self.halt.is_some() {
                 return;
             }
-            self.dispatch();
+            if log {
+                self.poll_log();
+            } else {
+                self.dispatch();
+            }
             if self.runnable == 0 {
                 return;
             }

@@ -1,6 +1,7 @@
 //! The event log, filterable by kind and by payment, with each anomaly linked to the events that
 //! caused it. The checker names the anomaly and its causes; this view only lets you follow them.
 
+use super::words::seconds;
 use crate::sim::Event;
 use crate::sim::message::payment_label;
 use crate::ui::narrate;
@@ -67,10 +68,12 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         .map(|e| {
             let cause = causes.contains(&e.seq);
             html! {
+                // Keyed by sequence number: a new event adds one row at the top instead of rewriting
+                // every row below it.
                 <li class={classes!("event", format!("event--{}", e.event.kind()), cause.then_some("event--cause"))}
                     data-testid="event-row" data-seq={e.seq.to_string()} data-kind={e.event.kind()} data-time={e.time.to_string()}
                     data-payment={e.event.payment().map(|p| p.to_string())}>
-                    <span class="event__time mono">{ format!("{:>6} ms", e.time) }</span>
+                    <span class="event__time mono">{ seconds(e.time) }</span>
                     <span class="event__kind">{ kind_label(&e.event) }</span>
                     <span class="event__text">{ narrate::event(&e.event) }</span>
                     if cause { <span class="event__cause">{ "◆ cause" }</span> }

@@ -1,6 +1,6 @@
 //! Processing latency as a hand-written SVG histogram, with p50, p95 and p99 marked and a data table.
 
-use super::line_chart::{BOTTOM, H, LEFT, W, fmt_value, nice_max, ticks};
+use super::line_chart::{BOTTOM, H, LEFT, W, grid, nice_max};
 use yew::prelude::*;
 
 const RIGHT: f64 = 8.0;
@@ -51,7 +51,7 @@ pub fn histogram_chart(props: &HistogramChartProps) -> Html {
         let ty = if k % 2 == 0 { TOP - 5.0 } else { TOP + 9.0 };
         html! {
             <g class="chart__mark">
-                <line x1={crate::num::fixed(xm, 1)} x2={crate::num::fixed(xm, 1)} y1={crate::num::fixed(TOP - 2.0, 1)} y2={crate::num::fixed(H - BOTTOM, 1)} />
+                <line x1={crate::num::fixed(xm, 1)} x2={crate::num::fixed(xm, 1)} y1="15" y2="105" />
                 <text x={crate::num::fixed(xm + 2.0, 1)} y={crate::num::fixed(ty, 1)}>{ labels.join(" ") }</text>
             </g>
         }
@@ -70,18 +70,13 @@ pub fn histogram_chart(props: &HistogramChartProps) -> Html {
                 <title id="chart-latency-title">{ "Processing latency" }</title>
                 <desc id="chart-latency-desc">{ format!("How long payments took from receive to ack, as a histogram: {summary}.") }</desc>
                 // Counts of payments: whole numbers only on this axis.
-                { for ticks(ymax, true).into_iter().map(|v| html! {
-                    <g class="chart__grid">
-                        <line x1={crate::num::fixed(LEFT, 1)} x2={crate::num::fixed(W - RIGHT, 1)} y1={crate::num::fixed(y(v), 1)} y2={crate::num::fixed(y(v), 1)} />
-                        <text x={crate::num::fixed(LEFT - 4.0, 1)} y={crate::num::fixed(y(v) + 4.0, 1)} text-anchor="end">{ fmt_value(v) }</text>
-                    </g>
-                }) }
+                { grid(ymax, true, TOP) }
                 { for bars }
                 { for marks }
-                <text class="chart__tick" x={crate::num::fixed(LEFT, 1)} y={crate::num::fixed(H - 5.0, 1)}>{ format!("{first} ms") }</text>
-                <text class="chart__tick" x={crate::num::fixed(W - RIGHT, 1)} y={crate::num::fixed(H - 5.0, 1)} text-anchor="end">{ format!("{last} ms") }</text>
+                <text class="chart__tick" x="40" y="120">{ format!("{first} ms") }</text>
+                <text class="chart__tick" x="242" y="120" text-anchor="end">{ format!("{last} ms") }</text>
                 if props.buckets.is_empty() {
-                    <text class="chart__empty" x={crate::num::fixed(W / 2.0, 1)} y={crate::num::fixed(H / 2.0, 1)} text-anchor="middle">{ "no payment finished yet" }</text>
+                    <text class="chart__empty" x="125" y="62.5" text-anchor="middle">{ "no payment finished yet" }</text>
                 }
             </svg>
             <figcaption class="chart__caption">

@@ -78,6 +78,23 @@ pub fn ticks(ymax: f64, integer: bool) -> Vec<f64> {
     }
 }
 
+/// The value axis of a plot starting `top` units down: a line and a label at each of [`ticks`]
+/// (both charts draw it).
+pub fn grid(ymax: f64, integer: bool, top: f64) -> Html {
+    ticks(ymax, integer)
+        .into_iter()
+        .map(|v| {
+            let y = top + (1.0 - v / ymax) * (H - top - BOTTOM);
+            html! {
+                <g class="chart__grid">
+                    <line x1="40" x2="242" y1={crate::num::fixed(y, 1)} y2={crate::num::fixed(y, 1)} />
+                    <text x="36" y={crate::num::fixed(y + 4.0, 1)} text-anchor="end">{ fmt_value(v) }</text>
+                </g>
+            }
+        })
+        .collect()
+}
+
 /// A time axis label in seconds, short enough for two to fit under the plot: `0 s`, `0.35 s`,
 /// `2,120.2 s`.
 pub fn axis_seconds(ms: u64) -> String {
@@ -131,14 +148,7 @@ pub fn line_chart(props: &LineChartProps) -> Html {
         .series
         .iter()
         .all(|s| s.points.iter().all(|p| p.1.fract() == 0.0));
-    let grid = ticks(ymax, integer).into_iter().map(|v| {
-        html! {
-            <g class="chart__grid">
-                <line x1={crate::num::fixed(LEFT, 1)} x2={crate::num::fixed(W - RIGHT, 1)} y1={crate::num::fixed(y(v), 1)} y2={crate::num::fixed(y(v), 1)} />
-                <text x={crate::num::fixed(LEFT - 4.0, 1)} y={crate::num::fixed(y(v) + 4.0, 1)} text-anchor="end">{ fmt_value(v) }</text>
-            </g>
-        }
-    });
+    let grid = grid(ymax, integer, TOP);
     let lines = props.series.iter().map(|s| {
         // A chart a few hundred pixels wide shows no more than this many points; drawing every sample
         // of a long run would only cost frames.
@@ -200,14 +210,14 @@ pub fn line_chart(props: &LineChartProps) -> Html {
                 aria-labelledby={format!("{title_id} {desc_id}")}>
                 <title id={title_id}>{ props.title.clone() }</title>
                 <desc id={desc_id}>{ props.desc.clone() }</desc>
-                { for grid }
-                <line class="chart__axis" x1={crate::num::fixed(LEFT, 1)} x2={crate::num::fixed(W - RIGHT, 1)}
-                    y1={crate::num::fixed(H - BOTTOM, 1)} y2={crate::num::fixed(H - BOTTOM, 1)} />
-                <text class="chart__tick" x={crate::num::fixed(LEFT, 1)} y={crate::num::fixed(H - 5.0, 1)}>{ axis_seconds(t0 as u64) }</text>
-                <text class="chart__tick" x={crate::num::fixed(W - RIGHT, 1)} y={crate::num::fixed(H - 5.0, 1)} text-anchor="end">{ axis_seconds(t1 as u64) }</text>
+                { grid }
+                <line class="chart__axis" x1="40" x2="242"
+                    y1="105" y2="105" />
+                <text class="chart__tick" x="40" y="120">{ axis_seconds(t0 as u64) }</text>
+                <text class="chart__tick" x="242" y="120" text-anchor="end">{ axis_seconds(t1 as u64) }</text>
                 { for lines }
                 if empty {
-                    <text class="chart__empty" x={crate::num::fixed(W / 2.0, 1)} y={crate::num::fixed(H / 2.0, 1)} text-anchor="middle">{ "no data yet" }</text>
+                    <text class="chart__empty" x="125" y="62.5" text-anchor="middle">{ "no data yet" }</text>
                 }
             </svg>
             <figcaption class="chart__caption">

@@ -45,7 +45,7 @@ pub fn pipeline(props: &PipelineProps) -> Html {
             </div>
             { queue(&QueueProps { world: props.world.clone() }) }
             <div class="pipeline__arrow pipeline__arrow--down" aria-hidden="true">{ "↓ deliver · ↑ ack" }</div>
-            <div class="pipeline__consumers">
+            <div class={classes!("pipeline__consumers", (consumers > 2).then_some("pipeline__consumers--many"))}>
                 { for (0..consumers).map(|c| html! {
                     { consumer_panel(&ConsumerProps { world: props.world.clone(), consumer: c, selected: consumers > 1 && c == props.selected, onapply: props.onapply.clone(), onselect: props.onselect.clone() }) }
                 }) }

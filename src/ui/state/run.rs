@@ -26,14 +26,24 @@ pub(super) fn start(config: Config, seed: u64, actions: Vec<crate::sim::Action>)
 /// long tick making the next one longer. Past the budget the run simply plays slower than asked.
 const MAX_EVENTS_PER_TICK: u64 = 4_000;
 
+/// Real milliseconds of simulation one play tick may spend (on the page's clock, so a slow or
+/// throttled CPU gets fewer events per tick, not longer frames): the rest of the frame is for drawing.
+/// Where the run stops between ticks never changes which events happen, only when they are shown.
+const PLAY_BUDGET_MS: f64 = 4.0;
+
 /// Plays `dt` forward, but stops at the moment the run settles (at high speed one tick spans many
 /// seconds, and overshooting would leave the charts' interesting part squeezed into a corner) or when
-/// the tick's event budget is spent. Returns true if it played the whole of `dt`.
+/// the tick's event or time budget is spent. Returns true if it played the whole of `dt`.
 pub(super) fn play(t: &mut Timeline, dt: Millis) -> bool {
     let target = t.now().saturating_add(dt);
     let budget_end = t.sim().events().total() + MAX_EVENTS_PER_TICK;
+    let started = crate::ui::browser::now_ms();
     while !t.is_settled() {
-        if t.sim().events().total() >= budget_end {
+        let events = t.sim().events().total();
+        // The clock is read every few events only: reading it costs about as much as an event.
+        if events >= budget_end
+            || (events.is_multiple_of(8) && crate::ui::browser::now_ms() - started > PLAY_BUDGET_MS)
+        {
             return false;
         }
         match t.sim().next_event_time() {
