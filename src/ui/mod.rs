@@ -144,28 +144,6 @@ pub fn App() -> Html {
             state.dispatch(Action::SetCopied(Some(text)));
         })
     };
-    // The workshop pack's open sheet (its HTML, the link to the state on screen filled in) and the
-    // copied sequence diagram on screen.
-    let sheet = use_state(|| None::<String>);
-    let diagram = use_state(|| None::<String>);
-    let onsheet = {
-        let (state, sheet) = (state.clone(), sheet.clone());
-        Callback::from(move |key: Option<bool>| {
-            let Some(key) = key else {
-                return sheet.set(None);
-            };
-            let link = format!(
-                "{}#{}",
-                browser::page_address(),
-                share::encode(&state.scenario())
-            );
-            let (id, sheet) = (state.lab.id, sheet.clone());
-            // The sheets are in lessons.json: open once it is here (or say why it is not).
-            lessons::when_loaded(Callback::from(move |()| {
-                sheet.set(Some(components::workshop::sheet_html(id, key, &link)))
-            }));
-        })
-    };
     let onload_lab = {
         let (d, welcome) = (d.clone(), welcome.clone());
         Callback::from(move |id: String| {
@@ -303,13 +281,7 @@ pub fn App() -> Html {
                 </div>
                 <div class="app__wide" id="panel-log">
                     <EventLog world={log_world.clone()} focus={state.focus} onfocus={dispatch_with(&d, Action::Focus)} />
-                    { components::exports::exports(&log_world, state.lab.id, state.focus,
-                        ((*diagram).clone(), &{ let g = diagram.clone(); Callback::from(move |t| g.set(t)) }),
-                        &dispatch_with(&d, Action::ShowError)) }
-                    { components::workshop::pack(components::workshop::PackProps { lab: &state.lab, sheet: (*sheet).clone(),
-                        onsheet, progress: { let s = state.clone(); Callback::from(move |()| saved::encode(&s.saved)) },
-                        onimport: dispatch_with(&d, |s| Action::ImportProgress(Box::new(s))),
-                        onerror: dispatch_with(&d, Action::ShowError) }) }
+                    { components::exports::exports(&log_world, state.lab.id, &dispatch_with(&d, Action::ShowError)) }
                 </div>
                 <div class="app__wide" id="panel-charts">
                     <Dashboard world={charts_world} />

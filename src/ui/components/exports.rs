@@ -1,5 +1,4 @@
-//! Exports: the event log as JSON or CSV, the failure-injection test as a Rust file to adapt, and a
-//! sequence diagram of a payment's story or of the run's start (Mermaid, PlantUML).
+//! Exports: the event log as JSON or CSV, and the failure-injection test as a Rust file to adapt.
 //! The core writes the text; this only hands it to the browser as a download.
 
 use crate::sim::export::{SKELETON_KEY, events_csv, events_json};
@@ -47,17 +46,9 @@ fn test_button(world: &World, lab: &'static str, onerror: &Callback<String>) -> 
     }
 }
 
-/// The export buttons (a plain function: it keeps no state). `focus` is the payment whose story the
-/// event log shows, if any (the diagram draws it); `diagram` the diagram text on screen and what
-/// shows or hides it. `onerror` says what went wrong when the browser
-/// refuses a download.
-pub fn exports(
-    world: &World,
-    lab_id: &'static str,
-    focus: Option<u32>,
-    diagram: (Option<String>, &Callback<Option<String>>),
-    onerror: &Callback<String>,
-) -> Html {
+/// The export buttons (a plain function: it keeps no state). `onerror` says what went wrong when the
+/// browser refuses a download.
+pub fn exports(world: &World, lab_id: &'static str, onerror: &Callback<String>) -> Html {
     let button = |id: &'static str,
                   label: &'static str,
                   what: fn(&World) -> (&'static str, &'static str, String)| {
@@ -77,11 +68,9 @@ pub fn exports(
             { button("export-json", "Event log (JSON)", |w| ("-events.json", "application/json", events_json(&w.sim()))) }
             { button("export-csv", "Event log (CSV)", |w| ("-events.csv", "text/csv", events_csv(&w.sim()))) }
             { test_button(world, lab_id, onerror) }
-            { super::diagram_export::diagram_export(world, lab_id, focus, diagram.0, diagram.1, onerror) }
             <p class="panel__note">
                 { "The log holds the most recent events on screen. The test is a skeleton to adapt to your own consumer: \
-                   crash it at each step boundary, restart it, and check nobody paid twice. \
-                   Choose a payment in the log to diagram its story." }
+                   crash it at each step boundary, restart it, and check nobody paid twice." }
             </p>
         </section>
     }

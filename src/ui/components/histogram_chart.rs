@@ -82,7 +82,6 @@ pub fn histogram_chart(props: &HistogramChartProps) -> Html {
             <figcaption class="chart__caption">
                 <strong>{ "Processing latency" }</strong>
                 <span class="chart__percentiles mono" data-testid="latency-percentiles">{ summary }</span>
-                { super::svg_download::svg_download("chart-latency", "Processing latency") }
             </figcaption>
             <details class="chart__data">
                 <summary>{ "Data table" }</summary>

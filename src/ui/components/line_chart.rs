@@ -223,7 +223,6 @@ pub fn line_chart(props: &LineChartProps) -> Html {
             <figcaption class="chart__caption">
                 <strong>{ props.title.clone() }</strong>
                 <ul class="chart__legend">{ for legend }</ul>
-                { super::svg_download::svg_download(&props.id, &props.title) }
             </figcaption>
             <details class="chart__data">
                 <summary>{ "Data table" }</summary>

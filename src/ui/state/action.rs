@@ -87,7 +87,4 @@ pub enum Action {
     /// Open one exact run in the free-play sandbox: a configuration, a seed and a crash armed at t = 0
     /// (a sweep cell).
     OpenRun(Config, u64, Command),
-    /// A progress file was read and checked: its lab progress and checklist replace the current ones
-    /// (the settings stay this browser's).
-    ImportProgress(Box<crate::ui::saved::Saved>),
 }

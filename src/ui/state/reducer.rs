@@ -243,17 +243,6 @@ impl yew::Reducible for AppState {
                 ..this
             },
             Action::SetCopied(copied) => AppState { copied, ..this },
-            Action::ImportProgress(file) => {
-                let mut saved = this.saved.clone();
-                saved.progress = file.progress;
-                saved.checklist = file.checklist;
-                AppState {
-                    saved,
-                    error: None,
-                    announcement: "Progress imported from the file.".into(),
-                    ..this
-                }
-            }
             Action::TogglePresenter => AppState {
                 presenter: !this.presenter,
                 ..this
