@@ -15,15 +15,6 @@ pub fn bench_throughput(payments: u32) -> String {
     workload::run_throughput(&mut sim)
 }
 
-/// Runs the throughput workload on the broker kind named `broker` (`queue`, `sqs` or `log`, default
-/// settings; an unknown name runs the queue); returns its digest.
-#[wasm_bindgen]
-pub fn bench_throughput_on(payments: u32, broker: &str) -> String {
-    let kind = crate::sim::config::BrokerKind::from_name(broker).unwrap_or_default();
-    let mut sim = workload::throughput_on(payments, workload::THROUGHPUT_SEED, kind);
-    workload::run_throughput(&mut sim)
-}
-
 /// Runs the full sweep (every crash point × strategy) with `payments` payments per run on `seed`;
 /// returns how many cells were safe.
 #[wasm_bindgen]

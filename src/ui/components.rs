@@ -13,7 +13,6 @@ pub mod controls;
 pub mod crash_button;
 pub mod dashboard;
 pub mod database;
-pub mod embed_control;
 pub mod error_banner;
 pub mod event_log;
 pub mod exports;

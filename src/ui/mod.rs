@@ -122,16 +122,13 @@ pub fn App() -> Html {
             url
         })
     };
-    // Copy state and goals (false) or the Embed snippet (true): the link, the clipboard and the box
-    // that shows the text are the same.
+    // Copy state and goals: the link, the clipboard and the box that shows the text.
     let oncopy = {
         let state = state.clone();
-        Callback::from(move |embed: bool| {
+        Callback::from(move |()| {
             let link = share::encode(&state.scenario());
             let url = browser::page_address();
-            let text = if embed {
-                components::embed_control::snippet(&url, &link, state.lab.title)
-            } else {
+            let text = {
                 let sim = state.world.sim();
                 components::workshop::state_text(
                     &state.lab,
@@ -228,12 +225,8 @@ pub fn App() -> Html {
             { components::tabs::tabs(state.view, &dispatch_with(&d, Action::SetView), html! {
                 <>
                     { components::real_crash::switch(&real_crash_props) }
-                    // Not in the presenter view, whose first screen has no line to spare.
-                    if !state.presenter {
-                        { components::embed_control::button(&oncopy) }
-                    }
                     { components::workshop::workshop(state.presenter, state.copied.clone(),
-                        &send(Action::TogglePresenter), &oncopy.reform(|()| false), &send(Action::SetCopied(None))) }
+                        &send(Action::TogglePresenter), &oncopy, &send(Action::SetCopied(None))) }
                     if state.presenter {
                         { components::workshop::key_map(state.view == View::Sandbox) }
                     }

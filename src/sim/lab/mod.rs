@@ -116,9 +116,6 @@ pub struct LabVerdict {
     pub complete: bool,
     /// The verdict in one or two sentences.
     pub sentence: String,
-    /// The id of the first goal still missing, so a build whose goal texts load on demand (the
-    /// browser's) can name it: there `sentence` holds an empty goal text.
-    pub missing: Option<&'static str>,
 }
 
 impl Lab {
@@ -192,12 +189,15 @@ impl Lab {
             None => LabVerdict {
                 complete: true,
                 sentence: format!("Lab complete: every goal achieved.{this_run}"),
-                missing: None,
             },
             Some((g, j)) => LabVerdict {
                 complete: false,
-                sentence: format!("Still missing: {}. {}{this_run}", g.text, j.why),
-                missing: Some(g.id),
+                // The browser build loads goal texts on demand (empty here): the reason alone then.
+                sentence: if g.text.is_empty() {
+                    format!("Still missing: {}{this_run}", j.why)
+                } else {
+                    format!("Still missing: {}. {}{this_run}", g.text, j.why)
+                },
             },
         }
     }

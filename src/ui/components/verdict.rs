@@ -20,19 +20,6 @@ pub struct VerdictProps {
     pub onclear: Callback<()>,
 }
 
-/// The verdict's sentence with the missing goal's words, which the browser build loads with the lesson
-/// texts (the core leaves them empty there, so the sentence would read "Still missing: . …").
-fn missing_named(lab: &str, v: &crate::sim::lab::LabVerdict) -> String {
-    match v.missing {
-        Some(goal) if v.sentence.starts_with("Still missing: . ") => format!(
-            "Still missing: {}. {}",
-            crate::ui::lessons::text(lab, &format!("goals/{goal}"), ""),
-            &v.sentence["Still missing: . ".len()..]
-        ),
-        _ => v.sentence.clone(),
-    }
-}
-
 pub fn verdict_panel(props: &VerdictProps) -> Html {
     let lab = &props.lab;
     let (verdict, own_actions) = {
@@ -62,7 +49,7 @@ pub fn verdict_panel(props: &VerdictProps) -> Html {
             if let Some(v) = &verdict {
                 <p class="verdict__sentence" role="status" data-testid="lab-verdict-text">
                     <span class="verdict__mark" aria-hidden="true">{ if v.complete { "✓ " } else { "… " } }</span>
-                    { missing_named(lab.id, v) }
+                    { v.sentence.clone() }
                 </p>
                 if v.complete {
                     if let Some(next) = next {
