@@ -7,6 +7,9 @@
 
 pub mod sim;
 
+/// The message catalogue: English built in, other languages loaded on demand.
+pub mod i18n;
+
 /// Numbers as text for the page, without float formatting (shared, so its tests run natively).
 pub mod num;
 

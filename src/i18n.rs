@@ -1,0 +1,107 @@
+//! The message catalogue: every word the interface shows goes through [`tr`], [`tr_n`] or [`trf`].
+//!
+//! As in gettext, the English text is both the built-in language and the key: the page carries no
+//! table of names, and a visitor reading English downloads nothing more. Another language is a table
+//! from those English texts to its own (`locales/<code>.json`), loaded on demand and installed once
+//! with [`install`]; from then on every lookup answers in that language, and a text the table lacks
+//! stays English (a native test, `tests/catalogue.rs`, keeps every shipped table complete).
+//!
+//! Placeholders are `{0}`, `{1}`, …, so a translation may put them in another order. Pure Rust with no
+//! web crates, so the core's sentences and the native tests use the same functions.
+
+use std::cell::RefCell;
+
+thread_local! {
+    /// The installed language's pairs (English, translation), sorted by the English text.
+    static TABLE: RefCell<Vec<(&'static str, &'static str)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// `english` in the installed language, or `english` itself when none is installed or the table lacks it.
+pub fn tr(english: &'static str) -> &'static str {
+    TABLE.with(|t| {
+        let t = t.borrow();
+        match t.binary_search_by(|(k, _)| (*k).cmp(english)) {
+            Ok(i) => t[i].1,
+            Err(_) => english,
+        }
+    })
+}
+
+/// `one` when `n` is 1, else `other`, each in the installed language. English, Spanish and German
+/// share this rule; a language with more plural forms would need more keys.
+pub fn tr_n(one: &'static str, other: &'static str, n: u64) -> &'static str {
+    tr(if n == 1 { one } else { other })
+}
+
+/// `template` in the installed language with `{0}`, `{1}`, … replaced by `args`.
+pub fn trf(template: &'static str, args: &[&str]) -> String {
+    fill(tr(template), args)
+}
+
+/// `template` with `{i}` replaced by `args[i]`; a placeholder with no argument stays as written.
+pub fn fill(template: &str, args: &[&str]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let arg = after
+            .find('}')
+            .and_then(|close| Some((close, args.get(after[..close].parse::<usize>().ok()?)?)));
+        match arg {
+            Some((close, value)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Makes `pairs` (English, translation) the installed language; an empty list goes back to English.
+/// The texts live as long as the page (a language is installed once per visit), so they are leaked to
+/// hand out `&'static str` without a copy per lookup.
+pub fn install(pairs: Vec<(String, String)>) {
+    let mut table: Vec<(&'static str, &'static str)> = pairs
+        .into_iter()
+        .filter(|(_, to)| !to.is_empty())
+        .map(|(from, to)| (&*from.leak(), &*to.leak()))
+        .collect();
+    table.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    TABLE.with(|t| *t.borrow_mut() = table);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_until_a_language_is_installed_then_that_language() {
+        install(Vec::new());
+        assert_eq!(tr("Play"), "Play");
+        install(vec![("Play".into(), "Reproducir".into())]);
+        assert_eq!(tr("Play"), "Reproducir");
+        assert_eq!(tr("Reset"), "Reset", "a missing text stays English");
+        install(Vec::new());
+        assert_eq!(tr("Play"), "Play");
+    }
+
+    #[test]
+    fn placeholders_fill_in_any_order_and_plurals_pick_by_count() {
+        install(vec![(
+            "{0} of {1} goals".into(),
+            "de {1} objetivos, {0}".into(),
+        )]);
+        assert_eq!(trf("{0} of {1} goals", &["2", "3"]), "de 3 objetivos, 2");
+        install(Vec::new());
+        assert_eq!(trf("{0} of {1} goals", &["2", "3"]), "2 of 3 goals");
+        assert_eq!(fill("{x} {5} {0}", &["a"]), "{x} {5} a");
+        assert_eq!(tr_n("1 duplicate", "{0} duplicates", 1), "1 duplicate");
+        assert_eq!(tr_n("1 duplicate", "{0} duplicates", 0), "{0} duplicates");
+    }
+}
