@@ -14,6 +14,13 @@ use std::cell::RefCell;
 thread_local! {
     /// The installed language's pairs (English, translation), sorted by the English text.
     static TABLE: RefCell<Vec<(&'static str, &'static str)>> = const { RefCell::new(Vec::new()) };
+    /// The installed language's code ("en" until another is installed).
+    static CODE: RefCell<&'static str> = const { RefCell::new("en") };
+}
+
+/// The installed language's code: "en", or the code given to [`install`] (e.g. "es").
+pub fn language() -> &'static str {
+    CODE.with(|c| *c.borrow())
 }
 
 /// `english` in the installed language, or `english` itself when none is installed or the table lacks it.
@@ -63,10 +70,11 @@ pub fn fill(template: &str, args: &[&str]) -> String {
     out
 }
 
-/// Makes `pairs` (English, translation) the installed language; an empty list goes back to English.
+/// Makes `pairs` (English, translation) the installed language, called `code` ("es"); `"en"` with an
+/// empty list goes back to English.
 /// The texts live as long as the page (a language is installed once per visit), so they are leaked to
 /// hand out `&'static str` without a copy per lookup.
-pub fn install(pairs: Vec<(String, String)>) {
+pub fn install(code: &'static str, pairs: Vec<(String, String)>) {
     let mut table: Vec<(&'static str, &'static str)> = pairs
         .into_iter()
         .filter(|(_, to)| !to.is_empty())
@@ -74,6 +82,7 @@ pub fn install(pairs: Vec<(String, String)>) {
         .collect();
     table.sort_unstable_by(|a, b| a.0.cmp(b.0));
     TABLE.with(|t| *t.borrow_mut() = table);
+    CODE.with(|c| *c.borrow_mut() = code);
 }
 
 #[cfg(test)]
@@ -82,23 +91,24 @@ mod tests {
 
     #[test]
     fn english_until_a_language_is_installed_then_that_language() {
-        install(Vec::new());
+        install("en", Vec::new());
         assert_eq!(tr("Play"), "Play");
-        install(vec![("Play".into(), "Reproducir".into())]);
+        install("es", vec![("Play".into(), "Reproducir".into())]);
+        assert_eq!(language(), "es");
         assert_eq!(tr("Play"), "Reproducir");
         assert_eq!(tr("Reset"), "Reset", "a missing text stays English");
-        install(Vec::new());
+        install("en", Vec::new());
         assert_eq!(tr("Play"), "Play");
     }
 
     #[test]
     fn placeholders_fill_in_any_order_and_plurals_pick_by_count() {
-        install(vec![(
-            "{0} of {1} goals".into(),
-            "de {1} objetivos, {0}".into(),
-        )]);
+        install(
+            "es",
+            vec![("{0} of {1} goals".into(), "de {1} objetivos, {0}".into())],
+        );
         assert_eq!(trf("{0} of {1} goals", &["2", "3"]), "de 3 objetivos, 2");
-        install(Vec::new());
+        install("en", Vec::new());
         assert_eq!(trf("{0} of {1} goals", &["2", "3"]), "2 of 3 goals");
         assert_eq!(fill("{x} {5} {0}", &["a"]), "{x} {5} a");
         assert_eq!(tr_n("1 duplicate", "{0} duplicates", 1), "1 duplicate");
