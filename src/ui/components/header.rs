@@ -49,7 +49,7 @@ pub fn Header(props: &HeaderProps) -> Html {
     let labs = use_memo((), |_| Lab::all());
     html! {
         <header class="app__header header">
-            <h1 class="app__title">{ "Redelivery Lab" }</h1>
+            <h1 class="app__title">{ tr("Redelivery Lab") }</h1>
             <div class="header__group">
                 <label class="header__lab" for="lab-select">
                     <span class="header__label">{ tr("Lab") }</span>
