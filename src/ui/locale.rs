@@ -105,7 +105,10 @@ async fn fetch(code: &str) -> Result<Vec<(String, String)>, &'static str> {
         return Err("the server refused it");
     }
     let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()),
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string()),
         Err(_) => None,
     };
     let table = text
