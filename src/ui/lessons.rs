@@ -110,7 +110,7 @@ fn start(redraw: Callback<()>) {
     STATE.with(|s| *s.borrow_mut() = Load::Loading);
     WAITING.with(|w| w.borrow_mut().push(redraw));
     yew::platform::spawn_local(async {
-        let done = match fetch().await {
+        let done = match fetch(URL).await {
             Ok(words) => {
                 WORDS.with(|w| *w.borrow_mut() = Some(words));
                 Load::Ready
@@ -124,9 +124,11 @@ fn start(redraw: Callback<()>) {
     });
 }
 
-async fn fetch() -> Result<Object, &'static str> {
+/// Fetches a JSON object next to the page (the lesson texts, a language's catalogue), or says in a
+/// clause why not.
+pub(crate) async fn fetch(url: &str) -> Result<Object, &'static str> {
     let window = web_sys::window().ok_or("there is no window")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(URL))
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
         .await
         .ok()
         .and_then(|r| r.dyn_into().ok())
@@ -143,5 +145,5 @@ async fn fetch() -> Result<Object, &'static str> {
     };
     text.and_then(|t| JSON::parse(&t).ok())
         .and_then(|v| v.dyn_into::<Object>().ok())
-        .ok_or("the file is not the lesson texts")
+        .ok_or("the file is not a table of texts")
 }
