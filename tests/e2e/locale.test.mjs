@@ -47,7 +47,8 @@ function visibleTexts(page) {
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const text = n.textContent.trim();
       const el = n.parentElement;
-      if (!text || !el || el.closest('script, style, [hidden], [aria-hidden=true]')) continue;
+      // Code (the queue's name, a key on the keyboard map) is not words to translate.
+      if (!text || !el || el.closest('script, style, code, kbd, [hidden], [aria-hidden=true]')) continue;
       const visible = el.checkVisibility ? el.checkVisibility() : el.offsetParent !== null;
       // A visually-hidden span is read aloud: it counts too.
       if (visible || el.closest('.visually-hidden')) out.push(text);
