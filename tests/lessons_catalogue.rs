@@ -22,8 +22,6 @@ const MAY_STAY_ENGLISH: &str = "export/";
 /// list with the commit that adds its file.
 const PENDING: &[&str] = &[
     // es: the last of its ten ids.
-    "ack-before-commit",
-    "side-effect",
     "visibility-timeout",
     "retry-storm",
     "checklist",
