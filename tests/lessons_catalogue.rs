@@ -22,8 +22,6 @@ const MAY_STAY_ENGLISH: &str = "export/";
 /// list with the commit that adds its file.
 const PENDING: &[&str] = &[
     // es: the last of its ten ids.
-    "visibility-timeout",
-    "retry-storm",
     "checklist",
     // es2:
     "commit-timing",
