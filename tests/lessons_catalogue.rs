@@ -21,9 +21,6 @@ const MAY_STAY_ENGLISH: &str = "export/";
 /// Lab ids whose Spanish file is still being written this session (`es2`'s five); each id leaves this
 /// list with the commit that adds its file.
 const PENDING: &[&str] = &[
-    // es: the last of its ten ids.
-    "checklist",
-    // es2:
     "commit-timing",
     "expired-key",
     "business-key",
