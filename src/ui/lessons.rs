@@ -130,12 +130,18 @@ fn start(redraw: Callback<()>) {
 /// The texts in the installed language; when its file fails to load, the English ones (a lesson in
 /// English beats no lesson).
 async fn fetch() -> Result<Object, &'static str> {
-    if crate::i18n::language() == "es"
-        && let Ok(words) = fetch_from(URL_ES).await
-    {
-        return Ok(words);
+    let mut url = if crate::i18n::language() == "es" {
+        URL_ES
+    } else {
+        URL
+    };
+    // One await in a loop rather than two calls: the fetch's future is built once in the WebAssembly.
+    loop {
+        match fetch_from(url).await {
+            Err(_) if url == URL_ES => url = URL,
+            done => return done,
+        }
     }
-    fetch_from(URL).await
 }
 
 async fn fetch_from(url: &str) -> Result<Object, &'static str> {
