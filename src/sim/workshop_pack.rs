@@ -7,10 +7,11 @@
 //! from the same simulation the page runs, never typed in: a crash at each boundary with the lab's
 //! starting consumer, and again with the lab's fix applied.
 
+use super::checker::Totals;
 use super::command::{Action, CrashPoint};
 use super::lab::Lab;
 use super::simulation::Sim;
-use super::sweep::{Verdict, arm_for, verdict};
+use super::sweep::arm_for;
 use std::fmt::Write;
 
 /// Where a sheet's HTML takes the address of the state on screen (the page escapes it first).
@@ -118,7 +119,7 @@ pub fn truth_table(lab: &Lab) -> Vec<TruthRow> {
         .collect()
 }
 
-/// What a crash at `point` does to a run of `config`, in the worksheet's words.
+/// What a crash at `point` does to a run of `config`, in the worksheet's words: every harm it shows.
 fn outcome(lab: &Lab, config: &super::config::Config, point: CrashPoint) -> String {
     let mut sim = Sim::new(config.clone(), lab.seed);
     let arm = Action {
@@ -130,6 +131,16 @@ fn outcome(lab: &Lab, config: &super::config::Config, point: CrashPoint) -> Stri
     }
     let settled = sim.run_to_completion(24 * 3_600_000);
     let t = sim.totals();
+    if !settled {
+        return "did not settle within a simulated day".into();
+    }
+    harm_words(&t)
+}
+
+/// Every harm in `t`, in a fixed order (lost, charged twice, orphan, dead-lettered), so that a run
+/// with both losses and duplicates names both: a cell that showed only the sweep's worst verdict would
+/// hide the losses of a run that also repeats. Dead letters are harm too (money not collected).
+fn harm_words(t: &Totals) -> String {
     let n = |k: u64| {
         if k == 1 {
             "1 payment".to_string()
@@ -137,24 +148,22 @@ fn outcome(lab: &Lab, config: &super::config::Config, point: CrashPoint) -> Stri
             format!("{k} payments")
         }
     };
-    // The worst outcome first, as the sweep's verdict ranks them; dead letters are harm too.
-    let mut words = match (settled, verdict(&t)) {
-        (false, _) | (_, Verdict::Unsettled) => {
-            return "did not settle within a simulated day".into();
-        }
-        (true, Verdict::Safe) if t.dead_lettered == 0 => {
-            return "every payment charged once".into();
-        }
-        (true, Verdict::Safe) => String::new(),
-        (true, Verdict::Duplicate) => format!("charged twice: {}", n(t.duplicate)),
-        (true, Verdict::Lost) => format!("lost: {}", n(t.lost)),
-        (true, Verdict::Orphan) => format!("orphan (charge and ledger disagree): {}", n(t.orphan)),
-    };
-    if t.dead_lettered > 0 {
-        let sep = if words.is_empty() { "" } else { "; " };
-        words = format!("{words}{sep}dead-lettered: {}", n(t.dead_lettered));
+    let harms = [
+        ("lost", t.lost),
+        ("charged twice", t.duplicate),
+        ("orphan (charge and ledger disagree)", t.orphan),
+        ("dead-lettered", t.dead_lettered),
+    ];
+    let words: Vec<String> = harms
+        .iter()
+        .filter(|(_, k)| *k > 0)
+        .map(|(what, k)| format!("{what}: {}", n(*k)))
+        .collect();
+    if words.is_empty() {
+        "every payment charged once".into()
+    } else {
+        words.join("; ")
     }
-    words
 }
 
 /// `text` escaped for HTML text and attribute values.
@@ -315,6 +324,35 @@ mod tests {
             .expect("after commit");
         assert!(commit.start.starts_with("charged twice: "), "{commit:?}");
         assert_eq!(commit.fixed, "every payment charged once");
+    }
+
+    /// Lab 12's own run loses payments and charges others twice; its key has to say both, in the
+    /// fixed order, on every row that shows both (the sweep's verdict alone would say only "twice").
+    #[test]
+    fn a_cell_names_every_harm_of_its_run() {
+        let both = Totals {
+            lost: 3,
+            duplicate: 4,
+            orphan: 1,
+            dead_lettered: 2,
+            ..Totals::default()
+        };
+        assert_eq!(
+            harm_words(&both),
+            "lost: 3 payments; charged twice: 4 payments; orphan (charge and ledger disagree): 1 payment; dead-lettered: 2 payments"
+        );
+        assert_eq!(harm_words(&Totals::default()), "every payment charged once");
+        let lab = Lab::by_id("commit-timing").expect("lab 12");
+        let table = truth_table(&lab);
+        let after_charge = table
+            .iter()
+            .find(|r| r.point == CrashPoint::AfterCharge)
+            .expect("after charge");
+        assert!(
+            after_charge.start.starts_with("lost: ")
+                && after_charge.start.contains("; charged twice: "),
+            "{after_charge:?}"
+        );
     }
 
     /// The worksheet asks and leaves blanks; only the key holds the answers.
