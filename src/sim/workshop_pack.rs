@@ -92,6 +92,31 @@ pub fn facilitation(id: &str) -> Option<Facilitation> {
     Some(Facilitation { timing, prompts })
 }
 
+/// A line under the facilitator key's truth table for a lab whose shipped fix leaves harm at a
+/// boundary the lab's own run does not crash at: why it does, and what would cover it. The table's
+/// fix column is computed, so without this line a facilitator would read "the fix fails"; each claim
+/// here is checked against the simulation by a test below.
+pub fn fix_note(id: &str) -> Option<&'static str> {
+    Some(match id {
+        "first-delivery" => {
+            "Nothing fails in this lab's own run, so it has no fix: its fix column repeats the consumer as it starts."
+        }
+        "double-payment" => {
+            "The after-charge and after-ledger-write rows still charge twice: this lab's fix (the processed record committed with the ledger row) covers the crash after the commit, but a crash before the commit rolls the record back, and the redelivery charges the card again; the gateway's idempotency key (lab 5) covers those two rows."
+        }
+        "expired-key" => {
+            "The after-charge and after-ledger-write rows still charge twice: a crash there comes before the processed record is committed, and the consumer is back 3 s later, after the gateway forgot the key (2 s), so nothing remembers the first charge; a restart within the key's window, or a gateway that keeps keys longer than any redelivery takes, would cover them."
+        }
+        "sqs-duplicate" => {
+            "The after-charge and after-ledger-write rows still charge twice: this lab's fix absorbs the queue's duplicates, but a crash before the commit rolls the processed record back, and with no gateway key the redelivery charges the card again; adding the gateway's idempotency key (lab 5) covers those two rows."
+        }
+        "retry-storm" => {
+            "The after-charge row's orphan is one payment whose consumer crashed after the charge on all 10 of its deliveries, so the delivery limit moved it to the dead-letter queue: charged once (the key held), never written to the ledger. The limit did its job; a person has to settle the parked payment."
+        }
+        _ => return None,
+    })
+}
+
 /// One row of a lab's truth table: a crash at `point` with the lab's starting consumer and with its fix.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TruthRow {
@@ -256,7 +281,11 @@ pub fn sheet_html(lab: &Lab, key: bool) -> String {
             esc(fixed)
         );
     }
-    o.push_str("</tbody></table></section>");
+    o.push_str("</tbody></table>");
+    if let Some(note) = fix_note(lab.id).filter(|_| key) {
+        let _ = write!(o, "<p>{}</p>", esc(note));
+    }
+    o.push_str("</section>");
     if key {
         let _ = write!(
             o,
@@ -353,6 +382,68 @@ mod tests {
                 && after_charge.start.contains("; charged twice: "),
             "{after_charge:?}"
         );
+    }
+
+    /// Each note under a key's table says what the simulation finds: the lab's fix still charges twice
+    /// at the two boundaries before the commit, and the remedy the note names covers both.
+    #[test]
+    fn each_fix_note_is_what_the_simulation_finds() {
+        let twice_then_once = |id: &str, remedy: &dyn Fn(&mut super::super::config::Config)| {
+            let lab = Lab::by_id(id).expect("a lab");
+            let mut fixed = lab.config.clone();
+            (lab.fix)(&mut fixed);
+            let mut covered = fixed.clone();
+            remedy(&mut covered);
+            for point in [CrashPoint::AfterCharge, CrashPoint::AfterLedgerWrite] {
+                let (with_fix, with_remedy) =
+                    (outcome(&lab, &fixed, point), outcome(&lab, &covered, point));
+                assert!(
+                    with_fix.starts_with("charged twice: "),
+                    "{id} {point:?}: {with_fix}"
+                );
+                assert_eq!(with_remedy, "every payment charged once", "{id} {point:?}");
+            }
+            assert!(
+                fix_note(id).is_some_and(|n| n.contains("after-charge and after-ledger-write"))
+            );
+            assert!(sheet_html(&lab, true).contains(&esc(fix_note(id).unwrap_or_default())));
+            assert!(!sheet_html(&lab, false).contains(&esc(fix_note(id).unwrap_or_default())));
+        };
+        twice_then_once("double-payment", &|c| c.strategy.gateway_key = true);
+        twice_then_once("sqs-duplicate", &|c| c.strategy.gateway_key = true);
+        let key = u32::try_from(crate::sim::lab::expired_key::KEY_WINDOW_MS).expect("2 s");
+        twice_then_once("expired-key", &|c| c.restart_delay_ms = 1_000);
+        twice_then_once("expired-key", &|c| c.retention.gateway_keys_ms = None);
+        let lab = Lab::by_id("expired-key").expect("lab 9");
+        assert_eq!(
+            (lab.config.restart_delay_ms, key),
+            (3_000, 2_000),
+            "the note's 3 s and 2 s"
+        );
+        // Lab 1 has no fix: its two columns are the same.
+        let lab = Lab::by_id("first-delivery").expect("lab 1");
+        assert!(truth_table(&lab).iter().all(|r| r.start == r.fixed));
+        let lab = Lab::by_id("retry-storm").expect("lab 7");
+        let mut fixed = lab.config.clone();
+        (lab.fix)(&mut fixed);
+        assert_eq!(fixed.max_deliveries, 10, "the note's 10 deliveries");
+        let after_charge = outcome(&lab, &fixed, CrashPoint::AfterCharge);
+        assert_eq!(
+            after_charge,
+            "orphan (charge and ledger disagree): 1 payment"
+        );
+    }
+
+    /// A lab has a note exactly when its fix column shows harm somewhere: no sheet leaves a harm
+    /// unexplained, and no note outlives the harm it explains.
+    #[test]
+    fn a_note_stands_under_every_fix_column_that_shows_harm_and_only_there() {
+        for lab in Lab::all().into_iter().filter(|l| l.number > 0) {
+            let harmed = truth_table(&lab)
+                .iter()
+                .any(|r| r.fixed != "every payment charged once");
+            assert_eq!(harmed, fix_note(lab.id).is_some(), "{}", lab.id);
+        }
     }
 
     /// The worksheet asks and leaves blanks; only the key holds the answers.
