@@ -26,7 +26,7 @@ pub struct Facilitation {
     pub prompts: &'static [&'static str],
 }
 
-/// The facilitation of lab `id`, if it is a numbered lab this version knows.
+/// The facilitation of lab `id`, if it is a numbered lab this version knows (all of them have one).
 pub fn facilitation(id: &str) -> Option<Facilitation> {
     let (timing, prompts): (&str, &[&str]) = match id {
         "first-delivery" => (
@@ -85,6 +85,46 @@ pub fn facilitation(id: &str) -> Option<Facilitation> {
             &[
                 "Which item did the room leave out, and which lab shows what breaks without it?",
                 "Which of these items does your own service already have, and how would you prove it?",
+            ],
+        ),
+        "expired-key" => (
+            "20 minutes: 3 to predict, 5 to run and line up the times, 5 to discuss how long each memory lasts, 7 to fix and rerun.",
+            &[
+                "The gateway key was sent, and the card was still charged twice. What did the gateway know about the payment when the redelivery arrived?",
+                "How long do your gateway and your own processed records keep a key, and how late can one of your messages come back (a slow restart, a payment redriven from the dead-letter queue)?",
+                "The truth table above shows a crash before the commit still charging twice with the fix. What would cover it, and is that worth it for your service?",
+            ],
+        ),
+        "business-key" => (
+            "20 minutes: 3 to predict, 5 to find the payment sent as two messages, 5 to compare their ids, 7 to change the key and rerun.",
+            &[
+                "Nothing was redelivered, and the consumer still saw the payment twice. Where did the second message come from?",
+                "In your own messages, which field names the business operation, and who assigns it: the producer, the broker or the consumer?",
+                "Your queue may offer deduplication (an SQS FIFO queue does, for 5 minutes). What would its deduplication id have to be, and what does it miss that a key in the consumer catches?",
+            ],
+        ),
+        "sqs-duplicate" => (
+            "15 minutes: 3 to predict, 5 to run and read the duplicate's events, 7 to fix and compare the two fixes.",
+            &[
+                "Nothing failed, so no error was logged. Which signal would have told you that a customer was charged twice?",
+                "The lab accepts two fixes: the processed record, or the gateway key with a commutative ledger write. What does each protect, and what does each leave open after a crash?",
+                "A FIFO queue removes this kind of duplicate. Which repeats would your consumer still see there?",
+            ],
+        ),
+        "commit-timing" => (
+            "25 minutes: 3 to predict, 7 to find a lost and a repeated payment, 5 to place the commits on the timeline, 10 to fix and rerun.",
+            &[
+                "A payment was lost although nothing deleted it: the log still holds the record. Why will the consumer never read it again?",
+                "Which does your own consumer do: commit on a timer, inside poll, after processing, or with the result in the database? How do you know?",
+                "Once the consumer commits after processing, what still repeats, and what makes the repeat harmless?",
+            ],
+        ),
+        "effectively-once" => (
+            "20 minutes: 3 to predict, 5 to check the ledger and find the double charge, 5 to discuss what exactly-once covers, 7 to fix and rerun.",
+            &[
+                "The ledger is exactly right, and a customer was charged twice. Which system did the rollback reach, and which did it not?",
+                "When a product promises exactly-once, which steps does the promise cover, and which of your side effects fall outside it?",
+                "What else in your service is like the card charge: an email, a webhook, a call to a partner? What recognises its repeat?",
             ],
         ),
         _ => return None,
@@ -320,22 +360,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_eight_course_labs_have_a_timing_and_prompts() {
-        // Labs added later get their sheets at once, and their facilitation when someone writes it.
-        for id in [
-            "first-delivery",
-            "double-payment",
-            "failure-injection",
-            "ack-before-commit",
-            "side-effect",
-            "visibility-timeout",
-            "retry-storm",
-            "checklist",
-        ] {
-            assert!(Lab::by_id(id).is_some(), "{id} is a lab");
+    fn every_numbered_lab_has_a_timing_and_prompts() {
+        // A key without them leaves the facilitator to invent the session; every lab the pack prints
+        // has both (labs 9 to 13 came later than the first eight and were once without).
+        let numbered: Vec<Lab> = Lab::all().into_iter().filter(|l| l.number > 0).collect();
+        assert_eq!(numbered.len(), 13);
+        for lab in numbered {
+            let id = lab.id;
             let f = facilitation(id).unwrap_or_else(|| panic!("{id} has no facilitation"));
             assert!(f.timing.contains("minutes"), "{id}");
-            assert!(!f.prompts.is_empty(), "{id}");
+            assert!((2..=3).contains(&f.prompts.len()), "{id}");
+            let key = sheet_html(&lab, true);
+            assert!(
+                key.contains("Discussion prompts") && key.contains(&esc(f.timing)),
+                "{id}"
+            );
         }
         assert!(facilitation("sandbox").is_none());
     }
