@@ -142,13 +142,13 @@ pub fn fix_note(id: &str) -> Option<&'static str> {
             "Nothing fails in this lab's own run, so it has no fix: its fix column repeats the consumer as it starts."
         }
         "double-payment" => {
-            "The after-charge and after-ledger-write rows still charge twice: this lab's fix (the processed record committed with the ledger row) covers the crash after the commit, but a crash before the commit rolls the record back, and the redelivery charges the card again; the gateway's idempotency key (lab 5) covers those two rows."
+            "The after-charge and after-ledger-write rows still charge twice: this lab's fix (the processed record committed with the ledger row) covers the crash after the commit, but a crash before the commit leaves no record behind (the transaction rolls back), so the redelivery charges the card again; the gateway's idempotency key (lab 5) covers those two rows."
         }
         "expired-key" => {
-            "The after-charge and after-ledger-write rows still charge twice: a crash there comes before the processed record is committed, and the consumer is back 3 s later, after the gateway forgot the key (2 s), so nothing remembers the first charge; a restart within the key's window, or a gateway that keeps keys longer than any redelivery takes, would cover them."
+            "The after-charge and after-ledger-write rows still charge twice: a crash there comes before the processed record is committed, and the consumer is back 3 s later while the gateway forgets a key 2 s after the charge, so nothing remembers the first charge; a restart within the key's window, or a gateway that keeps keys longer than any redelivery takes, would cover them."
         }
         "sqs-duplicate" => {
-            "The after-charge and after-ledger-write rows still charge twice: this lab's fix absorbs the queue's duplicates, but a crash before the commit rolls the processed record back, and with no gateway key the redelivery charges the card again; adding the gateway's idempotency key (lab 5) covers those two rows."
+            "The after-charge and after-ledger-write rows still charge twice: this lab's fix absorbs the queue's duplicates, but a crash before the commit leaves no processed record behind (the transaction rolls back), and with no gateway key the redelivery charges the card again; adding the gateway's idempotency key (lab 5) covers those two rows."
         }
         "retry-storm" => {
             "The after-charge row's orphan is one payment whose consumer crashed after the charge on all 10 of its deliveries, so the delivery limit moved it to the dead-letter queue: charged once (the key held), never written to the ledger. The limit did its job; a person has to settle the parked payment."
