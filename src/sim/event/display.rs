@@ -20,14 +20,19 @@ impl fmt::Display for Event {
                 consumer,
                 delivery,
                 redelivered,
-            } => trf(
+            } => {
                 if redelivered {
-                    "{0} delivered to {1} (delivery {2}, redelivered)"
+                    trf(
+                        "{0} delivered to {1} (delivery {2}, redelivered)",
+                        &[&p(payment), &c(consumer), &delivery.to_string()],
+                    )
                 } else {
-                    "{0} delivered to {1} (delivery {2})"
-                },
-                &[&p(payment), &c(consumer), &delivery.to_string()],
-            ),
+                    trf(
+                        "{0} delivered to {1} (delivery {2})",
+                        &[&p(payment), &c(consumer), &delivery.to_string()],
+                    )
+                }
+            }
             Event::DuplicateSkipped { payment, consumer } => trf(
                 "{0} already processed: {1} skips it (duplicate caught)",
                 &[&p(payment), &c(consumer)],
@@ -37,21 +42,21 @@ impl fmt::Display for Event {
                 consumer,
                 replayed,
                 late,
-            } => trf(
-                match (replayed, late) {
-                    (true, false) => {
-                        "{0}: the gateway recognised the key and returned the first charge ({1})"
-                    }
-                    (true, true) => {
-                        "{0}: the gateway recognised the key and returned the first charge ({1}) — after the caller gave up, so nobody records it"
-                    }
-                    (false, false) => "{0} card charged for {1}",
-                    (false, true) => {
-                        "{0} card charged for {1} — after the caller gave up, so nobody records it"
-                    }
-                },
-                &[&p(payment), &c(consumer)],
-            ),
+            } => match (replayed, late) {
+                (true, false) => trf(
+                    "{0}: the gateway recognised the key and returned the first charge ({1})",
+                    &[&p(payment), &c(consumer)],
+                ),
+                (true, true) => trf(
+                    "{0}: the gateway recognised the key and returned the first charge ({1}) — after the caller gave up, so nobody records it",
+                    &[&p(payment), &c(consumer)],
+                ),
+                (false, false) => trf("{0} card charged for {1}", &[&p(payment), &c(consumer)]),
+                (false, true) => trf(
+                    "{0} card charged for {1} — after the caller gave up, so nobody records it",
+                    &[&p(payment), &c(consumer)],
+                ),
+            },
             Event::ChargeFailed { payment, consumer } => trf(
                 "{0} charge failed at the gateway ({1})",
                 &[&p(payment), &c(consumer)],
@@ -60,14 +65,16 @@ impl fmt::Display for Event {
                 payment,
                 consumer,
                 changed,
-            } => trf(
+            } => {
                 if changed {
-                    "{0} ledger written by {1}"
+                    trf("{0} ledger written by {1}", &[&p(payment), &c(consumer)])
                 } else {
-                    "{0} ledger already had it: nothing changed ({1})"
-                },
-                &[&p(payment), &c(consumer)],
-            ),
+                    trf(
+                        "{0} ledger already had it: nothing changed ({1})",
+                        &[&p(payment), &c(consumer)],
+                    )
+                }
+            }
             Event::RecordWritten { payment, consumer } => trf(
                 "{0} processed record written by {1}",
                 &[&p(payment), &c(consumer)],
@@ -100,21 +107,24 @@ impl fmt::Display for Event {
                 "{0} nacked by {1}: retry in {2} ms",
                 &[&p(payment), &c(consumer), &delay_ms.to_string()],
             ),
-            Event::Requeued { payment, reason } => trf(
-                match reason {
-                    RequeueReason::Disconnect => {
-                        "{0} back in the queue (its consumer disconnected before acking)"
-                    }
-                    RequeueReason::VisibilityTimeout => {
-                        "{0} back in the queue (its visibility timeout ran out)"
-                    }
-                    RequeueReason::Retry => "{0} back in the queue (its retry delay is over)",
-                    RequeueReason::Replay => {
-                        "{0} back in the queue (the consumer went back to the last committed offset)"
-                    }
-                },
-                &[&p(payment)],
-            ),
+            Event::Requeued { payment, reason } => match reason {
+                RequeueReason::Disconnect => trf(
+                    "{0} back in the queue (its consumer disconnected before acking)",
+                    &[&p(payment)],
+                ),
+                RequeueReason::VisibilityTimeout => trf(
+                    "{0} back in the queue (its visibility timeout ran out)",
+                    &[&p(payment)],
+                ),
+                RequeueReason::Retry => trf(
+                    "{0} back in the queue (its retry delay is over)",
+                    &[&p(payment)],
+                ),
+                RequeueReason::Replay => trf(
+                    "{0} back in the queue (the consumer went back to the last committed offset)",
+                    &[&p(payment)],
+                ),
+            },
             Event::DeadLettered { payment } => {
                 trf("{0} moved to the dead-letter queue", &[&p(payment)])
             }
@@ -150,22 +160,32 @@ impl fmt::Display for Event {
                 payment,
                 msg,
                 relay,
-            } => trf(
+            } => {
                 if relay {
-                    "{0} published again as message {1}: the outbox relay had not marked its row sent"
+                    trf(
+                        "{0} published again as message {1}: the outbox relay had not marked its row sent",
+                        &[&p(payment), &msg.to_string()],
+                    )
                 } else {
-                    "{0} published again as message {1}: the order service heard no confirm in time"
-                },
-                &[&p(payment), &msg.to_string()],
-            ),
-            Event::PublisherCrashed { payment, relay } => trf(
+                    trf(
+                        "{0} published again as message {1}: the order service heard no confirm in time",
+                        &[&p(payment), &msg.to_string()],
+                    )
+                }
+            }
+            Event::PublisherCrashed { payment, relay } => {
                 if relay {
-                    "the outbox relay crashed after publishing {0} and before marking it sent"
+                    trf(
+                        "the outbox relay crashed after publishing {0} and before marking it sent",
+                        &[&p(payment)],
+                    )
                 } else {
-                    "the order service crashed after saving {0} and before publishing it: no message carries it"
-                },
-                &[&p(payment)],
-            ),
+                    trf(
+                        "the order service crashed after saving {0} and before publishing it: no message carries it",
+                        &[&p(payment)],
+                    )
+                }
+            }
             Event::SqsDuplicate { payment, msg } => trf(
                 "{0}: SQS deleted message {1} but missed a stored copy, so it comes again (no failure)",
                 &[&p(payment), &msg.to_string()],
