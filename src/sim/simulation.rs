@@ -39,6 +39,7 @@ use super::retry::TokenBucket;
 use super::rng::Rng;
 use super::sentence::sentence_error;
 use super::sqs::{DEFAULT_VISIBILITY_TIMEOUT_MS, DedupWindow};
+use crate::i18n::{tr, trf};
 use std::collections::BinaryHeap;
 use timers::{Timer, TimerKind};
 
@@ -222,9 +223,9 @@ impl Sim {
             if c < consumers {
                 Ok(())
             } else {
-                Err(CommandError(format!(
-                    "There is no consumer {}: this run has {consumers}.",
-                    c + 1
+                Err(CommandError(trf(
+                    "There is no consumer {0}: this run has {1}.",
+                    &[&(c + 1).to_string(), &consumers.to_string()],
                 )))
             }
         };
@@ -232,9 +233,9 @@ impl Sim {
             Command::CrashNow { consumer } => {
                 check(consumer)?;
                 if self.consumers[consumer as usize].is_down() {
-                    return Err(CommandError(format!(
-                        "Consumer {} is already down.",
-                        consumer + 1
+                    return Err(CommandError(trf(
+                        "Consumer {0} is already down.",
+                        &[&(consumer + 1).to_string()],
                     )));
                 }
                 self.crash(consumer, CrashPoint::Now);
@@ -250,12 +251,12 @@ impl Sim {
                 }
                 if point == CrashPoint::Now {
                     return Err(CommandError(
-                        "A crash can only be armed at a step boundary.".into(),
+                        tr("A crash can only be armed at a step boundary.").into(),
                     ));
                 }
                 if mode == ArmMode::EveryKth(0) {
                     return Err(CommandError(
-                        "“Every k-th time” needs k of at least 1.".into(),
+                        tr("“Every k-th time” needs k of at least 1.").into(),
                     ));
                 }
                 self.armed.push(ArmedCrash {

@@ -2,7 +2,7 @@
 //! each cell with its verdict and, on hover or focus, the sentence why.
 
 use crate::sim::goal::GoalStatus;
-use crate::sim::lab::failure_injection::{STEPS, grid};
+use crate::sim::lab::failure_injection::{grid, steps_headings};
 use crate::ui::state::World;
 use yew::prelude::*;
 
@@ -29,7 +29,7 @@ pub fn failure_grid(props: &FailureGridProps) -> Html {
                 <caption>{ "The five steps at each crash boundary" }</caption>
                 <thead><tr>
                     <th scope="col">{ "Crash" }</th>
-                    { for STEPS.iter().map(|s| html! { <th scope="col">{ *s }</th> }) }
+                    { for steps_headings().iter().map(|s| html! { <th scope="col">{ *s }</th> }) }
                 </tr></thead>
                 <tbody>
                     { for rows.iter().map(|r| html! {
