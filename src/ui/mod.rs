@@ -11,6 +11,7 @@ mod embed_run;
 pub mod hooks;
 pub mod keyboard;
 pub mod lessons;
+pub mod locale;
 pub mod narrate;
 pub mod real_crash;
 pub mod saved;
@@ -59,7 +60,7 @@ fn initial_state() -> AppState {
         None => AppState::new(saved),
     };
     if state.error.is_none() {
-        state.error = storage_error;
+        state.error = locale::failure().or(storage_error);
     }
     state
 }
@@ -205,7 +206,12 @@ pub fn App() -> Html {
             <Header lab_id={state.lab.id} progress={state.saved.progress.clone()} {seed} projector={state.saved.settings.projector}
                 onload_lab={onload_lab.clone()} onset_seed={dispatch_with(&d, Action::SetSeed)} {onshare}
                 ontoggle_projector={send(Action::ToggleProjector)} onhelp={send(Action::SetHelp(true))}
-                onwelcome={{ let w = welcome.clone(); Callback::from(move |()| w.set(true)) }}>
+                onwelcome={{ let w = welcome.clone(); Callback::from(move |()| w.set(true)) }}
+                onlanguage={{ let state = state.clone(); Callback::from(move |code: String| {
+                    // The reload in the new language reopens this run from its link.
+                    replace_hash(Some(&share::encode(&state.scenario())));
+                    locale::choose(&code);
+                }) }}>
                 if state.view == View::Sandbox {
                     { controls(&ControlsProps { playing: state.playing, now, horizon, start, speed: state.speed(), ontoggle_play: send(Action::TogglePlay), onstep: send(Action::Step), onstep_back: send(Action::StepBack), onseek: dispatch_with(&d, Action::Seek), onreset: send(Action::Reset), onset_speed: dispatch_with(&d, Action::SetSpeed) }) }
                 }
@@ -317,10 +323,12 @@ fn install_panic_hook() {
     }));
 }
 
-/// Mounts the app on the page body.
+/// Mounts the app on the page body, in the reader's language (see [`locale`]).
 pub fn start() {
     install_panic_hook();
-    yew::Renderer::<App>::new().render();
+    locale::start(|| {
+        yew::Renderer::<App>::new().render();
+    });
 }
 
 /// Mounts the app inside `root` (browser tests mount it in a fresh element).

@@ -1,5 +1,6 @@
 //! The crashes waiting at a boundary, with how often they fire and how often they have.
 
+use crate::i18n::{tr, trf};
 use crate::sim::{ArmMode, Command};
 use crate::ui::state::World;
 use yew::prelude::*;
@@ -16,18 +17,26 @@ pub fn armed(props: &ArmedProps) -> Html {
     if armed.is_empty() {
         return html! {
             <p class="armed armed--none" data-testid="armed-none">
-                { "No crash armed. Use a ↯ crash button between two steps to arm one." }
+                { tr("No crash armed. Use a ↯ crash button between two steps to arm one.") }
             </p>
         };
     }
     let items = armed.iter().map(|a| {
-        let who = a
-            .consumer
-            .map_or("every consumer".to_string(), |c| format!("consumer {}", c + 1));
+        let who = a.consumer.map_or(tr("every consumer").to_string(), |c| {
+            trf("consumer {0}", &[&(c + 1).to_string()])
+        });
         let how = match a.mode {
-            ArmMode::Once => "once".to_string(),
-            ArmMode::Always => "every time".to_string(),
-            ArmMode::EveryKth(k) => format!("every {} pass", crate::sim::sweep::ordinal(k)),
+            ArmMode::Once => tr("once").to_string(),
+            ArmMode::Always => tr("every time").to_string(),
+            ArmMode::EveryKth(k) => {
+                // Spanish writes an ordinal as the number and a small a: 3.ª (pasada is feminine).
+                let nth = if crate::i18n::language() == "es" {
+                    format!("{k}.ª")
+                } else {
+                    crate::sim::sweep::ordinal(k)
+                };
+                trf("every {0} pass", &[&nth])
+            }
         };
         let spent = a.mode == ArmMode::Once && a.fired > 0;
         let (consumer, point) = (a.consumer, a.point);
@@ -40,11 +49,11 @@ pub fn armed(props: &ArmedProps) -> Html {
                 data-consumer={a.consumer.map_or("all".to_string(), |c| c.to_string())}
                 data-fired={a.fired.to_string()}>
                 <span aria-hidden="true">{ if spent { "✓ " } else { "✹ " } }</span>
-                { format!("{who}, {}, {how} — fired {}×{}", a.point.label(), a.fired,
-                    if spent { " (spent)" } else { "" }) }
+                { trf("{0}, {1}, {2} — fired {3}×", &[&who, a.point.label(), &how, &a.fired.to_string()]) }
+                { if spent { tr(" (spent)") } else { "" } }
                 if !spent {
                     <button type="button" class="link-button" data-testid="disarm" onclick={ondisarm}>
-                        { "disarm" }
+                        { tr("disarm") }
                     </button>
                 }
             </li>
@@ -52,7 +61,7 @@ pub fn armed(props: &ArmedProps) -> Html {
     });
     html! {
         <div class="armed">
-            <h3 class="armed__title">{ "Armed crashes" }</h3>
+            <h3 class="armed__title">{ tr("Armed crashes") }</h3>
             <ul class="armed__list">{ for items }</ul>
         </div>
     }

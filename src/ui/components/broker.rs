@@ -3,6 +3,7 @@
 
 use super::choice::{ChoiceProps, choice};
 use super::setting_table::{Edits, Group, rows};
+use crate::i18n::tr;
 use crate::sim::Config;
 use crate::sim::config::{BrokerKind, LogSettings, SqsSettings};
 use yew::prelude::*;
@@ -10,24 +11,24 @@ use yew::prelude::*;
 /// How the model simplifies each kind, in one sentence.
 fn simplifies(b: &BrokerKind) -> &'static str {
     match b {
-        BrokerKind::Queue => {
-            "RabbitMQ-like: an unacked message returns when its consumer disconnects. Simplified: one queue, no consumer timeout."
-        }
-        BrokerKind::Sqs(_) => {
-            "SQS-like: a standard queue may deliver a message twice with no failure; a FIFO queue drops a send whose deduplication id came within 5 minutes. Simplified: the duplicate rate is a setting; each payment is its own FIFO group."
-        }
-        BrokerKind::Log(_) => {
-            "Kafka-like: each partition is read in order, and a consumer resumes from its last committed offset, replaying what follows. Simplified: one topic, one group, no broker failures."
-        }
+        BrokerKind::Queue => tr(
+            "RabbitMQ-like: an unacked message returns when its consumer disconnects. Simplified: one queue, no consumer timeout.",
+        ),
+        BrokerKind::Sqs(_) => tr(
+            "SQS-like: a standard queue may deliver a message twice with no failure; a FIFO queue drops a send whose deduplication id came within 5 minutes. Simplified: the duplicate rate is a setting; each payment is its own FIFO group.",
+        ),
+        BrokerKind::Log(_) => tr(
+            "Kafka-like: each partition is read in order, and a consumer resumes from its last committed offset, replaying what follows. Simplified: one topic, one group, no broker failures.",
+        ),
     }
 }
 
 /// The broker selector and the chosen kind's settings.
 pub fn broker_fields(e: &Edits, config: &Config) -> Html {
     let options = [
-        ("queue", "queue (RabbitMQ-like)"),
-        ("sqs", "SQS-like"),
-        ("log", "log (Kafka-like)"),
+        ("queue", tr("queue (RabbitMQ-like)")),
+        ("sqs", tr("SQS-like")),
+        ("log", tr("log (Kafka-like)")),
     ]
     .iter()
     .map(|(v, l)| (AttrValue::Static(v), AttrValue::Static(l)))
@@ -36,7 +37,7 @@ pub fn broker_fields(e: &Edits, config: &Config) -> Html {
         <>
             { choice(&ChoiceProps {
                 id: "broker-kind".into(),
-                label: "Broker".into(),
+                label: tr("Broker").into(),
                 help: simplifies(&config.broker).into(),
                 options,
                 selected: config.broker.name().into(),

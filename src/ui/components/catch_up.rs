@@ -3,6 +3,7 @@
 //! paints and answers input in between. Between slices only this bar re-renders (the panels would cost more than the slice), and
 //! only once the catch-up has taken long enough to be worth a progress bar and a Cancel.
 
+use crate::i18n::{tr, trf};
 use crate::sim::timeline::CatchUp;
 use crate::ui::browser::now_ms;
 use crate::ui::state::{CatchingUp, World};
@@ -78,23 +79,23 @@ pub fn CatchUpBar(props: &CatchUpBarProps) -> Html {
     let permille = (c.fraction(now) * 1000.0).round() as i64;
     let oncancel = props.oncancel.reform(|_: MouseEvent| ());
     let what = if c.rerun {
-        format!(
-            "Rerunning with the new settings to t = {} ms: at {now} ms so far. Cancel keeps the run as it was.",
-            c.target
+        trf(
+            "Rerunning with the new settings to t = {0} ms: at {1} ms so far. Cancel keeps the run as it was.",
+            &[&c.target.to_string(), &now.to_string()],
         )
     } else {
-        format!(
-            "Replaying the shared run to t = {} ms: at {now} ms so far.",
-            c.target
+        trf(
+            "Replaying the shared run to t = {0} ms: at {1} ms so far.",
+            &[&c.target.to_string(), &now.to_string()],
         )
     };
     html! {
         <div class="catch-up" role="status" data-testid="catch-up" data-rerun={c.rerun.to_string()}>
             <p>{ what }</p>
             <progress class="catch-up__progress" data-testid="catch-up-progress" max="1000"
-                value={permille.to_string()} aria-label="Replay progress" />
+                value={permille.to_string()} aria-label={tr("Replay progress")} />
             <button type="button" class="button" data-testid="catch-up-cancel" onclick={oncancel}>
-                { "Cancel" }
+                { tr("Cancel") }
             </button>
         </div>
     }

@@ -3,7 +3,8 @@
 //! A database can roll back a row; nobody can roll back a card charge. So this is where a duplicate
 //! hurts, and each extra charge is marked with an icon and the word "duplicate", never colour alone.
 
-use super::words::count;
+use super::words::counted;
+use crate::i18n::{tr, tr_n, trf};
 use crate::sim::Command;
 use crate::sim::message::{CUSTOMER_NAMES, money, payment_label};
 use crate::ui::state::World;
@@ -85,8 +86,12 @@ pub fn charges(props: &ChargesProps) -> Html {
         let name = CUSTOMER_NAMES[i];
         // The list scrolls past a few rows: the heading counts every row and every duplicate, so
         // a duplicate below the fold is still announced, and the note says the list scrolls.
-        let counted = count(rows.len() as u64, "charge", "charges");
-        let dup_note = (dups > 0).then(|| count(dups as u64, "duplicate", "duplicates"));
+        let n = rows.len() as u64;
+        let counted = counted(n, tr_n("1 charge", "{0} charges", n));
+        let dup_note = (dups > 0).then(|| {
+            let d = dups as u64;
+            super::words::counted(d, tr_n("1 duplicate", "{0} duplicates", d))
+        });
         html! {
             <div class={classes!("charges__customer", (dups > 0).then_some("charges__customer--duplicate"))}
                 data-testid="customer-charges" data-customer={CUSTOMER_NAMES[i]}>
@@ -100,12 +105,12 @@ pub fn charges(props: &ChargesProps) -> Html {
                     </span>
                 </h3>
                 <ul class="charges__rows scrollbox" tabindex="0"
-                    aria-label={format!("{name}'s {counted}{}", dup_note.as_ref().map(|d| format!(", {d}")).unwrap_or_default())}>
+                    aria-label={trf("{0}'s {1}", &[name, &counted]) + &dup_note.as_ref().map(|d| format!(", {d}")).unwrap_or_default()}>
                     { for rows.iter().map(row) }
                 </ul>
                 if rows.len() > SCROLL_HINT_ROWS {
                     <p class="scrollbox__hint" data-testid="charges-scroll-hint">
-                        <span aria-hidden="true">{ "↕ " }</span>{ format!("scroll the list for all {}", rows.len()) }
+                        <span aria-hidden="true">{ "↕ " }</span>{ trf("scroll the list for all {0}", &[&rows.len().to_string()]) }
                     </p>
                 }
             </div>
@@ -113,32 +118,35 @@ pub fn charges(props: &ChargesProps) -> Html {
     };
     html! {
         <section class="panel charges" aria-labelledby="charges-title">
-            <h2 class="panel__title" id="charges-title">{ "Card gateway: charges per customer" }</h2>
+            <h2 class="panel__title" id="charges-title">{ tr("Card gateway: charges per customer") }</h2>
             <div class="charges__bar">
-                <p class="charges__summary">{ format!("{total} charge{} made", if total == 1 { "" } else { "s" }) }</p>
+                <p class="charges__summary">{ super::words::counted(total, tr_n("1 charge made", "{0} charges made", total)) }</p>
                 if let Some(o) = outage {
                     <p class="charges__outage" data-testid="gateway-down">
-                        <span aria-hidden="true">{ "⚠ " }</span>{ format!("Gateway {} until t = {}",
-                            if o.kind == crate::sim::OutageKind::Hang { "hanging" } else { "refusing calls" }, super::words::seconds(o.until_ms)) }
+                        <span aria-hidden="true">{ "⚠ " }</span>{ if o.kind == crate::sim::OutageKind::Hang {
+                            trf("Gateway hanging until t = {0}", &[&super::words::seconds(o.until_ms)])
+                        } else {
+                            trf("Gateway refusing calls until t = {0}", &[&super::words::seconds(o.until_ms)])
+                        } }
                     </p>
                 }
                 <button type="button" class="button button--danger charges__outage-button" data-testid="gateway-outage"
-                    title="The gateway refuses every call for the next 3 simulated seconds" onclick={onoutage}>
-                    { "Gateway refuses (3 s)" }
+                    title={tr("The gateway refuses every call for the next 3 simulated seconds")} onclick={onoutage}>
+                    { tr("Gateway refuses (3 s)") }
                 </button>
                 <button type="button" class="button button--danger charges__outage-button" data-testid="gateway-hang"
-                    title="The gateway accepts calls but answers none for the next 3 simulated seconds, then works through the pile" onclick={onhang}>
-                    { "Gateway hangs (3 s)" }
+                    title={tr("The gateway accepts calls but answers none for the next 3 simulated seconds, then works through the pile")} onclick={onhang}>
+                    { tr("Gateway hangs (3 s)") }
                 </button>
             </div>
             if total == 0 {
-                <p class="charges__empty">{ "No card has been charged yet." }</p>
+                <p class="charges__empty">{ tr("No card has been charged yet.") }</p>
             }
             <div class="charges__customers">
                 { for by_customer.iter().enumerate().map(card) }
             </div>
             if truncated {
-                <p class="charges__more">{ format!("Showing the first {shown} charges; the outcome totals count every payment.") }</p>
+                <p class="charges__more">{ trf("Showing the first {0} charges; the outcome totals count every payment.", &[&shown.to_string()]) }</p>
             }
         </section>
     }
@@ -155,7 +163,7 @@ fn row(r: &Row) -> Html {
             if duplicate {
                 <span class="charges__flag">
                     <span aria-hidden="true">{ "⚠ " }</span>
-                    { format!("duplicate charge ({} of {})", r.nth, r.of) }
+                    { trf("duplicate charge ({0} of {1})", &[&r.nth.to_string(), &r.of.to_string()]) }
                 </span>
             }
         </li>

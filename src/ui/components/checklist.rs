@@ -2,6 +2,7 @@
 //! practice the signal an alert would watch, with its reading — a readiness score, and a link to the
 //! lab that breaks without it.
 
+use crate::i18n::tr;
 use crate::sim::checklist::{ITEMS, readiness, satisfied};
 use crate::ui::state::World;
 use yew::prelude::*;
@@ -25,7 +26,7 @@ pub fn checklist(props: &ChecklistProps) -> Html {
                 <span class="checklist__auto" aria-hidden="true">{ if done { "✓" } else { "✗" } }</span>
                 <span class="checklist__question">
                     { item.question }
-                    <span class="visually-hidden">{ if done { " (satisfied)" } else { " (not yet)" } }</span>
+                    <span class="visually-hidden">{ if done { tr(" (satisfied)") } else { tr(" (not yet)") } }</span>
                 </span>
                 if let Some(reading) = reading {
                     <p class="checklist__signal mono" data-testid="checklist-signal">{ reading }</p>
@@ -35,7 +36,7 @@ pub fn checklist(props: &ChecklistProps) -> Html {
                     if !done {
                         { " " }
                         <button type="button" class="link-button" data-testid="checklist-lab" onclick={onopen}>
-                            { "See it break →" }
+                            { tr("See it break →") }
                         </button>
                     }
                 </p>
@@ -45,7 +46,7 @@ pub fn checklist(props: &ChecklistProps) -> Html {
     html! {
         <div class="checklist">
             <h3 class="lesson__heading">
-                { "Checklist · readiness " }
+                { tr("Checklist · readiness ") }
                 <span class="mono" data-testid="readiness">{ format!("{ok}/{all}") }</span>
             </h3>
             <ul class="checklist__items">{ for items }</ul>

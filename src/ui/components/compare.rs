@@ -5,7 +5,8 @@
 //! caused by the strategy. The core's `Comparison` runs both; this view only drives and draws it.
 
 use super::sweep::{strategy_label, strategy_words};
-use super::words::{count, seconds};
+use super::words::{counted, seconds};
+use crate::i18n::{tr, tr_n, trf};
 use crate::sim::compare::Comparison;
 use crate::sim::{Outcome, Strategy, Totals};
 use crate::ui::state::World;
@@ -156,7 +157,7 @@ pub fn CompareView(props: &CompareProps) -> Html {
         html! {
             <td class={classes!(differs.then_some("compare__differs"), format!("compare__cell--{}", o.name()))}>
                 <span aria-hidden="true">{ outcome_icon(o) }</span>{ " " }{ o.label() }
-                <span class="compare__facts mono">{ format!(" · {charges} {}, {rows} ledger {}", if charges == 1 { "charge" } else { "charges" }, if rows == 1 { "row" } else { "rows" }) }</span>
+                <span class="compare__facts mono">{ " · " }{ counted(charges as u64, tr_n("1 charge", "{0} charges", charges as u64)) }{ ", " }{ counted(rows as u64, tr_n("1 ledger row", "{0} ledger rows", rows as u64)) }</span>
             </td>
         }
     };
@@ -164,48 +165,47 @@ pub fn CompareView(props: &CompareProps) -> Html {
         <section class="compare" aria-labelledby="compare-title" data-testid="compare"
             data-settled={settled(&c).to_string()}>
             <div class="panel compare__bar">
-                <h2 class="panel__title" id="compare-title">{ "Side by side: same seed, same crashes, two strategies" }</h2>
+                <h2 class="panel__title" id="compare-title">{ tr("Side by side: same seed, same crashes, two strategies") }</h2>
                 <p class="panel__note">
-                    { format!("Both runs replay the sandbox's seed {}, settings and {}; only the strategy differs. \
+                    { trf("Both runs replay the sandbox's seed {0}, settings and {1}; only the strategy differs. \
                         The left side starts with the sandbox's strategy (change it there), the right with every safeguard.",
-                        c.left.seed(), count(c.left.actions().len() as u64, "recorded action", "recorded actions")) }
+                        &[&c.left.seed().to_string(), &{ let n = c.left.actions().len() as u64; counted(n, tr_n("1 recorded action", "{0} recorded actions", n)) }]) }
                 </p>
-                <div class="toolbar" role="group" aria-label="Side-by-side controls">
+                <div class="toolbar" role="group" aria-label={tr("Side-by-side controls")}>
                     // Disabled while the classic pair is already on screen: a control never does nothing.
                     <button type="button" class="button" data-testid="compare-classic" onclick={onclassic}
                         disabled={ls == Strategy::NAIVE && rs == Strategy::SAFE}
-                        title="Left: the naive consumer. Right: every safeguard.">
-                        { "Classic pair: naive vs all safeguards" }
+                        title={tr("Left: the naive consumer. Right: every safeguard.")}>
+                        { tr("Classic pair: naive vs all safeguards") }
                     </button>
                     <button type="button" class="button button--primary" data-testid="compare-play"
                         aria-pressed={playing.to_string()} onclick={onplay}>
-                        { if *playing { "❚❚ Pause both" } else { "▶ Play both" } }
+                        { if *playing { tr("❚❚ Pause both") } else { tr("▶ Play both") } }
                     </button>
-                    <button type="button" class="button" data-testid="compare-step" onclick={onstep}>{ "Step both ▶" }</button>
-                    <button type="button" class="button" data-testid="compare-end" onclick={onend}>{ "To the end ▶▶" }</button>
-                    <button type="button" class="button" data-testid="compare-reset" onclick={onreset}>{ "Back to 0" }</button>
-                    <span class="mono" data-testid="compare-clock">{ format!("t = {} of {}", seconds(now), seconds(end)) }</span>
+                    <button type="button" class="button" data-testid="compare-step" onclick={onstep}>{ tr("Step both ▶") }</button>
+                    <button type="button" class="button" data-testid="compare-end" onclick={onend}>{ tr("To the end ▶▶") }</button>
+                    <button type="button" class="button" data-testid="compare-reset" onclick={onreset}>{ tr("Back to 0") }</button>
+                    <span class="mono" data-testid="compare-clock">{ trf("t = {0} of {1}", &[&seconds(now), &seconds(end)]) }</span>
                 </div>
             </div>
             <div class="compare__sides">
-                { side("left", "Left", ls, &lt) }
-                { side("right", "Right", rs, &rt) }
+                { side("left", tr("Left"), ls, &lt) }
+                { side("right", tr("Right"), rs, &rt) }
             </div>
             <section class="panel compare__diff" aria-labelledby="compare-diff-title">
                 <h3 class="panel__title" id="compare-diff-title" data-testid="compare-diff-count">
                     { match diff.len() {
-                        0 => "No payment differs so far.".to_string(),
-                        1 => "1 payment differs".to_string(),
-                        n => format!("{n} payments differ"),
+                        0 => tr("No payment differs so far.").to_string(),
+                        n => counted(n as u64, tr_n("1 payment differs", "{0} payments differ", n as u64)),
                     } }
                 </h3>
                 if !diff.is_empty() {
                     <div class="sweep__scroll">
                         <table class="table compare__table">
                             <thead><tr>
-                                <th scope="col">{ "Payment" }</th>
-                                <th scope="col">{ "Left" }</th>
-                                <th scope="col">{ "Right" }</th>
+                                <th scope="col">{ tr("Payment") }</th>
+                                <th scope="col">{ tr("Left") }</th>
+                                <th scope="col">{ tr("Right") }</th>
                             </tr></thead>
                             <tbody>
                                 { for diff.iter().take(MAX_DIFF_ROWS).map(|d| html! {
@@ -219,7 +219,7 @@ pub fn CompareView(props: &CompareProps) -> Html {
                         </table>
                     </div>
                     if diff.len() > MAX_DIFF_ROWS {
-                        <p class="panel__note">{ format!("The first {MAX_DIFF_ROWS} are listed.") }</p>
+                        <p class="panel__note">{ trf("The first {0} are listed.", &[&MAX_DIFF_ROWS.to_string()]) }</p>
                     }
                 }
             </section>

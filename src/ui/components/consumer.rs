@@ -2,6 +2,7 @@
 
 use super::step_rail::{StepRailProps, step_rail};
 use super::words::seconds;
+use crate::i18n::{tr, trf};
 use crate::sim::consumer::ConsumerState;
 use crate::sim::message::payment_label;
 use crate::sim::{Command, CrashPoint, Event, Sim};
@@ -27,36 +28,43 @@ pub fn consumer_panel(props: &ConsumerProps) -> Html {
     let (status, class) = match c.state {
         ConsumerState::Down { until } => (
             match last_crash(&sim, n) {
-                Some((point, payment)) => format!(
-                    "down — crashed {}{}; restarts at t = {}",
-                    if point == CrashPoint::Now {
-                        "by hand".to_string()
+                Some((point, payment)) => {
+                    let how = if point == CrashPoint::Now {
+                        tr("by hand")
                     } else {
-                        point.label().to_string()
-                    },
-                    payment.map_or(String::new(), |p| format!(" holding {}", payment_label(p))),
-                    seconds(until)
-                ),
-                None => format!("down — restarts at t = {}", seconds(until)),
+                        point.label()
+                    };
+                    let (until, how) = (seconds(until), how.to_string());
+                    match payment {
+                        Some(p) => trf(
+                            "down — crashed {0} holding {1}; restarts at t = {2}",
+                            &[&how, &payment_label(p), &until],
+                        ),
+                        None => trf("down — crashed {0}; restarts at t = {1}", &[&how, &until]),
+                    }
+                }
+                None => trf("down — restarts at t = {0}", &[&seconds(until)]),
             },
             "consumer--down",
         ),
         ConsumerState::Working => match c.job {
             Some(j) => (
-                format!(
-                    "working on {}{}",
-                    payment_label(j.payment),
-                    if j.delivery > 1 {
-                        format!(" (delivery {}, a redelivery)", j.delivery)
-                    } else {
-                        String::new()
-                    }
-                ),
+                if j.delivery > 1 {
+                    trf(
+                        "working on {0} (delivery {1}, a redelivery)",
+                        &[&payment_label(j.payment), &j.delivery.to_string()],
+                    )
+                } else {
+                    trf("working on {0}", &[&payment_label(j.payment)])
+                },
                 "consumer--working",
             ),
-            None => ("working".to_string(), "consumer--working"),
+            None => (tr("working").to_string(), "consumer--working"),
         },
-        ConsumerState::Idle => ("idle, waiting for a message".to_string(), "consumer--idle"),
+        ConsumerState::Idle => (
+            tr("idle, waiting for a message").to_string(),
+            "consumer--idle",
+        ),
     };
     let down = c.is_down();
     let ack_loss_armed = sim.ack_loss_armed(n);
@@ -74,29 +82,29 @@ pub fn consumer_panel(props: &ConsumerProps) -> Html {
                 <h3 class="consumer__title">
                     <button type="button" class="link-button consumer__select" data-testid="select-consumer"
                         data-consumer={n.to_string()} aria-pressed={props.selected.to_string()}
-                        title="Select: the c key crashes the selected consumer" onclick={onselect}>
-                        { format!("Consumer {}", n + 1) }
+                        title={tr("Select: the c key crashes the selected consumer")} onclick={onselect}>
+                        { trf("Consumer {0}", &[&(n + 1).to_string()]) }
                     </button>
-                    if props.selected { <span class="consumer__selected">{ " (selected)" }</span> }
+                    if props.selected { <span class="consumer__selected">{ tr(" (selected)") }</span> }
                 </h3>
                 <p class="consumer__status" data-testid="consumer-status">
                     if down { <span aria-hidden="true">{ "✹ " }</span> }
                     { status }
                 </p>
                 <p class="consumer__meta mono">
-                    { format!("restarts {} · finished {} · holding {}", c.restarts, c.finished,
-                        c.buffer.len() + usize::from(c.job.is_some())) }
+                    { trf("restarts {0} · finished {1} · holding {2}", &[&c.restarts.to_string(), &c.finished.to_string(),
+                        &(c.buffer.len() + usize::from(c.job.is_some())).to_string()]) }
                 </p>
                 <button type="button" class="button button--danger consumer__crash-now"
                     data-testid="crash-now" data-consumer={n.to_string()} disabled={down}
-                    title="Kill this consumer now, wherever it is (c)" onclick={oncrash_now}>
-                    { "Crash now" }
+                    title={tr("Kill this consumer now, wherever it is (c)")} onclick={oncrash_now}>
+                    { tr("Crash now") }
                 </button>
                 <button type="button" class="button consumer__lose-ack"
                     data-testid="lose-ack" data-consumer={n.to_string()} disabled={down || ack_loss_armed}
                     aria-pressed={ack_loss_armed.to_string()}
-                    title="Its next ack never reaches the broker" onclick={onlose_ack}>
-                    { if ack_loss_armed { "Next ack will be lost" } else { "Lose next ack" } }
+                    title={tr("Its next ack never reaches the broker")} onclick={onlose_ack}>
+                    { if ack_loss_armed { tr("Next ack will be lost") } else { tr("Lose next ack") } }
                 </button>
             </header>
             { step_rail(&StepRailProps { world: props.world.clone(), consumer: n, crashed_at: down.then(|| last_crash(&sim, n).map(|c| c.0)).flatten(), onapply: props.onapply.clone() }) }

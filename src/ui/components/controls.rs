@@ -1,6 +1,7 @@
 //! Play, pause, step, reset and the speed of simulated time.
 
 use super::words::seconds;
+use crate::i18n::{tr, trf};
 use crate::ui::state::{MAX_SPEED, MIN_SPEED};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -27,11 +28,11 @@ pub struct ControlsProps {
 /// The speed as learners read it: `0.25×`, `4×`, `120×`.
 pub fn speed_label(speed: f64) -> String {
     if speed < 1.0 {
-        format!("{}×", crate::num::fixed(speed, 2))
+        format!("{}×", super::words::decimal(speed, 2))
     } else if speed < 10.0 {
-        format!("{}×", crate::num::fixed(speed, 1))
+        format!("{}×", super::words::decimal(speed, 1))
     } else {
-        format!("{}×", crate::num::fixed(speed, 0))
+        format!("{}×", super::words::decimal(speed, 0))
     }
 }
 
@@ -61,45 +62,45 @@ pub fn controls(props: &ControlsProps) -> Html {
     });
     let exp = props.speed.log10();
     html! {
-        <div class="controls toolbar" role="group" aria-label="Simulation controls">
+        <div class="controls toolbar" role="group" aria-label={tr("Simulation controls")}>
             <button type="button" class="button button--primary controls__play" data-testid="play"
                 aria-pressed={if props.playing { "true" } else { "false" }}
-                title="Play or pause (space)" onclick={onplay}>
-                { if props.playing { "❚❚ Pause" } else { "▶ Play" } }
+                title={tr("Play or pause (space)")} onclick={onplay}>
+                { if props.playing { tr("❚❚ Pause") } else { tr("▶ Play") } }
             </button>
-            <button type="button" class="button" data-testid="step-back" title="Previous event (← or Page Up)"
-                aria-label="Step back" disabled={props.now <= props.start} onclick={onstep_back}>
-                { "◀ Back" }
+            <button type="button" class="button" data-testid="step-back" title={tr("Previous event (← or Page Up)")}
+                aria-label={tr("Step back")} disabled={props.now <= props.start} onclick={onstep_back}>
+                { tr("◀ Back") }
             </button>
-            <button type="button" class="button" data-testid="step" title="Next event (. → or Page Down)" onclick={onstep}>
-                { "Step ▶" }
+            <button type="button" class="button" data-testid="step" title={tr("Next event (. → or Page Down)")} onclick={onstep}>
+                { tr("Step ▶") }
             </button>
-            <button type="button" class="button" data-testid="reset" title="Back to t = 0, same seed (r)" onclick={onreset}>
-                { "Reset" }
+            <button type="button" class="button" data-testid="reset" title={tr("Back to t = 0, same seed (r)")} onclick={onreset}>
+                { tr("Reset") }
             </button>
             <label class="controls__scrub" for="scrub">
-                <span class="visually-hidden">{ "Simulated time" }</span>
+                <span class="visually-hidden">{ tr("Simulated time") }</span>
                 <input id="scrub" type="range" data-testid="scrub" min={props.start.to_string()} max={end.to_string()} step="1"
                     value={props.now.to_string()} aria-valuetext={seconds(props.now)}
-                    title="Scrub through the run; acting in the past forks a new future" oninput={onseek} />
+                    title={tr("Scrub through the run; acting in the past forks a new future")} oninput={onseek} />
             </label>
             <span class="controls__clock mono">
                 <span data-testid="clock" data-ms={props.now.to_string()}>{ format!("t = {}", seconds(props.now)) }</span>
-                <span data-testid="clock-end" data-ms={props.horizon.max(props.now).to_string()} title="How far this run has been played">
-                    { format!(" of {}", seconds(props.horizon.max(props.now))) }
+                <span data-testid="clock-end" data-ms={props.horizon.max(props.now).to_string()} title={tr("How far this run has been played")}>
+                    { trf(" of {0}", &[&seconds(props.horizon.max(props.now))]) }
                 </span>
             </span>
             if props.now < props.horizon {
                 <span class="controls__fork" data-testid="fork-note"
-                    title={format!("Rewound from {}: crashing or arming a crash here discards what came after and forks a new future.", seconds(props.horizon))}>
-                    <span aria-hidden="true">{ "⟲ " }</span>{ "rewound" }
+                    title={trf("Rewound from {0}: crashing or arming a crash here discards what came after and forks a new future.", &[&seconds(props.horizon)])}>
+                    <span aria-hidden="true">{ "⟲ " }</span>{ tr("rewound") }
                     <span class="visually-hidden">
-                        { format!(" from {}: crashing or arming a crash here discards what came after and forks a new future.", seconds(props.horizon)) }
+                        { trf(" from {0}: crashing or arming a crash here discards what came after and forks a new future.", &[&seconds(props.horizon)]) }
                     </span>
                 </span>
             }
             <label class="controls__speed" for="speed">
-                { "Speed" }
+                { tr("Speed") }
                 <input id="speed" type="range" data-testid="speed"
                     min={crate::num::fixed(MIN_SPEED.log10(), 0)} max={crate::num::fixed(MAX_SPEED.log10(), 0)} step="0.1"
                     value={crate::num::fixed(exp, 1)}

@@ -1,5 +1,6 @@
 //! Arms (or disarms) a crash at one boundary of one consumer's steps.
 
+use crate::i18n::{tr, trf};
 use crate::sim::{ArmMode, Command, CrashPoint};
 use crate::ui::state::World;
 use yew::prelude::*;
@@ -45,19 +46,17 @@ pub fn crash_button(props: &CrashButtonProps) -> Html {
             }
         }
     });
-    // The name starts with the visible word ("crash", "armed"), so speech control ("click crash")
+    // The name starts with the visible word ("crash", tr("armed")), so speech control ("click crash")
     // and screen readers agree with what is on screen.
     let label = if armed {
-        format!(
-            "armed: disarm the crash of consumer {} {}",
-            consumer + 1,
-            point.label()
+        trf(
+            "armed: disarm the crash of consumer {0} {1}",
+            &[&(consumer + 1).to_string(), point.label()],
         )
     } else {
-        format!(
-            "crash: arm a crash of consumer {} {}",
-            consumer + 1,
-            point.label()
+        trf(
+            "crash: arm a crash of consumer {0} {1}",
+            &[&(consumer + 1).to_string(), point.label()],
         )
     };
     html! {
@@ -71,7 +70,7 @@ pub fn crash_button(props: &CrashButtonProps) -> Html {
             title={label}
             {onclick}>
             <span aria-hidden="true">{ if armed { "✹" } else { "↯" } }</span>
-            { if armed { " armed" } else { " crash" } }
+            { if armed { tr(" armed") } else { tr(" crash") } }
         </button>
     }
 }

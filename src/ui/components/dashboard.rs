@@ -6,7 +6,7 @@
 
 use super::histogram_chart::{HistogramChartProps, histogram_chart};
 use super::line_chart::{LineChartProps, Series, line_chart};
-use crate::num::fixed;
+use crate::i18n::{tr, trf};
 use crate::sim::metrics::{Counters, Sample};
 use crate::ui::state::World;
 use yew::prelude::*;
@@ -76,12 +76,12 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
     // One row per signal, drawn by one piece of markup: (label, test id, value).
     let signals: [(&str, Option<&'static str>, String); 14] = [
         (
-            "redeliveries (deliveries)",
+            tr("redeliveries (deliveries)"),
             Some("signal-redeliveries"),
             redeliveries.to_string(),
         ),
         (
-            "…because the consumer went away · visibility timeout · retry",
+            tr("…because the consumer went away · visibility timeout · retry"),
             Some("signal-redeliveries-by-cause"),
             format!(
                 "{} · {} · {}",
@@ -97,36 +97,36 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             ),
         ),
         (
-            "consumer restarts",
+            tr("consumer restarts"),
             Some("signal-restarts"),
             s.consumer_restarts.to_string(),
         ),
         (
-            "dead-letter rate",
+            tr("dead-letter rate"),
             Some("signal-dead-letter-rate"),
             format!(
                 "{}% · {}/s",
-                fixed(100.0 * s.dead_letter_rate, 1),
-                fixed(s.dead_letters_per_sec, 1)
+                super::words::decimal(100.0 * s.dead_letter_rate, 1),
+                super::words::decimal(s.dead_letters_per_sec, 1)
             ),
         ),
         (
-            "repeat deliveries caught (deliveries)",
+            tr("repeat deliveries caught (deliveries)"),
             Some("signal-detected"),
             s.duplicates_detected.to_string(),
         ),
         (
-            "payments charged or recorded twice (payments)",
+            tr("payments charged or recorded twice (payments)"),
             Some("signal-duplicate-payments"),
             s.duplicate_payments.to_string(),
         ),
         (
-            "extra effects that got through (charges + rows)",
+            tr("extra effects that got through (charges + rows)"),
             Some("signal-slipped"),
             s.duplicates_slipped.to_string(),
         ),
         (
-            "processing latency p50 / p95 / p99",
+            tr("processing latency p50 / p95 / p99"),
             Some("signal-latency"),
             format!(
                 "{} / {} / {} ms",
@@ -134,7 +134,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             ),
         ),
         (
-            "end-to-end latency p50 / p95 / p99 (published → done)",
+            tr("end-to-end latency p50 / p95 / p99 (published → done)"),
             Some("signal-e2e"),
             format!(
                 "{} / {} / {} ms",
@@ -142,17 +142,17 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             ),
         ),
         (
-            "lag: ready · oldest waiting",
+            tr("lag: ready · oldest waiting"),
             Some("signal-lag"),
             format!("{} · {} ms", s.queue_depth, s.oldest_ready_age_ms),
         ),
         (
-            "queue depth · in flight",
+            tr("queue depth · in flight"),
             Some("signal-queue"),
             format!("{} · {}", s.queue_depth, s.in_flight),
         ),
         (
-            "gateway: calls inside · timed out · charged late",
+            tr("gateway: calls inside · timed out · charged late"),
             Some("signal-gateway"),
             format!(
                 "{} · {} · {}",
@@ -160,42 +160,42 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             ),
         ),
         (
-            "throughput",
+            tr("throughput"),
             None,
-            format!("{}/s", fixed(s.throughput_per_sec, 0)),
+            format!("{}/s", super::words::decimal(s.throughput_per_sec, 0)),
         ),
         (
-            "retry amplification",
+            tr("retry amplification"),
             Some("signal-amplification"),
-            format!("{}×", fixed(s.retry_amplification, 2)),
+            format!("{}×", super::words::decimal(s.retry_amplification, 2)),
         ),
     ];
     html! {
         <section class="panel dashboard" aria-labelledby="dashboard-title" data-testid="dashboard">
-            <h2 class="panel__title" id="dashboard-title">{ "Dashboard" }</h2>
+            <h2 class="panel__title" id="dashboard-title">{ tr("Dashboard") }</h2>
             <dl class="dashboard__signals">
                 { for signals.into_iter().map(|(label, id, value)| html! {
                     <div><dt>{ label }</dt><dd data-testid={id}>{ value }</dd></div>
                 }) }
             </dl>
             <div class="dashboard__charts">
-                { line_chart(&LineChartProps { id: "chart-redeliveries".into(), title: "Redeliveries and restarts".into(), desc: (format!("Redeliveries and consumer restarts per {interval} ms over simulated time. Spikes that line up point at crashes before the ack.")).into(), series: vec![
-                        Series { name: "redeliveries after a crash", style: "a", points: rate(samples, |c| c.redelivered_after_disconnect) },
-                        Series { name: "restarts", style: "b", points: rate(samples, |c| c.restarts) },
-                        Series { name: "retries", style: "c", points: rate(samples, |c| c.redelivered_after_retry + c.redelivered_after_visibility) },
+                { line_chart(&LineChartProps { id: "chart-redeliveries".into(), title: tr("Redeliveries and restarts").into(), desc: trf("Redeliveries and consumer restarts per {0} ms over simulated time. Spikes that line up point at crashes before the ack.", &[&interval.to_string()]).into(), series: vec![
+                        Series { name: tr("redeliveries after a crash"), style: "a", points: rate(samples, |c| c.redelivered_after_disconnect) },
+                        Series { name: tr("restarts"), style: "b", points: rate(samples, |c| c.restarts) },
+                        Series { name: tr("retries"), style: "c", points: rate(samples, |c| c.redelivered_after_retry + c.redelivered_after_visibility) },
                     ] }) }
-                { line_chart(&LineChartProps { id: "chart-lag".into(), title: "Lag: how long the oldest waiting message has waited (ms)".into(), desc: "Age of the oldest message still in the queue, over simulated time. A lag that keeps growing after a fault ended is a system that has not recovered.".into(), series: vec![Series { name: "oldest waiting (ms)", style: "a", points: gauge(samples, |x| x.oldest_ready_age_ms) }] }) }
-                { line_chart(&LineChartProps { id: "chart-gateway".into(), title: "Calls inside the card gateway".into(), desc: "Calls being served or waiting at the gateway, including calls whose consumer already gave up: abandoned work that still costs capacity.".into(), series: vec![Series { name: "calls inside", style: "b", points: gauge(samples, |x| x.gateway_load) }] }) }
-                { line_chart(&LineChartProps { id: "chart-duplicates".into(), title: "Duplicates: caught vs slipped through".into(), desc: "Cumulative duplicates stopped by a safeguard, and extra charges or ledger rows that got through.".into(), series: vec![
-                        Series { name: "repeat deliveries caught", style: "ok", points: cumulative(samples, |c| c.duplicates_detected) },
-                        Series { name: "extra effects through", style: "bad", points: cumulative(samples, |c| c.duplicates_slipped) },
+                { line_chart(&LineChartProps { id: "chart-lag".into(), title: tr("Lag: how long the oldest waiting message has waited (ms)").into(), desc: tr("Age of the oldest message still in the queue, over simulated time. A lag that keeps growing after a fault ended is a system that has not recovered.").into(), series: vec![Series { name: tr("oldest waiting (ms)"), style: "a", points: gauge(samples, |x| x.oldest_ready_age_ms) }] }) }
+                { line_chart(&LineChartProps { id: "chart-gateway".into(), title: tr("Calls inside the card gateway").into(), desc: tr("Calls being served or waiting at the gateway, including calls whose consumer already gave up: abandoned work that still costs capacity.").into(), series: vec![Series { name: tr("calls inside"), style: "b", points: gauge(samples, |x| x.gateway_load) }] }) }
+                { line_chart(&LineChartProps { id: "chart-duplicates".into(), title: tr("Duplicates: caught vs slipped through").into(), desc: tr("Cumulative duplicates stopped by a safeguard, and extra charges or ledger rows that got through.").into(), series: vec![
+                        Series { name: tr("repeat deliveries caught"), style: "ok", points: cumulative(samples, |c| c.duplicates_detected) },
+                        Series { name: tr("extra effects through"), style: "bad", points: cumulative(samples, |c| c.duplicates_slipped) },
                     ] }) }
-                { line_chart(&LineChartProps { id: "chart-queue-depth".into(), title: "Queue depth".into(), desc: "Messages waiting in the queue, delivered but unacknowledged, and in the dead-letter queue.".into(), series: vec![
-                        Series { name: "ready", style: "a", points: gauge(samples, |x| x.queue_depth) },
-                        Series { name: "in flight", style: "b", points: gauge(samples, |x| x.in_flight) },
-                        Series { name: "dead-letter", style: "c", points: gauge(samples, |x| x.dead_letter_depth) },
+                { line_chart(&LineChartProps { id: "chart-queue-depth".into(), title: tr("Queue depth").into(), desc: tr("Messages waiting in the queue, delivered but unacknowledged, and in the dead-letter queue.").into(), series: vec![
+                        Series { name: tr("ready"), style: "a", points: gauge(samples, |x| x.queue_depth) },
+                        Series { name: tr("in flight"), style: "b", points: gauge(samples, |x| x.in_flight) },
+                        Series { name: tr("dead-letter"), style: "c", points: gauge(samples, |x| x.dead_letter_depth) },
                     ] }) }
-                { line_chart(&LineChartProps { id: "chart-dead-letter".into(), title: "Dead-letter rate (%)".into(), desc: "Share of published payments moved to the dead-letter queue, over simulated time.".into(), series: vec![Series { name: "dead-lettered %", style: "c", points: dead_letter_rate }] }) }
+                { line_chart(&LineChartProps { id: "chart-dead-letter".into(), title: tr("Dead-letter rate (%)").into(), desc: tr("Share of published payments moved to the dead-letter queue, over simulated time.").into(), series: vec![Series { name: tr("dead-lettered %"), style: "c", points: dead_letter_rate }] }) }
                 { histogram_chart(&HistogramChartProps { buckets: hist.buckets(), marks: vec![("p50", s.latency_p50_ms), ("p95", s.latency_p95_ms), ("p99", s.latency_p99_ms)] }) }
             </div>
         </section>

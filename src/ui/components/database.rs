@@ -1,6 +1,7 @@
 //! The database: the payments ledger, the processed-payment table and the consumers' open
 //! transactions. It survives a crash; an open transaction does not.
 
+use crate::i18n::{tr, trf};
 use crate::sim::message::{CUSTOMER_NAMES, money, payment_label};
 use crate::ui::state::World;
 use yew::prelude::*;
@@ -42,16 +43,18 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
         .map(|(c, tx)| {
             let mut pending = Vec::new();
             if tx.ledger {
-                pending.push("ledger row");
+                pending.push(tr("ledger row"));
             }
             if tx.record {
-                pending.push("processed record");
+                pending.push(tr("processed record"));
             }
             html! {
                 <li class="database__tx" data-testid="open-transaction" data-consumer={c.to_string()}>
-                    { format!("Consumer {}: open transaction for {}", c + 1, payment_label(tx.payment)) }
-                    { if pending.is_empty() { " (nothing written yet)".to_string() }
-                      else { format!(" — not yet committed: {}", pending.join(", ")) } }
+                    { if pending.is_empty() {
+                        trf("Consumer {0}: open transaction for {1} (nothing written yet)", &[&(c + 1).to_string(), &payment_label(tx.payment)])
+                      } else {
+                        trf("Consumer {0}: open transaction for {1} — not yet committed: {2}", &[&(c + 1).to_string(), &payment_label(tx.payment), &pending.join(", ")])
+                      } }
                 </li>
             }
         })
@@ -67,40 +70,40 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
                 <td class="mono num">{ money(m.amount_cents as u64) }</td>
                 <td class="mono num">
                     { format!("×{rows}") }
-                    if duplicate { <span class="database__flag">{ " ⚠ duplicate" }</span> }
+                    if duplicate { <span class="database__flag">{ tr(" ⚠ duplicate") }</span> }
                 </td>
             </tr>
         }
     });
     html! {
         <section class="panel database" aria-labelledby="database-title">
-            <h2 class="panel__title" id="database-title">{ "Database" }</h2>
+            <h2 class="panel__title" id="database-title">{ tr("Database") }</h2>
             if !open.is_empty() {
                 <ul class="database__open">{ for open }</ul>
             }
             <div class="database__tables">
                 <div class="database__ledger">
                     <h3 class="database__heading">
-                        { "Ledger" }
-                        if more { <span class="database__note">{ format!(" (first {} payments shown)", ledger.len()) }</span> }
+                        { tr("Ledger") }
+                        if more { <span class="database__note">{ trf(" (first {0} payments shown)", &[&ledger.len().to_string()]) }</span> }
                     </h3>
                     if ledger.is_empty() {
-                        <p class="database__empty">{ "No ledger rows yet." }</p>
+                        <p class="database__empty">{ tr("No ledger rows yet.") }</p>
                     } else {
-                        <div class="database__scroll scrollbox" tabindex="0" role="region" aria-label="Ledger rows">
+                        <div class="database__scroll scrollbox" tabindex="0" role="region" aria-label={tr("Ledger rows")}>
                             <table class="table database__table">
-                                <thead><tr><th>{ "payment" }</th><th>{ "customer" }</th><th class="num">{ "amount" }</th><th class="num">{ "rows" }</th></tr></thead>
+                                <thead><tr><th>{ tr("payment") }</th><th>{ tr("customer") }</th><th class="num">{ tr("amount") }</th><th class="num">{ tr("rows") }</th></tr></thead>
                                 <tbody>{ for ledger_rows }</tbody>
                             </table>
                         </div>
                     }
                 </div>
                 <div class="database__processed">
-                    <h3 class="database__heading">{ "Processed" }</h3>
+                    <h3 class="database__heading">{ tr("Processed") }</h3>
                     if processed.is_empty() {
-                        <p class="database__empty">{ if sim.config().strategy.idempotency { "Empty so far." } else { "Unused: the check is off." } }</p>
+                        <p class="database__empty">{ if sim.config().strategy.idempotency { tr("Empty so far.") } else { tr("Unused: the check is off.") } }</p>
                     } else {
-                        <ul class="database__records database__scroll scrollbox" tabindex="0" aria-label="Processed payments">
+                        <ul class="database__records database__scroll scrollbox" tabindex="0" aria-label={tr("Processed payments")}>
                             { for processed.iter().map(|&p| html! {
                                 <li class="mono" data-testid="processed-row" data-payment={p.to_string()}>{ payment_label(p) }</li>
                             }) }
@@ -109,7 +112,7 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
                 </div>
             </div>
             if more {
-                <p class="database__empty">{ "The outcome totals count every payment." }</p>
+                <p class="database__empty">{ tr("The outcome totals count every payment.") }</p>
             }
         </section>
     }

@@ -1,7 +1,8 @@
 //! The event log, filterable by kind and by payment, with each anomaly linked to the events that
 //! caused it. The checker names the anomaly and its causes; this view only lets you follow them.
 
-use super::words::seconds;
+use super::words::{counted, seconds};
+use crate::i18n::{tr, tr_n, trf};
 use crate::sim::Event;
 use crate::sim::message::payment_label;
 use crate::ui::narrate;
@@ -76,7 +77,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     <span class="event__time mono">{ seconds(e.time) }</span>
                     <span class="event__kind">{ kind_label(&e.event) }</span>
                     <span class="event__text">{ narrate::event(&e.event) }</span>
-                    if cause { <span class="event__cause">{ "◆ cause" }</span> }
+                    if cause { <span class="event__cause">{ tr("◆ cause") }</span> }
                 </li>
             }
         })
@@ -91,10 +92,10 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                 data-testid="anomaly" data-payment={p.to_string()} data-outcome={a.outcome.name()}>
                 <span aria-hidden="true">{ "⚠ " }</span>
                 <strong>{ format!("{} {}", payment_label(p), a.outcome.label()) }</strong>
-                { format!(": charged {}×, recorded {}×. ", a.charges, a.ledger_rows) }
+                { trf(": charged {0}×, recorded {1}×. ", &[&a.charges.to_string(), &a.ledger_rows.to_string()]) }
                 <button type="button" class="link-button" data-testid="anomaly-causes"
                     aria-pressed={focused.to_string()} onclick={onshow}>
-                    { format!("Show its {} cause event{}", a.causes.len(), if a.causes.len() == 1 { "" } else { "s" }) }
+                    { counted(a.causes.len() as u64, tr_n("Show its {0} cause event", "Show its {0} cause events", a.causes.len() as u64)) }
                 </button>
             </li>
         }
@@ -103,41 +104,51 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     let dropped = sim.events().dropped();
     html! {
         <section class="panel log" aria-labelledby="log-title" data-testid="event-log">
-            <h2 class="panel__title" id="log-title">{ "Anomalies and events" }</h2>
+            <h2 class="panel__title" id="log-title">{ tr("Anomalies and events") }</h2>
             if anomalies.is_empty() {
-                <p class="log__none" data-testid="anomalies-none">{ "No anomaly so far: every finished payment was charged once." }</p>
+                <p class="log__none" data-testid="anomalies-none">{ tr("No anomaly so far: every finished payment was charged once.") }</p>
             } else {
-                <ul class="log__anomalies scrollbox" tabindex="0" aria-label={format!("Anomalies: {}", anomalies.len())}>{ for anomaly_items }</ul>
+                <ul class="log__anomalies scrollbox" tabindex="0" aria-label={trf("Anomalies: {0}", &[&anomalies.len().to_string()])}>{ for anomaly_items }</ul>
             }
             <div class="log__filters toolbar">
-                <label for="event-kind">{ "Kind " }
+                <label for="event-kind">{ tr("Kind ") }
                     <select id="event-kind" data-testid="event-filter-kind" onchange={onkind}>
-                        <option value="" selected={kind.is_empty()}>{ "all events" }</option>
+                        <option value="" selected={kind.is_empty()}>{ tr("all events") }</option>
                         { for Event::KINDS.iter().map(|k| html! {
-                            <option value={*k} selected={kind.as_str() == *k}>{ k.replace('_', " ") }</option>
+                            <option value={*k} selected={kind.as_str() == *k}>{ kind_word(k) }</option>
                         }) }
                     </select>
                 </label>
-                <label for="event-payment">{ "Payment " }
+                <label for="event-payment">{ tr("Payment ") }
                     <input id="event-payment" class="mono" data-testid="event-filter-payment" size="9"
-                        placeholder="e.g. 3" inputmode="numeric"
+                        placeholder={tr("e.g. 3")} inputmode="numeric"
                         value={props.focus.map(|p| p.to_string()).unwrap_or_default()}
                         onchange={onpayment} />
                 </label>
                 if props.focus.is_some() {
-                    <button type="button" class="button" data-testid="event-filter-clear" onclick={onclear}>{ "Show all payments" }</button>
+                    <button type="button" class="button" data-testid="event-filter-clear" onclick={onclear}>{ tr("Show all payments") }</button>
                 }
                 <span class="log__count">
-                    { format!("newest first · {} listed of {} events (the list scrolls)", rows.len(), sim.events().total()) }
-                    if dropped > 0 { { format!(" ({dropped} oldest no longer kept)") } }
+                    { trf("newest first · {0} listed of {1} events (the list scrolls)", &[&rows.len().to_string(), &sim.events().total().to_string()]) }
+                    if dropped > 0 { { trf(" ({0} oldest no longer kept)", &[&dropped.to_string()]) } }
                 </span>
             </div>
             <ol class="log__events scrollbox" reversed=true tabindex="0"
-                aria-label={format!("Events, newest first: {} listed", rows.len())} data-testid="event-list">{ for rows }</ol>
+                aria-label={trf("Events, newest first: {0} listed", &[&rows.len().to_string()])} data-testid="event-list">{ for rows }</ol>
         </section>
     }
 }
 
-fn kind_label(e: &Event) -> String {
-    e.kind().replace('_', " ")
+fn kind_label(e: &Event) -> &'static str {
+    kind_word(e.kind())
+}
+
+/// An event kind (`dead_lettered`) in the page's words. The words are one catalogue entry in the
+/// order of [`Event::KINDS`]: one lookup instead of 24 keeps the download small.
+fn kind_word(kind: &'static str) -> &'static str {
+    let i = Event::KINDS.iter().position(|k| *k == kind).unwrap_or(0);
+    tr("published|delivered|duplicate skipped|charged|charge failed|ledger written|record written|committed|rolled back|constraint violated|acked|ack lost|nacked|requeued|dead lettered|crashed|restarted|reconnected|charge timed out|retry waiting|republished|publisher crashed|sqs duplicate|fifo dropped")
+        .split('|')
+        .nth(i)
+        .unwrap_or(kind)
 }

@@ -1,6 +1,7 @@
 //! Exports: the event log as JSON or CSV, and the failure-injection test as a Rust file to adapt.
 //! The core writes the text; this only hands it to the browser as a download.
 
+use crate::i18n::{tr, trf};
 use crate::sim::export::{SKELETON_KEY, events_csv, events_json};
 use crate::ui::browser::download;
 use crate::ui::lessons::{self, Load};
@@ -26,13 +27,15 @@ fn test_button(world: &World, lab: &'static str, onerror: &Callback<String>) -> 
         lessons::when_loaded(Callback::from(move |_| {
             let text = lessons::word(SKELETON_KEY);
             let failed = match lessons::state() {
-                Load::Failed(why) => Some(format!("The test skeleton could not be loaded: {why}.")),
+                Load::Failed(why) => {
+                    Some(trf("The test skeleton could not be loaded: {0}.", &[&why]))
+                }
                 _ if text.is_empty() => {
-                    Some("The test skeleton is missing from lessons.json.".into())
+                    Some(tr("The test skeleton is missing from lessons.json.").into())
                 }
                 _ => download(&name, "text/plain", &text)
                     .err()
-                    .map(|_| "This browser refused the download.".into()),
+                    .map(|_| tr("This browser refused the download.").into()),
             };
             if let Some(message) = failed {
                 onerror.emit(message);
@@ -41,7 +44,7 @@ fn test_button(world: &World, lab: &'static str, onerror: &Callback<String>) -> 
     });
     html! {
         <button type="button" class="button" data-testid="export-test" {onclick}>
-            { "Failure-injection test (.rs)" }
+            { tr("Failure-injection test (.rs)") }
         </button>
     }
 }
@@ -57,20 +60,20 @@ pub fn exports(world: &World, lab_id: &'static str, onerror: &Callback<String>) 
             let (suffix, mime, text) = what(&world);
             let name = file_name(&world, lab, suffix);
             if download(&name, mime, &text).is_err() {
-                onerror.emit("This browser refused the download.".to_string());
+                onerror.emit(tr("This browser refused the download.").to_string());
             }
         });
         html! { <button type="button" class="button" data-testid={id} {onclick}>{ label }</button> }
     };
     html! {
-        <section class="panel exports toolbar" aria-label="Export">
-            <h2 class="panel__title">{ "Take it with you" }</h2>
-            { button("export-json", "Event log (JSON)", |w| ("-events.json", "application/json", events_json(&w.sim()))) }
-            { button("export-csv", "Event log (CSV)", |w| ("-events.csv", "text/csv", events_csv(&w.sim()))) }
+        <section class="panel exports toolbar" aria-label={tr("Export")}>
+            <h2 class="panel__title">{ tr("Take it with you") }</h2>
+            { button("export-json", tr("Event log (JSON)"), |w| ("-events.json", "application/json", events_json(&w.sim()))) }
+            { button("export-csv", tr("Event log (CSV)"), |w| ("-events.csv", "text/csv", events_csv(&w.sim()))) }
             { test_button(world, lab_id, onerror) }
             <p class="panel__note">
-                { "The log holds the most recent events on screen. The test is a skeleton to adapt to your own consumer: \
-                   crash it at each step boundary, restart it, and check nobody paid twice." }
+                { tr("The log holds the most recent events on screen. The test is a skeleton to adapt to your own consumer: \
+                   crash it at each step boundary, restart it, and check nobody paid twice.") }
             </p>
         </section>
     }

@@ -1,6 +1,7 @@
 //! Lab 3's grid: the five steps of the failure-injection test at each of the six crash boundaries,
 //! each cell with its verdict and, on hover or focus, the sentence why.
 
+use crate::i18n::{tr, trf};
 use crate::sim::goal::GoalStatus;
 use crate::sim::lab::failure_injection::{grid, steps_headings};
 use crate::ui::state::World;
@@ -19,16 +20,16 @@ pub fn failure_grid(props: &FailureGridProps) -> Html {
     let Some(rows) = rows else {
         return html! {
             <p class="grid__wait" data-testid="failure-grid-wait">
-                { "The grid of verdicts fills in when the run is over: the test then runs once per crash boundary." }
+                { tr("The grid of verdicts fills in when the run is over: the test then runs once per crash boundary.") }
             </p>
         };
     };
     html! {
         <div class="failure-grid" data-testid="failure-grid">
             <table class="failure-grid__table">
-                <caption>{ "The five steps at each crash boundary" }</caption>
+                <caption>{ tr("The five steps at each crash boundary") }</caption>
                 <thead><tr>
-                    <th scope="col">{ "Crash" }</th>
+                    <th scope="col">{ tr("Crash") }</th>
                     { for steps_headings().iter().map(|s| html! { <th scope="col">{ *s }</th> }) }
                 </tr></thead>
                 <tbody>
@@ -42,7 +43,7 @@ pub fn failure_grid(props: &FailureGridProps) -> Html {
                                         data-testid="grid-cell" data-boundary={r.boundary.name()} data-step={(k + 1).to_string()}
                                         data-status={j.status.name()} title={j.why.clone()}>
                                         <span aria-hidden="true">{ if ok { "✓" } else { "✗" } }</span>
-                                        <span class="visually-hidden">{ format!("{}: {}", if ok { "pass" } else { "fail" }, j.why) }</span>
+                                        <span class="visually-hidden">{ if ok { trf("pass: {0}", &[&j.why]) } else { trf("fail: {0}", &[&j.why]) } }</span>
                                     </td>
                                 }
                             }) }
@@ -53,7 +54,7 @@ pub fn failure_grid(props: &FailureGridProps) -> Html {
             { for rows.iter().flat_map(|r| r.steps.iter().enumerate().filter(|(_, j)| j.status != GoalStatus::Pass)
                 .map(move |(k, j)| html! {
                     <p class="failure-grid__why" data-testid="grid-failure">
-                        { format!("Step {} at {}: {}", k + 1, r.boundary.label(), j.why) }
+                        { trf("Step {0} at {1}: {2}", &[&(k + 1).to_string(), r.boundary.label(), &j.why]) }
                     </p>
                 })) }
         </div>

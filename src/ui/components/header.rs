@@ -1,7 +1,9 @@
 //! The top bar: which lab, which seed, the share link, the theme and the keyboard help.
 
 use super::number_field::{NumberFieldProps, number_field};
+use crate::i18n::tr;
 use crate::sim::lab::Lab;
+use crate::ui::locale::LANGUAGES;
 use crate::ui::saved::{IdMap, LabProgress};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -21,6 +23,8 @@ pub struct HeaderProps {
     pub onhelp: Callback<()>,
     /// Shows the welcome: the path of labs with progress.
     pub onwelcome: Callback<()>,
+    /// Reloads the page in the language of this code, in the same run.
+    pub onlanguage: Callback<String>,
     pub children: Html,
 }
 
@@ -45,10 +49,10 @@ pub fn Header(props: &HeaderProps) -> Html {
     let labs = use_memo((), |_| Lab::all());
     html! {
         <header class="app__header header">
-            <h1 class="app__title">{ "Redelivery Lab" }</h1>
+            <h1 class="app__title">{ tr("Redelivery Lab") }</h1>
             <div class="header__group">
                 <label class="header__lab" for="lab-select">
-                    <span class="header__label">{ "Lab" }</span>
+                    <span class="header__label">{ tr("Lab") }</span>
                     <select id="lab-select" data-testid="lab-select" {onchange}>
                         { for labs.iter().map(|lab| {
                             let done = !lab.goals.is_empty()
@@ -58,7 +62,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                             html! {
                                 <option value={lab.id} selected={lab.id == props.lab_id.as_str()}>
                                     // The mark goes first: a long title is cut at the select's edge.
-                                    if done { { "✓ done · " } }
+                                    if done { { tr("✓ done · ") } }
                                     if lab.number > 0 { { lab.number }{ ". " } }
                                     { lab.title }
                                 </option>
@@ -66,33 +70,39 @@ pub fn Header(props: &HeaderProps) -> Html {
                         }) }
                     </select>
                 </label>
-                { number_field(&NumberFieldProps { id: "seed-input".into(), label: "Seed".into(), help: Default::default(), value: props.seed, min: 0, max: u64::MAX, unit: Default::default(), disabled: Default::default(), onset: props.onset_seed.clone() }) }
+                { number_field(&NumberFieldProps { id: "seed-input".into(), label: tr("Seed").into(), help: Default::default(), value: props.seed, min: 0, max: u64::MAX, unit: Default::default(), disabled: Default::default(), onset: props.onset_seed.clone() }) }
                 <button type="button" class="button" data-testid="share-link" onclick={onshare}
-                    title="Put this exact run (seed, settings, crashes, time) in the address bar and copy it">
-                    { "Share link" }
+                    title={tr("Put this exact run (seed, settings, crashes, time) in the address bar and copy it")}>
+                    { tr("Share link") }
                 </button>
             </div>
             { props.children.clone() }
             <div class="header__group">
                 <button type="button" class="button" data-testid="welcome-open"
                     onclick={props.onwelcome.reform(|_: MouseEvent| ())}>
-                    { "Labs" }
+                    { tr("Labs") }
                 </button>
                 <button type="button" class="button" data-testid="theme-projector"
                     aria-pressed={props.projector.to_string()} onclick={ontheme}
-                    title="Large type and maximum contrast for a projector">
-                    { "Projector" }
+                    title={tr("Large type and maximum contrast for a projector")}>
+                    { tr("Projector") }
                 </button>
                 <button type="button" class="button" data-testid="help-open" onclick={onhelp}
-                    title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">
+                    title={tr("Keyboard shortcuts (?)")} aria-label={tr("Keyboard shortcuts")}>
                     { "?" }
                 </button>
+                <select class="header__language" data-testid="language" aria-label={tr("Language")}
+                    onchange={props.onlanguage.reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value())}>
+                    { for LANGUAGES.iter().map(|&(code, name)| html! {
+                        <option value={code} lang={code} selected={code == crate::i18n::language()}>{ name }</option>
+                    }) }
+                </select>
             </div>
             if let Some(link) = (*shared).clone() {
                 <p class="header__shared" role="status" data-testid="share-status">
-                    { "Link to this exact run copied (and in the address bar): " }
+                    { tr("Link to this exact run copied (and in the address bar): ") }
                     <input class="header__share-url mono" data-testid="share-url" readonly=true value={link}
-                        aria-label="Share link" onfocus={Callback::from(|e: FocusEvent| {
+                        aria-label={tr("Share link")} onfocus={Callback::from(|e: FocusEvent| {
                             e.target_unchecked_into::<web_sys::HtmlInputElement>().select();
                         })} />
                 </p>

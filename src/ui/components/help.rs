@@ -1,5 +1,6 @@
 //! The keyboard help: every shortcut a trainer (or a presenter remote) can use.
 
+use crate::i18n::tr;
 use yew::prelude::*;
 
 /// One shortcut as shown: its keys, what it does, and whether it drives the sandbox's timeline (those
@@ -18,25 +19,37 @@ const fn shortcut(keys: &'static str, what: &'static str, sandbox_only: bool) ->
     }
 }
 
-/// The shortcuts, as shown.
-pub const SHORTCUTS: [Shortcut; 8] = [
-    shortcut("Space", "play or pause", true),
-    shortcut(". or → or Page Down", "step to the next event", true),
-    shortcut("← or Page Up", "step back to the previous event", true),
-    shortcut("c", "crash the selected consumer now", true),
-    shortcut("1 – 4", "select a consumer", true),
-    shortcut("r", "reset to t = 0 (same seed, same settings)", true),
-    shortcut("p", "projector theme on or off", false),
-    shortcut("?", "this help; Escape closes it", false),
-];
-
-/// The shortcuts that work in the current view (`sandbox`: the Sandbox view is on screen).
-pub fn shortcuts(sandbox: bool) -> impl Iterator<Item = &'static Shortcut> {
-    SHORTCUTS.iter().filter(move |s| sandbox || !s.sandbox_only)
+/// The shortcuts that work in the current view (`sandbox`: the Sandbox view is on screen), as shown
+/// in the page's language.
+pub fn shortcuts(sandbox: bool) -> impl Iterator<Item = Shortcut> {
+    [
+        shortcut(tr("Space"), tr("play or pause"), true),
+        shortcut(
+            tr(". or → or Page Down"),
+            tr("step to the next event"),
+            true,
+        ),
+        shortcut(
+            tr("← or Page Up"),
+            tr("step back to the previous event"),
+            true,
+        ),
+        shortcut("c", tr("crash the selected consumer now"), true),
+        shortcut("1 – 4", tr("select a consumer"), true),
+        shortcut("r", tr("reset to t = 0 (same seed, same settings)"), true),
+        shortcut("p", tr("projector theme on or off"), false),
+        shortcut("?", tr("this help; Escape closes it"), false),
+    ]
+    .into_iter()
+    .filter(move |s| sandbox || !s.sandbox_only)
 }
 
 /// What the key map says outside the sandbox, so no key seems to be advertised and then ignored.
-pub const OUTSIDE_SANDBOX: &str = "Space, the arrows, Page Up/Down, c, r and 1 – 4 drive the Sandbox's run: open Sandbox to use them.";
+pub fn outside_sandbox() -> &'static str {
+    tr(
+        "Space, the arrows, Page Up/Down, c, r and 1 – 4 drive the Sandbox's run: open Sandbox to use them.",
+    )
+}
 
 #[derive(Properties, PartialEq)]
 pub struct HelpProps {
@@ -61,7 +74,7 @@ pub fn Help(props: &HelpProps) -> Html {
     html! {
         <div class="help" role="dialog" aria-modal="true" aria-labelledby="help-title" data-testid="help">
             <div class="help__card">
-                <h2 id="help-title" class="panel__title">{ "Keyboard shortcuts" }</h2>
+                <h2 id="help-title" class="panel__title">{ tr("Keyboard shortcuts") }</h2>
                 <table class="table help__table">
                     <tbody>
                         { for shortcuts(props.sandbox).map(|s| html! {
@@ -70,11 +83,11 @@ pub fn Help(props: &HelpProps) -> Html {
                     </tbody>
                 </table>
                 if !props.sandbox {
-                    <p class="panel__note" data-testid="help-outside-sandbox">{ OUTSIDE_SANDBOX }</p>
+                    <p class="panel__note" data-testid="help-outside-sandbox">{ outside_sandbox() }</p>
                 }
-                <p class="panel__note">{ "Shortcuts are ignored while you type in a field." }</p>
+                <p class="panel__note">{ tr("Shortcuts are ignored while you type in a field.") }</p>
                 <button type="button" class="button button--primary" data-testid="help-close" ref={close_ref} onclick={onclose}>
-                    { "Close" }
+                    { tr("Close") }
                 </button>
             </div>
         </div>

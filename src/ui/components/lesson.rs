@@ -4,6 +4,7 @@
 
 use super::checklist::{ChecklistProps, checklist};
 use super::closing::{ClosingProps, closing};
+use crate::i18n::{tr, trf};
 use crate::sim::goal::{GoalKind, GoalStatus, Learner};
 use crate::ui::lessons::{self, Load, text, use_lessons};
 use crate::ui::saved::LabProgress;
@@ -30,11 +31,11 @@ pub struct LessonProps {
 /// red failure of the lab.
 fn status_mark(status: GoalStatus, achieved: bool, kind: GoalKind) -> (&'static str, &'static str) {
     match (status, achieved) {
-        (GoalStatus::Pass, _) => ("✓", "achieved"),
-        (_, true) => ("✓", "achieved earlier"),
-        (GoalStatus::Fail, false) if kind == GoalKind::See => ("✗", "not in this run"),
-        (GoalStatus::Fail, false) => ("✗", "not yet"),
-        (GoalStatus::Pending, false) => ("…", "pending"),
+        (GoalStatus::Pass, _) => ("✓", tr("achieved")),
+        (_, true) => ("✓", tr("achieved earlier")),
+        (GoalStatus::Fail, false) if kind == GoalKind::See => ("✗", tr("not in this run")),
+        (GoalStatus::Fail, false) => ("✗", tr("not yet")),
+        (GoalStatus::Pending, false) => ("…", tr("pending")),
     }
 }
 
@@ -96,7 +97,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                 <span class="goal__text">{ t(&format!("goals/{}", g.id), g.text) }</span>
                 <span class="goal__status">{ word }</span>
                 <span class="goal__why" data-testid="goal-why">
-                    { if achieved && status != GoalStatus::Pass { format!("In this run: {}", judged.why) } else { judged.why.clone() } }
+                    { if achieved && status != GoalStatus::Pass { trf("In this run: {0}", &[&judged.why]) } else { judged.why.clone() } }
                 </span>
             </li>
         }
@@ -116,9 +117,9 @@ pub fn Lesson(props: &LessonProps) -> Html {
             let chosen = progress.prediction == Some(i);
             option_button("prediction-option", i, chosen, locked, &props.onpredict, option(i).into())
         });
-        let outcome = format!(
-            " What the run did: {} charged once, {} duplicate, {} lost, {} orphan, {} dead-lettered.",
-            totals.charged_once, totals.duplicate, totals.lost, totals.orphan, totals.dead_lettered
+        let outcome = trf(
+            " What the run did: {0} charged once, {1} duplicate, {2} lost, {3} orphan, {4} dead-lettered.",
+            &[&totals.charged_once.to_string(), &totals.duplicate.to_string(), &totals.lost.to_string(), &totals.orphan.to_string(), &totals.dead_lettered.to_string()],
         );
         html! {
             <div class="prediction" data-testid="prediction">
@@ -127,16 +128,16 @@ pub fn Lesson(props: &LessonProps) -> Html {
                 if !ran {
                     <p class="prediction__locked" data-testid="prediction-wait">
                         { match progress.prediction {
-                            Some(choice) => format!("Your prediction: “{}”. Now run it: the answer appears when the run is over.", option(choice)),
-                            None => "Pick an answer before you press play.".to_string(),
+                            Some(choice) => trf("Your prediction: “{0}”. Now run it: the answer appears when the run is over.", &[&option(choice)]),
+                            None => tr("Pick an answer before you press play.").to_string(),
                         } }
                     </p>
                 } else {
                     <p class="prediction__verdict" role="status" data-testid="prediction-verdict">
                         <strong>{ match progress.prediction {
-                            Some(choice) if choice == p.answer => "✓ Right. ".to_string(),
-                            Some(_) => format!("✗ Not quite: it is “{}”. ", option(p.answer)),
-                            None => format!("The answer: “{}”. ", option(p.answer)),
+                            Some(choice) if choice == p.answer => tr("✓ Right. ").to_string(),
+                            Some(_) => trf("✗ Not quite: it is “{0}”. ", &[&option(p.answer)]),
+                            None => trf("The answer: “{0}”. ", &[&option(p.answer)]),
                         } }</strong>
                         { t("why", p.why) }{ outcome }
                     </p>
@@ -177,7 +178,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
         });
         html! {
             <div class="prediction diagnosis" data-testid="diagnosis">
-                <p class="prediction__question">{ "Diagnose: select a double charge in the anomaly list (its cause events show the redelivery), then answer. " }{ q.question }</p>
+                <p class="prediction__question">{ tr("Diagnose: select a double charge in the anomaly list (its cause events show the redelivery), then answer. ") }{ q.question }</p>
                 <ul class="prediction__options">{ for options }</ul>
             </div>
         }
@@ -186,42 +187,42 @@ pub fn Lesson(props: &LessonProps) -> Html {
     html! {
         <section class="panel lesson" aria-labelledby="lesson-title" data-testid="lesson">
             <h2 class="panel__title" id="lesson-title">
-                if lab.number > 0 { { format!("Lab {}: ", lab.number) } }
+                if lab.number > 0 { { trf("Lab {0}: ", &[&lab.number.to_string()]) } }
                 { lab.title }
             </h2>
             <p class="lesson__summary" data-testid="lesson-summary">{ lab.summary }</p>
             if let Load::Failed(why) = &load {
                 <p class="lesson__loading" role="alert" data-testid="lesson-error">
-                    { format!("The lesson's text could not be loaded ({why}): check the connection, then retry. ") }
-                    <button type="button" class="button" data-testid="lesson-retry" onclick={onretry}>{ "Retry" }</button>
+                    { trf("The lesson's text could not be loaded ({0}): check the connection, then retry. ", &[why.as_str()]) }
+                    <button type="button" class="button" data-testid="lesson-retry" onclick={onretry}>{ tr("Retry") }</button>
                 </p>
             } else if load == Load::Loading {
-                <p class="lesson__loading" role="status" data-testid="lesson-loading">{ "Loading the lesson…" }</p>
+                <p class="lesson__loading" role="status" data-testid="lesson-loading">{ tr("Loading the lesson…") }</p>
             }
             <ol class="lesson__beats">
                 <li class="lesson__beat">
-                    <h3 class="lesson__beat-title">{ "Predict" }</h3>
+                    <h3 class="lesson__beat-title">{ tr("Predict") }</h3>
                     <p>{ t("predict", n.predict) }</p>
                     { for prediction }
                 </li>
                 <li class="lesson__beat">
-                    <h3 class="lesson__beat-title">{ "Run" }</h3>
+                    <h3 class="lesson__beat-title">{ tr("Run") }</h3>
                     <p>{ t("run", n.run) }</p>
                 </li>
                 <li class="lesson__beat">
-                    <h3 class="lesson__beat-title">{ "Observe" }</h3>
+                    <h3 class="lesson__beat-title">{ tr("Observe") }</h3>
                     <p>{ t("observe", n.observe) }</p>
                 </li>
                 <li class="lesson__beat">
                     <details class="lesson__explain">
-                        <summary><h3 class="lesson__beat-title">{ "Explain" }</h3>{ " (after the run)" }</summary>
+                        <summary><h3 class="lesson__beat-title">{ tr("Explain") }</h3>{ tr(" (after the run)") }</summary>
                         <p>{ t("explain", n.explain) }</p>
                     </details>
                 </li>
             </ol>
             if !lab.goals.is_empty() {
                 <h3 class="lesson__heading">
-                    { "Goals " }
+                    { tr("Goals ") }
                     <span class="lesson__score mono" data-testid="goals-passed">{ format!("{passed}/{}", goals.len()) }</span>
                 </h3>
                 <ul class="goals">{ for goal_items }</ul>
@@ -240,33 +241,33 @@ pub fn Lesson(props: &LessonProps) -> Html {
                     </ol>
                     if hints_shown < lab.hints.len() {
                         <button type="button" class="button" data-testid="show-hint" onclick={onhint}>
-                            { format!("Show a hint ({} of {})", hints_shown + 1, lab.hints.len()) }
+                            { trf("Show a hint ({0} of {1})", &[&(hints_shown + 1).to_string(), &lab.hints.len().to_string()]) }
                         </button>
                     }
                 }
                 if progress.solution_seen {
                     <div class="solution" data-testid="solution">
-                        <h3 class="lesson__heading">{ "Solution" }</h3>
+                        <h3 class="lesson__heading">{ tr("Solution") }</h3>
                         <p>{ t("solution", lab.solution) }</p>
                         if fix {
                             <button type="button" class="button button--primary" data-testid="apply-fix" onclick={onfix}>
-                                { "Apply the fix and rerun" }
+                                { tr("Apply the fix and rerun") }
                             </button>
                         }
                     </div>
                 } else if *confirming {
-                    <div class="solution__confirm" role="group" aria-label="Confirm showing the solution">
-                        <p>{ "The solution gives the answer away. Try the hints first?" }</p>
+                    <div class="solution__confirm" role="group" aria-label={tr("Confirm showing the solution")}>
+                        <p>{ tr("The solution gives the answer away. Try the hints first?") }</p>
                         <button type="button" class="button button--primary" data-testid="confirm-solution" onclick={onconfirm}>
-                            { "Show the solution" }
+                            { tr("Show the solution") }
                         </button>
                         <button type="button" class="button" data-testid="cancel-solution" onclick={oncancel}>
-                            { "Not yet" }
+                            { tr("Not yet") }
                         </button>
                     </div>
                 } else {
                     <button type="button" class="button" data-testid="show-solution" onclick={onask}>
-                        { "Show solution…" }
+                        { tr("Show solution…") }
                     </button>
                 }
             </div>

@@ -4,6 +4,7 @@
 //! for colour-blind viewers; the table below it carries the same numbers for screen readers.
 
 use super::words::grouped;
+use crate::i18n::tr;
 use yew::prelude::*;
 
 // The SVG scales to its box, and its text with it. The charts are drawn about 290 px wide at
@@ -60,9 +61,9 @@ pub fn fmt_value(v: f64) -> String {
     if v == v.trunc() && v.abs() < 1e9 {
         format!("{}", v as i64)
     } else if v.abs() >= 10.0 {
-        crate::num::fixed(v, 0)
+        super::words::decimal(v, 0)
     } else {
-        crate::num::fixed(v, 2)
+        super::words::decimal(v, 2)
     }
 }
 
@@ -101,9 +102,11 @@ pub fn axis_seconds(ms: u64) -> String {
     if ms == 0 {
         "0 s".to_string()
     } else if ms < 10_000 {
-        format!("{}.{:02} s", ms / 1000, ms % 1000 / 10)
+        let point = super::words::separators().1;
+        format!("{}{point}{:02} s", ms / 1000, ms % 1000 / 10)
     } else {
-        format!("{}.{} s", grouped(ms / 1000), ms % 1000 / 100)
+        let point = super::words::separators().1;
+        format!("{}{point}{} s", grouped(ms / 1000), ms % 1000 / 100)
     }
 }
 
@@ -217,7 +220,7 @@ pub fn line_chart(props: &LineChartProps) -> Html {
                 <text class="chart__tick" x="242" y="120" text-anchor="end">{ axis_seconds(t1 as u64) }</text>
                 { for lines }
                 if empty {
-                    <text class="chart__empty" x="125" y="62.5" text-anchor="middle">{ "no data yet" }</text>
+                    <text class="chart__empty" x="125" y="62.5" text-anchor="middle">{ tr("no data yet") }</text>
                 }
             </svg>
             <figcaption class="chart__caption">
@@ -225,12 +228,12 @@ pub fn line_chart(props: &LineChartProps) -> Html {
                 <ul class="chart__legend">{ for legend }</ul>
             </figcaption>
             <details class="chart__data">
-                <summary>{ "Data table" }</summary>
+                <summary>{ tr("Data table") }</summary>
                 <table class="table chart__table">
                     <caption class="visually-hidden">{ props.title.clone() }</caption>
                     <thead>
                         <tr>
-                            <th scope="col">{ "time (ms)" }</th>
+                            <th scope="col">{ tr("time (ms)") }</th>
                             { for props.series.iter().map(|s| html! { <th scope="col" class="num">{ s.name }</th> }) }
                         </tr>
                     </thead>

@@ -2,16 +2,20 @@
 
 use super::choice::{ChoiceProps, choice};
 use super::setting_table::{Edits, Group, rows};
+use crate::i18n::tr;
 use crate::sim::Config;
 use crate::sim::config::KeyedOn;
 use yew::prelude::*;
 
 /// The key choice and the producer's settings, in a group of their own.
 pub fn producer_fields(e: &Edits, config: &Config) -> Html {
-    let options = [("payment", "the payment id"), ("message", "the message id")]
-        .iter()
-        .map(|(v, l)| (AttrValue::Static(v), AttrValue::Static(l)))
-        .collect();
+    let options = [
+        ("payment", tr("the payment id")),
+        ("message", tr("the message id")),
+    ]
+    .iter()
+    .map(|(v, l)| (AttrValue::Static(v), AttrValue::Static(l)))
+    .collect();
     let keyed = if config.strategy.key == KeyedOn::Message {
         "message"
     } else {
@@ -19,11 +23,11 @@ pub fn producer_fields(e: &Edits, config: &Config) -> Html {
     };
     html! {
         <details class="strategy__group">
-            <summary class="strategy__summary">{ "Producer" }</summary>
+            <summary class="strategy__summary">{ tr("Producer") }</summary>
             { choice(&ChoiceProps {
                 id: "keyed-on".into(),
-                label: "Idempotency keyed on".into(),
-                help: "The processed record and the gateway key. A payment published again arrives as a new message with a new id.".into(),
+                label: tr("Idempotency keyed on").into(),
+                help: tr("The processed record and the gateway key. A payment published again arrives as a new message with a new id.").into(),
                 options,
                 selected: keyed.into(),
                 onset: (e.pick)(|c, v| c.strategy.key = if v == "message" { KeyedOn::Message } else { KeyedOn::Payment }),

@@ -3,6 +3,7 @@
 //! A chip's delivery count is the broker's memory of a message; a redelivered one is marked with an
 //! icon and a word, because a redelivery is the first visible sign that a duplicate may follow.
 
+use crate::i18n::{tr, trf};
 use crate::sim::broker::Broker;
 use crate::sim::message::payment_label;
 use crate::ui::state::World;
@@ -49,10 +50,10 @@ fn chip(payment: u32, deliveries: u16, ready: bool) -> Html {
             data-deliveries={deliveries.to_string()}>
             <span class="chip__id mono">{ payment_label(payment) }</span>
             if deliveries > 0 {
-                <span class="chip__count" title="Times the broker has delivered it">{ format!("×{deliveries}") }</span>
+                <span class="chip__count" title={tr("Times the broker has delivered it")}>{ format!("×{deliveries}") }</span>
             }
             if redelivered {
-                <span class="chip__flag"><span aria-hidden="true">{ "↻ " }</span>{ "redelivered" }</span>
+                <span class="chip__flag"><span aria-hidden="true">{ "↻ " }</span>{ tr("redelivered") }</span>
             }
         </li>
     }
@@ -70,7 +71,7 @@ fn lane(title: &str, testid: &str, count: u32, chips: Vec<Html>, empty: &str) ->
             } else {
                 <ul class="queue__chips">
                     { for chips }
-                    if more > 0 { <li class="chip chip--more" data-testid="queue-more">{ format!("+{more} more") }</li> }
+                    if more > 0 { <li class="chip chip--more" data-testid="queue-more">{ trf("+{0} more", &[&more.to_string()]) }</li> }
                 </ul>
             }
         </div>
@@ -97,15 +98,15 @@ pub fn queue(props: &QueueProps) -> Html {
     html! {
         <section class="queue" aria-labelledby="queue-title">
             <h3 class="queue__title" id="queue-title">
-                { "Broker: queue " }<code>{ "payments" }</code>
+                { tr("Broker: queue ") }<code>{ "payments" }</code>
             </h3>
             <div class="queue__lanes">
-                { lane("Ready", "queue-ready", broker.ready_count(), ready, "empty") }
-                { lane("In flight", "queue-in-flight", broker.in_flight_count(), in_flight, "none") }
-                { lane("Dead-letter", "queue-dead-letter", dead.len() as u32, dead_chips, "none") }
+                { lane(tr("Ready"), "queue-ready", broker.ready_count(), ready, tr("empty")) }
+                { lane(tr("In flight"), "queue-in-flight", broker.in_flight_count(), in_flight, tr("none")) }
+                { lane(tr("Dead-letter"), "queue-dead-letter", dead.len() as u32, dead_chips, tr("none")) }
             </div>
             if waiting > 0 {
-                <p class="queue__waiting">{ format!("{waiting} waiting out a retry delay") }</p>
+                <p class="queue__waiting">{ trf("{0} waiting out a retry delay", &[&waiting.to_string()]) }</p>
             }
         </section>
     }

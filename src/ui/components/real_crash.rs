@@ -1,6 +1,7 @@
 //! Real crash mode's switch, what it does, and what the last real crash did. Plain functions, not
 //! components: they keep no state.
 
+use crate::i18n::{tr, trf};
 use crate::ui::real_crash::MAX_PAYMENTS;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -28,8 +29,8 @@ pub fn switch(props: &RealCrashProps) -> Html {
         <span class="modes__switch">
             <input type="checkbox" id="real-crash" data-testid="real-crash" checked={props.on} {onchange}
                 aria-describedby="real-crash-what" />
-            <label for="real-crash" title="Save the queue, ledger and gateway in this browser: closing the page crashes every consumer">
-                { "Real crash mode" }
+            <label for="real-crash" title={tr("Save the queue, ledger and gateway in this browser: closing the page crashes every consumer")}>
+                { tr("Real crash mode") }
             </label>
         </span>
     }
@@ -44,23 +45,23 @@ pub fn bar(props: &RealCrashProps) -> Html {
             if props.on {
                 <div class="real-crash" id="real-crash-what" data-testid="real-crash-bar">
                     <p>
-                        <strong>{ "Real crash mode is on. " }</strong>
+                        <strong>{ tr("Real crash mode is on. ") }</strong>
                         if props.payments > MAX_PAYMENTS {
-                            { format!("This run has {} payments; only runs of up to {MAX_PAYMENTS} are saved, so closing the page now loses it.", props.payments) }
+                            { trf("This run has {0} payments; only runs of up to {1} are saved, so closing the page now loses it.", &[&props.payments.to_string(), &MAX_PAYMENTS.to_string()]) }
                         } else {
-                            { format!("The queue, the ledger and the card gateway are saved in this browser as the run goes (runs of up to {MAX_PAYMENTS} payments). \
-                                Close or reload the page mid-run: every consumer really crashes, and the broker redelivers when you come back.") }
+                            { trf("The queue, the ledger and the card gateway are saved in this browser as the run goes (runs of up to {0} payments). \
+                                Close or reload the page mid-run: every consumer really crashes, and the broker redelivers when you come back.", &[&MAX_PAYMENTS.to_string()]) }
                         }
                     </p>
                     <button type="button" class="button" data-testid="real-crash-reset" onclick={onreset}>
-                        { "Reset durable state" }
+                        { tr("Reset durable state") }
                     </button>
                 </div>
             }
             if let Some(notice) = props.notice.clone() {
                 <div class="real-crash real-crash--notice" role="status" data-testid="real-crash-notice">
                     <p><span aria-hidden="true">{ "⚡ " }</span>{ notice }</p>
-                    <button type="button" class="button" onclick={ondismiss}>{ "Dismiss" }</button>
+                    <button type="button" class="button" onclick={ondismiss}>{ tr("Dismiss") }</button>
                 </div>
             }
         </>

@@ -4,6 +4,7 @@
 //! Where the crash lands decides the damage, so the boundaries are drawn as places, not as lines.
 
 use super::crash_button::{CrashButtonProps, crash_button};
+use crate::i18n::{tr, trf};
 use crate::sim::consumer::ConsumerState;
 use crate::sim::{Command, CrashPoint, Step};
 use crate::ui::state::World;
@@ -61,7 +62,7 @@ pub fn step_rail(props: &StepRailProps) -> Html {
             html! {
                 <li class={classes!("step-rail__boundary", crashed.then_some("step-rail__boundary--crashed"))}>
                     if crashed {
-                        <span class="step-rail__crashed" data-testid="crashed-here">{ "✹ crashed here" }</span>
+                        <span class="step-rail__crashed" data-testid="crashed-here">{ tr("✹ crashed here") }</span>
                     }
                     { crash_button(&CrashButtonProps { world: props.world.clone(), consumer: props.consumer, point, onapply: props.onapply.clone() }) }
                 </li>
@@ -72,15 +73,15 @@ pub fn step_rail(props: &StepRailProps) -> Html {
                 <li {class} data-testid="rail-step" data-step={step.label()} data-status={status}
                     aria-current={current.then_some("step")}>
                     <span class="step-rail__name">{ step.label() }</span>
-                    if current { <span class="visually-hidden">{ " (current step)" }</span> }
-                    if !runs { <span class="step-rail__note">{ "skipped" }</span> }
+                    if current { <span class="visually-hidden">{ tr(" (current step)") }</span> }
+                    if !runs { <span class="step-rail__note">{ tr("skipped") }</span> }
                 </li>
                 { for boundary }
             </>
         }
     });
     html! {
-        <ol class="step-rail" aria-label={format!("Steps of consumer {}", props.consumer + 1)}
+        <ol class="step-rail" aria-label={trf("Steps of consumer {0}", &[&(props.consumer + 1).to_string()])}
             data-testid="step-rail" data-consumer={props.consumer.to_string()}>
             { for items }
         </ol>

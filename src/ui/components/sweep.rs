@@ -4,6 +4,7 @@
 //! breathing and the progress bar moves) and draws the verdicts it returns. Every cell opens its exact
 //! run in the sandbox, so a surprising verdict can be watched, not just read.
 
+use crate::i18n::{tr, trf};
 use crate::sim::sweep::{Sweep, SweepRow, Verdict, crash_schedule, strategy_columns};
 use crate::sim::{AckTiming, Command, Config, CrashPoint, RecordCheck, Strategy};
 use gloo::timers::callback::Interval;
@@ -22,9 +23,9 @@ const BUDGET_MS: f64 = 12.0;
 pub fn strategy_label(s: &Strategy) -> String {
     let mut label = strategy_key(s);
     if *s == Strategy::NAIVE {
-        label.push_str(" (naive)");
+        label.push_str(tr(" (naive)"));
     } else if *s == Strategy::SAFE {
-        label.push_str(" (all safeguards)");
+        label.push_str(tr(" (all safeguards)"));
     }
     label
 }
@@ -35,34 +36,38 @@ pub fn strategy_label(s: &Strategy) -> String {
 pub fn strategy_words(s: &Strategy) -> String {
     let check = if s.idempotency {
         match s.record_check {
-            RecordCheck::CheckThenInsert => "processed check (check-then-insert)",
-            RecordCheck::UniqueConstraint => "processed check (unique)",
+            RecordCheck::CheckThenInsert => tr("processed check (check-then-insert)"),
+            RecordCheck::UniqueConstraint => tr("processed check (unique)"),
         }
     } else {
-        "no processed check"
+        tr("no processed check")
     };
     let ack = match s.ack_timing {
-        AckTiming::Auto => "auto-ack",
-        AckTiming::ManualFirst => "ack first",
-        AckTiming::AfterCommit => "ack after commit",
+        AckTiming::Auto => tr("auto-ack"),
+        AckTiming::ManualFirst => tr("ack first"),
+        AckTiming::AfterCommit => tr("ack after commit"),
     };
     let tx = if s.transactional {
-        "one transaction"
+        tr("one transaction")
     } else {
-        "no transaction"
+        tr("no transaction")
     };
     let key = if s.gateway_key {
-        "gateway key"
+        tr("gateway key")
     } else {
-        "no gateway key"
+        tr("no gateway key")
     };
     [check, tx, ack, key].join(" · ")
 }
 
 /// What the codes of [`strategy_key`] stand for, wherever they are shown.
-pub const CODES: &str = "Codes, as in the command line's table: I = processed-message check · T = record and ledger \
+pub fn codes() -> &'static str {
+    tr(
+        "Codes, as in the command line's table: I = processed-message check · T = record and ledger \
     in one transaction · auto = auto-ack, first = manual ack before any work, commit = manual ack after the commit · \
-    K = gateway idempotency key · check = check-then-insert, unique = unique constraint · - = off.";
+    K = gateway idempotency key · check = check-then-insert, unique = unique constraint · - = off.",
+    )
+}
 
 /// The CLI table's five columns with single spaces: `- T early K check`.
 pub fn strategy_key(s: &Strategy) -> String {
@@ -88,22 +93,26 @@ pub fn opened_text(config: &Config, command: &Command, seed: u64) -> String {
         Command::ArmCrash { point, .. } => point.label(),
         _ => "",
     };
-    format!(
-        "Opened from the sweep: {}; every consumer crashes {point} ({}); seed {seed}. Press Play to watch it.",
-        strategy_words(&config.strategy),
-        crash_schedule(config.payments)
+    trf(
+        "Opened from the sweep: {0}; every consumer crashes {1} ({2}); seed {3}. Press Play to watch it.",
+        &[
+            &strategy_words(&config.strategy),
+            point,
+            &crash_schedule(config.payments),
+            &seed.to_string(),
+        ],
     )
 }
 
-/// The icon, word and count of a verdict.
-fn verdict_text(r: &SweepRow) -> (&'static str, &'static str, Option<u64>) {
+/// The icon, name (for classes and tests), word (in the reader's language) and count of a verdict.
+fn verdict_text(r: &SweepRow) -> (&'static str, &'static str, &'static str, Option<u64>) {
     let t = &r.totals;
     match r.verdict {
-        Verdict::Safe => ("✓", "safe", None),
-        Verdict::Duplicate => ("‼", "duplicate", Some(t.duplicate)),
-        Verdict::Lost => ("✗", "lost", Some(t.lost)),
-        Verdict::Orphan => ("◌", "orphan", Some(t.orphan)),
-        Verdict::Unsettled => ("…", "unsettled", Some(t.pending)),
+        Verdict::Safe => ("✓", "safe", tr("safe"), None),
+        Verdict::Duplicate => ("‼", "duplicate", tr("duplicate"), Some(t.duplicate)),
+        Verdict::Lost => ("✗", "lost", tr("lost"), Some(t.lost)),
+        Verdict::Orphan => ("◌", "orphan", tr("orphan"), Some(t.orphan)),
+        Verdict::Unsettled => ("…", "unsettled", tr("unsettled"), Some(t.pending)),
     }
 }
 
@@ -176,38 +185,44 @@ pub fn SweepView(props: &SweepProps) -> Html {
         .as_ref()
         .map_or((0, 0), |r| (r.rows.len(), r.plan.len()));
     let label_note = match state.as_ref() {
-        Some(r) if done == total => format!(
-            "{total} runs on seed {}, {} payments each, {} broker.",
-            r.seed,
-            r.payments,
-            r.plan.broker().name()
+        Some(r) if done == total => trf(
+            "{0} runs on seed {1}, {2} payments each, {3} broker.",
+            &[
+                &total.to_string(),
+                &r.seed.to_string(),
+                &r.payments.to_string(),
+                r.plan.broker().name(),
+            ],
         ),
-        Some(_) => format!("Running {done} of {total}…"),
+        Some(_) => trf(
+            "Running {0} of {1}…",
+            &[&done.to_string(), &total.to_string()],
+        ),
         None => String::new(),
     };
     html! {
         <section class="panel sweep" aria-labelledby="sweep-title" data-testid="sweep">
-            <h2 class="panel__title" id="sweep-title">{ "Sweep: every crash point × every strategy" }</h2>
+            <h2 class="panel__title" id="sweep-title">{ tr("Sweep: every crash point × every strategy") }</h2>
             <p class="panel__note">
-                { format!("Seed {}, {payments} payments per run on the sandbox's {} broker (its payments kept between {} and {}). \
-                    Each run crashes every consumer at one boundary ({}) and lets the broker redeliver. \
-                    A cell opens its exact run in the sandbox.", props.seed, props.config.broker.name(), SWEEP_PAYMENTS.0, SWEEP_PAYMENTS.1, crash_schedule(payments)) }
+                { trf("Seed {0}, {1} payments per run on the sandbox's {2} broker (its payments kept between {3} and {4}). \
+                    Each run crashes every consumer at one boundary ({5}) and lets the broker redeliver. \
+                    A cell opens its exact run in the sandbox.", &[&props.seed.to_string(), &payments.to_string(), props.config.broker.name(), &SWEEP_PAYMENTS.0.to_string(), &SWEEP_PAYMENTS.1.to_string(), &crash_schedule(payments)]) }
             </p>
             <div class="sweep__bar">
                 <button type="button" class="button button--primary" data-testid="sweep-run"
                     disabled={*running} onclick={onrun}>
-                    { if done > 0 { "Run the sweep again" } else { "Run the sweep" } }
+                    { if done > 0 { tr("Run the sweep again") } else { tr("Run the sweep") } }
                 </button>
                 <progress class="sweep__progress" data-testid="sweep-progress" max={total.max(1).to_string()}
-                    value={done.to_string()} aria-label="Sweep progress"
-                    aria-valuetext={format!("{done} of {} runs", total.max(1))} />
+                    value={done.to_string()} aria-label={tr("Sweep progress")}
+                    aria-valuetext={trf("{0} of {1} runs", &[&done.to_string(), &total.max(1).to_string()])} />
                 <span class="sweep__status mono" role="status" data-testid="sweep-status"
                     data-done={(total > 0 && done == total).to_string()}>{ label_note }</span>
             </div>
             if let Some(r) = state.as_ref() {
                 <button type="button" class="button sweep__filter" data-testid="sweep-key-rows" aria-pressed={key_only.to_string()}
                     onclick={{ let k = key_only.clone(); Callback::from(move |_: MouseEvent| k.set(!*k)) }}>
-                    { "Key rows only" }
+                    { tr("Key rows only") }
                 </button>
                 { table(r, &props.onopen, &props.config, *key_only) }
             }
@@ -245,7 +260,7 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
             let Some(result) = r.rows.get(i) else {
                 return html! { <td class="sweep__cell sweep__cell--waiting"><span aria-hidden="true">{ "·" }</span></td> };
             };
-            let (icon, word, count) = verdict_text(result);
+            let (icon, word, shown, count) = verdict_text(result);
             let onclick = {
                 let (onopen, (mut config, command)) = (onopen.clone(), r.plan.setup(i));
                 // The sweep keeps a tiny event window for speed; the sandbox shows the whole log.
@@ -265,8 +280,8 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
                         data-orphan={t.orphan.to_string()} data-charged-once={t.charged_once.to_string()}
                         {onclick}>
                         // The column in words: the cell's name, and its label where a phone stacks the cells.
-                        <span class="sweep__point">{ "crash " }{ p.label() }{ ": " }</span>
-                        <span aria-hidden="true">{ icon }</span>{ " " }{ word }
+                        <span class="sweep__point">{ trf("crash {0}: ", &[p.label()]) }</span>
+                        <span aria-hidden="true">{ icon }</span>{ " " }{ shown }
                         if let Some(n) = count { { " " }<span class="mono">{ n }</span> }
                     </button>
                 </td>
@@ -277,8 +292,8 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
         html! {
             <tr class={classes!(named, is_key)} data-testid="sweep-row">
                 <th scope="row" class="sweep__strategy" data-testid="sweep-row-label">
-                    if *s == Strategy::NAIVE { <strong>{ "Naive: " }</strong> }
-                    if *s == Strategy::SAFE { <strong>{ "All safeguards: " }</strong> }
+                    if *s == Strategy::NAIVE { <strong>{ tr("Naive: ") }</strong> }
+                    if *s == Strategy::SAFE { <strong>{ tr("All safeguards: ") }</strong> }
                     { strategy_words(s) }
                     <span class="sweep__code mono">{ format!(" ({key})") }</span>
                 </th>
@@ -289,19 +304,19 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
     html! {
         <>
             <p class="panel__note sweep__legend" data-testid="sweep-legend">
-                { "Rows are strategies, in words with their code in brackets; columns are where every consumer crashes. \
-                   Cells: ✓ safe, ‼ duplicate, ✗ lost, ◌ orphan, with how many payments. " }
-                { CODES }
+                { tr("Rows are strategies, in words with their code in brackets; columns are where every consumer crashes. \
+                   Cells: ✓ safe, ‼ duplicate, ✗ lost, ◌ orphan, with how many payments. ") }
+                { codes() }
             </p>
-        <div class="sweep__scroll" tabindex="0" role="region" aria-label="Sweep results table">
+        <div class="sweep__scroll" tabindex="0" role="region" aria-label={tr("Sweep results table")}>
             <table class={classes!("table", "sweep__table", key_only.then_some("sweep__table--key"))} data-testid="sweep-table">
                 <caption class="visually-hidden">
-                    { "Verdict of each strategy (rows) when consumers crash at each boundary (columns)" }
+                    { tr("Verdict of each strategy (rows) when consumers crash at each boundary (columns)") }
                 </caption>
                 <thead>
                     <tr>
-                        <th scope="col">{ "Strategy" }</th>
-                        { for points.iter().map(|p| html! { <th scope="col">{ format!("crash {}", p.label()) }</th> }) }
+                        <th scope="col">{ tr("Strategy") }</th>
+                        { for points.iter().map(|p| html! { <th scope="col">{ trf("crash {0}", &[p.label()]) }</th> }) }
                     </tr>
                 </thead>
                 <tbody>{ for body }</tbody>
@@ -317,7 +332,7 @@ pub fn opened_note(text: String, onback: Callback<()>) -> Html {
         <p class="sweep-opened" role="status" data-testid="sweep-opened">
             { text }{ " " }
             <button type="button" class="link-button" data-testid="sweep-back"
-                onclick={onback.reform(|_: MouseEvent| ())}>{ "Back to the sweep" }</button>
+                onclick={onback.reform(|_: MouseEvent| ())}>{ tr("Back to the sweep") }</button>
         </p>
     }
 }

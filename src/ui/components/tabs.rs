@@ -1,5 +1,6 @@
 //! The view switch: the sandbox, two strategies side by side, or the sweep's truth table.
 
+use crate::i18n::tr;
 use crate::ui::state::View;
 use yew::prelude::*;
 
@@ -17,10 +18,10 @@ pub fn tabs(current: View, onset_view: &Callback<View>, modes: Html) -> Html {
         }
     };
     html! {
-        <nav class="tabs" aria-label="Views">
-            { tab(View::Sandbox, "view-sandbox", "Sandbox") }
-            { tab(View::Compare, "view-compare", "Side by side") }
-            { tab(View::Sweep, "view-sweep", "Sweep") }
+        <nav class="tabs" aria-label={tr("Views")}>
+            { tab(View::Sandbox, "view-sandbox", tr("Sandbox")) }
+            { tab(View::Compare, "view-compare", tr("Side by side")) }
+            { tab(View::Sweep, "view-sweep", tr("Sweep")) }
             <span class="modes">{ modes }</span>
         </nav>
     }

@@ -1,5 +1,6 @@
 //! The checker's verdict over every payment: charged once, duplicate, lost, orphan, dead-lettered.
 
+use crate::i18n::tr;
 use crate::sim::Outcome;
 use crate::sim::message::money;
 use crate::ui::state::World;
@@ -35,13 +36,13 @@ pub fn totals_panel(props: &TotalsProps) -> Html {
     };
     html! {
         <section class="panel totals" aria-labelledby="totals-title">
-            <h2 class="panel__title" id="totals-title">{ "Outcomes" }</h2>
+            <h2 class="panel__title" id="totals-title">{ tr("Outcomes") }</h2>
             <dl class="totals__grid">
                 { for Outcome::ALL.into_iter().map(outcome) }
             </dl>
             <p class="totals__money">
-                { "Overcharged: " }<span class="mono" data-testid="money-overcharged">{ money(totals.money_overcharged_cents) }</span>
-                { " · Missing: " }<span class="mono" data-testid="money-missing">{ money(totals.money_missing_cents) }</span>
+                { tr("Overcharged: ") }<span class="mono" data-testid="money-overcharged">{ money(totals.money_overcharged_cents) }</span>
+                { tr(" · Missing: ") }<span class="mono" data-testid="money-missing">{ money(totals.money_missing_cents) }</span>
             </p>
         </section>
     }

@@ -4,6 +4,7 @@
 //! them).
 
 use super::failure_grid::{FailureGridProps, failure_grid};
+use crate::i18n::{tr, trf};
 use crate::sim::goal::Learner;
 use crate::sim::lab::Lab;
 use crate::ui::saved::LabProgress;
@@ -44,7 +45,7 @@ pub fn verdict_panel(props: &VerdictProps) -> Html {
     }
     html! {
         <section class={classes!("panel", "verdict", verdict.as_ref().map(|v| if v.complete { "verdict--complete" } else { "verdict--open" }))}
-            aria-label="Lab verdict" data-testid="lab-verdict"
+            aria-label={tr("Lab verdict")} data-testid="lab-verdict"
             data-complete={verdict.as_ref().is_some_and(|v| v.complete).to_string()}>
             if let Some(v) = &verdict {
                 <p class="verdict__sentence" role="status" data-testid="lab-verdict-text">
@@ -55,7 +56,7 @@ pub fn verdict_panel(props: &VerdictProps) -> Html {
                     if let Some(next) = next {
                         <button type="button" class="button button--primary" data-testid="next-lab"
                             onclick={{ let (go, id) = (props.onload_lab.clone(), next.id.to_string()); Callback::from(move |_: MouseEvent| go.emit(id.clone())) }}>
-                            { format!("Next: lab {} — {} →", next.number, next.title) }
+                            { trf("Next: lab {0} — {1} →", &[&next.number.to_string(), next.title]) }
                         </button>
                     }
                 }
@@ -66,8 +67,8 @@ pub fn verdict_panel(props: &VerdictProps) -> Html {
             }
             if own_actions > 0 {
                 <button type="button" class="button" data-testid="clear-actions" onclick={onclear}
-                    title="Back to the start without the crashes, outages and lost acks you added by hand">
-                    { format!("Clear my actions ({own_actions})") }
+                    title={tr("Back to the start without the crashes, outages and lost acks you added by hand")}>
+                    { trf("Clear my actions ({0})", &[&own_actions.to_string()]) }
                 </button>
             }
         </section>

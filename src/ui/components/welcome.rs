@@ -4,6 +4,7 @@
 //! It shows on a first visit only (nothing saved yet, no share link): a returning visitor lands in the
 //! lab they left, and a share link opens its run directly. The header's "Labs" button brings it back.
 
+use crate::i18n::{tr, trf};
 use crate::sim::lab::Lab;
 use crate::ui::saved::{IdMap, KEY, LabProgress};
 use yew::prelude::*;
@@ -30,26 +31,26 @@ pub fn welcome(
     let first = labs.iter().find(|l| l.number == 1);
     html! {
         <section class="panel welcome" aria-labelledby="welcome-title" data-testid="welcome">
-            <h2 class="welcome__title" id="welcome-title">{ "Welcome to Redelivery Lab" }</h2>
+            <h2 class="welcome__title" id="welcome-title">{ tr("Welcome to Redelivery Lab") }</h2>
             <p class="welcome__intro">
-                { "A message broker that delivers at least once hands a message to a consumer again when \
+                { tr("A message broker that delivers at least once hands a message to a consumer again when \
                    the consumer dies before acknowledging it, so a payment can be charged twice. Here you \
                    crash the consumers of a simulated payment service at exact steps, watch what the broker \
-                   redelivers, and find the safeguards that charge every payment exactly once." }
+                   redelivers, and find the safeguards that charge every payment exactly once.") }
             </p>
             <div class="welcome__actions">
                 if let Some(lab) = first {
                     <button type="button" class="button button--primary" data-testid="welcome-start"
                         onclick={open(lab.id)}>
-                        { "Start lab 1 →" }
+                        { tr("Start lab 1 →") }
                     </button>
                 }
                 <button type="button" class="button" data-testid="welcome-free-play"
                     onclick={onclose.reform(|_: MouseEvent| ())}>
-                    { "Free play" }
+                    { tr("Free play") }
                 </button>
             </div>
-            <ol class="welcome__path" aria-label="The labs, in order">
+            <ol class="welcome__path" aria-label={tr("The labs, in order")}>
                 { for labs.iter().filter(|l| l.number > 0).map(|lab| {
                     let achieved = progress.get(lab.id).map_or(0, |p| {
                         lab.goals.iter().filter(|g| p.achieved.contains(g.id)).count()
@@ -62,7 +63,7 @@ pub fn welcome(
                                 { lab.number }{ ". " }{ lab.title }
                             </button>
                             <span class="welcome__progress">
-                                if done { { "✓ done" } } else { { achieved }{ " of " }{ lab.goals.len() }{ " goals" } }
+                                if done { { tr("✓ done") } } else { { trf("{0} of {1} goals", &[&achieved.to_string(), &lab.goals.len().to_string()]) } }
                             </span>
                         </li>
                     }

@@ -1,9 +1,10 @@
 //! Workshop mode: a presenter view (large type, the keyboard map on screen) and the run's state and
 //! goals as plain text to paste into a chat or a slide.
 
-use super::help::{OUTSIDE_SANDBOX, shortcuts};
+use super::help::{outside_sandbox, shortcuts};
 use super::sweep::{strategy_label, strategy_words};
 use super::words::seconds;
+use crate::i18n::{tr, trf};
 use crate::sim::goal::Learner;
 use crate::sim::lab::Lab;
 use crate::sim::{Outcome, Sim};
@@ -15,13 +16,15 @@ pub fn state_text(lab: &Lab, sim: &Sim, learner: &Learner, link: &str) -> String
     use std::fmt::Write;
     let totals = sim.totals();
     let s = &sim.config().strategy;
-    let mut out = format!(
-        "Redelivery Lab: {}\nSeed {} · t = {} · strategy: {} ({})\n",
-        lab.title,
-        sim.seed(),
-        seconds(sim.now()),
-        strategy_label(s),
-        strategy_words(s)
+    let mut out = trf(
+        "Redelivery Lab: {0}\nSeed {1} · t = {2} · strategy: {3} ({4})\n",
+        &[
+            lab.title,
+            &sim.seed().to_string(),
+            &seconds(sim.now()),
+            &strategy_label(s),
+            &strategy_words(s),
+        ],
     );
     for o in Outcome::ALL {
         let _ = write!(out, "{}: {}; ", o.label(), totals.get(o));
@@ -33,7 +36,7 @@ pub fn state_text(lab: &Lab, sim: &Sim, learner: &Learner, link: &str) -> String
         let text = crate::ui::lessons::text(lab.id, &format!("goals/{}", g.id), g.text);
         let _ = writeln!(out, "[{}] {text} — {}", j.status.name(), j.why);
     }
-    let _ = write!(out, "Open this exact run: {link}");
+    out.push_str(&trf("Open this exact run: {0}", &[link]));
     out
 }
 
@@ -52,21 +55,21 @@ pub fn workshop(
     html! {
         <>
             <button type="button" class="button" data-testid="presenter" aria-pressed={presenter.to_string()}
-                onclick={onpresenter} title="Large type, high contrast and the keyboard map on screen">
-                { "Presenter view" }
+                onclick={onpresenter} title={tr("Large type, high contrast and the keyboard map on screen")}>
+                { tr("Presenter view") }
             </button>
             <button type="button" class="button" data-testid="copy-state" onclick={oncopy}
-                title="The lab, seed, time, strategy, totals, goals and a link, as plain text">
-                { "Copy state and goals" }
+                title={tr("The lab, seed, time, strategy, totals, goals and a link, as plain text")}>
+                { tr("Copy state and goals") }
             </button>
             if let Some(text) = copied {
                 <div class="copied" role="status" data-testid="copy-state-box">
                     <label for="copy-state-text">
-                        { "Copied to the clipboard if this browser allows it; otherwise select the text here and copy it." }
+                        { tr("Copied to the clipboard if this browser allows it; otherwise select the text here and copy it.") }
                     </label>
                     <textarea id="copy-state-text" class="mono" data-testid="copy-state-text" readonly=true
                         rows="8" value={text} />
-                    <button type="button" class="button" onclick={onclose}>{ "Close" }</button>
+                    <button type="button" class="button" onclick={onclose}>{ tr("Close") }</button>
                 </div>
             }
         </>
@@ -79,13 +82,13 @@ pub fn key_map(sandbox: bool) -> Html {
     html! {
         // One word in the view bar, so the story and the pipeline keep the first screen; open on demand.
         <details class="keymap" data-testid="keymap">
-            <summary class="keymap__summary">{ "Keys" }</summary>
+            <summary class="keymap__summary">{ tr("Keys") }</summary>
             <div class="keymap__items">
                 { for shortcuts(sandbox).map(|s| html! {
                     <span class="keymap__item"><kbd>{ s.keys }</kbd>{ " " }{ s.what }</span>
                 }) }
                 if !sandbox {
-                    <span class="keymap__item" data-testid="keymap-outside-sandbox">{ OUTSIDE_SANDBOX }</span>
+                    <span class="keymap__item" data-testid="keymap-outside-sandbox">{ outside_sandbox() }</span>
                 }
             </div>
         </details>

@@ -1,0 +1,125 @@
+//! The page's language: which one, and loading its message catalogue before the first render.
+//!
+//! English is built in (the texts are the catalogue's keys, `src/i18n.rs`); another language is one
+//! flat JSON object, `locales/<code>.json` (written by `scripts/build` from `locales/<code>/*.json`),
+//! fetched only by a visitor who reads it, so the first download does not grow with languages. The
+//! page renders once the table is installed: a short wait on a small file, and never a screen of mixed
+//! languages. If the fetch fails, the page stays in English and says so in one sentence.
+
+use crate::ui::browser::local_storage;
+use js_sys::{Array, JSON, Object};
+use std::cell::RefCell;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+/// The languages the page offers: code, and the name in that language (what a reader looks for).
+pub const LANGUAGES: [(&str, &str); 2] = [("en", "English"), ("es", "Español")];
+
+/// Where the language chosen in the picker is remembered.
+const KEY: &str = "redelivery-lab/locale";
+
+thread_local! {
+    /// Why the chosen language's table did not load, as a sentence for the error banner.
+    static FAILED: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// The offered language a code such as `es`, `es-ES` or `EN-us` names, if any.
+fn offered(code: &str) -> Option<&'static str> {
+    let lang = code.split(['-', '_']).next()?.to_ascii_lowercase();
+    LANGUAGES.iter().map(|l| l.0).find(|c| *c == lang)
+}
+
+/// The language to show: `?locale=xx` in the address, then the choice saved by the picker, then the
+/// browser's language; English when none of them is offered.
+pub fn wanted() -> &'static str {
+    let Some(window) = web_sys::window() else {
+        return "en";
+    };
+    let query = window.location().search().unwrap_or_default();
+    let asked = query
+        .trim_start_matches('?')
+        .split('&')
+        .find_map(|p| p.strip_prefix("locale="))
+        .map(str::to_string);
+    let saved = local_storage().and_then(|s| s.get_item(KEY).ok().flatten());
+    let browser = window.navigator().language();
+    [asked, saved, browser]
+        .iter()
+        .flatten()
+        .find_map(|c| offered(c))
+        .unwrap_or("en")
+}
+
+/// Installs the wanted language's table, then calls `render`: at once for English, after the fetch
+/// for another language (with the page in English and [`failure`] set when the fetch fails).
+pub fn start(render: impl FnOnce() + 'static) {
+    let code = wanted();
+    if code == "en" {
+        return render();
+    }
+    yew::platform::spawn_local(async move {
+        match fetch(code).await {
+            Ok(pairs) => {
+                crate::i18n::install(code, pairs);
+                if let Some(html) = gloo::utils::document().document_element() {
+                    let _ = html.set_attribute("lang", code);
+                }
+            }
+            Err(why) => {
+                FAILED.with(|f| {
+                    *f.borrow_mut() = Some(format!(
+                        "The translation (locales/{code}.json) could not be loaded: {why}. The page stays in English."
+                    ))
+                });
+            }
+        }
+        render();
+    });
+}
+
+/// The sentence saying the chosen language did not load, once (the error banner shows it).
+pub fn failure() -> Option<String> {
+    FAILED.with(|f| f.borrow_mut().take())
+}
+
+/// Remembers `code` as the reader's language and reloads the page in it. The caller first puts the
+/// run in the address bar (its share link), so the reload reopens the same run; progress is saved.
+pub fn choose(code: &str) {
+    if let Some(s) = local_storage() {
+        let _ = s.set_item(KEY, code);
+    }
+    let _ = gloo::utils::window()
+        .location()
+        .set_search(&format!("locale={code}"));
+}
+
+async fn fetch(code: &str) -> Result<Vec<(String, String)>, &'static str> {
+    let window = web_sys::window().ok_or("there is no window")?;
+    let response: web_sys::Response =
+        JsFuture::from(window.fetch_with_str(&format!("locales/{code}.json")))
+            .await
+            .ok()
+            .and_then(|r| r.dyn_into().ok())
+            .ok_or("the network request failed")?;
+    if !response.ok() {
+        return Err("the server refused it");
+    }
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise)
+            .await
+            .ok()
+            .and_then(|t| t.as_string()),
+        Err(_) => None,
+    };
+    let table = text
+        .and_then(|t| JSON::parse(&t).ok())
+        .and_then(|v| v.dyn_into::<Object>().ok())
+        .ok_or("the file is not a table of texts")?;
+    Ok(Object::entries(&table)
+        .iter()
+        .filter_map(|pair| {
+            let pair: Array = pair.unchecked_into();
+            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
+        })
+        .collect())
+}

@@ -1,0 +1,360 @@
+//! The message catalogue stays complete: every English text the sources hand to `tr`, `trf` or `tr_n`
+//! (the keys, as in gettext) has a translation in the Spanish tables `locales/es/*.json`, no table keeps
+//! a key no source uses, two tables never translate one key differently, and a translation keeps its
+//! key's `{0}`, `{1}`, … placeholders (a lost one would drop a number from the sentence).
+//!
+//! The sources are read with a small Rust lexer rather than a pattern, so comments, raw strings and
+//! char literals cannot fake or hide a call, and a literal's escapes (`\"`, `\n`, `\u{…}`, a `\` line
+//! continuation) are decoded exactly as the compiler decodes them: the key here is the key at run time.
+//! The lessons' tables (`locales/es/lessons/`) are keyed by lesson field, not by English text, and are
+//! checked with the lessons.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// One token of Rust source, as far as this test needs: names, string literals (decoded) and the rest.
+#[derive(Debug, PartialEq)]
+enum Token {
+    Ident(String),
+    Str(String),
+    Punct(char),
+}
+
+/// Decodes the body of a normal (not raw) string literal, as rustc does.
+fn unescape(body: &str) -> Result<String, String> {
+    let mut out = String::new();
+    let mut chars = body.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('n') => out.push('\n'),
+            Some('r') => out.push('\r'),
+            Some('t') => out.push('\t'),
+            Some('0') => out.push('\0'),
+            Some('\\') => out.push('\\'),
+            Some('"') => out.push('"'),
+            Some('\'') => out.push('\''),
+            Some('x') => {
+                let hex: String = (0..2).filter_map(|_| chars.next()).collect();
+                let v = u8::from_str_radix(&hex, 16).map_err(|_| format!("bad \\x{hex}"))?;
+                out.push(v as char);
+            }
+            Some('u') => {
+                if chars.next() != Some('{') {
+                    return Err("\\u without {".into());
+                }
+                let mut hex = String::new();
+                for c in chars.by_ref() {
+                    if c == '}' {
+                        break;
+                    }
+                    if c != '_' {
+                        hex.push(c);
+                    }
+                }
+                let v = u32::from_str_radix(&hex, 16).map_err(|_| format!("bad \\u{{{hex}}}"))?;
+                out.push(char::from_u32(v).ok_or(format!("bad \\u{{{hex}}}"))?);
+            }
+            // A line continuation: the newline and the next line's leading whitespace go.
+            Some('\n') | Some('\r') => {
+                while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                    chars.next();
+                }
+            }
+            other => return Err(format!("unknown escape \\{other:?}")),
+        }
+    }
+    Ok(out)
+}
+
+/// Splits `src` into tokens, dropping comments; string literals come back decoded.
+fn lex(src: &str) -> Result<Vec<Token>, String> {
+    let s: Vec<char> = src.chars().collect();
+    let mut i = 0;
+    let mut out = Vec::new();
+    // The end of a quoted literal starting after the opening quote at `start`, honouring escapes.
+    let quoted_end = |start: usize, quote: char| -> Result<usize, String> {
+        let mut j = start;
+        while j < s.len() {
+            match s[j] {
+                '\\' => j += 2,
+                c if c == quote => return Ok(j),
+                _ => j += 1,
+            }
+        }
+        Err("unterminated literal".into())
+    };
+    while i < s.len() {
+        let c = s[i];
+        let next = s.get(i + 1).copied();
+        if c.is_whitespace() {
+            i += 1;
+        } else if c == '/' && next == Some('/') {
+            while i < s.len() && s[i] != '\n' {
+                i += 1;
+            }
+        } else if c == '/' && next == Some('*') {
+            let mut depth = 0;
+            while i < s.len() {
+                if s[i] == '/' && s.get(i + 1) == Some(&'*') {
+                    depth += 1;
+                    i += 2;
+                } else if s[i] == '*' && s.get(i + 1) == Some(&'/') {
+                    depth -= 1;
+                    i += 2;
+                    if depth == 0 {
+                        break;
+                    }
+                } else {
+                    i += 1;
+                }
+            }
+        } else if c == '"' {
+            let end = quoted_end(i + 1, '"')?;
+            out.push(Token::Str(unescape(
+                &s[i + 1..end].iter().collect::<String>(),
+            )?));
+            i = end + 1;
+        } else if c == '\'' {
+            // A char literal ('a', '\n', '\u{1F600}') or a lifetime ('a, 'static).
+            if next == Some('\\') {
+                i = quoted_end(i + 1, '\'')? + 1;
+            } else if s.get(i + 2) == Some(&'\'') {
+                i += 3;
+            } else {
+                i += 1;
+            }
+        } else if c.is_alphanumeric() || c == '_' {
+            let start = i;
+            while i < s.len() && (s[i].is_alphanumeric() || s[i] == '_') {
+                i += 1;
+            }
+            let word: String = s[start..i].iter().collect();
+            // Raw strings (r"…", r#"…"#, br"…"), byte strings (b"…") and C strings (c"…").
+            let prefix = matches!(word.as_str(), "r" | "br" | "cr");
+            if prefix && matches!(s.get(i), Some('"') | Some('#')) {
+                let hashes = s[i..].iter().take_while(|&&c| c == '#').count();
+                let body = i + hashes + 1;
+                let closing: Vec<char> = std::iter::once('"')
+                    .chain((0..hashes).map(|_| '#'))
+                    .collect();
+                let end = (body..s.len())
+                    .find(|&j| s[j..].starts_with(&closing))
+                    .ok_or("unterminated raw string")?;
+                out.push(Token::Str(s[body..end].iter().collect()));
+                i = end + closing.len();
+            } else if matches!(word.as_str(), "b" | "c") && s.get(i) == Some(&'"') {
+                let end = quoted_end(i + 1, '"')?;
+                out.push(Token::Str(unescape(
+                    &s[i + 1..end].iter().collect::<String>(),
+                )?));
+                i = end + 1;
+            } else if word == "b" && s.get(i) == Some(&'\'') {
+                i = quoted_end(i + 1, '\'')? + 1;
+            } else {
+                out.push(Token::Ident(word));
+            }
+        } else {
+            out.push(Token::Punct(c));
+            i += 1;
+        }
+    }
+    Ok(out)
+}
+
+/// The keys of one source: the literal first argument of `tr(…)` and `trf(…)`, both literals of
+/// `tr_n(…)`. A call whose argument is not a literal is the catalogue's own code (a variable key would
+/// escape this test, so the team writes none).
+fn keys_in(tokens: &[Token]) -> Vec<String> {
+    let mut keys = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let Token::Ident(name) = t else { continue };
+        // `.tr(` would be a method of something else; `fn tr(` is the definition.
+        if i > 0
+            && (tokens[i - 1] == Token::Punct('.') || tokens[i - 1] == Token::Ident("fn".into()))
+        {
+            continue;
+        }
+        let literals = match name.as_str() {
+            "tr" | "trf" => 1,
+            "tr_n" => 2,
+            _ => continue,
+        };
+        if tokens.get(i + 1) != Some(&Token::Punct('(')) {
+            continue;
+        }
+        for n in 0..literals {
+            match tokens.get(i + 2 + 2 * n) {
+                Some(Token::Str(key)) => keys.push(key.clone()),
+                _ => break,
+            }
+        }
+    }
+    keys
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// Every key of the sources, with the first file that uses it. `src/i18n.rs` is left out: its own
+/// unit tests call `tr` with made-up texts.
+fn source_keys() -> BTreeMap<String, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = Vec::new();
+    rust_files(&root.join("src"), &mut files);
+    files.sort();
+    let mut keys = BTreeMap::new();
+    for file in files {
+        let name = file.strip_prefix(root).unwrap().display().to_string();
+        if name == "src/i18n.rs" {
+            continue;
+        }
+        let tokens =
+            lex(&fs::read_to_string(&file).unwrap()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        for key in keys_in(&tokens) {
+            keys.entry(key).or_insert_with(|| name.clone());
+        }
+    }
+    keys
+}
+
+/// The `{0}`, `{1}`, … of a text, sorted, repeats kept.
+fn placeholders(text: &str) -> Vec<usize> {
+    let mut found: Vec<usize> = text
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}')?.0.parse().ok())
+        .collect();
+    found.sort_unstable();
+    found
+}
+
+/// Each table of `locales/<code>/*.json` (file name, its pairs).
+fn tables(code: &str) -> Vec<(String, BTreeMap<String, String>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("locales")
+        .join(code);
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let text = fs::read_to_string(&path).unwrap();
+            let pairs = serde_json::from_str(&text).unwrap_or_else(|e| {
+                panic!("locales/{code}/{name} is not a flat object of strings: {e}")
+            });
+            (name, pairs)
+        })
+        .collect()
+}
+
+/// Every problem of the tables of `code` against the sources' keys, one line each.
+fn problems(code: &str) -> Vec<String> {
+    let keys = source_keys();
+    let mut problems = Vec::new();
+    let mut all: BTreeMap<&str, (&str, &str)> = BTreeMap::new();
+    let tables = tables(code);
+    for (file, pairs) in &tables {
+        for (key, text) in pairs {
+            if !keys.contains_key(key) {
+                problems.push(format!(
+                    "locales/{code}/{file}: {key:?} is not used by any source"
+                ));
+            }
+            if text.trim().is_empty() {
+                problems.push(format!(
+                    "locales/{code}/{file}: {key:?} has an empty translation"
+                ));
+            }
+            if placeholders(key) != placeholders(text) {
+                problems.push(format!(
+                    "locales/{code}/{file}: {key:?} → {text:?} changes the placeholders"
+                ));
+            }
+            if let Some((other, before)) = all.insert(key, (file, text))
+                && before != text
+            {
+                problems.push(format!(
+                    "{key:?} is {before:?} in locales/{code}/{other} but {text:?} in locales/{code}/{file}"
+                ));
+            }
+        }
+    }
+    for (key, file) in &keys {
+        if !all.contains_key(key.as_str()) {
+            problems.push(format!(
+                "{file}: {key:?} has no translation in locales/{code}/"
+            ));
+        }
+    }
+    problems
+}
+
+#[test]
+fn every_key_has_one_spanish_translation_with_its_placeholders() {
+    let problems = problems("es");
+    assert!(
+        problems.is_empty(),
+        "{} catalogue problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_lexer_reads_keys_as_the_compiler_does() {
+    let src = r##"
+        // tr("in a comment")
+        /* tr("in a /* nested */ block") */
+        let a = tr("Play");
+        let b = trf(
+            "{0} of {1} \"goals\"\n",
+            &[&x, &y],
+        );
+        let c = i18n::tr_n("1 duplicate", "{0} duplicates", n);
+        let d = tr("a long \
+                    line");
+        let e = tr("caf\u{e9} \\ done");
+        let f = r#"tr("in a raw string")"#;
+        let g: &'static str = tr(name);
+        let h = '"'; let i = tr("after a quote char");
+        let j = x.tr("a method");
+        pub fn tr(english: &'static str) {}
+    "##;
+    let keys = keys_in(&lex(src).unwrap());
+    assert_eq!(
+        keys,
+        [
+            "Play",
+            "{0} of {1} \"goals\"\n",
+            "1 duplicate",
+            "{0} duplicates",
+            "a long line",
+            "café \\ done",
+            "after a quote char",
+        ]
+    );
+}
+
+#[test]
+fn placeholders_are_compared_as_a_multiset() {
+    assert_eq!(placeholders("{1} de {0}, {0}"), [0, 0, 1]);
+    assert_eq!(placeholders("no {x} {}"), Vec::<usize>::new());
+}
