@@ -9,6 +9,7 @@
 //! failure-injection skeleton (`src/sim/export.rs`), whose button fetches it on the click
 //! ([`when_loaded`]).
 
+use crate::i18n::tr;
 use js_sys::{JSON, Object, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
@@ -125,14 +126,14 @@ fn start(redraw: Callback<()>) {
 }
 
 async fn fetch() -> Result<Object, &'static str> {
-    let window = web_sys::window().ok_or("there is no window")?;
+    let window = web_sys::window().ok_or(tr("there is no window"))?;
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str(URL))
         .await
         .ok()
         .and_then(|r| r.dyn_into().ok())
-        .ok_or("the network request failed")?;
+        .ok_or(tr("the network request failed"))?;
     if !response.ok() {
-        return Err("the server refused it");
+        return Err(tr("the server refused it"));
     }
     let text = match response.text() {
         Ok(promise) => JsFuture::from(promise)
@@ -143,5 +144,5 @@ async fn fetch() -> Result<Object, &'static str> {
     };
     text.and_then(|t| JSON::parse(&t).ok())
         .and_then(|v| v.dyn_into::<Object>().ok())
-        .ok_or("the file is not the lesson texts")
+        .ok_or(tr("the file is not the lesson texts"))
 }
