@@ -474,17 +474,17 @@ impl Sim {
             return;
         }
         self.halt = Some(if self.instant.1 > self.caps.0 {
-            format!(
-                "This run cannot settle: more than {} things happened at t = {} ms without simulated \
+            trf(
+                "This run cannot settle: more than {0} things happened at t = {1} ms without simulated \
                  time moving on (every step, retry and restart here takes no time). Give the steps or \
                  the restart delay some duration.",
-                self.caps.0, self.now
+                &[&self.caps.0.to_string(), &self.now.to_string()],
             )
         } else {
-            format!(
-                "This run cannot settle: it passed {} events without every payment coming to rest \
+            trf(
+                "This run cannot settle: it passed {0} events without every payment coming to rest \
                  (retries that never stop?). Bound the retries with a delivery limit, or fix the fault.",
-                self.caps.1
+                &[&self.caps.1.to_string()],
             )
         });
     }
