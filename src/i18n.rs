@@ -80,7 +80,15 @@ pub fn install(code: &'static str, pairs: Vec<(String, String)>) {
         .filter(|(_, to)| !to.is_empty())
         .map(|(from, to)| (&*from.leak(), &*to.leak()))
         .collect();
-    table.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    // scripts/build writes the table sorted, so this insertion sort only checks it (one pass) and a
+    // table written by hand still works; a library sort would add kilobytes to the download.
+    for i in 1..table.len() {
+        let mut j = i;
+        while j > 0 && table[j - 1].0 > table[j].0 {
+            table.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     TABLE.with(|t| *t.borrow_mut() = table);
     CODE.with(|c| *c.borrow_mut() = code);
 }
@@ -99,6 +107,27 @@ mod tests {
         assert_eq!(tr("Reset"), "Reset", "a missing text stays English");
         install("en", Vec::new());
         assert_eq!(tr("Play"), "Play");
+    }
+
+    #[test]
+    fn a_table_out_of_order_is_sorted_on_install() {
+        let pairs = [
+            ("Reset", "Reiniciar"),
+            ("Play", "Reproducir"),
+            ("Step", "Avanzar"),
+            ("Lab", "Laboratorio"),
+        ];
+        install(
+            "es",
+            pairs
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+        );
+        for (en, es) in pairs {
+            assert_eq!(tr(en), es);
+        }
+        install("en", Vec::new());
     }
 
     #[test]

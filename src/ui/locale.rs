@@ -7,10 +7,9 @@
 //! languages. If the fetch fails, the page stays in English and says so in one sentence.
 
 use crate::ui::browser::local_storage;
-use js_sys::{Array, JSON, Object};
+use js_sys::{Array, Object};
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 /// The languages the page offers: code, and the name in that language (what a reader looks for).
 pub const LANGUAGES: [(&str, &str); 2] = [("en", "English"), ("es", "Español")];
@@ -94,27 +93,7 @@ pub fn choose(code: &str) {
 }
 
 async fn fetch(code: &str) -> Result<Vec<(String, String)>, &'static str> {
-    let window = web_sys::window().ok_or("there is no window")?;
-    let response: web_sys::Response =
-        JsFuture::from(window.fetch_with_str(&format!("locales/{code}.json")))
-            .await
-            .ok()
-            .and_then(|r| r.dyn_into().ok())
-            .ok_or("the network request failed")?;
-    if !response.ok() {
-        return Err("the server refused it");
-    }
-    let text = match response.text() {
-        Ok(promise) => JsFuture::from(promise)
-            .await
-            .ok()
-            .and_then(|t| t.as_string()),
-        Err(_) => None,
-    };
-    let table = text
-        .and_then(|t| JSON::parse(&t).ok())
-        .and_then(|v| v.dyn_into::<Object>().ok())
-        .ok_or("the file is not a table of texts")?;
+    let table = crate::ui::lessons::fetch(&format!("locales/{code}.json")).await?;
     Ok(Object::entries(&table)
         .iter()
         .filter_map(|pair| {
