@@ -3,6 +3,7 @@
 //! Labs are judged by these invariants, never by exact state: "no payment charged twice" holds for
 //! many correct runs, while "the ledger equals this table" would reject answers that are right.
 
+use crate::i18n::tr;
 use serde::{Deserialize, Serialize};
 
 /// The fate of one payment.
@@ -50,12 +51,12 @@ impl Outcome {
     /// A human label.
     pub fn label(self) -> &'static str {
         match self {
-            Outcome::ChargedOnce => "charged once",
-            Outcome::Duplicate => "duplicate",
-            Outcome::Lost => "lost",
-            Outcome::Orphan => "orphan",
-            Outcome::DeadLettered => "dead-lettered",
-            Outcome::Pending => "pending",
+            Outcome::ChargedOnce => tr("charged once"),
+            Outcome::Duplicate => tr("duplicate"),
+            Outcome::Lost => tr("lost"),
+            Outcome::Orphan => tr("orphan"),
+            Outcome::DeadLettered => tr("dead-lettered"),
+            Outcome::Pending => tr("pending"),
         }
     }
 

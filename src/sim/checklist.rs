@@ -7,6 +7,7 @@
 
 use super::config::{AckTiming, Config, RecordCheck, RetryPolicy};
 use super::simulation::Sim;
+use crate::i18n::{tr, trf};
 
 /// How an item is answered.
 #[derive(Clone, Copy, Debug)]
@@ -30,6 +31,54 @@ pub struct ChecklistItem {
     pub lab: &'static str,
     /// How the simulation answers it.
     pub verify: Verify,
+}
+
+impl ChecklistItem {
+    /// [`ChecklistItem::question`] in the page's language.
+    pub fn question_words(&self) -> &'static str {
+        match self.id {
+            "idempotent" => tr("Are consumers idempotent by design, card charge included?"),
+            "durable-transactional" => {
+                tr("Are idempotency records durable, transactional and unique?")
+            }
+            "ack-after-commit" => tr("Is a message acknowledged only after its work is committed?"),
+            "redelivery-monitored" => {
+                tr("Is the redelivery rate monitored, with an alert on spikes?")
+            }
+            "duplicates-measurable" => {
+                tr("Can you measure duplicates — those caught and those that slipped through?")
+            }
+            "retries-bounded" => tr(
+                "Are retries bounded (backoff with a cap, a dead-letter queue) and rate-limited?",
+            ),
+            _ => self.question,
+        }
+    }
+
+    /// [`ChecklistItem::why`] in the page's language.
+    pub fn why_words(&self) -> &'static str {
+        match self.id {
+            "idempotent" => tr(
+                "A redelivered payment must not move money twice: processed records plus the gateway's idempotency key.",
+            ),
+            "durable-transactional" => tr(
+                "The record must commit with the ledger row, and a unique key must stop two racing deliveries.",
+            ),
+            "ack-after-commit" => tr(
+                "Acking first turns a crash between the ack and the commit into a lost payment (or an unrecorded charge) that nobody is told about.",
+            ),
+            "redelivery-monitored" => tr(
+                "A redelivery spike shows the double-payment incident on a dashboard before customers report it.",
+            ),
+            "duplicates-measurable" => {
+                tr("Without the count you cannot tell a safe consumer from a lucky one.")
+            }
+            "retries-bounded" => {
+                tr("Unbounded immediate retries can turn a short outage into a retry storm.")
+            }
+            _ => self.why,
+        }
+    }
 }
 
 /// The checklist, in the order it is read out.
@@ -74,14 +123,18 @@ pub const ITEMS: [ChecklistItem; 6] = [
             if c.redeliveries == 0 {
                 (
                     false,
-                    "No redelivery in this run yet: nothing for an alert to see.".into(),
+                    tr("No redelivery in this run yet: nothing for an alert to see.").into(),
                 )
             } else {
                 (
                     true,
-                    format!(
-                        "Measured: {} redeliveries, at most {peak} in one sample, next to {} consumer restarts.",
-                        c.redeliveries, c.restarts
+                    trf(
+                        "Measured: {0} redeliveries, at most {1} in one sample, next to {2} consumer restarts.",
+                        &[
+                            &c.redeliveries.to_string(),
+                            &peak.to_string(),
+                            &c.restarts.to_string(),
+                        ],
                     ),
                 )
             }
@@ -98,11 +151,14 @@ pub const ITEMS: [ChecklistItem; 6] = [
             (
                 seen > 0,
                 if seen == 0 {
-                    "No duplicate delivery in this run yet: nothing to count.".into()
+                    tr("No duplicate delivery in this run yet: nothing to count.").into()
                 } else {
-                    format!(
-                        "Measured: {} repeats caught by a safeguard, {} extra effects slipped through.",
-                        c.duplicates_detected, c.duplicates_slipped
+                    trf(
+                        "Measured: {0} repeats caught by a safeguard, {1} extra effects slipped through.",
+                        &[
+                            &c.duplicates_detected.to_string(),
+                            &c.duplicates_slipped.to_string(),
+                        ],
                     )
                 },
             )

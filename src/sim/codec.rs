@@ -9,6 +9,7 @@
 pub(crate) mod fields;
 
 use super::config::{ConfigError, Millis};
+use crate::i18n::{tr, trf};
 use std::fmt;
 
 /// Latest simulated time a link or a saved run may name (10^12 ms, about 31 years): far beyond any run
@@ -41,17 +42,43 @@ impl ShareError {
     /// A sentence for the user.
     pub fn message(&self) -> String {
         match self {
-            ShareError::Empty => "The share link is empty.".into(),
+            ShareError::Empty => tr("The share link is empty.").into(),
             ShareError::UnknownVersion => {
-                "This share link is from a different version of Redelivery Lab (or is not a share link), so it cannot be replayed here.".into()
+                tr("This share link is from a different version of Redelivery Lab (or is not a share link), so it cannot be replayed here.").into()
             }
-            ShareError::NotALink => "This share link contains characters a share link never has; it may have been edited.".into(),
-            ShareError::Truncated => "This share link is cut short; copy the whole link and try again.".into(),
-            ShareError::Damaged => "This share link was altered or damaged in transit; ask for a fresh copy.".into(),
-            ShareError::BadValue(what) => format!("This share link holds an impossible {what}; it may have been edited."),
-            ShareError::InvalidConfig(e) => format!("This share link's settings are out of range: {e}"),
-            ShareError::TooLong => "This share link is far longer than any real one.".into(),
+            ShareError::NotALink => tr("This share link contains characters a share link never has; it may have been edited.").into(),
+            ShareError::Truncated => tr("This share link is cut short; copy the whole link and try again.").into(),
+            ShareError::Damaged => tr("This share link was altered or damaged in transit; ask for a fresh copy.").into(),
+            ShareError::BadValue(what) => trf("This share link holds an impossible {0}; it may have been edited.", &[field_words(what)]),
+            ShareError::InvalidConfig(e) => trf("This share link's settings are out of range: {0}", &[&e.0]),
+            ShareError::TooLong => tr("This share link is far longer than any real one.").into(),
         }
+    }
+}
+
+/// A share link's field, named in the page's language (the decoder names it in English, `what`).
+fn field_words(what: &'static str) -> &'static str {
+    match what {
+        "action time" => tr("action time"),
+        "action" => tr("action"),
+        "broker" => tr("broker"),
+        "consumer number" => tr("consumer number"),
+        "crash frequency" => tr("crash frequency"),
+        "crash point" => tr("crash point"),
+        "ending" => tr("ending"),
+        "gateway outage" => tr("gateway outage"),
+        "lab name" => tr("lab name"),
+        "number of actions" => tr("number of actions"),
+        "number" => tr("number"),
+        "outage time" => tr("outage time"),
+        "rate limit" => tr("rate limit"),
+        "redelivery mode" => tr("redelivery mode"),
+        "retry policy" => tr("retry policy"),
+        "retry wait" => tr("retry wait"),
+        "strategy" => tr("strategy"),
+        "switch" => tr("switch"),
+        "time" => tr("time"),
+        _ => what,
     }
 }
 

@@ -5,6 +5,7 @@
 //! decides whether the broker's redelivery is harmless, a double charge, or a lost payment.
 
 use super::config::{Millis, Step, Strategy};
+use crate::i18n::tr;
 use serde::{Deserialize, Serialize};
 
 /// A boundary between two consumer steps where a crash can be armed.
@@ -82,13 +83,13 @@ impl CrashPoint {
     /// A short human label.
     pub fn label(self) -> &'static str {
         match self {
-            CrashPoint::AfterReceive => "after receive",
-            CrashPoint::AfterCheck => "after check",
-            CrashPoint::AfterCharge => "after charge",
-            CrashPoint::AfterLedgerWrite => "after ledger write",
-            CrashPoint::AfterCommit => "after commit, before ack",
-            CrashPoint::AfterAck => "after ack",
-            CrashPoint::Now => "now",
+            CrashPoint::AfterReceive => tr("after receive"),
+            CrashPoint::AfterCheck => tr("after check"),
+            CrashPoint::AfterCharge => tr("after charge"),
+            CrashPoint::AfterLedgerWrite => tr("after ledger write"),
+            CrashPoint::AfterCommit => tr("after commit, before ack"),
+            CrashPoint::AfterAck => tr("after ack"),
+            CrashPoint::Now => tr("now"),
         }
     }
 }

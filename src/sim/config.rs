@@ -4,6 +4,7 @@
 //! per-mille) so a configuration round-trips exactly through share links and behaves identically on
 //! every platform.
 
+use crate::i18n::tr;
 use serde::{Deserialize, Serialize};
 
 mod broker_kind;
@@ -103,14 +104,14 @@ impl Step {
     /// The step's name as the lessons write it.
     pub fn label(self) -> &'static str {
         match self {
-            Step::Receive => "receive",
-            Step::BeginTx => "begin tx",
-            Step::CheckRecord => "check record",
-            Step::Charge => "charge card",
-            Step::WriteLedger => "write ledger",
-            Step::WriteRecord => "write record",
-            Step::Commit => "commit",
-            Step::Ack => "ack",
+            Step::Receive => tr("receive"),
+            Step::BeginTx => tr("begin tx"),
+            Step::CheckRecord => tr("check record"),
+            Step::Charge => tr("charge card"),
+            Step::WriteLedger => tr("write ledger"),
+            Step::WriteRecord => tr("write record"),
+            Step::Commit => tr("commit"),
+            Step::Ack => tr("ack"),
         }
     }
 

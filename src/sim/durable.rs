@@ -18,6 +18,7 @@ use super::producer::MAX_PUBLISHES;
 use super::rng::Rng;
 use super::sentence::sentence_error;
 use super::share::Scenario;
+use crate::i18n::{tr, trf};
 use serde::{Deserialize, Serialize};
 
 mod text;
@@ -104,16 +105,20 @@ impl DurableState {
     /// Checks that the parts fit together.
     pub fn validate(&self) -> Result<(), DurableError> {
         let bad = |what: &str| {
-            Err(DurableError(format!(
-                "The saved run in this browser is inconsistent ({what}), so it was not restored."
+            Err(DurableError(trf(
+                "The saved run in this browser is inconsistent ({0}), so it was not restored.",
+                &[what],
             )))
         };
         if self.format != FORMAT {
-            return bad("it was saved by another version");
+            return bad(tr("it was saved by another version"));
         }
-        self.config
-            .validate()
-            .map_err(|e| DurableError(format!("The saved run's settings are out of range: {e}")))?;
+        self.config.validate().map_err(|e| {
+            DurableError(trf(
+                "The saved run's settings are out of range: {0}",
+                &[&e.0],
+            ))
+        })?;
         let n = self.config.payments as usize;
         // One message per payment, then the republished ones; the keys run over every message.
         let all = n + self.copies.len();
@@ -125,7 +130,7 @@ impl DurableState {
                 .any(|len| *len != all)
             || self.dedup.len() > all
         {
-            return bad("table sizes differ");
+            return bad(tr("table sizes differ"));
         }
         if self.copies.len() > n * (MAX_PUBLISHES as usize - 1)
             || self.copies.iter().any(|p| *p as usize >= n)
@@ -142,28 +147,28 @@ impl DurableState {
                     || q.at > MAX_TIME_MS
             })
         {
-            return bad("the producer's records do not match the payments");
+            return bad(tr("the producer's records do not match the payments"));
         }
         if self.published as usize > n {
-            return bad("more payments published than configured");
+            return bad(tr("more payments published than configured"));
         }
         // A saved run is as untrusted as a share link (anyone can edit storage): the same time bound,
         // and no number so large that the recovered run's next step would overflow it.
         if self.now > MAX_TIME_MS {
-            return bad("its time is beyond any real run");
+            return bad(tr("its time is beyond any real run"));
         }
         if self
             .messages
             .iter()
             .any(|m| m.published_at as Millis > self.now)
         {
-            return bad("a payment published after the run was saved");
+            return bad(tr("a payment published after the run was saved"));
         }
         if self.counters.to_array().iter().any(|c| *c > MAX_COUNT) {
-            return bad("a counter beyond any real run");
+            return bad(tr("a counter beyond any real run"));
         }
         if self.dead_letter.iter().any(|p| *p as usize >= all) {
-            return bad("unknown dead-lettered payment");
+            return bad(tr("unknown dead-lettered payment"));
         }
         let consumers = self.config.consumers;
         // A payment's first message is published when the producer took it (unless the order
@@ -176,7 +181,7 @@ impl DurableState {
                 || matches!(m.state, MessageState::InFlight { consumer } if consumer >= consumers)
         });
         if unpublished_seen {
-            return bad("message states do not match what was published");
+            return bad(tr("message states do not match what was published"));
         }
         // The script was decoded like a share link (settings, times and consumers checked); it must
         // also be this run's.
@@ -185,7 +190,7 @@ impl DurableState {
                 || s.config.payments != self.config.payments
                 || s.config.consumers != consumers
         }) {
-            return bad("its script is for another run");
+            return bad(tr("its script is for another run"));
         }
         Ok(())
     }

@@ -8,6 +8,7 @@
 
 use super::checker::Outcome;
 use super::simulation::Sim;
+use crate::i18n::{tr, trf};
 use serde::{Deserialize, Serialize};
 
 /// Where a goal stands.
@@ -84,7 +85,7 @@ impl Judged {
     /// listed from precondition to conclusion, so the last pass says the most).
     pub fn all(parts: impl IntoIterator<Item = Judged>) -> Judged {
         let mut pending: Option<Judged> = None;
-        let mut last = Judged::pass("Nothing to check.");
+        let mut last = Judged::pass(tr("Nothing to check."));
         for p in parts {
             match p.status {
                 GoalStatus::Fail => return p,
@@ -147,16 +148,19 @@ impl Goal {
 }
 
 /// Something that must happen at least `n` times: pass once seen; fail if the run settled without
-/// it. `what` names the thing counted, in the plural ("redeliveries").
+/// it. `what` names the thing counted, in the plural and in the page's language ("redeliveries").
 pub fn at_least(sim: &Sim, have: u64, n: u64, what: &str) -> Judged {
-    if have >= n {
-        Judged::pass(format!("This run has {have} {what}."))
+    let enough = have >= n;
+    let have = have.to_string();
+    if enough {
+        Judged::pass(trf("This run has {0} {1}.", &[&have, what]))
     } else if sim.is_settled() {
-        Judged::fail(format!(
-            "The run ended with {have} {what}; this needs at least {n}."
+        Judged::fail(trf(
+            "The run ended with {0} {1}; this needs at least {2}.",
+            &[&have, what, &n.to_string()],
         ))
     } else {
-        Judged::pending(format!("{have} {what} so far; keep playing."))
+        Judged::pending(trf("{0} {1} so far; keep playing.", &[&have, what]))
     }
 }
 
@@ -166,7 +170,14 @@ pub fn outcome_at_least(sim: &Sim, outcome: Outcome, n: u64) -> Judged {
         sim,
         sim.totals().get(outcome),
         n,
-        &format!("{} payments", outcome.label()),
+        match outcome {
+            Outcome::ChargedOnce => tr("charged once payments"),
+            Outcome::Duplicate => tr("duplicate payments"),
+            Outcome::Lost => tr("lost payments"),
+            Outcome::Orphan => tr("orphan payments"),
+            Outcome::DeadLettered => tr("dead-lettered payments"),
+            Outcome::Pending => tr("pending payments"),
+        },
     )
 }
 

@@ -16,6 +16,7 @@
 //! after publishing and before marking publishes the row again when it comes back: publishing
 //! becomes reliable, and duplicates downstream become certain.
 
+use crate::i18n::{tr, trf};
 use serde::{Deserialize, Serialize};
 
 /// What this model leaves out of a real producer, one line each (the UI can show them).
@@ -79,13 +80,15 @@ impl ProducerSettings {
     /// Checks the settings; a sentence names the first one out of range.
     pub fn validate(&self) -> Result<(), String> {
         if self.lost_confirm_permille > 1000 || self.crash_permille > 1000 {
-            return Err("The producer's chances are per-mille: at most 1000.".into());
+            return Err(tr("The producer's chances are per-mille: at most 1000.").into());
         }
         if !(1..=super::config::limits::MAX_DURATION_MS).contains(&self.confirm_timeout_ms) {
-            return Err(format!(
-                "The confirm timeout must be between 1 and {} ms; got {}.",
-                super::config::limits::MAX_DURATION_MS,
-                self.confirm_timeout_ms
+            return Err(trf(
+                "The confirm timeout must be between 1 and {0} ms; got {1}.",
+                &[
+                    &super::config::limits::MAX_DURATION_MS.to_string(),
+                    &self.confirm_timeout_ms.to_string(),
+                ],
             ));
         }
         Ok(())

@@ -39,6 +39,7 @@ use super::retry::TokenBucket;
 use super::rng::Rng;
 use super::sentence::sentence_error;
 use super::sqs::{DEFAULT_VISIBILITY_TIMEOUT_MS, DedupWindow};
+use crate::i18n::{tr, trf};
 use std::collections::BinaryHeap;
 use timers::{Timer, TimerKind};
 
@@ -222,9 +223,9 @@ impl Sim {
             if c < consumers {
                 Ok(())
             } else {
-                Err(CommandError(format!(
-                    "There is no consumer {}: this run has {consumers}.",
-                    c + 1
+                Err(CommandError(trf(
+                    "There is no consumer {0}: this run has {1}.",
+                    &[&(c + 1).to_string(), &consumers.to_string()],
                 )))
             }
         };
@@ -232,9 +233,9 @@ impl Sim {
             Command::CrashNow { consumer } => {
                 check(consumer)?;
                 if self.consumers[consumer as usize].is_down() {
-                    return Err(CommandError(format!(
-                        "Consumer {} is already down.",
-                        consumer + 1
+                    return Err(CommandError(trf(
+                        "Consumer {0} is already down.",
+                        &[&(consumer + 1).to_string()],
                     )));
                 }
                 self.crash(consumer, CrashPoint::Now);
@@ -250,12 +251,12 @@ impl Sim {
                 }
                 if point == CrashPoint::Now {
                     return Err(CommandError(
-                        "A crash can only be armed at a step boundary.".into(),
+                        tr("A crash can only be armed at a step boundary.").into(),
                     ));
                 }
                 if mode == ArmMode::EveryKth(0) {
                     return Err(CommandError(
-                        "“Every k-th time” needs k of at least 1.".into(),
+                        tr("“Every k-th time” needs k of at least 1.").into(),
                     ));
                 }
                 self.armed.push(ArmedCrash {
@@ -473,17 +474,17 @@ impl Sim {
             return;
         }
         self.halt = Some(if self.instant.1 > self.caps.0 {
-            format!(
-                "This run cannot settle: more than {} things happened at t = {} ms without simulated \
+            trf(
+                "This run cannot settle: more than {0} things happened at t = {1} ms without simulated \
                  time moving on (every step, retry and restart here takes no time). Give the steps or \
                  the restart delay some duration.",
-                self.caps.0, self.now
+                &[&self.caps.0.to_string(), &self.now.to_string()],
             )
         } else {
-            format!(
-                "This run cannot settle: it passed {} events without every payment coming to rest \
+            trf(
+                "This run cannot settle: it passed {0} events without every payment coming to rest \
                  (retries that never stop?). Bound the retries with a delivery limit, or fix the fault.",
-                self.caps.1
+                &[&self.caps.1.to_string()],
             )
         });
     }

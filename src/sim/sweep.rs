@@ -11,6 +11,7 @@ use super::checker::Totals;
 use super::command::{Action, ArmMode, Command, CrashPoint};
 use super::config::{BrokerKind, Config, Millis, Strategy};
 use super::simulation::Sim;
+use crate::i18n::{tr, trf};
 use serde::{Deserialize, Serialize};
 
 /// The one-word verdict of a cell.
@@ -175,13 +176,16 @@ pub fn crash_schedule(payments: u32) -> String {
         Command::ArmCrash {
             mode: ArmMode::EveryKth(k),
             ..
-        } => format!("every {} pass of its boundary", ordinal(k)),
-        _ => "once, at the first pass of its boundary".to_string(),
+        } => trf("every {0} pass of its boundary", &[&ordinal(k)]),
+        _ => tr("once, at the first pass of its boundary").to_string(),
     }
 }
 
-/// 2 → `2nd`, 11 → `11th`, 23 → `23rd`.
+/// 2 → `2nd`, 11 → `11th`, 23 → `23rd`; in Spanish `2.ª` (the feminine ordinal: pasada, vez).
 pub fn ordinal(n: u32) -> String {
+    if crate::i18n::language() == "es" {
+        return format!("{n}.ª");
+    }
     let suffix = match (n % 10, n % 100) {
         (_, 11..=13) => "th",
         (1, _) => "st",

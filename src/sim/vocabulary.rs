@@ -8,6 +8,7 @@ use super::checker::Outcome;
 use super::command::CrashPoint;
 use super::config::{AckTiming, LedgerWrite, OutageKind, RecordCheck, RetryWait};
 use super::event::RequeueReason;
+use crate::i18n::tr;
 
 /// A setting's choices, named once.
 pub trait Named: Copy + PartialEq + Sized + 'static {
@@ -38,9 +39,9 @@ impl Named for AckTiming {
     }
     fn label(self) -> &'static str {
         match self {
-            AckTiming::Auto => "auto-ack (delivery is the ack)",
-            AckTiming::ManualFirst => "manual ack, first thing",
-            AckTiming::AfterCommit => "manual ack after commit",
+            AckTiming::Auto => tr("auto-ack (delivery is the ack)"),
+            AckTiming::ManualFirst => tr("manual ack, first thing"),
+            AckTiming::AfterCommit => tr("manual ack after commit"),
         }
     }
 }
@@ -66,8 +67,8 @@ impl Named for RecordCheck {
     }
     fn label(self) -> &'static str {
         match self {
-            RecordCheck::CheckThenInsert => "check-then-insert",
-            RecordCheck::UniqueConstraint => "unique constraint",
+            RecordCheck::CheckThenInsert => tr("check-then-insert"),
+            RecordCheck::UniqueConstraint => tr("unique constraint"),
         }
     }
 }
@@ -97,9 +98,9 @@ impl Named for LedgerWrite {
     }
     fn label(self) -> &'static str {
         match self {
-            LedgerWrite::Append => "append a row",
-            LedgerWrite::Conditional => "conditional update (compare-and-set)",
-            LedgerWrite::Commutative => "commutative write (set keyed by payment)",
+            LedgerWrite::Append => tr("append a row"),
+            LedgerWrite::Conditional => tr("conditional update (compare-and-set)"),
+            LedgerWrite::Commutative => tr("commutative write (set keyed by payment)"),
         }
     }
 }
@@ -114,8 +115,8 @@ impl Named for OutageKind {
     }
     fn label(self) -> &'static str {
         match self {
-            OutageKind::Refuse => "refuses connections (fails at once)",
-            OutageKind::Hang => "hangs (calls pile up, then run late)",
+            OutageKind::Refuse => tr("refuses connections (fails at once)"),
+            OutageKind::Hang => tr("hangs (calls pile up, then run late)"),
         }
     }
 }
@@ -130,8 +131,10 @@ impl Named for RetryWait {
     }
     fn label(self) -> &'static str {
         match self {
-            RetryWait::Broker => "in the broker (retry queue with a TTL; SQS: visibility timeout)",
-            RetryWait::Consumer => "in the consumer (it holds the message and waits)",
+            RetryWait::Broker => {
+                tr("in the broker (retry queue with a TTL; SQS: visibility timeout)")
+            }
+            RetryWait::Consumer => tr("in the consumer (it holds the message and waits)"),
         }
     }
 }
@@ -181,10 +184,10 @@ impl Named for RequeueReason {
     }
     fn label(self) -> &'static str {
         match self {
-            RequeueReason::Disconnect => "consumer gone",
-            RequeueReason::VisibilityTimeout => "visibility timeout",
-            RequeueReason::Retry => "retry after a failure",
-            RequeueReason::Replay => "replay from the committed offset",
+            RequeueReason::Disconnect => tr("consumer gone"),
+            RequeueReason::VisibilityTimeout => tr("visibility timeout"),
+            RequeueReason::Retry => tr("retry after a failure"),
+            RequeueReason::Replay => tr("replay from the committed offset"),
         }
     }
 }

@@ -10,9 +10,10 @@
 use super::browser::location_hash;
 use super::components::pipeline::Pipeline;
 use super::components::totals::TotalsPanel;
-use super::components::words::{count, seconds};
+use super::components::words::{counted, seconds};
 use super::embed_run::{EmbedAction, EmbedRun, parse_address};
 use super::hooks::use_play_clock;
+use crate::i18n::{tr, tr_n, trf};
 use crate::sim::lab::Lab;
 use crate::sim::share::Scenario;
 use wasm_bindgen::JsValue;
@@ -52,10 +53,18 @@ fn story(s: &Scenario) -> (AttrValue, AttrValue) {
         Some(l) if l.number > 0 => (l.title.into(), l.summary.into()),
         _ => (
             "Redelivery Lab".into(),
-            format!(
-                "A run of {} through {}: press play and watch for duplicates and lost payments.",
-                count(s.config.payments.into(), "payment", "payments"),
-                count(s.config.consumers.into(), "consumer", "consumers")
+            trf(
+                "A run of {0} through {1}: press play and watch for duplicates and lost payments.",
+                &[
+                    &counted(
+                        s.config.payments.into(),
+                        tr_n("{0} payment", "{0} payments", s.config.payments.into()),
+                    ),
+                    &counted(
+                        s.config.consumers.into(),
+                        tr_n("{0} consumer", "{0} consumers", s.config.consumers.into()),
+                    ),
+                ],
             )
             .into(),
         ),
@@ -87,7 +96,7 @@ fn Player(props: &PlayerProps) -> Html {
         (t.now(), t.is_settled(), t.sim().events().total())
     };
     let range = match run.to {
-        Some(to) => format!(" of {} – {}", seconds(run.from), seconds(to)),
+        Some(to) => trf(" of {0} – {1}", &[&seconds(run.from), &seconds(to)]),
         None => String::new(),
     };
     let (title, line) = props.story.clone();
@@ -97,14 +106,14 @@ fn Player(props: &PlayerProps) -> Html {
             <header class="embed__head">
                 <p class="embed__story" data-testid="embed-story"><strong>{ title }</strong>{ " — " }{ line }</p>
                 <a class="embed__open" data-testid="embed-open" href={format!("{APP}#{}", props.link)}
-                    target="_blank" rel="noopener">{ "Open in Redelivery Lab ↗" }</a>
+                    target="_blank" rel="noopener">{ tr("Open in Redelivery Lab ↗") }</a>
             </header>
-            <div class="embed__controls" role="group" aria-label="Run controls">
+            <div class="embed__controls" role="group" aria-label={tr("Run controls")}>
                 <button type="button" class="button button--primary" data-testid="play" onclick={send(|| EmbedAction::TogglePlay)}>
-                    { if run.playing { "❚❚ Pause" } else if run.at_end() { "↻ Replay" } else { "▶ Play" } }
+                    { if run.playing { tr("❚❚ Pause") } else if run.at_end() { tr("↻ Replay") } else { tr("▶ Play") } }
                 </button>
-                <button type="button" class="button" data-testid="step" onclick={send(|| EmbedAction::Step)}>{ "Step" }</button>
-                <button type="button" class="button" data-testid="reset" onclick={send(|| EmbedAction::Reset)}>{ "Reset" }</button>
+                <button type="button" class="button" data-testid="step" onclick={send(|| EmbedAction::Step)}>{ tr("Step") }</button>
+                <button type="button" class="button" data-testid="reset" onclick={send(|| EmbedAction::Reset)}>{ tr("Reset") }</button>
                 <span class="embed__clock mono" data-testid="clock">{ format!("t = {}{range}", seconds(now)) }</span>
             </div>
             if let Some(r) = run.refusal.clone() {
@@ -171,7 +180,7 @@ fn Broken(props: &BrokenProps) -> Html {
         <main class="embed embed--broken" data-testid="embed">
             <p class="embed__error" role="alert" data-testid="embed-error">{ props.message.clone() }</p>
             <a class="embed__open" data-testid="embed-open" href={APP} target="_blank" rel="noopener">
-                { "Open Redelivery Lab ↗" }
+                { tr("Open Redelivery Lab ↗") }
             </a>
         </main>
     }

@@ -5,6 +5,7 @@
 //! milliseconds). A share link never holds `&` or `=`, so the parameters cannot be confused with it.
 
 use super::state::{MAX_TICK_MS, World, play, start};
+use crate::i18n::{tr, trf};
 use crate::sim::Command;
 use crate::sim::config::Millis;
 use crate::sim::share::Scenario;
@@ -37,9 +38,10 @@ pub fn parse_address(hash: &str) -> Result<Address, String> {
     let mut parts = hash.split('&');
     let link = parts.next().unwrap_or("").trim().to_string();
     if link.is_empty() {
-        return Err(
-            "This embed has no run to show: its address needs a share link after the #.".into(),
-        );
+        return Err(tr(
+            "This embed has no run to show: its address needs a share link after the #.",
+        )
+        .into());
     }
     let mut address = Address {
         link,
@@ -52,20 +54,25 @@ pub fn parse_address(hash: &str) -> Result<Address, String> {
             "from" => &mut address.from,
             "to" => &mut address.to,
             _ => {
-                return Err(format!(
-                    "This embed's address has a parameter “{key}” it does not know; it takes only from and to."
+                return Err(trf(
+                    "This embed's address has a parameter “{0}” it does not know; it takes only from and to.",
+                    &[key],
                 ));
             }
         };
         *slot = Some(value.parse().map_err(|_| {
-            format!("This embed's {key} must be a whole number of simulated milliseconds, like {key}=2000.")
+            trf(
+                "This embed's {0} must be a whole number of simulated milliseconds, like {0}=2000.",
+                &[key],
+            )
         })?);
     }
     if let (Some(from), Some(to)) = (address.from, address.to)
         && from > to
     {
-        return Err(format!(
-            "This embed's range ends before it starts (from={from} is after to={to})."
+        return Err(trf(
+            "This embed's range ends before it starts (from={0} is after to={1}).",
+            &[&from.to_string(), &to.to_string()],
         ));
     }
     Ok(address)
@@ -116,7 +123,8 @@ impl EmbedRun {
     pub fn open(s: Scenario, from: Option<Millis>, to: Option<Millis>) -> Result<EmbedRun, String> {
         let at = from.unwrap_or(s.at).min(to.unwrap_or(Millis::MAX));
         let timeline = replay(&s, at).ok_or_else(|| {
-            "This run is too long to replay inside an embed; open it in Redelivery Lab.".to_string()
+            tr("This run is too long to replay inside an embed; open it in Redelivery Lab.")
+                .to_string()
         })?;
         Ok(EmbedRun {
             world: World::new(timeline),

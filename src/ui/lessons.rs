@@ -9,6 +9,7 @@
 //! failure-injection skeleton (`src/sim/export.rs`), whose button fetches it on the click
 //! ([`when_loaded`]). A visitor reading Spanish gets `lessons.es.json` instead, same keys.
 
+use crate::i18n::tr;
 use js_sys::{JSON, Object, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::{JsCast, JsValue};
@@ -113,7 +114,7 @@ fn start(redraw: Callback<()>) {
     STATE.with(|s| *s.borrow_mut() = Load::Loading);
     WAITING.with(|w| w.borrow_mut().push(redraw));
     yew::platform::spawn_local(async {
-        let done = match fetch().await {
+        let done = match fetch_lessons().await {
             Ok(words) => {
                 WORDS.with(|w| *w.borrow_mut() = Some(words));
                 Load::Ready
@@ -129,7 +130,7 @@ fn start(redraw: Callback<()>) {
 
 /// The texts in the installed language; when its file fails to load, the English ones (a lesson in
 /// English beats no lesson).
-async fn fetch() -> Result<Object, &'static str> {
+async fn fetch_lessons() -> Result<Object, &'static str> {
     let mut url = if crate::i18n::language() == "es" {
         URL_ES
     } else {
@@ -137,7 +138,7 @@ async fn fetch() -> Result<Object, &'static str> {
     };
     // One await in a loop rather than two calls: the fetch's future is built once in the WebAssembly.
     loop {
-        match fetch_from(url).await {
+        match fetch(url).await {
             Err(_) if url == URL_ES => url = URL,
             done => return done,
         }
@@ -146,15 +147,15 @@ async fn fetch() -> Result<Object, &'static str> {
 
 /// Fetches a JSON object next to the page (the lesson texts, a language's catalogue), or says in a
 /// clause why not.
-pub(crate) async fn fetch_from(url: &str) -> Result<Object, &'static str> {
-    let window = web_sys::window().ok_or("there is no window")?;
+pub(crate) async fn fetch(url: &str) -> Result<Object, &'static str> {
+    let window = web_sys::window().ok_or(tr("there is no window"))?;
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
         .await
         .ok()
         .and_then(|r| r.dyn_into().ok())
-        .ok_or("the network request failed")?;
+        .ok_or(tr("the network request failed"))?;
     if !response.ok() {
-        return Err("the server refused it");
+        return Err(tr("the server refused it"));
     }
     let text = match response.text() {
         Ok(promise) => JsFuture::from(promise)
@@ -165,5 +166,5 @@ pub(crate) async fn fetch_from(url: &str) -> Result<Object, &'static str> {
     };
     text.and_then(|t| JSON::parse(&t).ok())
         .and_then(|v| v.dyn_into::<Object>().ok())
-        .ok_or("the file is not a table of texts")
+        .ok_or(tr("the file is not a table of texts"))
 }

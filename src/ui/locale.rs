@@ -93,7 +93,7 @@ pub fn choose(code: &str) {
 }
 
 async fn fetch(code: &str) -> Result<Vec<(String, String)>, &'static str> {
-    let table = crate::ui::lessons::fetch_from(&format!("locales/{code}.json")).await?;
+    let table = crate::ui::lessons::fetch(&format!("locales/{code}.json")).await?;
     Ok(Object::entries(&table)
         .iter()
         .filter_map(|pair| {

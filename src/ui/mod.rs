@@ -17,6 +17,7 @@ pub mod real_crash;
 pub mod saved;
 pub mod state;
 
+use crate::i18n::{tr, trf};
 use crate::sim::share;
 use browser::{copy_to_clipboard, location_hash, replace_hash};
 use components::charges::{ChargesProps, charges};
@@ -44,7 +45,7 @@ fn initial_state() -> AppState {
         Some(Ok(scenario)) => AppState::from_scenario(saved, scenario),
         Some(Err(e)) => {
             let mut s = AppState::new(saved);
-            s.error = Some(format!("{e} The default lab is open instead."));
+            s.error = Some(trf("{0} The default lab is open instead.", &[&e]));
             s
         }
         None if saved.settings.real_crash => match real_crash::load() {
@@ -70,11 +71,13 @@ fn initial_state() -> AppState {
 fn open_link(text: &str) -> Result<share::Scenario, String> {
     let s = share::decode(text).map_err(|e| e.message())?;
     if s.config.payments as u64 > components::strategy::MAX_BROWSER_PAYMENTS {
-        return Err(format!(
-            "This share link asks for {} payments; the browser sandbox runs at most {}. \
+        return Err(trf(
+            "This share link asks for {0} payments; the browser sandbox runs at most {1}. \
              The command line (`lab run`) handles bigger runs.",
-            s.config.payments,
-            components::strategy::MAX_BROWSER_PAYMENTS
+            &[
+                &s.config.payments.to_string(),
+                &components::strategy::MAX_BROWSER_PAYMENTS.to_string(),
+            ],
         ));
     }
     Ok(s)
@@ -118,7 +121,7 @@ pub fn App() -> Html {
             let url = replace_hash(Some(&link)).unwrap_or_else(|| format!("#{link}"));
             copy_to_clipboard(&url);
             state.dispatch(Action::Announce(
-                "A link to this exact run is in the address bar and the clipboard.".into(),
+                tr("A link to this exact run is in the address bar and the clipboard.").into(),
             ));
             url
         })

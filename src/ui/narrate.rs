@@ -2,6 +2,7 @@
 //!
 //! The core decides what happened; this module only says it in the lessons' vocabulary.
 
+use crate::i18n::trf;
 use crate::sim::{Event, Sim};
 
 /// Events looked at, at most, when searching for something worth announcing.
@@ -50,13 +51,15 @@ pub fn latest(sim: &Sim, since: u64) -> Option<String> {
         }
     }
     if any && sim.is_settled() {
-        return Some(format!("Run finished. {}", summary(sim)));
+        return Some(trf("Run finished. {0}", &[&summary(sim)]));
     }
     found.map(|e| {
-        let mut line = format!(
-            "At {}: {}.",
-            crate::ui::components::words::seconds(e.time),
-            event(&e.event)
+        let mut line = trf(
+            "At {0}: {1}.",
+            &[
+                &crate::ui::components::words::seconds(e.time),
+                &event(&e.event),
+            ],
         );
         if let Event::Charged {
             payment,
@@ -64,9 +67,10 @@ pub fn latest(sim: &Sim, since: u64) -> Option<String> {
             ..
         } = e.event
         {
-            line.push_str(&format!(
-                " That is charge number {} for this payment: a duplicate.",
-                sim.gateway().charges(payment)
+            line.push(' ');
+            line.push_str(&trf(
+                "That is charge number {0} for this payment: a duplicate.",
+                &[&sim.gateway().charges(payment).to_string()],
             ));
         }
         line
@@ -76,8 +80,15 @@ pub fn latest(sim: &Sim, since: u64) -> Option<String> {
 /// The checker's totals in one sentence.
 pub fn summary(sim: &Sim) -> String {
     let t = sim.totals();
-    format!(
-        "{} charged once, {} duplicate, {} lost, {} orphan, {} dead-lettered, {} pending.",
-        t.charged_once, t.duplicate, t.lost, t.orphan, t.dead_lettered, t.pending
+    trf(
+        "{0} charged once, {1} duplicate, {2} lost, {3} orphan, {4} dead-lettered, {5} pending.",
+        &[
+            &t.charged_once.to_string(),
+            &t.duplicate.to_string(),
+            &t.lost.to_string(),
+            &t.orphan.to_string(),
+            &t.dead_lettered.to_string(),
+            &t.pending.to_string(),
+        ],
     )
 }

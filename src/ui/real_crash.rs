@@ -3,12 +3,13 @@
 //! consumer. On the next load the core recovers the run from what was saved; this module only moves
 //! the text in and out of storage and words the outcome for the learner.
 
+use crate::i18n::{fill, tr, tr_n, trf};
 use crate::sim::RedeliveryMode;
 use crate::sim::broker::MessageState;
 use crate::sim::config::AckTiming;
 use crate::sim::durable::{DurableError, DurableState};
 use crate::sim::timeline::Timeline;
-use crate::ui::components::words::{count, seconds};
+use crate::ui::components::words::{counted, seconds};
 
 /// The storage key of the saved run. Bump the version when the format changes incompatibly.
 pub const KEY: &str = "redelivery-lab/v1/durable";
@@ -56,9 +57,11 @@ pub fn save(run: &Timeline, lab: &str) -> Result<(), String> {
         return Ok(());
     }
     let refused = || {
-        "This browser would not store the run (storage is full or switched off), so real crash \
-         mode is off again. Nothing else was lost."
-            .to_string()
+        tr(
+            "This browser would not store the run (storage is full or switched off), so real crash \
+         mode is off again. Nothing else was lost.",
+        )
+        .to_string()
     };
     let s = storage().ok_or_else(refused)?;
     s.set_item(KEY, &run.durable_state().to_text())
@@ -89,10 +92,10 @@ pub fn load() -> Option<Result<Recovered, String>> {
     let recovered = DurableState::from_text(&text).and_then(|state| {
         // Saving refuses runs above the cap, so one here was written by hand: refused like a link.
         if state.config.payments > MAX_PAYMENTS {
-            return Err(DurableError(format!(
-                "The saved run in this browser has {} payments, more than real crash mode ever saves \
-                 ({MAX_PAYMENTS}), so it was not restored.",
-                state.config.payments
+            return Err(DurableError(trf(
+                "The saved run in this browser has {0} payments, more than real crash mode ever saves \
+                 ({1}), so it was not restored.",
+                &[&state.config.payments.to_string(), &MAX_PAYMENTS.to_string()],
             )));
         }
         // In a consumer's hands, and handed back before the page closed (an earlier crash, a
@@ -121,9 +124,10 @@ pub fn load() -> Option<Result<Recovered, String>> {
             redelivery,
         );
         if other_tab {
-            notice = format!(
+            notice = trf(
                 "This run was saved by another tab of Redelivery Lab (which may still be running \
-                 it; the last tab to save wins). {notice}"
+                 it; the last tab to save wins). {0}",
+                &[&notice],
             );
         }
         Ok(Recovered {
@@ -135,7 +139,12 @@ pub fn load() -> Option<Result<Recovered, String>> {
     if recovered.is_err() {
         clear();
     }
-    Some(recovered.map_err(|e| format!("{e} Real crash mode is off and the default lab is open.")))
+    Some(recovered.map_err(|e| {
+        trf(
+            "{0} Real crash mode is off and the default lab is open.",
+            &[&e.0],
+        )
+    }))
 }
 
 /// What the saved run held when the page closed, for the notice.
@@ -149,32 +158,50 @@ struct Held {
 }
 
 fn notice(now: u64, h: Held, consumers: u8, redelivery: RedeliveryMode) -> String {
-    let n = |k: usize| count(k as u64, "payment", "payments");
+    let (held, back) = (h.held as u64, h.back as u64);
     let mut what = if h.auto || h.held == 0 {
         // Under auto-ack the broker forgot each message as it sent it: none is held back for it.
-        "No payment was unacknowledged in a consumer's hands.".to_string()
+        tr("No payment was unacknowledged in a consumer's hands.").to_string()
+    } else if redelivery == RedeliveryMode::OnDisconnect {
+        counted(
+            held,
+            tr_n(
+                "{0} payment unacknowledged in a consumer's hands: the broker saw the connection drop and put it back in the queue, to be delivered again.",
+                "{0} payments unacknowledged in a consumer's hands: the broker saw the connection drop and put it back in the queue, to be delivered again.",
+                held,
+            ),
+        )
     } else {
-        format!(
-            "{} unacknowledged in a consumer's hands: the broker {}, to be delivered again.",
-            n(h.held),
-            if redelivery == RedeliveryMode::OnDisconnect {
-                "saw the connection drop and put it back in the queue"
-            } else {
-                "hands it out again when the visibility timeout runs out"
-            }
+        counted(
+            held,
+            tr_n(
+                "{0} payment unacknowledged in a consumer's hands: the broker hands it out again when the visibility timeout runs out, to be delivered again.",
+                "{0} payments unacknowledged in a consumer's hands: the broker hands it out again when the visibility timeout runs out, to be delivered again.",
+                held,
+            ),
         )
     };
-    if h.back > 0 {
-        what += &format!(" {} handed back earlier still in the queue.", n(h.back));
+    if back > 0 {
+        what.push(' ');
+        what += &counted(
+            back,
+            tr_n(
+                "{0} payment handed back earlier still in the queue.",
+                "{0} payments handed back earlier still in the queue.",
+                back,
+            ),
+        );
     }
-    format!(
-        "Real crash: the page closed at t = {}. {} restarted with an empty memory; the queue, the \
-         ledger and the gateway kept theirs. {what} Press play and watch the ledger.",
-        seconds(now),
+    fill(
         if consumers == 1 {
-            "The consumer"
+            tr(
+                "Real crash: the page closed at t = {0}. The consumer restarted with an empty memory; the queue, the ledger and the gateway kept theirs. {1} Press play and watch the ledger.",
+            )
         } else {
-            "Every consumer"
-        }
+            tr(
+                "Real crash: the page closed at t = {0}. Every consumer restarted with an empty memory; the queue, the ledger and the gateway kept theirs. {1} Press play and watch the ledger.",
+            )
+        },
+        &[&seconds(now), &what],
     )
 }

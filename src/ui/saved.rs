@@ -14,6 +14,7 @@
 //! breaks the next load either.
 
 use super::state::{MAX_SPEED, MIN_SPEED};
+use crate::i18n::tr;
 use crate::sim::checklist;
 use crate::sim::lab::Lab;
 pub mod ids;
@@ -251,16 +252,16 @@ pub fn read(raw: &str) -> (Saved, Option<String>) {
         Some((mut saved, unreadable)) => {
             let dropped = unreadable + validate(&mut saved);
             let message = (dropped > 0).then(|| {
-                "Some of your saved settings or lab progress did not fit this version, so they were \
-                 reset; the rest is kept."
-                    .to_string()
+                tr("Some of your saved settings or lab progress did not fit this version, so they were \
+                 reset; the rest is kept.")
+                .to_string()
             });
             (saved, message)
         }
         None => (
             Saved::default(),
             Some(
-                "Your saved settings and lab progress could not be read, so the defaults are in use."
+                tr("Your saved settings and lab progress could not be read, so the defaults are in use.")
                     .to_string(),
             ),
         ),

@@ -5,6 +5,7 @@
 //! configuration that has not passed here; the bounds keep a browser tab responsive.
 
 use super::{BrokerKind, Config, MAX_PARTITIONS, RedeliveryMode, RetryPolicy, limits};
+use crate::i18n::{fill, tr, trf};
 use crate::sim::sentence::sentence_error;
 
 sentence_error!(
@@ -18,51 +19,76 @@ impl Config {
         use limits::*;
         let err = |s: String| Err(ConfigError(s));
         if self.payments > MAX_PAYMENTS {
-            return err(format!(
-                "Payments must be at most {MAX_PAYMENTS}; {} was asked for.",
-                self.payments
+            return err(trf(
+                "Payments must be at most {0}; {1} was asked for.",
+                &[&MAX_PAYMENTS.to_string(), &self.payments.to_string()],
             ));
         }
-        between("Consumers", self.consumers.into(), MAX_CONSUMERS.into(), "")?;
-        between("Prefetch", self.prefetch.into(), MAX_PREFETCH.into(), "")?;
-        between("Customers", self.customers.into(), 26, "")?;
+        between(
+            tr("Consumers must be between 1 and {0}; got {1}."),
+            self.consumers.into(),
+            MAX_CONSUMERS.into(),
+        )?;
+        between(
+            tr("Prefetch must be between 1 and {0}; got {1}."),
+            self.prefetch.into(),
+            MAX_PREFETCH.into(),
+        )?;
+        between(
+            tr("Customers must be between 1 and {0}; got {1}."),
+            self.customers.into(),
+            26,
+        )?;
         if self.gateway.fail_first_attempts > 100 {
-            return err(format!(
-                "At most the first 100 charge attempts of a payment can be scripted to fail; got {}.",
-                self.gateway.fail_first_attempts
+            return err(trf(
+                "At most the first 100 charge attempts of a payment can be scripted to fail; got {0}.",
+                &[&self.gateway.fail_first_attempts.to_string()],
             ));
         }
         if self.lost_ack_permille > 1000 || self.gateway.failure_permille > 1000 {
-            return err("Chances are per-mille: at most 1000.".to_string());
+            return err(tr("Chances are per-mille: at most 1000.").to_string());
         }
         let durations = [
-            ("publish interval", self.publish_interval_ms),
-            ("restart delay", self.restart_delay_ms),
-            ("gateway slowness", self.gateway.slow_ms),
+            (
+                tr("The publish interval must be at most {0} ms; got {1}."),
+                self.publish_interval_ms,
+            ),
+            (
+                tr("The restart delay must be at most {0} ms; got {1}."),
+                self.restart_delay_ms,
+            ),
+            (
+                tr("The gateway slowness must be at most {0} ms; got {1}."),
+                self.gateway.slow_ms,
+            ),
         ];
-        for (name, v) in durations {
+        for (template, v) in durations {
             if v > MAX_DURATION_MS {
-                return err(format!(
-                    "The {name} must be at most {MAX_DURATION_MS} ms; got {v}."
+                return err(fill(
+                    template,
+                    &[&MAX_DURATION_MS.to_string(), &v.to_string()],
                 ));
             }
         }
         if self.latency.base_ms.iter().any(|v| *v > MAX_DURATION_MS) {
-            return err(format!("A step may take at most {MAX_DURATION_MS} ms."));
+            return err(trf(
+                "A step may take at most {0} ms.",
+                &[&MAX_DURATION_MS.to_string()],
+            ));
         }
         if let RedeliveryMode::VisibilityTimeout { timeout_ms } = self.redelivery {
             between(
-                "The visibility timeout",
+                tr("The visibility timeout must be between 1 and {0} ms; got {1}."),
                 timeout_ms.into(),
                 MAX_DURATION_MS.into(),
-                " ms",
             )?;
         }
         match self.retry {
             RetryPolicy::Immediate => {}
             RetryPolicy::Fixed { delay_ms } if delay_ms > MAX_DURATION_MS => {
-                return err(format!(
-                    "The retry delay must be at most {MAX_DURATION_MS} ms."
+                return err(trf(
+                    "The retry delay must be at most {0} ms.",
+                    &[&MAX_DURATION_MS.to_string()],
                 ));
             }
             RetryPolicy::Exponential {
@@ -72,8 +98,13 @@ impl Config {
                 || cap_ms > MAX_DURATION_MS
                 || cap_ms < base_ms =>
             {
-                return err(format!(
-                    "Exponential backoff needs 1 ≤ base ≤ cap ≤ {MAX_DURATION_MS} ms; got base {base_ms}, cap {cap_ms}."
+                return err(trf(
+                    "Exponential backoff needs 1 ≤ base ≤ cap ≤ {0} ms; got base {1}, cap {2}.",
+                    &[
+                        &MAX_DURATION_MS.to_string(),
+                        &base_ms.to_string(),
+                        &cap_ms.to_string(),
+                    ],
                 ));
             }
             _ => {}
@@ -84,82 +115,88 @@ impl Config {
                 || r.burst == 0
                 || r.burst > 1_000_000)
         {
-            return err("The retry rate limit needs between 1 and 1,000,000 retries a second and a burst of at least 1.".to_string());
+            return err(tr("The retry rate limit needs between 1 and 1,000,000 retries a second and a burst of at least 1.").to_string());
         }
         if let Some(o) = self.gateway.outage
             && o.until_ms < o.from_ms
         {
-            return err("A gateway outage must end after it starts.".to_string());
+            return err(tr("A gateway outage must end after it starts.").to_string());
         }
         between(
-            "The gateway capacity",
+            tr("The gateway capacity must be between 1 and {0} calls; got {1}."),
             self.gateway_capacity.into(),
             MAX_GATEWAY_CAPACITY.into(),
-            " calls",
         )?;
         between(
-            "The gateway call timeout",
+            tr("The gateway call timeout must be between 1 and {0} ms; got {1}."),
             self.call_timeout_ms.into(),
             MAX_DURATION_MS.into(),
-            " ms",
         )?;
         if !(1..=MAX_EVENT_WINDOW).contains(&self.event_window) {
-            return err(format!(
-                "The event window must hold between 1 and {MAX_EVENT_WINDOW} events."
+            return err(trf(
+                "The event window must hold between 1 and {0} events.",
+                &[&MAX_EVENT_WINDOW.to_string()],
             ));
         }
         if !(1..=MAX_DURATION_MS).contains(&self.sample_interval_ms) {
-            return err(format!(
-                "The sample interval must be between 1 and {MAX_DURATION_MS} ms."
+            return err(trf(
+                "The sample interval must be between 1 and {0} ms.",
+                &[&MAX_DURATION_MS.to_string()],
             ));
         }
         for (what, w) in [
-            ("processed records", self.retention.records_ms),
-            ("gateway keys", self.retention.gateway_keys_ms),
+            (
+                tr("The retention of processed records must be between 1 and {0} ms; got {1}."),
+                self.retention.records_ms,
+            ),
+            (
+                tr("The retention of gateway keys must be between 1 and {0} ms; got {1}."),
+                self.retention.gateway_keys_ms,
+            ),
         ] {
             if let Some(w) = w {
-                between(
-                    &format!("The retention of {what}"),
-                    w,
-                    super::MAX_RETENTION_MS,
-                    " ms",
-                )?;
+                between(what, w, super::MAX_RETENTION_MS)?;
             }
         }
         match self.broker {
             BrokerKind::Queue => {}
             BrokerKind::Sqs(s) if s.duplicate_permille > 1000 => {
-                return err("Chances are per-mille: at most 1000.".to_string());
+                return err(tr("Chances are per-mille: at most 1000.").to_string());
             }
             BrokerKind::Sqs(_) => {}
             BrokerKind::Log(l) => {
-                between("Partitions", l.partitions.into(), MAX_PARTITIONS.into(), "")?;
                 between(
-                    "The auto-commit interval",
+                    tr("Partitions must be between 1 and {0}; got {1}."),
+                    l.partitions.into(),
+                    MAX_PARTITIONS.into(),
+                )?;
+                between(
+                    tr("The auto-commit interval must be between 1 and {0} ms; got {1}."),
                     l.auto_commit_interval_ms.into(),
                     MAX_DURATION_MS.into(),
-                    " ms",
                 )?;
             }
         }
         if self.broker.log().is_some() && self.producer.can_misbehave() {
-            return err(
-                "Producer republishes and crashes are modelled on the queue and SQS brokers, not on the log."
-                    .to_string(),
-            );
+            return err(tr(
+                "Producer republishes and crashes are modelled on the queue and SQS brokers, not on the log.",
+            )
+            .to_string());
         }
         self.producer.validate().map_err(ConfigError)
     }
 }
 
-/// Checks that `value` lies in 1..=`max`, or names the setting: "Consumers must be between 1 and 4;
-/// got 9." (`unit` follows the bound, as in " ms").
-fn between(what: &str, value: u64, max: u64, unit: &str) -> Result<(), ConfigError> {
+/// Checks that `value` lies in 1..=`max`, or names the setting with `template`, whose `{0}` is `max`
+/// and `{1}` the value: "Consumers must be between 1 and 4; got 9." (one whole sentence per setting,
+/// so a translation can agree with the setting's name).
+fn between(template: &str, value: u64, max: u64) -> Result<(), ConfigError> {
     if (1..=max).contains(&value) {
         Ok(())
     } else {
-        Err(ConfigError(format!(
-            "{what} must be between 1 and {max}{unit}; got {value}."
+        Err(ConfigError(fill(
+            template,
+            &[&max.to_string(), &value.to_string()],
         )))
     }
 }

@@ -7,6 +7,7 @@
 //! (`d1.`, `d2.`) still open: the fields added since read as their defaults (`d2.` has no script).
 
 use super::{DurableError, DurableState, PendingPublish};
+use crate::i18n::tr;
 use crate::sim::broker::{BrokerMessage, MessageState};
 use crate::sim::codec::fields::{config_version, read_config, write_config};
 use crate::sim::codec::{Reader, ShareError, Writer, open};
@@ -35,7 +36,9 @@ impl DurableState {
     /// Parses [`DurableState::to_text`]'s output and validates it; never panics.
     pub fn from_text(text: &str) -> Result<DurableState, DurableError> {
         let s = decode(text).map_err(|_| {
-            DurableError("The saved run in this browser is damaged, so it was not restored.".into())
+            DurableError(
+                tr("The saved run in this browser is damaged, so it was not restored.").into(),
+            )
         })?;
         s.validate()?;
         Ok(s)

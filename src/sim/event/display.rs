@@ -2,6 +2,7 @@
 //! region and the command line all print, so a learner reads the same words everywhere.
 
 use super::{Event, RequeueReason};
+use crate::i18n::trf;
 use crate::sim::message::payment_label;
 use std::fmt;
 
@@ -11,178 +12,187 @@ use std::fmt;
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = |p: u32| payment_label(p);
-        let c = |c: u8| format!("consumer {}", c + 1);
+        let c = |c: u8| trf("consumer {0}", &[&(c + 1).to_string()]);
         let text = match *self {
-            Event::Published { payment } => format!("{} published", p(payment)),
+            Event::Published { payment } => trf("{0} published", &[&p(payment)]),
             Event::Delivered {
                 payment,
                 consumer,
                 delivery,
                 redelivered,
-            } => format!(
-                "{} delivered to {} (delivery {delivery}{})",
-                p(payment),
-                c(consumer),
-                if redelivered { ", redelivered" } else { "" }
-            ),
-            Event::DuplicateSkipped { payment, consumer } => format!(
-                "{} already processed: {} skips it (duplicate caught)",
-                p(payment),
-                c(consumer)
+            } => {
+                if redelivered {
+                    trf(
+                        "{0} delivered to {1} (delivery {2}, redelivered)",
+                        &[&p(payment), &c(consumer), &delivery.to_string()],
+                    )
+                } else {
+                    trf(
+                        "{0} delivered to {1} (delivery {2})",
+                        &[&p(payment), &c(consumer), &delivery.to_string()],
+                    )
+                }
+            }
+            Event::DuplicateSkipped { payment, consumer } => trf(
+                "{0} already processed: {1} skips it (duplicate caught)",
+                &[&p(payment), &c(consumer)],
             ),
             Event::Charged {
                 payment,
                 consumer,
                 replayed,
                 late,
-            } => {
-                let late = if late {
-                    " — after the caller gave up, so nobody records it"
-                } else {
-                    ""
-                };
-                if replayed {
-                    format!(
-                        "{}: the gateway recognised the key and returned the first charge ({}){late}",
-                        p(payment),
-                        c(consumer)
-                    )
-                } else {
-                    format!("{} card charged for {}{late}", p(payment), c(consumer))
-                }
-            }
-            Event::ChargeFailed { payment, consumer } => {
-                format!(
-                    "{} charge failed at the gateway ({})",
-                    p(payment),
-                    c(consumer)
-                )
-            }
+            } => match (replayed, late) {
+                (true, false) => trf(
+                    "{0}: the gateway recognised the key and returned the first charge ({1})",
+                    &[&p(payment), &c(consumer)],
+                ),
+                (true, true) => trf(
+                    "{0}: the gateway recognised the key and returned the first charge ({1}) — after the caller gave up, so nobody records it",
+                    &[&p(payment), &c(consumer)],
+                ),
+                (false, false) => trf("{0} card charged for {1}", &[&p(payment), &c(consumer)]),
+                (false, true) => trf(
+                    "{0} card charged for {1} — after the caller gave up, so nobody records it",
+                    &[&p(payment), &c(consumer)],
+                ),
+            },
+            Event::ChargeFailed { payment, consumer } => trf(
+                "{0} charge failed at the gateway ({1})",
+                &[&p(payment), &c(consumer)],
+            ),
             Event::LedgerWritten {
                 payment,
                 consumer,
                 changed,
             } => {
                 if changed {
-                    format!("{} ledger written by {}", p(payment), c(consumer))
+                    trf("{0} ledger written by {1}", &[&p(payment), &c(consumer)])
                 } else {
-                    format!(
-                        "{} ledger already had it: nothing changed ({})",
-                        p(payment),
-                        c(consumer)
+                    trf(
+                        "{0} ledger already had it: nothing changed ({1})",
+                        &[&p(payment), &c(consumer)],
                     )
                 }
             }
-            Event::RecordWritten { payment, consumer } => {
-                format!("{} processed record written by {}", p(payment), c(consumer))
-            }
-            Event::Committed { payment, consumer } => {
-                format!("{} transaction committed by {}", p(payment), c(consumer))
-            }
-            Event::RolledBack { payment, consumer } => {
-                format!("{} transaction rolled back ({})", p(payment), c(consumer))
-            }
-            Event::ConstraintViolated { payment, consumer } => format!(
-                "{}: the unique constraint rejected a second record; {} aborts",
-                p(payment),
-                c(consumer)
+            Event::RecordWritten { payment, consumer } => trf(
+                "{0} processed record written by {1}",
+                &[&p(payment), &c(consumer)],
             ),
-            Event::Acked { payment, consumer } => {
-                format!(
-                    "{} acked by {}: the broker forgets it",
-                    p(payment),
-                    c(consumer)
-                )
-            }
-            Event::AckLost { payment, consumer } => format!(
-                "{} ack from {} lost on the way: the broker never heard it",
-                p(payment),
-                c(consumer)
+            Event::Committed { payment, consumer } => trf(
+                "{0} transaction committed by {1}",
+                &[&p(payment), &c(consumer)],
+            ),
+            Event::RolledBack { payment, consumer } => trf(
+                "{0} transaction rolled back ({1})",
+                &[&p(payment), &c(consumer)],
+            ),
+            Event::ConstraintViolated { payment, consumer } => trf(
+                "{0}: the unique constraint rejected a second record; {1} aborts",
+                &[&p(payment), &c(consumer)],
+            ),
+            Event::Acked { payment, consumer } => trf(
+                "{0} acked by {1}: the broker forgets it",
+                &[&p(payment), &c(consumer)],
+            ),
+            Event::AckLost { payment, consumer } => trf(
+                "{0} ack from {1} lost on the way: the broker never heard it",
+                &[&p(payment), &c(consumer)],
             ),
             Event::Nacked {
                 payment,
                 consumer,
                 delay_ms,
-            } => format!(
-                "{} nacked by {}: retry in {delay_ms} ms",
-                p(payment),
-                c(consumer)
+            } => trf(
+                "{0} nacked by {1}: retry in {2} ms",
+                &[&p(payment), &c(consumer), &delay_ms.to_string()],
             ),
-            Event::Requeued { payment, reason } => format!(
-                "{} back in the queue ({})",
-                p(payment),
-                match reason {
-                    RequeueReason::Disconnect => "its consumer disconnected before acking",
-                    RequeueReason::VisibilityTimeout => "its visibility timeout ran out",
-                    RequeueReason::Retry => "its retry delay is over",
-                    RequeueReason::Replay => "the consumer went back to the last committed offset",
-                }
-            ),
+            Event::Requeued { payment, reason } => match reason {
+                RequeueReason::Disconnect => trf(
+                    "{0} back in the queue (its consumer disconnected before acking)",
+                    &[&p(payment)],
+                ),
+                RequeueReason::VisibilityTimeout => trf(
+                    "{0} back in the queue (its visibility timeout ran out)",
+                    &[&p(payment)],
+                ),
+                RequeueReason::Retry => trf(
+                    "{0} back in the queue (its retry delay is over)",
+                    &[&p(payment)],
+                ),
+                RequeueReason::Replay => trf(
+                    "{0} back in the queue (the consumer went back to the last committed offset)",
+                    &[&p(payment)],
+                ),
+            },
             Event::DeadLettered { payment } => {
-                format!("{} moved to the dead-letter queue", p(payment))
+                trf("{0} moved to the dead-letter queue", &[&p(payment)])
             }
             Event::Crashed {
                 consumer,
                 point,
                 payment,
-            } => format!(
-                "{} crashed {}{}",
-                c(consumer),
-                point.label(),
-                payment.map_or(String::new(), |x| format!(" while holding {}", p(x)))
+            } => match payment {
+                Some(x) => trf(
+                    "{0} crashed {1} while holding {2}",
+                    &[&c(consumer), point.label(), &p(x)],
+                ),
+                None => trf("{0} crashed {1}", &[&c(consumer), point.label()]),
+            },
+            Event::Restarted { consumer } => trf("{0} restarted", &[&c(consumer)]),
+            Event::Reconnected { consumer } => trf(
+                "{0} reconnected; its unacked messages went back to the queue",
+                &[&c(consumer)],
             ),
-            Event::Restarted { consumer } => format!("{} restarted", c(consumer)),
-            Event::Reconnected { consumer } => format!(
-                "{} reconnected; its unacked messages went back to the queue",
-                c(consumer)
-            ),
-            Event::ChargeTimedOut { payment, consumer } => format!(
-                "{} gave up waiting for the gateway on {}: the charge may still happen",
-                c(consumer),
-                p(payment)
+            Event::ChargeTimedOut { payment, consumer } => trf(
+                "{0} gave up waiting for the gateway on {1}: the charge may still happen",
+                &[&c(consumer), &p(payment)],
             ),
             Event::RetryWaiting {
                 payment,
                 consumer,
                 delay_ms,
-            } => format!(
-                "{} keeps {} and waits {delay_ms} ms before retrying",
-                c(consumer),
-                p(payment)
+            } => trf(
+                "{0} keeps {1} and waits {2} ms before retrying",
+                &[&c(consumer), &p(payment), &delay_ms.to_string()],
             ),
             Event::Republished {
                 payment,
                 msg,
                 relay,
-            } => format!(
-                "{} published again as message {msg}: {}",
-                p(payment),
+            } => {
                 if relay {
-                    "the outbox relay had not marked its row sent"
-                } else {
-                    "the order service heard no confirm in time"
-                }
-            ),
-            Event::PublisherCrashed { payment, relay } => {
-                if relay {
-                    format!(
-                        "the outbox relay crashed after publishing {} and before marking it sent",
-                        p(payment)
+                    trf(
+                        "{0} published again as message {1}: the outbox relay had not marked its row sent",
+                        &[&p(payment), &msg.to_string()],
                     )
                 } else {
-                    format!(
-                        "the order service crashed after saving {} and before publishing it: no message carries it",
-                        p(payment)
+                    trf(
+                        "{0} published again as message {1}: the order service heard no confirm in time",
+                        &[&p(payment), &msg.to_string()],
                     )
                 }
             }
-            Event::SqsDuplicate { payment, msg } => format!(
-                "{}: SQS deleted message {msg} but missed a stored copy, so it comes again (no failure)",
-                p(payment)
+            Event::PublisherCrashed { payment, relay } => {
+                if relay {
+                    trf(
+                        "the outbox relay crashed after publishing {0} and before marking it sent",
+                        &[&p(payment)],
+                    )
+                } else {
+                    trf(
+                        "the order service crashed after saving {0} and before publishing it: no message carries it",
+                        &[&p(payment)],
+                    )
+                }
+            }
+            Event::SqsDuplicate { payment, msg } => trf(
+                "{0}: SQS deleted message {1} but missed a stored copy, so it comes again (no failure)",
+                &[&p(payment), &msg.to_string()],
             ),
-            Event::FifoDropped { payment, msg } => format!(
-                "{}: the FIFO queue dropped message {msg}, a repeat of a deduplication id sent under 5 minutes ago",
-                p(payment)
+            Event::FifoDropped { payment, msg } => trf(
+                "{0}: the FIFO queue dropped message {1}, a repeat of a deduplication id sent under 5 minutes ago",
+                &[&p(payment), &msg.to_string()],
             ),
         };
         f.write_str(&text)

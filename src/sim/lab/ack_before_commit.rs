@@ -2,6 +2,7 @@
 
 use super::common::{arm, survives_redelivery};
 use super::{Lab, Narrative, Prediction};
+use crate::i18n::{tr, trf};
 use crate::sim::checker::Outcome;
 use crate::sim::command::{ArmMode, CrashPoint};
 use crate::sim::config::{AckTiming, Config, Strategy};
@@ -11,8 +12,8 @@ pub fn lab() -> Lab {
     Lab {
         id: "ack-before-commit",
         number: 4,
-        title: "Ack before commit",
-        summary: "Acknowledge early and crashes stop duplicating — they start losing money.",
+        title: tr("Ack before commit"),
+        summary: tr("Acknowledge early and crashes stop duplicating — they start losing money."),
         narrative: Narrative {
             predict: lesson!(
                 "This consumer acks as soon as it receives a message. What happens to a payment when it crashes before charging?"
@@ -62,13 +63,19 @@ pub fn lab() -> Lab {
                     let crashes = s.metrics().counters.crashes;
                     let dup = s.totals().duplicate;
                     if dup > 0 {
-                        Judged::fail(format!("{dup} payments were charged twice in this run."))
+                        Judged::fail(trf(
+                            "{0} payments were charged twice in this run.",
+                            &[&dup.to_string()],
+                        ))
                     } else if !s.is_settled() {
-                        Judged::pending("Keep playing until the run is over.")
+                        Judged::pending(tr("Keep playing until the run is over."))
                     } else if crashes == 0 {
-                        Judged::fail("No crash fired in this run.")
+                        Judged::fail(tr("No crash fired in this run."))
                     } else {
-                        Judged::pass(format!("{crashes} crashes and no duplicate."))
+                        Judged::pass(trf(
+                            "{0} crashes and no duplicate.",
+                            &[&crashes.to_string()],
+                        ))
                     }
                 },
             },

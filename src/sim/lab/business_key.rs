@@ -3,6 +3,7 @@
 
 use super::common::every_payment_once;
 use super::{Lab, Narrative, Prediction};
+use crate::i18n::{tr, tr_n, trf};
 use crate::sim::checker::Outcome;
 use crate::sim::config::{Config, KeyedOn, ProducerSettings, RecordCheck, Strategy};
 use crate::sim::event::Event;
@@ -36,14 +37,14 @@ pub fn delivered_as_two_messages(sim: &Sim) -> (u32, Option<u32>) {
 
 fn see_two_messages(sim: &Sim) -> Judged {
     match delivered_as_two_messages(sim) {
-        (_, Some(p)) => Judged::pass(format!(
-            "{} reached the consumer as two messages with two message ids.",
-            payment_label(p)
+        (_, Some(p)) => Judged::pass(trf(
+            "{0} reached the consumer as two messages with two message ids.",
+            &[&payment_label(p)],
         )),
-        _ if sim.is_settled() => {
-            Judged::fail("No payment reached the consumer as two messages in this run.")
-        }
-        _ => Judged::pending("No payment has arrived twice yet; keep playing."),
+        _ if sim.is_settled() => Judged::fail(tr(
+            "No payment reached the consumer as two messages in this run.",
+        )),
+        _ => Judged::pending(tr("No payment has arrived twice yet; keep playing.")),
     }
 }
 
@@ -53,13 +54,16 @@ fn survives_republish(sim: &Sim) -> Judged {
         return harm;
     }
     match delivered_as_two_messages(sim).0 {
-        0 => Judged::fail(
+        0 => Judged::fail(tr(
             "No payment reached the consumer as two messages in this run, so it cannot show the consumer recognises a republished payment.",
-        ),
-        n => Judged::pass(format!(
-            "{n} {} arrived as two messages, and {}",
-            if n == 1 { "payment" } else { "payments" },
-            harm.why
+        )),
+        n => Judged::pass(trf(
+            tr_n(
+                "{0} payment arrived as two messages, and {1}",
+                "{0} payments arrived as two messages, and {1}",
+                n as u64,
+            ),
+            &[&n.to_string(), &harm.why],
         )),
     }
 }
@@ -68,8 +72,8 @@ pub fn lab() -> Lab {
     Lab {
         id: "business-key",
         number: 10,
-        title: "The business key, not the message id",
-        summary: "Every safeguard is on, and a payment is still charged twice.",
+        title: tr("The business key, not the message id"),
+        summary: tr("Every safeguard is on, and a payment is still charged twice."),
         narrative: Narrative {
             predict: lesson!(
                 "The order service waits for the broker's publisher confirm and publishes again when none arrives in time; in this lab one confirm in five is lost on its way back. The consumer checks a processed record, commits it with the ledger row, acks after the commit and sends the gateway an idempotency key — all keyed on the message id. What happens to a payment whose confirm was lost?"

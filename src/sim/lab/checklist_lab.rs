@@ -2,6 +2,7 @@
 
 use super::common::{arm, harm_words, has_harm, survives_redelivery};
 use super::{Lab, Narrative};
+use crate::i18n::{tr, trf};
 use crate::sim::command::{ArmMode, CrashPoint};
 use crate::sim::config::{
     Config, GatewayFaults, Outage, OutageKind, RateLimit, RetryPolicy, Strategy,
@@ -12,8 +13,8 @@ pub fn lab() -> Lab {
     Lab {
         id: "checklist",
         number: 8,
-        title: "The operational checklist",
-        summary: "Every safeguard at once, under crashes, lost acks and an outage.",
+        title: tr("The operational checklist"),
+        summary: tr("Every safeguard at once, under crashes, lost acks and an outage."),
         narrative: Narrative {
             predict: lesson!(
                 "Crashes at two boundaries, lost acks and a gateway outage, all at once. Which checklist items does this naive consumer need?"
@@ -57,11 +58,11 @@ pub fn lab() -> Lab {
                 check: |s, _| {
                     let t = s.totals();
                     if has_harm(&t) {
-                        Judged::pass(format!("This run: {}.", harm_words(s).unwrap_or_default()))
+                        Judged::pass(trf("This run: {0}.", &[&harm_words(s).unwrap_or_default()]))
                     } else if s.is_settled() {
-                        Judged::fail("This run came through clean.")
+                        Judged::fail(tr("This run came through clean."))
                     } else {
-                        Judged::pending("Keep playing.")
+                        Judged::pending(tr("Keep playing."))
                     }
                 },
             },

@@ -3,6 +3,7 @@
 
 use super::common::{arm, survives_redelivery};
 use super::{Lab, Narrative, Prediction};
+use crate::i18n::tr;
 use crate::sim::checker::Outcome;
 use crate::sim::command::{ArmMode, CrashPoint};
 use crate::sim::config::{AckTiming, BrokerKind, Config, LogSettings, Strategy};
@@ -12,8 +13,10 @@ pub fn lab() -> Lab {
     Lab {
         id: "commit-timing",
         number: 12,
-        title: "Commit before or after processing",
-        summary: "A log consumer with automatic offset commits loses some payments and charges others twice.",
+        title: tr("Commit before or after processing"),
+        summary: tr(
+            "A log consumer with automatic offset commits loses some payments and charges others twice.",
+        ),
         narrative: Narrative {
             predict: lesson!(
                 "The payments go through a Kafka-like log. The consumer fetches a few records at a time and commits its position automatically every 100 ms, whether or not it has processed what it fetched. It crashes now and then right after charging a card. After a restart it resumes from the last committed offset. What happens to the records around each crash?"

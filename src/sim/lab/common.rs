@@ -11,6 +11,7 @@ use super::super::command::{Action, ArmMode, Command, CrashPoint};
 use super::super::goal::{GoalStatus, Judged};
 use super::super::message::money;
 use super::super::simulation::Sim;
+use crate::i18n::{fill, tr, tr_n, trf};
 
 /// A crash armed at `at` on every consumer.
 pub fn arm(at: u64, point: CrashPoint, mode: ArmMode) -> Action {
@@ -24,8 +25,12 @@ pub fn arm(at: u64, point: CrashPoint, mode: ArmMode) -> Action {
     }
 }
 
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+/// `template` (a plural form picked by [`tr_n`] for `n`) with `{0}` = `n` and `{1}` = `rest`.
+fn count(template: &str, n: u64, rest: &[&str]) -> String {
+    let n = n.to_string();
+    let mut args = vec![n.as_str()];
+    args.extend_from_slice(rest);
+    fill(template, &args)
 }
 
 /// The harm of the run in one clause ("2 payments charged or recorded twice (31.50 overcharged),
@@ -36,28 +41,46 @@ pub fn harm_words(sim: &Sim) -> Option<String> {
     let t = sim.totals();
     let mut parts = Vec::new();
     if t.duplicate > 0 {
-        parts.push(format!(
-            "{} charged or recorded twice ({} overcharged)",
-            plural(t.duplicate, "payment", "payments"),
-            money(t.money_overcharged_cents)
+        parts.push(count(
+            tr_n(
+                "{0} payment charged or recorded twice ({1} overcharged)",
+                "{0} payments charged or recorded twice ({1} overcharged)",
+                t.duplicate,
+            ),
+            t.duplicate,
+            &[&money(t.money_overcharged_cents)],
         ));
     }
     if t.lost > 0 {
-        parts.push(format!("{} lost", plural(t.lost, "payment", "payments")));
+        parts.push(count(
+            tr_n("{0} payment lost", "{0} payments lost", t.lost),
+            t.lost,
+            &[],
+        ));
     }
     if t.orphan > 0 {
-        parts.push(format!(
-            "{} charged without a ledger row or recorded without a charge",
-            plural(t.orphan, "payment", "payments")
+        parts.push(count(
+            tr_n(
+                "{0} payment charged without a ledger row or recorded without a charge",
+                "{0} payments charged without a ledger row or recorded without a charge",
+                t.orphan,
+            ),
+            t.orphan,
+            &[],
         ));
     }
     let parked = (0..sim.config().payments)
         .filter(|p| sim.facts(*p).dead_lettered)
         .count() as u64;
     if parked > 0 {
-        parts.push(format!(
-            "{} in the dead-letter queue, so not collected",
-            plural(parked, "payment", "payments")
+        parts.push(count(
+            tr_n(
+                "{0} payment in the dead-letter queue, so not collected",
+                "{0} payments in the dead-letter queue, so not collected",
+                parked,
+            ),
+            parked,
+            &[],
         ));
     }
     (!parts.is_empty()).then(|| parts.join(", "))
@@ -74,22 +97,26 @@ pub fn every_payment_once(sim: &Sim) -> Judged {
     let t = sim.totals();
     let n = sim.config().payments as u64;
     if t.duplicate > 0 {
-        return Judged::fail(format!("Not yet: {}.", harm_words(sim).unwrap_or_default()));
+        return Judged::fail(trf(
+            "Not yet: {0}.",
+            &[&harm_words(sim).unwrap_or_default()],
+        ));
     }
     if !sim.is_settled() {
-        return Judged::pending(format!(
-            "{} of {n} payments are settled so far; keep playing.",
-            n - t.pending
+        return Judged::pending(trf(
+            "{0} of {1} payments are settled so far; keep playing.",
+            &[&(n - t.pending).to_string(), &n.to_string()],
         ));
     }
     match harm_words(sim) {
-        Some(h) => Judged::fail(format!("Not yet: {h}.")),
-        None if t.charged_once == n => {
-            Judged::pass(format!("All {n} payments were charged exactly once."))
-        }
-        None => Judged::fail(format!(
-            "Only {} of {n} payments were charged exactly once.",
-            t.charged_once
+        Some(h) => Judged::fail(trf("Not yet: {0}.", &[&h])),
+        None if t.charged_once == n => Judged::pass(trf(
+            "All {0} payments were charged exactly once.",
+            &[&n.to_string()],
+        )),
+        None => Judged::fail(trf(
+            "Only {0} of {1} payments were charged exactly once.",
+            &[&t.charged_once.to_string(), &n.to_string()],
         )),
     }
 }
@@ -100,24 +127,32 @@ pub fn tested_by_redelivery(sim: &Sim) -> Judged {
     let c = &sim.metrics().counters;
     if c.crashes == 0 {
         return if sim.is_settled() {
-            Judged::fail("No crash fired in this run, so it cannot show the consumer survives one.")
+            Judged::fail(tr(
+                "No crash fired in this run, so it cannot show the consumer survives one.",
+            ))
         } else {
-            Judged::pending("No crash has fired yet; keep playing.")
+            Judged::pending(tr("No crash has fired yet; keep playing."))
         };
     }
     if c.redeliveries == 0 {
         return if sim.is_settled() {
-            Judged::fail(
+            Judged::fail(tr(
                 "Nothing was delivered twice in this run, so it cannot show the consumer absorbs a redelivery.",
-            )
+            ))
         } else {
-            Judged::pending("No redelivery yet; keep playing.")
+            Judged::pending(tr("No redelivery yet; keep playing."))
         };
     }
-    Judged::pass(format!(
-        "{} and {} put the consumer to the test.",
-        plural(c.crashes, "crash", "crashes"),
-        plural(c.redeliveries, "redelivery", "redeliveries")
+    Judged::pass(trf(
+        "{0} and {1} put the consumer to the test.",
+        &[
+            &count(tr_n("{0} crash", "{0} crashes", c.crashes), c.crashes, &[]),
+            &count(
+                tr_n("{0} redelivery", "{0} redeliveries", c.redeliveries),
+                c.redeliveries,
+                &[],
+            ),
+        ],
     ))
 }
 

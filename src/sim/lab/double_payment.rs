@@ -2,6 +2,7 @@
 
 use super::common::{arm, survives_redelivery};
 use super::{Lab, Narrative, Prediction};
+use crate::i18n::{tr, trf};
 use crate::sim::checker::Outcome;
 use crate::sim::command::{ArmMode, CrashPoint};
 use crate::sim::config::Config;
@@ -31,35 +32,34 @@ pub fn was_redelivered(sim: &Sim, payment: u32) -> bool {
 
 fn diagnose(sim: &Sim, learner: &Learner) -> Judged {
     let Some(p) = learner.focus.filter(|p| *p < sim.config().payments) else {
-        return Judged::pending(
+        return Judged::pending(tr(
             "Select a payment charged twice in the anomaly list to see its events.",
-        );
+        ));
     };
     if sim.outcome(p) != Outcome::Duplicate {
-        return Judged::pending(format!(
-            "{} was not charged twice in this run; select one marked duplicate.",
-            payment_label(p)
+        return Judged::pending(trf(
+            "{0} was not charged twice in this run; select one marked duplicate.",
+            &[&payment_label(p)],
         ));
     }
     if !was_redelivered(sim, p) {
-        return Judged::pending(format!(
-            "The redelivery of {} has left the event window; select another duplicate.",
-            payment_label(p)
+        return Judged::pending(trf(
+            "The redelivery of {0} has left the event window; select another duplicate.",
+            &[&payment_label(p)],
         ));
     }
     match learner.diagnosis {
-        None => Judged::pending(format!(
-            "You found {} and its redelivery. Now answer: {}",
-            payment_label(p),
-            DIAGNOSIS.question
+        None => Judged::pending(trf(
+            "You found {0} and its redelivery. Now answer: {1}",
+            &[&payment_label(p), DIAGNOSIS.question],
         )),
-        Some(a) if a == DIAGNOSIS.answer => Judged::pass(format!(
-            "{} was charged, its consumer crashed before the ack, and the redelivery after the restart charged it again.",
-            payment_label(p)
+        Some(a) if a == DIAGNOSIS.answer => Judged::pass(trf(
+            "{0} was charged, its consumer crashed before the ack, and the redelivery after the restart charged it again.",
+            &[&payment_label(p)],
         )),
-        Some(_) => Judged::pending(
+        Some(_) => Judged::pending(tr(
             "That answer does not match the evidence: look at what happens just before the second charge.",
-        ),
+        )),
     }
 }
 
@@ -67,8 +67,10 @@ pub fn lab() -> Lab {
     Lab {
         id: "double-payment",
         number: 2,
-        title: "The double-payment incident",
-        summary: "Customers were charged twice after a restart. Reproduce it, diagnose it, fix it.",
+        title: tr("The double-payment incident"),
+        summary: tr(
+            "Customers were charged twice after a restart. Reproduce it, diagnose it, fix it.",
+        ),
         narrative: Narrative {
             predict: lesson!(
                 "The consumer will crash after charging the card and committing the ledger, but before its ack. What does the broker do when the consumer comes back?"

@@ -4,6 +4,7 @@
 
 use super::common::{arm, survives_redelivery};
 use super::{Lab, Narrative, Prediction};
+use crate::i18n::{tr, trf};
 use crate::sim::command::{ArmMode, CrashPoint};
 use crate::sim::config::{AckTiming, BrokerKind, Config, LogSettings, Strategy};
 use crate::sim::goal::{Goal, GoalKind, Judged};
@@ -21,31 +22,30 @@ pub fn ledger_right_card_wrong(sim: &Sim) -> Option<u32> {
 
 fn see_split(sim: &Sim) -> Judged {
     match ledger_right_card_wrong(sim) {
-        Some(p) => Judged::pass(format!(
-            "{} has one ledger row and was charged twice.",
-            payment_label(p)
+        Some(p) => Judged::pass(trf(
+            "{0} has one ledger row and was charged twice.",
+            &[&payment_label(p)],
         )),
-        None if sim.is_settled() => {
-            Judged::fail("No payment in this run had one ledger row and two charges.")
-        }
-        None => Judged::pending("Not yet; keep playing."),
+        None if sim.is_settled() => Judged::fail(tr(
+            "No payment in this run had one ledger row and two charges.",
+        )),
+        None => Judged::pending(tr("Not yet; keep playing.")),
     }
 }
 
 fn ledger_never_doubled(sim: &Sim) -> Judged {
     let doubled = (0..sim.config().payments).find(|p| sim.facts(*p).ledger_rows > 1);
     match doubled {
-        Some(p) => Judged::fail(format!(
-            "{} has {} ledger rows.",
-            payment_label(p),
-            sim.facts(p).ledger_rows
+        Some(p) => Judged::fail(trf(
+            "{0} has {1} ledger rows.",
+            &[&payment_label(p), &sim.facts(p).ledger_rows.to_string()],
         )),
         None if sim.metrics().counters.redeliveries == 0 => {
-            Judged::pending("No record has been read again yet; keep playing.")
+            Judged::pending(tr("No record has been read again yet; keep playing."))
         }
-        None => Judged::pass(format!(
-            "{} records were read again and no payment got a second ledger row.",
-            sim.metrics().counters.redeliveries
+        None => Judged::pass(trf(
+            "{0} records were read again and no payment got a second ledger row.",
+            &[&sim.metrics().counters.redeliveries.to_string()],
         )),
     }
 }
@@ -54,8 +54,10 @@ pub fn lab() -> Lab {
     Lab {
         id: "effectively-once",
         number: 13,
-        title: "Exactly-once, effectively",
-        summary: "The offsets commit with the ledger, the ledger is perfect, and a card is still charged twice.",
+        title: tr("Exactly-once, effectively"),
+        summary: tr(
+            "The offsets commit with the ledger, the ledger is perfect, and a card is still charged twice.",
+        ),
         narrative: Narrative {
             predict: lesson!(
                 "The consumer of a Kafka-like log stores its offset in the same database transaction as the ledger row, and resumes from the database's offset after a crash: a record is either written with its offset or not at all. It crashes sometimes after committing, sometimes right after charging the card. Will any customer be charged twice?"

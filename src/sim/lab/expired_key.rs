@@ -3,6 +3,7 @@
 
 use super::common::{arm, every_payment_once};
 use super::{Lab, Narrative, Prediction};
+use crate::i18n::{tr, tr_n, trf};
 use crate::sim::command::{ArmMode, CrashPoint};
 use crate::sim::config::{Config, LedgerWrite, Retention, Strategy};
 use crate::sim::event::Event;
@@ -63,14 +64,14 @@ pub fn late_repeats(sim: &Sim) -> LateRepeats {
 
 fn see_late_charge(sim: &Sim) -> Judged {
     match late_repeats(sim).charged_again {
-        Some(p) => Judged::pass(format!(
-            "{} came back after the gateway had forgotten its key, and was charged again.",
-            payment_label(p)
+        Some(p) => Judged::pass(trf(
+            "{0} came back after the gateway had forgotten its key, and was charged again.",
+            &[&payment_label(p)],
         )),
-        None if sim.is_settled() => Judged::fail(
+        None if sim.is_settled() => Judged::fail(tr(
             "No payment was charged again after the gateway forgot its key in this run.",
-        ),
-        None => Judged::pending("No late repeat has been charged yet; keep playing."),
+        )),
+        None => Judged::pending(tr("No late repeat has been charged yet; keep playing.")),
     }
 }
 
@@ -80,17 +81,16 @@ fn survives_late_repeat(sim: &Sim) -> Judged {
         return harm;
     }
     match late_repeats(sim).redeliveries {
-        0 => Judged::fail(
+        0 => Judged::fail(tr(
             "No redelivery arrived after the gateway had forgotten the payment's key, so this run cannot show the consumer survives one.",
-        ),
-        n => Judged::pass(format!(
-            "{n} {} after the key was forgotten, and {}",
-            if n == 1 {
-                "redelivery arrived"
-            } else {
-                "redeliveries arrived"
-            },
-            harm.why
+        )),
+        n => Judged::pass(trf(
+            tr_n(
+                "{0} redelivery arrived after the key was forgotten, and {1}",
+                "{0} redeliveries arrived after the key was forgotten, and {1}",
+                n as u64,
+            ),
+            &[&n.to_string(), &harm.why],
         )),
     }
 }
@@ -99,8 +99,8 @@ pub fn lab() -> Lab {
     Lab {
         id: "expired-key",
         number: 9,
-        title: "The key the gateway forgot",
-        summary: "The gateway key was sent, and the customer was still charged twice.",
+        title: tr("The key the gateway forgot"),
+        summary: tr("The gateway key was sent, and the customer was still charged twice."),
         narrative: Narrative {
             predict: lesson!(
                 "This consumer sends the payment id as the gateway's idempotency key and writes the ledger so that a repeat changes nothing; it keeps no processed record. It crashes after its commit, before the ack, and is back 3 seconds later. This gateway forgets a key 2 seconds after the charge that stored it. What happens to the redelivered payment?"

@@ -6,6 +6,7 @@
 
 use super::common::{arm, harm_words};
 use super::{Lab, Narrative, Prediction};
+use crate::i18n::{tr, trf};
 use crate::sim::checker::Outcome;
 use crate::sim::command::{ArmMode, Command, CrashPoint};
 use crate::sim::config::{Config, Strategy};
@@ -17,14 +18,16 @@ use crate::sim::simulation::Sim;
 /// Simulated-time limit of one boundary's run.
 const LIMIT_MS: u64 = 60_000;
 
-/// The five steps, as the grid's column headings.
-pub const STEPS: [&str; 5] = [
-    "1. Unique ids",
-    "2. Crash fired",
-    "3. Restarted",
-    "4. Same message redelivered",
-    "5. No side effect twice",
-];
+/// The five steps, as the grid's column headings, in the page's language.
+pub fn steps_headings() -> [&'static str; 5] {
+    [
+        tr("1. Unique ids"),
+        tr("2. Crash fired"),
+        tr("3. Restarted"),
+        tr("4. Same message redelivered"),
+        tr("5. No side effect twice"),
+    ]
+}
 
 /// One row of the grid: a boundary and the five steps' verdicts there.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,18 +64,16 @@ pub fn steps(sim: &Sim, boundary: CrashPoint) -> [Judged; 5] {
     ids.sort_unstable();
     ids.dedup();
     let step1 = if sim.published() == 0 {
-        Judged::fail("Nothing was published.")
+        Judged::fail(tr("Nothing was published."))
     } else if ids.len() as u32 == sim.published() {
-        Judged::pass(format!(
-            "{} messages, {} distinct ids.",
-            sim.published(),
-            ids.len()
+        Judged::pass(trf(
+            "{0} messages, {1} distinct ids.",
+            &[&sim.published().to_string(), &ids.len().to_string()],
         ))
     } else {
-        Judged::fail(format!(
-            "{} messages share {} ids: a repeat could not be told from a new payment.",
-            sim.published(),
-            ids.len()
+        Judged::fail(trf(
+            "{0} messages share {1} ids: a repeat could not be told from a new payment.",
+            &[&sim.published().to_string(), &ids.len().to_string()],
         ))
     };
     // Step 2: the crash fired at this boundary, holding a payment.
@@ -85,23 +86,22 @@ pub fn steps(sim: &Sim, boundary: CrashPoint) -> [Judged; 5] {
         _ => None,
     });
     let step2 = match crash {
-        Some((_, p)) => Judged::pass(format!(
-            "The consumer crashed {} holding {}.",
-            boundary.label(),
-            payment_label(p)
+        Some((_, p)) => Judged::pass(trf(
+            "The consumer crashed {0} holding {1}.",
+            &[boundary.label(), &payment_label(p)],
         )),
-        None => Judged::fail(format!(
-            "No consumer ever crashed {}: this consumer never reaches that boundary with a message.",
-            boundary.label()
+        None => Judged::fail(trf(
+            "No consumer ever crashed {0}: this consumer never reaches that boundary with a message.",
+            &[boundary.label()],
         )),
     };
     let step3 = if c.restarts > 0 {
-        Judged::pass("The consumer restarted with empty memory.")
+        Judged::pass(tr("The consumer restarted with empty memory."))
     } else {
-        Judged::fail("The consumer never restarted.")
+        Judged::fail(tr("The consumer never restarted."))
     };
     let step4 = match crash {
-        None => Judged::fail("No crash, so nothing to redeliver."),
+        None => Judged::fail(tr("No crash, so nothing to redeliver.")),
         Some((seq, p)) => {
             let again = sim.events().window().iter().any(|e| {
                 e.seq > seq && matches!(e.event, Event::Delivered { payment, .. } if payment == p)
@@ -110,17 +110,16 @@ pub fn steps(sim: &Sim, boundary: CrashPoint) -> [Judged; 5] {
                 e.seq < seq && matches!(e.event, Event::Acked { payment, .. } if payment == p)
             }) && sim.outcome(p) == Outcome::ChargedOnce;
             if again {
-                Judged::pass(format!("{} itself was delivered again.", payment_label(p)))
+                Judged::pass(trf("{0} itself was delivered again.", &[&payment_label(p)]))
             } else if acked_done && boundary == CrashPoint::AfterAck {
-                Judged::pass(format!(
-                    "{} was acknowledged after its work was committed: nothing to redeliver.",
-                    payment_label(p)
+                Judged::pass(trf(
+                    "{0} was acknowledged after its work was committed: nothing to redeliver.",
+                    &[&payment_label(p)],
                 ))
             } else {
-                Judged::fail(format!(
-                    "{} was never delivered again: the broker had already forgotten it, and it ended {}.",
-                    payment_label(p),
-                    sim.outcome(p).label()
+                Judged::fail(trf(
+                    "{0} was never delivered again: the broker had already forgotten it, and it ended {1}.",
+                    &[&payment_label(p), sim.outcome(p).label()],
                 ))
             }
         }
@@ -131,18 +130,24 @@ pub fn steps(sim: &Sim, boundary: CrashPoint) -> [Judged; 5] {
             .find(|p| sim.outcome(*p) == Outcome::Duplicate)
             .unwrap_or(0);
         let f = sim.facts(p);
-        Judged::fail(format!(
-            "{}: card charged {}×, ledger written {}×.",
-            payment_label(p),
-            f.charges,
-            f.ledger_rows
+        Judged::fail(trf(
+            "{0}: card charged {1}×, ledger written {2}×.",
+            &[
+                &payment_label(p),
+                &f.charges.to_string(),
+                &f.ledger_rows.to_string(),
+            ],
         ))
     } else if !settled {
-        Judged::fail("The run did not settle within a minute of simulated time.")
+        Judged::fail(tr(
+            "The run did not settle within a minute of simulated time.",
+        ))
     } else if let Some(h) = harm_words(sim) {
-        Judged::fail(format!("No double effect, but {h}."))
+        Judged::fail(trf("No double effect, but {0}.", &[&h]))
     } else {
-        Judged::pass("Every payment charged once and recorded once, the card included.")
+        Judged::pass(tr(
+            "Every payment charged once and recorded once, the card included.",
+        ))
     };
     [step1, step2, step3, step4, step5]
 }
@@ -162,12 +167,12 @@ pub fn grid(config: &Config, seed: u64) -> Vec<Row> {
 /// first boundary where it fails, and why.
 fn step_everywhere(sim: &Sim, k: usize) -> Judged {
     if !sim.is_settled() {
-        return Judged::pending("Run the test: the grid fills in when the run is over.");
+        return Judged::pending(tr("Run the test: the grid fills in when the run is over."));
     }
     let rows = grid(sim.config(), sim.seed());
     match rows.iter().find(|r| r.steps[k].status != GoalStatus::Pass) {
-        Some(r) => Judged::fail(format!("At {}: {}", r.boundary.label(), r.steps[k].why)),
-        None => Judged::pass("Passes at all six boundaries."),
+        Some(r) => Judged::fail(trf("At {0}: {1}", &[r.boundary.label(), &r.steps[k].why])),
+        None => Judged::pass(tr("Passes at all six boundaries.")),
     }
 }
 
@@ -188,8 +193,10 @@ pub fn lab() -> Lab {
     Lab {
         id: "failure-injection",
         number: 3,
-        title: "The failure-injection test",
-        summary: "Five steps every at-least-once consumer should pass, at each of the six crash boundaries.",
+        title: tr("The failure-injection test"),
+        summary: tr(
+            "Five steps every at-least-once consumer should pass, at each of the six crash boundaries.",
+        ),
         narrative: Narrative {
             predict: lesson!(
                 "This consumer claims to be idempotent: processed records, a transaction, a unique constraint, ack after commit. Where would a crash catch it out?"
@@ -227,9 +234,9 @@ pub fn lab() -> Lab {
                 kind: GoalKind::See,
                 check: |s, _| {
                     if !s.is_settled() {
-                        return Judged::pending(
+                        return Judged::pending(tr(
                             "Run the test: the grid fills in when the run is over.",
-                        );
+                        ));
                     }
                     let rows = grid(s.config(), s.seed());
                     let hole = rows.iter().find_map(|r| {
@@ -239,12 +246,13 @@ pub fn lab() -> Lab {
                             .map(|k| (r.boundary, k))
                     });
                     match hole {
-                        Some((b, k)) => {
-                            Judged::pass(format!("Step {} fails at {}.", k + 1, b.label()))
-                        }
-                        None => Judged::fail(
+                        Some((b, k)) => Judged::pass(trf(
+                            "Step {0} fails at {1}.",
+                            &[&(k + 1).to_string(), b.label()],
+                        )),
+                        None => Judged::fail(tr(
                             "Every cell passes with this consumer: there is no hole to find.",
-                        ),
+                        )),
                     }
                 },
             },

@@ -2,6 +2,7 @@
 
 use super::common::every_payment_once;
 use super::{Lab, Narrative, Prediction};
+use crate::i18n::{tr, trf};
 use crate::sim::config::Config;
 use crate::sim::goal::{Goal, GoalKind, Judged, at_least};
 
@@ -9,8 +10,8 @@ pub fn lab() -> Lab {
     Lab {
         id: "first-delivery",
         number: 1,
-        title: "First delivery: receive, process, ack",
-        summary: "Follow five payments through the happy path.",
+        title: tr("First delivery: receive, process, ack"),
+        summary: tr("Follow five payments through the happy path."),
         narrative: Narrative {
             predict: lesson!(
                 "Nothing fails in this run. How many times will the broker hand out each message?"
@@ -61,7 +62,7 @@ pub fn lab() -> Lab {
                         s,
                         s.metrics().counters.acks,
                         s.config().payments as u64,
-                        "acks",
+                        tr("acks"),
                     )
                 },
             },
@@ -72,13 +73,16 @@ pub fn lab() -> Lab {
                 check: |s, _| {
                     let r = s.metrics().counters.redeliveries;
                     if r == 1 {
-                        Judged::fail("1 delivery in this run was a repeat.")
+                        Judged::fail(tr("1 delivery in this run was a repeat."))
                     } else if r > 0 {
-                        Judged::fail(format!("{r} deliveries in this run were repeats."))
+                        Judged::fail(trf(
+                            "{0} deliveries in this run were repeats.",
+                            &[&r.to_string()],
+                        ))
                     } else if s.is_settled() {
-                        Judged::pass("Every message was delivered once.")
+                        Judged::pass(tr("Every message was delivered once."))
                     } else {
-                        Judged::pending("No repeat so far; keep playing.")
+                        Judged::pending(tr("No repeat so far; keep playing."))
                     }
                 },
             },

@@ -47,6 +47,7 @@ pub use visibility_timeout::VISIBILITY_SEED;
 use super::config::Config;
 use super::goal::{Goal, GoalKind, GoalStatus, Judged, Learner};
 use super::simulation::Sim;
+use crate::i18n::{tr, trf};
 
 /// The four beats of a lab's story.
 #[derive(Clone, Copy, Debug)]
@@ -174,11 +175,15 @@ impl Lab {
     ) -> LabVerdict {
         let harm = common::harm_words(sim);
         let this_run = match (&harm, sim.is_settled()) {
-            (Some(h), _) => format!(" This run: {h}."),
+            (Some(h), _) => Some(trf("This run: {0}.", &[h])),
             (None, true) if sim.now() > 0 => {
-                " This run: every payment charged exactly once.".to_string()
+                Some(tr("This run: every payment charged exactly once.").to_string())
             }
-            _ => String::new(),
+            _ => None,
+        };
+        let with_run = |s: String| match &this_run {
+            Some(r) => format!("{s} {r}"),
+            None => s,
         };
         let missing = self
             .goals
@@ -188,16 +193,16 @@ impl Lab {
         match missing {
             None => LabVerdict {
                 complete: true,
-                sentence: format!("Lab complete: every goal achieved.{this_run}"),
+                sentence: with_run(tr("Lab complete: every goal achieved.").to_string()),
             },
             Some((g, j)) => LabVerdict {
                 complete: false,
                 // The browser build loads goal texts on demand (empty here): the reason alone then.
-                sentence: if g.text.is_empty() {
-                    format!("Still missing: {}{this_run}", j.why)
+                sentence: with_run(if g.text.is_empty() {
+                    trf("Still missing: {0}", &[&j.why])
                 } else {
-                    format!("Still missing: {}. {}{this_run}", g.text, j.why)
-                },
+                    trf("Still missing: {0}. {1}", &[g.text, &j.why])
+                }),
             },
         }
     }

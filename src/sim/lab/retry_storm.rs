@@ -8,6 +8,7 @@
 
 use super::common::every_payment_once;
 use super::{Lab, Narrative, Prediction};
+use crate::i18n::{tr, trf};
 use crate::sim::config::{
     Config, GatewayFaults, Millis, Outage, OutageKind, RetryPolicy, RetryWait, Strategy,
 };
@@ -48,23 +49,27 @@ fn storm(s: &Sim) -> Judged {
     let c = &s.metrics().counters;
     match backlog_after_outage(s) {
         Some((waiting, age)) if waiting > 0 && per > STORM_AMPLIFICATION as f64 => {
-            Judged::pass(format!(
-                "{} s after the gateway recovered, {waiting} payments were still waiting (the oldest for {} s); {} deliveries per payment and {} abandoned calls so far.",
-                OUTLAST_MS / 1000,
-                crate::num::fixed(age as f64 / 1000.0, 1),
-                crate::num::fixed(per, 0),
-                c.charge_timeouts
+            Judged::pass(trf(
+                "{0} s after the gateway recovered, {1} payments were still waiting (the oldest for {2} s); {3} deliveries per payment and {4} abandoned calls so far.",
+                &[
+                    &(OUTLAST_MS / 1000).to_string(),
+                    &waiting.to_string(),
+                    &crate::num::fixed(age as f64 / 1000.0, 1),
+                    &crate::num::fixed(per, 0),
+                    &c.charge_timeouts.to_string(),
+                ],
             ))
         }
-        Some(_) | None if s.is_settled() => Judged::fail(format!(
-            "This run recovered: {} deliveries per payment, nothing left waiting {} s after the outage.",
-            crate::num::fixed(per, 1),
-            OUTLAST_MS / 1000
+        Some(_) | None if s.is_settled() => Judged::fail(trf(
+            "This run recovered: {0} deliveries per payment, nothing left waiting {1} s after the outage.",
+            &[&crate::num::fixed(per, 1), &(OUTLAST_MS / 1000).to_string()],
         )),
-        _ => Judged::pending(format!(
-            "{} deliveries per payment so far; keep playing past {} s.",
-            crate::num::fixed(per, 1),
-            crate::num::fixed((OUTAGE_END_MS + OUTLAST_MS) as f64 / 1000.0, 0)
+        _ => Judged::pending(trf(
+            "{0} deliveries per payment so far; keep playing past {1} s.",
+            &[
+                &crate::num::fixed(per, 1),
+                &crate::num::fixed((OUTAGE_END_MS + OUTLAST_MS) as f64 / 1000.0, 0),
+            ],
         )),
     }
 }
@@ -73,34 +78,39 @@ fn calm(s: &Sim) -> Judged {
     let per = per_payment(s);
     let c = &s.metrics().counters;
     if per >= CALM_AMPLIFICATION as f64 {
-        return Judged::fail(format!(
-            "{} deliveries per payment and {} abandoned gateway calls: still a storm.",
-            crate::num::fixed(per, 1),
-            c.charge_timeouts
+        return Judged::fail(trf(
+            "{0} deliveries per payment and {1} abandoned gateway calls: still a storm.",
+            &[&crate::num::fixed(per, 1), &c.charge_timeouts.to_string()],
         ));
     }
     if !s.is_settled() {
-        return Judged::pending(format!(
-            "{} deliveries per payment so far; keep playing until every payment is done.",
-            crate::num::fixed(per, 1)
+        return Judged::pending(trf(
+            "{0} deliveries per payment so far; keep playing until every payment is done.",
+            &[&crate::num::fixed(per, 1)],
         ));
     }
     let p99 = s.metrics().end_to_end.percentile(99);
     let bound = OUTAGE_END_MS + RECOVERY_MS;
     if s.metrics().end_to_end.count() == 0 {
-        return Judged::fail("No payment was completed, so there is no latency to judge.");
-    }
-    if p99 > bound {
-        return Judged::fail(format!(
-            "Payments took up to {} s from publish to done (p99): the backlog lasted long after the gateway recovered at {} s.",
-            crate::num::fixed(p99 as f64 / 1000.0, 1),
-            crate::num::fixed(OUTAGE_END_MS as f64 / 1000.0, 0)
+        return Judged::fail(tr(
+            "No payment was completed, so there is no latency to judge.",
         ));
     }
-    Judged::pass(format!(
-        "{} deliveries per payment, and 99% of payments done within {} s of being published.",
-        crate::num::fixed(per, 1),
-        crate::num::fixed(p99 as f64 / 1000.0, 1)
+    if p99 > bound {
+        return Judged::fail(trf(
+            "Payments took up to {0} s from publish to done (p99): the backlog lasted long after the gateway recovered at {1} s.",
+            &[
+                &crate::num::fixed(p99 as f64 / 1000.0, 1),
+                &crate::num::fixed(OUTAGE_END_MS as f64 / 1000.0, 0),
+            ],
+        ));
+    }
+    Judged::pass(trf(
+        "{0} deliveries per payment, and 99% of payments done within {1} s of being published.",
+        &[
+            &crate::num::fixed(per, 1),
+            &crate::num::fixed(p99 as f64 / 1000.0, 1),
+        ],
     ))
 }
 
@@ -108,8 +118,10 @@ pub fn lab() -> Lab {
     Lab {
         id: "retry-storm",
         number: 7,
-        title: "Retry storm",
-        summary: "A hanging gateway, a short timeout and immediate retries: a storm that outlasts the outage.",
+        title: tr("Retry storm"),
+        summary: tr(
+            "A hanging gateway, a short timeout and immediate retries: a storm that outlasts the outage.",
+        ),
         narrative: Narrative {
             predict: lesson!(
                 "The card gateway hangs for three seconds. Four consumers give up on a call after 200 ms and retry at once; the queue dead-letters a payment after 20 deliveries. What happens when the gateway comes back?"
@@ -185,9 +197,9 @@ pub fn lab() -> Lab {
                     let j = every_payment_once(s);
                     let late = s.metrics().counters.late_charges;
                     if j.status == crate::sim::goal::GoalStatus::Fail && late > 0 {
-                        Judged::fail(format!(
-                            "{} The gateway charged {late} calls after the consumer had given up on them, so no ledger row records those charges.",
-                            j.why
+                        Judged::fail(trf(
+                            "{0} The gateway charged {1} calls after the consumer had given up on them, so no ledger row records those charges.",
+                            &[&j.why, &late.to_string()],
                         ))
                     } else {
                         j

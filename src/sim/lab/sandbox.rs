@@ -1,19 +1,29 @@
 //! Free play: every control, no script, no goals.
 
 use super::{Lab, Narrative};
+use crate::i18n::{language, tr};
 use crate::sim::config::Config;
+use std::cell::Cell;
 
 pub fn lab() -> Lab {
     Lab {
         id: "sandbox",
         number: 0,
-        title: "Free play",
-        summary: "Every control, no script: build your own incident.",
+        title: tr("Free play"),
+        summary: tr("Every control, no script: build your own incident."),
         narrative: Narrative {
-            predict: "Pick a crash point and a strategy. Before you press play, say out loud what will happen to the money.",
-            run: "Arm crashes on the consumer's step rail, flip the strategy toggles, add consumers, break the gateway.",
-            observe: "Watch the totals, the charges per customer and the dashboards. Every anomaly links to the events behind it.",
-            explain: "If a result surprised you, step back through the event log and find the exact boundary where it went wrong.",
+            predict: tr(
+                "Pick a crash point and a strategy. Before you press play, say out loud what will happen to the money.",
+            ),
+            run: tr(
+                "Arm crashes on the consumer's step rail, flip the strategy toggles, add consumers, break the gateway.",
+            ),
+            observe: tr(
+                "Watch the totals, the charges per customer and the dashboards. Every anomaly links to the events behind it.",
+            ),
+            explain: tr(
+                "If a result surprised you, step back through the event log and find the exact boundary where it went wrong.",
+            ),
         },
         prediction: None,
         diagnosis: None,
@@ -21,8 +31,26 @@ pub fn lab() -> Lab {
         config: Config::default(),
         actions: vec![],
         goals: vec![],
-        hints: &["The sweep view runs every crash point against every strategy in one go."],
-        solution: "There is no single answer here: the labs each isolate one lesson.",
+        hints: hints(),
+        solution: tr("There is no single answer here: the labs each isolate one lesson."),
         fix: |_| {},
     }
+}
+
+/// Free play's one hint in the installed language. A lab's hints are a `&'static` slice, so the
+/// translated one is leaked, once per language (a page installs one language per visit).
+fn hints() -> &'static [&'static str] {
+    thread_local! {
+        static HINTS: Cell<Option<(&'static str, &'static [&'static str])>> = const { Cell::new(None) };
+    }
+    HINTS.with(|h| match h.get() {
+        Some((code, hints)) if code == language() => hints,
+        _ => {
+            let hints: &'static [&'static str] = Vec::leak(vec![tr(
+                "The sweep view runs every crash point against every strategy in one go.",
+            )]);
+            h.set(Some((language(), hints)));
+            hints
+        }
+    })
 }

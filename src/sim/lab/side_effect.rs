@@ -2,6 +2,7 @@
 
 use super::common::{arm, survives_redelivery};
 use super::{Lab, Narrative, Prediction};
+use crate::i18n::tr;
 use crate::sim::checker::Outcome;
 use crate::sim::command::{ArmMode, CrashPoint};
 use crate::sim::config::{Config, Strategy};
@@ -11,8 +12,8 @@ pub fn lab() -> Lab {
     Lab {
         id: "side-effect",
         number: 5,
-        title: "The side effect outside the transaction",
-        summary: "Processed records and a transaction, and still a double charge.",
+        title: tr("The side effect outside the transaction"),
+        summary: tr("Processed records and a transaction, and still a double charge."),
         narrative: Narrative {
             predict: lesson!(
                 "This consumer has a processed-record table and a transactional ack. It crashes right after charging the card. Safe?"

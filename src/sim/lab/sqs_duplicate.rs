@@ -3,6 +3,7 @@
 
 use super::common::every_payment_once;
 use super::{Lab, Narrative, Prediction};
+use crate::i18n::{tr, tr_n, trf};
 use crate::sim::config::{BrokerKind, Config, SqsSettings};
 use crate::sim::goal::{Goal, GoalKind, GoalStatus, Judged};
 use crate::sim::simulation::Sim;
@@ -11,21 +12,21 @@ fn see_duplicate_without_failure(sim: &Sim) -> Judged {
     let c = &sim.metrics().counters;
     let charged_twice = sim.totals().duplicate;
     if c.crashes == 0 && c.sqs_duplicates > 0 && charged_twice > 0 {
-        return Judged::pass(format!(
-            "{charged_twice} {} charged twice, with no crash, no timeout and no lost ack.",
-            if charged_twice == 1 {
-                "payment"
-            } else {
-                "payments"
-            }
+        return Judged::pass(trf(
+            tr_n(
+                "{0} payment charged twice, with no crash, no timeout and no lost ack.",
+                "{0} payments charged twice, with no crash, no timeout and no lost ack.",
+                charged_twice,
+            ),
+            &[&charged_twice.to_string()],
         ));
     }
     if sim.is_settled() {
-        Judged::fail(
+        Judged::fail(tr(
             "This run had no payment charged twice by a duplicate that came with no failure.",
-        )
+        ))
     } else {
-        Judged::pending("Not yet; keep playing.")
+        Judged::pending(tr("Not yet; keep playing."))
     }
 }
 
@@ -35,17 +36,16 @@ fn survives_duplicates(sim: &Sim) -> Judged {
         return harm;
     }
     match sim.metrics().counters.sqs_duplicates {
-        0 => Judged::fail(
+        0 => Judged::fail(tr(
             "The queue delivered no duplicate in this run, so it cannot show the consumer absorbs one.",
-        ),
-        n => Judged::pass(format!(
-            "{n} {} with no failure, and {}",
-            if n == 1 {
-                "duplicate arrived"
-            } else {
-                "duplicates arrived"
-            },
-            harm.why
+        )),
+        n => Judged::pass(trf(
+            tr_n(
+                "{0} duplicate arrived with no failure, and {1}",
+                "{0} duplicates arrived with no failure, and {1}",
+                n,
+            ),
+            &[&n.to_string(), &harm.why],
         )),
     }
 }
@@ -54,8 +54,8 @@ pub fn lab() -> Lab {
     Lab {
         id: "sqs-duplicate",
         number: 11,
-        title: "A duplicate with no failure",
-        summary: "Nothing crashes, and an SQS standard queue still delivers a payment twice.",
+        title: tr("A duplicate with no failure"),
+        summary: tr("Nothing crashes, and an SQS standard queue still delivers a payment twice."),
         narrative: Narrative {
             predict: lesson!(
                 "The payments go through an SQS-like standard queue. Nothing crashes, no call times out, no ack is lost: the consumer receives each message, processes it and deletes it. Can a customer still be charged twice?"

@@ -2,6 +2,7 @@
 
 use super::common::every_payment_once;
 use super::{Lab, Narrative, Prediction};
+use crate::i18n::{tr, trf};
 use crate::sim::checker::Outcome;
 use crate::sim::config::{Config, RecordCheck, RedeliveryMode, Strategy};
 use crate::sim::goal::{Goal, GoalKind, Judged, at_least, outcome_at_least};
@@ -26,8 +27,8 @@ pub fn lab() -> Lab {
     Lab {
         id: "visibility-timeout",
         number: 6,
-        title: "Visibility timeout shorter than processing",
-        summary: "No crash at all, and still two consumers process the same payment at once.",
+        title: tr("Visibility timeout shorter than processing"),
+        summary: tr("No crash at all, and still two consumers process the same payment at once."),
         narrative: Narrative {
             predict: lesson!(
                 "The queue hides a delivered message for 45 ms; processing takes about 60. Two consumers. Nothing crashes. What can go wrong?"
@@ -70,7 +71,7 @@ pub fn lab() -> Lab {
                         s,
                         s.metrics().counters.redelivered_after_visibility,
                         1,
-                        "redeliveries after a visibility timeout",
+                        tr("redeliveries after a visibility timeout"),
                     )
                 },
             },
@@ -93,11 +94,14 @@ pub fn lab() -> Lab {
                     }
                     let r = s.metrics().counters.redelivered_after_visibility;
                     if r == 0 {
-                        return Judged::fail(
+                        return Judged::fail(tr(
                             "No visibility timeout ran out in this run, so it cannot show the consumer survives a concurrent delivery.",
-                        );
+                        ));
                     }
-                    Judged::pass(format!("{r} concurrent redeliveries, and {}", harm.why))
+                    Judged::pass(trf(
+                        "{0} concurrent redeliveries, and {1}",
+                        &[&r.to_string(), &harm.why],
+                    ))
                 },
             },
         ],

@@ -25,14 +25,14 @@ pub fn checklist(props: &ChecklistProps) -> Html {
                 data-testid="checklist-item" data-item={item.id} data-done={done.to_string()}>
                 <span class="checklist__auto" aria-hidden="true">{ if done { "✓" } else { "✗" } }</span>
                 <span class="checklist__question">
-                    { item.question }
+                    { item.question_words() }
                     <span class="visually-hidden">{ if done { tr(" (satisfied)") } else { tr(" (not yet)") } }</span>
                 </span>
                 if let Some(reading) = reading {
                     <p class="checklist__signal mono" data-testid="checklist-signal">{ reading }</p>
                 }
                 <p class="checklist__why">
-                    { item.why }
+                    { item.why_words() }
                     if !done {
                         { " " }
                         <button type="button" class="link-button" data-testid="checklist-lab" onclick={onopen}>

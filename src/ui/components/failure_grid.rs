@@ -3,7 +3,7 @@
 
 use crate::i18n::{tr, trf};
 use crate::sim::goal::GoalStatus;
-use crate::sim::lab::failure_injection::{STEPS, grid};
+use crate::sim::lab::failure_injection::{grid, steps_headings};
 use crate::ui::state::World;
 use yew::prelude::*;
 
@@ -30,7 +30,7 @@ pub fn failure_grid(props: &FailureGridProps) -> Html {
                 <caption>{ tr("The five steps at each crash boundary") }</caption>
                 <thead><tr>
                     <th scope="col">{ tr("Crash") }</th>
-                    { for STEPS.iter().map(|s| html! { <th scope="col">{ *s }</th> }) }
+                    { for steps_headings().iter().map(|s| html! { <th scope="col">{ *s }</th> }) }
                 </tr></thead>
                 <tbody>
                     { for rows.iter().map(|r| html! {

@@ -3,6 +3,7 @@
 
 use super::AppState;
 use super::world::World;
+use crate::i18n::{tr, trf};
 use crate::sim::config::{Config, Millis};
 use crate::sim::lab::Lab;
 use crate::sim::share::Scenario;
@@ -68,9 +69,10 @@ impl AppState {
     pub(super) fn load_scenario(&mut self, s: Scenario) {
         let named = s.lab.as_deref().map(|id| (id, Lab::by_id(id)));
         let unknown = match named {
-            Some((id, None)) => Some(format!(
-                "This share link belongs to a lab called “{id}” that this version of Redelivery Lab \
-                 does not have, so its run opened in free play."
+            Some((id, None)) => Some(trf(
+                "This share link belongs to a lab called “{0}” that this version of Redelivery Lab \
+                 does not have, so its run opened in free play.",
+                &[id],
             )),
             _ => None,
         };
@@ -141,14 +143,13 @@ impl AppState {
         };
         if self.rerun.take().is_some() {
             self.announcement =
-                "The rerun was cancelled; the run on screen is unchanged.".to_string();
+                tr("The rerun was cancelled; the run on screen is unchanged.").to_string();
             return self;
         }
         let world = self.world.replace_same();
-        let what = format!(
-            "Catching up stopped at t = {} ms of the link's {} ms.",
-            world.timeline().now(),
-            c.target
+        let what = trf(
+            "Catching up stopped at t = {0} ms of the link's {1} ms.",
+            &[&world.timeline().now().to_string(), &c.target.to_string()],
         );
         self.replaced(world, &what)
     }
@@ -173,7 +174,7 @@ impl AppState {
             }
             None => {
                 let world = self.world.replace_same();
-                self.replaced(world, "Shared run opened.")
+                self.replaced(world, tr("Shared run opened."))
             }
         }
     }

@@ -20,6 +20,7 @@ pub(crate) use run::{MAX_TICK_MS, play, start};
 
 use super::narrate;
 use super::saved::{LabProgress, Saved};
+use crate::i18n::tr;
 use crate::sim::goal::{GoalStatus, Learner};
 use crate::sim::lab::Lab;
 use crate::sim::share::Scenario;
@@ -138,7 +139,7 @@ impl AppState {
             state = state.load_lab(lab);
         }
         let world = state.world.replace(r.timeline);
-        let mut state = state.replaced(world, "The run was recovered after the page closed.");
+        let mut state = state.replaced(world, tr("The run was recovered after the page closed."));
         state.notice = Some(r.notice);
         state
     }

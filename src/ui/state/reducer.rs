@@ -2,6 +2,7 @@
 
 use super::run::{MAX_TICK_MS, apply, play, start};
 use super::{Action, AppState, MAX_SPEED, MIN_SPEED, View};
+use crate::i18n::{tr, trf};
 use crate::sim::config::Millis;
 use crate::sim::lab::Lab;
 use crate::sim::{Action as SimAction, Command};
@@ -143,12 +144,16 @@ impl yew::Reducible for AppState {
                 this.rerun(
                     config,
                     seed,
-                    "Rerun with the new settings, same seed and same actions.",
+                    tr("Rerun with the new settings, same seed and same actions."),
                 )
             }
             Action::SetSeed(seed) => {
                 let config = this.world.timeline().config().clone();
-                this.rerun(config, seed, &format!("Rerun on seed {seed}."))
+                this.rerun(
+                    config,
+                    seed,
+                    &trf("Rerun on seed {0}.", &[&seed.to_string()]),
+                )
             }
             Action::ApplyFix => {
                 let (mut config, seed) = {
@@ -158,12 +163,16 @@ impl yew::Reducible for AppState {
                 (this.lab.fix)(&mut config);
                 let mut next = this;
                 next.progress_mut().solution_seen = true;
-                next.rerun(config, seed, "The fix is applied; same seed, same crashes.")
+                next.rerun(
+                    config,
+                    seed,
+                    tr("The fix is applied; same seed, same crashes."),
+                )
             }
             Action::LoadLab(id) => match Lab::by_id(&id) {
                 Some(lab) => this.load_lab(lab),
                 None => AppState {
-                    error: Some(format!("There is no lab called “{id}”.")),
+                    error: Some(trf("There is no lab called “{0}”.", &[&id])),
                     ..this
                 },
             },
@@ -275,7 +284,7 @@ impl yew::Reducible for AppState {
                 let timeline = start(config, seed, vec![SimAction { at: 0, command }]);
                 let world = next.world.replace(timeline);
                 next.view = View::Sandbox;
-                next.replaced(world, "The sweep's run is open in the sandbox.")
+                next.replaced(world, tr("The sweep's run is open in the sandbox."))
             }
         };
         Rc::new(next)

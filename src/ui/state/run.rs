@@ -3,6 +3,7 @@
 
 use super::AppState;
 use super::world::LabRef;
+use crate::i18n::{tr, trf};
 use crate::sim::config::Millis;
 use crate::sim::lab::Lab;
 use crate::sim::timeline::Timeline;
@@ -69,7 +70,7 @@ impl AppState {
             (t.config().clone(), t.seed(), t.actions().to_vec())
         };
         let world = self.world.replace(start(config, seed, actions));
-        self.replaced(world, "Back to the start, with every recorded action.")
+        self.replaced(world, tr("Back to the start, with every recorded action."))
     }
 
     /// Back to t = 0 with only the lab's own script: the learner's hand-made actions are dropped.
@@ -84,7 +85,7 @@ impl AppState {
         // A real crash is one of the actions cleared: its notice no longer describes the run.
         let mut next = self.replaced(
             world,
-            "Your actions are cleared; back to the lab's own script.",
+            tr("Your actions are cleared; back to the lab's own script."),
         );
         next.notice = None;
         next
@@ -95,7 +96,7 @@ impl AppState {
             .world
             .replace(start(lab.config.clone(), lab.seed, lab.actions.clone()));
         self.saved.settings.lab = lab.id.to_string();
-        let what = format!("Lab opened: {}.", lab.title);
+        let what = trf("Lab opened: {0}.", &[lab.title]);
         self.lab = LabRef(Rc::new(lab));
         self.focus = None;
         self.selected = 0;
