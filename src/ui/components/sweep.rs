@@ -87,6 +87,11 @@ fn key_row(s: &Strategy) -> bool {
             && (s.gateway_key || s.ack_timing == AckTiming::AfterCommit))
 }
 
+/// A broker kind's name in the page's words (`queue` is a plain word; `sqs` and `log` are names).
+fn broker_word(name: &'static str) -> &'static str {
+    if name == "queue" { tr("queue") } else { name }
+}
+
 /// Which run a sweep cell opened, in words, for the note above the sandbox.
 pub fn opened_text(config: &Config, command: &Command, seed: u64) -> String {
     let point = match command {
@@ -191,7 +196,7 @@ pub fn SweepView(props: &SweepProps) -> Html {
                 &total.to_string(),
                 &r.seed.to_string(),
                 &r.payments.to_string(),
-                r.plan.broker().name(),
+                broker_word(r.plan.broker().name()),
             ],
         ),
         Some(_) => trf(
@@ -206,7 +211,7 @@ pub fn SweepView(props: &SweepProps) -> Html {
             <p class="panel__note">
                 { trf("Seed {0}, {1} payments per run on the sandbox's {2} broker (its payments kept between {3} and {4}). \
                     Each run crashes every consumer at one boundary ({5}) and lets the broker redeliver. \
-                    A cell opens its exact run in the sandbox.", &[&props.seed.to_string(), &payments.to_string(), props.config.broker.name(), &SWEEP_PAYMENTS.0.to_string(), &SWEEP_PAYMENTS.1.to_string(), &crash_schedule(payments)]) }
+                    A cell opens its exact run in the sandbox.", &[&props.seed.to_string(), &payments.to_string(), broker_word(props.config.broker.name()), &SWEEP_PAYMENTS.0.to_string(), &SWEEP_PAYMENTS.1.to_string(), &crash_schedule(payments)]) }
             </p>
             <div class="sweep__bar">
                 <button type="button" class="button button--primary" data-testid="sweep-run"
