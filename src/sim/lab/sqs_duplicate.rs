@@ -16,7 +16,7 @@ fn see_duplicate_without_failure(sim: &Sim) -> Judged {
             tr_n(
                 "{0} payment charged twice, with no crash, no timeout and no lost ack.",
                 "{0} payments charged twice, with no crash, no timeout and no lost ack.",
-                charged_twice as u64,
+                charged_twice,
             ),
             &[&charged_twice.to_string()],
         ));
@@ -43,7 +43,7 @@ fn survives_duplicates(sim: &Sim) -> Judged {
             tr_n(
                 "{0} duplicate arrived with no failure, and {1}",
                 "{0} duplicates arrived with no failure, and {1}",
-                n as u64,
+                n,
             ),
             &[&n.to_string(), &harm.why],
         )),
