@@ -3,6 +3,7 @@
 use crate::i18n::{tr, trf};
 use crate::sim::{ArmMode, Command};
 use crate::ui::state::World;
+use crate::ui::vtext;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -17,7 +18,7 @@ pub fn armed(props: &ArmedProps) -> Html {
     if armed.is_empty() {
         return html! {
             <p class="armed armed--none" data-testid="armed-none">
-                { tr("No crash armed. Use a ↯ crash button between two steps to arm one.") }
+                { vtext(tr("No crash armed. Use a ↯ crash button between two steps to arm one.")) }
             </p>
         };
     }
@@ -49,11 +50,11 @@ pub fn armed(props: &ArmedProps) -> Html {
                 data-consumer={a.consumer.map_or("all".to_string(), |c| c.to_string())}
                 data-fired={a.fired.to_string()}>
                 <span aria-hidden="true">{ if spent { "✓ " } else { "✹ " } }</span>
-                { trf("{0}, {1}, {2} — fired {3}×", &[&who, a.point.label(), &how, &a.fired.to_string()]) }
+                { vtext(trf("{0}, {1}, {2} — fired {3}×", &[&who, a.point.label(), &how, &a.fired.to_string()])) }
                 { if spent { tr(" (spent)") } else { "" } }
                 if !spent {
                     <button type="button" class="link-button" data-testid="disarm" onclick={ondisarm}>
-                        { tr("disarm") }
+                        { vtext(tr("disarm")) }
                     </button>
                 }
             </li>
@@ -61,7 +62,7 @@ pub fn armed(props: &ArmedProps) -> Html {
     });
     html! {
         <div class="armed">
-            <h3 class="armed__title">{ tr("Armed crashes") }</h3>
+            <h3 class="armed__title">{ vtext(tr("Armed crashes")) }</h3>
             <ul class="armed__list">{ for items }</ul>
         </div>
     }

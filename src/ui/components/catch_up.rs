@@ -7,6 +7,7 @@ use crate::i18n::{tr, trf};
 use crate::sim::timeline::CatchUp;
 use crate::ui::browser::now_ms;
 use crate::ui::state::{CatchingUp, World};
+use crate::ui::vtext;
 use gloo::timers::callback::Interval;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -95,7 +96,7 @@ pub fn CatchUpBar(props: &CatchUpBarProps) -> Html {
             <progress class="catch-up__progress" data-testid="catch-up-progress" max="1000"
                 value={permille.to_string()} aria-label={tr("Replay progress")} />
             <button type="button" class="button" data-testid="catch-up-cancel" onclick={oncancel}>
-                { tr("Cancel") }
+                { vtext(tr("Cancel")) }
             </button>
         </div>
     }

@@ -8,6 +8,7 @@ use crate::i18n::{tr, tr_n, trf};
 use crate::sim::Command;
 use crate::sim::message::{CUSTOMER_NAMES, money, payment_label};
 use crate::ui::state::World;
+use crate::ui::vtext;
 use yew::prelude::*;
 
 /// Charge rows drawn at most; the totals always count every payment.
@@ -110,7 +111,7 @@ pub fn charges(props: &ChargesProps) -> Html {
                 </ul>
                 if rows.len() > SCROLL_HINT_ROWS {
                     <p class="scrollbox__hint" data-testid="charges-scroll-hint">
-                        <span aria-hidden="true">{ "↕ " }</span>{ trf("scroll the list for all {0}", &[&rows.len().to_string()]) }
+                        <span aria-hidden="true">{ "↕ " }</span>{ vtext(trf("scroll the list for all {0}", &[&rows.len().to_string()])) }
                     </p>
                 }
             </div>
@@ -118,7 +119,7 @@ pub fn charges(props: &ChargesProps) -> Html {
     };
     html! {
         <section class="panel charges" aria-labelledby="charges-title">
-            <h2 class="panel__title" id="charges-title">{ tr("Card gateway: charges per customer") }</h2>
+            <h2 class="panel__title" id="charges-title">{ vtext(tr("Card gateway: charges per customer")) }</h2>
             <div class="charges__bar">
                 <p class="charges__summary">{ super::words::counted(total, tr_n("1 charge made", "{0} charges made", total)) }</p>
                 if let Some(o) = outage {
@@ -132,21 +133,21 @@ pub fn charges(props: &ChargesProps) -> Html {
                 }
                 <button type="button" class="button button--danger charges__outage-button" data-testid="gateway-outage"
                     title={tr("The gateway refuses every call for the next 3 simulated seconds")} onclick={onoutage}>
-                    { tr("Gateway refuses (3 s)") }
+                    { vtext(tr("Gateway refuses (3 s)")) }
                 </button>
                 <button type="button" class="button button--danger charges__outage-button" data-testid="gateway-hang"
                     title={tr("The gateway accepts calls but answers none for the next 3 simulated seconds, then works through the pile")} onclick={onhang}>
-                    { tr("Gateway hangs (3 s)") }
+                    { vtext(tr("Gateway hangs (3 s)")) }
                 </button>
             </div>
             if total == 0 {
-                <p class="charges__empty">{ tr("No card has been charged yet.") }</p>
+                <p class="charges__empty">{ vtext(tr("No card has been charged yet.")) }</p>
             }
             <div class="charges__customers">
                 { for by_customer.iter().enumerate().map(card) }
             </div>
             if truncated {
-                <p class="charges__more">{ trf("Showing the first {0} charges; the outcome totals count every payment.", &[&shown.to_string()]) }</p>
+                <p class="charges__more">{ vtext(trf("Showing the first {0} charges; the outcome totals count every payment.", &[&shown.to_string()])) }</p>
             }
         </section>
     }
@@ -163,7 +164,7 @@ fn row(r: &Row) -> Html {
             if duplicate {
                 <span class="charges__flag">
                     <span aria-hidden="true">{ "⚠ " }</span>
-                    { trf("duplicate charge ({0} of {1})", &[&r.nth.to_string(), &r.of.to_string()]) }
+                    { vtext(trf("duplicate charge ({0} of {1})", &[&r.nth.to_string(), &r.of.to_string()])) }
                 </span>
             }
         </li>

@@ -5,6 +5,7 @@
 use crate::i18n::tr;
 use crate::sim::checklist::{ITEMS, readiness, satisfied};
 use crate::ui::state::World;
+use crate::ui::vtext;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -36,7 +37,7 @@ pub fn checklist(props: &ChecklistProps) -> Html {
                     if !done {
                         { " " }
                         <button type="button" class="link-button" data-testid="checklist-lab" onclick={onopen}>
-                            { tr("See it break →") }
+                            { vtext(tr("See it break →")) }
                         </button>
                     }
                 </p>
@@ -46,7 +47,7 @@ pub fn checklist(props: &ChecklistProps) -> Html {
     html! {
         <div class="checklist">
             <h3 class="lesson__heading">
-                { tr("Checklist · readiness ") }
+                { vtext(tr("Checklist · readiness ")) }
                 <span class="mono" data-testid="readiness">{ format!("{ok}/{all}") }</span>
             </h3>
             <ul class="checklist__items">{ for items }</ul>

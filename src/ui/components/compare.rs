@@ -10,6 +10,7 @@ use crate::i18n::{tr, tr_n, trf};
 use crate::sim::compare::Comparison;
 use crate::sim::{Outcome, Strategy, Totals};
 use crate::ui::state::World;
+use crate::ui::vtext;
 use yew::prelude::*;
 
 /// Most differing payments listed; the count above the table is always complete.
@@ -165,27 +166,27 @@ pub fn CompareView(props: &CompareProps) -> Html {
         <section class="compare" aria-labelledby="compare-title" data-testid="compare"
             data-settled={settled(&c).to_string()}>
             <div class="panel compare__bar">
-                <h2 class="panel__title" id="compare-title">{ tr("Side by side: same seed, same crashes, two strategies") }</h2>
+                <h2 class="panel__title" id="compare-title">{ vtext(tr("Side by side: same seed, same crashes, two strategies")) }</h2>
                 <p class="panel__note">
-                    { trf("Both runs replay the sandbox's seed {0}, settings and {1}; only the strategy differs. \
+                    { vtext(trf("Both runs replay the sandbox's seed {0}, settings and {1}; only the strategy differs. \
                         The left side starts with the sandbox's strategy (change it there), the right with every safeguard.",
-                        &[&c.left.seed().to_string(), &{ let n = c.left.actions().len() as u64; counted(n, tr_n("1 recorded action", "{0} recorded actions", n)) }]) }
+                        &[&c.left.seed().to_string(), &{ let n = c.left.actions().len() as u64; counted(n, tr_n("1 recorded action", "{0} recorded actions", n)) }])) }
                 </p>
                 <div class="toolbar" role="group" aria-label={tr("Side-by-side controls")}>
                     // Disabled while the classic pair is already on screen: a control never does nothing.
                     <button type="button" class="button" data-testid="compare-classic" onclick={onclassic}
                         disabled={ls == Strategy::NAIVE && rs == Strategy::SAFE}
                         title={tr("Left: the naive consumer. Right: every safeguard.")}>
-                        { tr("Classic pair: naive vs all safeguards") }
+                        { vtext(tr("Classic pair: naive vs all safeguards")) }
                     </button>
                     <button type="button" class="button button--primary" data-testid="compare-play"
                         aria-pressed={playing.to_string()} onclick={onplay}>
                         { if *playing { tr("❚❚ Pause both") } else { tr("▶ Play both") } }
                     </button>
-                    <button type="button" class="button" data-testid="compare-step" onclick={onstep}>{ tr("Step both ▶") }</button>
-                    <button type="button" class="button" data-testid="compare-end" onclick={onend}>{ tr("To the end ▶▶") }</button>
-                    <button type="button" class="button" data-testid="compare-reset" onclick={onreset}>{ tr("Back to 0") }</button>
-                    <span class="mono" data-testid="compare-clock">{ trf("t = {0} of {1}", &[&seconds(now), &seconds(end)]) }</span>
+                    <button type="button" class="button" data-testid="compare-step" onclick={onstep}>{ vtext(tr("Step both ▶")) }</button>
+                    <button type="button" class="button" data-testid="compare-end" onclick={onend}>{ vtext(tr("To the end ▶▶")) }</button>
+                    <button type="button" class="button" data-testid="compare-reset" onclick={onreset}>{ vtext(tr("Back to 0")) }</button>
+                    <span class="mono" data-testid="compare-clock">{ vtext(trf("t = {0} of {1}", &[&seconds(now), &seconds(end)])) }</span>
                 </div>
             </div>
             <div class="compare__sides">
@@ -203,9 +204,9 @@ pub fn CompareView(props: &CompareProps) -> Html {
                     <div class="sweep__scroll">
                         <table class="table compare__table">
                             <thead><tr>
-                                <th scope="col">{ tr("Payment") }</th>
-                                <th scope="col">{ tr("Left") }</th>
-                                <th scope="col">{ tr("Right") }</th>
+                                <th scope="col">{ vtext(tr("Payment")) }</th>
+                                <th scope="col">{ vtext(tr("Left")) }</th>
+                                <th scope="col">{ vtext(tr("Right")) }</th>
                             </tr></thead>
                             <tbody>
                                 { for diff.iter().take(MAX_DIFF_ROWS).map(|d| html! {
@@ -219,7 +220,7 @@ pub fn CompareView(props: &CompareProps) -> Html {
                         </table>
                     </div>
                     if diff.len() > MAX_DIFF_ROWS {
-                        <p class="panel__note">{ trf("The first {0} are listed.", &[&MAX_DIFF_ROWS.to_string()]) }</p>
+                        <p class="panel__note">{ vtext(trf("The first {0} are listed.", &[&MAX_DIFF_ROWS.to_string()])) }</p>
                     }
                 }
             </section>

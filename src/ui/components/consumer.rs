@@ -7,6 +7,7 @@ use crate::sim::consumer::ConsumerState;
 use crate::sim::message::payment_label;
 use crate::sim::{Command, CrashPoint, Event, Sim};
 use crate::ui::state::World;
+use crate::ui::vtext;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -83,22 +84,22 @@ pub fn consumer_panel(props: &ConsumerProps) -> Html {
                     <button type="button" class="link-button consumer__select" data-testid="select-consumer"
                         data-consumer={n.to_string()} aria-pressed={props.selected.to_string()}
                         title={tr("Select: the c key crashes the selected consumer")} onclick={onselect}>
-                        { trf("Consumer {0}", &[&(n + 1).to_string()]) }
+                        { vtext(trf("Consumer {0}", &[&(n + 1).to_string()])) }
                     </button>
-                    if props.selected { <span class="consumer__selected">{ tr(" (selected)") }</span> }
+                    if props.selected { <span class="consumer__selected">{ vtext(tr(" (selected)")) }</span> }
                 </h3>
                 <p class="consumer__status" data-testid="consumer-status">
                     if down { <span aria-hidden="true">{ "✹ " }</span> }
                     { status }
                 </p>
                 <p class="consumer__meta mono">
-                    { trf("restarts {0} · finished {1} · holding {2}", &[&c.restarts.to_string(), &c.finished.to_string(),
-                        &(c.buffer.len() + usize::from(c.job.is_some())).to_string()]) }
+                    { vtext(trf("restarts {0} · finished {1} · holding {2}", &[&c.restarts.to_string(), &c.finished.to_string(),
+                        &(c.buffer.len() + usize::from(c.job.is_some())).to_string()])) }
                 </p>
                 <button type="button" class="button button--danger consumer__crash-now"
                     data-testid="crash-now" data-consumer={n.to_string()} disabled={down}
                     title={tr("Kill this consumer now, wherever it is (c)")} onclick={oncrash_now}>
-                    { tr("Crash now") }
+                    { vtext(tr("Crash now")) }
                 </button>
                 <button type="button" class="button consumer__lose-ack"
                     data-testid="lose-ack" data-consumer={n.to_string()} disabled={down || ack_loss_armed}

@@ -9,6 +9,7 @@ use super::line_chart::{LineChartProps, Series, line_chart};
 use crate::i18n::{tr, trf};
 use crate::sim::metrics::{Counters, Sample};
 use crate::ui::state::World;
+use crate::ui::vtext;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -172,7 +173,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
     ];
     html! {
         <section class="panel dashboard" aria-labelledby="dashboard-title" data-testid="dashboard">
-            <h2 class="panel__title" id="dashboard-title">{ tr("Dashboard") }</h2>
+            <h2 class="panel__title" id="dashboard-title">{ vtext(tr("Dashboard")) }</h2>
             <dl class="dashboard__signals">
                 { for signals.into_iter().map(|(label, id, value)| html! {
                     <div><dt>{ label }</dt><dd data-testid={id}>{ value }</dd></div>

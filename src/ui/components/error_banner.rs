@@ -1,6 +1,7 @@
 //! One clear sentence when something the user did (or a link they followed) cannot be honoured.
 
 use crate::i18n::tr;
+use crate::ui::vtext;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -19,7 +20,7 @@ pub fn error_banner(props: &ErrorBannerProps) -> Html {
             <span class="error-banner__icon" aria-hidden="true">{ "⚠" }</span>
             <p class="error-banner__message">{ message }</p>
             <button type="button" class="button error-banner__dismiss" onclick={ondismiss}>
-                { tr("Dismiss") }
+                { vtext(tr("Dismiss")) }
             </button>
         </div>
     }

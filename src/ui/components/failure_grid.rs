@@ -5,6 +5,7 @@ use crate::i18n::{tr, trf};
 use crate::sim::goal::GoalStatus;
 use crate::sim::lab::failure_injection::{grid, steps_headings};
 use crate::ui::state::World;
+use crate::ui::vtext;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -20,16 +21,16 @@ pub fn failure_grid(props: &FailureGridProps) -> Html {
     let Some(rows) = rows else {
         return html! {
             <p class="grid__wait" data-testid="failure-grid-wait">
-                { tr("The grid of verdicts fills in when the run is over: the test then runs once per crash boundary.") }
+                { vtext(tr("The grid of verdicts fills in when the run is over: the test then runs once per crash boundary.")) }
             </p>
         };
     };
     html! {
         <div class="failure-grid" data-testid="failure-grid">
             <table class="failure-grid__table">
-                <caption>{ tr("The five steps at each crash boundary") }</caption>
+                <caption>{ vtext(tr("The five steps at each crash boundary")) }</caption>
                 <thead><tr>
-                    <th scope="col">{ tr("Crash") }</th>
+                    <th scope="col">{ vtext(tr("Crash")) }</th>
                     { for steps_headings().iter().map(|s| html! { <th scope="col">{ *s }</th> }) }
                 </tr></thead>
                 <tbody>
@@ -54,7 +55,7 @@ pub fn failure_grid(props: &FailureGridProps) -> Html {
             { for rows.iter().flat_map(|r| r.steps.iter().enumerate().filter(|(_, j)| j.status != GoalStatus::Pass)
                 .map(move |(k, j)| html! {
                     <p class="failure-grid__why" data-testid="grid-failure">
-                        { trf("Step {0} at {1}: {2}", &[&(k + 1).to_string(), r.boundary.label(), &j.why]) }
+                        { vtext(trf("Step {0} at {1}: {2}", &[&(k + 1).to_string(), r.boundary.label(), &j.why])) }
                     </p>
                 })) }
         </div>

@@ -9,6 +9,7 @@ use crate::sim::goal::{GoalKind, GoalStatus, Learner};
 use crate::ui::lessons::{self, Load, text, use_lessons};
 use crate::ui::saved::LabProgress;
 use crate::ui::state::{LabRef, World};
+use crate::ui::vtext;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -178,7 +179,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
         });
         html! {
             <div class="prediction diagnosis" data-testid="diagnosis">
-                <p class="prediction__question">{ tr("Diagnose: select a double charge in the anomaly list (its cause events show the redelivery), then answer. ") }{ q.question }</p>
+                <p class="prediction__question">{ vtext(tr("Diagnose: select a double charge in the anomaly list (its cause events show the redelivery), then answer. ")) }{ q.question }</p>
                 <ul class="prediction__options">{ for options }</ul>
             </div>
         }
@@ -193,36 +194,36 @@ pub fn Lesson(props: &LessonProps) -> Html {
             <p class="lesson__summary" data-testid="lesson-summary">{ lab.summary }</p>
             if let Load::Failed(why) = &load {
                 <p class="lesson__loading" role="alert" data-testid="lesson-error">
-                    { trf("The lesson's text could not be loaded ({0}): check the connection, then retry. ", &[why.as_str()]) }
-                    <button type="button" class="button" data-testid="lesson-retry" onclick={onretry}>{ tr("Retry") }</button>
+                    { vtext(trf("The lesson's text could not be loaded ({0}): check the connection, then retry. ", &[why.as_str()])) }
+                    <button type="button" class="button" data-testid="lesson-retry" onclick={onretry}>{ vtext(tr("Retry")) }</button>
                 </p>
             } else if load == Load::Loading {
-                <p class="lesson__loading" role="status" data-testid="lesson-loading">{ tr("Loading the lesson…") }</p>
+                <p class="lesson__loading" role="status" data-testid="lesson-loading">{ vtext(tr("Loading the lesson…")) }</p>
             }
             <ol class="lesson__beats">
                 <li class="lesson__beat">
-                    <h3 class="lesson__beat-title">{ tr("Predict") }</h3>
+                    <h3 class="lesson__beat-title">{ vtext(tr("Predict")) }</h3>
                     <p>{ t("predict", n.predict) }</p>
                     { for prediction }
                 </li>
                 <li class="lesson__beat">
-                    <h3 class="lesson__beat-title">{ tr("Run") }</h3>
+                    <h3 class="lesson__beat-title">{ vtext(tr("Run")) }</h3>
                     <p>{ t("run", n.run) }</p>
                 </li>
                 <li class="lesson__beat">
-                    <h3 class="lesson__beat-title">{ tr("Observe") }</h3>
+                    <h3 class="lesson__beat-title">{ vtext(tr("Observe")) }</h3>
                     <p>{ t("observe", n.observe) }</p>
                 </li>
                 <li class="lesson__beat">
                     <details class="lesson__explain">
-                        <summary><h3 class="lesson__beat-title">{ tr("Explain") }</h3>{ tr(" (after the run)") }</summary>
+                        <summary><h3 class="lesson__beat-title">{ vtext(tr("Explain")) }</h3>{ vtext(tr(" (after the run)")) }</summary>
                         <p>{ t("explain", n.explain) }</p>
                     </details>
                 </li>
             </ol>
             if !lab.goals.is_empty() {
                 <h3 class="lesson__heading">
-                    { tr("Goals ") }
+                    { vtext(tr("Goals ")) }
                     <span class="lesson__score mono" data-testid="goals-passed">{ format!("{passed}/{}", goals.len()) }</span>
                 </h3>
                 <ul class="goals">{ for goal_items }</ul>
@@ -241,33 +242,33 @@ pub fn Lesson(props: &LessonProps) -> Html {
                     </ol>
                     if hints_shown < lab.hints.len() {
                         <button type="button" class="button" data-testid="show-hint" onclick={onhint}>
-                            { trf("Show a hint ({0} of {1})", &[&(hints_shown + 1).to_string(), &lab.hints.len().to_string()]) }
+                            { vtext(trf("Show a hint ({0} of {1})", &[&(hints_shown + 1).to_string(), &lab.hints.len().to_string()])) }
                         </button>
                     }
                 }
                 if progress.solution_seen {
                     <div class="solution" data-testid="solution">
-                        <h3 class="lesson__heading">{ tr("Solution") }</h3>
+                        <h3 class="lesson__heading">{ vtext(tr("Solution")) }</h3>
                         <p>{ t("solution", lab.solution) }</p>
                         if fix {
                             <button type="button" class="button button--primary" data-testid="apply-fix" onclick={onfix}>
-                                { tr("Apply the fix and rerun") }
+                                { vtext(tr("Apply the fix and rerun")) }
                             </button>
                         }
                     </div>
                 } else if *confirming {
                     <div class="solution__confirm" role="group" aria-label={tr("Confirm showing the solution")}>
-                        <p>{ tr("The solution gives the answer away. Try the hints first?") }</p>
+                        <p>{ vtext(tr("The solution gives the answer away. Try the hints first?")) }</p>
                         <button type="button" class="button button--primary" data-testid="confirm-solution" onclick={onconfirm}>
-                            { tr("Show the solution") }
+                            { vtext(tr("Show the solution")) }
                         </button>
                         <button type="button" class="button" data-testid="cancel-solution" onclick={oncancel}>
-                            { tr("Not yet") }
+                            { vtext(tr("Not yet")) }
                         </button>
                     </div>
                 } else {
                     <button type="button" class="button" data-testid="show-solution" onclick={onask}>
-                        { tr("Show solution…") }
+                        { vtext(tr("Show solution…")) }
                     </button>
                 }
             </div>

@@ -3,6 +3,7 @@
 
 use crate::i18n::{tr, trf};
 use crate::ui::real_crash::MAX_PAYMENTS;
+use crate::ui::vtext;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -30,7 +31,7 @@ pub fn switch(props: &RealCrashProps) -> Html {
             <input type="checkbox" id="real-crash" data-testid="real-crash" checked={props.on} {onchange}
                 aria-describedby="real-crash-what" />
             <label for="real-crash" title={tr("Save the queue, ledger and gateway in this browser: closing the page crashes every consumer")}>
-                { tr("Real crash mode") }
+                { vtext(tr("Real crash mode")) }
             </label>
         </span>
     }
@@ -45,7 +46,7 @@ pub fn bar(props: &RealCrashProps) -> Html {
             if props.on {
                 <div class="real-crash" id="real-crash-what" data-testid="real-crash-bar">
                     <p>
-                        <strong>{ tr("Real crash mode is on. ") }</strong>
+                        <strong>{ vtext(tr("Real crash mode is on. ")) }</strong>
                         if props.payments > MAX_PAYMENTS {
                             { trf("This run has {0} payments; only runs of up to {1} are saved, so closing the page now loses it.", &[&props.payments.to_string(), &MAX_PAYMENTS.to_string()]) }
                         } else {
@@ -54,14 +55,14 @@ pub fn bar(props: &RealCrashProps) -> Html {
                         }
                     </p>
                     <button type="button" class="button" data-testid="real-crash-reset" onclick={onreset}>
-                        { tr("Reset durable state") }
+                        { vtext(tr("Reset durable state")) }
                     </button>
                 </div>
             }
             if let Some(notice) = props.notice.clone() {
                 <div class="real-crash real-crash--notice" role="status" data-testid="real-crash-notice">
                     <p><span aria-hidden="true">{ "⚡ " }</span>{ notice }</p>
-                    <button type="button" class="button" onclick={ondismiss}>{ tr("Dismiss") }</button>
+                    <button type="button" class="button" onclick={ondismiss}>{ vtext(tr("Dismiss")) }</button>
                 </div>
             }
         </>

@@ -8,6 +8,7 @@ use crate::i18n::{tr, trf};
 use crate::sim::consumer::ConsumerState;
 use crate::sim::{Command, CrashPoint, Step};
 use crate::ui::state::World;
+use crate::ui::vtext;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -62,7 +63,7 @@ pub fn step_rail(props: &StepRailProps) -> Html {
             html! {
                 <li class={classes!("step-rail__boundary", crashed.then_some("step-rail__boundary--crashed"))}>
                     if crashed {
-                        <span class="step-rail__crashed" data-testid="crashed-here">{ tr("✹ crashed here") }</span>
+                        <span class="step-rail__crashed" data-testid="crashed-here">{ vtext(tr("✹ crashed here")) }</span>
                     }
                     { crash_button(&CrashButtonProps { world: props.world.clone(), consumer: props.consumer, point, onapply: props.onapply.clone() }) }
                 </li>
@@ -73,8 +74,8 @@ pub fn step_rail(props: &StepRailProps) -> Html {
                 <li {class} data-testid="rail-step" data-step={step.label()} data-status={status}
                     aria-current={current.then_some("step")}>
                     <span class="step-rail__name">{ step.label() }</span>
-                    if current { <span class="visually-hidden">{ tr(" (current step)") }</span> }
-                    if !runs { <span class="step-rail__note">{ tr("skipped") }</span> }
+                    if current { <span class="visually-hidden">{ vtext(tr(" (current step)")) }</span> }
+                    if !runs { <span class="step-rail__note">{ vtext(tr("skipped")) }</span> }
                 </li>
                 { for boundary }
             </>

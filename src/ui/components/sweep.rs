@@ -7,6 +7,7 @@
 use crate::i18n::{tr, trf};
 use crate::sim::sweep::{Sweep, SweepRow, Verdict, crash_schedule, strategy_columns};
 use crate::sim::{AckTiming, Command, Config, CrashPoint, RecordCheck, Strategy};
+use crate::ui::vtext;
 use gloo::timers::callback::Interval;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -207,11 +208,11 @@ pub fn SweepView(props: &SweepProps) -> Html {
     };
     html! {
         <section class="panel sweep" aria-labelledby="sweep-title" data-testid="sweep">
-            <h2 class="panel__title" id="sweep-title">{ tr("Sweep: every crash point × every strategy") }</h2>
+            <h2 class="panel__title" id="sweep-title">{ vtext(tr("Sweep: every crash point × every strategy")) }</h2>
             <p class="panel__note">
-                { trf("Seed {0}, {1} payments per run on the sandbox's {2} broker (its payments kept between {3} and {4}). \
+                { vtext(trf("Seed {0}, {1} payments per run on the sandbox's {2} broker (its payments kept between {3} and {4}). \
                     Each run crashes every consumer at one boundary ({5}) and lets the broker redeliver. \
-                    A cell opens its exact run in the sandbox.", &[&props.seed.to_string(), &payments.to_string(), broker_word(props.config.broker.name()), &SWEEP_PAYMENTS.0.to_string(), &SWEEP_PAYMENTS.1.to_string(), &crash_schedule(payments)]) }
+                    A cell opens its exact run in the sandbox.", &[&props.seed.to_string(), &payments.to_string(), broker_word(props.config.broker.name()), &SWEEP_PAYMENTS.0.to_string(), &SWEEP_PAYMENTS.1.to_string(), &crash_schedule(payments)])) }
             </p>
             <div class="sweep__bar">
                 <button type="button" class="button button--primary" data-testid="sweep-run"
@@ -227,7 +228,7 @@ pub fn SweepView(props: &SweepProps) -> Html {
             if let Some(r) = state.as_ref() {
                 <button type="button" class="button sweep__filter" data-testid="sweep-key-rows" aria-pressed={key_only.to_string()}
                     onclick={{ let k = key_only.clone(); Callback::from(move |_: MouseEvent| k.set(!*k)) }}>
-                    { tr("Key rows only") }
+                    { vtext(tr("Key rows only")) }
                 </button>
                 { table(r, &props.onopen, &props.config, *key_only) }
             }
@@ -285,7 +286,7 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
                         data-orphan={t.orphan.to_string()} data-charged-once={t.charged_once.to_string()}
                         {onclick}>
                         // The column in words: the cell's name, and its label where a phone stacks the cells.
-                        <span class="sweep__point">{ trf("crash {0}: ", &[p.label()]) }</span>
+                        <span class="sweep__point">{ vtext(trf("crash {0}: ", &[p.label()])) }</span>
                         <span aria-hidden="true">{ icon }</span>{ " " }{ shown }
                         if let Some(n) = count { { " " }<span class="mono">{ n }</span> }
                     </button>
@@ -297,8 +298,8 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
         html! {
             <tr class={classes!(named, is_key)} data-testid="sweep-row">
                 <th scope="row" class="sweep__strategy" data-testid="sweep-row-label">
-                    if *s == Strategy::NAIVE { <strong>{ tr("Naive: ") }</strong> }
-                    if *s == Strategy::SAFE { <strong>{ tr("All safeguards: ") }</strong> }
+                    if *s == Strategy::NAIVE { <strong>{ vtext(tr("Naive: ")) }</strong> }
+                    if *s == Strategy::SAFE { <strong>{ vtext(tr("All safeguards: ")) }</strong> }
                     { strategy_words(s) }
                     <span class="sweep__code mono">{ format!(" ({key})") }</span>
                 </th>
@@ -309,19 +310,19 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
     html! {
         <>
             <p class="panel__note sweep__legend" data-testid="sweep-legend">
-                { tr("Rows are strategies, in words with their code in brackets; columns are where every consumer crashes. \
-                   Cells: ✓ safe, ‼ duplicate, ✗ lost, ◌ orphan, with how many payments. ") }
+                { vtext(tr("Rows are strategies, in words with their code in brackets; columns are where every consumer crashes. \
+                   Cells: ✓ safe, ‼ duplicate, ✗ lost, ◌ orphan, with how many payments. ")) }
                 { codes() }
             </p>
         <div class="sweep__scroll" tabindex="0" role="region" aria-label={tr("Sweep results table")}>
             <table class={classes!("table", "sweep__table", key_only.then_some("sweep__table--key"))} data-testid="sweep-table">
                 <caption class="visually-hidden">
-                    { tr("Verdict of each strategy (rows) when consumers crash at each boundary (columns)") }
+                    { vtext(tr("Verdict of each strategy (rows) when consumers crash at each boundary (columns)")) }
                 </caption>
                 <thead>
                     <tr>
-                        <th scope="col">{ tr("Strategy") }</th>
-                        { for points.iter().map(|p| html! { <th scope="col">{ trf("crash {0}", &[p.label()]) }</th> }) }
+                        <th scope="col">{ vtext(tr("Strategy")) }</th>
+                        { for points.iter().map(|p| html! { <th scope="col">{ vtext(trf("crash {0}", &[p.label()])) }</th> }) }
                     </tr>
                 </thead>
                 <tbody>{ for body }</tbody>
@@ -337,7 +338,7 @@ pub fn opened_note(text: String, onback: Callback<()>) -> Html {
         <p class="sweep-opened" role="status" data-testid="sweep-opened">
             { text }{ " " }
             <button type="button" class="link-button" data-testid="sweep-back"
-                onclick={onback.reform(|_: MouseEvent| ())}>{ tr("Back to the sweep") }</button>
+                onclick={onback.reform(|_: MouseEvent| ())}>{ vtext(tr("Back to the sweep")) }</button>
         </p>
     }
 }

@@ -4,6 +4,7 @@ use crate::i18n::tr;
 use crate::sim::Outcome;
 use crate::sim::message::money;
 use crate::ui::state::World;
+use crate::ui::vtext;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -36,13 +37,13 @@ pub fn totals_panel(props: &TotalsProps) -> Html {
     };
     html! {
         <section class="panel totals" aria-labelledby="totals-title">
-            <h2 class="panel__title" id="totals-title">{ tr("Outcomes") }</h2>
+            <h2 class="panel__title" id="totals-title">{ vtext(tr("Outcomes")) }</h2>
             <dl class="totals__grid">
                 { for Outcome::ALL.into_iter().map(outcome) }
             </dl>
             <p class="totals__money">
-                { tr("Overcharged: ") }<span class="mono" data-testid="money-overcharged">{ money(totals.money_overcharged_cents) }</span>
-                { tr(" · Missing: ") }<span class="mono" data-testid="money-missing">{ money(totals.money_missing_cents) }</span>
+                { vtext(tr("Overcharged: ")) }<span class="mono" data-testid="money-overcharged">{ money(totals.money_overcharged_cents) }</span>
+                { vtext(tr(" · Missing: ")) }<span class="mono" data-testid="money-missing">{ money(totals.money_missing_cents) }</span>
             </p>
         </section>
     }

@@ -9,6 +9,7 @@ use crate::sim::goal::Learner;
 use crate::sim::lab::Lab;
 use crate::ui::saved::LabProgress;
 use crate::ui::state::{LabRef, World};
+use crate::ui::vtext;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -56,7 +57,7 @@ pub fn verdict_panel(props: &VerdictProps) -> Html {
                     if let Some(next) = next {
                         <button type="button" class="button button--primary" data-testid="next-lab"
                             onclick={{ let (go, id) = (props.onload_lab.clone(), next.id.to_string()); Callback::from(move |_: MouseEvent| go.emit(id.clone())) }}>
-                            { trf("Next: lab {0} — {1} →", &[&next.number.to_string(), next.title]) }
+                            { vtext(trf("Next: lab {0} — {1} →", &[&next.number.to_string(), next.title])) }
                         </button>
                     }
                 }
@@ -68,7 +69,7 @@ pub fn verdict_panel(props: &VerdictProps) -> Html {
             if own_actions > 0 {
                 <button type="button" class="button" data-testid="clear-actions" onclick={onclear}
                     title={tr("Back to the start without the crashes, outages and lost acks you added by hand")}>
-                    { trf("Clear my actions ({0})", &[&own_actions.to_string()]) }
+                    { vtext(trf("Clear my actions ({0})", &[&own_actions.to_string()])) }
                 </button>
             }
         </section>

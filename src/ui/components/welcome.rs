@@ -7,6 +7,7 @@
 use crate::i18n::{tr, trf};
 use crate::sim::lab::Lab;
 use crate::ui::saved::{IdMap, KEY, LabProgress};
+use crate::ui::vtext;
 use yew::prelude::*;
 
 /// Is this the browser's first visit (nothing saved) without a share link? Read before the app saves
@@ -31,23 +32,23 @@ pub fn welcome(
     let first = labs.iter().find(|l| l.number == 1);
     html! {
         <section class="panel welcome" aria-labelledby="welcome-title" data-testid="welcome">
-            <h2 class="welcome__title" id="welcome-title">{ tr("Welcome to Redelivery Lab") }</h2>
+            <h2 class="welcome__title" id="welcome-title">{ vtext(tr("Welcome to Redelivery Lab")) }</h2>
             <p class="welcome__intro">
-                { tr("A message broker that delivers at least once hands a message to a consumer again when \
+                { vtext(tr("A message broker that delivers at least once hands a message to a consumer again when \
                    the consumer dies before acknowledging it, so a payment can be charged twice. Here you \
                    crash the consumers of a simulated payment service at exact steps, watch what the broker \
-                   redelivers, and find the safeguards that charge every payment exactly once.") }
+                   redelivers, and find the safeguards that charge every payment exactly once.")) }
             </p>
             <div class="welcome__actions">
                 if let Some(lab) = first {
                     <button type="button" class="button button--primary" data-testid="welcome-start"
                         onclick={open(lab.id)}>
-                        { tr("Start lab 1 →") }
+                        { vtext(tr("Start lab 1 →")) }
                     </button>
                 }
                 <button type="button" class="button" data-testid="welcome-free-play"
                     onclick={onclose.reform(|_: MouseEvent| ())}>
-                    { tr("Free play") }
+                    { vtext(tr("Free play")) }
                 </button>
             </div>
             <ol class="welcome__path" aria-label={tr("The labs, in order")}>
