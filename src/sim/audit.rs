@@ -24,5 +24,6 @@ mod handler;
 mod run;
 
 pub use codec::{decode, encode};
+pub use explain::{case_label, place, summary, verdict_label};
 pub use handler::{Handler, HandlerStep, KeySource};
 pub use run::{Audit, Case, Row, audit};

@@ -5,13 +5,63 @@ use super::handler::{Handler, HandlerStep, KeySource};
 use super::run::{Case, Trace};
 use crate::i18n::{tr, trf};
 use crate::sim::config::RecordCheck;
+use crate::sim::sweep::Verdict;
 
-/// Where the first handling was: right after receiving, or after a step.
+/// Where the first handling was: right after receiving the message, or after a step.
 pub fn place(h: &Handler, after: usize) -> String {
     match after.checked_sub(1).and_then(|i| h.steps.get(i)) {
         None => tr("right after receiving the message").to_string(),
         Some(step) => trf("after \"{0}\"", &[step.label()]),
     }
+}
+
+/// A case in the audit's words: `crash after "charge the card"`, `the ack is lost`, …
+pub fn case_label(h: &Handler, case: Case) -> String {
+    match case {
+        Case::Crash { after } => trf("crash {0}", &[&place(h, after)]),
+        Case::LostAck => tr("the ack is lost").to_string(),
+        Case::Republish => tr("the producer republishes (new message id)").to_string(),
+        Case::Concurrent { after } => trf(
+            "a second consumer gets it while the first is {0}",
+            &[&place(h, after)],
+        ),
+    }
+}
+
+/// A verdict in one word, as the audit table writes it.
+pub fn verdict_label(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Safe => tr("safe"),
+        Verdict::Duplicate => tr("duplicate"),
+        Verdict::Lost => tr("lost"),
+        Verdict::Orphan => tr("orphan"),
+        Verdict::Unsettled => tr("unsettled"),
+    }
+}
+
+/// The handler in one line: its steps with arrows, then its keys and its ack.
+pub fn summary(h: &Handler) -> String {
+    let steps: Vec<&str> = h.steps.iter().map(|s| s.label()).collect();
+    let check = match h.record_check {
+        RecordCheck::CheckThenInsert => tr("check-then-insert"),
+        RecordCheck::UniqueConstraint => tr("unique constraint"),
+    };
+    let gateway = h.gateway_key.map_or(tr("no key"), KeySource::label);
+    let ack = if h.auto_ack {
+        tr("automatic ack")
+    } else {
+        tr("manual ack")
+    };
+    trf(
+        "{0}; record keyed on {1}, {2}; gateway key: {3}; {4}",
+        &[
+            &steps.join(" → "),
+            h.record_key.label(),
+            check,
+            gateway,
+            ack,
+        ],
+    )
 }
 
 /// What automatic acknowledgement loses in every crash, whatever the handler's order.
@@ -55,9 +105,22 @@ pub(super) fn explain(
 fn duplicate(h: &Handler, case: Case, charge: bool) -> (&'static str, &'static str) {
     let republish = case == Case::Republish;
     if charge {
+        let at = |s| h.position(s);
+        let looked_up_after = match (at(HandlerStep::Check), at(HandlerStep::Record)) {
+            (Some(check), _) => at(HandlerStep::Charge) < Some(check),
+            (None, Some(record)) => {
+                h.record_check == RecordCheck::UniqueConstraint
+                    && at(HandlerStep::Charge) < Some(record)
+            }
+            (None, None) => false,
+        };
         let cause = if h.gateway_key == Some(KeySource::MessageId) && republish {
             tr(
                 "The gateway's idempotency key is the message id, which is new on a republish, so the gateway charged the card again.",
+            )
+        } else if looked_up_after && !matches!(case, Case::Concurrent { .. }) {
+            tr(
+                "The charge runs before the handler looks for its idempotency record and sends no idempotency key, so the second handling charged the card again before it could find that the payment was done.",
             )
         } else {
             tr(
