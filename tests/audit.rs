@@ -337,3 +337,72 @@ proptest! {
         }
     }
 }
+
+/// The string literals passed to `tr`, `trf` and `tr_n` (both forms) in `source`.
+fn catalogue_keys(source: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    for call in ["tr(", "trf(", "tr_n("] {
+        for (at, _) in source.match_indices(call) {
+            let before = source[..at].chars().last();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let mut rest = &source[at + call.len()..];
+            for _ in 0..if call == "tr_n(" { 2 } else { 1 } {
+                rest = rest.trim_start().trim_start_matches(',').trim_start();
+                let Some(body) = rest.strip_prefix('"') else {
+                    break;
+                };
+                let mut key = String::new();
+                let mut chars = body.char_indices();
+                let end = loop {
+                    match chars.next() {
+                        Some((_, '\\')) => key.extend(chars.next().map(|(_, c)| c)),
+                        Some((i, '"')) => break i,
+                        Some((_, c)) => key.push(c),
+                        None => panic!("an unterminated literal"),
+                    }
+                };
+                keys.push(key);
+                rest = &body[end + 1..];
+            }
+        }
+    }
+    keys
+}
+
+#[test]
+fn every_audit_text_has_its_spanish() {
+    let table: std::collections::HashMap<String, String> = serde_json::from_str(
+        &std::fs::read_to_string("locales/es/audit.json").expect("locales/es/audit.json"),
+    )
+    .expect("a flat JSON object");
+    let mut sources = vec![
+        "src/sim/audit/codec.rs",
+        "src/sim/audit/explain.rs",
+        "src/sim/audit/handler.rs",
+        "src/sim/audit/run.rs",
+        "src/ui/audit.rs",
+        "src/ui/audit_form.rs",
+        "src/ui/audit_report.rs",
+    ];
+    sources.sort();
+    let mut seen = 0;
+    for path in sources {
+        let source = std::fs::read_to_string(path).expect(path);
+        for key in catalogue_keys(&source) {
+            seen += 1;
+            let es = table
+                .get(&key)
+                .unwrap_or_else(|| panic!("{path}: no Spanish for {key:?}"));
+            assert!(!es.is_empty(), "{key:?}");
+            let holes = |s: &str| (0..5).filter(|i| s.contains(&format!("{{{i}}}"))).count();
+            assert_eq!(
+                holes(&key),
+                holes(es),
+                "placeholders kept: {key:?} → {es:?}"
+            );
+        }
+    }
+    assert!(seen >= 90, "the scan found the texts: {seen}");
+}

@@ -23,6 +23,17 @@ fn case_id(case: Case) -> String {
     }
 }
 
+/// A verdict's stable name for `data-verdict` (the shown word is translated).
+fn verdict_name(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Safe => "safe",
+        Verdict::Duplicate => "duplicate",
+        Verdict::Lost => "lost",
+        Verdict::Orphan => "orphan",
+        Verdict::Unsettled => "unsettled",
+    }
+}
+
 fn verdict_class(v: Verdict) -> &'static str {
     match v {
         Verdict::Safe => "audit__verdict audit__verdict--safe",
@@ -60,7 +71,7 @@ pub fn AuditReport(props: &AuditReportProps) -> Html {
     };
     let rows = report.rows.iter().map(|r| {
         html! {
-            <tr data-testid={format!("audit-row-{}", case_id(r.case))} data-verdict={verdict_label(r.verdict)}>
+            <tr data-testid={format!("audit-row-{}", case_id(r.case))} data-verdict={verdict_name(r.verdict)}>
                 <th scope="row">{ case_label(h, r.case) }</th>
                 <td>{ r.charges.to_string() }</td>
                 <td>{ r.ledger_rows.to_string() }</td>
