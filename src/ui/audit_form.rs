@@ -123,11 +123,32 @@ pub fn AuditForm(props: &AuditFormProps) -> Html {
             onchange.emit(next);
         })
     };
+    // A moved step's list item is taken out and put back, which drops the keyboard focus: after the
+    // move, the focus goes back to the button that moved it (or to its other arrow at an end).
+    let focus = use_state(|| None::<(HandlerStep, bool)>);
+    {
+        let wanted = *focus;
+        use_effect_with(h.clone(), move |_| {
+            if let Some((step, up)) = wanted {
+                focus_arrow(step, up);
+            }
+        });
+    }
+    let mover = |i: usize, up: bool| {
+        let (onchange, h, focus) = (props.onchange.clone(), h.clone(), focus.clone());
+        Callback::from(move |_: MouseEvent| {
+            let mut next = h.clone();
+            let j = if up { i - 1 } else { i + 1 };
+            next.steps.swap(i, j);
+            focus.set(Some((h.steps[i], up)));
+            onchange.emit(next);
+        })
+    };
     let n = h.steps.len();
     let steps = h.steps.iter().enumerate().map(|(i, step)| {
         let label = step.label();
-        let up = edit(Box::new(move |h: &mut Handler| h.steps.swap(i, i - 1)));
-        let down = edit(Box::new(move |h: &mut Handler| h.steps.swap(i, i + 1)));
+        let up = mover(i, true);
+        let down = mover(i, false);
         let remove = edit(Box::new(move |h: &mut Handler| {
             h.steps.remove(i);
         }));
@@ -135,8 +156,10 @@ pub fn AuditForm(props: &AuditFormProps) -> Html {
             <li key={step.name()} class="audit__step" data-testid={format!("audit-step-{}", step.name())}>
                 <span class="audit__step-name">{ label }</span>
                 <button type="button" class="button button--small" disabled={i == 0} onclick={up}
+                    id={format!("audit-up-{}", step.name())}
                     aria-label={trf("Move \"{0}\" earlier", &[label])}>{ "↑" }</button>
                 <button type="button" class="button button--small" disabled={i + 1 == n} onclick={down}
+                    id={format!("audit-down-{}", step.name())}
                     aria-label={trf("Move \"{0}\" later", &[label])}>{ "↓" }</button>
                 <button type="button" class="button button--small" onclick={remove}
                     aria-label={trf("Remove \"{0}\"", &[label])}>{ "✕" }</button>
@@ -224,5 +247,23 @@ pub fn AuditForm(props: &AuditFormProps) -> Html {
                 </p>
             </fieldset>
         </section>
+    }
+}
+
+/// Focuses the arrow of `step` that points `up` (or down), or its other arrow when that one is
+/// disabled (the step reached an end of the list).
+fn focus_arrow(step: HandlerStep, up: bool) {
+    use wasm_bindgen::JsCast;
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let arrow = |up: bool| {
+        let id = format!("audit-{}-{}", if up { "up" } else { "down" }, step.name());
+        doc.get_element_by_id(&id)
+            .filter(|e| !e.has_attribute("disabled"))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    };
+    if let Some(b) = arrow(up).or_else(|| arrow(!up)) {
+        let _ = b.focus();
     }
 }
