@@ -168,3 +168,21 @@ test('axe finds no serious or critical violation on the audit page, light and da
   }
   assert.deepEqual(found, { 'failing-light': [], 'failing-dark': [], 'passing-light': [], damaged: [] });
 });
+
+test('the app links to the audit page from its sweep view', async () => {
+  const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 }, reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  try {
+    await page.goto(e2e.baseUrl);
+    await page.getByTestId('view-sweep').click();
+    const link = page.getByTestId('sweep-audit');
+    assert.equal(await link.getAttribute('href'), 'audit.html');
+    await link.click();
+    await page.getByTestId('audit-report').waitFor({ timeout: 15_000 });
+    assert.ok(page.url().includes('/audit.html'), page.url());
+    assert.deepEqual(problems, []);
+  } finally {
+    await context.close();
+  }
+});
