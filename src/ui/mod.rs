@@ -4,6 +4,9 @@
 //! views of the simulation and send actions back; the hooks in [`hooks`] do what a reducer must not:
 //! the play timer, the keyboard, the URL hash, real-crash saving and the theme.
 
+pub mod audit;
+mod audit_form;
+mod audit_report;
 pub mod browser;
 pub mod components;
 pub mod embed;
@@ -217,12 +220,7 @@ pub fn App() -> Html {
             <Header lab_id={state.lab.id} progress={state.saved.progress.clone()} {seed} projector={state.saved.settings.projector}
                 onload_lab={onload_lab.clone()} onset_seed={dispatch_with(&d, Action::SetSeed)} {onshare}
                 ontoggle_projector={send(Action::ToggleProjector)} onhelp={send(Action::SetHelp(true))}
-                onwelcome={{ let w = welcome.clone(); Callback::from(move |()| w.set(true)) }}
-                onlanguage={{ let state = state.clone(); Callback::from(move |code: String| {
-                    // The reload in the new language reopens this run from its link.
-                    replace_hash(Some(&share::encode(&state.scenario())));
-                    locale::choose(&code);
-                }) }}>
+                onwelcome={{ let w = welcome.clone(); Callback::from(move |()| w.set(true)) }}>
                 if state.view == View::Sandbox {
                     { controls(&ControlsProps { playing: state.playing, now, horizon, start, speed: state.speed(), ontoggle_play: send(Action::TogglePlay), onstep: send(Action::Step), onstep_back: send(Action::StepBack), onseek: dispatch_with(&d, Action::Seek), onreset: send(Action::Reset), onset_speed: dispatch_with(&d, Action::SetSpeed) }) }
                 }
@@ -301,6 +299,11 @@ pub fn App() -> Html {
             if state.help_open {
                 <Help sandbox={state.view == View::Sandbox} onclose={send(Action::SetHelp(false))} />
             }
+            { components::header::language_picker(&{ let state = state.clone(); Callback::from(move |code: String| {
+                // The reload in the new language reopens this run from its link.
+                replace_hash(Some(&share::encode(&state.scenario())));
+                locale::choose(&code);
+            }) }) }
         </main>
     }
 }

@@ -24,9 +24,22 @@ pub struct HeaderProps {
     pub onhelp: Callback<()>,
     /// Shows the welcome: the path of labs with progress.
     pub onwelcome: Callback<()>,
-    /// Reloads the page in the language of this code, in the same run.
-    pub onlanguage: Callback<String>,
     pub children: Html,
+}
+
+/// The language picker, at the foot of the page (the header has no room to spare on a projector or a
+/// phone): `onlanguage` reloads the page in the chosen language, in the same run.
+pub fn language_picker(onlanguage: &Callback<String>) -> Html {
+    html! {
+        <footer class="app__footer">
+            <select class="header__language" data-testid="language" aria-label={tr("Language")}
+                onchange={onlanguage.reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value())}>
+                { for LANGUAGES.iter().map(|&(code, name)| html! {
+                    <option value={code} lang={code} selected={code == crate::i18n::language()}>{ name }</option>
+                }) }
+            </select>
+        </footer>
+    }
 }
 
 #[component]
@@ -92,12 +105,6 @@ pub fn Header(props: &HeaderProps) -> Html {
                     title={tr("Keyboard shortcuts (?)")} aria-label={tr("Keyboard shortcuts")}>
                     { "?" }
                 </button>
-                <select class="header__language" data-testid="language" aria-label={tr("Language")}
-                    onchange={props.onlanguage.reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value())}>
-                    { for LANGUAGES.iter().map(|&(code, name)| html! {
-                        <option value={code} lang={code} selected={code == crate::i18n::language()}>{ name }</option>
-                    }) }
-                </select>
             </div>
             if let Some(link) = (*shared).clone() {
                 <p class="header__shared" role="status" data-testid="share-status">
