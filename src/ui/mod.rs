@@ -15,6 +15,7 @@ pub mod narrate;
 pub mod real_crash;
 pub mod saved;
 pub mod state;
+pub mod tools;
 
 use crate::sim::share;
 use browser::{copy_to_clipboard, location_hash, replace_hash};

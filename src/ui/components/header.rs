@@ -95,6 +95,10 @@ pub fn Header(props: &HeaderProps) -> Html {
                         aria-label="Share link" onfocus={Callback::from(|e: FocusEvent| {
                             e.target_unchecked_into::<web_sys::HtmlInputElement>().select();
                         })} />
+                    // The authors' page, for the same state: its own entry point, loaded only from here.
+                    <a data-testid="tools-link" href={format!("tools.html{}", &link[link.find('#').unwrap_or(link.len())..])}>
+                        { crate::i18n::tr("Embed & export") }
+                    </a>
                 </p>
             }
         </header>
