@@ -22,12 +22,7 @@ pub struct DiagramProps {
 }
 
 /// The diagram's text and file name for `world`'s run (`payment`: that payment's story).
-fn text(
-    world: &World,
-    lab: &str,
-    payment: Option<u32>,
-    format: DiagramFormat,
-) -> (String, String) {
+fn text(world: &World, lab: &str, payment: Option<u32>, format: DiagramFormat) -> (String, String) {
     let sim = world.sim();
     let seed = sim.seed();
     let mut title = format!("Redelivery Lab, {lab}, seed {seed}");
