@@ -130,15 +130,11 @@ fn start(redraw: Callback<()>) {
 /// The texts in the installed language; when its file fails to load, the English ones (a lesson in
 /// English beats no lesson).
 async fn fetch() -> Result<Object, &'static str> {
-    let mut url = if crate::i18n::language() == "es" {
-        URL_ES
-    } else {
-        URL
-    };
+    let mut spanish = crate::i18n::language() == "es";
     // One await in a loop rather than two calls: the fetch's future is built once in the WebAssembly.
     loop {
-        match fetch_from(url).await {
-            Err(_) if url == URL_ES => url = URL,
+        match fetch_from(if spanish { URL_ES } else { URL }).await {
+            Err(_) if spanish => spanish = false,
             done => return done,
         }
     }
