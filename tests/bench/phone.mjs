@@ -15,6 +15,7 @@
 
 import { loadavg } from 'node:os';
 import { launchBrowser, median, percentile, round1, startStaticServer } from './common.mjs';
+import { openPhoneLab } from './phone-page.mjs';
 
 const ALL = ['first-delivery', 'double-payment', 'failure-injection', 'ack-before-commit', 'side-effect',
   'visibility-timeout', 'retry-storm', 'checklist'];
@@ -28,21 +29,8 @@ const QUIET_MS = 20;
 
 /** One play of `lab` at top speed: the gaps between animation frames, in ms. */
 async function play(browser, url, lab) {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const { context, page } = await openPhoneLab(browser, url, lab, RATE);
   try {
-    const page = await context.newPage();
-    await page.goto(url);
-    await page.waitForSelector('[data-testid="play"]:not([disabled])', { timeout: 30_000 });
-    await page.getByTestId('lab-select').selectOption(lab);
-    await page.waitForSelector(`[data-testid="app"][data-lab="${lab}"]`);
-    await page.getByTestId('speed').evaluate((el) => {
-      el.value = el.max;
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-      el.dispatchEvent(new Event('change', { bubbles: true }));
-    });
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: RATE });
-    await page.waitForTimeout(500);
     const measure = page.evaluate(([limit, quiet]) => new Promise((resolve) => {
       const app = document.querySelector('[data-testid="app"]');
       const gaps = [];

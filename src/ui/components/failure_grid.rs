@@ -2,9 +2,16 @@
 //! each cell with its verdict and, on hover or focus, the sentence why.
 
 use crate::sim::goal::GoalStatus;
-use crate::sim::lab::failure_injection::{STEPS, grid};
+use crate::sim::lab::failure_injection::{Row, STEPS, grid};
 use crate::ui::state::World;
+use std::cell::RefCell;
+use std::rc::Rc;
 use yew::prelude::*;
+
+thread_local! {
+    /// The grid last worked out, and the run and moment it belongs to.
+    static LAST: RefCell<Option<((usize, u64), Rc<Vec<Row>>)>> = const { RefCell::new(None) };
+}
 
 #[derive(Properties, PartialEq)]
 pub struct FailureGridProps {
@@ -14,7 +21,16 @@ pub struct FailureGridProps {
 pub fn failure_grid(props: &FailureGridProps) -> Html {
     let rows = {
         let sim = props.world.sim();
-        (sim.is_settled() && sim.now() > 0).then(|| grid(sim.config(), sim.seed()))
+        (sim.is_settled() && sim.now() > 0).then(|| {
+            // Thirty runs: once per run shown, not again whenever the page redraws for another reason.
+            LAST.with_borrow_mut(|last| match last {
+                Some((key, rows)) if *key == props.world.key() => rows.clone(),
+                _ => last
+                    .insert((props.world.key(), Rc::new(grid(sim.config(), sim.seed()))))
+                    .1
+                    .clone(),
+            })
+        })
     };
     let Some(rows) = rows else {
         return html! {
