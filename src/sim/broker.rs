@@ -355,7 +355,7 @@ impl Broker {
     /// Removes and returns the messages `consumer` holds unacknowledged (on its disconnect).
     pub fn take_held(&mut self, consumer: u8) -> Vec<u32> {
         let mut held = std::mem::take(&mut self.held[consumer as usize % MAX_CONSUMERS]);
-        held.sort_unstable();
+        super::heap_sort::sort(&mut held);
         held
     }
 
@@ -434,7 +434,7 @@ impl Broker {
     /// Ready messages in queue order, head first (for the view; skips stale entries).
     pub fn ready_queue(&self) -> impl Iterator<Item = u32> + '_ {
         let mut returned: Vec<u32> = self.returned.iter().map(|r| r.0).collect();
-        returned.sort_unstable();
+        super::heap_sort::sort(&mut returned);
         returned.dedup();
         returned
             .into_iter()

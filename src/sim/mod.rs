@@ -29,6 +29,7 @@ pub mod export;
 pub mod gateway;
 pub mod goal;
 pub mod golden;
+pub mod heap_sort;
 pub mod lab;
 pub mod message;
 pub mod metrics;

@@ -7,7 +7,7 @@
 //! words. The page fetches it once, when the first lab that needs it opens; free play keeps its own
 //! words in the build, so the first screen needs no fetch. The file also holds the exported
 //! failure-injection skeleton (`src/sim/export.rs`), whose button fetches it on the click
-//! ([`when_loaded`]).
+//! ([`when_loaded`]). A visitor reading Spanish gets `lessons.es.json` instead, same keys.
 
 use js_sys::{JSON, Object, Reflect};
 use std::cell::RefCell;
@@ -17,6 +17,9 @@ use yew::prelude::*;
 
 /// Where the page finds the texts, relative to itself (the site works from any folder).
 const URL: &str = "lessons.json";
+/// The Spanish texts (`locales/es/lessons/*.json` joined by `scripts/build`, English where a key is
+/// untranslated), fetched instead of [`URL`] when Spanish is the installed language.
+const URL_ES: &str = "lessons.es.json";
 
 /// How far the one fetch of `lessons.json` has come.
 #[derive(Clone, Debug, PartialEq)]
@@ -124,9 +127,22 @@ fn start(redraw: Callback<()>) {
     });
 }
 
+/// The texts in the installed language; when its file fails to load, the English ones (a lesson in
+/// English beats no lesson).
 async fn fetch() -> Result<Object, &'static str> {
+    let mut spanish = crate::i18n::language() == "es";
+    // One await in a loop rather than two calls: the fetch's future is built once in the WebAssembly.
+    loop {
+        match fetch_from(if spanish { URL_ES } else { URL }).await {
+            Err(_) if spanish => spanish = false,
+            done => return done,
+        }
+    }
+}
+
+async fn fetch_from(url: &str) -> Result<Object, &'static str> {
     let window = web_sys::window().ok_or("there is no window")?;
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(URL))
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
         .await
         .ok()
         .and_then(|r| r.dyn_into().ok())

@@ -178,7 +178,7 @@ pub fn lab() -> Lab {
             ),
         ],
         solution: lesson!(
-            "Enable idempotency and the transactional ack: the processed record is committed with the ledger row and checked before charging, so the late redelivery is skipped without calling the gateway. Keep the gateway key on as well, for a repeat that comes before the record is committed."
+            "Enable idempotency and the transactional ack: the processed record is committed with the ledger row and checked before charging, so the late redelivery is skipped without calling the gateway. Keep the gateway key on as well, for a repeat that comes before the record is committed and while the gateway still remembers the key."
         ),
         fix: |c| {
             c.strategy.idempotency = true;

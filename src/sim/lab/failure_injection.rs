@@ -53,12 +53,12 @@ pub fn steps(sim: &Sim, boundary: CrashPoint) -> [Judged; 5] {
     let settled = sim.is_settled();
     // Step 1: every published message carries its own id, tied to the payment.
     // Distinct ids counted by sorting and deduplicating: equal `u32`s are indistinguishable, so
-    // the unstable sort gives the same count, and it reuses the `u32` sort the broker already
-    // links, where a `BTreeSet` would bring its own (stable) sort and tree code into the wasm.
+    // an unstable sort gives the same count; the core's small heapsort (the broker's too), where a
+    // `BTreeSet` would bring its own sort and tree code into the wasm.
     let mut ids: Vec<u32> = (0..sim.published())
         .map(|p| sim.message(p).msg_id)
         .collect();
-    ids.sort_unstable();
+    crate::sim::heap_sort::sort(&mut ids);
     ids.dedup();
     let step1 = if sim.published() == 0 {
         Judged::fail("Nothing was published.")

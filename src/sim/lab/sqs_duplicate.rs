@@ -117,7 +117,7 @@ pub fn lab() -> Lab {
             ),
         ],
         solution: lesson!(
-            "Turn on the processed-payment check with the transactional ack (or the gateway key with a commutative ledger write). The queue still delivers the duplicates; the consumer now skips them."
+            "Turn on the processed-payment check with the transactional ack (or the gateway key with a commutative ledger write). The queue still delivers the duplicates, and now they do no harm: the processed record lets the consumer skip them, or the gateway answers with the first charge and the ledger write absorbs the repeat."
         ),
         fix: |c| {
             c.strategy.idempotency = true;
