@@ -169,18 +169,9 @@ pub fn use_staged_worlds(
     if was_moving.replace(catching || playing) && !(catching || playing) {
         *staging.borrow_mut() = true;
     }
-    // Which boxes are on screen, measured at the first tick of a play and again after a scroll only:
-    // asking every tick would force a layout in the middle of it.
+    // Which boxes are on screen, measured at the first tick of a play only: asking on every tick would
+    // force a layout in the middle of it. A panel scrolled to during a play catches up when it stops.
     let seen = use_mut_ref(|| None::<Vec<bool>>);
-    {
-        let seen = seen.clone();
-        use_effect_with((), move |_| {
-            let on_scroll = EventListener::new(&gloo::utils::window(), "scroll", move |_| {
-                *seen.borrow_mut() = None;
-            });
-            move || drop(on_scroll)
-        });
-    }
     if playing {
         let mut seen = seen.borrow_mut();
         let seen = seen.get_or_insert_with(|| slots.iter().map(|(id, _)| in_view(id)).collect());
