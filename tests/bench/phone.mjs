@@ -6,8 +6,8 @@
 // average before and after (a loaded machine inflates every figure: read them with it).
 //
 // A run's frames are those from the first frame that sees the lab playing until the page is quiet
-// again after it settled: the panels that wait while off screen draw after the run ends, and those
-// frames count too. Two gaps in a row of at most QUIET_MS end the run; those two are not counted, so
+// again after it settled and every panel drew it (the app's data-settled): the panels that wait while
+// off screen draw after the run ends, in parts, and those frames count too. Two gaps in a row of at most QUIET_MS end the run; those two are not counted, so
 // an idle page does not dilute the figure.
 //
 // Usage: node tests/bench/phone.mjs [lab ...]   (dist/ must be built; default: every lab)
@@ -47,7 +47,9 @@ async function play(browser, url, lab) {
           calm = settledSeen && gap <= quiet ? calm + 1 : 0;
         }
         if (playing || last !== null) last = t;
-        if (last !== null && !playing) settledSeen = true;
+        // Over once the app says every panel has drawn the finished run (data-settled), not at the
+        // first quiet frames: the panels catch up in parts, with quiet frames between them.
+        if (last !== null && !playing && app.dataset.settled === 'true') settledSeen = true;
         if (t > end || calm >= 2) {
           resolve({ gaps: gaps.slice(0, gaps.length - calm), settled: app.dataset.settled === 'true', events: Number(app.dataset.events) });
         } else {
