@@ -12,6 +12,7 @@
 //! assert_eq!(sim.totals().duplicate, 1); // the naive consumer charged someone twice
 //! ```
 
+pub mod audit;
 pub mod broker;
 pub mod checker;
 pub mod checklist;

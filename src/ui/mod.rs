@@ -4,6 +4,9 @@
 //! views of the simulation and send actions back; the hooks in [`hooks`] do what a reducer must not:
 //! the play timer, the keyboard, the URL hash, real-crash saving and the theme.
 
+pub mod audit;
+mod audit_form;
+mod audit_report;
 pub mod browser;
 pub mod components;
 pub mod embed;

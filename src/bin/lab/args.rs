@@ -10,8 +10,8 @@ use redelivery_lab::sim::diagram::DiagramFormat;
 use std::ffi::OsString;
 
 /// The commands, for sentences about them.
-const COMMANDS: &str = "run, sweep, bench, labs and real";
-const ANY_COMMAND: &str = "run, sweep, bench, labs or real";
+const COMMANDS: &str = "run, sweep, bench, labs, audit and real";
+const ANY_COMMAND: &str = "run, sweep, bench, labs, audit or real";
 
 const OVERVIEW: &str = "\
 lab run (--lab <id> | --config <file.json>) [--broker queue|sqs|log] [--set key=value]… [--seed N] [--payments N] [--events] [--json]
@@ -19,6 +19,7 @@ lab run (--lab <id> | --config <file.json>) [--broker queue|sqs|log] [--set key=
        lab sweep [--broker queue|sqs|log] [--seed N] [--payments N] [--json]
        lab bench [--broker queue|sqs|log] [--payments N] [--runs N] [--seed N]
        lab labs [--json]
+       lab audit --handler <handler.json> [--site <url>] [--json]
        lab real --amqp <url> --postgres <url> [--seed N] [--payments N] [--rows key|all] [--json] [--keep] [--timeout-ms N]
        lab --help | lab <command> --help";
 
@@ -27,7 +28,7 @@ Exit codes: 0 done, 1 a check failed (a benchmark run did not settle, a reality-
 2 a mistake in the arguments or the input (one sentence on stderr), 3 a server cannot be reached.";
 
 const OTHER_COMMANDS: &str = "\
-The commands: lab run, lab sweep, lab bench, lab labs and lab real (see lab --help).";
+The commands: lab run, lab sweep, lab bench, lab labs, lab audit and lab real (see lab --help).";
 
 /// `lab` — the Redelivery Lab simulation, headless.
 #[derive(Parser, Debug)]
@@ -66,6 +67,12 @@ pub enum Command {
     /// List the guided labs.
     #[command(after_help = OTHER_COMMANDS)]
     Labs(LabsArgs),
+    /// Audit your own consumer: its steps in their real order, crashed at every boundary.
+    ///
+    /// Also a lost ack, a producer republish and a concurrent delivery; prints a verdict per case,
+    /// why each failing one failed, and the permalink of the audit page.
+    #[command(after_help = AUDIT_HELP)]
+    Audit(AuditArgs),
     /// The sweep's rows on a real RabbitMQ and PostgreSQL, compared with the model.
     ///
     /// Needs a build with `--features real`; use a throwaway virtual host and database.
@@ -93,7 +100,34 @@ or PlantUML, with the crash, the redelivery and the duplicate charge marked. It 
 60 events, or with --payment N that payment's story (its first 120 events); --diagram-events N
 changes the cap, and a note in the diagram says when it is capped.
 
-The commands: lab run, lab sweep, lab bench, lab labs and lab real (see lab --help).";
+The commands: lab run, lab sweep, lab bench, lab labs, lab audit and lab real (see lab --help).";
+
+const AUDIT_HELP: &str = "\
+A handler file describes the consumer's steps in the order its code runs them (each at most once):
+begin, check (look the idempotency record up), record (insert it), ledger, charge, commit, ack.
+Writes between begin and commit are in the transaction; the others commit on their own.
+  {\"steps\": [\"begin\", \"check\", \"record\", \"charge\", \"ledger\", \"commit\", \"ack\"],
+   \"record_key\": \"business_id\", \"record_check\": \"unique_constraint\",
+   \"gateway_key\": \"business_id\", \"auto_ack\": false}
+record_key and gateway_key are business_id or message_id (gateway_key may be null: no key);
+record_check is check_then_insert or unique_constraint; auto_ack true means no ack step.
+Exit code 0 whether or not the handler passes; 2 for a file that is not a handler.
+
+The commands: lab run, lab sweep, lab bench, lab labs, lab audit and lab real (see lab --help).";
+
+/// The flags of `lab audit`.
+#[derive(Args, Debug)]
+pub struct AuditArgs {
+    /// The handler to audit (JSON; see below).
+    #[arg(long, value_name = "FILE")]
+    pub handler: String,
+    /// Where the audit page is published, for an absolute permalink (default: a relative `audit.html#…`).
+    #[arg(long, value_name = "URL")]
+    pub site: Option<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
 
 /// The flags of `lab run`.
 #[derive(Args, Debug)]

@@ -1,12 +1,14 @@
 //! `lab`: the simulation core, headless.
 //!
 //! Runs a lab or a configuration file to completion and prints what the checker found, draws the
-//! sweep's truth table, measures the core's throughput, and hands `lab real` to the reality check.
+//! sweep's truth table, audits an engineer's own handler, measures the core's throughput, and hands `lab real` to the reality check.
 //! One argument parser (clap's derive API, in `args.rs`); every mistake gets one sentence on stderr
 //! and exit code 2, never a panic. One file per command.
 
 #[cfg(not(target_arch = "wasm32"))]
 mod args;
+#[cfg(not(target_arch = "wasm32"))]
+mod audit;
 #[cfg(not(target_arch = "wasm32"))]
 mod bench;
 #[cfg(not(target_arch = "wasm32"))]
@@ -43,6 +45,7 @@ fn dispatch(command: args::Command) -> exit::Exit {
         Command::Sweep(a) => sweep::sweep(a),
         Command::Bench(a) => bench::bench(a),
         Command::Labs(a) => labs::list(a),
+        Command::Audit(a) => audit::audit(a),
         // `lab real` prints its report even when a row disagrees, so it chooses its exit code itself.
         Command::Real(a) => return real::real(a),
     };
