@@ -141,41 +141,55 @@ fn in_view(id: &str) -> bool {
     num(&rect, "top") < num(&gloo::utils::window(), "innerHeight") && num(&rect, "bottom") > 0.0
 }
 
-/// The run as the heavy panels see it, one per element id in `ids` (the panel's box). Drawing a
-/// panel that grows with the run (event rows, charge cards, charts) costs far more than a frame on
-/// a phone, so:
+/// The run as the heavy panels see it, one per slot in `slots` (the element id of the panel's box,
+/// and in how many parts the panel may be drawn), with how many of those parts to draw now
+/// (`usize::MAX`: all of them). Drawing a panel that grows with the run (event rows, charge cards,
+/// charts) costs far more than a frame on a phone, so:
 /// - while playing, a panel follows the run only while its box is on screen; the others keep the
 ///   run they showed (the same version, so Yew skips them) and cost nothing per tick;
-/// - when playing stops, and after a catch-up, the panels that fell behind get the run in a task of
-///   their own, one after another, so no single task draws them all;
-/// - every other change reaches every panel at once.
+/// - when playing stops, and after a catch-up, the panels that fell behind get the run in tasks of
+///   their own, one after another, a part per task (the log's rows a few dozen at a time, the
+///   charts two at a time), so no single task draws much;
+/// - every other change reaches every panel at once, whole.
 ///
-/// Only when a panel shows the run changes, never the run itself.
+/// Only when a panel shows the run changes, never the run itself. The second value is false while
+/// a panel still shows an older run or only part of it.
 #[hook]
 pub fn use_staged_worlds(
     world: &World,
     catching: bool,
     playing: bool,
-    ids: &'static [&'static str],
-) -> Vec<World> {
-    let shown = use_mut_ref(|| vec![world.clone(); ids.len()]);
+    slots: &'static [(&'static str, usize)],
+) -> (Vec<(World, usize)>, bool) {
+    let whole = || vec![(world.clone(), usize::MAX); slots.len()];
+    let shown = use_mut_ref(whole);
     let was_moving = use_mut_ref(|| false);
     let staging = use_mut_ref(|| false);
     let redraw = use_force_update();
     if was_moving.replace(catching || playing) && !(catching || playing) {
         *staging.borrow_mut() = true;
     }
+    // Which boxes are on screen, measured at the first tick of a play only: asking on every tick would
+    // force a layout in the middle of it. A panel scrolled to during a play catches up when it stops.
+    let seen = use_mut_ref(|| None::<Vec<bool>>);
     if playing {
-        for (w, id) in shown.borrow_mut().iter_mut().zip(ids) {
-            if in_view(id) {
-                *w = world.clone();
+        let mut seen = seen.borrow_mut();
+        let seen = seen.get_or_insert_with(|| slots.iter().map(|(id, _)| in_view(id)).collect());
+        for (w, &on_screen) in shown.borrow_mut().iter_mut().zip(seen.iter()) {
+            if on_screen {
+                *w = (world.clone(), usize::MAX);
             }
         }
-    } else if !*staging.borrow() {
-        *shown.borrow_mut() = vec![world.clone(); ids.len()];
+    } else {
+        *seen.borrow_mut() = None;
+        if !*staging.borrow() {
+            *shown.borrow_mut() = whole();
+        }
     }
     let out = shown.borrow().clone();
-    let pending = out.iter().position(|w| w != world);
+    let pending = out
+        .iter()
+        .position(|(w, parts)| w != world || *parts != usize::MAX);
     {
         let world = world.clone();
         use_effect_with(
@@ -186,7 +200,18 @@ pub fn use_staged_worlds(
                 let next = match pending {
                     _ if playing => None,
                     Some(_) => Some(Interval::new(0, move || {
-                        if let Some(w) = shown.borrow_mut().iter_mut().find(|w| **w != world) {
+                        let mut shown = shown.borrow_mut();
+                        let next = shown
+                            .iter_mut()
+                            .zip(slots)
+                            .find(|((w, parts), _)| *w != world || *parts != usize::MAX);
+                        if let Some(((w, parts), (_, of))) = next {
+                            // A panel that fell behind starts again from its first part; the last
+                            // part means the whole panel.
+                            *parts = if *w != world { 1 } else { *parts + 1 };
+                            if *parts >= *of {
+                                *parts = usize::MAX;
+                            }
                             *w = world.clone();
                         }
                         redraw.force_update();
@@ -200,5 +225,5 @@ pub fn use_staged_worlds(
             },
         );
     }
-    out
+    (out, pending.is_none())
 }

@@ -19,11 +19,11 @@ pub mod narrate;
 pub mod real_crash;
 pub mod saved;
 pub mod state;
+pub mod tools;
 
 use crate::i18n::{tr, trf};
 use crate::sim::share;
 use browser::{copy_to_clipboard, location_hash, replace_hash};
-use components::charges::{ChargesProps, charges};
 use components::compare::CompareView;
 use components::controls::{ControlsProps, controls};
 use components::dashboard::Dashboard;
@@ -192,14 +192,20 @@ pub fn App() -> Html {
     let world = state.world.clone();
     // The stores, the event log and the charts follow a playing run only while on screen,
     // and catch up in tasks of their own (see `hooks::use_staged_worlds`).
-    let staged = hooks::use_staged_worlds(
+    let (staged, drawn) = hooks::use_staged_worlds(
         &world,
         state.catching_up.is_some(),
         state.playing,
-        &["panel-stores", "panel-log", "panel-charts"],
+        &[
+            ("panel-stores", 1),
+            ("panel-stores", 1),
+            ("panel-log", components::event_log::PARTS),
+            ("panel-charts", components::dashboard::PARTS),
+        ],
     );
-    let (stores_world, log_world, charts_world) =
-        (staged[0].clone(), staged[1].clone(), staged[2].clone());
+    let (stores_world, charges_world) = (staged[0].0.clone(), staged[1].0.clone());
+    let ((log_world, log_parts), (charts_world, chart_parts)) =
+        (staged[2].clone(), staged[3].clone());
     let (now, horizon, start, settled, seed, events) = {
         let t = world.timeline();
         (
@@ -215,7 +221,7 @@ pub fn App() -> Html {
     // ticked.
     let config = state.catching_world().timeline().config().clone();
     html! {
-        <main class="app" data-testid="app" data-settled={settled.to_string()} data-events={events.to_string()}
+        <main class="app" data-testid="app" data-settled={(settled && drawn).to_string()} data-events={events.to_string()}
             data-playing={state.playing.to_string()} data-lab={state.lab.id}>
             <Header lab_id={state.lab.id} progress={state.saved.progress.clone()} {seed} projector={state.saved.settings.projector}
                 onload_lab={onload_lab.clone()} onset_seed={dispatch_with(&d, Action::SetSeed)} {onshare}
@@ -280,19 +286,18 @@ pub fn App() -> Html {
                     { totals_panel(&TotalsProps { world: world.clone() }) }
                     { pipeline(&PipelineProps { world: world.clone(), selected: state.selected, onapply: onapply.clone(), onselect: dispatch_with(&d, Action::Select) }) }
                     <div class="app__stores" id="panel-stores">
-                        <DatabasePanel world={stores_world.clone()} />
-                        { charges(&ChargesProps { world: stores_world, onapply: onapply.clone() }) }
+                        <DatabasePanel world={stores_world} charges={charges_world} onapply={onapply.clone()} />
                     </div>
                 </div>
                 <div class="app__right">
                     { strategy_panel(&StrategyProps { config, onset_config: dispatch_with(&d, Action::SetConfig) }) }
                 </div>
                 <div class="app__wide" id="panel-log">
-                    <EventLog world={log_world.clone()} focus={state.focus} onfocus={dispatch_with(&d, Action::Focus)} />
+                    <EventLog world={log_world.clone()} parts={log_parts} focus={state.focus} onfocus={dispatch_with(&d, Action::Focus)} />
                     { components::exports::exports(&log_world, state.lab.id, &dispatch_with(&d, Action::ShowError)) }
                 </div>
                 <div class="app__wide" id="panel-charts">
-                    <Dashboard world={charts_world} />
+                    <Dashboard world={charts_world} parts={chart_parts} />
                 </div>
             </div>
             }

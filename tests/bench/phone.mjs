@@ -6,8 +6,8 @@
 // average before and after (a loaded machine inflates every figure: read them with it).
 //
 // A run's frames are those from the first frame that sees the lab playing until the page is quiet
-// again after it settled: the panels that wait while off screen draw after the run ends, and those
-// frames count too. Two gaps in a row of at most QUIET_MS end the run; those two are not counted, so
+// again after it settled and every panel drew it (the app's data-settled): the panels that wait while
+// off screen draw after the run ends, in parts, and those frames count too. Two gaps in a row of at most QUIET_MS end the run; those two are not counted, so
 // an idle page does not dilute the figure.
 //
 // Usage: node tests/bench/phone.mjs [lab ...]   (dist/ must be built; default: every lab)
@@ -15,6 +15,7 @@
 
 import { loadavg } from 'node:os';
 import { launchBrowser, median, percentile, round1, startStaticServer } from './common.mjs';
+import { openPhoneLab } from './phone-page.mjs';
 
 const ALL = ['first-delivery', 'double-payment', 'failure-injection', 'ack-before-commit', 'side-effect',
   'visibility-timeout', 'retry-storm', 'checklist'];
@@ -28,21 +29,8 @@ const QUIET_MS = 20;
 
 /** One play of `lab` at top speed: the gaps between animation frames, in ms. */
 async function play(browser, url, lab) {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  const { context, page } = await openPhoneLab(browser, url, lab, RATE);
   try {
-    const page = await context.newPage();
-    await page.goto(url);
-    await page.waitForSelector('[data-testid="play"]:not([disabled])', { timeout: 30_000 });
-    await page.getByTestId('lab-select').selectOption(lab);
-    await page.waitForSelector(`[data-testid="app"][data-lab="${lab}"]`);
-    await page.getByTestId('speed').evaluate((el) => {
-      el.value = el.max;
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-      el.dispatchEvent(new Event('change', { bubbles: true }));
-    });
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: RATE });
-    await page.waitForTimeout(500);
     const measure = page.evaluate(([limit, quiet]) => new Promise((resolve) => {
       const app = document.querySelector('[data-testid="app"]');
       const gaps = [];
@@ -59,7 +47,9 @@ async function play(browser, url, lab) {
           calm = settledSeen && gap <= quiet ? calm + 1 : 0;
         }
         if (playing || last !== null) last = t;
-        if (last !== null && !playing) settledSeen = true;
+        // Over once the app says every panel has drawn the finished run (data-settled), not at the
+        // first quiet frames: the panels catch up in parts, with quiet frames between them.
+        if (last !== null && !playing && app.dataset.settled === 'true') settledSeen = true;
         if (t > end || calm >= 2) {
           resolve({ gaps: gaps.slice(0, gaps.length - calm), settled: app.dataset.settled === 'true', events: Number(app.dataset.events) });
         } else {

@@ -201,7 +201,7 @@ export function e2eSuite(options) {
   };
 }
 
-/** The app root once every payment has settled. */
+/** The app root once every payment has settled and every panel has drawn it (src/ui/hooks.rs). */
 export const settled = (app) => app.page.locator('[data-testid=app][data-settled=true]');
 
 /** Plays at the fastest speed (the slider is logarithmic; End is its maximum) until every payment settles. */

@@ -258,37 +258,41 @@ test('the sweep in the projector theme: body-size text, rows in words, legend ab
   }
 });
 
-test('lab 7 at 1280×720: the story, all four consumers with their rails, the outcomes and the verdict on the first screen, at the start and the end', async () => {
-  const app = await openPage();
-  try {
-    await app.byTestId('lab-select').selectOption('retry-storm');
-    const check = async (when) => {
-      const boxes = await app.page.evaluate(() => {
-        const box = (e) => { const r = e.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; };
-        return {
-          story: box(document.querySelector('[data-testid=lesson-summary]')),
-          verdict: box(document.querySelector('[data-testid=lab-verdict]')),
-          outcomes: box(document.querySelector('.totals')),
-          rails: [...document.querySelectorAll('[data-testid=step-rail]')].map(box),
-        };
-      });
-      console.log(`lab 7 ${when}: rails end at ${boxes.rails.map((r) => Math.round(r.bottom)).join(', ')}`);
-      assert.equal(boxes.rails.length, 4, 'four consumers, four rails');
-      for (const [name, b] of Object.entries({ ...boxes, rails: undefined }).filter(([, b]) => b)) {
-        assert.ok(b.top >= 0 && b.bottom <= 720, `${when}: ${name} is on the first screen (${Math.round(b.top)}–${Math.round(b.bottom)})`);
-      }
-      boxes.rails.forEach((r, i) => assert.ok(r.top >= 0 && r.bottom <= 720, `${when}: consumer ${i + 1}'s rail is on the first screen (bottom ${Math.round(r.bottom)})`));
-    };
-    await check('start');
-    await playUntilSettled(app);
-    await app.page.evaluate(() => window.scrollTo(0, 0));
-    await check('end');
-    await screenshot(app.page, 'layout-lab7-1280');
-    assert.deepEqual(app.problems, []);
-  } finally {
-    await app.close();
-  }
-});
+for (const [width, height, presenter] of [[1280, 720, false], [1920, 1080, true]]) {
+  const where = `${presenter ? 'in presenter view ' : ''}at ${width}×${height}`;
+  test(`lab 7 ${where}: the story, all four consumers with their rails, the outcomes and the verdict on the first screen, at the start and the end`, async () => {
+    const app = await openPage({ viewport: { width, height } });
+    try {
+      await app.byTestId('lab-select').selectOption('retry-storm');
+      if (presenter) await app.byTestId('presenter').click();
+      const check = async (when) => {
+        const boxes = await app.page.evaluate(() => {
+          const box = (e) => { const r = e.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; };
+          return {
+            story: box(document.querySelector('[data-testid=lesson-summary]')),
+            verdict: box(document.querySelector('[data-testid=lab-verdict]')),
+            outcomes: box(document.querySelector('.totals')),
+            rails: [...document.querySelectorAll('[data-testid=step-rail]')].map(box),
+          };
+        });
+        console.log(`lab 7 ${where} ${when}: rails end at ${boxes.rails.map((r) => Math.round(r.bottom)).join(', ')}`);
+        assert.equal(boxes.rails.length, 4, 'four consumers, four rails');
+        for (const [name, b] of Object.entries({ ...boxes, rails: undefined }).filter(([, b]) => b)) {
+          assert.ok(b.top >= 0 && b.bottom <= height, `${when}: ${name} is on the first screen (${Math.round(b.top)}–${Math.round(b.bottom)})`);
+        }
+        boxes.rails.forEach((r, i) => assert.ok(r.top >= 0 && r.bottom <= height, `${when}: consumer ${i + 1}'s rail is on the first screen (bottom ${Math.round(r.bottom)})`));
+      };
+      await check('start');
+      await playUntilSettled(app);
+      await app.page.evaluate(() => window.scrollTo(0, 0));
+      await check('end');
+      await screenshot(app.page, `layout-lab7-${width}${presenter ? '-presenter' : ''}`);
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  });
+}
 
 // ---- 5. The phone --------------------------------------------------------------------------------------
 

@@ -15,7 +15,13 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct DashboardProps {
     pub world: World,
+    /// How many parts to draw (see `hooks::use_staged_worlds`): the signals and one chart per part.
+    #[prop_or(usize::MAX)]
+    pub parts: usize,
 }
+
+/// The parts of a catch-up: the last one draws every chart.
+pub const PARTS: usize = 7;
 
 /// Per-sample increase of a cumulative counter.
 fn rate(samples: &[Sample], f: fn(&Counters) -> u64) -> Vec<(f64, f64)> {
@@ -180,24 +186,34 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
                 }) }
             </dl>
             <div class="dashboard__charts">
-                { line_chart(&LineChartProps { id: "chart-redeliveries".into(), title: tr("Redeliveries and restarts").into(), desc: trf("Redeliveries and consumer restarts per {0} ms over simulated time. Spikes that line up point at crashes before the ack.", &[&interval.to_string()]).into(), series: vec![
+                // Drawn in parts while the panel catches up with a run: one chart per part.
+                { for (0..props.parts.min(7)).map(|i| match i {
+                    0 => line_chart(&LineChartProps { id: "chart-redeliveries".into(), title: tr("Redeliveries and restarts").into(), desc: trf("Redeliveries and consumer restarts per {0} ms over simulated time. Spikes that line up point at crashes before the ack.", &[&interval.to_string()]).into(), series: vec![
                         Series { name: tr("redeliveries after a crash"), style: "a", points: rate(samples, |c| c.redelivered_after_disconnect) },
                         Series { name: tr("restarts"), style: "b", points: rate(samples, |c| c.restarts) },
                         Series { name: tr("retries"), style: "c", points: rate(samples, |c| c.redelivered_after_retry + c.redelivered_after_visibility) },
-                    ] }) }
-                { line_chart(&LineChartProps { id: "chart-lag".into(), title: tr("Lag: how long the oldest waiting message has waited (ms)").into(), desc: tr("Age of the oldest message still in the queue, over simulated time. A lag that keeps growing after a fault ended is a system that has not recovered.").into(), series: vec![Series { name: tr("oldest waiting (ms)"), style: "a", points: gauge(samples, |x| x.oldest_ready_age_ms) }] }) }
-                { line_chart(&LineChartProps { id: "chart-gateway".into(), title: tr("Calls inside the card gateway").into(), desc: tr("Calls being served or waiting at the gateway, including calls whose consumer already gave up: abandoned work that still costs capacity.").into(), series: vec![Series { name: tr("calls inside"), style: "b", points: gauge(samples, |x| x.gateway_load) }] }) }
-                { line_chart(&LineChartProps { id: "chart-duplicates".into(), title: tr("Duplicates: caught vs slipped through").into(), desc: tr("Cumulative duplicates stopped by a safeguard, and extra charges or ledger rows that got through.").into(), series: vec![
+                    ] }),
+                    1 => line_chart(&LineChartProps { id: "chart-lag".into(), title: tr("Lag: how long the oldest waiting message has waited (ms)").into(), desc: tr("Age of the oldest message still in the queue, over simulated time. A lag that keeps growing after a fault ended is a system that has not recovered.").into(), series: vec![Series { name: tr("oldest waiting (ms)"), style: "a", points: gauge(samples, |x| x.oldest_ready_age_ms) }] }),
+                    2 => line_chart(&LineChartProps { id: "chart-gateway".into(), title: tr("Calls inside the card gateway").into(), desc: tr("Calls being served or waiting at the gateway, including calls whose consumer already gave up: abandoned work that still costs capacity.").into(), series: vec![Series { name: tr("calls inside"), style: "b", points: gauge(samples, |x| x.gateway_load) }] }),
+                    3 => line_chart(&LineChartProps { id: "chart-duplicates".into(), title: tr("Duplicates: caught vs slipped through").into(), desc: tr("Cumulative duplicates stopped by a safeguard, and extra charges or ledger rows that got through.").into(), series: vec![
                         Series { name: tr("repeat deliveries caught"), style: "ok", points: cumulative(samples, |c| c.duplicates_detected) },
                         Series { name: tr("extra effects through"), style: "bad", points: cumulative(samples, |c| c.duplicates_slipped) },
-                    ] }) }
-                { line_chart(&LineChartProps { id: "chart-queue-depth".into(), title: tr("Queue depth").into(), desc: tr("Messages waiting in the queue, delivered but unacknowledged, and in the dead-letter queue.").into(), series: vec![
+                    ] }),
+                    4 => line_chart(&LineChartProps { id: "chart-queue-depth".into(), title: tr("Queue depth").into(), desc: tr("Messages waiting in the queue, delivered but unacknowledged, and in the dead-letter queue.").into(), series: vec![
                         Series { name: tr("ready"), style: "a", points: gauge(samples, |x| x.queue_depth) },
                         Series { name: tr("in flight"), style: "b", points: gauge(samples, |x| x.in_flight) },
                         Series { name: tr("dead-letter"), style: "c", points: gauge(samples, |x| x.dead_letter_depth) },
-                    ] }) }
-                { line_chart(&LineChartProps { id: "chart-dead-letter".into(), title: tr("Dead-letter rate (%)").into(), desc: tr("Share of published payments moved to the dead-letter queue, over simulated time.").into(), series: vec![Series { name: tr("dead-lettered %"), style: "c", points: dead_letter_rate }] }) }
-                { histogram_chart(&HistogramChartProps { buckets: hist.buckets(), marks: vec![("p50", s.latency_p50_ms), ("p95", s.latency_p95_ms), ("p99", s.latency_p99_ms)] }) }
+                    ] }),
+                    5 => line_chart(&LineChartProps { id: "chart-dead-letter".into(), title: tr("Dead-letter rate (%)").into(), desc: tr("Share of published payments moved to the dead-letter queue, over simulated time.").into(), series: vec![Series { name: tr("dead-lettered %"), style: "c", points: dead_letter_rate.clone() }] }),
+                    _ => histogram_chart(&HistogramChartProps {
+                buckets: hist.buckets(),
+                marks: vec![
+                    ("p50", s.latency_p50_ms),
+                    ("p95", s.latency_p95_ms),
+                    ("p99", s.latency_p99_ms),
+                ],
+            }),
+                }) }
             </div>
         </section>
     }

@@ -12,9 +12,21 @@ const MAX_ROWS: usize = 50;
 /// Payments scanned at most (a million-payment run must not stall a frame).
 const MAX_SCAN: u32 = 20_000;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct DatabaseProps {
     pub world: World,
+    /// The run the gateway's charges show, drawn after the database (see `hooks::use_staged_worlds`):
+    /// both stores sit in one component, so that neither redraws while its run stays the same.
+    pub charges: World,
+    pub onapply: Callback<crate::sim::Command>,
+}
+
+// Not `onapply`: the app makes a new one on every render (it only dispatches, so an older one does the
+// same), and comparing it would redraw both stores on every play tick.
+impl PartialEq for DatabaseProps {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.world, &self.charges) == (&other.world, &other.charges)
+    }
 }
 
 #[component]
@@ -77,6 +89,7 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
         }
     });
     html! {
+        <>
         <section class="panel database" aria-labelledby="database-title">
             <h2 class="panel__title" id="database-title">{ vtext(tr("Database")) }</h2>
             if !open.is_empty() {
@@ -116,5 +129,7 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
                 <p class="database__empty">{ vtext(tr("The outcome totals count every payment.")) }</p>
             }
         </section>
+        { super::charges::charges(&super::charges::ChargesProps { world: props.charges.clone(), onapply: props.onapply.clone() }) }
+        </>
     }
 }

@@ -13,15 +13,30 @@ use yew::prelude::*;
 
 /// Rows drawn at most.
 const MAX_ROWS: usize = 200;
+/// Rows drawn per part when the log catches up with a run in parts (`EventLogProps::parts`).
+const ROWS_PER_PART: usize = 10;
+/// The parts of a catch-up: the last one draws every row.
+pub const PARTS: usize = MAX_ROWS / ROWS_PER_PART;
 /// Anomalies listed at most.
 const MAX_ANOMALIES: usize = 50;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct EventLogProps {
     pub world: World,
+    /// How many parts of the rows to draw (see `hooks::use_staged_worlds`).
+    #[prop_or(usize::MAX)]
+    pub parts: usize,
     /// The payment the log is narrowed to.
     pub focus: Option<u32>,
     pub onfocus: Callback<Option<u32>>,
+}
+
+// Not `onfocus`: the app makes a new one on every render (it only dispatches, so an older one does the
+// same), and comparing it would redraw the whole log on every play tick.
+impl PartialEq for EventLogProps {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.world, self.parts, self.focus) == (&other.world, other.parts, other.focus)
+    }
 }
 
 #[component]
@@ -66,7 +81,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         .rev()
         .filter(|e| kind.is_empty() || e.event.kind() == kind.as_str())
         .filter(|e| props.focus.is_none() || e.event.payment() == props.focus)
-        .take(MAX_ROWS)
+        .take(MAX_ROWS.min(props.parts.saturating_mul(ROWS_PER_PART)))
         .map(|e| {
             let cause = causes.contains(&e.seq);
             html! {

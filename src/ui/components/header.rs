@@ -109,10 +109,14 @@ pub fn Header(props: &HeaderProps) -> Html {
             if let Some(link) = (*shared).clone() {
                 <p class="header__shared" role="status" data-testid="share-status">
                     { vtext(tr("Link to this exact run copied (and in the address bar): ")) }
-                    <input class="header__share-url mono" data-testid="share-url" readonly=true value={link}
+                    <input class="header__share-url mono" data-testid="share-url" readonly=true value={link.clone()}
                         aria-label={tr("Share link")} onfocus={Callback::from(|e: FocusEvent| {
                             e.target_unchecked_into::<web_sys::HtmlInputElement>().select();
                         })} />
+                    // The authors' page, for the same state: its own entry point, loaded only from here.
+                    <a data-testid="tools-link" href={format!("tools.html#{}", link.split_once('#').map_or("", |(_, h)| h))}>
+                        { crate::i18n::tr("Embed & export") }
+                    </a>
                 </p>
             }
         </header>

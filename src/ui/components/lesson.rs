@@ -12,7 +12,7 @@ use crate::ui::state::{LabRef, World};
 use crate::ui::vtext;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct LessonProps {
     pub lab: LabRef,
     pub world: World,
@@ -25,6 +25,15 @@ pub struct LessonProps {
     pub onshow_solution: Callback<()>,
     pub onapply_fix: Callback<()>,
     pub onload_lab: Callback<String>,
+}
+
+// Not the callbacks: the app makes new ones on every render (they only dispatch, so older ones do the
+// same), and comparing them would redraw the lesson whenever any other panel changes.
+impl PartialEq for LessonProps {
+    fn eq(&self, other: &Self) -> bool {
+        (&self.lab, &self.world, &self.progress, &self.learner)
+            == (&other.lab, &other.world, &other.progress, &other.learner)
+    }
 }
 
 /// The mark and word for a goal: achieved (now or in an earlier run) reads as achieved; a goal not

@@ -39,6 +39,11 @@ impl World {
         Ref::map(self.timeline.borrow(), |t| t.sim())
     }
 
+    /// Which run and which moment of it: equal keys show the same thing.
+    pub fn key(&self) -> (usize, u64) {
+        (Rc::as_ptr(&self.timeline) as usize, self.version)
+    }
+
     /// Bumped at every change of the world.
     pub fn version(&self) -> u64 {
         self.version
