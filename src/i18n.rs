@@ -24,6 +24,9 @@ pub fn language() -> &'static str {
 }
 
 /// `english` in the installed language, or `english` itself when none is installed or the table lacks it.
+/// Never inlined: it is called at hundreds of places, and a copy of the lookup at each would cost the
+/// browser build kilobytes.
+#[inline(never)]
 pub fn tr(english: &'static str) -> &'static str {
     TABLE.with(|t| {
         let t = t.borrow();
@@ -36,13 +39,30 @@ pub fn tr(english: &'static str) -> &'static str {
 
 /// `one` when `n` is 1, else `other`, each in the installed language. English, Spanish and German
 /// share this rule; a language with more plural forms would need more keys.
+#[inline(never)]
 pub fn tr_n(one: &'static str, other: &'static str, n: u64) -> &'static str {
     tr(if n == 1 { one } else { other })
 }
 
 /// `template` in the installed language with `{0}`, `{1}`, … replaced by `args`.
+#[inline(never)]
 pub fn trf(template: &'static str, args: &[&str]) -> String {
     fill(tr(template), args)
+}
+
+/// `template` in the installed language with `{0}`, `{1}`, … replaced by the whole numbers `args`:
+/// the common case, written without a `to_string()` (and its formatting code) at each call.
+#[inline(never)]
+pub fn trf_n(template: &'static str, args: &[u64]) -> String {
+    let text: Vec<String> = args.iter().map(|n| n.to_string()).collect();
+    let refs: Vec<&str> = text.iter().map(String::as_str).collect();
+    fill(tr(template), &refs)
+}
+
+/// Marks `english` as a catalogue key without translating it (gettext's `N_`): for texts kept in
+/// static tables and passed to [`tr`] where they are shown.
+pub const fn n_(english: &'static str) -> &'static str {
+    english
 }
 
 /// `template` with `{i}` replaced by `args[i]`; a placeholder with no argument stays as written.
@@ -142,5 +162,11 @@ mod tests {
         assert_eq!(fill("{x} {5} {0}", &["a"]), "{x} {5} a");
         assert_eq!(tr_n("1 duplicate", "{0} duplicates", 1), "1 duplicate");
         assert_eq!(tr_n("1 duplicate", "{0} duplicates", 0), "{0} duplicates");
+        assert_eq!(trf_n("{0} of {1} goals", &[2, 13]), "2 of 13 goals");
+        assert_eq!(
+            n_("Play"),
+            "Play",
+            "a marked key is the English text itself"
+        );
     }
 }

@@ -7,7 +7,7 @@
 
 use super::config::{AckTiming, Config, RecordCheck, RetryPolicy};
 use super::simulation::Sim;
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf_n};
 
 /// How an item is answered.
 #[derive(Clone, Copy, Debug)]
@@ -128,13 +128,9 @@ pub const ITEMS: [ChecklistItem; 6] = [
             } else {
                 (
                     true,
-                    trf(
+                    trf_n(
                         "Measured: {0} redeliveries, at most {1} in one sample, next to {2} consumer restarts.",
-                        &[
-                            &c.redeliveries.to_string(),
-                            &peak.to_string(),
-                            &c.restarts.to_string(),
-                        ],
+                        &[c.redeliveries as u64, peak as u64, c.restarts as u64],
                     ),
                 )
             }
@@ -153,12 +149,9 @@ pub const ITEMS: [ChecklistItem; 6] = [
                 if seen == 0 {
                     tr("No duplicate delivery in this run yet: nothing to count.").into()
                 } else {
-                    trf(
+                    trf_n(
                         "Measured: {0} repeats caught by a safeguard, {1} extra effects slipped through.",
-                        &[
-                            &c.duplicates_detected.to_string(),
-                            &c.duplicates_slipped.to_string(),
-                        ],
+                        &[c.duplicates_detected as u64, c.duplicates_slipped as u64],
                     )
                 },
             )

@@ -39,7 +39,7 @@ use super::retry::TokenBucket;
 use super::rng::Rng;
 use super::sentence::sentence_error;
 use super::sqs::{DEFAULT_VISIBILITY_TIMEOUT_MS, DedupWindow};
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf_n};
 use std::collections::BinaryHeap;
 use timers::{Timer, TimerKind};
 
@@ -223,9 +223,9 @@ impl Sim {
             if c < consumers {
                 Ok(())
             } else {
-                Err(CommandError(trf(
+                Err(CommandError(trf_n(
                     "There is no consumer {0}: this run has {1}.",
-                    &[&(c + 1).to_string(), &consumers.to_string()],
+                    &[(c + 1) as u64, consumers as u64],
                 )))
             }
         };
@@ -233,9 +233,9 @@ impl Sim {
             Command::CrashNow { consumer } => {
                 check(consumer)?;
                 if self.consumers[consumer as usize].is_down() {
-                    return Err(CommandError(trf(
+                    return Err(CommandError(trf_n(
                         "Consumer {0} is already down.",
-                        &[&(consumer + 1).to_string()],
+                        &[(consumer + 1) as u64],
                     )));
                 }
                 self.crash(consumer, CrashPoint::Now);
@@ -474,17 +474,17 @@ impl Sim {
             return;
         }
         self.halt = Some(if self.instant.1 > self.caps.0 {
-            trf(
+            trf_n(
                 "This run cannot settle: more than {0} things happened at t = {1} ms without simulated \
                  time moving on (every step, retry and restart here takes no time). Give the steps or \
                  the restart delay some duration.",
-                &[&self.caps.0.to_string(), &self.now.to_string()],
+                &[self.caps.0 as u64, self.now as u64],
             )
         } else {
-            trf(
+            trf_n(
                 "This run cannot settle: it passed {0} events without every payment coming to rest \
                  (retries that never stop?). Bound the retries with a delivery limit, or fix the fault.",
-                &[&self.caps.1.to_string()],
+                &[self.caps.1 as u64],
             )
         });
     }

@@ -16,7 +16,7 @@ use super::hooks::use_play_clock;
 use crate::i18n::{tr, tr_n, trf};
 use crate::sim::lab::Lab;
 use crate::sim::share::Scenario;
-use crate::ui::vtext;
+use crate::ui::vtr;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
@@ -107,14 +107,14 @@ fn Player(props: &PlayerProps) -> Html {
             <header class="embed__head">
                 <p class="embed__story" data-testid="embed-story"><strong>{ title }</strong>{ " — " }{ line }</p>
                 <a class="embed__open" data-testid="embed-open" href={format!("{APP}#{}", props.link)}
-                    target="_blank" rel="noopener">{ vtext(tr("Open in Redelivery Lab ↗")) }</a>
+                    target="_blank" rel="noopener">{ vtr("Open in Redelivery Lab ↗") }</a>
             </header>
             <div class="embed__controls" role="group" aria-label={tr("Run controls")}>
                 <button type="button" class="button button--primary" data-testid="play" onclick={send(|| EmbedAction::TogglePlay)}>
                     { if run.playing { tr("❚❚ Pause") } else if run.at_end() { tr("↻ Replay") } else { tr("▶ Play") } }
                 </button>
-                <button type="button" class="button" data-testid="step" onclick={send(|| EmbedAction::Step)}>{ vtext(tr("Step")) }</button>
-                <button type="button" class="button" data-testid="reset" onclick={send(|| EmbedAction::Reset)}>{ vtext(tr("Reset")) }</button>
+                <button type="button" class="button" data-testid="step" onclick={send(|| EmbedAction::Step)}>{ vtr("Step") }</button>
+                <button type="button" class="button" data-testid="reset" onclick={send(|| EmbedAction::Reset)}>{ vtr("Reset") }</button>
                 <span class="embed__clock mono" data-testid="clock">{ format!("t = {}{range}", seconds(now)) }</span>
             </div>
             if let Some(r) = run.refusal.clone() {
@@ -181,7 +181,7 @@ fn Broken(props: &BrokenProps) -> Html {
         <main class="embed embed--broken" data-testid="embed">
             <p class="embed__error" role="alert" data-testid="embed-error">{ props.message.clone() }</p>
             <a class="embed__open" data-testid="embed-open" href={APP} target="_blank" rel="noopener">
-                { vtext(tr("Open Redelivery Lab ↗")) }
+                { vtr("Open Redelivery Lab ↗") }
             </a>
         </main>
     }

@@ -5,7 +5,7 @@
 //! milliseconds). A share link never holds `&` or `=`, so the parameters cannot be confused with it.
 
 use super::state::{MAX_TICK_MS, World, play, start};
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trf_n};
 use crate::sim::Command;
 use crate::sim::config::Millis;
 use crate::sim::share::Scenario;
@@ -70,9 +70,9 @@ pub fn parse_address(hash: &str) -> Result<Address, String> {
     if let (Some(from), Some(to)) = (address.from, address.to)
         && from > to
     {
-        return Err(trf(
+        return Err(trf_n(
             "This embed's range ends before it starts (from={0} is after to={1}).",
-            &[&from.to_string(), &to.to_string()],
+            &[from as u64, to as u64],
         ));
     }
     Ok(address)

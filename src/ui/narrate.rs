@@ -2,7 +2,7 @@
 //!
 //! The core decides what happened; this module only says it in the lessons' vocabulary.
 
-use crate::i18n::trf;
+use crate::i18n::{trf, trf_n};
 use crate::sim::{Event, Sim};
 
 /// Events looked at, at most, when searching for something worth announcing.
@@ -68,9 +68,9 @@ pub fn latest(sim: &Sim, since: u64) -> Option<String> {
         } = e.event
         {
             line.push(' ');
-            line.push_str(&trf(
+            line.push_str(&trf_n(
                 "That is charge number {0} for this payment: a duplicate.",
-                &[&sim.gateway().charges(payment).to_string()],
+                &[sim.gateway().charges(payment) as u64],
             ));
         }
         line
@@ -80,15 +80,15 @@ pub fn latest(sim: &Sim, since: u64) -> Option<String> {
 /// The checker's totals in one sentence.
 pub fn summary(sim: &Sim) -> String {
     let t = sim.totals();
-    trf(
+    trf_n(
         "{0} charged once, {1} duplicate, {2} lost, {3} orphan, {4} dead-lettered, {5} pending.",
         &[
-            &t.charged_once.to_string(),
-            &t.duplicate.to_string(),
-            &t.lost.to_string(),
-            &t.orphan.to_string(),
-            &t.dead_lettered.to_string(),
-            &t.pending.to_string(),
+            t.charged_once as u64,
+            t.duplicate as u64,
+            t.lost as u64,
+            t.orphan as u64,
+            t.dead_lettered as u64,
+            t.pending as u64,
         ],
     )
 }

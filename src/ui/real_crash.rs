@@ -3,7 +3,7 @@
 //! consumer. On the next load the core recovers the run from what was saved; this module only moves
 //! the text in and out of storage and words the outcome for the learner.
 
-use crate::i18n::{fill, tr, tr_n, trf};
+use crate::i18n::{fill, tr, tr_n, trf, trf_n};
 use crate::sim::RedeliveryMode;
 use crate::sim::broker::MessageState;
 use crate::sim::config::AckTiming;
@@ -92,11 +92,8 @@ pub fn load() -> Option<Result<Recovered, String>> {
     let recovered = DurableState::from_text(&text).and_then(|state| {
         // Saving refuses runs above the cap, so one here was written by hand: refused like a link.
         if state.config.payments > MAX_PAYMENTS {
-            return Err(DurableError(trf(
-                "The saved run in this browser has {0} payments, more than real crash mode ever saves \
-                 ({1}), so it was not restored.",
-                &[&state.config.payments.to_string(), &MAX_PAYMENTS.to_string()],
-            )));
+            return Err(DurableError(trf_n("The saved run in this browser has {0} payments, more than real crash mode ever saves \
+                 ({1}), so it was not restored.", &[state.config.payments as u64, MAX_PAYMENTS as u64])));
         }
         // In a consumer's hands, and handed back before the page closed (an earlier crash, a
         // timeout, a failed try) and still waiting: both are delivered again after the reload.

@@ -5,7 +5,7 @@
 //! configuration that has not passed here; the bounds keep a browser tab responsive.
 
 use super::{BrokerKind, Config, MAX_PARTITIONS, RedeliveryMode, RetryPolicy, limits};
-use crate::i18n::{fill, tr, trf};
+use crate::i18n::{fill, tr, trf_n};
 use crate::sim::sentence::sentence_error;
 
 sentence_error!(
@@ -19,9 +19,9 @@ impl Config {
         use limits::*;
         let err = |s: String| Err(ConfigError(s));
         if self.payments > MAX_PAYMENTS {
-            return err(trf(
+            return err(trf_n(
                 "Payments must be at most {0}; {1} was asked for.",
-                &[&MAX_PAYMENTS.to_string(), &self.payments.to_string()],
+                &[MAX_PAYMENTS as u64, self.payments as u64],
             ));
         }
         between(
@@ -40,9 +40,9 @@ impl Config {
             26,
         )?;
         if self.gateway.fail_first_attempts > 100 {
-            return err(trf(
+            return err(trf_n(
                 "At most the first 100 charge attempts of a payment can be scripted to fail; got {0}.",
-                &[&self.gateway.fail_first_attempts.to_string()],
+                &[self.gateway.fail_first_attempts as u64],
             ));
         }
         if self.lost_ack_permille > 1000 || self.gateway.failure_permille > 1000 {
@@ -71,9 +71,9 @@ impl Config {
             }
         }
         if self.latency.base_ms.iter().any(|v| *v > MAX_DURATION_MS) {
-            return err(trf(
+            return err(trf_n(
                 "A step may take at most {0} ms.",
-                &[&MAX_DURATION_MS.to_string()],
+                &[MAX_DURATION_MS as u64],
             ));
         }
         if let RedeliveryMode::VisibilityTimeout { timeout_ms } = self.redelivery {
@@ -86,9 +86,9 @@ impl Config {
         match self.retry {
             RetryPolicy::Immediate => {}
             RetryPolicy::Fixed { delay_ms } if delay_ms > MAX_DURATION_MS => {
-                return err(trf(
+                return err(trf_n(
                     "The retry delay must be at most {0} ms.",
-                    &[&MAX_DURATION_MS.to_string()],
+                    &[MAX_DURATION_MS as u64],
                 ));
             }
             RetryPolicy::Exponential {
@@ -98,13 +98,9 @@ impl Config {
                 || cap_ms > MAX_DURATION_MS
                 || cap_ms < base_ms =>
             {
-                return err(trf(
+                return err(trf_n(
                     "Exponential backoff needs 1 ≤ base ≤ cap ≤ {0} ms; got base {1}, cap {2}.",
-                    &[
-                        &MAX_DURATION_MS.to_string(),
-                        &base_ms.to_string(),
-                        &cap_ms.to_string(),
-                    ],
+                    &[MAX_DURATION_MS as u64, base_ms as u64, cap_ms as u64],
                 ));
             }
             _ => {}
@@ -133,15 +129,15 @@ impl Config {
             MAX_DURATION_MS.into(),
         )?;
         if !(1..=MAX_EVENT_WINDOW).contains(&self.event_window) {
-            return err(trf(
+            return err(trf_n(
                 "The event window must hold between 1 and {0} events.",
-                &[&MAX_EVENT_WINDOW.to_string()],
+                &[MAX_EVENT_WINDOW as u64],
             ));
         }
         if !(1..=MAX_DURATION_MS).contains(&self.sample_interval_ms) {
-            return err(trf(
+            return err(trf_n(
                 "The sample interval must be between 1 and {0} ms.",
-                &[&MAX_DURATION_MS.to_string()],
+                &[MAX_DURATION_MS as u64],
             ));
         }
         for (what, w) in [

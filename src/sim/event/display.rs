@@ -2,7 +2,7 @@
 //! region and the command line all print, so a learner reads the same words everywhere.
 
 use super::{Event, RequeueReason};
-use crate::i18n::trf;
+use crate::i18n::{trf, trf_n};
 use crate::sim::message::payment_label;
 use std::fmt;
 
@@ -12,7 +12,7 @@ use std::fmt;
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = |p: u32| payment_label(p);
-        let c = |c: u8| trf("consumer {0}", &[&(c + 1).to_string()]);
+        let c = |c: u8| trf_n("consumer {0}", &[(c + 1) as u64]);
         let text = match *self {
             Event::Published { payment } => trf("{0} published", &[&p(payment)]),
             Event::Delivered {

@@ -2,7 +2,7 @@
 
 use super::common::{arm, survives_redelivery};
 use super::{Lab, Narrative, Prediction};
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf_n};
 use crate::sim::checker::Outcome;
 use crate::sim::command::{ArmMode, CrashPoint};
 use crate::sim::config::{AckTiming, Config, Strategy};
@@ -63,19 +63,16 @@ pub fn lab() -> Lab {
                     let crashes = s.metrics().counters.crashes;
                     let dup = s.totals().duplicate;
                     if dup > 0 {
-                        Judged::fail(trf(
+                        Judged::fail(trf_n(
                             "{0} payments were charged twice in this run.",
-                            &[&dup.to_string()],
+                            &[dup as u64],
                         ))
                     } else if !s.is_settled() {
                         Judged::pending(tr("Keep playing until the run is over."))
                     } else if crashes == 0 {
                         Judged::fail(tr("No crash fired in this run."))
                     } else {
-                        Judged::pass(trf(
-                            "{0} crashes and no duplicate.",
-                            &[&crashes.to_string()],
-                        ))
+                        Judged::pass(trf_n("{0} crashes and no duplicate.", &[crashes as u64]))
                     }
                 },
             },

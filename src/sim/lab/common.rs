@@ -11,7 +11,7 @@ use super::super::command::{Action, ArmMode, Command, CrashPoint};
 use super::super::goal::{GoalStatus, Judged};
 use super::super::message::money;
 use super::super::simulation::Sim;
-use crate::i18n::{fill, tr, tr_n, trf};
+use crate::i18n::{fill, tr, tr_n, trf, trf_n};
 
 /// A crash armed at `at` on every consumer.
 pub fn arm(at: u64, point: CrashPoint, mode: ArmMode) -> Action {
@@ -103,20 +103,20 @@ pub fn every_payment_once(sim: &Sim) -> Judged {
         ));
     }
     if !sim.is_settled() {
-        return Judged::pending(trf(
+        return Judged::pending(trf_n(
             "{0} of {1} payments are settled so far; keep playing.",
-            &[&(n - t.pending).to_string(), &n.to_string()],
+            &[(n - t.pending) as u64, n as u64],
         ));
     }
     match harm_words(sim) {
         Some(h) => Judged::fail(trf("Not yet: {0}.", &[&h])),
-        None if t.charged_once == n => Judged::pass(trf(
+        None if t.charged_once == n => Judged::pass(trf_n(
             "All {0} payments were charged exactly once.",
-            &[&n.to_string()],
+            &[n as u64],
         )),
-        None => Judged::fail(trf(
+        None => Judged::fail(trf_n(
             "Only {0} of {1} payments were charged exactly once.",
-            &[&t.charged_once.to_string(), &n.to_string()],
+            &[t.charged_once as u64, n as u64],
         )),
     }
 }

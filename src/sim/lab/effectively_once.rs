@@ -4,7 +4,7 @@
 
 use super::common::{arm, survives_redelivery};
 use super::{Lab, Narrative, Prediction};
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trf_n};
 use crate::sim::command::{ArmMode, CrashPoint};
 use crate::sim::config::{AckTiming, BrokerKind, Config, LogSettings, Strategy};
 use crate::sim::goal::{Goal, GoalKind, Judged};
@@ -43,9 +43,9 @@ fn ledger_never_doubled(sim: &Sim) -> Judged {
         None if sim.metrics().counters.redeliveries == 0 => {
             Judged::pending(tr("No record has been read again yet; keep playing."))
         }
-        None => Judged::pass(trf(
+        None => Judged::pass(trf_n(
             "{0} records were read again and no payment got a second ledger row.",
-            &[&sim.metrics().counters.redeliveries.to_string()],
+            &[sim.metrics().counters.redeliveries as u64],
         )),
     }
 }

@@ -6,7 +6,7 @@
 
 use super::common::{arm, harm_words};
 use super::{Lab, Narrative, Prediction};
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trf_n};
 use crate::sim::checker::Outcome;
 use crate::sim::command::{ArmMode, Command, CrashPoint};
 use crate::sim::config::{Config, Strategy};
@@ -66,14 +66,14 @@ pub fn steps(sim: &Sim, boundary: CrashPoint) -> [Judged; 5] {
     let step1 = if sim.published() == 0 {
         Judged::fail(tr("Nothing was published."))
     } else if ids.len() as u32 == sim.published() {
-        Judged::pass(trf(
+        Judged::pass(trf_n(
             "{0} messages, {1} distinct ids.",
-            &[&sim.published().to_string(), &ids.len().to_string()],
+            &[sim.published() as u64, ids.len() as u64],
         ))
     } else {
-        Judged::fail(trf(
+        Judged::fail(trf_n(
             "{0} messages share {1} ids: a repeat could not be told from a new payment.",
-            &[&sim.published().to_string(), &ids.len().to_string()],
+            &[sim.published() as u64, ids.len() as u64],
         ))
     };
     // Step 2: the crash fired at this boundary, holding a payment.

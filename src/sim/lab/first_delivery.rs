@@ -2,7 +2,7 @@
 
 use super::common::every_payment_once;
 use super::{Lab, Narrative, Prediction};
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf_n};
 use crate::sim::config::Config;
 use crate::sim::goal::{Goal, GoalKind, Judged, at_least};
 
@@ -75,9 +75,9 @@ pub fn lab() -> Lab {
                     if r == 1 {
                         Judged::fail(tr("1 delivery in this run was a repeat."))
                     } else if r > 0 {
-                        Judged::fail(trf(
+                        Judged::fail(trf_n(
                             "{0} deliveries in this run were repeats.",
-                            &[&r.to_string()],
+                            &[r as u64],
                         ))
                     } else if s.is_settled() {
                         Judged::pass(tr("Every message was delivered once."))

@@ -1,9 +1,9 @@
 //! The crashes waiting at a boundary, with how often they fire and how often they have.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trf_n};
 use crate::sim::{ArmMode, Command};
 use crate::ui::state::World;
-use crate::ui::vtext;
+use crate::ui::{vtext, vtr};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -18,13 +18,13 @@ pub fn armed(props: &ArmedProps) -> Html {
     if armed.is_empty() {
         return html! {
             <p class="armed armed--none" data-testid="armed-none">
-                { vtext(tr("No crash armed. Use a ↯ crash button between two steps to arm one.")) }
+                { vtr("No crash armed. Use a ↯ crash button between two steps to arm one.") }
             </p>
         };
     }
     let items = armed.iter().map(|a| {
         let who = a.consumer.map_or(tr("every consumer").to_string(), |c| {
-            trf("consumer {0}", &[&(c + 1).to_string()])
+            trf_n("consumer {0}", &[(c + 1) as u64])
         });
         let how = match a.mode {
             ArmMode::Once => tr("once").to_string(),
@@ -54,7 +54,7 @@ pub fn armed(props: &ArmedProps) -> Html {
                 { if spent { tr(" (spent)") } else { "" } }
                 if !spent {
                     <button type="button" class="link-button" data-testid="disarm" onclick={ondisarm}>
-                        { vtext(tr("disarm")) }
+                        { vtr("disarm") }
                     </button>
                 }
             </li>
@@ -62,7 +62,7 @@ pub fn armed(props: &ArmedProps) -> Html {
     });
     html! {
         <div class="armed">
-            <h3 class="armed__title">{ vtext(tr("Armed crashes")) }</h3>
+            <h3 class="armed__title">{ vtr("Armed crashes") }</h3>
             <ul class="armed__list">{ for items }</ul>
         </div>
     }

@@ -3,11 +3,11 @@
 //! paints and answers input in between. Between slices only this bar re-renders (the panels would cost more than the slice), and
 //! only once the catch-up has taken long enough to be worth a progress bar and a Cancel.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf_n};
 use crate::sim::timeline::CatchUp;
 use crate::ui::browser::now_ms;
 use crate::ui::state::{CatchingUp, World};
-use crate::ui::vtext;
+use crate::ui::vtr;
 use gloo::timers::callback::Interval;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -80,14 +80,14 @@ pub fn CatchUpBar(props: &CatchUpBarProps) -> Html {
     let permille = (c.fraction(now) * 1000.0).round() as i64;
     let oncancel = props.oncancel.reform(|_: MouseEvent| ());
     let what = if c.rerun {
-        trf(
+        trf_n(
             "Rerunning with the new settings to t = {0} ms: at {1} ms so far. Cancel keeps the run as it was.",
-            &[&c.target.to_string(), &now.to_string()],
+            &[c.target as u64, now as u64],
         )
     } else {
-        trf(
+        trf_n(
             "Replaying the shared run to t = {0} ms: at {1} ms so far.",
-            &[&c.target.to_string(), &now.to_string()],
+            &[c.target as u64, now as u64],
         )
     };
     html! {
@@ -96,7 +96,7 @@ pub fn CatchUpBar(props: &CatchUpBarProps) -> Html {
             <progress class="catch-up__progress" data-testid="catch-up-progress" max="1000"
                 value={permille.to_string()} aria-label={tr("Replay progress")} />
             <button type="button" class="button" data-testid="catch-up-cancel" onclick={oncancel}>
-                { vtext(tr("Cancel")) }
+                { vtr("Cancel") }
             </button>
         </div>
     }

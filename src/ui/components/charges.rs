@@ -4,11 +4,11 @@
 //! hurts, and each extra charge is marked with an icon and the word "duplicate", never colour alone.
 
 use super::words::counted;
-use crate::i18n::{tr, tr_n, trf};
+use crate::i18n::{tr, tr_n, trf, trf_n};
 use crate::sim::Command;
 use crate::sim::message::{CUSTOMER_NAMES, money, payment_label};
 use crate::ui::state::World;
-use crate::ui::vtext;
+use crate::ui::{vtext, vtr};
 use yew::prelude::*;
 
 /// Charge rows drawn at most; the totals always count every payment.
@@ -111,7 +111,7 @@ pub fn charges(props: &ChargesProps) -> Html {
                 </ul>
                 if rows.len() > SCROLL_HINT_ROWS {
                     <p class="scrollbox__hint" data-testid="charges-scroll-hint">
-                        <span aria-hidden="true">{ "↕ " }</span>{ vtext(trf("scroll the list for all {0}", &[&rows.len().to_string()])) }
+                        <span aria-hidden="true">{ "↕ " }</span>{ vtext(trf_n("scroll the list for all {0}", &[rows.len() as u64])) }
                     </p>
                 }
             </div>
@@ -119,7 +119,7 @@ pub fn charges(props: &ChargesProps) -> Html {
     };
     html! {
         <section class="panel charges" aria-labelledby="charges-title">
-            <h2 class="panel__title" id="charges-title">{ vtext(tr("Card gateway: charges per customer")) }</h2>
+            <h2 class="panel__title" id="charges-title">{ vtr("Card gateway: charges per customer") }</h2>
             <div class="charges__bar">
                 <p class="charges__summary">{ super::words::counted(total, tr_n("1 charge made", "{0} charges made", total)) }</p>
                 if let Some(o) = outage {
@@ -133,21 +133,21 @@ pub fn charges(props: &ChargesProps) -> Html {
                 }
                 <button type="button" class="button button--danger charges__outage-button" data-testid="gateway-outage"
                     title={tr("The gateway refuses every call for the next 3 simulated seconds")} onclick={onoutage}>
-                    { vtext(tr("Gateway refuses (3 s)")) }
+                    { vtr("Gateway refuses (3 s)") }
                 </button>
                 <button type="button" class="button button--danger charges__outage-button" data-testid="gateway-hang"
                     title={tr("The gateway accepts calls but answers none for the next 3 simulated seconds, then works through the pile")} onclick={onhang}>
-                    { vtext(tr("Gateway hangs (3 s)")) }
+                    { vtr("Gateway hangs (3 s)") }
                 </button>
             </div>
             if total == 0 {
-                <p class="charges__empty">{ vtext(tr("No card has been charged yet.")) }</p>
+                <p class="charges__empty">{ vtr("No card has been charged yet.") }</p>
             }
             <div class="charges__customers">
                 { for by_customer.iter().enumerate().map(card) }
             </div>
             if truncated {
-                <p class="charges__more">{ vtext(trf("Showing the first {0} charges; the outcome totals count every payment.", &[&shown.to_string()])) }</p>
+                <p class="charges__more">{ vtext(trf_n("Showing the first {0} charges; the outcome totals count every payment.", &[shown as u64])) }</p>
             }
         </section>
     }
@@ -164,7 +164,7 @@ fn row(r: &Row) -> Html {
             if duplicate {
                 <span class="charges__flag">
                     <span aria-hidden="true">{ "⚠ " }</span>
-                    { vtext(trf("duplicate charge ({0} of {1})", &[&r.nth.to_string(), &r.of.to_string()])) }
+                    { vtext(trf_n("duplicate charge ({0} of {1})", &[r.nth as u64, r.of as u64])) }
                 </span>
             }
         </li>

@@ -5,7 +5,7 @@
 use crate::i18n::tr;
 use crate::sim::checklist::{ITEMS, readiness, satisfied};
 use crate::ui::state::World;
-use crate::ui::vtext;
+use crate::ui::vtr;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -37,7 +37,7 @@ pub fn checklist(props: &ChecklistProps) -> Html {
                     if !done {
                         { " " }
                         <button type="button" class="link-button" data-testid="checklist-lab" onclick={onopen}>
-                            { vtext(tr("See it break →")) }
+                            { vtr("See it break →") }
                         </button>
                     }
                 </p>
@@ -47,7 +47,7 @@ pub fn checklist(props: &ChecklistProps) -> Html {
     html! {
         <div class="checklist">
             <h3 class="lesson__heading">
-                { vtext(tr("Checklist · readiness ")) }
+                { vtr("Checklist · readiness ") }
                 <span class="mono" data-testid="readiness">{ format!("{ok}/{all}") }</span>
             </h3>
             <ul class="checklist__items">{ for items }</ul>

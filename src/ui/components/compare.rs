@@ -6,11 +6,11 @@
 
 use super::sweep::{strategy_label, strategy_words};
 use super::words::{counted, seconds};
-use crate::i18n::{tr, tr_n, trf};
+use crate::i18n::{tr, tr_n, trf, trf_n};
 use crate::sim::compare::Comparison;
 use crate::sim::{Outcome, Strategy, Totals};
 use crate::ui::state::World;
-use crate::ui::vtext;
+use crate::ui::{vtext, vtr};
 use yew::prelude::*;
 
 /// Most differing payments listed; the count above the table is always complete.
@@ -166,7 +166,7 @@ pub fn CompareView(props: &CompareProps) -> Html {
         <section class="compare" aria-labelledby="compare-title" data-testid="compare"
             data-settled={settled(&c).to_string()}>
             <div class="panel compare__bar">
-                <h2 class="panel__title" id="compare-title">{ vtext(tr("Side by side: same seed, same crashes, two strategies")) }</h2>
+                <h2 class="panel__title" id="compare-title">{ vtr("Side by side: same seed, same crashes, two strategies") }</h2>
                 <p class="panel__note">
                     { vtext(trf("Both runs replay the sandbox's seed {0}, settings and {1}; only the strategy differs. \
                         The left side starts with the sandbox's strategy (change it there), the right with every safeguard.",
@@ -177,15 +177,15 @@ pub fn CompareView(props: &CompareProps) -> Html {
                     <button type="button" class="button" data-testid="compare-classic" onclick={onclassic}
                         disabled={ls == Strategy::NAIVE && rs == Strategy::SAFE}
                         title={tr("Left: the naive consumer. Right: every safeguard.")}>
-                        { vtext(tr("Classic pair: naive vs all safeguards")) }
+                        { vtr("Classic pair: naive vs all safeguards") }
                     </button>
                     <button type="button" class="button button--primary" data-testid="compare-play"
                         aria-pressed={playing.to_string()} onclick={onplay}>
                         { if *playing { tr("❚❚ Pause both") } else { tr("▶ Play both") } }
                     </button>
-                    <button type="button" class="button" data-testid="compare-step" onclick={onstep}>{ vtext(tr("Step both ▶")) }</button>
-                    <button type="button" class="button" data-testid="compare-end" onclick={onend}>{ vtext(tr("To the end ▶▶")) }</button>
-                    <button type="button" class="button" data-testid="compare-reset" onclick={onreset}>{ vtext(tr("Back to 0")) }</button>
+                    <button type="button" class="button" data-testid="compare-step" onclick={onstep}>{ vtr("Step both ▶") }</button>
+                    <button type="button" class="button" data-testid="compare-end" onclick={onend}>{ vtr("To the end ▶▶") }</button>
+                    <button type="button" class="button" data-testid="compare-reset" onclick={onreset}>{ vtr("Back to 0") }</button>
                     <span class="mono" data-testid="compare-clock">{ vtext(trf("t = {0} of {1}", &[&seconds(now), &seconds(end)])) }</span>
                 </div>
             </div>
@@ -204,9 +204,9 @@ pub fn CompareView(props: &CompareProps) -> Html {
                     <div class="sweep__scroll">
                         <table class="table compare__table">
                             <thead><tr>
-                                <th scope="col">{ vtext(tr("Payment")) }</th>
-                                <th scope="col">{ vtext(tr("Left")) }</th>
-                                <th scope="col">{ vtext(tr("Right")) }</th>
+                                <th scope="col">{ vtr("Payment") }</th>
+                                <th scope="col">{ vtr("Left") }</th>
+                                <th scope="col">{ vtr("Right") }</th>
                             </tr></thead>
                             <tbody>
                                 { for diff.iter().take(MAX_DIFF_ROWS).map(|d| html! {
@@ -220,7 +220,7 @@ pub fn CompareView(props: &CompareProps) -> Html {
                         </table>
                     </div>
                     if diff.len() > MAX_DIFF_ROWS {
-                        <p class="panel__note">{ vtext(trf("The first {0} are listed.", &[&MAX_DIFF_ROWS.to_string()])) }</p>
+                        <p class="panel__note">{ vtext(trf_n("The first {0} are listed.", &[MAX_DIFF_ROWS as u64])) }</p>
                     }
                 }
             </section>

@@ -2,12 +2,12 @@
 
 use super::step_rail::{StepRailProps, step_rail};
 use super::words::seconds;
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trf_n};
 use crate::sim::consumer::ConsumerState;
 use crate::sim::message::payment_label;
 use crate::sim::{Command, CrashPoint, Event, Sim};
 use crate::ui::state::World;
-use crate::ui::vtext;
+use crate::ui::{vtext, vtr};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -84,9 +84,9 @@ pub fn consumer_panel(props: &ConsumerProps) -> Html {
                     <button type="button" class="link-button consumer__select" data-testid="select-consumer"
                         data-consumer={n.to_string()} aria-pressed={props.selected.to_string()}
                         title={tr("Select: the c key crashes the selected consumer")} onclick={onselect}>
-                        { vtext(trf("Consumer {0}", &[&(n + 1).to_string()])) }
+                        { vtext(trf_n("Consumer {0}", &[(n + 1) as u64])) }
                     </button>
-                    if props.selected { <span class="consumer__selected">{ vtext(tr(" (selected)")) }</span> }
+                    if props.selected { <span class="consumer__selected">{ vtr(" (selected)") }</span> }
                 </h3>
                 <p class="consumer__status" data-testid="consumer-status">
                     if down { <span aria-hidden="true">{ "✹ " }</span> }
@@ -99,7 +99,7 @@ pub fn consumer_panel(props: &ConsumerProps) -> Html {
                 <button type="button" class="button button--danger consumer__crash-now"
                     data-testid="crash-now" data-consumer={n.to_string()} disabled={down}
                     title={tr("Kill this consumer now, wherever it is (c)")} onclick={oncrash_now}>
-                    { vtext(tr("Crash now")) }
+                    { vtr("Crash now") }
                 </button>
                 <button type="button" class="button consumer__lose-ack"
                     data-testid="lose-ack" data-consumer={n.to_string()} disabled={down || ack_loss_armed}

@@ -3,7 +3,7 @@
 use super::words::seconds;
 use crate::i18n::{tr, trf};
 use crate::ui::state::{MAX_SPEED, MIN_SPEED};
-use crate::ui::vtext;
+use crate::ui::{vtext, vtr};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -71,16 +71,16 @@ pub fn controls(props: &ControlsProps) -> Html {
             </button>
             <button type="button" class="button" data-testid="step-back" title={tr("Previous event (← or Page Up)")}
                 aria-label={tr("Step back")} disabled={props.now <= props.start} onclick={onstep_back}>
-                { vtext(tr("◀ Back")) }
+                { vtr("◀ Back") }
             </button>
             <button type="button" class="button" data-testid="step" title={tr("Next event (. → or Page Down)")} onclick={onstep}>
-                { vtext(tr("Step ▶")) }
+                { vtr("Step ▶") }
             </button>
             <button type="button" class="button" data-testid="reset" title={tr("Back to t = 0, same seed (r)")} onclick={onreset}>
-                { vtext(tr("Reset")) }
+                { vtr("Reset") }
             </button>
             <label class="controls__scrub" for="scrub">
-                <span class="visually-hidden">{ vtext(tr("Simulated time")) }</span>
+                <span class="visually-hidden">{ vtr("Simulated time") }</span>
                 <input id="scrub" type="range" data-testid="scrub" min={props.start.to_string()} max={end.to_string()} step="1"
                     value={props.now.to_string()} aria-valuetext={seconds(props.now)}
                     title={tr("Scrub through the run; acting in the past forks a new future")} oninput={onseek} />
@@ -94,14 +94,14 @@ pub fn controls(props: &ControlsProps) -> Html {
             if props.now < props.horizon {
                 <span class="controls__fork" data-testid="fork-note"
                     title={trf("Rewound from {0}: crashing or arming a crash here discards what came after and forks a new future.", &[&seconds(props.horizon)])}>
-                    <span aria-hidden="true">{ "⟲ " }</span>{ vtext(tr("rewound")) }
+                    <span aria-hidden="true">{ "⟲ " }</span>{ vtr("rewound") }
                     <span class="visually-hidden">
                         { vtext(trf(" from {0}: crashing or arming a crash here discards what came after and forks a new future.", &[&seconds(props.horizon)])) }
                     </span>
                 </span>
             }
             <label class="controls__speed" for="speed">
-                { vtext(tr("Speed")) }
+                { vtr("Speed") }
                 <input id="speed" type="range" data-testid="speed"
                     min={crate::num::fixed(MIN_SPEED.log10(), 0)} max={crate::num::fixed(MAX_SPEED.log10(), 0)} step="0.1"
                     value={crate::num::fixed(exp, 1)}

@@ -6,10 +6,10 @@
 
 use super::histogram_chart::{HistogramChartProps, histogram_chart};
 use super::line_chart::{LineChartProps, Series, line_chart};
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf_n};
 use crate::sim::metrics::{Counters, Sample};
 use crate::ui::state::World;
-use crate::ui::vtext;
+use crate::ui::vtr;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -179,7 +179,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
     ];
     html! {
         <section class="panel dashboard" aria-labelledby="dashboard-title" data-testid="dashboard">
-            <h2 class="panel__title" id="dashboard-title">{ vtext(tr("Dashboard")) }</h2>
+            <h2 class="panel__title" id="dashboard-title">{ vtr("Dashboard") }</h2>
             <dl class="dashboard__signals">
                 { for signals.into_iter().map(|(label, id, value)| html! {
                     <div><dt>{ label }</dt><dd data-testid={id}>{ value }</dd></div>
@@ -188,7 +188,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             <div class="dashboard__charts">
                 // Drawn in parts while the panel catches up with a run: one chart per part.
                 { for (0..props.parts.min(7)).map(|i| match i {
-                    0 => line_chart(&LineChartProps { id: "chart-redeliveries".into(), title: tr("Redeliveries and restarts").into(), desc: trf("Redeliveries and consumer restarts per {0} ms over simulated time. Spikes that line up point at crashes before the ack.", &[&interval.to_string()]).into(), series: vec![
+                    0 => line_chart(&LineChartProps { id: "chart-redeliveries".into(), title: tr("Redeliveries and restarts").into(), desc: trf_n("Redeliveries and consumer restarts per {0} ms over simulated time. Spikes that line up point at crashes before the ack.", &[interval as u64]).into(), series: vec![
                         Series { name: tr("redeliveries after a crash"), style: "a", points: rate(samples, |c| c.redelivered_after_disconnect) },
                         Series { name: tr("restarts"), style: "b", points: rate(samples, |c| c.restarts) },
                         Series { name: tr("retries"), style: "c", points: rate(samples, |c| c.redelivered_after_retry + c.redelivered_after_visibility) },

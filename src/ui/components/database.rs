@@ -1,10 +1,10 @@
 //! The database: the payments ledger, the processed-payment table and the consumers' open
 //! transactions. It survives a crash; an open transaction does not.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trf_n};
 use crate::sim::message::{CUSTOMER_NAMES, money, payment_label};
 use crate::ui::state::World;
-use crate::ui::vtext;
+use crate::ui::{vtext, vtr};
 use yew::prelude::*;
 
 /// Rows drawn at most per table; the totals always count every payment.
@@ -83,7 +83,7 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
                 <td class="mono num">{ money(m.amount_cents as u64) }</td>
                 <td class="mono num">
                     { format!("×{rows}") }
-                    if duplicate { <span class="database__flag">{ vtext(tr(" ⚠ duplicate")) }</span> }
+                    if duplicate { <span class="database__flag">{ vtr(" ⚠ duplicate") }</span> }
                 </td>
             </tr>
         }
@@ -91,29 +91,29 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
     html! {
         <>
         <section class="panel database" aria-labelledby="database-title">
-            <h2 class="panel__title" id="database-title">{ vtext(tr("Database")) }</h2>
+            <h2 class="panel__title" id="database-title">{ vtr("Database") }</h2>
             if !open.is_empty() {
                 <ul class="database__open">{ for open }</ul>
             }
             <div class="database__tables">
                 <div class="database__ledger">
                     <h3 class="database__heading">
-                        { vtext(tr("Ledger")) }
-                        if more { <span class="database__note">{ vtext(trf(" (first {0} payments shown)", &[&ledger.len().to_string()])) }</span> }
+                        { vtr("Ledger") }
+                        if more { <span class="database__note">{ vtext(trf_n(" (first {0} payments shown)", &[ledger.len() as u64])) }</span> }
                     </h3>
                     if ledger.is_empty() {
-                        <p class="database__empty">{ vtext(tr("No ledger rows yet.")) }</p>
+                        <p class="database__empty">{ vtr("No ledger rows yet.") }</p>
                     } else {
                         <div class="database__scroll scrollbox" tabindex="0" role="region" aria-label={tr("Ledger rows")}>
                             <table class="table database__table">
-                                <thead><tr><th>{ vtext(tr("payment")) }</th><th>{ vtext(tr("customer")) }</th><th class="num">{ vtext(tr("amount")) }</th><th class="num">{ vtext(tr("rows")) }</th></tr></thead>
+                                <thead><tr><th>{ vtr("payment") }</th><th>{ vtr("customer") }</th><th class="num">{ vtr("amount") }</th><th class="num">{ vtr("rows") }</th></tr></thead>
                                 <tbody>{ for ledger_rows }</tbody>
                             </table>
                         </div>
                     }
                 </div>
                 <div class="database__processed">
-                    <h3 class="database__heading">{ vtext(tr("Processed")) }</h3>
+                    <h3 class="database__heading">{ vtr("Processed") }</h3>
                     if processed.is_empty() {
                         <p class="database__empty">{ if sim.config().strategy.idempotency { tr("Empty so far.") } else { tr("Unused: the check is off.") } }</p>
                     } else {
@@ -126,7 +126,7 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
                 </div>
             </div>
             if more {
-                <p class="database__empty">{ vtext(tr("The outcome totals count every payment.")) }</p>
+                <p class="database__empty">{ vtr("The outcome totals count every payment.") }</p>
             }
         </section>
         { super::charges::charges(&super::charges::ChargesProps { world: props.charges.clone(), onapply: props.onapply.clone() }) }

@@ -1,7 +1,6 @@
 //! One clear sentence when something the user did (or a link they followed) cannot be honoured.
 
-use crate::i18n::tr;
-use crate::ui::vtext;
+use crate::ui::vtr;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -20,7 +19,7 @@ pub fn error_banner(props: &ErrorBannerProps) -> Html {
             <span class="error-banner__icon" aria-hidden="true">{ "⚠" }</span>
             <p class="error-banner__message">{ message }</p>
             <button type="button" class="button error-banner__dismiss" onclick={ondismiss}>
-                { vtext(tr("Dismiss")) }
+                { vtr("Dismiss") }
             </button>
         </div>
     }

@@ -2,12 +2,12 @@
 //! caused it. The checker names the anomaly and its causes; this view only lets you follow them.
 
 use super::words::{counted, seconds};
-use crate::i18n::{tr, tr_n, trf};
+use crate::i18n::{tr, tr_n, trf_n};
 use crate::sim::Event;
 use crate::sim::message::payment_label;
 use crate::ui::narrate;
 use crate::ui::state::World;
-use crate::ui::vtext;
+use crate::ui::{vtext, vtr};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -93,7 +93,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     <span class="event__time mono">{ seconds(e.time) }</span>
                     <span class="event__kind">{ kind_label(&e.event) }</span>
                     <span class="event__text">{ narrate::event(&e.event) }</span>
-                    if cause { <span class="event__cause">{ vtext(tr("◆ cause")) }</span> }
+                    if cause { <span class="event__cause">{ vtr("◆ cause") }</span> }
                 </li>
             }
         })
@@ -108,7 +108,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                 data-testid="anomaly" data-payment={p.to_string()} data-outcome={a.outcome.name()}>
                 <span aria-hidden="true">{ "⚠ " }</span>
                 <strong>{ format!("{} {}", payment_label(p), a.outcome.label()) }</strong>
-                { vtext(trf(": charged {0}×, recorded {1}×. ", &[&a.charges.to_string(), &a.ledger_rows.to_string()])) }
+                { vtext(trf_n(": charged {0}×, recorded {1}×. ", &[a.charges as u64, a.ledger_rows as u64])) }
                 <button type="button" class="link-button" data-testid="anomaly-causes"
                     aria-pressed={focused.to_string()} onclick={onshow}>
                     { counted(a.causes.len() as u64, tr_n("Show its {0} cause event", "Show its {0} cause events", a.causes.len() as u64)) }
@@ -120,37 +120,37 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     let dropped = sim.events().dropped();
     html! {
         <section class="panel log" aria-labelledby="log-title" data-testid="event-log">
-            <h2 class="panel__title" id="log-title">{ vtext(tr("Anomalies and events")) }</h2>
+            <h2 class="panel__title" id="log-title">{ vtr("Anomalies and events") }</h2>
             if anomalies.is_empty() {
-                <p class="log__none" data-testid="anomalies-none">{ vtext(tr("No anomaly so far: every finished payment was charged once.")) }</p>
+                <p class="log__none" data-testid="anomalies-none">{ vtr("No anomaly so far: every finished payment was charged once.") }</p>
             } else {
-                <ul class="log__anomalies scrollbox" tabindex="0" aria-label={trf("Anomalies: {0}", &[&anomalies.len().to_string()])}>{ for anomaly_items }</ul>
+                <ul class="log__anomalies scrollbox" tabindex="0" aria-label={trf_n("Anomalies: {0}", &[anomalies.len() as u64])}>{ for anomaly_items }</ul>
             }
             <div class="log__filters toolbar">
-                <label for="event-kind">{ vtext(tr("Kind ")) }
+                <label for="event-kind">{ vtr("Kind ") }
                     <select id="event-kind" data-testid="event-filter-kind" onchange={onkind}>
-                        <option value="" selected={kind.is_empty()}>{ vtext(tr("all events")) }</option>
+                        <option value="" selected={kind.is_empty()}>{ vtr("all events") }</option>
                         { for Event::KINDS.iter().map(|k| html! {
                             <option value={*k} selected={kind.as_str() == *k}>{ kind_word(k) }</option>
                         }) }
                     </select>
                 </label>
-                <label for="event-payment">{ vtext(tr("Payment ")) }
+                <label for="event-payment">{ vtr("Payment ") }
                     <input id="event-payment" class="mono" data-testid="event-filter-payment" size="9"
                         placeholder={tr("e.g. 3")} inputmode="numeric"
                         value={props.focus.map(|p| p.to_string()).unwrap_or_default()}
                         onchange={onpayment} />
                 </label>
                 if props.focus.is_some() {
-                    <button type="button" class="button" data-testid="event-filter-clear" onclick={onclear}>{ vtext(tr("Show all payments")) }</button>
+                    <button type="button" class="button" data-testid="event-filter-clear" onclick={onclear}>{ vtr("Show all payments") }</button>
                 }
                 <span class="log__count">
-                    { vtext(trf("newest first · {0} listed of {1} events (the list scrolls)", &[&rows.len().to_string(), &sim.events().total().to_string()])) }
-                    if dropped > 0 { { trf(" ({0} oldest no longer kept)", &[&dropped.to_string()]) } }
+                    { vtext(trf_n("newest first · {0} listed of {1} events (the list scrolls)", &[rows.len() as u64, sim.events().total() as u64])) }
+                    if dropped > 0 { { trf_n(" ({0} oldest no longer kept)", &[dropped as u64]) } }
                 </span>
             </div>
             <ol class="log__events scrollbox" reversed=true tabindex="0"
-                aria-label={trf("Events, newest first: {0} listed", &[&rows.len().to_string()])} data-testid="event-list">{ for rows }</ol>
+                aria-label={trf_n("Events, newest first: {0} listed", &[rows.len() as u64])} data-testid="event-list">{ for rows }</ol>
         </section>
     }
 }

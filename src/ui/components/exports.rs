@@ -6,7 +6,7 @@ use crate::sim::export::{SKELETON_KEY, events_csv, events_json};
 use crate::ui::browser::download;
 use crate::ui::lessons::{self, Load};
 use crate::ui::state::World;
-use crate::ui::vtext;
+use crate::ui::vtr;
 use yew::prelude::*;
 
 /// The file name of an export of `lab`'s run.
@@ -45,7 +45,7 @@ fn test_button(world: &World, lab: &'static str, onerror: &Callback<String>) -> 
     });
     html! {
         <button type="button" class="button" data-testid="export-test" {onclick}>
-            { vtext(tr("Failure-injection test (.rs)")) }
+            { vtr("Failure-injection test (.rs)") }
         </button>
     }
 }
@@ -68,13 +68,13 @@ pub fn exports(world: &World, lab_id: &'static str, onerror: &Callback<String>) 
     };
     html! {
         <section class="panel exports toolbar" aria-label={tr("Export")}>
-            <h2 class="panel__title">{ vtext(tr("Take it with you")) }</h2>
+            <h2 class="panel__title">{ vtr("Take it with you") }</h2>
             { button("export-json", tr("Event log (JSON)"), |w| ("-events.json", "application/json", events_json(&w.sim()))) }
             { button("export-csv", tr("Event log (CSV)"), |w| ("-events.csv", "text/csv", events_csv(&w.sim()))) }
             { test_button(world, lab_id, onerror) }
             <p class="panel__note">
-                { vtext(tr("The log holds the most recent events on screen. The test is a skeleton to adapt to your own consumer: \
-                   crash it at each step boundary, restart it, and check nobody paid twice.")) }
+                { vtr("The log holds the most recent events on screen. The test is a skeleton to adapt to your own consumer: \
+                   crash it at each step boundary, restart it, and check nobody paid twice.") }
             </p>
         </section>
     }

@@ -1,11 +1,11 @@
 //! Lab 3's grid: the five steps of the failure-injection test at each of the six crash boundaries,
 //! each cell with its verdict and, on hover or focus, the sentence why.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::trf;
 use crate::sim::goal::GoalStatus;
 use crate::sim::lab::failure_injection::{Row, grid, steps_headings};
 use crate::ui::state::World;
-use crate::ui::vtext;
+use crate::ui::{vtext, vtr};
 use std::cell::RefCell;
 use yew::prelude::*;
 
@@ -30,7 +30,7 @@ pub fn failure_grid(props: &FailureGridProps) -> Html {
     if !ran {
         return html! {
             <p class="grid__wait" data-testid="failure-grid-wait">
-                { vtext(tr("The grid of verdicts fills in when the run is over: the test then runs once per crash boundary.")) }
+                { vtr("The grid of verdicts fills in when the run is over: the test then runs once per crash boundary.") }
             </p>
         };
     }
@@ -47,9 +47,9 @@ pub fn failure_grid(props: &FailureGridProps) -> Html {
         html! {
             <div class="failure-grid" data-testid="failure-grid">
                 <table class="failure-grid__table">
-                    <caption>{ vtext(tr("The five steps at each crash boundary")) }</caption>
+                    <caption>{ vtr("The five steps at each crash boundary") }</caption>
                     <thead><tr>
-                        <th scope="col">{ vtext(tr("Crash")) }</th>
+                        <th scope="col">{ vtr("Crash") }</th>
                         { for steps_headings().iter().map(|s| html! { <th scope="col">{ *s }</th> }) }
                     </tr></thead>
                     <tbody>

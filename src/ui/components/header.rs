@@ -5,7 +5,7 @@ use crate::i18n::tr;
 use crate::sim::lab::Lab;
 use crate::ui::locale::LANGUAGES;
 use crate::ui::saved::{IdMap, LabProgress};
-use crate::ui::vtext;
+use crate::ui::vtr;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -63,10 +63,10 @@ pub fn Header(props: &HeaderProps) -> Html {
     let labs = use_memo((), |_| Lab::all());
     html! {
         <header class="app__header header">
-            <h1 class="app__title">{ vtext(tr("Redelivery Lab")) }</h1>
+            <h1 class="app__title">{ vtr("Redelivery Lab") }</h1>
             <div class="header__group">
                 <label class="header__lab" for="lab-select">
-                    <span class="header__label">{ vtext(tr("Lab")) }</span>
+                    <span class="header__label">{ vtr("Lab") }</span>
                     <select id="lab-select" data-testid="lab-select" {onchange}>
                         { for labs.iter().map(|lab| {
                             let done = !lab.goals.is_empty()
@@ -87,19 +87,19 @@ pub fn Header(props: &HeaderProps) -> Html {
                 { number_field(&NumberFieldProps { id: "seed-input".into(), label: tr("Seed").into(), help: Default::default(), value: props.seed, min: 0, max: u64::MAX, unit: Default::default(), disabled: Default::default(), onset: props.onset_seed.clone() }) }
                 <button type="button" class="button" data-testid="share-link" onclick={onshare}
                     title={tr("Put this exact run (seed, settings, crashes, time) in the address bar and copy it")}>
-                    { vtext(tr("Share link")) }
+                    { vtr("Share link") }
                 </button>
             </div>
             { props.children.clone() }
             <div class="header__group">
                 <button type="button" class="button" data-testid="welcome-open"
                     onclick={props.onwelcome.reform(|_: MouseEvent| ())}>
-                    { vtext(tr("Labs")) }
+                    { vtr("Labs") }
                 </button>
                 <button type="button" class="button" data-testid="theme-projector"
                     aria-pressed={props.projector.to_string()} onclick={ontheme}
                     title={tr("Large type and maximum contrast for a projector")}>
-                    { vtext(tr("Projector")) }
+                    { vtr("Projector") }
                 </button>
                 <button type="button" class="button" data-testid="help-open" onclick={onhelp}
                     title={tr("Keyboard shortcuts (?)")} aria-label={tr("Keyboard shortcuts")}>
@@ -108,7 +108,7 @@ pub fn Header(props: &HeaderProps) -> Html {
             </div>
             if let Some(link) = (*shared).clone() {
                 <p class="header__shared" role="status" data-testid="share-status">
-                    { vtext(tr("Link to this exact run copied (and in the address bar): ")) }
+                    { vtr("Link to this exact run copied (and in the address bar): ") }
                     <input class="header__share-url mono" data-testid="share-url" readonly=true value={link.clone()}
                         aria-label={tr("Share link")} onfocus={Callback::from(|e: FocusEvent| {
                             e.target_unchecked_into::<web_sys::HtmlInputElement>().select();

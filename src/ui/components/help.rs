@@ -1,7 +1,7 @@
 //! The keyboard help: every shortcut a trainer (or a presenter remote) can use.
 
 use crate::i18n::tr;
-use crate::ui::vtext;
+use crate::ui::vtr;
 use yew::prelude::*;
 
 /// One shortcut as shown: its keys, what it does, and whether it drives the sandbox's timeline (those
@@ -75,7 +75,7 @@ pub fn Help(props: &HelpProps) -> Html {
     html! {
         <div class="help" role="dialog" aria-modal="true" aria-labelledby="help-title" data-testid="help">
             <div class="help__card">
-                <h2 id="help-title" class="panel__title">{ vtext(tr("Keyboard shortcuts")) }</h2>
+                <h2 id="help-title" class="panel__title">{ vtr("Keyboard shortcuts") }</h2>
                 <table class="table help__table">
                     <tbody>
                         { for shortcuts(props.sandbox).map(|s| html! {
@@ -86,9 +86,9 @@ pub fn Help(props: &HelpProps) -> Html {
                 if !props.sandbox {
                     <p class="panel__note" data-testid="help-outside-sandbox">{ outside_sandbox() }</p>
                 }
-                <p class="panel__note">{ vtext(tr("Shortcuts are ignored while you type in a field.")) }</p>
+                <p class="panel__note">{ vtr("Shortcuts are ignored while you type in a field.") }</p>
                 <button type="button" class="button button--primary" data-testid="help-close" ref={close_ref} onclick={onclose}>
-                    { vtext(tr("Close")) }
+                    { vtr("Close") }
                 </button>
             </div>
         </div>

@@ -1,8 +1,8 @@
 //! Processing latency as a hand-written SVG histogram, with p50, p95 and p99 marked and a data table.
 
 use super::line_chart::{BOTTOM, H, LEFT, W, grid, nice_max};
-use crate::i18n::{tr, trf};
-use crate::ui::vtext;
+use crate::i18n::trf;
+use crate::ui::{vtext, vtr};
 use yew::prelude::*;
 
 const RIGHT: f64 = 8.0;
@@ -69,7 +69,7 @@ pub fn histogram_chart(props: &HistogramChartProps) -> Html {
     html! {
         <figure class="chart" data-testid="chart-latency">
             <svg class="chart__svg" viewBox={format!("0 0 {} {}", W as u32, H as u32)} role="img" aria-labelledby="chart-latency-title chart-latency-desc">
-                <title id="chart-latency-title">{ vtext(tr("Processing latency")) }</title>
+                <title id="chart-latency-title">{ vtr("Processing latency") }</title>
                 <desc id="chart-latency-desc">{ vtext(trf("How long payments took from receive to ack, as a histogram: {0}.", &[&summary])) }</desc>
                 // Counts of payments: whole numbers only on this axis.
                 { grid(ymax, true, TOP) }
@@ -78,18 +78,18 @@ pub fn histogram_chart(props: &HistogramChartProps) -> Html {
                 <text class="chart__tick" x="40" y="120">{ format!("{first} ms") }</text>
                 <text class="chart__tick" x="242" y="120" text-anchor="end">{ format!("{last} ms") }</text>
                 if props.buckets.is_empty() {
-                    <text class="chart__empty" x="125" y="62.5" text-anchor="middle">{ vtext(tr("no payment finished yet")) }</text>
+                    <text class="chart__empty" x="125" y="62.5" text-anchor="middle">{ vtr("no payment finished yet") }</text>
                 }
             </svg>
             <figcaption class="chart__caption">
-                <strong>{ vtext(tr("Processing latency")) }</strong>
+                <strong>{ vtr("Processing latency") }</strong>
                 <span class="chart__percentiles mono" data-testid="latency-percentiles">{ summary }</span>
             </figcaption>
             <details class="chart__data">
-                <summary>{ vtext(tr("Data table")) }</summary>
+                <summary>{ vtr("Data table") }</summary>
                 <table class="table chart__table">
-                    <caption class="visually-hidden">{ vtext(tr("Processing latency histogram")) }</caption>
-                    <thead><tr><th scope="col">{ vtext(tr("up to (ms)")) }</th><th scope="col" class="num">{ vtext(tr("payments")) }</th></tr></thead>
+                    <caption class="visually-hidden">{ vtr("Processing latency histogram") }</caption>
+                    <thead><tr><th scope="col">{ vtr("up to (ms)") }</th><th scope="col" class="num">{ vtr("payments") }</th></tr></thead>
                     <tbody>
                         { for props.buckets.iter().map(|(edge, count)| html! {
                             <tr><th scope="row" class="mono">{ edge }</th><td class="mono num">{ count }</td></tr>

@@ -4,12 +4,12 @@
 
 use super::checklist::{ChecklistProps, checklist};
 use super::closing::{ClosingProps, closing};
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trf_n};
 use crate::sim::goal::{GoalKind, GoalStatus, Learner};
 use crate::ui::lessons::{self, Load, text, use_lessons};
 use crate::ui::saved::LabProgress;
 use crate::ui::state::{LabRef, World};
-use crate::ui::vtext;
+use crate::ui::{vtext, vtr};
 use yew::prelude::*;
 
 #[derive(Properties)]
@@ -127,10 +127,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
             let chosen = progress.prediction == Some(i);
             option_button("prediction-option", i, chosen, locked, &props.onpredict, option(i).into())
         });
-        let outcome = trf(
-            " What the run did: {0} charged once, {1} duplicate, {2} lost, {3} orphan, {4} dead-lettered.",
-            &[&totals.charged_once.to_string(), &totals.duplicate.to_string(), &totals.lost.to_string(), &totals.orphan.to_string(), &totals.dead_lettered.to_string()],
-        );
+        let outcome = trf_n(" What the run did: {0} charged once, {1} duplicate, {2} lost, {3} orphan, {4} dead-lettered.", &[totals.charged_once as u64, totals.duplicate as u64, totals.lost as u64, totals.orphan as u64, totals.dead_lettered as u64]);
         html! {
             <div class="prediction" data-testid="prediction">
                 <p class="prediction__question">{ t("question", p.question) }</p>
@@ -188,7 +185,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
         });
         html! {
             <div class="prediction diagnosis" data-testid="diagnosis">
-                <p class="prediction__question">{ vtext(tr("Diagnose: select a double charge in the anomaly list (its cause events show the redelivery), then answer. ")) }{ q.question }</p>
+                <p class="prediction__question">{ vtr("Diagnose: select a double charge in the anomaly list (its cause events show the redelivery), then answer. ") }{ q.question }</p>
                 <ul class="prediction__options">{ for options }</ul>
             </div>
         }
@@ -197,42 +194,42 @@ pub fn Lesson(props: &LessonProps) -> Html {
     html! {
         <section class="panel lesson" aria-labelledby="lesson-title" data-testid="lesson">
             <h2 class="panel__title" id="lesson-title">
-                if lab.number > 0 { { trf("Lab {0}: ", &[&lab.number.to_string()]) } }
+                if lab.number > 0 { { trf_n("Lab {0}: ", &[lab.number as u64]) } }
                 { lab.title }
             </h2>
             <p class="lesson__summary" data-testid="lesson-summary">{ lab.summary }</p>
             if let Load::Failed(why) = &load {
                 <p class="lesson__loading" role="alert" data-testid="lesson-error">
                     { vtext(trf("The lesson's text could not be loaded ({0}): check the connection, then retry. ", &[why.as_str()])) }
-                    <button type="button" class="button" data-testid="lesson-retry" onclick={onretry}>{ vtext(tr("Retry")) }</button>
+                    <button type="button" class="button" data-testid="lesson-retry" onclick={onretry}>{ vtr("Retry") }</button>
                 </p>
             } else if load == Load::Loading {
-                <p class="lesson__loading" role="status" data-testid="lesson-loading">{ vtext(tr("Loading the lesson…")) }</p>
+                <p class="lesson__loading" role="status" data-testid="lesson-loading">{ vtr("Loading the lesson…") }</p>
             }
             <ol class="lesson__beats">
                 <li class="lesson__beat">
-                    <h3 class="lesson__beat-title">{ vtext(tr("Predict")) }</h3>
+                    <h3 class="lesson__beat-title">{ vtr("Predict") }</h3>
                     <p>{ t("predict", n.predict) }</p>
                     { for prediction }
                 </li>
                 <li class="lesson__beat">
-                    <h3 class="lesson__beat-title">{ vtext(tr("Run")) }</h3>
+                    <h3 class="lesson__beat-title">{ vtr("Run") }</h3>
                     <p>{ t("run", n.run) }</p>
                 </li>
                 <li class="lesson__beat">
-                    <h3 class="lesson__beat-title">{ vtext(tr("Observe")) }</h3>
+                    <h3 class="lesson__beat-title">{ vtr("Observe") }</h3>
                     <p>{ t("observe", n.observe) }</p>
                 </li>
                 <li class="lesson__beat">
                     <details class="lesson__explain">
-                        <summary><h3 class="lesson__beat-title">{ vtext(tr("Explain")) }</h3>{ vtext(tr(" (after the run)")) }</summary>
+                        <summary><h3 class="lesson__beat-title">{ vtr("Explain") }</h3>{ vtr(" (after the run)") }</summary>
                         <p>{ t("explain", n.explain) }</p>
                     </details>
                 </li>
             </ol>
             if !lab.goals.is_empty() {
                 <h3 class="lesson__heading">
-                    { vtext(tr("Goals ")) }
+                    { vtr("Goals ") }
                     <span class="lesson__score mono" data-testid="goals-passed">{ format!("{passed}/{}", goals.len()) }</span>
                 </h3>
                 <ul class="goals">{ for goal_items }</ul>
@@ -251,33 +248,33 @@ pub fn Lesson(props: &LessonProps) -> Html {
                     </ol>
                     if hints_shown < lab.hints.len() {
                         <button type="button" class="button" data-testid="show-hint" onclick={onhint}>
-                            { vtext(trf("Show a hint ({0} of {1})", &[&(hints_shown + 1).to_string(), &lab.hints.len().to_string()])) }
+                            { vtext(trf_n("Show a hint ({0} of {1})", &[(hints_shown + 1) as u64, lab.hints.len() as u64])) }
                         </button>
                     }
                 }
                 if progress.solution_seen {
                     <div class="solution" data-testid="solution">
-                        <h3 class="lesson__heading">{ vtext(tr("Solution")) }</h3>
+                        <h3 class="lesson__heading">{ vtr("Solution") }</h3>
                         <p>{ t("solution", lab.solution) }</p>
                         if fix {
                             <button type="button" class="button button--primary" data-testid="apply-fix" onclick={onfix}>
-                                { vtext(tr("Apply the fix and rerun")) }
+                                { vtr("Apply the fix and rerun") }
                             </button>
                         }
                     </div>
                 } else if *confirming {
                     <div class="solution__confirm" role="group" aria-label={tr("Confirm showing the solution")}>
-                        <p>{ vtext(tr("The solution gives the answer away. Try the hints first?")) }</p>
+                        <p>{ vtr("The solution gives the answer away. Try the hints first?") }</p>
                         <button type="button" class="button button--primary" data-testid="confirm-solution" onclick={onconfirm}>
-                            { vtext(tr("Show the solution")) }
+                            { vtr("Show the solution") }
                         </button>
                         <button type="button" class="button" data-testid="cancel-solution" onclick={oncancel}>
-                            { vtext(tr("Not yet")) }
+                            { vtr("Not yet") }
                         </button>
                     </div>
                 } else {
                     <button type="button" class="button" data-testid="show-solution" onclick={onask}>
-                        { vtext(tr("Show solution…")) }
+                        { vtr("Show solution…") }
                     </button>
                 }
             </div>

@@ -4,8 +4,7 @@
 //! for colour-blind viewers; the table below it carries the same numbers for screen readers.
 
 use super::words::grouped;
-use crate::i18n::tr;
-use crate::ui::vtext;
+use crate::ui::vtr;
 use yew::prelude::*;
 
 // The SVG scales to its box, and its text with it. The charts are drawn about 290 px wide at
@@ -221,7 +220,7 @@ pub fn line_chart(props: &LineChartProps) -> Html {
                 <text class="chart__tick" x="242" y="120" text-anchor="end">{ axis_seconds(t1 as u64) }</text>
                 { for lines }
                 if empty {
-                    <text class="chart__empty" x="125" y="62.5" text-anchor="middle">{ vtext(tr("no data yet")) }</text>
+                    <text class="chart__empty" x="125" y="62.5" text-anchor="middle">{ vtr("no data yet") }</text>
                 }
             </svg>
             <figcaption class="chart__caption">
@@ -229,12 +228,12 @@ pub fn line_chart(props: &LineChartProps) -> Html {
                 <ul class="chart__legend">{ for legend }</ul>
             </figcaption>
             <details class="chart__data">
-                <summary>{ vtext(tr("Data table")) }</summary>
+                <summary>{ vtr("Data table") }</summary>
                 <table class="table chart__table">
                     <caption class="visually-hidden">{ props.title.clone() }</caption>
                     <thead>
                         <tr>
-                            <th scope="col">{ vtext(tr("time (ms)")) }</th>
+                            <th scope="col">{ vtr("time (ms)") }</th>
                             { for props.series.iter().map(|s| html! { <th scope="col" class="num">{ s.name }</th> }) }
                         </tr>
                     </thead>

@@ -4,10 +4,10 @@
 use super::armed::{ArmedProps, armed};
 use super::consumer::{ConsumerProps, consumer_panel};
 use super::queue::{QueueProps, queue};
-use crate::i18n::{tr, trf};
+use crate::i18n::trf_n;
 use crate::sim::Command;
 use crate::ui::state::World;
-use crate::ui::vtext;
+use crate::ui::{vtext, vtr};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -39,14 +39,14 @@ pub fn pipeline(props: &PipelineProps) -> Html {
     };
     html! {
         <section class="panel pipeline" aria-labelledby="pipeline-title" data-testid="pipeline">
-            <h2 class="panel__title" id="pipeline-title">{ vtext(tr("Pipeline")) }</h2>
+            <h2 class="panel__title" id="pipeline-title">{ vtr("Pipeline") }</h2>
             <div class="pipeline__producer" data-testid="producer">
-                <strong>{ vtext(tr("Producer")) }</strong>
-                { vtext(trf(" publishes a payment every {0} ms: {1} of {2} sent", &[&interval.to_string(), &published.to_string(), &payments.to_string()])) }
+                <strong>{ vtr("Producer") }</strong>
+                { vtext(trf_n(" publishes a payment every {0} ms: {1} of {2} sent", &[interval as u64, published as u64, payments as u64])) }
                 <span class="pipeline__arrow" aria-hidden="true">{ " ↓" }</span>
             </div>
             { queue(&QueueProps { world: props.world.clone() }) }
-            <div class="pipeline__arrow pipeline__arrow--down" aria-hidden="true">{ vtext(tr("↓ deliver · ↑ ack")) }</div>
+            <div class="pipeline__arrow pipeline__arrow--down" aria-hidden="true">{ vtr("↓ deliver · ↑ ack") }</div>
             <div class={classes!("pipeline__consumers", (consumers > 2).then_some("pipeline__consumers--many"))}>
                 { for (0..consumers).map(|c| html! {
                     { consumer_panel(&ConsumerProps { world: props.world.clone(), consumer: c, selected: consumers > 1 && c == props.selected, onapply: props.onapply.clone(), onselect: props.onselect.clone() }) }

@@ -5,7 +5,7 @@ use super::setting_table::{Edits, Group, rows};
 use crate::i18n::tr;
 use crate::sim::Config;
 use crate::sim::config::KeyedOn;
-use crate::ui::vtext;
+use crate::ui::vtr;
 use yew::prelude::*;
 
 /// The key choice and the producer's settings, in a group of their own.
@@ -24,7 +24,7 @@ pub fn producer_fields(e: &Edits, config: &Config) -> Html {
     };
     html! {
         <details class="strategy__group">
-            <summary class="strategy__summary">{ vtext(tr("Producer")) }</summary>
+            <summary class="strategy__summary">{ vtr("Producer") }</summary>
             { choice(&ChoiceProps {
                 id: "keyed-on".into(),
                 label: tr("Idempotency keyed on").into(),

@@ -3,11 +3,11 @@
 //! A chip's delivery count is the broker's memory of a message; a redelivered one is marked with an
 //! icon and a word, because a redelivery is the first visible sign that a duplicate may follow.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf_n};
 use crate::sim::broker::Broker;
 use crate::sim::message::payment_label;
 use crate::ui::state::World;
-use crate::ui::vtext;
+use crate::ui::{vtext, vtr};
 use yew::prelude::*;
 
 /// Room per lane, in plain chips (a redelivered chip, with its word, takes three): at most two lines
@@ -54,7 +54,7 @@ fn chip(payment: u32, deliveries: u16, ready: bool) -> Html {
                 <span class="chip__count" title={tr("Times the broker has delivered it")}>{ format!("×{deliveries}") }</span>
             }
             if redelivered {
-                <span class="chip__flag"><span aria-hidden="true">{ "↻ " }</span>{ vtext(tr("redelivered")) }</span>
+                <span class="chip__flag"><span aria-hidden="true">{ "↻ " }</span>{ vtr("redelivered") }</span>
             }
         </li>
     }
@@ -72,7 +72,7 @@ fn lane(title: &str, testid: &str, count: u32, chips: Vec<Html>, empty: &str) ->
             } else {
                 <ul class="queue__chips">
                     { for chips }
-                    if more > 0 { <li class="chip chip--more" data-testid="queue-more">{ vtext(trf("+{0} more", &[&more.to_string()])) }</li> }
+                    if more > 0 { <li class="chip chip--more" data-testid="queue-more">{ vtext(trf_n("+{0} more", &[more as u64])) }</li> }
                 </ul>
             }
         </div>
@@ -99,7 +99,7 @@ pub fn queue(props: &QueueProps) -> Html {
     html! {
         <section class="queue" aria-labelledby="queue-title">
             <h3 class="queue__title" id="queue-title">
-                { vtext(tr("Broker: queue ")) }<code>{ "payments" }</code>
+                { vtr("Broker: queue ") }<code>{ "payments" }</code>
             </h3>
             <div class="queue__lanes">
                 { lane(tr("Ready"), "queue-ready", broker.ready_count(), ready, tr("empty")) }
@@ -107,7 +107,7 @@ pub fn queue(props: &QueueProps) -> Html {
                 { lane(tr("Dead-letter"), "queue-dead-letter", dead.len() as u32, dead_chips, tr("none")) }
             </div>
             if waiting > 0 {
-                <p class="queue__waiting">{ vtext(trf("{0} waiting out a retry delay", &[&waiting.to_string()])) }</p>
+                <p class="queue__waiting">{ vtext(trf_n("{0} waiting out a retry delay", &[waiting as u64])) }</p>
             }
         </section>
     }

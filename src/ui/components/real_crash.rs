@@ -1,9 +1,9 @@
 //! Real crash mode's switch, what it does, and what the last real crash did. Plain functions, not
 //! components: they keep no state.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf_n};
 use crate::ui::real_crash::MAX_PAYMENTS;
-use crate::ui::vtext;
+use crate::ui::vtr;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -31,7 +31,7 @@ pub fn switch(props: &RealCrashProps) -> Html {
             <input type="checkbox" id="real-crash" data-testid="real-crash" checked={props.on} {onchange}
                 aria-describedby="real-crash-what" />
             <label for="real-crash" title={tr("Save the queue, ledger and gateway in this browser: closing the page crashes every consumer")}>
-                { vtext(tr("Real crash mode")) }
+                { vtr("Real crash mode") }
             </label>
         </span>
     }
@@ -46,23 +46,23 @@ pub fn bar(props: &RealCrashProps) -> Html {
             if props.on {
                 <div class="real-crash" id="real-crash-what" data-testid="real-crash-bar">
                     <p>
-                        <strong>{ vtext(tr("Real crash mode is on. ")) }</strong>
+                        <strong>{ vtr("Real crash mode is on. ") }</strong>
                         if props.payments > MAX_PAYMENTS {
-                            { trf("This run has {0} payments; only runs of up to {1} are saved, so closing the page now loses it.", &[&props.payments.to_string(), &MAX_PAYMENTS.to_string()]) }
+                            { trf_n("This run has {0} payments; only runs of up to {1} are saved, so closing the page now loses it.", &[props.payments as u64, MAX_PAYMENTS as u64]) }
                         } else {
-                            { trf("The queue, the ledger and the card gateway are saved in this browser as the run goes (runs of up to {0} payments). \
-                                Close or reload the page mid-run: every consumer really crashes, and the broker redelivers when you come back.", &[&MAX_PAYMENTS.to_string()]) }
+                            { trf_n("The queue, the ledger and the card gateway are saved in this browser as the run goes (runs of up to {0} payments). \
+                                Close or reload the page mid-run: every consumer really crashes, and the broker redelivers when you come back.", &[MAX_PAYMENTS as u64]) }
                         }
                     </p>
                     <button type="button" class="button" data-testid="real-crash-reset" onclick={onreset}>
-                        { vtext(tr("Reset durable state")) }
+                        { vtr("Reset durable state") }
                     </button>
                 </div>
             }
             if let Some(notice) = props.notice.clone() {
                 <div class="real-crash real-crash--notice" role="status" data-testid="real-crash-notice">
                     <p><span aria-hidden="true">{ "⚡ " }</span>{ notice }</p>
-                    <button type="button" class="button" onclick={ondismiss}>{ vtext(tr("Dismiss")) }</button>
+                    <button type="button" class="button" onclick={ondismiss}>{ vtr("Dismiss") }</button>
                 </div>
             }
         </>

@@ -4,7 +4,7 @@
 
 use super::number_field::{NumberFieldProps, number_field};
 use super::toggle::{ToggleProps, toggle};
-use crate::i18n::tr;
+use crate::i18n::{n_, tr};
 use crate::sim::Config;
 use crate::sim::config::{
     BrokerKind, LogSettings, MAX_PARTITIONS, MAX_RETENTION_MS, SqsSettings, limits,
@@ -70,143 +70,139 @@ fn with_sqs(c: &mut Config, f: impl FnOnce(&mut SqsSettings)) {
     }
 }
 
-/// The numbers, labelled in the page's language.
-fn numbers() -> [Number; 8] {
-    [
-        Number {
-            group: Group::Broker,
-            id: "sqs-duplicates",
-            label: tr("Duplicates with no failure"),
-            unit: "‰",
-            min: 0,
-            max: 1000,
-            get: |c| {
-                sqs(c)
-                    .filter(|s| !s.fifo)
-                    .map(|s| s.duplicate_permille as u64)
-            },
-            set: |c, v| with_sqs(c, |s| s.duplicate_permille = v as u16),
+/// The numbers; labels are English keys, translated where they are drawn.
+const NUMBERS: [Number; 8] = [
+    Number {
+        group: Group::Broker,
+        id: "sqs-duplicates",
+        label: n_("Duplicates with no failure"),
+        unit: "‰",
+        min: 0,
+        max: 1000,
+        get: |c| {
+            sqs(c)
+                .filter(|s| !s.fifo)
+                .map(|s| s.duplicate_permille as u64)
         },
-        Number {
-            group: Group::Broker,
-            id: "log-partitions",
-            label: tr("Partitions"),
-            unit: "",
-            min: 1,
-            max: MAX_PARTITIONS as u64,
-            get: |c| log(c).map(|l| l.partitions as u64),
-            set: |c, v| with_log(c, |l| l.partitions = v as u8),
+        set: |c, v| with_sqs(c, |s| s.duplicate_permille = v as u16),
+    },
+    Number {
+        group: Group::Broker,
+        id: "log-partitions",
+        label: n_("Partitions"),
+        unit: "",
+        min: 1,
+        max: MAX_PARTITIONS as u64,
+        get: |c| log(c).map(|l| l.partitions as u64),
+        set: |c, v| with_log(c, |l| l.partitions = v as u8),
+    },
+    Number {
+        group: Group::Broker,
+        id: "log-auto-commit",
+        label: n_("Auto-commit every"),
+        unit: "ms",
+        min: 1,
+        max: limits::MAX_DURATION_MS as u64,
+        get: |c| log(c).map(|l| l.auto_commit_interval_ms as u64),
+        set: |c, v| with_log(c, |l| l.auto_commit_interval_ms = v as u32),
+    },
+    Number {
+        group: Group::Producer,
+        id: "producer-lost-confirms",
+        label: n_("Lost confirms"),
+        unit: "‰",
+        min: 0,
+        max: 1000,
+        get: |c| {
+            c.producer
+                .confirms
+                .then_some(c.producer.lost_confirm_permille as u64)
         },
-        Number {
-            group: Group::Broker,
-            id: "log-auto-commit",
-            label: tr("Auto-commit every"),
-            unit: "ms",
-            min: 1,
-            max: limits::MAX_DURATION_MS as u64,
-            get: |c| log(c).map(|l| l.auto_commit_interval_ms as u64),
-            set: |c, v| with_log(c, |l| l.auto_commit_interval_ms = v as u32),
-        },
-        Number {
-            group: Group::Producer,
-            id: "producer-lost-confirms",
-            label: tr("Lost confirms"),
-            unit: "‰",
-            min: 0,
-            max: 1000,
-            get: |c| {
-                c.producer
-                    .confirms
-                    .then_some(c.producer.lost_confirm_permille as u64)
-            },
-            set: |c, v| c.producer.lost_confirm_permille = v as u16,
-        },
-        Number {
-            group: Group::Producer,
-            id: "producer-confirm-timeout",
-            label: tr("Publish again after"),
-            unit: "ms",
-            min: 1,
-            max: limits::MAX_DURATION_MS as u64,
-            get: |c| Some(c.producer.confirm_timeout_ms as u64),
-            set: |c, v| c.producer.confirm_timeout_ms = v as u32,
-        },
-        Number {
-            group: Group::Producer,
-            id: "producer-crashes",
-            label: tr("Publisher crashes"),
-            unit: "‰",
-            min: 0,
-            max: 1000,
-            get: |c| Some(c.producer.crash_permille as u64),
-            set: |c, v| c.producer.crash_permille = v as u16,
-        },
-        Number {
-            group: Group::Retention,
-            id: "retention-records",
-            label: tr("Keep records"),
-            unit: "ms",
-            min: 0,
-            max: MAX_RETENTION_MS,
-            get: |c| Some(c.retention.records_ms.unwrap_or(0)),
-            set: |c, v| c.retention.records_ms = (v > 0).then_some(v),
-        },
-        Number {
-            group: Group::Retention,
-            id: "retention-keys",
-            label: tr("Gateway keeps keys"),
-            unit: "ms",
-            min: 0,
-            max: MAX_RETENTION_MS,
-            get: |c| Some(c.retention.gateway_keys_ms.unwrap_or(0)),
-            set: |c, v| c.retention.gateway_keys_ms = (v > 0).then_some(v),
-        },
-    ]
-}
+        set: |c, v| c.producer.lost_confirm_permille = v as u16,
+    },
+    Number {
+        group: Group::Producer,
+        id: "producer-confirm-timeout",
+        label: n_("Publish again after"),
+        unit: "ms",
+        min: 1,
+        max: limits::MAX_DURATION_MS as u64,
+        get: |c| Some(c.producer.confirm_timeout_ms as u64),
+        set: |c, v| c.producer.confirm_timeout_ms = v as u32,
+    },
+    Number {
+        group: Group::Producer,
+        id: "producer-crashes",
+        label: n_("Publisher crashes"),
+        unit: "‰",
+        min: 0,
+        max: 1000,
+        get: |c| Some(c.producer.crash_permille as u64),
+        set: |c, v| c.producer.crash_permille = v as u16,
+    },
+    Number {
+        group: Group::Retention,
+        id: "retention-records",
+        label: n_("Keep records"),
+        unit: "ms",
+        min: 0,
+        max: MAX_RETENTION_MS,
+        get: |c| Some(c.retention.records_ms.unwrap_or(0)),
+        set: |c, v| c.retention.records_ms = (v > 0).then_some(v),
+    },
+    Number {
+        group: Group::Retention,
+        id: "retention-keys",
+        label: n_("Gateway keeps keys"),
+        unit: "ms",
+        min: 0,
+        max: MAX_RETENTION_MS,
+        get: |c| Some(c.retention.gateway_keys_ms.unwrap_or(0)),
+        set: |c, v| c.retention.gateway_keys_ms = (v > 0).then_some(v),
+    },
+];
 
-/// The switches, labelled in the page's language.
-fn flags() -> [Flag; 4] {
-    [
-        Flag {
-            group: Group::Broker,
-            id: "sqs-fifo",
-            label: tr("FIFO queue"),
-            help: "",
-            get: |c| sqs(c).map(|s| s.fifo),
-            set: |c, on| with_sqs(c, |s| s.fifo = on),
-        },
-        Flag {
-            group: Group::Broker,
-            id: "log-offsets-in-tx",
-            label: tr("Offsets in the database transaction"),
-            help: tr(
-                "The ack timing above is when offsets are committed (auto-ack: auto-commit). On: the offset is stored with the ledger row instead, and a restart resumes from it.",
-            ),
-            get: |c| log(c).map(|l| l.offsets_in_transaction),
-            set: |c, on| with_log(c, |l| l.offsets_in_transaction = on),
-        },
-        Flag {
-            group: Group::Producer,
-            id: "producer-confirms",
-            label: tr("Publisher confirms"),
-            help: tr(
-                "Off: the order service never learns a publish arrived, and publishes again after each timeout.",
-            ),
-            get: |c| Some(c.producer.confirms),
-            set: |c, on| c.producer.confirms = on,
-        },
-        Flag {
-            group: Group::Producer,
-            id: "producer-outbox",
-            label: tr("Transactional outbox"),
-            help: tr(
-                "The payment and an outbox row commit together; a relay publishes the row and marks it sent. Publisher crashes: without it a crash between commit and publish loses the payment; with it the relay publishes the row again.",
-            ),
-            get: |c| Some(c.producer.outbox),
-            set: |c, on| c.producer.outbox = on,
-        },
-    ]
-}
+/// The switches; labels and help lines are English keys, translated where they are drawn.
+const FLAGS: [Flag; 4] = [
+    Flag {
+        group: Group::Broker,
+        id: "sqs-fifo",
+        label: n_("FIFO queue"),
+        help: "",
+        get: |c| sqs(c).map(|s| s.fifo),
+        set: |c, on| with_sqs(c, |s| s.fifo = on),
+    },
+    Flag {
+        group: Group::Broker,
+        id: "log-offsets-in-tx",
+        label: n_("Offsets in the database transaction"),
+        help: n_(
+            "The ack timing above is when offsets are committed (auto-ack: auto-commit). On: the offset is stored with the ledger row instead, and a restart resumes from it.",
+        ),
+        get: |c| log(c).map(|l| l.offsets_in_transaction),
+        set: |c, on| with_log(c, |l| l.offsets_in_transaction = on),
+    },
+    Flag {
+        group: Group::Producer,
+        id: "producer-confirms",
+        label: n_("Publisher confirms"),
+        help: n_(
+            "Off: the order service never learns a publish arrived, and publishes again after each timeout.",
+        ),
+        get: |c| Some(c.producer.confirms),
+        set: |c, on| c.producer.confirms = on,
+    },
+    Flag {
+        group: Group::Producer,
+        id: "producer-outbox",
+        label: n_("Transactional outbox"),
+        help: n_(
+            "The payment and an outbox row commit together; a relay publishes the row and marks it sent. Publisher crashes: without it a crash between commit and publish loses the payment; with it the relay publishes the row again.",
+        ),
+        get: |c| Some(c.producer.outbox),
+        set: |c, on| c.producer.outbox = on,
+    },
+];
 
 /// Callback makers of the strategy panel: each changes one setting of a copy of the configuration.
 pub struct Edits<'a> {
@@ -217,39 +213,33 @@ pub struct Edits<'a> {
 
 /// The settings of `group` that apply to `config`: its switches, then its numbers in one row.
 pub fn rows(e: &Edits, config: &Config, group: Group) -> Html {
-    let flags = flags()
-        .into_iter()
-        .filter(|f| f.group == group)
-        .filter_map(|f| {
-            (f.get)(config).map(|on| {
-                toggle(&ToggleProps {
-                    id: f.id.into(),
-                    label: f.label.into(),
-                    help: f.help.into(),
-                    checked: on,
-                    disabled: false,
-                    onset: (e.flag)(f.set),
-                })
+    let flags = FLAGS.iter().filter(|f| f.group == group).filter_map(|f| {
+        (f.get)(config).map(|on| {
+            toggle(&ToggleProps {
+                id: f.id.into(),
+                label: tr(f.label).into(),
+                help: if f.help.is_empty() { "" } else { tr(f.help) }.into(),
+                checked: on,
+                disabled: false,
+                onset: (e.flag)(f.set),
             })
-        });
-    let numbers = numbers()
-        .into_iter()
-        .filter(|n| n.group == group)
-        .filter_map(|n| {
-            (n.get)(config).map(|v| {
-                number_field(&NumberFieldProps {
-                    id: n.id.into(),
-                    label: n.label.into(),
-                    help: Default::default(),
-                    value: v,
-                    min: n.min,
-                    max: n.max,
-                    unit: n.unit.into(),
-                    disabled: false,
-                    onset: (e.num)(n.set),
-                })
+        })
+    });
+    let numbers = NUMBERS.iter().filter(|n| n.group == group).filter_map(|n| {
+        (n.get)(config).map(|v| {
+            number_field(&NumberFieldProps {
+                id: n.id.into(),
+                label: tr(n.label).into(),
+                help: Default::default(),
+                value: v,
+                min: n.min,
+                max: n.max,
+                unit: n.unit.into(),
+                disabled: false,
+                onset: (e.num)(n.set),
             })
-        });
+        })
+    });
     let note = match group {
         Group::Retention => tr(
             "0 keeps them forever. Stripe may remove a key once it is 24 h old; a repeat after a record or key is gone is charged as new.",

@@ -4,11 +4,11 @@
 //! Where the crash lands decides the damage, so the boundaries are drawn as places, not as lines.
 
 use super::crash_button::{CrashButtonProps, crash_button};
-use crate::i18n::{tr, trf};
+use crate::i18n::trf_n;
 use crate::sim::consumer::ConsumerState;
 use crate::sim::{Command, CrashPoint, Step};
 use crate::ui::state::World;
-use crate::ui::vtext;
+use crate::ui::vtr;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -63,7 +63,7 @@ pub fn step_rail(props: &StepRailProps) -> Html {
             html! {
                 <li class={classes!("step-rail__boundary", crashed.then_some("step-rail__boundary--crashed"))}>
                     if crashed {
-                        <span class="step-rail__crashed" data-testid="crashed-here">{ vtext(tr("✹ crashed here")) }</span>
+                        <span class="step-rail__crashed" data-testid="crashed-here">{ vtr("✹ crashed here") }</span>
                     }
                     { crash_button(&CrashButtonProps { world: props.world.clone(), consumer: props.consumer, point, onapply: props.onapply.clone() }) }
                 </li>
@@ -74,15 +74,15 @@ pub fn step_rail(props: &StepRailProps) -> Html {
                 <li {class} data-testid="rail-step" data-step={step.label()} data-status={status}
                     aria-current={current.then_some("step")}>
                     <span class="step-rail__name">{ step.label() }</span>
-                    if current { <span class="visually-hidden">{ vtext(tr(" (current step)")) }</span> }
-                    if !runs { <span class="step-rail__note">{ vtext(tr("skipped")) }</span> }
+                    if current { <span class="visually-hidden">{ vtr(" (current step)") }</span> }
+                    if !runs { <span class="step-rail__note">{ vtr("skipped") }</span> }
                 </li>
                 { for boundary }
             </>
         }
     });
     html! {
-        <ol class="step-rail" aria-label={trf("Steps of consumer {0}", &[&(props.consumer + 1).to_string()])}
+        <ol class="step-rail" aria-label={trf_n("Steps of consumer {0}", &[(props.consumer + 1) as u64])}
             data-testid="step-rail" data-consumer={props.consumer.to_string()}>
             { for items }
         </ol>

@@ -11,7 +11,7 @@ use crate::sim::config::{RateLimit, limits};
 use crate::sim::{
     AckTiming, Config, LedgerWrite, Named, RecordCheck, RedeliveryMode, RetryPolicy, RetryWait,
 };
-use crate::ui::vtext;
+use crate::ui::vtr;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -80,12 +80,12 @@ pub fn strategy_panel(props: &StrategyProps) -> Html {
 
     html! {
         <section class="panel strategy" aria-labelledby="strategy-title" data-testid="strategy">
-            <h2 class="panel__title" id="strategy-title">{ vtext(tr("Strategy")) }</h2>
+            <h2 class="panel__title" id="strategy-title">{ vtr("Strategy") }</h2>
             <p class="panel__note">
-                { vtext(tr("Every change replays this run from t = 0 with the same seed and the same crashes, up to the current time, so you compare like with like.")) }
+                { vtr("Every change replays this run from t = 0 with the same seed and the same crashes, up to the current time, so you compare like with like.") }
             </p>
             <details class="strategy__group" open=true>
-                <summary class="strategy__summary">{ vtext(tr("Consumer safeguards")) }</summary>
+                <summary class="strategy__summary">{ vtr("Consumer safeguards") }</summary>
                 { toggle(&ToggleProps { id: "toggle-idempotency".into(), label: tr("Durable processed-payment check").into(), help: tr("Look the payment up in a processed table before charging; write the record with the ledger row (turning it on also turns on the transaction).").into(), checked: s.idempotency, disabled: Default::default(), onset: edit(|c, on| {
                         c.strategy.idempotency = on;
                         // The record only protects if it commits together with the effect.
@@ -98,7 +98,7 @@ pub fn strategy_panel(props: &StrategyProps) -> Html {
                 { choice(&ChoiceProps { id: "ledger-write".into(), label: tr("Ledger write").into(), help: tr("Appending a row repeats on a duplicate; a conditional or set-like write does not (for the ledger, not the card).").into(), options: options(&[("append", tr("append a row")), ("conditional", tr("conditional (compare-and-set)")), ("commutative", tr("commutative (set by payment id)"))]), selected: (ledger).into(), onset: edit_choice(|c, v| if let Some(l) = LedgerWrite::from_name(v) { c.strategy.ledger_write = l; }) }) }
             </details>
             <details class="strategy__group" open=true>
-                <summary class="strategy__summary">{ vtext(tr("Broker and retries")) }</summary>
+                <summary class="strategy__summary">{ vtr("Broker and retries") }</summary>
                 { super::broker::broker_fields(&edits, config) }
                 { choice(&ChoiceProps { id: "redelivery-mode".into(), label: tr("Redelivery").into(), help: tr("On disconnect (AMQP-like) or after a visibility timeout (SQS-like), even while the first consumer still works.").into(), options: options(&[("on_disconnect", tr("on disconnect")), ("visibility_timeout", tr("visibility timeout"))]), selected: (mode).into(), onset: edit_choice(|c, v| c.redelivery = if v == "visibility_timeout" {
                         RedeliveryMode::VisibilityTimeout { timeout_ms: 45 }
@@ -128,26 +128,26 @@ pub fn strategy_panel(props: &StrategyProps) -> Html {
                     { number_field(&NumberFieldProps { id: "prefetch".into(), label: tr("Prefetch").into(), help: Default::default(), value: config.prefetch as u64, min: 1, max: limits::MAX_PREFETCH as u64, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.prefetch = v as u8) }) }
                     { number_field(&NumberFieldProps { id: "payments".into(), label: tr("Payments").into(), help: Default::default(), value: config.payments as u64, min: 1, max: MAX_BROWSER_PAYMENTS, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.payments = v as u32) }) }
                 </div>
-                <p class="field__help">{ vtext(tr("Consumers share the queue; prefetch is how many unacked messages each may hold.")) }</p>
+                <p class="field__help">{ vtr("Consumers share the queue; prefetch is how many unacked messages each may hold.") }</p>
             </details>
             <details class="strategy__group" open=true>
-                <summary class="strategy__summary">{ vtext(tr("Faults")) }</summary>
+                <summary class="strategy__summary">{ vtr("Faults") }</summary>
                 <div class="field-row">
                     { number_field(&NumberFieldProps { id: "gateway-failure".into(), label: tr("Gateway failures").into(), help: Default::default(), value: config.gateway.failure_permille as u64, min: 0, max: 1000, unit: "‰".into(), disabled: Default::default(), onset: edit_num(|c, v| c.gateway.failure_permille = v as u16) }) }
                     { number_field(&NumberFieldProps { id: "gateway-slow".into(), label: tr("Gateway delay").into(), help: Default::default(), value: config.gateway.slow_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.gateway.slow_ms = v as u32) }) }
                 </div>
-                <p class="field__help">{ vtext(tr("Failed charges are nacked and retried by the policy above; a slow gateway widens the crash window.")) }</p>
+                <p class="field__help">{ vtr("Failed charges are nacked and retried by the policy above; a slow gateway widens the crash window.") }</p>
                 <div class="field-row">
                     { number_field(&NumberFieldProps { id: "gateway-capacity".into(), label: tr("Gateway capacity").into(), help: Default::default(), value: config.gateway_capacity as u64, min: 1, max: limits::MAX_GATEWAY_CAPACITY as u64, unit: tr("calls").into(), disabled: Default::default(), onset: edit_num(|c, v| c.gateway_capacity = v as u8) }) }
                     { number_field(&NumberFieldProps { id: "call-timeout".into(), label: tr("Call timeout").into(), help: Default::default(), value: config.call_timeout_ms as u64, min: 1, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.call_timeout_ms = v as u32) }) }
                     { number_field(&NumberFieldProps { id: "fail-first".into(), label: tr("Fail first").into(), help: Default::default(), value: config.gateway.fail_first_attempts as u64, min: 0, max: 100, unit: tr("attempts").into(), disabled: Default::default(), onset: edit_num(|c, v| c.gateway.fail_first_attempts = v as u8) }) }
                 </div>
-                <p class="field__help">{ vtext(tr("The gateway works on this many calls at once; beyond that calls queue and each one slows down. A consumer gives up after its call timeout, but the call may still charge the card later. “Fail first” scripts the first attempts of every payment to fail.")) }</p>
+                <p class="field__help">{ vtr("The gateway works on this many calls at once; beyond that calls queue and each one slows down. A consumer gives up after its call timeout, but the call may still charge the card later. “Fail first” scripts the first attempts of every payment to fail.") }</p>
                 <div class="field-row">
                     { number_field(&NumberFieldProps { id: "lost-ack".into(), label: tr("Lost acks").into(), help: Default::default(), value: config.lost_ack_permille as u64, min: 0, max: 1000, unit: "‰".into(), disabled: Default::default(), onset: edit_num(|c, v| c.lost_ack_permille = v as u16) }) }
                     { number_field(&NumberFieldProps { id: "restart-delay".into(), label: tr("Restart after").into(), help: Default::default(), value: config.restart_delay_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.restart_delay_ms = v as u32) }) }
                 </div>
-                <p class="field__help">{ vtext(tr("A lost ack looks like a crash to the broker: the payment comes back although the work is done.")) }</p>
+                <p class="field__help">{ vtr("A lost ack looks like a crash to the broker: the payment comes back although the work is done.") }</p>
                 { super::setting_table::rows(&edits, config, super::setting_table::Group::Retention) }
             </details>
             { super::producer::producer_fields(&edits, config) }

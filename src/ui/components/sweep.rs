@@ -4,10 +4,10 @@
 //! breathing and the progress bar moves) and draws the verdicts it returns. Every cell opens its exact
 //! run in the sandbox, so a surprising verdict can be watched, not just read.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trf_n};
 use crate::sim::sweep::{Sweep, SweepRow, Verdict, crash_schedule, strategy_columns};
 use crate::sim::{AckTiming, Command, Config, CrashPoint, RecordCheck, Strategy};
-use crate::ui::vtext;
+use crate::ui::{vtext, vtr};
 use gloo::timers::callback::Interval;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -208,15 +208,12 @@ pub fn SweepView(props: &SweepProps) -> Html {
                 broker_word(r.plan.broker().name()),
             ],
         ),
-        Some(_) => trf(
-            "Running {0} of {1}…",
-            &[&done.to_string(), &total.to_string()],
-        ),
+        Some(_) => trf_n("Running {0} of {1}…", &[done as u64, total as u64]),
         None => String::new(),
     };
     html! {
         <section class="panel sweep" aria-labelledby="sweep-title" data-testid="sweep">
-            <h2 class="panel__title" id="sweep-title">{ vtext(tr("Sweep: every crash point × every strategy")) }</h2>
+            <h2 class="panel__title" id="sweep-title">{ vtr("Sweep: every crash point × every strategy") }</h2>
             <p class="panel__note">
                 { vtext(trf("Seed {0}, {1} payments per run on the sandbox's {2} broker (its payments kept between {3} and {4}). \
                     Each run crashes every consumer at one boundary ({5}) and lets the broker redeliver. \
@@ -229,14 +226,14 @@ pub fn SweepView(props: &SweepProps) -> Html {
                 </button>
                 <progress class="sweep__progress" data-testid="sweep-progress" max={total.max(1).to_string()}
                     value={done.to_string()} aria-label={tr("Sweep progress")}
-                    aria-valuetext={trf("{0} of {1} runs", &[&done.to_string(), &total.max(1).to_string()])} />
+                    aria-valuetext={trf_n("{0} of {1} runs", &[done as u64, total.max(1) as u64])} />
                 <span class="sweep__status mono" role="status" data-testid="sweep-status"
                     data-done={(total > 0 && done == total).to_string()}>{ label_note }</span>
             </div>
             if let Some(r) = state.as_ref() {
                 <button type="button" class="button sweep__filter" data-testid="sweep-key-rows" aria-pressed={key_only.to_string()}
                     onclick={{ let k = key_only.clone(); Callback::from(move |_: MouseEvent| k.set(!*k)) }}>
-                    { vtext(tr("Key rows only")) }
+                    { vtr("Key rows only") }
                 </button>
                 { table(r, &props.onopen, &props.config, *key_only) }
             }
@@ -307,8 +304,8 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
         html! {
             <tr class={classes!(named, is_key)} data-testid="sweep-row">
                 <th scope="row" class="sweep__strategy" data-testid="sweep-row-label">
-                    if *s == Strategy::NAIVE { <strong>{ vtext(tr("Naive: ")) }</strong> }
-                    if *s == Strategy::SAFE { <strong>{ vtext(tr("All safeguards: ")) }</strong> }
+                    if *s == Strategy::NAIVE { <strong>{ vtr("Naive: ") }</strong> }
+                    if *s == Strategy::SAFE { <strong>{ vtr("All safeguards: ") }</strong> }
                     { strategy_words(s) }
                     <span class="sweep__code mono">{ format!(" ({key})") }</span>
                 </th>
@@ -319,18 +316,18 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
     html! {
         <>
             <p class="panel__note sweep__legend" data-testid="sweep-legend">
-                { vtext(tr("Rows are strategies, in words with their code in brackets; columns are where every consumer crashes. \
-                   Cells: ✓ safe, ‼ duplicate, ✗ lost, ◌ orphan, with how many payments. ")) }
+                { vtr("Rows are strategies, in words with their code in brackets; columns are where every consumer crashes. \
+                   Cells: ✓ safe, ‼ duplicate, ✗ lost, ◌ orphan, with how many payments. ") }
                 { codes() }
             </p>
         <div class="sweep__scroll" tabindex="0" role="region" aria-label={tr("Sweep results table")}>
             <table class={classes!("table", "sweep__table", key_only.then_some("sweep__table--key"))} data-testid="sweep-table">
                 <caption class="visually-hidden">
-                    { vtext(tr("Verdict of each strategy (rows) when consumers crash at each boundary (columns)")) }
+                    { vtr("Verdict of each strategy (rows) when consumers crash at each boundary (columns)") }
                 </caption>
                 <thead>
                     <tr>
-                        <th scope="col">{ vtext(tr("Strategy")) }</th>
+                        <th scope="col">{ vtr("Strategy") }</th>
                         { for points.iter().map(|p| html! { <th scope="col">{ vtext(trf("crash {0}", &[p.label()])) }</th> }) }
                     </tr>
                 </thead>
@@ -347,7 +344,7 @@ pub fn opened_note(text: String, onback: Callback<()>) -> Html {
         <p class="sweep-opened" role="status" data-testid="sweep-opened">
             { text }{ " " }
             <button type="button" class="link-button" data-testid="sweep-back"
-                onclick={onback.reform(|_: MouseEvent| ())}>{ vtext(tr("Back to the sweep")) }</button>
+                onclick={onback.reform(|_: MouseEvent| ())}>{ vtr("Back to the sweep") }</button>
         </p>
     }
 }

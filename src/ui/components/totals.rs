@@ -1,10 +1,9 @@
 //! The checker's verdict over every payment: charged once, duplicate, lost, orphan, dead-lettered.
 
-use crate::i18n::tr;
 use crate::sim::Outcome;
 use crate::sim::message::money;
 use crate::ui::state::World;
-use crate::ui::vtext;
+use crate::ui::vtr;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -37,13 +36,13 @@ pub fn totals_panel(props: &TotalsProps) -> Html {
     };
     html! {
         <section class="panel totals" aria-labelledby="totals-title">
-            <h2 class="panel__title" id="totals-title">{ vtext(tr("Outcomes")) }</h2>
+            <h2 class="panel__title" id="totals-title">{ vtr("Outcomes") }</h2>
             <dl class="totals__grid">
                 { for Outcome::ALL.into_iter().map(outcome) }
             </dl>
             <p class="totals__money">
-                { vtext(tr("Overcharged: ")) }<span class="mono" data-testid="money-overcharged">{ money(totals.money_overcharged_cents) }</span>
-                { vtext(tr(" · Missing: ")) }<span class="mono" data-testid="money-missing">{ money(totals.money_missing_cents) }</span>
+                { vtr("Overcharged: ") }<span class="mono" data-testid="money-overcharged">{ money(totals.money_overcharged_cents) }</span>
+                { vtr(" · Missing: ") }<span class="mono" data-testid="money-missing">{ money(totals.money_missing_cents) }</span>
             </p>
         </section>
     }

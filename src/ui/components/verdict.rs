@@ -4,7 +4,7 @@
 //! them).
 
 use super::failure_grid::{FailureGridProps, failure_grid};
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trf_n};
 use crate::sim::goal::Learner;
 use crate::sim::lab::Lab;
 use crate::ui::saved::LabProgress;
@@ -69,7 +69,7 @@ pub fn verdict_panel(props: &VerdictProps) -> Html {
             if own_actions > 0 {
                 <button type="button" class="button" data-testid="clear-actions" onclick={onclear}
                     title={tr("Back to the start without the crashes, outages and lost acks you added by hand")}>
-                    { vtext(trf("Clear my actions ({0})", &[&own_actions.to_string()])) }
+                    { vtext(trf_n("Clear my actions ({0})", &[own_actions as u64])) }
                 </button>
             }
         </section>

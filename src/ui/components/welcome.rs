@@ -4,10 +4,10 @@
 //! It shows on a first visit only (nothing saved yet, no share link): a returning visitor lands in the
 //! lab they left, and a share link opens its run directly. The header's "Labs" button brings it back.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf_n};
 use crate::sim::lab::Lab;
 use crate::ui::saved::{IdMap, KEY, LabProgress};
-use crate::ui::vtext;
+use crate::ui::vtr;
 use yew::prelude::*;
 
 /// Is this the browser's first visit (nothing saved) without a share link? Read before the app saves
@@ -32,23 +32,23 @@ pub fn welcome(
     let first = labs.iter().find(|l| l.number == 1);
     html! {
         <section class="panel welcome" aria-labelledby="welcome-title" data-testid="welcome">
-            <h2 class="welcome__title" id="welcome-title">{ vtext(tr("Welcome to Redelivery Lab")) }</h2>
+            <h2 class="welcome__title" id="welcome-title">{ vtr("Welcome to Redelivery Lab") }</h2>
             <p class="welcome__intro">
-                { vtext(tr("A message broker that delivers at least once hands a message to a consumer again when \
+                { vtr("A message broker that delivers at least once hands a message to a consumer again when \
                    the consumer dies before acknowledging it, so a payment can be charged twice. Here you \
                    crash the consumers of a simulated payment service at exact steps, watch what the broker \
-                   redelivers, and find the safeguards that charge every payment exactly once.")) }
+                   redelivers, and find the safeguards that charge every payment exactly once.") }
             </p>
             <div class="welcome__actions">
                 if let Some(lab) = first {
                     <button type="button" class="button button--primary" data-testid="welcome-start"
                         onclick={open(lab.id)}>
-                        { vtext(tr("Start lab 1 →")) }
+                        { vtr("Start lab 1 →") }
                     </button>
                 }
                 <button type="button" class="button" data-testid="welcome-free-play"
                     onclick={onclose.reform(|_: MouseEvent| ())}>
-                    { vtext(tr("Free play")) }
+                    { vtr("Free play") }
                 </button>
             </div>
             <ol class="welcome__path" aria-label={tr("The labs, in order")}>
@@ -64,7 +64,7 @@ pub fn welcome(
                                 { lab.number }{ ". " }{ lab.title }
                             </button>
                             <span class="welcome__progress">
-                                if done { { tr("✓ done") } } else { { trf("{0} of {1} goals", &[&achieved.to_string(), &lab.goals.len().to_string()]) } }
+                                if done { { tr("✓ done") } } else { { trf_n("{0} of {1} goals", &[achieved as u64, lab.goals.len() as u64]) } }
                             </span>
                         </li>
                     }

@@ -8,7 +8,7 @@ use crate::i18n::{tr, trf};
 use crate::sim::goal::Learner;
 use crate::sim::lab::Lab;
 use crate::sim::{Outcome, Sim};
-use crate::ui::vtext;
+use crate::ui::vtr;
 use yew::prelude::*;
 
 /// The run and the lab's goals as plain text, for a chat or a slide: the clock as on screen, the
@@ -57,20 +57,20 @@ pub fn workshop(
         <>
             <button type="button" class="button" data-testid="presenter" aria-pressed={presenter.to_string()}
                 onclick={onpresenter} title={tr("Large type, high contrast and the keyboard map on screen")}>
-                { vtext(tr("Presenter view")) }
+                { vtr("Presenter view") }
             </button>
             <button type="button" class="button" data-testid="copy-state" onclick={oncopy}
                 title={tr("The lab, seed, time, strategy, totals, goals and a link, as plain text")}>
-                { vtext(tr("Copy state and goals")) }
+                { vtr("Copy state and goals") }
             </button>
             if let Some(text) = copied {
                 <div class="copied" role="status" data-testid="copy-state-box">
                     <label for="copy-state-text">
-                        { vtext(tr("Copied to the clipboard if this browser allows it; otherwise select the text here and copy it.")) }
+                        { vtr("Copied to the clipboard if this browser allows it; otherwise select the text here and copy it.") }
                     </label>
                     <textarea id="copy-state-text" class="mono" data-testid="copy-state-text" readonly=true
                         rows="8" value={text} />
-                    <button type="button" class="button" onclick={onclose}>{ vtext(tr("Close")) }</button>
+                    <button type="button" class="button" onclick={onclose}>{ vtr("Close") }</button>
                 </div>
             }
         </>
@@ -83,7 +83,7 @@ pub fn key_map(sandbox: bool) -> Html {
     html! {
         // One word in the view bar, so the story and the pipeline keep the first screen; open on demand.
         <details class="keymap" data-testid="keymap">
-            <summary class="keymap__summary">{ vtext(tr("Keys")) }</summary>
+            <summary class="keymap__summary">{ vtr("Keys") }</summary>
             <div class="keymap__items">
                 { for shortcuts(sandbox).map(|s| html! {
                     <span class="keymap__item"><kbd>{ s.keys }</kbd>{ " " }{ s.what }</span>

@@ -3,7 +3,7 @@
 
 use super::AppState;
 use super::world::World;
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trf_n};
 use crate::sim::config::{Config, Millis};
 use crate::sim::lab::Lab;
 use crate::sim::share::Scenario;
@@ -147,9 +147,9 @@ impl AppState {
             return self;
         }
         let world = self.world.replace_same();
-        let what = trf(
+        let what = trf_n(
             "Catching up stopped at t = {0} ms of the link's {1} ms.",
-            &[&world.timeline().now().to_string(), &c.target.to_string()],
+            &[world.timeline().now() as u64, c.target as u64],
         );
         self.replaced(world, &what)
     }

@@ -2,7 +2,7 @@
 
 use super::run::{MAX_TICK_MS, apply, play, start};
 use super::{Action, AppState, MAX_SPEED, MIN_SPEED, View};
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trf_n};
 use crate::sim::config::Millis;
 use crate::sim::lab::Lab;
 use crate::sim::{Action as SimAction, Command};
@@ -149,11 +149,7 @@ impl yew::Reducible for AppState {
             }
             Action::SetSeed(seed) => {
                 let config = this.world.timeline().config().clone();
-                this.rerun(
-                    config,
-                    seed,
-                    &trf("Rerun on seed {0}.", &[&seed.to_string()]),
-                )
+                this.rerun(config, seed, &trf_n("Rerun on seed {0}.", &[seed as u64]))
             }
             Action::ApplyFix => {
                 let (mut config, seed) = {

@@ -2,7 +2,7 @@
 //! copy or download. The core writes the text (`src/sim/diagram.rs`, the same text as
 //! `lab run --diagram`); this page only picks the subject and hands the text over.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trf_n};
 use crate::sim::diagram::{self, DiagramFormat};
 use crate::sim::message::payment_label;
 use crate::ui::browser::{copy_to_clipboard, download};
@@ -110,7 +110,7 @@ pub fn Diagram(props: &DiagramProps) -> Html {
                     }) }
                 </select>
                 if payments > LISTED {
-                    <span class="tools__note">{ trf("Payments with an anomaly first, then the first {0}.", &[&LISTED.to_string()]) }</span>
+                    <span class="tools__note">{ trf_n("Payments with an anomaly first, then the first {0}.", &[LISTED as u64]) }</span>
                 }
             </div>
             <fieldset class="tools__row">

@@ -4,7 +4,7 @@
 //! untrusted as a link: anything that does not read back whole is refused with one sentence and
 //! changes nothing.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf_n};
 use crate::sim::lab::Lab;
 use crate::ui::browser::download;
 use crate::ui::saved::{self, Saved};
@@ -103,9 +103,9 @@ pub fn Progress() -> Html {
                         saved::store(&here);
                         let (n, of) = done(&here);
                         said.set(Some(Said(
-                            trf(
+                            trf_n(
                                 "Progress imported: {0} of {1} labs done.",
-                                &[&n.to_string(), &of.to_string()],
+                                &[n as u64, of as u64],
                             ),
                             false,
                         )));
@@ -121,7 +121,7 @@ pub fn Progress() -> Html {
             <h2 class="panel__title" id="progress-title">{ tr("Progress file") }</h2>
             <p>{ tr("Carry a learner's progress (goals reached, predictions, the checklist) to another browser or machine: export it to a file here, and import that file on the other one. Importing replaces the labs' progress in this browser and keeps its settings.") }</p>
             <p data-testid="progress-summary">
-                { trf("In this browser: {0} of {1} labs done.", &[&n.to_string(), &of.to_string()]) }
+                { trf_n("In this browser: {0} of {1} labs done.", &[n as u64, of as u64]) }
                 if let Some(p) = problem { { " " }{ p } }
             </p>
             <div class="toolbar">
