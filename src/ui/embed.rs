@@ -16,7 +16,7 @@ use super::hooks::use_play_clock;
 use crate::i18n::{tr, tr_n, trf};
 use crate::sim::lab::Lab;
 use crate::sim::share::Scenario;
-use crate::ui::vtr;
+use crate::ui::{vtext, vtr};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
@@ -111,7 +111,7 @@ fn Player(props: &PlayerProps) -> Html {
             </header>
             <div class="embed__controls" role="group" aria-label={tr("Run controls")}>
                 <button type="button" class="button button--primary" data-testid="play" onclick={send(|| EmbedAction::TogglePlay)}>
-                    { if run.playing { tr("❚❚ Pause") } else if run.at_end() { tr("↻ Replay") } else { tr("▶ Play") } }
+                    { vtext(if run.playing { tr("❚❚ Pause") } else if run.at_end() { tr("↻ Replay") } else { tr("▶ Play") }) }
                 </button>
                 <button type="button" class="button" data-testid="step" onclick={send(|| EmbedAction::Step)}>{ vtr("Step") }</button>
                 <button type="button" class="button" data-testid="reset" onclick={send(|| EmbedAction::Reset)}>{ vtr("Reset") }</button>

@@ -51,7 +51,7 @@ pub fn armed(props: &ArmedProps) -> Html {
                 data-fired={a.fired.to_string()}>
                 <span aria-hidden="true">{ if spent { "✓ " } else { "✹ " } }</span>
                 { vtext(trf("{0}, {1}, {2} — fired {3}×", &[&who, a.point.label(), &how, &a.fired.to_string()])) }
-                { if spent { tr(" (spent)") } else { "" } }
+                { vtext(if spent { tr(" (spent)") } else { "" }) }
                 if !spent {
                     <button type="button" class="link-button" data-testid="disarm" onclick={ondisarm}>
                         { vtr("disarm") }

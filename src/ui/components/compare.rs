@@ -181,7 +181,7 @@ pub fn CompareView(props: &CompareProps) -> Html {
                     </button>
                     <button type="button" class="button button--primary" data-testid="compare-play"
                         aria-pressed={playing.to_string()} onclick={onplay}>
-                        { if *playing { tr("❚❚ Pause both") } else { tr("▶ Play both") } }
+                        { vtext(if *playing { tr("❚❚ Pause both") } else { tr("▶ Play both") }) }
                     </button>
                     <button type="button" class="button" data-testid="compare-step" onclick={onstep}>{ vtr("Step both ▶") }</button>
                     <button type="button" class="button" data-testid="compare-end" onclick={onend}>{ vtr("To the end ▶▶") }</button>

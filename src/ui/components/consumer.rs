@@ -105,7 +105,7 @@ pub fn consumer_panel(props: &ConsumerProps) -> Html {
                     data-testid="lose-ack" data-consumer={n.to_string()} disabled={down || ack_loss_armed}
                     aria-pressed={ack_loss_armed.to_string()}
                     title={tr("Its next ack never reaches the broker")} onclick={onlose_ack}>
-                    { if ack_loss_armed { tr("Next ack will be lost") } else { tr("Lose next ack") } }
+                    { vtext(if ack_loss_armed { tr("Next ack will be lost") } else { tr("Lose next ack") }) }
                 </button>
             </header>
             { step_rail(&StepRailProps { world: props.world.clone(), consumer: n, crashed_at: down.then(|| last_crash(&sim, n).map(|c| c.0)).flatten(), onapply: props.onapply.clone() }) }

@@ -67,7 +67,7 @@ pub fn controls(props: &ControlsProps) -> Html {
             <button type="button" class="button button--primary controls__play" data-testid="play"
                 aria-pressed={if props.playing { "true" } else { "false" }}
                 title={tr("Play or pause (space)")} onclick={onplay}>
-                { if props.playing { tr("❚❚ Pause") } else { tr("▶ Play") } }
+                { vtext(if props.playing { tr("❚❚ Pause") } else { tr("▶ Play") }) }
             </button>
             <button type="button" class="button" data-testid="step-back" title={tr("Previous event (← or Page Up)")}
                 aria-label={tr("Step back")} disabled={props.now <= props.start} onclick={onstep_back}>

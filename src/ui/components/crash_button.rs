@@ -3,6 +3,7 @@
 use crate::i18n::{tr, trf};
 use crate::sim::{ArmMode, Command, CrashPoint};
 use crate::ui::state::World;
+use crate::ui::vtext;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -70,7 +71,7 @@ pub fn crash_button(props: &CrashButtonProps) -> Html {
             title={label}
             {onclick}>
             <span aria-hidden="true">{ if armed { "✹" } else { "↯" } }</span>
-            { if armed { tr(" armed") } else { tr(" crash") } }
+            { vtext(if armed { tr(" armed") } else { tr(" crash") }) }
         </button>
     }
 }

@@ -115,7 +115,7 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
                 <div class="database__processed">
                     <h3 class="database__heading">{ vtr("Processed") }</h3>
                     if processed.is_empty() {
-                        <p class="database__empty">{ if sim.config().strategy.idempotency { tr("Empty so far.") } else { tr("Unused: the check is off.") } }</p>
+                        <p class="database__empty">{ vtext(if sim.config().strategy.idempotency { tr("Empty so far.") } else { tr("Unused: the check is off.") }) }</p>
                     } else {
                         <ul class="database__records database__scroll scrollbox" tabindex="0" aria-label={tr("Processed payments")}>
                             { for processed.iter().map(|&p| html! {

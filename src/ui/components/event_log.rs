@@ -146,7 +146,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                 }
                 <span class="log__count">
                     { vtext(trf_n("newest first · {0} listed of {1} events (the list scrolls)", &[rows.len() as u64, sim.events().total() as u64])) }
-                    if dropped > 0 { { trf_n(" ({0} oldest no longer kept)", &[dropped as u64]) } }
+                    if dropped > 0 { { vtext(trf_n(" ({0} oldest no longer kept)", &[dropped as u64])) } }
                 </span>
             </div>
             <ol class="log__events scrollbox" reversed=true tabindex="0"

@@ -63,7 +63,7 @@ pub fn failure_grid(props: &FailureGridProps) -> Html {
                                             data-testid="grid-cell" data-boundary={r.boundary.name()} data-step={(k + 1).to_string()}
                                             data-status={j.status.name()} title={j.why.clone()}>
                                             <span aria-hidden="true">{ if ok { "✓" } else { "✗" } }</span>
-                                            <span class="visually-hidden">{ if ok { trf("pass: {0}", &[&j.why]) } else { trf("fail: {0}", &[&j.why]) } }</span>
+                                            <span class="visually-hidden">{ vtext(if ok { trf("pass: {0}", &[&j.why]) } else { trf("fail: {0}", &[&j.why]) }) }</span>
                                         </td>
                                     }
                                 }) }

@@ -5,7 +5,7 @@ use crate::i18n::tr;
 use crate::sim::lab::Lab;
 use crate::ui::locale::LANGUAGES;
 use crate::ui::saved::{IdMap, LabProgress};
-use crate::ui::vtr;
+use crate::ui::{vtext, vtr};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -76,7 +76,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                             html! {
                                 <option value={lab.id} selected={lab.id == props.lab_id.as_str()}>
                                     // The mark goes first: a long title is cut at the select's edge.
-                                    if done { { tr("✓ done · ") } }
+                                    if done { { vtext(tr("✓ done · ")) } }
                                     if lab.number > 0 { { lab.number }{ ". " } }
                                     { lab.title }
                                 </option>

@@ -107,7 +107,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                 <span class="goal__text">{ t(&format!("goals/{}", g.id), g.text) }</span>
                 <span class="goal__status">{ word }</span>
                 <span class="goal__why" data-testid="goal-why">
-                    { if achieved && status != GoalStatus::Pass { trf("In this run: {0}", &[&judged.why]) } else { judged.why.clone() } }
+                    { vtext(if achieved && status != GoalStatus::Pass { trf("In this run: {0}", &[&judged.why]) } else { judged.why.clone() }) }
                 </span>
             </li>
         }
@@ -194,7 +194,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
     html! {
         <section class="panel lesson" aria-labelledby="lesson-title" data-testid="lesson">
             <h2 class="panel__title" id="lesson-title">
-                if lab.number > 0 { { trf_n("Lab {0}: ", &[lab.number as u64]) } }
+                if lab.number > 0 { { vtext(trf_n("Lab {0}: ", &[lab.number as u64])) } }
                 { lab.title }
             </h2>
             <p class="lesson__summary" data-testid="lesson-summary">{ lab.summary }</p>

@@ -222,7 +222,7 @@ pub fn SweepView(props: &SweepProps) -> Html {
             <div class="sweep__bar">
                 <button type="button" class="button button--primary" data-testid="sweep-run"
                     disabled={*running} onclick={onrun}>
-                    { if done > 0 { tr("Run the sweep again") } else { tr("Run the sweep") } }
+                    { vtext(if done > 0 { tr("Run the sweep again") } else { tr("Run the sweep") }) }
                 </button>
                 <progress class="sweep__progress" data-testid="sweep-progress" max={total.max(1).to_string()}
                     value={done.to_string()} aria-label={tr("Sweep progress")}

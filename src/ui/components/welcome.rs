@@ -7,7 +7,7 @@
 use crate::i18n::{tr, trf_n};
 use crate::sim::lab::Lab;
 use crate::ui::saved::{IdMap, KEY, LabProgress};
-use crate::ui::vtr;
+use crate::ui::{vtext, vtr};
 use yew::prelude::*;
 
 /// Is this the browser's first visit (nothing saved) without a share link? Read before the app saves
@@ -64,7 +64,7 @@ pub fn welcome(
                                 { lab.number }{ ". " }{ lab.title }
                             </button>
                             <span class="welcome__progress">
-                                if done { { tr("✓ done") } } else { { trf_n("{0} of {1} goals", &[achieved as u64, lab.goals.len() as u64]) } }
+                                if done { { vtext(tr("✓ done")) } } else { { vtext(trf_n("{0} of {1} goals", &[achieved as u64, lab.goals.len() as u64])) } }
                             </span>
                         </li>
                     }
