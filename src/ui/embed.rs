@@ -16,7 +16,7 @@ use super::hooks::use_play_clock;
 use crate::i18n::{tr, tr_n, trf};
 use crate::sim::lab::Lab;
 use crate::sim::share::Scenario;
-use crate::ui::{vtext, vtr};
+use crate::ui::{atr, vtext, vtr};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
@@ -109,7 +109,7 @@ fn Player(props: &PlayerProps) -> Html {
                 <a class="embed__open" data-testid="embed-open" href={format!("{APP}#{}", props.link)}
                     target="_blank" rel="noopener">{ vtr("Open in Redelivery Lab ↗") }</a>
             </header>
-            <div class="embed__controls" role="group" aria-label={tr("Run controls")}>
+            <div class="embed__controls" role="group" aria-label={atr("Run controls")}>
                 <button type="button" class="button button--primary" data-testid="play" onclick={send(|| EmbedAction::TogglePlay)}>
                     { vtext(if run.playing { tr("❚❚ Pause") } else if run.at_end() { tr("↻ Replay") } else { tr("▶ Play") }) }
                 </button>

@@ -48,6 +48,13 @@ pub fn vtext(s: impl Into<AttrValue>) -> Html {
     Html::VText(yew::virtual_dom::VText::new(s))
 }
 
+/// `tr(english)` as an attribute or property value: one call at its site that writes the value in
+/// place, instead of the translation's temporary and a conversion at each of some hundred sites.
+#[inline(never)]
+pub fn atr(english: &'static str) -> AttrValue {
+    AttrValue::Static(crate::i18n::tr(english))
+}
+
 /// `vtext(tr(english))` as one call: the commonest child of all, a translated text, costs one call
 /// at its site instead of two and the translation's temporary.
 #[inline(never)]

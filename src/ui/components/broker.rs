@@ -6,6 +6,7 @@ use super::setting_table::{Edits, Group, rows};
 use crate::i18n::tr;
 use crate::sim::Config;
 use crate::sim::config::{BrokerKind, LogSettings, SqsSettings};
+use crate::ui::atr;
 use yew::prelude::*;
 
 /// How the model simplifies each kind, in one sentence.
@@ -37,7 +38,7 @@ pub fn broker_fields(e: &Edits, config: &Config) -> Html {
         <>
             { choice(&ChoiceProps {
                 id: "broker-kind".into(),
-                label: tr("Broker").into(),
+                label: atr("Broker"),
                 help: simplifies(&config.broker).into(),
                 options,
                 selected: config.broker.name().into(),

@@ -3,11 +3,11 @@
 //! paints and answers input in between. Between slices only this bar re-renders (the panels would cost more than the slice), and
 //! only once the catch-up has taken long enough to be worth a progress bar and a Cancel.
 
-use crate::i18n::{tr, trf_n};
+use crate::i18n::trf_n;
 use crate::sim::timeline::CatchUp;
 use crate::ui::browser::now_ms;
 use crate::ui::state::{CatchingUp, World};
-use crate::ui::vtr;
+use crate::ui::{atr, vtr};
 use gloo::timers::callback::Interval;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -94,7 +94,7 @@ pub fn CatchUpBar(props: &CatchUpBarProps) -> Html {
         <div class="catch-up" role="status" data-testid="catch-up" data-rerun={c.rerun.to_string()}>
             <p>{ what }</p>
             <progress class="catch-up__progress" data-testid="catch-up-progress" max="1000"
-                value={permille.to_string()} aria-label={tr("Replay progress")} />
+                value={permille.to_string()} aria-label={atr("Replay progress")} />
             <button type="button" class="button" data-testid="catch-up-cancel" onclick={oncancel}>
                 { vtr("Cancel") }
             </button>

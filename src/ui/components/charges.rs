@@ -4,11 +4,11 @@
 //! hurts, and each extra charge is marked with an icon and the word "duplicate", never colour alone.
 
 use super::words::counted;
-use crate::i18n::{tr, tr_n, trf, trf_n};
+use crate::i18n::{tr_n, trf, trf_n};
 use crate::sim::Command;
 use crate::sim::message::{CUSTOMER_NAMES, money, payment_label};
 use crate::ui::state::World;
-use crate::ui::{vtext, vtr};
+use crate::ui::{atr, vtext, vtr};
 use yew::prelude::*;
 
 /// Charge rows drawn at most; the totals always count every payment.
@@ -132,11 +132,11 @@ pub fn charges(props: &ChargesProps) -> Html {
                     </p>
                 }
                 <button type="button" class="button button--danger charges__outage-button" data-testid="gateway-outage"
-                    title={tr("The gateway refuses every call for the next 3 simulated seconds")} onclick={onoutage}>
+                    title={atr("The gateway refuses every call for the next 3 simulated seconds")} onclick={onoutage}>
                     { vtr("Gateway refuses (3 s)") }
                 </button>
                 <button type="button" class="button button--danger charges__outage-button" data-testid="gateway-hang"
-                    title={tr("The gateway accepts calls but answers none for the next 3 simulated seconds, then works through the pile")} onclick={onhang}>
+                    title={atr("The gateway accepts calls but answers none for the next 3 simulated seconds, then works through the pile")} onclick={onhang}>
                     { vtr("Gateway hangs (3 s)") }
                 </button>
             </div>

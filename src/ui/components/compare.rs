@@ -10,7 +10,7 @@ use crate::i18n::{tr, tr_n, trf, trf_n};
 use crate::sim::compare::Comparison;
 use crate::sim::{Outcome, Strategy, Totals};
 use crate::ui::state::World;
-use crate::ui::{vtext, vtr};
+use crate::ui::{atr, vtext, vtr};
 use yew::prelude::*;
 
 /// Most differing payments listed; the count above the table is always complete.
@@ -172,11 +172,11 @@ pub fn CompareView(props: &CompareProps) -> Html {
                         The left side starts with the sandbox's strategy (change it there), the right with every safeguard.",
                         &[&c.left.seed().to_string(), &{ let n = c.left.actions().len() as u64; counted(n, tr_n("1 recorded action", "{0} recorded actions", n)) }])) }
                 </p>
-                <div class="toolbar" role="group" aria-label={tr("Side-by-side controls")}>
+                <div class="toolbar" role="group" aria-label={atr("Side-by-side controls")}>
                     // Disabled while the classic pair is already on screen: a control never does nothing.
                     <button type="button" class="button" data-testid="compare-classic" onclick={onclassic}
                         disabled={ls == Strategy::NAIVE && rs == Strategy::SAFE}
-                        title={tr("Left: the naive consumer. Right: every safeguard.")}>
+                        title={atr("Left: the naive consumer. Right: every safeguard.")}>
                         { vtr("Classic pair: naive vs all safeguards") }
                     </button>
                     <button type="button" class="button button--primary" data-testid="compare-play"

@@ -7,7 +7,7 @@ use crate::sim::consumer::ConsumerState;
 use crate::sim::message::payment_label;
 use crate::sim::{Command, CrashPoint, Event, Sim};
 use crate::ui::state::World;
-use crate::ui::{vtext, vtr};
+use crate::ui::{atr, vtext, vtr};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -83,7 +83,7 @@ pub fn consumer_panel(props: &ConsumerProps) -> Html {
                 <h3 class="consumer__title">
                     <button type="button" class="link-button consumer__select" data-testid="select-consumer"
                         data-consumer={n.to_string()} aria-pressed={props.selected.to_string()}
-                        title={tr("Select: the c key crashes the selected consumer")} onclick={onselect}>
+                        title={atr("Select: the c key crashes the selected consumer")} onclick={onselect}>
                         { vtext(trf_n("Consumer {0}", &[(n + 1) as u64])) }
                     </button>
                     if props.selected { <span class="consumer__selected">{ vtr(" (selected)") }</span> }
@@ -98,13 +98,13 @@ pub fn consumer_panel(props: &ConsumerProps) -> Html {
                 </p>
                 <button type="button" class="button button--danger consumer__crash-now"
                     data-testid="crash-now" data-consumer={n.to_string()} disabled={down}
-                    title={tr("Kill this consumer now, wherever it is (c)")} onclick={oncrash_now}>
+                    title={atr("Kill this consumer now, wherever it is (c)")} onclick={oncrash_now}>
                     { vtr("Crash now") }
                 </button>
                 <button type="button" class="button consumer__lose-ack"
                     data-testid="lose-ack" data-consumer={n.to_string()} disabled={down || ack_loss_armed}
                     aria-pressed={ack_loss_armed.to_string()}
-                    title={tr("Its next ack never reaches the broker")} onclick={onlose_ack}>
+                    title={atr("Its next ack never reaches the broker")} onclick={onlose_ack}>
                     { vtext(if ack_loss_armed { tr("Next ack will be lost") } else { tr("Lose next ack") }) }
                 </button>
             </header>

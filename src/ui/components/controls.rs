@@ -3,7 +3,7 @@
 use super::words::seconds;
 use crate::i18n::{tr, trf};
 use crate::ui::state::{MAX_SPEED, MIN_SPEED};
-use crate::ui::{vtext, vtr};
+use crate::ui::{atr, vtext, vtr};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -63,31 +63,31 @@ pub fn controls(props: &ControlsProps) -> Html {
     });
     let exp = props.speed.log10();
     html! {
-        <div class="controls toolbar" role="group" aria-label={tr("Simulation controls")}>
+        <div class="controls toolbar" role="group" aria-label={atr("Simulation controls")}>
             <button type="button" class="button button--primary controls__play" data-testid="play"
                 aria-pressed={if props.playing { "true" } else { "false" }}
-                title={tr("Play or pause (space)")} onclick={onplay}>
+                title={atr("Play or pause (space)")} onclick={onplay}>
                 { vtext(if props.playing { tr("❚❚ Pause") } else { tr("▶ Play") }) }
             </button>
-            <button type="button" class="button" data-testid="step-back" title={tr("Previous event (← or Page Up)")}
-                aria-label={tr("Step back")} disabled={props.now <= props.start} onclick={onstep_back}>
+            <button type="button" class="button" data-testid="step-back" title={atr("Previous event (← or Page Up)")}
+                aria-label={atr("Step back")} disabled={props.now <= props.start} onclick={onstep_back}>
                 { vtr("◀ Back") }
             </button>
-            <button type="button" class="button" data-testid="step" title={tr("Next event (. → or Page Down)")} onclick={onstep}>
+            <button type="button" class="button" data-testid="step" title={atr("Next event (. → or Page Down)")} onclick={onstep}>
                 { vtr("Step ▶") }
             </button>
-            <button type="button" class="button" data-testid="reset" title={tr("Back to t = 0, same seed (r)")} onclick={onreset}>
+            <button type="button" class="button" data-testid="reset" title={atr("Back to t = 0, same seed (r)")} onclick={onreset}>
                 { vtr("Reset") }
             </button>
             <label class="controls__scrub" for="scrub">
                 <span class="visually-hidden">{ vtr("Simulated time") }</span>
                 <input id="scrub" type="range" data-testid="scrub" min={props.start.to_string()} max={end.to_string()} step="1"
                     value={props.now.to_string()} aria-valuetext={seconds(props.now)}
-                    title={tr("Scrub through the run; acting in the past forks a new future")} oninput={onseek} />
+                    title={atr("Scrub through the run; acting in the past forks a new future")} oninput={onseek} />
             </label>
             <span class="controls__clock mono">
                 <span data-testid="clock" data-ms={props.now.to_string()}>{ format!("t = {}", seconds(props.now)) }</span>
-                <span data-testid="clock-end" data-ms={props.horizon.max(props.now).to_string()} title={tr("How far this run has been played")}>
+                <span data-testid="clock-end" data-ms={props.horizon.max(props.now).to_string()} title={atr("How far this run has been played")}>
                     { vtext(trf(" of {0}", &[&seconds(props.horizon.max(props.now))])) }
                 </span>
             </span>

@@ -9,7 +9,7 @@ use super::line_chart::{LineChartProps, Series, line_chart};
 use crate::i18n::{tr, trf_n};
 use crate::sim::metrics::{Counters, Sample};
 use crate::ui::state::World;
-use crate::ui::vtr;
+use crate::ui::{atr, vtr};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -188,23 +188,23 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             <div class="dashboard__charts">
                 // Drawn in parts while the panel catches up with a run: one chart per part.
                 { for (0..props.parts.min(7)).map(|i| match i {
-                    0 => line_chart(&LineChartProps { id: "chart-redeliveries".into(), title: tr("Redeliveries and restarts").into(), desc: trf_n("Redeliveries and consumer restarts per {0} ms over simulated time. Spikes that line up point at crashes before the ack.", &[interval as u64]).into(), series: vec![
+                    0 => line_chart(&LineChartProps { id: "chart-redeliveries".into(), title: atr("Redeliveries and restarts"), desc: trf_n("Redeliveries and consumer restarts per {0} ms over simulated time. Spikes that line up point at crashes before the ack.", &[interval as u64]).into(), series: vec![
                         Series { name: tr("redeliveries after a crash"), style: "a", points: rate(samples, |c| c.redelivered_after_disconnect) },
                         Series { name: tr("restarts"), style: "b", points: rate(samples, |c| c.restarts) },
                         Series { name: tr("retries"), style: "c", points: rate(samples, |c| c.redelivered_after_retry + c.redelivered_after_visibility) },
                     ] }),
-                    1 => line_chart(&LineChartProps { id: "chart-lag".into(), title: tr("Lag: how long the oldest waiting message has waited (ms)").into(), desc: tr("Age of the oldest message still in the queue, over simulated time. A lag that keeps growing after a fault ended is a system that has not recovered.").into(), series: vec![Series { name: tr("oldest waiting (ms)"), style: "a", points: gauge(samples, |x| x.oldest_ready_age_ms) }] }),
-                    2 => line_chart(&LineChartProps { id: "chart-gateway".into(), title: tr("Calls inside the card gateway").into(), desc: tr("Calls being served or waiting at the gateway, including calls whose consumer already gave up: abandoned work that still costs capacity.").into(), series: vec![Series { name: tr("calls inside"), style: "b", points: gauge(samples, |x| x.gateway_load) }] }),
-                    3 => line_chart(&LineChartProps { id: "chart-duplicates".into(), title: tr("Duplicates: caught vs slipped through").into(), desc: tr("Cumulative duplicates stopped by a safeguard, and extra charges or ledger rows that got through.").into(), series: vec![
+                    1 => line_chart(&LineChartProps { id: "chart-lag".into(), title: atr("Lag: how long the oldest waiting message has waited (ms)"), desc: atr("Age of the oldest message still in the queue, over simulated time. A lag that keeps growing after a fault ended is a system that has not recovered."), series: vec![Series { name: tr("oldest waiting (ms)"), style: "a", points: gauge(samples, |x| x.oldest_ready_age_ms) }] }),
+                    2 => line_chart(&LineChartProps { id: "chart-gateway".into(), title: atr("Calls inside the card gateway"), desc: atr("Calls being served or waiting at the gateway, including calls whose consumer already gave up: abandoned work that still costs capacity."), series: vec![Series { name: tr("calls inside"), style: "b", points: gauge(samples, |x| x.gateway_load) }] }),
+                    3 => line_chart(&LineChartProps { id: "chart-duplicates".into(), title: atr("Duplicates: caught vs slipped through"), desc: atr("Cumulative duplicates stopped by a safeguard, and extra charges or ledger rows that got through."), series: vec![
                         Series { name: tr("repeat deliveries caught"), style: "ok", points: cumulative(samples, |c| c.duplicates_detected) },
                         Series { name: tr("extra effects through"), style: "bad", points: cumulative(samples, |c| c.duplicates_slipped) },
                     ] }),
-                    4 => line_chart(&LineChartProps { id: "chart-queue-depth".into(), title: tr("Queue depth").into(), desc: tr("Messages waiting in the queue, delivered but unacknowledged, and in the dead-letter queue.").into(), series: vec![
+                    4 => line_chart(&LineChartProps { id: "chart-queue-depth".into(), title: atr("Queue depth"), desc: atr("Messages waiting in the queue, delivered but unacknowledged, and in the dead-letter queue."), series: vec![
                         Series { name: tr("ready"), style: "a", points: gauge(samples, |x| x.queue_depth) },
                         Series { name: tr("in flight"), style: "b", points: gauge(samples, |x| x.in_flight) },
                         Series { name: tr("dead-letter"), style: "c", points: gauge(samples, |x| x.dead_letter_depth) },
                     ] }),
-                    5 => line_chart(&LineChartProps { id: "chart-dead-letter".into(), title: tr("Dead-letter rate (%)").into(), desc: tr("Share of published payments moved to the dead-letter queue, over simulated time.").into(), series: vec![Series { name: tr("dead-lettered %"), style: "c", points: dead_letter_rate.clone() }] }),
+                    5 => line_chart(&LineChartProps { id: "chart-dead-letter".into(), title: atr("Dead-letter rate (%)"), desc: atr("Share of published payments moved to the dead-letter queue, over simulated time."), series: vec![Series { name: tr("dead-lettered %"), style: "c", points: dead_letter_rate.clone() }] }),
                     _ => histogram_chart(&HistogramChartProps {
                 buckets: hist.buckets(),
                 marks: vec![

@@ -4,7 +4,7 @@
 use crate::i18n::{tr, trf, trf_n};
 use crate::sim::message::{CUSTOMER_NAMES, money, payment_label};
 use crate::ui::state::World;
-use crate::ui::{vtext, vtr};
+use crate::ui::{atr, vtext, vtr};
 use yew::prelude::*;
 
 /// Rows drawn at most per table; the totals always count every payment.
@@ -104,7 +104,7 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
                     if ledger.is_empty() {
                         <p class="database__empty">{ vtr("No ledger rows yet.") }</p>
                     } else {
-                        <div class="database__scroll scrollbox" tabindex="0" role="region" aria-label={tr("Ledger rows")}>
+                        <div class="database__scroll scrollbox" tabindex="0" role="region" aria-label={atr("Ledger rows")}>
                             <table class="table database__table">
                                 <thead><tr><th>{ vtr("payment") }</th><th>{ vtr("customer") }</th><th class="num">{ vtr("amount") }</th><th class="num">{ vtr("rows") }</th></tr></thead>
                                 <tbody>{ for ledger_rows }</tbody>
@@ -117,7 +117,7 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
                     if processed.is_empty() {
                         <p class="database__empty">{ vtext(if sim.config().strategy.idempotency { tr("Empty so far.") } else { tr("Unused: the check is off.") }) }</p>
                     } else {
-                        <ul class="database__records database__scroll scrollbox" tabindex="0" aria-label={tr("Processed payments")}>
+                        <ul class="database__records database__scroll scrollbox" tabindex="0" aria-label={atr("Processed payments")}>
                             { for processed.iter().map(|&p| html! {
                                 <li class="mono" data-testid="processed-row" data-payment={p.to_string()}>{ payment_label(p) }</li>
                             }) }

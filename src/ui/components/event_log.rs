@@ -5,8 +5,8 @@ use super::words::{counted, seconds};
 use crate::i18n::{tr, tr_n, trf_n};
 use crate::sim::Event;
 use crate::sim::message::payment_label;
-use crate::ui::narrate;
 use crate::ui::state::World;
+use crate::ui::{atr, narrate};
 use crate::ui::{vtext, vtr};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -137,7 +137,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                 </label>
                 <label for="event-payment">{ vtr("Payment ") }
                     <input id="event-payment" class="mono" data-testid="event-filter-payment" size="9"
-                        placeholder={tr("e.g. 3")} inputmode="numeric"
+                        placeholder={atr("e.g. 3")} inputmode="numeric"
                         value={props.focus.map(|p| p.to_string()).unwrap_or_default()}
                         onchange={onpayment} />
                 </label>

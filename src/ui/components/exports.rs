@@ -6,7 +6,7 @@ use crate::sim::export::{SKELETON_KEY, events_csv, events_json};
 use crate::ui::browser::download;
 use crate::ui::lessons::{self, Load};
 use crate::ui::state::World;
-use crate::ui::vtr;
+use crate::ui::{atr, vtr};
 use yew::prelude::*;
 
 /// The file name of an export of `lab`'s run.
@@ -67,7 +67,7 @@ pub fn exports(world: &World, lab_id: &'static str, onerror: &Callback<String>) 
         html! { <button type="button" class="button" data-testid={id} {onclick}>{ label }</button> }
     };
     html! {
-        <section class="panel exports toolbar" aria-label={tr("Export")}>
+        <section class="panel exports toolbar" aria-label={atr("Export")}>
             <h2 class="panel__title">{ vtr("Take it with you") }</h2>
             { button("export-json", tr("Event log (JSON)"), |w| ("-events.json", "application/json", events_json(&w.sim()))) }
             { button("export-csv", tr("Event log (CSV)"), |w| ("-events.csv", "text/csv", events_csv(&w.sim()))) }

@@ -5,7 +5,7 @@ use crate::i18n::tr;
 use crate::sim::lab::Lab;
 use crate::ui::locale::LANGUAGES;
 use crate::ui::saved::{IdMap, LabProgress};
-use crate::ui::{vtext, vtr};
+use crate::ui::{atr, vtext, vtr};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -32,7 +32,7 @@ pub struct HeaderProps {
 pub fn language_picker(onlanguage: &Callback<String>) -> Html {
     html! {
         <footer class="app__footer">
-            <select class="header__language" data-testid="language" aria-label={tr("Language")}
+            <select class="header__language" data-testid="language" aria-label={atr("Language")}
                 onchange={onlanguage.reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value())}>
                 { for LANGUAGES.iter().map(|&(code, name)| html! {
                     <option value={code} lang={code} selected={code == crate::i18n::language()}>{ name }</option>
@@ -84,9 +84,9 @@ pub fn Header(props: &HeaderProps) -> Html {
                         }) }
                     </select>
                 </label>
-                { number_field(&NumberFieldProps { id: "seed-input".into(), label: tr("Seed").into(), help: Default::default(), value: props.seed, min: 0, max: u64::MAX, unit: Default::default(), disabled: Default::default(), onset: props.onset_seed.clone() }) }
+                { number_field(&NumberFieldProps { id: "seed-input".into(), label: atr("Seed"), help: Default::default(), value: props.seed, min: 0, max: u64::MAX, unit: Default::default(), disabled: Default::default(), onset: props.onset_seed.clone() }) }
                 <button type="button" class="button" data-testid="share-link" onclick={onshare}
-                    title={tr("Put this exact run (seed, settings, crashes, time) in the address bar and copy it")}>
+                    title={atr("Put this exact run (seed, settings, crashes, time) in the address bar and copy it")}>
                     { vtr("Share link") }
                 </button>
             </div>
@@ -98,11 +98,11 @@ pub fn Header(props: &HeaderProps) -> Html {
                 </button>
                 <button type="button" class="button" data-testid="theme-projector"
                     aria-pressed={props.projector.to_string()} onclick={ontheme}
-                    title={tr("Large type and maximum contrast for a projector")}>
+                    title={atr("Large type and maximum contrast for a projector")}>
                     { vtr("Projector") }
                 </button>
                 <button type="button" class="button" data-testid="help-open" onclick={onhelp}
-                    title={tr("Keyboard shortcuts (?)")} aria-label={tr("Keyboard shortcuts")}>
+                    title={atr("Keyboard shortcuts (?)")} aria-label={atr("Keyboard shortcuts")}>
                     { "?" }
                 </button>
             </div>
@@ -110,7 +110,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                 <p class="header__shared" role="status" data-testid="share-status">
                     { vtr("Link to this exact run copied (and in the address bar): ") }
                     <input class="header__share-url mono" data-testid="share-url" readonly=true value={link.clone()}
-                        aria-label={tr("Share link")} onfocus={Callback::from(|e: FocusEvent| {
+                        aria-label={atr("Share link")} onfocus={Callback::from(|e: FocusEvent| {
                             e.target_unchecked_into::<web_sys::HtmlInputElement>().select();
                         })} />
                     // The authors' page, for the same state: its own entry point, loaded only from here.

@@ -9,7 +9,7 @@ use crate::sim::goal::{GoalKind, GoalStatus, Learner};
 use crate::ui::lessons::{self, Load, text, use_lessons};
 use crate::ui::saved::LabProgress;
 use crate::ui::state::{LabRef, World};
-use crate::ui::{vtext, vtr};
+use crate::ui::{atr, vtext, vtr};
 use yew::prelude::*;
 
 #[derive(Properties)]
@@ -263,7 +263,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                         }
                     </div>
                 } else if *confirming {
-                    <div class="solution__confirm" role="group" aria-label={tr("Confirm showing the solution")}>
+                    <div class="solution__confirm" role="group" aria-label={atr("Confirm showing the solution")}>
                         <p>{ vtr("The solution gives the answer away. Try the hints first?") }</p>
                         <button type="button" class="button button--primary" data-testid="confirm-solution" onclick={onconfirm}>
                             { vtr("Show the solution") }

@@ -5,7 +5,7 @@ use super::setting_table::{Edits, Group, rows};
 use crate::i18n::tr;
 use crate::sim::Config;
 use crate::sim::config::KeyedOn;
-use crate::ui::vtr;
+use crate::ui::{atr, vtr};
 use yew::prelude::*;
 
 /// The key choice and the producer's settings, in a group of their own.
@@ -27,8 +27,8 @@ pub fn producer_fields(e: &Edits, config: &Config) -> Html {
             <summary class="strategy__summary">{ vtr("Producer") }</summary>
             { choice(&ChoiceProps {
                 id: "keyed-on".into(),
-                label: tr("Idempotency keyed on").into(),
-                help: tr("The processed record and the gateway key. A payment published again arrives as a new message with a new id.").into(),
+                label: atr("Idempotency keyed on"),
+                help: atr("The processed record and the gateway key. A payment published again arrives as a new message with a new id."),
                 options,
                 selected: keyed.into(),
                 onset: (e.pick)(|c, v| c.strategy.key = if v == "message" { KeyedOn::Message } else { KeyedOn::Payment }),

@@ -7,7 +7,7 @@ use crate::i18n::{tr, trf_n};
 use crate::sim::broker::Broker;
 use crate::sim::message::payment_label;
 use crate::ui::state::World;
-use crate::ui::{vtext, vtr};
+use crate::ui::{atr, vtext, vtr};
 use yew::prelude::*;
 
 /// Room per lane, in plain chips (a redelivered chip, with its word, takes three): at most two lines
@@ -51,7 +51,7 @@ fn chip(payment: u32, deliveries: u16, ready: bool) -> Html {
             data-deliveries={deliveries.to_string()}>
             <span class="chip__id mono">{ payment_label(payment) }</span>
             if deliveries > 0 {
-                <span class="chip__count" title={tr("Times the broker has delivered it")}>{ format!("×{deliveries}") }</span>
+                <span class="chip__count" title={atr("Times the broker has delivered it")}>{ format!("×{deliveries}") }</span>
             }
             if redelivered {
                 <span class="chip__flag"><span aria-hidden="true">{ "↻ " }</span>{ vtr("redelivered") }</span>

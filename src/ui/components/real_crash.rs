@@ -1,9 +1,9 @@
 //! Real crash mode's switch, what it does, and what the last real crash did. Plain functions, not
 //! components: they keep no state.
 
-use crate::i18n::{tr, trf_n};
+use crate::i18n::trf_n;
 use crate::ui::real_crash::MAX_PAYMENTS;
-use crate::ui::{vtext, vtr};
+use crate::ui::{atr, vtext, vtr};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -30,7 +30,7 @@ pub fn switch(props: &RealCrashProps) -> Html {
         <span class="modes__switch">
             <input type="checkbox" id="real-crash" data-testid="real-crash" checked={props.on} {onchange}
                 aria-describedby="real-crash-what" />
-            <label for="real-crash" title={tr("Save the queue, ledger and gateway in this browser: closing the page crashes every consumer")}>
+            <label for="real-crash" title={atr("Save the queue, ledger and gateway in this browser: closing the page crashes every consumer")}>
                 { vtr("Real crash mode") }
             </label>
         </span>

@@ -11,7 +11,7 @@ use crate::sim::config::{RateLimit, limits};
 use crate::sim::{
     AckTiming, Config, LedgerWrite, Named, RecordCheck, RedeliveryMode, RetryPolicy, RetryWait,
 };
-use crate::ui::vtr;
+use crate::ui::{atr, vtr};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -86,66 +86,66 @@ pub fn strategy_panel(props: &StrategyProps) -> Html {
             </p>
             <details class="strategy__group" open=true>
                 <summary class="strategy__summary">{ vtr("Consumer safeguards") }</summary>
-                { toggle(&ToggleProps { id: "toggle-idempotency".into(), label: tr("Durable processed-payment check").into(), help: tr("Look the payment up in a processed table before charging; write the record with the ledger row (turning it on also turns on the transaction).").into(), checked: s.idempotency, disabled: Default::default(), onset: edit(|c, on| {
+                { toggle(&ToggleProps { id: "toggle-idempotency".into(), label: atr("Durable processed-payment check"), help: atr("Look the payment up in a processed table before charging; write the record with the ledger row (turning it on also turns on the transaction)."), checked: s.idempotency, disabled: Default::default(), onset: edit(|c, on| {
                         c.strategy.idempotency = on;
                         // The record only protects if it commits together with the effect.
                         if on { c.strategy.transactional = true; }
                     }) }) }
-                { toggle(&ToggleProps { id: "toggle-transactional".into(), label: tr("Transactional ack").into(), help: tr("Ledger row and processed record commit together, then the ack. Off: each write commits on its own.").into(), checked: s.transactional, disabled: Default::default(), onset: edit(|c, on| c.strategy.transactional = on) }) }
-                { toggle(&ToggleProps { id: "toggle-gateway-key".into(), label: tr("Gateway idempotency key").into(), help: tr("Send the idempotency key with the charge: while the gateway keeps it, a repeat gets the first charge back. Simplified: only charges are remembered; Stripe also replays errors.").into(), checked: s.gateway_key, disabled: Default::default(), onset: edit(|c, on| c.strategy.gateway_key = on) }) }
-                { choice(&ChoiceProps { id: "ack-timing".into(), label: tr("Ack timing").into(), help: tr("Acking before the work is committed turns a crash into a lost payment. With auto-ack the broker also ignores the prefetch limit and pushes ready messages without waiting for acks.").into(), options: options(&[("after_commit", tr("manual ack after commit (safe)")), ("manual_first", tr("manual ack, first thing")), ("auto", tr("auto-ack (delivery is the ack)"))]), selected: (ack).into(), onset: edit_choice(|c, v| if let Some(a) = AckTiming::from_name(v) { c.strategy.ack_timing = a; }) }) }
-                { choice(&ChoiceProps { id: "record-check".into(), label: tr("Record check").into(), help: tr("Check-then-insert races when two deliveries run at once; a unique constraint makes the loser abort (here at its commit; PostgreSQL makes its insert wait for the winner, then fails it).").into(), options: options(&[("check_then_insert", tr("check, then insert")), ("unique_constraint", tr("unique constraint"))]), selected: (check).into(), onset: edit_choice(|c, v| if let Some(r) = RecordCheck::from_name(v) { c.strategy.record_check = r; }) }) }
-                { choice(&ChoiceProps { id: "ledger-write".into(), label: tr("Ledger write").into(), help: tr("Appending a row repeats on a duplicate; a conditional or set-like write does not (for the ledger, not the card).").into(), options: options(&[("append", tr("append a row")), ("conditional", tr("conditional (compare-and-set)")), ("commutative", tr("commutative (set by payment id)"))]), selected: (ledger).into(), onset: edit_choice(|c, v| if let Some(l) = LedgerWrite::from_name(v) { c.strategy.ledger_write = l; }) }) }
+                { toggle(&ToggleProps { id: "toggle-transactional".into(), label: atr("Transactional ack"), help: atr("Ledger row and processed record commit together, then the ack. Off: each write commits on its own."), checked: s.transactional, disabled: Default::default(), onset: edit(|c, on| c.strategy.transactional = on) }) }
+                { toggle(&ToggleProps { id: "toggle-gateway-key".into(), label: atr("Gateway idempotency key"), help: atr("Send the idempotency key with the charge: while the gateway keeps it, a repeat gets the first charge back. Simplified: only charges are remembered; Stripe also replays errors."), checked: s.gateway_key, disabled: Default::default(), onset: edit(|c, on| c.strategy.gateway_key = on) }) }
+                { choice(&ChoiceProps { id: "ack-timing".into(), label: atr("Ack timing"), help: atr("Acking before the work is committed turns a crash into a lost payment. With auto-ack the broker also ignores the prefetch limit and pushes ready messages without waiting for acks."), options: options(&[("after_commit", tr("manual ack after commit (safe)")), ("manual_first", tr("manual ack, first thing")), ("auto", tr("auto-ack (delivery is the ack)"))]), selected: (ack).into(), onset: edit_choice(|c, v| if let Some(a) = AckTiming::from_name(v) { c.strategy.ack_timing = a; }) }) }
+                { choice(&ChoiceProps { id: "record-check".into(), label: atr("Record check"), help: atr("Check-then-insert races when two deliveries run at once; a unique constraint makes the loser abort (here at its commit; PostgreSQL makes its insert wait for the winner, then fails it)."), options: options(&[("check_then_insert", tr("check, then insert")), ("unique_constraint", tr("unique constraint"))]), selected: (check).into(), onset: edit_choice(|c, v| if let Some(r) = RecordCheck::from_name(v) { c.strategy.record_check = r; }) }) }
+                { choice(&ChoiceProps { id: "ledger-write".into(), label: atr("Ledger write"), help: atr("Appending a row repeats on a duplicate; a conditional or set-like write does not (for the ledger, not the card)."), options: options(&[("append", tr("append a row")), ("conditional", tr("conditional (compare-and-set)")), ("commutative", tr("commutative (set by payment id)"))]), selected: (ledger).into(), onset: edit_choice(|c, v| if let Some(l) = LedgerWrite::from_name(v) { c.strategy.ledger_write = l; }) }) }
             </details>
             <details class="strategy__group" open=true>
                 <summary class="strategy__summary">{ vtr("Broker and retries") }</summary>
                 { super::broker::broker_fields(&edits, config) }
-                { choice(&ChoiceProps { id: "redelivery-mode".into(), label: tr("Redelivery").into(), help: tr("On disconnect (AMQP-like) or after a visibility timeout (SQS-like), even while the first consumer still works.").into(), options: options(&[("on_disconnect", tr("on disconnect")), ("visibility_timeout", tr("visibility timeout"))]), selected: (mode).into(), onset: edit_choice(|c, v| c.redelivery = if v == "visibility_timeout" {
+                { choice(&ChoiceProps { id: "redelivery-mode".into(), label: atr("Redelivery"), help: atr("On disconnect (AMQP-like) or after a visibility timeout (SQS-like), even while the first consumer still works."), options: options(&[("on_disconnect", tr("on disconnect")), ("visibility_timeout", tr("visibility timeout"))]), selected: (mode).into(), onset: edit_choice(|c, v| c.redelivery = if v == "visibility_timeout" {
                         RedeliveryMode::VisibilityTimeout { timeout_ms: 45 }
                     } else {
                         RedeliveryMode::OnDisconnect
                     }) }) }
                 if let Some(timeout_ms) = timeout {
-                    { number_field(&NumberFieldProps { id: "visibility-timeout".into(), label: tr("Visibility timeout").into(), help: tr("Shorter than processing time lets another consumer take a message the first is still working on. Time is shrunk: SQS sets it in whole seconds.").into(), value: timeout_ms as u64, min: 1, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.redelivery = RedeliveryMode::VisibilityTimeout { timeout_ms: v as u32 }) }) }
+                    { number_field(&NumberFieldProps { id: "visibility-timeout".into(), label: atr("Visibility timeout"), help: atr("Shorter than processing time lets another consumer take a message the first is still working on. Time is shrunk: SQS sets it in whole seconds."), value: timeout_ms as u64, min: 1, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.redelivery = RedeliveryMode::VisibilityTimeout { timeout_ms: v as u32 }) }) }
                 }
-                { choice(&ChoiceProps { id: "retry-policy".into(), label: tr("Retry policy").into(), help: tr("How long a failed payment waits before it is tried again.").into(), options: options(&[("immediate", tr("immediate")), ("fixed", tr("fixed delay")), ("exponential", tr("exponential backoff"))]), selected: (retry).into(), onset: edit_choice(|c, v| c.retry = match v {
+                { choice(&ChoiceProps { id: "retry-policy".into(), label: atr("Retry policy"), help: atr("How long a failed payment waits before it is tried again."), options: options(&[("immediate", tr("immediate")), ("fixed", tr("fixed delay")), ("exponential", tr("exponential backoff"))]), selected: (retry).into(), onset: edit_choice(|c, v| c.retry = match v {
                         "immediate" => RetryPolicy::Immediate,
                         "exponential" => RetryPolicy::Exponential { base_ms: 100, cap_ms: 2_000, jitter: true },
                         _ => RetryPolicy::Fixed { delay_ms: 100 },
                     }) }) }
                 { retry_fields(config, &edit_num, &edit) }
-                { choice(&ChoiceProps { id: "retry-wait".into(), label: tr("Where the delay is waited").into(), help: (retry_wait_help(config)).into(), options: options(&[("broker", tr("in the broker")), ("consumer", tr("in the consumer"))]), selected: (config.retry_wait.name()).into(), onset: edit_choice(|c, v| if let Some(w) = RetryWait::from_name(v) { c.retry_wait = w; }) }) }
-                { number_field(&NumberFieldProps { id: "max-deliveries".into(), label: tr("Max deliveries").into(), help: tr("After this many deliveries a payment goes to the dead-letter queue; 0 means never.").into(), value: config.max_deliveries as u64, min: 0, max: 255, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.max_deliveries = v as u8) }) }
-                { toggle(&ToggleProps { id: "rate-limit".into(), label: tr("Rate-limit retries").into(), help: tr("A token bucket caps how many retries per second go ahead, wherever they wait.").into(), checked: config.rate_limit.is_some(), disabled: Default::default(), onset: edit(|c, on| c.rate_limit = on.then_some(RateLimit { per_second: 50, burst: 10 })) }) }
+                { choice(&ChoiceProps { id: "retry-wait".into(), label: atr("Where the delay is waited"), help: (retry_wait_help(config)).into(), options: options(&[("broker", tr("in the broker")), ("consumer", tr("in the consumer"))]), selected: (config.retry_wait.name()).into(), onset: edit_choice(|c, v| if let Some(w) = RetryWait::from_name(v) { c.retry_wait = w; }) }) }
+                { number_field(&NumberFieldProps { id: "max-deliveries".into(), label: atr("Max deliveries"), help: atr("After this many deliveries a payment goes to the dead-letter queue; 0 means never."), value: config.max_deliveries as u64, min: 0, max: 255, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.max_deliveries = v as u8) }) }
+                { toggle(&ToggleProps { id: "rate-limit".into(), label: atr("Rate-limit retries"), help: atr("A token bucket caps how many retries per second go ahead, wherever they wait."), checked: config.rate_limit.is_some(), disabled: Default::default(), onset: edit(|c, on| c.rate_limit = on.then_some(RateLimit { per_second: 50, burst: 10 })) }) }
                 if let Some(r) = config.rate_limit {
                     <div class="field-row">
-                        { number_field(&NumberFieldProps { id: "rate-limit-per-second".into(), label: tr("Retries per second").into(), help: Default::default(), value: r.per_second as u64, min: 1, max: 1_000_000, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| if let Some(r) = c.rate_limit.as_mut() { r.per_second = v as u32 }) }) }
-                        { number_field(&NumberFieldProps { id: "rate-limit-burst".into(), label: tr("Burst").into(), help: Default::default(), value: r.burst as u64, min: 1, max: 1_000_000, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| if let Some(r) = c.rate_limit.as_mut() { r.burst = v as u32 }) }) }
+                        { number_field(&NumberFieldProps { id: "rate-limit-per-second".into(), label: atr("Retries per second"), help: Default::default(), value: r.per_second as u64, min: 1, max: 1_000_000, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| if let Some(r) = c.rate_limit.as_mut() { r.per_second = v as u32 }) }) }
+                        { number_field(&NumberFieldProps { id: "rate-limit-burst".into(), label: atr("Burst"), help: Default::default(), value: r.burst as u64, min: 1, max: 1_000_000, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| if let Some(r) = c.rate_limit.as_mut() { r.burst = v as u32 }) }) }
                     </div>
                 }
                 <div class="field-row">
-                    { number_field(&NumberFieldProps { id: "consumers".into(), label: tr("Consumers").into(), help: Default::default(), value: config.consumers as u64, min: 1, max: limits::MAX_CONSUMERS as u64, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.consumers = v as u8) }) }
-                    { number_field(&NumberFieldProps { id: "prefetch".into(), label: tr("Prefetch").into(), help: Default::default(), value: config.prefetch as u64, min: 1, max: limits::MAX_PREFETCH as u64, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.prefetch = v as u8) }) }
-                    { number_field(&NumberFieldProps { id: "payments".into(), label: tr("Payments").into(), help: Default::default(), value: config.payments as u64, min: 1, max: MAX_BROWSER_PAYMENTS, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.payments = v as u32) }) }
+                    { number_field(&NumberFieldProps { id: "consumers".into(), label: atr("Consumers"), help: Default::default(), value: config.consumers as u64, min: 1, max: limits::MAX_CONSUMERS as u64, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.consumers = v as u8) }) }
+                    { number_field(&NumberFieldProps { id: "prefetch".into(), label: atr("Prefetch"), help: Default::default(), value: config.prefetch as u64, min: 1, max: limits::MAX_PREFETCH as u64, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.prefetch = v as u8) }) }
+                    { number_field(&NumberFieldProps { id: "payments".into(), label: atr("Payments"), help: Default::default(), value: config.payments as u64, min: 1, max: MAX_BROWSER_PAYMENTS, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.payments = v as u32) }) }
                 </div>
                 <p class="field__help">{ vtr("Consumers share the queue; prefetch is how many unacked messages each may hold.") }</p>
             </details>
             <details class="strategy__group" open=true>
                 <summary class="strategy__summary">{ vtr("Faults") }</summary>
                 <div class="field-row">
-                    { number_field(&NumberFieldProps { id: "gateway-failure".into(), label: tr("Gateway failures").into(), help: Default::default(), value: config.gateway.failure_permille as u64, min: 0, max: 1000, unit: "‰".into(), disabled: Default::default(), onset: edit_num(|c, v| c.gateway.failure_permille = v as u16) }) }
-                    { number_field(&NumberFieldProps { id: "gateway-slow".into(), label: tr("Gateway delay").into(), help: Default::default(), value: config.gateway.slow_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.gateway.slow_ms = v as u32) }) }
+                    { number_field(&NumberFieldProps { id: "gateway-failure".into(), label: atr("Gateway failures"), help: Default::default(), value: config.gateway.failure_permille as u64, min: 0, max: 1000, unit: "‰".into(), disabled: Default::default(), onset: edit_num(|c, v| c.gateway.failure_permille = v as u16) }) }
+                    { number_field(&NumberFieldProps { id: "gateway-slow".into(), label: atr("Gateway delay"), help: Default::default(), value: config.gateway.slow_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.gateway.slow_ms = v as u32) }) }
                 </div>
                 <p class="field__help">{ vtr("Failed charges are nacked and retried by the policy above; a slow gateway widens the crash window.") }</p>
                 <div class="field-row">
-                    { number_field(&NumberFieldProps { id: "gateway-capacity".into(), label: tr("Gateway capacity").into(), help: Default::default(), value: config.gateway_capacity as u64, min: 1, max: limits::MAX_GATEWAY_CAPACITY as u64, unit: tr("calls").into(), disabled: Default::default(), onset: edit_num(|c, v| c.gateway_capacity = v as u8) }) }
-                    { number_field(&NumberFieldProps { id: "call-timeout".into(), label: tr("Call timeout").into(), help: Default::default(), value: config.call_timeout_ms as u64, min: 1, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.call_timeout_ms = v as u32) }) }
-                    { number_field(&NumberFieldProps { id: "fail-first".into(), label: tr("Fail first").into(), help: Default::default(), value: config.gateway.fail_first_attempts as u64, min: 0, max: 100, unit: tr("attempts").into(), disabled: Default::default(), onset: edit_num(|c, v| c.gateway.fail_first_attempts = v as u8) }) }
+                    { number_field(&NumberFieldProps { id: "gateway-capacity".into(), label: atr("Gateway capacity"), help: Default::default(), value: config.gateway_capacity as u64, min: 1, max: limits::MAX_GATEWAY_CAPACITY as u64, unit: atr("calls"), disabled: Default::default(), onset: edit_num(|c, v| c.gateway_capacity = v as u8) }) }
+                    { number_field(&NumberFieldProps { id: "call-timeout".into(), label: atr("Call timeout"), help: Default::default(), value: config.call_timeout_ms as u64, min: 1, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.call_timeout_ms = v as u32) }) }
+                    { number_field(&NumberFieldProps { id: "fail-first".into(), label: atr("Fail first"), help: Default::default(), value: config.gateway.fail_first_attempts as u64, min: 0, max: 100, unit: atr("attempts"), disabled: Default::default(), onset: edit_num(|c, v| c.gateway.fail_first_attempts = v as u8) }) }
                 </div>
                 <p class="field__help">{ vtr("The gateway works on this many calls at once; beyond that calls queue and each one slows down. A consumer gives up after its call timeout, but the call may still charge the card later. “Fail first” scripts the first attempts of every payment to fail.") }</p>
                 <div class="field-row">
-                    { number_field(&NumberFieldProps { id: "lost-ack".into(), label: tr("Lost acks").into(), help: Default::default(), value: config.lost_ack_permille as u64, min: 0, max: 1000, unit: "‰".into(), disabled: Default::default(), onset: edit_num(|c, v| c.lost_ack_permille = v as u16) }) }
-                    { number_field(&NumberFieldProps { id: "restart-delay".into(), label: tr("Restart after").into(), help: Default::default(), value: config.restart_delay_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.restart_delay_ms = v as u32) }) }
+                    { number_field(&NumberFieldProps { id: "lost-ack".into(), label: atr("Lost acks"), help: Default::default(), value: config.lost_ack_permille as u64, min: 0, max: 1000, unit: "‰".into(), disabled: Default::default(), onset: edit_num(|c, v| c.lost_ack_permille = v as u16) }) }
+                    { number_field(&NumberFieldProps { id: "restart-delay".into(), label: atr("Restart after"), help: Default::default(), value: config.restart_delay_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.restart_delay_ms = v as u32) }) }
                 </div>
                 <p class="field__help">{ vtr("A lost ack looks like a crash to the broker: the payment comes back although the work is done.") }</p>
                 { super::setting_table::rows(&edits, config, super::setting_table::Group::Retention) }
@@ -182,7 +182,7 @@ fn retry_fields(
     match config.retry {
         RetryPolicy::Immediate => html! {},
         RetryPolicy::Fixed { delay_ms } => html! {
-            { number_field(&NumberFieldProps { id: "retry-delay".into(), label: tr("Retry delay").into(), help: Default::default(), value: delay_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.retry = RetryPolicy::Fixed { delay_ms: v as u32 }) }) }
+            { number_field(&NumberFieldProps { id: "retry-delay".into(), label: atr("Retry delay"), help: Default::default(), value: delay_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.retry = RetryPolicy::Fixed { delay_ms: v as u32 }) }) }
         },
         RetryPolicy::Exponential {
             base_ms,
@@ -191,15 +191,15 @@ fn retry_fields(
         } => html! {
             <>
                 <div class="field-row">
-                    { number_field(&NumberFieldProps { id: "retry-base".into(), label: tr("First delay").into(), help: Default::default(), value: base_ms as u64, min: 1, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| if let RetryPolicy::Exponential { base_ms, cap_ms, .. } = &mut c.retry {
+                    { number_field(&NumberFieldProps { id: "retry-base".into(), label: atr("First delay"), help: Default::default(), value: base_ms as u64, min: 1, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| if let RetryPolicy::Exponential { base_ms, cap_ms, .. } = &mut c.retry {
                             *base_ms = v as u32;
                             *cap_ms = (*cap_ms).max(*base_ms);
                         }) }) }
-                    { number_field(&NumberFieldProps { id: "retry-cap".into(), label: tr("Cap").into(), help: Default::default(), value: cap_ms as u64, min: 1, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| if let RetryPolicy::Exponential { base_ms, cap_ms, .. } = &mut c.retry {
+                    { number_field(&NumberFieldProps { id: "retry-cap".into(), label: atr("Cap"), help: Default::default(), value: cap_ms as u64, min: 1, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| if let RetryPolicy::Exponential { base_ms, cap_ms, .. } = &mut c.retry {
                             *cap_ms = (v as u32).max(*base_ms);
                         }) }) }
                 </div>
-                { toggle(&ToggleProps { id: "retry-jitter".into(), label: tr("Jitter").into(), help: tr("Spread retries randomly so failed payments do not come back in lockstep.").into(), checked: jitter, disabled: Default::default(), onset: edit(|c, on| if let RetryPolicy::Exponential { jitter, .. } = &mut c.retry { *jitter = on }) }) }
+                { toggle(&ToggleProps { id: "retry-jitter".into(), label: atr("Jitter"), help: atr("Spread retries randomly so failed payments do not come back in lockstep."), checked: jitter, disabled: Default::default(), onset: edit(|c, on| if let RetryPolicy::Exponential { jitter, .. } = &mut c.retry { *jitter = on }) }) }
             </>
         },
     }

@@ -7,7 +7,7 @@
 use crate::i18n::{tr, trf, trf_n};
 use crate::sim::sweep::{Sweep, SweepRow, Verdict, crash_schedule, strategy_columns};
 use crate::sim::{AckTiming, Command, Config, CrashPoint, RecordCheck, Strategy};
-use crate::ui::{vtext, vtr};
+use crate::ui::{atr, vtext, vtr};
 use gloo::timers::callback::Interval;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -225,7 +225,7 @@ pub fn SweepView(props: &SweepProps) -> Html {
                     { vtext(if done > 0 { tr("Run the sweep again") } else { tr("Run the sweep") }) }
                 </button>
                 <progress class="sweep__progress" data-testid="sweep-progress" max={total.max(1).to_string()}
-                    value={done.to_string()} aria-label={tr("Sweep progress")}
+                    value={done.to_string()} aria-label={atr("Sweep progress")}
                     aria-valuetext={trf_n("{0} of {1} runs", &[done as u64, total.max(1) as u64])} />
                 <span class="sweep__status mono" role="status" data-testid="sweep-status"
                     data-done={(total > 0 && done == total).to_string()}>{ label_note }</span>
@@ -320,7 +320,7 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
                    Cells: ✓ safe, ‼ duplicate, ✗ lost, ◌ orphan, with how many payments. ") }
                 { codes() }
             </p>
-        <div class="sweep__scroll" tabindex="0" role="region" aria-label={tr("Sweep results table")}>
+        <div class="sweep__scroll" tabindex="0" role="region" aria-label={atr("Sweep results table")}>
             <table class={classes!("table", "sweep__table", key_only.then_some("sweep__table--key"))} data-testid="sweep-table">
                 <caption class="visually-hidden">
                     { vtr("Verdict of each strategy (rows) when consumers crash at each boundary (columns)") }

@@ -1,6 +1,7 @@
 //! The view switch: the sandbox, two strategies side by side, or the sweep's truth table.
 
 use crate::i18n::tr;
+use crate::ui::atr;
 use crate::ui::state::View;
 use yew::prelude::*;
 
@@ -18,7 +19,7 @@ pub fn tabs(current: View, onset_view: &Callback<View>, modes: Html) -> Html {
         }
     };
     html! {
-        <nav class="tabs" aria-label={tr("Views")}>
+        <nav class="tabs" aria-label={atr("Views")}>
             { tab(View::Sandbox, "view-sandbox", tr("Sandbox")) }
             { tab(View::Compare, "view-compare", tr("Side by side")) }
             { tab(View::Sweep, "view-sweep", tr("Sweep")) }

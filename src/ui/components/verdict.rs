@@ -4,12 +4,12 @@
 //! them).
 
 use super::failure_grid::{FailureGridProps, failure_grid};
-use crate::i18n::{tr, trf, trf_n};
+use crate::i18n::{trf, trf_n};
 use crate::sim::goal::Learner;
 use crate::sim::lab::Lab;
 use crate::ui::saved::LabProgress;
 use crate::ui::state::{LabRef, World};
-use crate::ui::vtext;
+use crate::ui::{atr, vtext};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -46,7 +46,7 @@ pub fn verdict_panel(props: &VerdictProps) -> Html {
     }
     html! {
         <section class={classes!("panel", "verdict", verdict.as_ref().map(|v| if v.complete { "verdict--complete" } else { "verdict--open" }))}
-            aria-label={tr("Lab verdict")} data-testid="lab-verdict"
+            aria-label={atr("Lab verdict")} data-testid="lab-verdict"
             data-complete={verdict.as_ref().is_some_and(|v| v.complete).to_string()}>
             if let Some(v) = &verdict {
                 <p class="verdict__sentence" role="status" data-testid="lab-verdict-text">
@@ -68,7 +68,7 @@ pub fn verdict_panel(props: &VerdictProps) -> Html {
             }
             if own_actions > 0 {
                 <button type="button" class="button" data-testid="clear-actions" onclick={onclear}
-                    title={tr("Back to the start without the crashes, outages and lost acks you added by hand")}>
+                    title={atr("Back to the start without the crashes, outages and lost acks you added by hand")}>
                     { vtext(trf_n("Clear my actions ({0})", &[own_actions as u64])) }
                 </button>
             }

@@ -7,7 +7,7 @@
 use crate::i18n::{tr, trf_n};
 use crate::sim::lab::Lab;
 use crate::ui::saved::{IdMap, KEY, LabProgress};
-use crate::ui::{vtext, vtr};
+use crate::ui::{atr, vtext, vtr};
 use yew::prelude::*;
 
 /// Is this the browser's first visit (nothing saved) without a share link? Read before the app saves
@@ -51,7 +51,7 @@ pub fn welcome(
                     { vtr("Free play") }
                 </button>
             </div>
-            <ol class="welcome__path" aria-label={tr("The labs, in order")}>
+            <ol class="welcome__path" aria-label={atr("The labs, in order")}>
                 { for labs.iter().filter(|l| l.number > 0).map(|lab| {
                     let achieved = progress.get(lab.id).map_or(0, |p| {
                         lab.goals.iter().filter(|g| p.achieved.contains(g.id)).count()

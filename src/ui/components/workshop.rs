@@ -4,11 +4,11 @@
 use super::help::{outside_sandbox, shortcuts};
 use super::sweep::{strategy_label, strategy_words};
 use super::words::seconds;
-use crate::i18n::{tr, trf};
+use crate::i18n::trf;
 use crate::sim::goal::Learner;
 use crate::sim::lab::Lab;
 use crate::sim::{Outcome, Sim};
-use crate::ui::vtr;
+use crate::ui::{atr, vtr};
 use yew::prelude::*;
 
 /// The run and the lab's goals as plain text, for a chat or a slide: the clock as on screen, the
@@ -56,11 +56,11 @@ pub fn workshop(
     html! {
         <>
             <button type="button" class="button" data-testid="presenter" aria-pressed={presenter.to_string()}
-                onclick={onpresenter} title={tr("Large type, high contrast and the keyboard map on screen")}>
+                onclick={onpresenter} title={atr("Large type, high contrast and the keyboard map on screen")}>
                 { vtr("Presenter view") }
             </button>
             <button type="button" class="button" data-testid="copy-state" onclick={oncopy}
-                title={tr("The lab, seed, time, strategy, totals, goals and a link, as plain text")}>
+                title={atr("The lab, seed, time, strategy, totals, goals and a link, as plain text")}>
                 { vtr("Copy state and goals") }
             </button>
             if let Some(text) = copied {
