@@ -9,6 +9,7 @@
 //! The lessons' tables (`locales/es/lessons/`) are keyed by lesson field, not by English text, and are
 //! checked with the lessons.
 
+#![cfg(not(target_arch = "wasm32"))] // reads the sources and tables from disk: a native test
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};

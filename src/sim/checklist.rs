@@ -130,7 +130,7 @@ pub const ITEMS: [ChecklistItem; 6] = [
                     true,
                     trf_n(
                         "Measured: {0} redeliveries, at most {1} in one sample, next to {2} consumer restarts.",
-                        &[c.redeliveries as u64, peak as u64, c.restarts as u64],
+                        &[c.redeliveries, peak, c.restarts],
                     ),
                 )
             }
@@ -151,7 +151,7 @@ pub const ITEMS: [ChecklistItem; 6] = [
                 } else {
                     trf_n(
                         "Measured: {0} repeats caught by a safeguard, {1} extra effects slipped through.",
-                        &[c.duplicates_detected as u64, c.duplicates_slipped as u64],
+                        &[c.duplicates_detected, c.duplicates_slipped],
                     )
                 },
             )

@@ -478,13 +478,13 @@ impl Sim {
                 "This run cannot settle: more than {0} things happened at t = {1} ms without simulated \
                  time moving on (every step, retry and restart here takes no time). Give the steps or \
                  the restart delay some duration.",
-                &[self.caps.0 as u64, self.now as u64],
+                &[self.caps.0, self.now],
             )
         } else {
             trf_n(
                 "This run cannot settle: it passed {0} events without every payment coming to rest \
                  (retries that never stop?). Bound the retries with a delivery limit, or fix the fault.",
-                &[self.caps.1 as u64],
+                &[self.caps.1],
             )
         });
     }

@@ -72,7 +72,7 @@ pub fn parse_address(hash: &str) -> Result<Address, String> {
     {
         return Err(trf_n(
             "This embed's range ends before it starts (from={0} is after to={1}).",
-            &[from as u64, to as u64],
+            &[from, to],
         ));
     }
     Ok(address)

@@ -83,12 +83,12 @@ pub fn summary(sim: &Sim) -> String {
     trf_n(
         "{0} charged once, {1} duplicate, {2} lost, {3} orphan, {4} dead-lettered, {5} pending.",
         &[
-            t.charged_once as u64,
-            t.duplicate as u64,
-            t.lost as u64,
-            t.orphan as u64,
-            t.dead_lettered as u64,
-            t.pending as u64,
+            t.charged_once,
+            t.duplicate,
+            t.lost,
+            t.orphan,
+            t.dead_lettered,
+            t.pending,
         ],
     )
 }

@@ -65,14 +65,14 @@ pub fn lab() -> Lab {
                     if dup > 0 {
                         Judged::fail(trf_n(
                             "{0} payments were charged twice in this run.",
-                            &[dup as u64],
+                            &[dup],
                         ))
                     } else if !s.is_settled() {
                         Judged::pending(tr("Keep playing until the run is over."))
                     } else if crashes == 0 {
                         Judged::fail(tr("No crash fired in this run."))
                     } else {
-                        Judged::pass(trf_n("{0} crashes and no duplicate.", &[crashes as u64]))
+                        Judged::pass(trf_n("{0} crashes and no duplicate.", &[crashes]))
                     }
                 },
             },

@@ -105,18 +105,17 @@ pub fn every_payment_once(sim: &Sim) -> Judged {
     if !sim.is_settled() {
         return Judged::pending(trf_n(
             "{0} of {1} payments are settled so far; keep playing.",
-            &[(n - t.pending) as u64, n as u64],
+            &[n - t.pending, n],
         ));
     }
     match harm_words(sim) {
         Some(h) => Judged::fail(trf("Not yet: {0}.", &[&h])),
-        None if t.charged_once == n => Judged::pass(trf_n(
-            "All {0} payments were charged exactly once.",
-            &[n as u64],
-        )),
+        None if t.charged_once == n => {
+            Judged::pass(trf_n("All {0} payments were charged exactly once.", &[n]))
+        }
         None => Judged::fail(trf_n(
             "Only {0} of {1} payments were charged exactly once.",
-            &[t.charged_once as u64, n as u64],
+            &[t.charged_once, n],
         )),
     }
 }

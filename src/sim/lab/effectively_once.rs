@@ -45,7 +45,7 @@ fn ledger_never_doubled(sim: &Sim) -> Judged {
         }
         None => Judged::pass(trf_n(
             "{0} records were read again and no payment got a second ledger row.",
-            &[sim.metrics().counters.redeliveries as u64],
+            &[sim.metrics().counters.redeliveries],
         )),
     }
 }

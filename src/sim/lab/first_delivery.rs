@@ -75,10 +75,7 @@ pub fn lab() -> Lab {
                     if r == 1 {
                         Judged::fail(tr("1 delivery in this run was a repeat."))
                     } else if r > 0 {
-                        Judged::fail(trf_n(
-                            "{0} deliveries in this run were repeats.",
-                            &[r as u64],
-                        ))
+                        Judged::fail(trf_n("{0} deliveries in this run were repeats.", &[r]))
                     } else if s.is_settled() {
                         Judged::pass(tr("Every message was delivered once."))
                     } else {

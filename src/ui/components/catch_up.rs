@@ -82,12 +82,12 @@ pub fn CatchUpBar(props: &CatchUpBarProps) -> Html {
     let what = if c.rerun {
         trf_n(
             "Rerunning with the new settings to t = {0} ms: at {1} ms so far. Cancel keeps the run as it was.",
-            &[c.target as u64, now as u64],
+            &[c.target, now],
         )
     } else {
         trf_n(
             "Replaying the shared run to t = {0} ms: at {1} ms so far.",
-            &[c.target as u64, now as u64],
+            &[c.target, now],
         )
     };
     html! {

@@ -188,7 +188,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             <div class="dashboard__charts">
                 // Drawn in parts while the panel catches up with a run: one chart per part.
                 { for (0..props.parts.min(7)).map(|i| match i {
-                    0 => line_chart(&LineChartProps { id: "chart-redeliveries".into(), title: atr("Redeliveries and restarts"), desc: trf_n("Redeliveries and consumer restarts per {0} ms over simulated time. Spikes that line up point at crashes before the ack.", &[interval as u64]).into(), series: vec![
+                    0 => line_chart(&LineChartProps { id: "chart-redeliveries".into(), title: atr("Redeliveries and restarts"), desc: trf_n("Redeliveries and consumer restarts per {0} ms over simulated time. Spikes that line up point at crashes before the ack.", &[interval]).into(), series: vec![
                         Series { name: tr("redeliveries after a crash"), style: "a", points: rate(samples, |c| c.redelivered_after_disconnect) },
                         Series { name: tr("restarts"), style: "b", points: rate(samples, |c| c.restarts) },
                         Series { name: tr("retries"), style: "c", points: rate(samples, |c| c.redelivered_after_retry + c.redelivered_after_visibility) },

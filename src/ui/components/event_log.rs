@@ -145,8 +145,8 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     <button type="button" class="button" data-testid="event-filter-clear" onclick={onclear}>{ vtr("Show all payments") }</button>
                 }
                 <span class="log__count">
-                    { vtext(trf_n("newest first · {0} listed of {1} events (the list scrolls)", &[rows.len() as u64, sim.events().total() as u64])) }
-                    if dropped > 0 { { vtext(trf_n(" ({0} oldest no longer kept)", &[dropped as u64])) } }
+                    { vtext(trf_n("newest first · {0} listed of {1} events (the list scrolls)", &[rows.len() as u64, sim.events().total()])) }
+                    if dropped > 0 { { vtext(trf_n(" ({0} oldest no longer kept)", &[dropped])) } }
                 </span>
             </div>
             <ol class="log__events scrollbox" reversed=true tabindex="0"

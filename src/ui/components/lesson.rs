@@ -127,7 +127,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
             let chosen = progress.prediction == Some(i);
             option_button("prediction-option", i, chosen, locked, &props.onpredict, option(i).into())
         });
-        let outcome = trf_n(" What the run did: {0} charged once, {1} duplicate, {2} lost, {3} orphan, {4} dead-lettered.", &[totals.charged_once as u64, totals.duplicate as u64, totals.lost as u64, totals.orphan as u64, totals.dead_lettered as u64]);
+        let outcome = trf_n(" What the run did: {0} charged once, {1} duplicate, {2} lost, {3} orphan, {4} dead-lettered.", &[totals.charged_once, totals.duplicate, totals.lost, totals.orphan, totals.dead_lettered]);
         html! {
             <div class="prediction" data-testid="prediction">
                 <p class="prediction__question">{ t("question", p.question) }</p>

@@ -149,7 +149,7 @@ impl AppState {
         let world = self.world.replace_same();
         let what = trf_n(
             "Catching up stopped at t = {0} ms of the link's {1} ms.",
-            &[world.timeline().now() as u64, c.target as u64],
+            &[world.timeline().now(), c.target],
         );
         self.replaced(world, &what)
     }

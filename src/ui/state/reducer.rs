@@ -149,7 +149,7 @@ impl yew::Reducible for AppState {
             }
             Action::SetSeed(seed) => {
                 let config = this.world.timeline().config().clone();
-                this.rerun(config, seed, &trf_n("Rerun on seed {0}.", &[seed as u64]))
+                this.rerun(config, seed, &trf_n("Rerun on seed {0}.", &[seed]))
             }
             Action::ApplyFix => {
                 let (mut config, seed) = {
