@@ -55,12 +55,6 @@ pub fn atr(english: &'static str) -> AttrValue {
     AttrValue::Static(crate::i18n::tr(english))
 }
 
-/// `vtext(trf_n(template, args))` as one call: a sentence with numbers as a page node.
-#[inline(never)]
-pub fn vtrf_n(template: &'static str, args: &[u64]) -> Html {
-    vtext(crate::i18n::trf_n(template, args))
-}
-
 /// `vtext(tr(english))` as one call: the commonest child of all, a translated text, costs one call
 /// at its site instead of two and the translation's temporary.
 #[inline(never)]

@@ -4,11 +4,11 @@
 //! hurts, and each extra charge is marked with an icon and the word "duplicate", never colour alone.
 
 use super::words::counted;
-use crate::i18n::{tr_n, trf};
+use crate::i18n::{tr_n, trf, trf_n};
 use crate::sim::Command;
 use crate::sim::message::{CUSTOMER_NAMES, money, payment_label};
 use crate::ui::state::World;
-use crate::ui::{atr, vtr, vtrf_n};
+use crate::ui::{atr, vtext, vtr};
 use yew::prelude::*;
 
 /// Charge rows drawn at most; the totals always count every payment.
@@ -111,7 +111,7 @@ pub fn charges(props: &ChargesProps) -> Html {
                 </ul>
                 if rows.len() > SCROLL_HINT_ROWS {
                     <p class="scrollbox__hint" data-testid="charges-scroll-hint">
-                        <span aria-hidden="true">{ "↕ " }</span>{ vtrf_n("scroll the list for all {0}", &[rows.len() as u64]) }
+                        <span aria-hidden="true">{ "↕ " }</span>{ vtext(trf_n("scroll the list for all {0}", &[rows.len() as u64])) }
                     </p>
                 }
             </div>
@@ -147,7 +147,7 @@ pub fn charges(props: &ChargesProps) -> Html {
                 { for by_customer.iter().enumerate().map(card) }
             </div>
             if truncated {
-                <p class="charges__more">{ vtrf_n("Showing the first {0} charges; the outcome totals count every payment.", &[shown as u64]) }</p>
+                <p class="charges__more">{ vtext(trf_n("Showing the first {0} charges; the outcome totals count every payment.", &[shown as u64])) }</p>
             }
         </section>
     }
@@ -164,7 +164,7 @@ fn row(r: &Row) -> Html {
             if duplicate {
                 <span class="charges__flag">
                     <span aria-hidden="true">{ "⚠ " }</span>
-                    { vtrf_n("duplicate charge ({0} of {1})", &[r.nth as u64, r.of as u64]) }
+                    { vtext(trf_n("duplicate charge ({0} of {1})", &[r.nth as u64, r.of as u64])) }
                 </span>
             }
         </li>

@@ -6,11 +6,11 @@
 
 use super::sweep::{strategy_label, strategy_words};
 use super::words::{counted, seconds};
-use crate::i18n::{tr, tr_n, trf};
+use crate::i18n::{tr, tr_n, trf, trf_n};
 use crate::sim::compare::Comparison;
 use crate::sim::{Outcome, Strategy, Totals};
 use crate::ui::state::World;
-use crate::ui::{atr, vtext, vtr, vtrf_n};
+use crate::ui::{atr, vtext, vtr};
 use yew::prelude::*;
 
 /// Most differing payments listed; the count above the table is always complete.
@@ -220,7 +220,7 @@ pub fn CompareView(props: &CompareProps) -> Html {
                         </table>
                     </div>
                     if diff.len() > MAX_DIFF_ROWS {
-                        <p class="panel__note">{ vtrf_n("The first {0} are listed.", &[MAX_DIFF_ROWS as u64]) }</p>
+                        <p class="panel__note">{ vtext(trf_n("The first {0} are listed.", &[MAX_DIFF_ROWS as u64])) }</p>
                     }
                 }
             </section>

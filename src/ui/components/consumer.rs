@@ -2,12 +2,12 @@
 
 use super::step_rail::{StepRailProps, step_rail};
 use super::words::seconds;
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trf_n};
 use crate::sim::consumer::ConsumerState;
 use crate::sim::message::payment_label;
 use crate::sim::{Command, CrashPoint, Event, Sim};
 use crate::ui::state::World;
-use crate::ui::{atr, vtext, vtr, vtrf_n};
+use crate::ui::{atr, vtext, vtr};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -84,7 +84,7 @@ pub fn consumer_panel(props: &ConsumerProps) -> Html {
                     <button type="button" class="link-button consumer__select" data-testid="select-consumer"
                         data-consumer={n.to_string()} aria-pressed={props.selected.to_string()}
                         title={atr("Select: the c key crashes the selected consumer")} onclick={onselect}>
-                        { vtrf_n("Consumer {0}", &[(n + 1) as u64]) }
+                        { vtext(trf_n("Consumer {0}", &[(n + 1) as u64])) }
                     </button>
                     if props.selected { <span class="consumer__selected">{ vtr(" (selected)") }</span> }
                 </h3>

@@ -1,10 +1,10 @@
 //! The database: the payments ledger, the processed-payment table and the consumers' open
 //! transactions. It survives a crash; an open transaction does not.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trf_n};
 use crate::sim::message::{CUSTOMER_NAMES, money, payment_label};
 use crate::ui::state::World;
-use crate::ui::{atr, vtext, vtr, vtrf_n};
+use crate::ui::{atr, vtext, vtr};
 use yew::prelude::*;
 
 /// Rows drawn at most per table; the totals always count every payment.
@@ -99,7 +99,7 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
                 <div class="database__ledger">
                     <h3 class="database__heading">
                         { vtr("Ledger") }
-                        if more { <span class="database__note">{ vtrf_n(" (first {0} payments shown)", &[ledger.len() as u64]) }</span> }
+                        if more { <span class="database__note">{ vtext(trf_n(" (first {0} payments shown)", &[ledger.len() as u64])) }</span> }
                     </h3>
                     if ledger.is_empty() {
                         <p class="database__empty">{ vtr("No ledger rows yet.") }</p>

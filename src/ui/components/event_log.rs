@@ -7,7 +7,7 @@ use crate::sim::Event;
 use crate::sim::message::payment_label;
 use crate::ui::state::World;
 use crate::ui::{atr, narrate};
-use crate::ui::{vtr, vtrf_n};
+use crate::ui::{vtext, vtr};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -108,7 +108,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                 data-testid="anomaly" data-payment={p.to_string()} data-outcome={a.outcome.name()}>
                 <span aria-hidden="true">{ "⚠ " }</span>
                 <strong>{ format!("{} {}", payment_label(p), a.outcome.label()) }</strong>
-                { vtrf_n(": charged {0}×, recorded {1}×. ", &[a.charges as u64, a.ledger_rows as u64]) }
+                { vtext(trf_n(": charged {0}×, recorded {1}×. ", &[a.charges as u64, a.ledger_rows as u64])) }
                 <button type="button" class="link-button" data-testid="anomaly-causes"
                     aria-pressed={focused.to_string()} onclick={onshow}>
                     { counted(a.causes.len() as u64, tr_n("Show its {0} cause event", "Show its {0} cause events", a.causes.len() as u64)) }
@@ -145,8 +145,8 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     <button type="button" class="button" data-testid="event-filter-clear" onclick={onclear}>{ vtr("Show all payments") }</button>
                 }
                 <span class="log__count">
-                    { vtrf_n("newest first · {0} listed of {1} events (the list scrolls)", &[rows.len() as u64, sim.events().total()]) }
-                    if dropped > 0 { { vtrf_n(" ({0} oldest no longer kept)", &[dropped]) } }
+                    { vtext(trf_n("newest first · {0} listed of {1} events (the list scrolls)", &[rows.len() as u64, sim.events().total()])) }
+                    if dropped > 0 { { vtext(trf_n(" ({0} oldest no longer kept)", &[dropped])) } }
                 </span>
             </div>
             <ol class="log__events scrollbox" reversed=true tabindex="0"

@@ -9,7 +9,7 @@ use crate::sim::goal::{GoalKind, GoalStatus, Learner};
 use crate::ui::lessons::{self, Load, text, use_lessons};
 use crate::ui::saved::LabProgress;
 use crate::ui::state::{LabRef, World};
-use crate::ui::{atr, vtext, vtr, vtrf_n};
+use crate::ui::{atr, vtext, vtr};
 use yew::prelude::*;
 
 #[derive(Properties)]
@@ -194,7 +194,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
     html! {
         <section class="panel lesson" aria-labelledby="lesson-title" data-testid="lesson">
             <h2 class="panel__title" id="lesson-title">
-                if lab.number > 0 { { vtrf_n("Lab {0}: ", &[lab.number as u64]) } }
+                if lab.number > 0 { { vtext(trf_n("Lab {0}: ", &[lab.number as u64])) } }
                 { lab.title }
             </h2>
             <p class="lesson__summary" data-testid="lesson-summary">{ lab.summary }</p>
@@ -248,7 +248,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                     </ol>
                     if hints_shown < lab.hints.len() {
                         <button type="button" class="button" data-testid="show-hint" onclick={onhint}>
-                            { vtrf_n("Show a hint ({0} of {1})", &[(hints_shown + 1) as u64, lab.hints.len() as u64]) }
+                            { vtext(trf_n("Show a hint ({0} of {1})", &[(hints_shown + 1) as u64, lab.hints.len() as u64])) }
                         </button>
                     }
                 }

@@ -4,9 +4,10 @@
 use super::armed::{ArmedProps, armed};
 use super::consumer::{ConsumerProps, consumer_panel};
 use super::queue::{QueueProps, queue};
+use crate::i18n::trf_n;
 use crate::sim::Command;
 use crate::ui::state::World;
-use crate::ui::{vtr, vtrf_n};
+use crate::ui::{vtext, vtr};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -41,7 +42,7 @@ pub fn pipeline(props: &PipelineProps) -> Html {
             <h2 class="panel__title" id="pipeline-title">{ vtr("Pipeline") }</h2>
             <div class="pipeline__producer" data-testid="producer">
                 <strong>{ vtr("Producer") }</strong>
-                { vtrf_n(" publishes a payment every {0} ms: {1} of {2} sent", &[interval as u64, published as u64, payments as u64]) }
+                { vtext(trf_n(" publishes a payment every {0} ms: {1} of {2} sent", &[interval as u64, published as u64, payments as u64])) }
                 <span class="pipeline__arrow" aria-hidden="true">{ " ↓" }</span>
             </div>
             { queue(&QueueProps { world: props.world.clone() }) }

@@ -1,8 +1,9 @@
 //! Real crash mode's switch, what it does, and what the last real crash did. Plain functions, not
 //! components: they keep no state.
 
+use crate::i18n::trf_n;
 use crate::ui::real_crash::MAX_PAYMENTS;
-use crate::ui::{atr, vtr, vtrf_n};
+use crate::ui::{atr, vtext, vtr};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -47,10 +48,10 @@ pub fn bar(props: &RealCrashProps) -> Html {
                     <p>
                         <strong>{ vtr("Real crash mode is on. ") }</strong>
                         if props.payments > MAX_PAYMENTS {
-                            { vtrf_n("This run has {0} payments; only runs of up to {1} are saved, so closing the page now loses it.", &[props.payments as u64, MAX_PAYMENTS as u64]) }
+                            { vtext(trf_n("This run has {0} payments; only runs of up to {1} are saved, so closing the page now loses it.", &[props.payments as u64, MAX_PAYMENTS as u64])) }
                         } else {
-                            { vtrf_n("The queue, the ledger and the card gateway are saved in this browser as the run goes (runs of up to {0} payments). \
-                                Close or reload the page mid-run: every consumer really crashes, and the broker redelivers when you come back.", &[MAX_PAYMENTS as u64]) }
+                            { vtext(trf_n("The queue, the ledger and the card gateway are saved in this browser as the run goes (runs of up to {0} payments). \
+                                Close or reload the page mid-run: every consumer really crashes, and the broker redelivers when you come back.", &[MAX_PAYMENTS as u64])) }
                         }
                     </p>
                     <button type="button" class="button" data-testid="real-crash-reset" onclick={onreset}>

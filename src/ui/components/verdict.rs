@@ -4,12 +4,12 @@
 //! them).
 
 use super::failure_grid::{FailureGridProps, failure_grid};
-use crate::i18n::trf;
+use crate::i18n::{trf, trf_n};
 use crate::sim::goal::Learner;
 use crate::sim::lab::Lab;
 use crate::ui::saved::LabProgress;
 use crate::ui::state::{LabRef, World};
-use crate::ui::{atr, vtext, vtrf_n};
+use crate::ui::{atr, vtext};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -69,7 +69,7 @@ pub fn verdict_panel(props: &VerdictProps) -> Html {
             if own_actions > 0 {
                 <button type="button" class="button" data-testid="clear-actions" onclick={onclear}
                     title={atr("Back to the start without the crashes, outages and lost acks you added by hand")}>
-                    { vtrf_n("Clear my actions ({0})", &[own_actions as u64]) }
+                    { vtext(trf_n("Clear my actions ({0})", &[own_actions as u64])) }
                 </button>
             }
         </section>

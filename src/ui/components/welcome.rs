@@ -4,10 +4,10 @@
 //! It shows on a first visit only (nothing saved yet, no share link): a returning visitor lands in the
 //! lab they left, and a share link opens its run directly. The header's "Labs" button brings it back.
 
-use crate::i18n::tr;
+use crate::i18n::{tr, trf_n};
 use crate::sim::lab::Lab;
 use crate::ui::saved::{IdMap, KEY, LabProgress};
-use crate::ui::{atr, vtext, vtr, vtrf_n};
+use crate::ui::{atr, vtext, vtr};
 use yew::prelude::*;
 
 /// Is this the browser's first visit (nothing saved) without a share link? Read before the app saves
@@ -64,7 +64,7 @@ pub fn welcome(
                                 { lab.number }{ ". " }{ lab.title }
                             </button>
                             <span class="welcome__progress">
-                                if done { { vtext(tr("✓ done")) } } else { { vtrf_n("{0} of {1} goals", &[achieved as u64, lab.goals.len() as u64]) } }
+                                if done { { vtext(tr("✓ done")) } } else { { vtext(trf_n("{0} of {1} goals", &[achieved as u64, lab.goals.len() as u64])) } }
                             </span>
                         </li>
                     }
