@@ -25,7 +25,8 @@ test('free play needs no fetch; the first lab fetches the lesson texts once and 
     assert.equal(lessonFetches(app), 0, 'the first screen fetches no lesson texts');
 
     await app.byTestId('lab-select').selectOption('double-payment');
-    await app.byTestId('prediction-option').first().waitFor();
+    // The options' buttons are on screen before their words arrive: wait for the words themselves.
+    await app.page.getByText('crash after charging the card and committing the ledger', { exact: false }).first().waitFor();
     const text = await lesson.textContent();
     assert.match(text, /crash after charging the card and committing the ledger/, 'the story, from lessons.json');
     assert.match(text, /the broker redelivers and the customer is charged again/, 'the prediction options');
@@ -55,7 +56,8 @@ test('a lesson fetch that fails says so in one sentence, and Retry loads it', as
     assert.equal(await app.page.locator('.goal__text').first().textContent(), '', 'no goal words before the file loads');
     await app.page.unroute('**/lessons.json');
     await app.byTestId('lesson-retry').click();
-    await app.byTestId('prediction-option').first().waitFor();
+    // The options' buttons are on screen before their words arrive: wait for the words themselves.
+    await app.page.getByText('No duplicates at all', { exact: false }).first().waitFor();
     const text = await app.byTestId('lesson').textContent();
     assert.match(text, /No duplicates at all/, 'the story, after the retry');
     assert.match(text, /See a payment lost/, 'the goals, after the retry');

@@ -237,7 +237,7 @@ pub fn SweepView(props: &SweepProps) -> Html {
                 </button>
                 { table(r, &props.onopen, &props.config, *key_only) }
             }
-            <p class="panel__note"><a href="audit.html" data-testid="sweep-audit">{ crate::i18n::tr("Audit your own handler") }</a></p>
+            <p class="panel__note"><a href="audit.html" class="sweep__audit" data-testid="sweep-audit">{ crate::i18n::tr("Audit your own handler") }</a></p>
         </section>
     }
 }
