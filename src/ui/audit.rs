@@ -74,11 +74,7 @@ fn AuditPage(props: &PageProps) -> Html {
 pub fn start() {
     super::install_panic_hook();
     // A permalink pasted over this page's address changes only the part after `#`: reopen it.
-    // (The page's own updates replace the history entry, which fires no `hashchange`.)
-    gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", |_| {
-        let _ = gloo::utils::window().location().reload();
-    })
-    .forget();
+    super::browser::reload_on_hashchange();
     let (handler, error) = match location_hash() {
         None => (Handler::default(), None),
         Some(hash) => match decode(&hash) {

@@ -23,6 +23,16 @@ pub fn location_hash() -> Option<String> {
     (!hash.is_empty()).then(|| hash.to_string())
 }
 
+/// Reloads the page whenever only the part after `#` changes (a pasted link, or a host page pointing
+/// its frame at another run): the single-purpose pages read their address once, at load. The page's
+/// own [`replace_hash`] fires no `hashchange`, so it never reloads itself.
+pub fn reload_on_hashchange() {
+    gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", |_| {
+        let _ = gloo::utils::window().location().reload();
+    })
+    .forget();
+}
+
 /// Replaces the address bar's hash without adding a history entry or firing `hashchange`; answers
 /// the new address.
 pub fn replace_hash(hash: Option<&str>) -> Option<String> {

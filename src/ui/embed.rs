@@ -190,13 +190,9 @@ fn Broken(props: &BrokenProps) -> Html {
 /// Mounts the embed on the page body: the run the address names, or the sentence saying why not.
 pub fn start() {
     super::install_panic_hook();
-    // A host page that points the frame at another run by changing only the part after `#` gets it
-    // shown: the page reads its address once, so it reloads.
+    // A host page may point the frame at another run by changing only the part after `#`.
+    super::browser::reload_on_hashchange();
     let window = gloo::utils::window();
-    gloo::events::EventListener::new(&window, "hashchange", |_| {
-        let _ = gloo::utils::window().location().reload();
-    })
-    .forget();
     // A frame resized by its host, and the first layout once the stylesheets are in.
     for event in ["resize", "load"] {
         gloo::events::EventListener::new(&window, event, |_| fit()).forget();

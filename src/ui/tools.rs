@@ -195,10 +195,7 @@ fn Page(props: &PageProps) -> Html {
 pub fn start() {
     super::install_panic_hook();
     // A new link pasted into the address bar: read it, as a fresh load would.
-    gloo::events::EventListener::new(&gloo::utils::window(), "hashchange", |_| {
-        let _ = gloo::utils::window().location().reload();
-    })
-    .forget();
+    super::browser::reload_on_hashchange();
     let props = match location_hash() {
         None => PageProps {
             opened: None,
