@@ -37,6 +37,13 @@ pub fn tr(english: &'static str) -> &'static str {
     })
 }
 
+/// `tr(english)` as an owned `String`: one call at each of the fifty-odd sites that keep a translated
+/// sentence (an error, a status), instead of the lookup and a copy inlined at each.
+#[inline(never)]
+pub fn trs(english: &'static str) -> String {
+    tr(english).to_string()
+}
+
 /// `one` when `n` is 1, else `other`, each in the installed language. English, Spanish and German
 /// share this rule; a language with more plural forms would need more keys.
 #[inline(never)]

@@ -21,7 +21,7 @@ pub mod saved;
 pub mod state;
 pub mod tools;
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{trf, trs};
 use crate::sim::share;
 use browser::{copy_to_clipboard, location_hash, replace_hash};
 use components::compare::CompareView;
@@ -145,7 +145,7 @@ pub fn App() -> Html {
             let url = link_in_address(&state);
             copy_to_clipboard(&url);
             state.dispatch(Action::Announce(
-                tr("A link to this exact run is in the address bar and the clipboard.").into(),
+                trs("A link to this exact run is in the address bar and the clipboard."),
             ));
             url
         })
