@@ -5,7 +5,7 @@
 use crate::i18n::n_;
 use crate::sim::checklist::{ITEMS, readiness, satisfied};
 use crate::ui::state::World;
-use crate::ui::vtr;
+use crate::ui::{vtext, vtr};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -30,7 +30,7 @@ pub fn checklist(props: &ChecklistProps) -> Html {
                     <span class="visually-hidden">{ vtr(if done { n_(" (satisfied)") } else { n_(" (not yet)") }) }</span>
                 </span>
                 if let Some(reading) = reading {
-                    <p class="checklist__signal mono" data-testid="checklist-signal">{ reading }</p>
+                    <p class="checklist__signal mono" data-testid="checklist-signal">{ vtext(reading) }</p>
                 }
                 <p class="checklist__why">
                     { item.why_words() }
@@ -48,7 +48,7 @@ pub fn checklist(props: &ChecklistProps) -> Html {
         <div class="checklist">
             <h3 class="lesson__heading">
                 { vtr("Checklist · readiness ") }
-                <span class="mono" data-testid="readiness">{ format!("{ok}/{all}") }</span>
+                <span class="mono" data-testid="readiness">{ vtext(format!("{ok}/{all}")) }</span>
             </h3>
             <ul class="checklist__items">{ for items }</ul>
         </div>

@@ -48,8 +48,16 @@ pub fn strategy_words(s: &Strategy) -> String {
         AckTiming::ManualFirst => n_("ack first"),
         AckTiming::AfterCommit => n_("ack after commit"),
     });
-    let tx = tr(if s.transactional { n_("one transaction") } else { n_("no transaction") });
-    let key = tr(if s.gateway_key { n_("gateway key") } else { n_("no gateway key") });
+    let tx = tr(if s.transactional {
+        n_("one transaction")
+    } else {
+        n_("no transaction")
+    });
+    let key = tr(if s.gateway_key {
+        n_("gateway key")
+    } else {
+        n_("no gateway key")
+    });
     [check, tx, ack, key].join(" · ")
 }
 
@@ -221,7 +229,7 @@ pub fn SweepView(props: &SweepProps) -> Html {
                     value={done.to_string()} aria-label={atr("Sweep progress")}
                     aria-valuetext={trf_n("{0} of {1} runs", &[done as u64, total.max(1) as u64])} />
                 <span class="sweep__status mono" role="status" data-testid="sweep-status"
-                    data-done={(total > 0 && done == total).to_string()}>{ label_note }</span>
+                    data-done={(total > 0 && done == total).to_string()}>{ vtext(label_note) }</span>
             </div>
             if let Some(r) = state.as_ref() {
                 <button type="button" class="button sweep__filter" data-testid="sweep-key-rows" aria-pressed={key_only.to_string()}
@@ -286,7 +294,7 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
                         {onclick}>
                         // The column in words: the cell's name, and its label where a phone stacks the cells.
                         <span class="sweep__point">{ vtext(trf("crash {0}: ", &[p.label()])) }</span>
-                        <span aria-hidden="true">{ icon }</span>{ " " }{ shown }
+                        <span aria-hidden="true">{ vtext(icon) }</span>{ " " }{ shown }
                         if let Some(n) = count { { " " }<span class="mono">{ n }</span> }
                     </button>
                 </td>
@@ -300,7 +308,7 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
                     if *s == Strategy::NAIVE { <strong>{ vtr("Naive: ") }</strong> }
                     if *s == Strategy::SAFE { <strong>{ vtr("All safeguards: ") }</strong> }
                     { strategy_words(s) }
-                    <span class="sweep__code mono">{ format!(" ({key})") }</span>
+                    <span class="sweep__code mono">{ vtext(format!(" ({key})")) }</span>
                 </th>
                 { for row }
             </tr>
