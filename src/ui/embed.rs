@@ -105,7 +105,7 @@ fn Player(props: &PlayerProps) -> Html {
         <main class="embed" data-testid="embed" data-now={now.to_string()} data-settled={settled.to_string()}
             data-events={events.to_string()} data-playing={run.playing.to_string()}>
             <header class="embed__head">
-                <p class="embed__story" data-testid="embed-story"><strong>{ vtext(title) }</strong>{ " — " }{ line }</p>
+                <p class="embed__story" data-testid="embed-story"><strong>{ vtext(title) }</strong>{ " — " }{ vtext(line) }</p>
                 <a class="embed__open" data-testid="embed-open" href={format!("{APP}#{}", props.link)}
                     target="_blank" rel="noopener">{ vtr("Open in Redelivery Lab ↗") }</a>
             </header>

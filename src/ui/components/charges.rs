@@ -100,7 +100,7 @@ pub fn charges(props: &ChargesProps) -> Html {
                     { CUSTOMER_NAMES[i] }
                     <span class="charges__sum mono" data-testid="customer-charges-count"
                         data-charges={rows.len().to_string()} data-duplicates={dups.to_string()}>
-                        { counted.clone() }
+                        { vtext(counted.clone()) }
                         if let Some(d) = &dup_note { { " · " }<strong>{ vtext(d.clone()) }</strong> }
                         { vtext(format!(" · {}", money(sum))) }
                     </span>

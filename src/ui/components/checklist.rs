@@ -26,14 +26,14 @@ pub fn checklist(props: &ChecklistProps) -> Html {
                 data-testid="checklist-item" data-item={item.id} data-done={done.to_string()}>
                 <span class="checklist__auto" aria-hidden="true">{ if done { "✓" } else { "✗" } }</span>
                 <span class="checklist__question">
-                    { item.question_words() }
+                    { vtext(item.question_words()) }
                     <span class="visually-hidden">{ vtr(if done { n_(" (satisfied)") } else { n_(" (not yet)") }) }</span>
                 </span>
                 if let Some(reading) = reading {
                     <p class="checklist__signal mono" data-testid="checklist-signal">{ vtext(reading) }</p>
                 }
                 <p class="checklist__why">
-                    { item.why_words() }
+                    { vtext(item.why_words()) }
                     if !done {
                         { " " }
                         <button type="button" class="link-button" data-testid="checklist-lab" onclick={onopen}>

@@ -144,7 +144,7 @@ pub fn CompareView(props: &CompareProps) -> Html {
                         let alarm = o.is_anomaly() && v > 0;
                         html! {
                             <div class={classes!("stat", alarm.then_some("stat--alarm"))}>
-                                <dt class="stat__label">{ vtext(outcome_icon(o)) }{ " " }{ o.label() }</dt>
+                                <dt class="stat__label">{ vtext(outcome_icon(o)) }{ " " }{ vtext(o.label()) }</dt>
                                 <dd class="stat__value" data-testid={format!("compare-{name}-{}", o.name())}>{ v }</dd>
                             </div>
                         }
@@ -157,7 +157,7 @@ pub fn CompareView(props: &CompareProps) -> Html {
         let differs = o != other.0;
         html! {
             <td class={classes!(differs.then_some("compare__differs"), format!("compare__cell--{}", o.name()))}>
-                <span aria-hidden="true">{ vtext(outcome_icon(o)) }</span>{ " " }{ o.label() }
+                <span aria-hidden="true">{ vtext(outcome_icon(o)) }</span>{ " " }{ vtext(o.label()) }
                 <span class="compare__facts mono">{ " · " }{ counted(charges as u64, tr_n("1 charge", "{0} charges", charges as u64)) }{ ", " }{ counted(rows as u64, tr_n("1 ledger row", "{0} ledger rows", rows as u64)) }</span>
             </td>
         }

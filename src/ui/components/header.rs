@@ -78,7 +78,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                                     // The mark goes first: a long title is cut at the select's edge.
                                     if done { { vtext(tr("✓ done · ")) } }
                                     if lab.number > 0 { { lab.number }{ ". " } }
-                                    { lab.title }
+                                    { vtext(lab.title) }
                                 </option>
                             }
                         }) }

@@ -67,7 +67,7 @@ fn option_button(
                 class={classes!("button", "prediction__option", chosen.then_some("prediction__option--chosen"))}
                 data-testid={testid} data-index={i.to_string()}
                 aria-pressed={chosen.to_string()} disabled={locked} {onclick}>
-                { label }
+                { vtext(label) }
             </button>
         </li>
     }
@@ -147,7 +147,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                             Some(_) => n_("✗ Not quite: it is “{0}”. "),
                             None => n_("The answer: “{0}”. "),
                         }, &[&option(p.answer)])) }</strong>
-                        { t("why", p.why) }{ outcome }
+                        { t("why", p.why) }{ vtext(outcome) }
                     </p>
                 }
             </div>
@@ -186,7 +186,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
         });
         html! {
             <div class="prediction diagnosis" data-testid="diagnosis">
-                <p class="prediction__question">{ vtr("Diagnose: select a double charge in the anomaly list (its cause events show the redelivery), then answer. ") }{ q.question }</p>
+                <p class="prediction__question">{ vtr("Diagnose: select a double charge in the anomaly list (its cause events show the redelivery), then answer. ") }{ vtext(q.question) }</p>
                 <ul class="prediction__options">{ for options }</ul>
             </div>
         }
@@ -196,7 +196,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
         <section class="panel lesson" aria-labelledby="lesson-title" data-testid="lesson">
             <h2 class="panel__title" id="lesson-title">
                 if lab.number > 0 { { vtext(trf_n("Lab {0}: ", &[lab.number as u64])) } }
-                { lab.title }
+                { vtext(lab.title) }
             </h2>
             <p class="lesson__summary" data-testid="lesson-summary">{ vtext(lab.summary) }</p>
             if let Load::Failed(why) = &load {

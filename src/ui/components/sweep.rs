@@ -294,7 +294,7 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
                         {onclick}>
                         // The column in words: the cell's name, and its label where a phone stacks the cells.
                         <span class="sweep__point">{ vtext(trf("crash {0}: ", &[p.label()])) }</span>
-                        <span aria-hidden="true">{ vtext(icon) }</span>{ " " }{ shown }
+                        <span aria-hidden="true">{ vtext(icon) }</span>{ " " }{ vtext(shown) }
                         if let Some(n) = count { { " " }<span class="mono">{ n }</span> }
                     </button>
                 </td>
@@ -307,7 +307,7 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
                 <th scope="row" class="sweep__strategy" data-testid="sweep-row-label">
                     if *s == Strategy::NAIVE { <strong>{ vtr("Naive: ") }</strong> }
                     if *s == Strategy::SAFE { <strong>{ vtr("All safeguards: ") }</strong> }
-                    { strategy_words(s) }
+                    { vtext(strategy_words(s)) }
                     <span class="sweep__code mono">{ vtext(format!(" ({key})")) }</span>
                 </th>
                 { for row }
@@ -319,7 +319,7 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
             <p class="panel__note sweep__legend" data-testid="sweep-legend">
                 { vtr("Rows are strategies, in words with their code in brackets; columns are where every consumer crashes. \
                    Cells: ✓ safe, ‼ duplicate, ✗ lost, ◌ orphan, with how many payments. ") }
-                { codes() }
+                { vtext(codes()) }
             </p>
         <div class="sweep__scroll" tabindex="0" role="region" aria-label={atr("Sweep results table")}>
             <table class={classes!("table", "sweep__table", key_only.then_some("sweep__table--key"))} data-testid="sweep-table">

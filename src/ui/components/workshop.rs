@@ -86,7 +86,7 @@ pub fn key_map(sandbox: bool) -> Html {
             <summary class="keymap__summary">{ vtr("Keys") }</summary>
             <div class="keymap__items">
                 { for shortcuts(sandbox).map(|s| html! {
-                    <span class="keymap__item"><kbd>{ vtext(s.keys) }</kbd>{ " " }{ s.what }</span>
+                    <span class="keymap__item"><kbd>{ vtext(s.keys) }</kbd>{ " " }{ vtext(s.what) }</span>
                 }) }
                 if !sandbox {
                     <span class="keymap__item" data-testid="keymap-outside-sandbox">{ vtext(outside_sandbox()) }</span>
