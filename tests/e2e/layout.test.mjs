@@ -378,6 +378,56 @@ test('phone: lab 2 after a run has no target under 24 px; the sweep reads withou
   }
 });
 
+test('phone: every section of the page is at most the screen wide, also the ones skipped while off screen', async () => {
+  const app = await openPage(PHONE);
+  const { page } = app;
+  try {
+    await app.byTestId('lab-select').selectOption('double-payment');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    // A content-visibility:auto section off screen is laid out at its contain-intrinsic-size; a size
+    // given for both axes (auto 500px) made the strategy 500 px and the charts 640 px wide on a 390 px
+    // phone, cut off by the page's overflow clip until scrolled to.
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll('.app__body > *, .app__body > * > *')]
+        .map((el) => ({ what: `${el.className} [${el.dataset.testid ?? ''}]`, right: Math.round(el.getBoundingClientRect().right) }))
+        .filter((b) => b.right > 390));
+    assert.deepEqual(wide, [], 'no section sticks out of the 390 px screen');
+    const main = await page.evaluate(() => [document.querySelector('main').scrollWidth, document.querySelector('main').clientWidth]);
+    assert.ok(main[0] <= main[1], `nothing is clipped sideways: main is ${main[0]} px wide in ${main[1]} px`);
+    assert.deepEqual(app.problems, []);
+  } finally {
+    await app.close();
+  }
+});
+
+test('side by side: every outcome label fits its column at 1280×720, 1920×1080 in the projector theme and on a phone', async () => {
+  const found = {};
+  for (const [name, options, projector] of [['1280', {}, false], ['1920-projector', { viewport: { width: 1920, height: 1080 } }, true], ['phone', PHONE, false]]) {
+    const app = await openPage(options);
+    const { page } = app;
+    try {
+      await app.byTestId('lab-select').selectOption('double-payment');
+      if (projector) await app.byTestId('theme-projector').click();
+      await app.byTestId('view-compare').click();
+      await app.byTestId('compare-end').click();
+      // Before: six columns per side, "✓ charged once" 108 px in a 91 px column, over "‼ duplicate".
+      found[name] = await page.evaluate(() =>
+        [...document.querySelectorAll('[data-testid^=compare-][data-testid$=-totals] .stat')].flatMap((stat) => {
+          const label = stat.querySelector('.stat__label');
+          return label.scrollWidth > label.clientWidth + 0.5 || label.getBoundingClientRect().right > stat.getBoundingClientRect().right + 0.5
+            ? [`${label.textContent}: ${label.scrollWidth} px in ${label.clientWidth} px`]
+            : [];
+        }));
+      assert.equal(await page.locator('[data-testid^=compare-][data-testid$=-totals] .stat').count(), 12);
+      await screenshot(page, `layout-compare-${name}`);
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  }
+  assert.deepEqual(found, { 1280: [], '1920-projector': [], phone: [] });
+});
+
 // ---- Accessibility of the new parts ---------------------------------------------------------------
 
 const axeSource = () =>
