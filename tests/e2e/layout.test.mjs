@@ -400,6 +400,38 @@ test('phone: every section of the page is at most the screen wide, also the ones
   }
 });
 
+test('the clock keeps its text inside its box and clear of the speed control (lab 7 at 1280×720 and in presenter view at 1920×1080); the projector\'s checkbox is at its type size', async () => {
+  for (const [name, options, presenter] of [['1280', {}, false], ['1920-presenter', { viewport: { width: 1920, height: 1080 } }, true]]) {
+    const app = await openPage(options);
+    const { page } = app;
+    try {
+      await app.byTestId('lab-select').selectOption('retry-storm');
+      if (presenter) await app.byTestId('presenter').click();
+      await playUntilSettled(app);
+      // Before: min-width 24ch held "t = 229.585 s of 229.585 s" (26 characters): the text ran 2 ch past
+      // its box, up against "Speed".
+      const m = await page.evaluate(() => {
+        const clock = document.querySelector('.controls__clock');
+        const speed = document.querySelector('.controls__speed');
+        const c = clock.getBoundingClientRect();
+        const s = speed.getBoundingClientRect();
+        const sameRow = Math.abs(c.top - s.top) < c.height;
+        return { text: clock.textContent, scroll: clock.scrollWidth, client: clock.clientWidth, gap: sameRow ? Math.round(s.left - c.right) : null };
+      });
+      assert.ok(m.scroll <= m.client, `${name}: "${m.text}" needs ${m.scroll} px, its box is ${m.client} px`);
+      if (m.gap !== null) assert.ok(m.gap >= 4, `${name}: ${m.gap} px between the clock and the speed control`);
+      if (presenter) {
+        // Before: the real crash mode box stayed the browser's 13 px beside the projector's 20 px text.
+        const box = await app.byTestId('real-crash').boundingBox();
+        assert.ok(box.height >= 20 && box.width >= 20, `the real crash mode checkbox is ${box.width}×${box.height} px in the projector theme`);
+      }
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  }
+});
+
 test('side by side: every outcome label fits its column at 1280×720, 1920×1080 in the projector theme and on a phone', async () => {
   const found = {};
   for (const [name, options, projector] of [['1280', {}, false], ['1920-projector', { viewport: { width: 1920, height: 1080 } }, true], ['phone', PHONE, false]]) {
