@@ -378,15 +378,19 @@ test('phone: lab 2 after a run has no target under 24 px; the sweep reads withou
   }
 });
 
-test('phone: every section of the page is at most the screen wide, also the ones skipped while off screen', async () => {
+test('phone: every section of the page is the column\'s width, also the ones skipped while off screen', async () => {
   const app = await openPage(PHONE);
   const { page } = app;
   try {
     await app.byTestId('lab-select').selectOption('double-payment');
     await page.evaluate(() => window.scrollTo(0, 0));
-    // A content-visibility:auto section off screen is laid out at its contain-intrinsic-size; a size
-    // given for both axes (auto 500px) made the strategy 500 px and the charts 640 px wide on a 390 px
-    // phone, cut off by the page's overflow clip until scrolled to.
+    // Before: the phone column kept the desktop grid's align-items: start, so each section took its
+    // content's width: the outcomes 327 px beside a 358 px pipeline, and the off-screen (skipped,
+    // content-visibility) strategy and charts their contain-intrinsic-size, 500 and 640 px, past the
+    // screen's edge and cut off by the page's overflow clip.
+    const rights = await page.evaluate(() => ['lab-verdict', 'pipeline'].map((id) => Math.round(document.querySelector(`[data-testid=${id}]`).getBoundingClientRect().right))
+      .concat(Math.round(document.querySelector('.totals').getBoundingClientRect().right)));
+    assert.deepEqual(rights, [rights[0], rights[0], rights[0]], `the verdict, the pipeline and the outcomes end at the same edge: ${rights}`);
     const wide = await page.evaluate(() =>
       [...document.querySelectorAll('.app__body > *, .app__body > * > *')]
         .map((el) => ({ what: `${el.className} [${el.dataset.testid ?? ''}]`, right: Math.round(el.getBoundingClientRect().right) }))
