@@ -17,8 +17,8 @@ const e2e = e2eSuite({ viewport: { width: 1280, height: 800 } });
 const CHARGE_FIRST = '1-gbcrlta-bunm';
 
 /** Opens audit.html (with `hash`, if given) in a fresh context; answers { page, problems, close }. */
-async function openAudit(hash = '', { colorScheme = 'light', bypassCSP = false } = {}) {
-  const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme, bypassCSP, reducedMotion: 'reduce' });
+async function openAudit(hash = '', { colorScheme = 'light', bypassCSP = false, viewport = { width: 1280, height: 800 }, ...more } = {}) {
+  const context = await e2e.browser.newContext({ viewport, colorScheme, bypassCSP, reducedMotion: 'reduce', ...more });
   const page = await context.newPage();
   const problems = watchProblems(page);
   await page.goto(`${e2e.baseUrl}audit.html${hash ? `#${hash}` : ''}`);
@@ -167,6 +167,49 @@ test('axe finds no serious or critical violation on the audit page, light and da
     }
   }
   assert.deepEqual(found, { 'failing-light': [], 'failing-dark': [], 'passing-light': [], damaged: [] });
+});
+
+test('on a phone and at 1920×1080 the report reads without a sideways swipe, the steps are numbered and the auto-ack box sits beside its label', async () => {
+  const sizes = [
+    ['phone', { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }],
+    ['phone-360', { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true }],
+    ['1920', { viewport: { width: 1920, height: 1080 } }],
+  ];
+  for (const [name, options] of sizes) {
+    const a = await openAudit(CHARGE_FIRST, options);
+    try {
+      const m = await a.page.evaluate(() => {
+        const wrap = document.querySelector('.audit__table-wrap');
+        const box = (el) => el.getBoundingClientRect();
+        const check = document.querySelector('[data-testid=audit-auto-ack]');
+        const label = document.querySelector('label[for=audit-auto-ack]');
+        const verdicts = [...document.querySelectorAll('[data-testid=audit-table] td:last-child')].map((td) => box(td).right);
+        return {
+          page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+          table: [wrap.scrollWidth, wrap.clientWidth],
+          verdictRight: Math.max(...verdicts),
+          wrapRight: box(wrap).right,
+          checkTop: box(check).top,
+          checkBottom: box(check).bottom,
+          labelTop: box(label).top,
+          numbers: [...document.querySelectorAll('[data-testid=audit-steps] > li')].map((li) => getComputedStyle(li, '::before').content),
+        };
+      });
+      // Before: the table was 389 px in a 324 px box on a 390 px phone, the verdict column cut off.
+      assert.ok(m.page[0] <= m.page[1], `${name}: the page scrolls sideways ${m.page}`);
+      assert.ok(m.table[0] <= m.table[1], `${name}: the case table is ${m.table[0]} px wide in a ${m.table[1]} px box`);
+      assert.ok(m.verdictRight <= m.wrapRight + 0.5, `${name}: the verdict column ends at ${m.verdictRight}, its box at ${m.wrapRight}`);
+      // Before: the label dropped below its checkbox.
+      assert.ok(m.labelTop < m.checkBottom, `${name}: the auto-ack label starts at ${m.labelTop}, below its box (${m.checkTop}–${m.checkBottom})`);
+      // The <ol>'s items are flex boxes (no marker): the numbers come from a counter.
+      assert.equal(m.numbers.length, 7);
+      assert.ok(m.numbers.every((c) => /counter\(audit-step\)/.test(c)), `${name}: the steps show their order: ${m.numbers}`);
+      await screenshot(a.page, `audit-report-${name}`);
+      assert.deepEqual(a.problems, []);
+    } finally {
+      await a.close();
+    }
+  }
 });
 
 test('the app links to the audit page from its sweep view', async () => {

@@ -378,6 +378,90 @@ test('phone: lab 2 after a run has no target under 24 px; the sweep reads withou
   }
 });
 
+test('phone: every section of the page is the column\'s width, also the ones skipped while off screen', async () => {
+  const app = await openPage(PHONE);
+  const { page } = app;
+  try {
+    await app.byTestId('lab-select').selectOption('double-payment');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    // Before: the phone column kept the desktop grid's align-items: start, so each section took its
+    // content's width: the outcomes 327 px beside a 358 px pipeline, and the off-screen (skipped,
+    // content-visibility) strategy and charts their contain-intrinsic-size, 500 and 640 px, past the
+    // screen's edge and cut off by the page's overflow clip.
+    const rights = await page.evaluate(() => ['lab-verdict', 'pipeline'].map((id) => Math.round(document.querySelector(`[data-testid=${id}]`).getBoundingClientRect().right))
+      .concat(Math.round(document.querySelector('.totals').getBoundingClientRect().right)));
+    assert.deepEqual(rights, [rights[0], rights[0], rights[0]], `the verdict, the pipeline and the outcomes end at the same edge: ${rights}`);
+    const wide = await page.evaluate(() =>
+      [...document.querySelectorAll('.app__body > *, .app__body > * > *')]
+        .map((el) => ({ what: `${el.className} [${el.dataset.testid ?? ''}]`, right: Math.round(el.getBoundingClientRect().right) }))
+        .filter((b) => b.right > 390));
+    assert.deepEqual(wide, [], 'no section sticks out of the 390 px screen');
+    const main = await page.evaluate(() => [document.querySelector('main').scrollWidth, document.querySelector('main').clientWidth]);
+    assert.ok(main[0] <= main[1], `nothing is clipped sideways: main is ${main[0]} px wide in ${main[1]} px`);
+    assert.deepEqual(app.problems, []);
+  } finally {
+    await app.close();
+  }
+});
+
+test('the clock\'s box holds "t = 999.999 s of 999.999 s": the controls do not move as lab 7\'s clock passes 100 s (1280×720, presenter at 1920×1080); the projector\'s checkbox is at its type size', async () => {
+  for (const [name, options, presenter] of [['1280', {}, false], ['1920-presenter', { viewport: { width: 1920, height: 1080 } }, true]]) {
+    const app = await openPage(options);
+    const { page } = app;
+    try {
+      await app.byTestId('lab-select').selectOption('retry-storm');
+      if (presenter) await app.byTestId('presenter').click();
+      const measure = () => page.evaluate(() => {
+        const clock = document.querySelector('.controls__clock');
+        return { text: clock.textContent, width: Math.round(clock.getBoundingClientRect().width), speed: Math.round(document.querySelector('.controls__speed').getBoundingClientRect().left) };
+      });
+      const start = await measure();
+      await playUntilSettled(app);
+      const end = await measure();
+      // Before: min-width 24ch, two characters short of "t = 229.585 s of 229.585 s": past 100 s the
+      // clock grew and pushed the speed control along while the run played.
+      assert.match(end.text, /^t = \d{3}\.\d{3} s of \d{3}\.\d{3} s$/);
+      assert.deepEqual(end, { ...start, text: end.text }, `${name}: the clock's box and the speed control stay put (${JSON.stringify(start)} → ${JSON.stringify(end)})`);
+      if (presenter) {
+        // Before: the real crash mode box stayed the browser's 13 px beside the projector's 20 px text.
+        const box = await app.byTestId('real-crash').boundingBox();
+        assert.ok(box.height >= 20 && box.width >= 20, `the real crash mode checkbox is ${box.width}×${box.height} px in the projector theme`);
+      }
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  }
+});
+
+test('side by side: every outcome label fits its column at 1280×720, 1920×1080 in the projector theme and on a phone', async () => {
+  const found = {};
+  for (const [name, options, projector] of [['1280', {}, false], ['1920-projector', { viewport: { width: 1920, height: 1080 } }, true], ['phone', PHONE, false]]) {
+    const app = await openPage(options);
+    const { page } = app;
+    try {
+      await app.byTestId('lab-select').selectOption('double-payment');
+      if (projector) await app.byTestId('theme-projector').click();
+      await app.byTestId('view-compare').click();
+      await app.byTestId('compare-end').click();
+      // Before: six columns per side, "✓ charged once" 108 px in a 91 px column, over "‼ duplicate".
+      found[name] = await page.evaluate(() =>
+        [...document.querySelectorAll('[data-testid^=compare-][data-testid$=-totals] .stat')].flatMap((stat) => {
+          const label = stat.querySelector('.stat__label');
+          return label.scrollWidth > label.clientWidth + 0.5 || label.getBoundingClientRect().right > stat.getBoundingClientRect().right + 0.5
+            ? [`${label.textContent}: ${label.scrollWidth} px in ${label.clientWidth} px`]
+            : [];
+        }));
+      assert.equal(await page.locator('[data-testid^=compare-][data-testid$=-totals] .stat').count(), 12);
+      await screenshot(page, `layout-compare-${name}`);
+      assert.deepEqual(app.problems, []);
+    } finally {
+      await app.close();
+    }
+  }
+  assert.deepEqual(found, { 1280: [], '1920-projector': [], phone: [] });
+});
+
 // ---- Accessibility of the new parts ---------------------------------------------------------------
 
 const axeSource = () =>

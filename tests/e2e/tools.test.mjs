@@ -409,3 +409,38 @@ test('the tools page: axe finds no serious or critical violation, and every cont
     await context.close();
   }
 });
+
+test('at 1280×720, 1920×1080 and on a phone the snippet shows whole, the page never scrolls sideways and phone targets are 24 px', async () => {
+  const sizes = [
+    ['1280', { width: 1280, height: 720 }],
+    ['1920', { width: 1920, height: 1080 }],
+    ['phone', { width: 390, height: 844 }],
+  ];
+  const found = {};
+  for (const [name, viewport] of sizes) {
+    const { page, context, problems } = await openTools({ viewport });
+    try {
+      for (const [w, h] of [[800, 600], [360, 420]]) {
+        await page.getByTestId(`embed-size-${w}x${h}`).check();
+        // Before: rows="3" hid the end of the snippet (title, size, loading) behind an inner scrollbar,
+        // 4 lines of text in 3 at 1280 px and 9 in 3 on a phone.
+        const text = await page.getByTestId('embed-snippet').evaluate((t) => [t.scrollHeight, t.clientHeight]);
+        found[`${name} ${w}x${h}`] = text[0] <= text[1] ? 'whole' : `${text[0]} px of text in ${text[1]} px`;
+      }
+      if (name === 'phone') {
+        // Before: the frame size, moment, format and sheet radio buttons were 13 × 13 px.
+        const small = await page.evaluate(() => [...document.querySelectorAll('button, a[href], input, select, textarea, summary')]
+          .filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0 && (r.width < 24 || r.height < 24); })
+          .map((e) => `${e.dataset.testid ?? e.tagName} ${Math.round(e.getBoundingClientRect().width)}×${Math.round(e.getBoundingClientRect().height)}`));
+        assert.deepEqual(small, [], 'every target on the phone is at least 24 × 24 px');
+      }
+      const page_ = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      assert.ok(page_[0] <= page_[1], `${name}: the page scrolls sideways (${page_})`);
+      await screenshot(page, `tools-snippet-${name}`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  }
+  for (const v of Object.values(found)) assert.equal(v, 'whole', JSON.stringify(found));
+});
