@@ -1,14 +1,18 @@
 //! Benchmark entry points exported to JavaScript (`window.wasmBindings` under Trunk), so
 //! `./scripts/bench` can time the very same core in headless Chromium. Timing happens in JavaScript
 //! with `performance.now()`: the core itself never reads a clock.
+//!
+//! The throughput and sweep entry points exist only with the cargo feature `bench`, which
+//! `./scripts/bench` builds with: every page links this library, and the shipped ones need not carry
+//! them. The share link, the memory probe and the provoked panic stay, because the end-to-end tests
+//! call them on the shipped build.
 
-use crate::sim::config::Config;
 use crate::sim::share::{Scenario, encode};
-use crate::sim::sweep::{Sweep, Verdict};
 use crate::sim::workload;
 use wasm_bindgen::prelude::*;
 
 /// Runs the throughput workload with `payments` payments; returns its digest.
+#[cfg(feature = "bench")]
 #[wasm_bindgen]
 pub fn bench_throughput(payments: u32) -> String {
     let mut sim = workload::throughput(payments, workload::THROUGHPUT_SEED);
@@ -17,8 +21,11 @@ pub fn bench_throughput(payments: u32) -> String {
 
 /// Runs the full sweep (every crash point × strategy) with `payments` payments per run on `seed`;
 /// returns how many cells were safe.
+#[cfg(feature = "bench")]
 #[wasm_bindgen]
 pub fn bench_sweep(seed: u32, payments: u32) -> u32 {
+    use crate::sim::config::Config;
+    use crate::sim::sweep::{Sweep, Verdict};
     let sweep = Sweep::new(&Config::default(), seed as u64, payments);
     (0..sweep.len())
         .filter(|i| sweep.run(*i).verdict == Verdict::Safe)

@@ -37,6 +37,13 @@ pub fn tr(english: &'static str) -> &'static str {
     })
 }
 
+/// `tr(english)` as an owned `String`: one call at each of the fifty-odd sites that keep a translated
+/// sentence (an error, a status), instead of the lookup and a copy inlined at each.
+#[inline(never)]
+pub fn trs(english: &'static str) -> String {
+    tr(english).to_string()
+}
+
 /// `one` when `n` is 1, else `other`, each in the installed language. English, Spanish and German
 /// share this rule; a language with more plural forms would need more keys.
 #[inline(never)]
@@ -95,11 +102,29 @@ pub fn fill(template: &str, args: &[&str]) -> String {
 /// The texts live as long as the page (a language is installed once per visit), so they are leaked to
 /// hand out `&'static str` without a copy per lookup.
 pub fn install(code: &'static str, pairs: Vec<(String, String)>) {
-    let mut table: Vec<(&'static str, &'static str)> = pairs
-        .into_iter()
-        .filter(|(_, to)| !to.is_empty())
-        .map(|(from, to)| (&*from.leak(), &*to.leak()))
-        .collect();
+    set(
+        code,
+        pairs
+            .into_iter()
+            .map(|(from, to)| (&*from.leak(), &*to.leak()))
+            .collect(),
+    );
+}
+
+/// Makes the catalogue file's text the installed language, called `code`: English and translation
+/// alternate, each ended by a NUL (`scripts/build` writes `locales/<code>.json` so). The text is leaked
+/// once and split in place: no JSON object to walk and no copy per text.
+pub fn install_text(code: &'static str, text: String) {
+    let mut parts = text.leak().split('\0');
+    let mut pairs = Vec::new();
+    while let (Some(from), Some(to)) = (parts.next(), parts.next()) {
+        pairs.push((from, to));
+    }
+    set(code, pairs);
+}
+
+fn set(code: &'static str, mut table: Vec<(&'static str, &'static str)>) {
+    table.retain(|(_, to)| !to.is_empty());
     // scripts/build writes the table sorted, so this insertion sort only checks it (one pass) and a
     // table written by hand still works; a library sort would add kilobytes to the download.
     for i in 1..table.len() {
@@ -148,6 +173,19 @@ mod tests {
             assert_eq!(tr(en), es);
         }
         install("en", Vec::new());
+    }
+
+    #[test]
+    fn a_catalogue_file_installs_in_pairs_and_an_empty_translation_stays_english() {
+        install_text(
+            "es",
+            "Play\0Reproducir\0Reset\0\0Two\nlines\0Dos\nlíneas\0".into(),
+        );
+        assert_eq!(tr("Play"), "Reproducir");
+        assert_eq!(tr("Reset"), "Reset");
+        assert_eq!(tr("Two\nlines"), "Dos\nlíneas");
+        install("en", Vec::new());
+        assert_eq!(tr("Play"), "Play");
     }
 
     #[test]

@@ -167,7 +167,7 @@ fn lex(src: &str) -> Result<Vec<Token>, String> {
     Ok(out)
 }
 
-/// The keys of one source: the literal first argument of `tr(…)`, `trf(…)`, `trf_n(…)`, `atr(…)` (an
+/// The keys of one source: the literal first argument of `tr(…)`, `trs(…)`, `trf(…)`, `trf_n(…)`, `atr(…)` (an
 /// attribute value), `vtr(…)` (a translated text as a page node) and `n_(…)` (a key kept in a static table, translated where it is
 /// shown), both literals of `tr_n(…)`. A call whose argument is not a literal is the catalogue's own
 /// code (a variable key would escape this test, so the team writes none).
@@ -182,7 +182,7 @@ fn keys_in(tokens: &[Token]) -> Vec<String> {
             continue;
         }
         let literals = match name.as_str() {
-            "tr" | "trf" | "trf_n" | "n_" | "vtr" | "atr" => 1,
+            "tr" | "trs" | "trf" | "trf_n" | "n_" | "vtr" | "atr" => 1,
             "tr_n" => 2,
             _ => continue,
         };

@@ -3,7 +3,7 @@
 //! Labs are judged by these invariants, never by exact state: "no payment charged twice" holds for
 //! many correct runs, while "the ledger equals this table" would reject answers that are right.
 
-use crate::i18n::tr;
+use crate::i18n::{n_, tr};
 use serde::{Deserialize, Serialize};
 
 /// The fate of one payment.
@@ -50,14 +50,14 @@ impl Outcome {
 
     /// A human label.
     pub fn label(self) -> &'static str {
-        match self {
-            Outcome::ChargedOnce => tr("charged once"),
-            Outcome::Duplicate => tr("duplicate"),
-            Outcome::Lost => tr("lost"),
-            Outcome::Orphan => tr("orphan"),
-            Outcome::DeadLettered => tr("dead-lettered"),
-            Outcome::Pending => tr("pending"),
-        }
+        tr(match self {
+            Outcome::ChargedOnce => n_("charged once"),
+            Outcome::Duplicate => n_("duplicate"),
+            Outcome::Lost => n_("lost"),
+            Outcome::Orphan => n_("orphan"),
+            Outcome::DeadLettered => n_("dead-lettered"),
+            Outcome::Pending => n_("pending"),
+        })
     }
 
     /// Is this outcome a correctness failure?

@@ -7,7 +7,7 @@
 
 use super::config::{AckTiming, Config, RecordCheck, RetryPolicy};
 use super::simulation::Sim;
-use crate::i18n::{tr, trf_n};
+use crate::i18n::{tr, trf_n, trs};
 
 /// How an item is answered.
 #[derive(Clone, Copy, Debug)]
@@ -123,7 +123,7 @@ pub const ITEMS: [ChecklistItem; 6] = [
             if c.redeliveries == 0 {
                 (
                     false,
-                    tr("No redelivery in this run yet: nothing for an alert to see.").into(),
+                    trs("No redelivery in this run yet: nothing for an alert to see."),
                 )
             } else {
                 (
@@ -147,7 +147,7 @@ pub const ITEMS: [ChecklistItem; 6] = [
             (
                 seen > 0,
                 if seen == 0 {
-                    tr("No duplicate delivery in this run yet: nothing to count.").into()
+                    trs("No duplicate delivery in this run yet: nothing to count.")
                 } else {
                     trf_n(
                         "Measured: {0} repeats caught by a safeguard, {1} extra effects slipped through.",

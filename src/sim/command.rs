@@ -5,7 +5,7 @@
 //! decides whether the broker's redelivery is harmless, a double charge, or a lost payment.
 
 use super::config::{Millis, Step, Strategy};
-use crate::i18n::tr;
+use crate::i18n::{n_, tr};
 use serde::{Deserialize, Serialize};
 
 /// A boundary between two consumer steps where a crash can be armed.
@@ -82,15 +82,15 @@ impl CrashPoint {
 
     /// A short human label.
     pub fn label(self) -> &'static str {
-        match self {
-            CrashPoint::AfterReceive => tr("after receive"),
-            CrashPoint::AfterCheck => tr("after check"),
-            CrashPoint::AfterCharge => tr("after charge"),
-            CrashPoint::AfterLedgerWrite => tr("after ledger write"),
-            CrashPoint::AfterCommit => tr("after commit, before ack"),
-            CrashPoint::AfterAck => tr("after ack"),
-            CrashPoint::Now => tr("now"),
-        }
+        tr(match self {
+            CrashPoint::AfterReceive => n_("after receive"),
+            CrashPoint::AfterCheck => n_("after check"),
+            CrashPoint::AfterCharge => n_("after charge"),
+            CrashPoint::AfterLedgerWrite => n_("after ledger write"),
+            CrashPoint::AfterCommit => n_("after commit, before ack"),
+            CrashPoint::AfterAck => n_("after ack"),
+            CrashPoint::Now => n_("now"),
+        })
     }
 }
 

@@ -4,7 +4,7 @@
 //! per-mille) so a configuration round-trips exactly through share links and behaves identically on
 //! every platform.
 
-use crate::i18n::tr;
+use crate::i18n::{n_, tr};
 use serde::{Deserialize, Serialize};
 
 mod broker_kind;
@@ -103,16 +103,16 @@ impl Step {
 
     /// The step's name as the lessons write it.
     pub fn label(self) -> &'static str {
-        match self {
-            Step::Receive => tr("receive"),
-            Step::BeginTx => tr("begin tx"),
-            Step::CheckRecord => tr("check record"),
-            Step::Charge => tr("charge card"),
-            Step::WriteLedger => tr("write ledger"),
-            Step::WriteRecord => tr("write record"),
-            Step::Commit => tr("commit"),
-            Step::Ack => tr("ack"),
-        }
+        tr(match self {
+            Step::Receive => n_("receive"),
+            Step::BeginTx => n_("begin tx"),
+            Step::CheckRecord => n_("check record"),
+            Step::Charge => n_("charge card"),
+            Step::WriteLedger => n_("write ledger"),
+            Step::WriteRecord => n_("write record"),
+            Step::Commit => n_("commit"),
+            Step::Ack => n_("ack"),
+        })
     }
 
     /// The order in which a consumer walks the steps under `timing`. A manual ack sent first moves the

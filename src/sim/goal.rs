@@ -8,7 +8,7 @@
 
 use super::checker::Outcome;
 use super::simulation::Sim;
-use crate::i18n::{tr, trf};
+use crate::i18n::{n_, tr, trf};
 use serde::{Deserialize, Serialize};
 
 /// Where a goal stands.
@@ -170,14 +170,14 @@ pub fn outcome_at_least(sim: &Sim, outcome: Outcome, n: u64) -> Judged {
         sim,
         sim.totals().get(outcome),
         n,
-        match outcome {
-            Outcome::ChargedOnce => tr("charged once payments"),
-            Outcome::Duplicate => tr("duplicate payments"),
-            Outcome::Lost => tr("lost payments"),
-            Outcome::Orphan => tr("orphan payments"),
-            Outcome::DeadLettered => tr("dead-lettered payments"),
-            Outcome::Pending => tr("pending payments"),
-        },
+        tr(match outcome {
+            Outcome::ChargedOnce => n_("charged once payments"),
+            Outcome::Duplicate => n_("duplicate payments"),
+            Outcome::Lost => n_("lost payments"),
+            Outcome::Orphan => n_("orphan payments"),
+            Outcome::DeadLettered => n_("dead-lettered payments"),
+            Outcome::Pending => n_("pending payments"),
+        }),
     )
 }
 

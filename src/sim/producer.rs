@@ -16,7 +16,7 @@
 //! after publishing and before marking publishes the row again when it comes back: publishing
 //! becomes reliable, and duplicates downstream become certain.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{trf, trs};
 use serde::{Deserialize, Serialize};
 
 /// What this model leaves out of a real producer, one line each (the UI can show them).
@@ -80,7 +80,7 @@ impl ProducerSettings {
     /// Checks the settings; a sentence names the first one out of range.
     pub fn validate(&self) -> Result<(), String> {
         if self.lost_confirm_permille > 1000 || self.crash_permille > 1000 {
-            return Err(tr("The producer's chances are per-mille: at most 1000.").into());
+            return Err(trs("The producer's chances are per-mille: at most 1000."));
         }
         if !(1..=super::config::limits::MAX_DURATION_MS).contains(&self.confirm_timeout_ms) {
             return Err(trf(

@@ -39,7 +39,7 @@ use super::retry::TokenBucket;
 use super::rng::Rng;
 use super::sentence::sentence_error;
 use super::sqs::{DEFAULT_VISIBILITY_TIMEOUT_MS, DedupWindow};
-use crate::i18n::{tr, trf_n};
+use crate::i18n::{trf_n, trs};
 use std::collections::BinaryHeap;
 use timers::{Timer, TimerKind};
 
@@ -251,12 +251,12 @@ impl Sim {
                 }
                 if point == CrashPoint::Now {
                     return Err(CommandError(
-                        tr("A crash can only be armed at a step boundary.").into(),
+                        trs("A crash can only be armed at a step boundary."),
                     ));
                 }
                 if mode == ArmMode::EveryKth(0) {
                     return Err(CommandError(
-                        tr("“Every k-th time” needs k of at least 1.").into(),
+                        trs("“Every k-th time” needs k of at least 1."),
                     ));
                 }
                 self.armed.push(ArmedCrash {

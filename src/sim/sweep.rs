@@ -11,7 +11,7 @@ use super::checker::Totals;
 use super::command::{Action, ArmMode, Command, CrashPoint};
 use super::config::{BrokerKind, Config, Millis, Strategy};
 use super::simulation::Sim;
-use crate::i18n::{tr, trf};
+use crate::i18n::{trf, trs};
 use serde::{Deserialize, Serialize};
 
 /// The one-word verdict of a cell.
@@ -177,7 +177,7 @@ pub fn crash_schedule(payments: u32) -> String {
             mode: ArmMode::EveryKth(k),
             ..
         } => trf("every {0} pass of its boundary", &[&ordinal(k)]),
-        _ => tr("once, at the first pass of its boundary").to_string(),
+        _ => trs("once, at the first pass of its boundary"),
     }
 }
 

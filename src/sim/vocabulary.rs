@@ -8,7 +8,7 @@ use super::checker::Outcome;
 use super::command::CrashPoint;
 use super::config::{AckTiming, LedgerWrite, OutageKind, RecordCheck, RetryWait};
 use super::event::RequeueReason;
-use crate::i18n::tr;
+use crate::i18n::{n_, tr};
 
 /// A setting's choices, named once.
 pub trait Named: Copy + PartialEq + Sized + 'static {
@@ -38,11 +38,11 @@ impl Named for AckTiming {
         }
     }
     fn label(self) -> &'static str {
-        match self {
-            AckTiming::Auto => tr("auto-ack (delivery is the ack)"),
-            AckTiming::ManualFirst => tr("manual ack, first thing"),
-            AckTiming::AfterCommit => tr("manual ack after commit"),
-        }
+        tr(match self {
+            AckTiming::Auto => n_("auto-ack (delivery is the ack)"),
+            AckTiming::ManualFirst => n_("manual ack, first thing"),
+            AckTiming::AfterCommit => n_("manual ack after commit"),
+        })
     }
 }
 
@@ -66,10 +66,10 @@ impl Named for RecordCheck {
         }
     }
     fn label(self) -> &'static str {
-        match self {
-            RecordCheck::CheckThenInsert => tr("check-then-insert"),
-            RecordCheck::UniqueConstraint => tr("unique constraint"),
-        }
+        tr(match self {
+            RecordCheck::CheckThenInsert => n_("check-then-insert"),
+            RecordCheck::UniqueConstraint => n_("unique constraint"),
+        })
     }
 }
 
@@ -97,11 +97,11 @@ impl Named for LedgerWrite {
         }
     }
     fn label(self) -> &'static str {
-        match self {
-            LedgerWrite::Append => tr("append a row"),
-            LedgerWrite::Conditional => tr("conditional update (compare-and-set)"),
-            LedgerWrite::Commutative => tr("commutative write (set keyed by payment)"),
-        }
+        tr(match self {
+            LedgerWrite::Append => n_("append a row"),
+            LedgerWrite::Conditional => n_("conditional update (compare-and-set)"),
+            LedgerWrite::Commutative => n_("commutative write (set keyed by payment)"),
+        })
     }
 }
 
@@ -114,10 +114,10 @@ impl Named for OutageKind {
         }
     }
     fn label(self) -> &'static str {
-        match self {
-            OutageKind::Refuse => tr("refuses connections (fails at once)"),
-            OutageKind::Hang => tr("hangs (calls pile up, then run late)"),
-        }
+        tr(match self {
+            OutageKind::Refuse => n_("refuses connections (fails at once)"),
+            OutageKind::Hang => n_("hangs (calls pile up, then run late)"),
+        })
     }
 }
 
@@ -130,12 +130,10 @@ impl Named for RetryWait {
         }
     }
     fn label(self) -> &'static str {
-        match self {
-            RetryWait::Broker => {
-                tr("in the broker (retry queue with a TTL; SQS: visibility timeout)")
-            }
-            RetryWait::Consumer => tr("in the consumer (it holds the message and waits)"),
-        }
+        tr(match self {
+            RetryWait::Broker => n_("in the broker (retry queue with a TTL; SQS: visibility timeout)"),
+            RetryWait::Consumer => n_("in the consumer (it holds the message and waits)"),
+        })
     }
 }
 
@@ -183,12 +181,12 @@ impl Named for RequeueReason {
         }
     }
     fn label(self) -> &'static str {
-        match self {
-            RequeueReason::Disconnect => tr("consumer gone"),
-            RequeueReason::VisibilityTimeout => tr("visibility timeout"),
-            RequeueReason::Retry => tr("retry after a failure"),
-            RequeueReason::Replay => tr("replay from the committed offset"),
-        }
+        tr(match self {
+            RequeueReason::Disconnect => n_("consumer gone"),
+            RequeueReason::VisibilityTimeout => n_("visibility timeout"),
+            RequeueReason::Retry => n_("retry after a failure"),
+            RequeueReason::Replay => n_("replay from the committed offset"),
+        })
     }
 }
 

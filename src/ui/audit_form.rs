@@ -1,7 +1,7 @@
 //! The audit page's form: the handler's steps in order (move, remove, add, each a real button), its
 //! keys and its acknowledgement, and a few example handlers to start from.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{n_, tr, trf};
 use crate::sim::audit::{Handler, HandlerStep, KeySource};
 use crate::sim::config::RecordCheck;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -38,12 +38,12 @@ impl Preset {
     }
 
     fn label(self) -> &'static str {
-        match self {
-            Preset::Tutorial => tr("Charge, write, ack (no safeguards)"),
-            Preset::ChargeBeforeBegin => tr("Charge before the transaction begins"),
-            Preset::AckBeforeCommit => tr("Ack before the commit"),
-            Preset::Correct => tr("Record, ledger and keyed charge in one transaction, ack last"),
-        }
+        tr(match self {
+            Preset::Tutorial => n_("Charge, write, ack (no safeguards)"),
+            Preset::ChargeBeforeBegin => n_("Charge before the transaction begins"),
+            Preset::AckBeforeCommit => n_("Ack before the commit"),
+            Preset::Correct => n_("Record, ledger and keyed charge in one transaction, ack last"),
+        })
     }
 
     /// The example's handler.

@@ -2,7 +2,7 @@
 //! permalink. The core decides every word of it ([`crate::sim::audit`]); this only lays it out.
 
 use super::browser::{copy_to_clipboard, page_address};
-use crate::i18n::{fill, tr, tr_n};
+use crate::i18n::{fill, tr, tr_n, trs};
 use crate::sim::audit::{Case, Handler, audit, case_label, encode, summary, verdict_label};
 use crate::sim::sweep::Verdict;
 use yew::prelude::*;
@@ -58,7 +58,7 @@ pub fn AuditReport(props: &AuditReportProps) -> Html {
     let report = audit(h);
     let failing = report.failures().count();
     let headline = if failing == 0 {
-        tr("Every case passes: the payment is charged once and recorded once.").to_string()
+        trs("Every case passes: the payment is charged once and recorded once.")
     } else {
         fill(
             tr_n(

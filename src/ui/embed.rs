@@ -13,10 +13,10 @@ use super::components::totals::TotalsPanel;
 use super::components::words::{counted, seconds};
 use super::embed_run::{EmbedAction, EmbedRun, parse_address};
 use super::hooks::use_play_clock;
-use crate::i18n::{tr, tr_n, trf};
+use crate::i18n::{n_, tr_n, trf};
 use crate::sim::lab::Lab;
 use crate::sim::share::Scenario;
-use crate::ui::{atr, vtext, vtr};
+use crate::ui::{atr, vtr};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
@@ -111,7 +111,7 @@ fn Player(props: &PlayerProps) -> Html {
             </header>
             <div class="embed__controls" role="group" aria-label={atr("Run controls")}>
                 <button type="button" class="button button--primary" data-testid="play" onclick={send(|| EmbedAction::TogglePlay)}>
-                    { vtext(if run.playing { tr("❚❚ Pause") } else if run.at_end() { tr("↻ Replay") } else { tr("▶ Play") }) }
+                    { vtr(if run.playing { n_("❚❚ Pause") } else if run.at_end() { n_("↻ Replay") } else { n_("▶ Play") }) }
                 </button>
                 <button type="button" class="button" data-testid="step" onclick={send(|| EmbedAction::Step)}>{ vtr("Step") }</button>
                 <button type="button" class="button" data-testid="reset" onclick={send(|| EmbedAction::Reset)}>{ vtr("Reset") }</button>

@@ -134,16 +134,17 @@ async fn fetch_lessons() -> Result<Object, &'static str> {
     let mut spanish = crate::i18n::language() == "es";
     // One await in a loop rather than two calls: the fetch's future is built once in the WebAssembly.
     loop {
-        match fetch(if spanish { URL_ES } else { URL }).await {
+        let words = fetch(if spanish { URL_ES } else { URL }).await;
+        match words.and_then(|v| v.dyn_into().map_err(|_| tr("the file is not a table of texts"))) {
             Err(_) if spanish => spanish = false,
             done => return done,
         }
     }
 }
 
-/// Fetches a JSON object next to the page (the lesson texts, a language's catalogue), or says in a
-/// clause why not.
-pub(crate) async fn fetch(url: &str) -> Result<Object, &'static str> {
+/// Fetches a JSON file next to the page (the lesson texts, a language's catalogue) and parses it, or
+/// says in a clause why not; the caller checks the value's shape.
+pub(crate) async fn fetch(url: &str) -> Result<JsValue, &'static str> {
     let window = web_sys::window().ok_or(tr("there is no window"))?;
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str(url))
         .await
@@ -161,6 +162,5 @@ pub(crate) async fn fetch(url: &str) -> Result<Object, &'static str> {
         Err(_) => None,
     };
     text.and_then(|t| JSON::parse(&t).ok())
-        .and_then(|v| v.dyn_into::<Object>().ok())
         .ok_or(tr("the file is not a table of texts"))
 }

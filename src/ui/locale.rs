@@ -1,15 +1,13 @@
 //! The page's language: which one, and loading its message catalogue before the first render.
 //!
 //! English is built in (the texts are the catalogue's keys, `src/i18n.rs`); another language is one
-//! flat JSON object, `locales/<code>.json` (written by `scripts/build` from `locales/<code>/*.json`),
+//! file, `locales/<code>.json` (written by `scripts/build` from `locales/<code>/*.json`),
 //! fetched only by a visitor who reads it, so the first download does not grow with languages. The
 //! page renders once the table is installed: a short wait on a small file, and never a screen of mixed
 //! languages. If the fetch fails, the page stays in English and says so in one sentence.
 
 use crate::ui::browser::local_storage;
-use js_sys::{Array, Object};
 use std::cell::RefCell;
-use wasm_bindgen::JsCast;
 
 /// The languages the page offers: code, and the name in that language (what a reader looks for).
 pub const LANGUAGES: [(&str, &str); 2] = [("en", "English"), ("es", "Español")];
@@ -58,8 +56,8 @@ pub fn start(render: impl FnOnce() + 'static) {
     }
     yew::platform::spawn_local(async move {
         match fetch(code).await {
-            Ok(pairs) => {
-                crate::i18n::install(code, pairs);
+            Ok(text) => {
+                crate::i18n::install_text(code, text);
                 if let Some(html) = gloo::utils::document().document_element() {
                     let _ = html.set_attribute("lang", code);
                 }
@@ -92,13 +90,11 @@ pub fn choose(code: &str) {
         .set_search(&format!("locale={code}"));
 }
 
-async fn fetch(code: &str) -> Result<Vec<(String, String)>, &'static str> {
-    let table = crate::ui::lessons::fetch(&format!("locales/{code}.json")).await?;
-    Ok(Object::entries(&table)
-        .iter()
-        .filter_map(|pair| {
-            let pair: Array = pair.unchecked_into();
-            Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-        })
-        .collect())
+/// The catalogue file's text: one JSON string, English and translation alternating, each ended by a NUL
+/// (scripts/build writes it), which `i18n::install_text` splits without a JSON object walk.
+async fn fetch(code: &str) -> Result<String, &'static str> {
+    crate::ui::lessons::fetch(&format!("locales/{code}.json"))
+        .await?
+        .as_string()
+        .ok_or(crate::i18n::tr("the file is not a table of texts"))
 }

@@ -21,7 +21,7 @@ pub mod saved;
 pub mod state;
 pub mod tools;
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{trf, trs};
 use crate::sim::share;
 use browser::{copy_to_clipboard, location_hash, replace_hash};
 use components::compare::CompareView;
@@ -142,11 +142,10 @@ pub fn App() -> Html {
     let onshare = {
         let state = state.clone();
         Callback::from(move |_: ()| {
-            let link = share::encode(&state.scenario());
-            let url = replace_hash(Some(&link)).unwrap_or_else(|| format!("#{link}"));
+            let url = link_in_address(&state);
             copy_to_clipboard(&url);
             state.dispatch(Action::Announce(
-                tr("A link to this exact run is in the address bar and the clipboard.").into(),
+                trs("A link to this exact run is in the address bar and the clipboard."),
             ));
             url
         })
@@ -320,11 +319,18 @@ pub fn App() -> Html {
             }
             { components::header::language_picker(&{ let state = state.clone(); Callback::from(move |code: String| {
                 // The reload in the new language reopens this run from its link.
-                replace_hash(Some(&share::encode(&state.scenario())));
+                link_in_address(&state);
                 locale::choose(&code);
             }) }) }
         </main>
     }
+}
+
+/// Puts the run's share link in the address bar (without a history entry) and answers the address:
+/// the share button's work, and the language picker's before it reloads the page in the same run.
+fn link_in_address(state: &AppState) -> String {
+    let link = share::encode(&state.scenario());
+    replace_hash(Some(&link)).unwrap_or_else(|| format!("#{link}"))
 }
 
 /// A callback that turns its argument into an action and dispatches it.

@@ -3,7 +3,7 @@
 //! consumer. On the next load the core recovers the run from what was saved; this module only moves
 //! the text in and out of storage and words the outcome for the learner.
 
-use crate::i18n::{fill, tr, tr_n, trf, trf_n};
+use crate::i18n::{fill, n_, tr, tr_n, trf, trf_n, trs};
 use crate::sim::RedeliveryMode;
 use crate::sim::broker::MessageState;
 use crate::sim::config::AckTiming;
@@ -158,7 +158,7 @@ fn notice(now: u64, h: Held, consumers: u8, redelivery: RedeliveryMode) -> Strin
     let (held, back) = (h.held as u64, h.back as u64);
     let mut what = if h.auto || h.held == 0 {
         // Under auto-ack the broker forgot each message as it sent it: none is held back for it.
-        tr("No payment was unacknowledged in a consumer's hands.").to_string()
+        trs("No payment was unacknowledged in a consumer's hands.")
     } else if redelivery == RedeliveryMode::OnDisconnect {
         counted(
             held,
@@ -190,15 +190,7 @@ fn notice(now: u64, h: Held, consumers: u8, redelivery: RedeliveryMode) -> Strin
         );
     }
     fill(
-        if consumers == 1 {
-            tr(
-                "Real crash: the page closed at t = {0}. The consumer restarted with an empty memory; the queue, the ledger and the gateway kept theirs. {1} Press play and watch the ledger.",
-            )
-        } else {
-            tr(
-                "Real crash: the page closed at t = {0}. Every consumer restarted with an empty memory; the queue, the ledger and the gateway kept theirs. {1} Press play and watch the ledger.",
-            )
-        },
+        tr(if consumers == 1 { n_("Real crash: the page closed at t = {0}. The consumer restarted with an empty memory; the queue, the ledger and the gateway kept theirs. {1} Press play and watch the ledger.") } else { n_("Real crash: the page closed at t = {0}. Every consumer restarted with an empty memory; the queue, the ledger and the gateway kept theirs. {1} Press play and watch the ledger.") }),
         &[&seconds(now), &what],
     )
 }

@@ -16,7 +16,7 @@ mod snippet;
 use super::browser::{location_hash, page_address};
 use super::components::words::seconds;
 use super::state::{World, start as start_timeline};
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trs};
 use crate::sim::config::Millis;
 use crate::sim::lab::Lab;
 use crate::sim::share::Scenario;
@@ -165,7 +165,7 @@ fn Page(props: &PageProps) -> Html {
     };
     let title = match &lab {
         Some(l) => trf("Redelivery Lab: {0}", &[l.title]),
-        None => tr("Redelivery Lab: a free-play run").to_string(),
+        None => trs("Redelivery Lab: a free-play run"),
     };
     html! {
         <main class="tools" data-testid="tools">

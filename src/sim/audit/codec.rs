@@ -6,7 +6,7 @@
 //! the ack (m manual, a automatic).
 
 use super::handler::{Handler, HandlerStep, KeySource};
-use crate::i18n::tr;
+use crate::i18n::trs;
 use crate::sim::config::RecordCheck;
 
 /// The handler as the part of a permalink after `#`.
@@ -43,7 +43,7 @@ fn key(c: char) -> Option<KeySource> {
 /// impossible link gets one sentence.
 pub fn decode(text: &str) -> Result<Handler, String> {
     let damaged = || {
-        tr("This audit link is damaged: the form shows the default handler instead.").to_string()
+        trs("This audit link is damaged: the form shows the default handler instead.")
     };
     let text = text.strip_prefix('#').unwrap_or(text);
     let mut parts = text.split('-');

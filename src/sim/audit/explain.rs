@@ -3,14 +3,14 @@
 
 use super::handler::{Handler, HandlerStep, KeySource};
 use super::run::{Case, Trace};
-use crate::i18n::{tr, trf};
+use crate::i18n::{n_, tr, trf, trs};
 use crate::sim::config::RecordCheck;
 use crate::sim::sweep::Verdict;
 
 /// Where the first handling was: right after receiving the message, or after a step.
 pub fn place(h: &Handler, after: usize) -> String {
     match after.checked_sub(1).and_then(|i| h.steps.get(i)) {
-        None => tr("right after receiving the message").to_string(),
+        None => trs("right after receiving the message"),
         Some(step) => trf("after \"{0}\"", &[step.label()]),
     }
 }
@@ -19,8 +19,8 @@ pub fn place(h: &Handler, after: usize) -> String {
 pub fn case_label(h: &Handler, case: Case) -> String {
     match case {
         Case::Crash { after } => trf("crash {0}", &[&place(h, after)]),
-        Case::LostAck => tr("the ack is lost").to_string(),
-        Case::Republish => tr("the producer republishes (new message id)").to_string(),
+        Case::LostAck => trs("the ack is lost"),
+        Case::Republish => trs("the producer republishes (new message id)"),
         Case::Concurrent { after } => trf(
             "a second consumer gets it while the first is {0}",
             &[&place(h, after)],
@@ -30,28 +30,24 @@ pub fn case_label(h: &Handler, case: Case) -> String {
 
 /// A verdict in one word, as the audit table writes it.
 pub fn verdict_label(v: Verdict) -> &'static str {
-    match v {
-        Verdict::Safe => tr("safe"),
-        Verdict::Duplicate => tr("duplicate"),
-        Verdict::Lost => tr("lost"),
-        Verdict::Orphan => tr("orphan"),
-        Verdict::Unsettled => tr("unsettled"),
-    }
+    tr(match v {
+        Verdict::Safe => n_("safe"),
+        Verdict::Duplicate => n_("duplicate"),
+        Verdict::Lost => n_("lost"),
+        Verdict::Orphan => n_("orphan"),
+        Verdict::Unsettled => n_("unsettled"),
+    })
 }
 
 /// The handler in one line: its steps with arrows, then its keys and its ack.
 pub fn summary(h: &Handler) -> String {
     let steps: Vec<&str> = h.steps.iter().map(|s| s.label()).collect();
-    let check = match h.record_check {
-        RecordCheck::CheckThenInsert => tr("check-then-insert"),
-        RecordCheck::UniqueConstraint => tr("unique constraint"),
-    };
+    let check = tr(match h.record_check {
+        RecordCheck::CheckThenInsert => n_("check-then-insert"),
+        RecordCheck::UniqueConstraint => n_("unique constraint"),
+    });
     let gateway = h.gateway_key.map_or(tr("no key"), KeySource::label);
-    let ack = if h.auto_ack {
-        tr("automatic ack")
-    } else {
-        tr("manual ack")
-    };
+    let ack = tr(if h.auto_ack { n_("automatic ack") } else { n_("manual ack") });
     trf(
         "{0}; record keyed on {1}, {2}; gateway key: {3}; {4}",
         &[
@@ -83,8 +79,8 @@ pub(super) fn explain(
 ) -> String {
     let fault = match case {
         Case::Crash { after } => trf("The consumer crashed {0}.", &[&place(h, after)]),
-        Case::LostAck => tr("The ack was lost on the way, so the broker delivered the message again after all the work was done.").to_string(),
-        Case::Republish => tr("The producer republished the same payment under a new message id, as it does after a lost publisher confirm.").to_string(),
+        Case::LostAck => trs("The ack was lost on the way, so the broker delivered the message again after all the work was done."),
+        Case::Republish => trs("The producer republished the same payment under a new message id, as it does after a lost publisher confirm."),
         Case::Concurrent { after } => trf(
             "A second consumer received the same message while the first was {0} and had not acked it.",
             &[&place(h, after)],
@@ -167,30 +163,18 @@ fn duplicate(h: &Handler, case: Case, charge: bool) -> (&'static str, &'static s
 /// Money taken with no record, a record with no money, or neither.
 fn missing(t: &Trace, charges: u8, ledger: u8) -> (&'static str, &'static str) {
     if !t.second_ran {
-        let cause = match (charges > 0, ledger > 0) {
-            (true, _) => tr(
-                "The ack went out before the ledger row was committed, so the broker never delivered the message again: the card was charged and no ledger row records it.",
-            ),
-            (false, true) => tr(
-                "The ack went out before the charge, so the broker never delivered the message again: the payment is recorded but the card was never charged.",
-            ),
-            (false, false) => tr(
-                "The ack went out before the work was done, so the broker never delivered the message again: the payment was never charged or recorded.",
-            ),
-        };
+        let cause = tr(match (charges > 0, ledger > 0) {
+            (true, _) => n_("The ack went out before the ledger row was committed, so the broker never delivered the message again: the card was charged and no ledger row records it."),
+            (false, true) => n_("The ack went out before the charge, so the broker never delivered the message again: the payment is recorded but the card was never charged."),
+            (false, false) => n_("The ack went out before the work was done, so the broker never delivered the message again: the payment was never charged or recorded."),
+        });
         return (cause, tr("Fix: ack last, after the commit and the charge."));
     }
-    let cause = match (charges > 0, ledger > 0) {
-        (true, _) => tr(
-            "The idempotency record was committed before the ledger row, so the second handling found it and skipped the ledger write the crash had undone: the card was charged and no ledger row records it.",
-        ),
-        (false, true) => tr(
-            "The idempotency record was committed before the charge, so the second handling found it and skipped the charge: the payment is recorded but the card was never charged.",
-        ),
-        (false, false) => tr(
-            "The idempotency record was committed before the work it stands for, so the second handling found it and skipped the charge and the ledger row.",
-        ),
-    };
+    let cause = tr(match (charges > 0, ledger > 0) {
+        (true, _) => n_("The idempotency record was committed before the ledger row, so the second handling found it and skipped the ledger write the crash had undone: the card was charged and no ledger row records it."),
+        (false, true) => n_("The idempotency record was committed before the charge, so the second handling found it and skipped the charge: the payment is recorded but the card was never charged."),
+        (false, false) => n_("The idempotency record was committed before the work it stands for, so the second handling found it and skipped the charge and the ledger row."),
+    });
     (
         cause,
         tr(

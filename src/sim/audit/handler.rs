@@ -1,6 +1,6 @@
 //! The handler as its author wrote it: an ordered list of steps and the keys it uses.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{n_, tr, trf, trs};
 use crate::sim::config::RecordCheck;
 use serde::{Deserialize, Serialize};
 
@@ -40,15 +40,15 @@ impl HandlerStep {
 
     /// The step's name as the audit writes it.
     pub fn label(self) -> &'static str {
-        match self {
-            HandlerStep::Begin => tr("begin transaction"),
-            HandlerStep::Check => tr("check the idempotency record"),
-            HandlerStep::Record => tr("insert the idempotency record"),
-            HandlerStep::Ledger => tr("write the ledger row"),
-            HandlerStep::Charge => tr("charge the card"),
-            HandlerStep::Commit => tr("commit"),
-            HandlerStep::Ack => tr("ack"),
-        }
+        tr(match self {
+            HandlerStep::Begin => n_("begin transaction"),
+            HandlerStep::Check => n_("check the idempotency record"),
+            HandlerStep::Record => n_("insert the idempotency record"),
+            HandlerStep::Ledger => n_("write the ledger row"),
+            HandlerStep::Charge => n_("charge the card"),
+            HandlerStep::Commit => n_("commit"),
+            HandlerStep::Ack => n_("ack"),
+        })
     }
 
     /// The snake_case name used in handler.json.
@@ -91,10 +91,10 @@ pub enum KeySource {
 impl KeySource {
     /// The key's name as the audit writes it.
     pub fn label(self) -> &'static str {
-        match self {
-            KeySource::BusinessId => tr("the business id"),
-            KeySource::MessageId => tr("the message id"),
-        }
+        tr(match self {
+            KeySource::BusinessId => n_("the business id"),
+            KeySource::MessageId => n_("the message id"),
+        })
     }
 }
 
@@ -193,10 +193,10 @@ impl Handler {
         }
         let at = |s| self.position(s);
         if at(Charge).is_none() {
-            return Err(tr("The handler never charges the card: add the charge step.").into());
+            return Err(trs("The handler never charges the card: add the charge step."));
         }
         if at(Ledger).is_none() {
-            return Err(tr("The handler never writes the ledger row: add the ledger step.").into());
+            return Err(trs("The handler never writes the ledger row: add the ledger step."));
         }
         match (at(Begin), at(Commit)) {
             (None, Some(_)) => {
@@ -206,10 +206,10 @@ impl Handler {
                 .into());
             }
             (Some(_), None) => {
-                return Err(tr("The transaction is never committed, so none of its writes would last: add commit after begin.").into());
+                return Err(trs("The transaction is never committed, so none of its writes would last: add commit after begin."));
             }
             (Some(b), Some(c)) if c < b => {
-                return Err(tr("The handler commits before it begins the transaction: move commit after begin.").into());
+                return Err(trs("The handler commits before it begins the transaction: move commit after begin."));
             }
             _ => {}
         }
@@ -221,14 +221,14 @@ impl Handler {
                 .into());
             }
             (false, None) => {
-                return Err(tr("The handler never acks, so the broker would deliver the message forever: add the ack step or choose automatic acknowledgement.").into());
+                return Err(trs("The handler never acks, so the broker would deliver the message forever: add the ack step or choose automatic acknowledgement."));
             }
             _ => {}
         }
         if let (Some(c), Some(r)) = (at(Check), at(Record))
             && r < c
         {
-            return Err(tr("The check comes after the record insert, so it would always find the handler's own record: move the check before the insert.").into());
+            return Err(trs("The check comes after the record insert, so it would always find the handler's own record: move the check before the insert."));
         }
         Ok(())
     }

@@ -5,7 +5,7 @@
 //! configuration that has not passed here; the bounds keep a browser tab responsive.
 
 use super::{BrokerKind, Config, MAX_PARTITIONS, RedeliveryMode, RetryPolicy, limits};
-use crate::i18n::{fill, tr, trf_n};
+use crate::i18n::{n_, tr, trf_n, trs};
 use crate::sim::sentence::sentence_error;
 
 sentence_error!(
@@ -25,17 +25,17 @@ impl Config {
             ));
         }
         between(
-            tr("Consumers must be between 1 and {0}; got {1}."),
+            n_("Consumers must be between 1 and {0}; got {1}."),
             self.consumers.into(),
             MAX_CONSUMERS.into(),
         )?;
         between(
-            tr("Prefetch must be between 1 and {0}; got {1}."),
+            n_("Prefetch must be between 1 and {0}; got {1}."),
             self.prefetch.into(),
             MAX_PREFETCH.into(),
         )?;
         between(
-            tr("Customers must be between 1 and {0}; got {1}."),
+            n_("Customers must be between 1 and {0}; got {1}."),
             self.customers.into(),
             26,
         )?;
@@ -46,27 +46,27 @@ impl Config {
             ));
         }
         if self.lost_ack_permille > 1000 || self.gateway.failure_permille > 1000 {
-            return err(tr("Chances are per-mille: at most 1000.").to_string());
+            return err(trs("Chances are per-mille: at most 1000."));
         }
         let durations = [
             (
-                tr("The publish interval must be at most {0} ms; got {1}."),
+                n_("The publish interval must be at most {0} ms; got {1}."),
                 self.publish_interval_ms,
             ),
             (
-                tr("The restart delay must be at most {0} ms; got {1}."),
+                n_("The restart delay must be at most {0} ms; got {1}."),
                 self.restart_delay_ms,
             ),
             (
-                tr("The gateway slowness must be at most {0} ms; got {1}."),
+                n_("The gateway slowness must be at most {0} ms; got {1}."),
                 self.gateway.slow_ms,
             ),
         ];
         for (template, v) in durations {
             if v > MAX_DURATION_MS {
-                return err(fill(
+                return err(trf_n(
                     template,
-                    &[&MAX_DURATION_MS.to_string(), &v.to_string()],
+                    &[u64::from(MAX_DURATION_MS), u64::from(v)],
                 ));
             }
         }
@@ -78,7 +78,7 @@ impl Config {
         }
         if let RedeliveryMode::VisibilityTimeout { timeout_ms } = self.redelivery {
             between(
-                tr("The visibility timeout must be between 1 and {0} ms; got {1}."),
+            n_("The visibility timeout must be between 1 and {0} ms; got {1}."),
                 timeout_ms.into(),
                 MAX_DURATION_MS.into(),
             )?;
@@ -111,20 +111,20 @@ impl Config {
                 || r.burst == 0
                 || r.burst > 1_000_000)
         {
-            return err(tr("The retry rate limit needs between 1 and 1,000,000 retries a second and a burst of at least 1.").to_string());
+            return err(trs("The retry rate limit needs between 1 and 1,000,000 retries a second and a burst of at least 1."));
         }
         if let Some(o) = self.gateway.outage
             && o.until_ms < o.from_ms
         {
-            return err(tr("A gateway outage must end after it starts.").to_string());
+            return err(trs("A gateway outage must end after it starts."));
         }
         between(
-            tr("The gateway capacity must be between 1 and {0} calls; got {1}."),
+            n_("The gateway capacity must be between 1 and {0} calls; got {1}."),
             self.gateway_capacity.into(),
             MAX_GATEWAY_CAPACITY.into(),
         )?;
         between(
-            tr("The gateway call timeout must be between 1 and {0} ms; got {1}."),
+            n_("The gateway call timeout must be between 1 and {0} ms; got {1}."),
             self.call_timeout_ms.into(),
             MAX_DURATION_MS.into(),
         )?;
@@ -142,11 +142,11 @@ impl Config {
         }
         for (what, w) in [
             (
-                tr("The retention of processed records must be between 1 and {0} ms; got {1}."),
+                n_("The retention of processed records must be between 1 and {0} ms; got {1}."),
                 self.retention.records_ms,
             ),
             (
-                tr("The retention of gateway keys must be between 1 and {0} ms; got {1}."),
+                n_("The retention of gateway keys must be between 1 and {0} ms; got {1}."),
                 self.retention.gateway_keys_ms,
             ),
         ] {
@@ -157,17 +157,17 @@ impl Config {
         match self.broker {
             BrokerKind::Queue => {}
             BrokerKind::Sqs(s) if s.duplicate_permille > 1000 => {
-                return err(tr("Chances are per-mille: at most 1000.").to_string());
+                return err(trs("Chances are per-mille: at most 1000."));
             }
             BrokerKind::Sqs(_) => {}
             BrokerKind::Log(l) => {
                 between(
-                    tr("Partitions must be between 1 and {0}; got {1}."),
+            n_("Partitions must be between 1 and {0}; got {1}."),
                     l.partitions.into(),
                     MAX_PARTITIONS.into(),
                 )?;
                 between(
-                    tr("The auto-commit interval must be between 1 and {0} ms; got {1}."),
+            n_("The auto-commit interval must be between 1 and {0} ms; got {1}."),
                     l.auto_commit_interval_ms.into(),
                     MAX_DURATION_MS.into(),
                 )?;
@@ -186,14 +186,11 @@ impl Config {
 /// Checks that `value` lies in 1..=`max`, or names the setting with `template`, whose `{0}` is `max`
 /// and `{1}` the value: "Consumers must be between 1 and 4; got 9." (one whole sentence per setting,
 /// so a translation can agree with the setting's name).
-fn between(template: &str, value: u64, max: u64) -> Result<(), ConfigError> {
+fn between(template: &'static str, value: u64, max: u64) -> Result<(), ConfigError> {
     if (1..=max).contains(&value) {
         Ok(())
     } else {
-        Err(ConfigError(fill(
-            template,
-            &[&max.to_string(), &value.to_string()],
-        )))
+        Err(ConfigError(trf_n(template, &[max, value])))
     }
 }
 

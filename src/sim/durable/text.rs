@@ -7,7 +7,7 @@
 //! (`d1.`, `d2.`) still open: the fields added since read as their defaults (`d2.` has no script).
 
 use super::{DurableError, DurableState, PendingPublish};
-use crate::i18n::tr;
+use crate::i18n::trs;
 use crate::sim::broker::{BrokerMessage, MessageState};
 use crate::sim::codec::fields::{config_version, read_config, write_config};
 use crate::sim::codec::{Reader, ShareError, Writer, open};
@@ -37,7 +37,7 @@ impl DurableState {
     pub fn from_text(text: &str) -> Result<DurableState, DurableError> {
         let s = decode(text).map_err(|_| {
             DurableError(
-                tr("The saved run in this browser is damaged, so it was not restored.").into(),
+                trs("The saved run in this browser is damaged, so it was not restored."),
             )
         })?;
         s.validate()?;

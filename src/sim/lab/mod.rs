@@ -47,7 +47,7 @@ pub use visibility_timeout::VISIBILITY_SEED;
 use super::config::Config;
 use super::goal::{Goal, GoalKind, GoalStatus, Judged, Learner};
 use super::simulation::Sim;
-use crate::i18n::{tr, trf};
+use crate::i18n::{trf, trs};
 
 /// The four beats of a lab's story.
 #[derive(Clone, Copy, Debug)]
@@ -177,7 +177,7 @@ impl Lab {
         let this_run = match (&harm, sim.is_settled()) {
             (Some(h), _) => Some(trf("This run: {0}.", &[h])),
             (None, true) if sim.now() > 0 => {
-                Some(tr("This run: every payment charged exactly once.").to_string())
+                Some(trs("This run: every payment charged exactly once."))
             }
             _ => None,
         };
@@ -193,7 +193,7 @@ impl Lab {
         match missing {
             None => LabVerdict {
                 complete: true,
-                sentence: with_run(tr("Lab complete: every goal achieved.").to_string()),
+                sentence: with_run(trs("Lab complete: every goal achieved.")),
             },
             Some((g, j)) => LabVerdict {
                 complete: false,

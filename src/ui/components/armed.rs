@@ -1,6 +1,6 @@
 //! The crashes waiting at a boundary, with how often they fire and how often they have.
 
-use crate::i18n::{tr, trf, trf_n};
+use crate::i18n::{tr, trf, trf_n, trs};
 use crate::sim::{ArmMode, Command};
 use crate::ui::state::World;
 use crate::ui::{vtext, vtr};
@@ -23,12 +23,12 @@ pub fn armed(props: &ArmedProps) -> Html {
         };
     }
     let items = armed.iter().map(|a| {
-        let who = a.consumer.map_or(tr("every consumer").to_string(), |c| {
+        let who = a.consumer.map_or(trs("every consumer"), |c| {
             trf_n("consumer {0}", &[(c + 1) as u64])
         });
         let how = match a.mode {
-            ArmMode::Once => tr("once").to_string(),
-            ArmMode::Always => tr("every time").to_string(),
+            ArmMode::Once => trs("once"),
+            ArmMode::Always => trs("every time"),
             ArmMode::EveryKth(k) => {
                 // Spanish writes an ordinal as the number and a small a: 3.ª (pasada is feminine).
                 let nth = if crate::i18n::language() == "es" {

@@ -2,10 +2,10 @@
 //! practice the signal an alert would watch, with its reading — a readiness score, and a link to the
 //! lab that breaks without it.
 
-use crate::i18n::tr;
+use crate::i18n::n_;
 use crate::sim::checklist::{ITEMS, readiness, satisfied};
 use crate::ui::state::World;
-use crate::ui::{vtext, vtr};
+use crate::ui::vtr;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -27,7 +27,7 @@ pub fn checklist(props: &ChecklistProps) -> Html {
                 <span class="checklist__auto" aria-hidden="true">{ if done { "✓" } else { "✗" } }</span>
                 <span class="checklist__question">
                     { item.question_words() }
-                    <span class="visually-hidden">{ vtext(if done { tr(" (satisfied)") } else { tr(" (not yet)") }) }</span>
+                    <span class="visually-hidden">{ vtr(if done { n_(" (satisfied)") } else { n_(" (not yet)") }) }</span>
                 </span>
                 if let Some(reading) = reading {
                     <p class="checklist__signal mono" data-testid="checklist-signal">{ reading }</p>

@@ -6,7 +6,7 @@
 
 use super::sweep::{strategy_label, strategy_words};
 use super::words::{counted, seconds};
-use crate::i18n::{tr, tr_n, trf, trf_n};
+use crate::i18n::{n_, tr, tr_n, trf, trf_n, trs};
 use crate::sim::compare::Comparison;
 use crate::sim::{Outcome, Strategy, Totals};
 use crate::ui::state::World;
@@ -181,7 +181,7 @@ pub fn CompareView(props: &CompareProps) -> Html {
                     </button>
                     <button type="button" class="button button--primary" data-testid="compare-play"
                         aria-pressed={playing.to_string()} onclick={onplay}>
-                        { vtext(if *playing { tr("❚❚ Pause both") } else { tr("▶ Play both") }) }
+                        { vtr(if *playing { n_("❚❚ Pause both") } else { n_("▶ Play both") }) }
                     </button>
                     <button type="button" class="button" data-testid="compare-step" onclick={onstep}>{ vtr("Step both ▶") }</button>
                     <button type="button" class="button" data-testid="compare-end" onclick={onend}>{ vtr("To the end ▶▶") }</button>
@@ -196,7 +196,7 @@ pub fn CompareView(props: &CompareProps) -> Html {
             <section class="panel compare__diff" aria-labelledby="compare-diff-title">
                 <h3 class="panel__title" id="compare-diff-title" data-testid="compare-diff-count">
                     { match diff.len() {
-                        0 => tr("No payment differs so far.").to_string(),
+                        0 => trs("No payment differs so far."),
                         n => counted(n as u64, tr_n("1 payment differs", "{0} payments differ", n as u64)),
                     } }
                 </h3>

@@ -2,7 +2,7 @@
 
 use super::step_rail::{StepRailProps, step_rail};
 use super::words::seconds;
-use crate::i18n::{tr, trf, trf_n};
+use crate::i18n::{n_, tr, trf, trf_n, trs};
 use crate::sim::consumer::ConsumerState;
 use crate::sim::message::payment_label;
 use crate::sim::{Command, CrashPoint, Event, Sim};
@@ -60,10 +60,10 @@ pub fn consumer_panel(props: &ConsumerProps) -> Html {
                 },
                 "consumer--working",
             ),
-            None => (tr("working").to_string(), "consumer--working"),
+            None => (trs("working"), "consumer--working"),
         },
         ConsumerState::Idle => (
-            tr("idle, waiting for a message").to_string(),
+            trs("idle, waiting for a message"),
             "consumer--idle",
         ),
     };
@@ -105,7 +105,7 @@ pub fn consumer_panel(props: &ConsumerProps) -> Html {
                     data-testid="lose-ack" data-consumer={n.to_string()} disabled={down || ack_loss_armed}
                     aria-pressed={ack_loss_armed.to_string()}
                     title={atr("Its next ack never reaches the broker")} onclick={onlose_ack}>
-                    { vtext(if ack_loss_armed { tr("Next ack will be lost") } else { tr("Lose next ack") }) }
+                    { vtr(if ack_loss_armed { n_("Next ack will be lost") } else { n_("Lose next ack") }) }
                 </button>
             </header>
             { step_rail(&StepRailProps { world: props.world.clone(), consumer: n, crashed_at: down.then(|| last_crash(&sim, n).map(|c| c.0)).flatten(), onapply: props.onapply.clone() }) }

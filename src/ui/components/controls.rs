@@ -1,7 +1,7 @@
 //! Play, pause, step, reset and the speed of simulated time.
 
 use super::words::seconds;
-use crate::i18n::{tr, trf};
+use crate::i18n::{n_, trf};
 use crate::ui::state::{MAX_SPEED, MIN_SPEED};
 use crate::ui::{atr, vtext, vtr};
 use web_sys::HtmlInputElement;
@@ -67,7 +67,7 @@ pub fn controls(props: &ControlsProps) -> Html {
             <button type="button" class="button button--primary controls__play" data-testid="play"
                 aria-pressed={if props.playing { "true" } else { "false" }}
                 title={atr("Play or pause (space)")} onclick={onplay}>
-                { vtext(if props.playing { tr("❚❚ Pause") } else { tr("▶ Play") }) }
+                { vtr(if props.playing { n_("❚❚ Pause") } else { n_("▶ Play") }) }
             </button>
             <button type="button" class="button" data-testid="step-back" title={atr("Previous event (← or Page Up)")}
                 aria-label={atr("Step back")} disabled={props.now <= props.start} onclick={onstep_back}>

@@ -1,9 +1,9 @@
 //! Arms (or disarms) a crash at one boundary of one consumer's steps.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{n_, trf};
 use crate::sim::{ArmMode, Command, CrashPoint};
 use crate::ui::state::World;
-use crate::ui::vtext;
+use crate::ui::vtr;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -71,7 +71,7 @@ pub fn crash_button(props: &CrashButtonProps) -> Html {
             title={label}
             {onclick}>
             <span aria-hidden="true">{ if armed { "✹" } else { "↯" } }</span>
-            { vtext(if armed { tr(" armed") } else { tr(" crash") }) }
+            { vtr(if armed { n_(" armed") } else { n_(" crash") }) }
         </button>
     }
 }

@@ -6,7 +6,7 @@
 
 use super::histogram_chart::{HistogramChartProps, histogram_chart};
 use super::line_chart::{LineChartProps, Series, line_chart};
-use crate::i18n::{tr, trf_n};
+use crate::i18n::{n_, trf_n};
 use crate::sim::metrics::{Counters, Sample};
 use crate::ui::state::World;
 use crate::ui::{atr, vtr};
@@ -83,12 +83,12 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
     // One row per signal, drawn by one piece of markup: (label, test id, value).
     let signals: [(&str, Option<&'static str>, String); 14] = [
         (
-            tr("redeliveries (deliveries)"),
+            n_("redeliveries (deliveries)"),
             Some("signal-redeliveries"),
             redeliveries.to_string(),
         ),
         (
-            tr("…because the consumer went away · visibility timeout · retry"),
+            n_("…because the consumer went away · visibility timeout · retry"),
             Some("signal-redeliveries-by-cause"),
             format!(
                 "{} · {} · {}",
@@ -104,12 +104,12 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             ),
         ),
         (
-            tr("consumer restarts"),
+            n_("consumer restarts"),
             Some("signal-restarts"),
             s.consumer_restarts.to_string(),
         ),
         (
-            tr("dead-letter rate"),
+            n_("dead-letter rate"),
             Some("signal-dead-letter-rate"),
             format!(
                 "{}% · {}/s",
@@ -118,22 +118,22 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             ),
         ),
         (
-            tr("repeat deliveries caught (deliveries)"),
+            n_("repeat deliveries caught (deliveries)"),
             Some("signal-detected"),
             s.duplicates_detected.to_string(),
         ),
         (
-            tr("payments charged or recorded twice (payments)"),
+            n_("payments charged or recorded twice (payments)"),
             Some("signal-duplicate-payments"),
             s.duplicate_payments.to_string(),
         ),
         (
-            tr("extra effects that got through (charges + rows)"),
+            n_("extra effects that got through (charges + rows)"),
             Some("signal-slipped"),
             s.duplicates_slipped.to_string(),
         ),
         (
-            tr("processing latency p50 / p95 / p99"),
+            n_("processing latency p50 / p95 / p99"),
             Some("signal-latency"),
             format!(
                 "{} / {} / {} ms",
@@ -141,7 +141,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             ),
         ),
         (
-            tr("end-to-end latency p50 / p95 / p99 (published → done)"),
+            n_("end-to-end latency p50 / p95 / p99 (published → done)"),
             Some("signal-e2e"),
             format!(
                 "{} / {} / {} ms",
@@ -149,17 +149,17 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             ),
         ),
         (
-            tr("lag: ready · oldest waiting"),
+            n_("lag: ready · oldest waiting"),
             Some("signal-lag"),
             format!("{} · {} ms", s.queue_depth, s.oldest_ready_age_ms),
         ),
         (
-            tr("queue depth · in flight"),
+            n_("queue depth · in flight"),
             Some("signal-queue"),
             format!("{} · {}", s.queue_depth, s.in_flight),
         ),
         (
-            tr("gateway: calls inside · timed out · charged late"),
+            n_("gateway: calls inside · timed out · charged late"),
             Some("signal-gateway"),
             format!(
                 "{} · {} · {}",
@@ -167,12 +167,12 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             ),
         ),
         (
-            tr("throughput"),
+            n_("throughput"),
             None,
             format!("{}/s", super::words::decimal(s.throughput_per_sec, 0)),
         ),
         (
-            tr("retry amplification"),
+            n_("retry amplification"),
             Some("signal-amplification"),
             format!("{}×", super::words::decimal(s.retry_amplification, 2)),
         ),
@@ -182,29 +182,29 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             <h2 class="panel__title" id="dashboard-title">{ vtr("Dashboard") }</h2>
             <dl class="dashboard__signals">
                 { for signals.into_iter().map(|(label, id, value)| html! {
-                    <div><dt>{ label }</dt><dd data-testid={id}>{ value }</dd></div>
+                    <div><dt>{ vtr(label) }</dt><dd data-testid={id}>{ value }</dd></div>
                 }) }
             </dl>
             <div class="dashboard__charts">
                 // Drawn in parts while the panel catches up with a run: one chart per part.
                 { for (0..props.parts.min(7)).map(|i| match i {
                     0 => line_chart(&LineChartProps { id: "chart-redeliveries".into(), title: atr("Redeliveries and restarts"), desc: trf_n("Redeliveries and consumer restarts per {0} ms over simulated time. Spikes that line up point at crashes before the ack.", &[interval]).into(), series: vec![
-                        Series { name: tr("redeliveries after a crash"), style: "a", points: rate(samples, |c| c.redelivered_after_disconnect) },
-                        Series { name: tr("restarts"), style: "b", points: rate(samples, |c| c.restarts) },
-                        Series { name: tr("retries"), style: "c", points: rate(samples, |c| c.redelivered_after_retry + c.redelivered_after_visibility) },
+                        Series { name: n_("redeliveries after a crash"), style: "a", points: rate(samples, |c| c.redelivered_after_disconnect) },
+                        Series { name: n_("restarts"), style: "b", points: rate(samples, |c| c.restarts) },
+                        Series { name: n_("retries"), style: "c", points: rate(samples, |c| c.redelivered_after_retry + c.redelivered_after_visibility) },
                     ] }),
-                    1 => line_chart(&LineChartProps { id: "chart-lag".into(), title: atr("Lag: how long the oldest waiting message has waited (ms)"), desc: atr("Age of the oldest message still in the queue, over simulated time. A lag that keeps growing after a fault ended is a system that has not recovered."), series: vec![Series { name: tr("oldest waiting (ms)"), style: "a", points: gauge(samples, |x| x.oldest_ready_age_ms) }] }),
-                    2 => line_chart(&LineChartProps { id: "chart-gateway".into(), title: atr("Calls inside the card gateway"), desc: atr("Calls being served or waiting at the gateway, including calls whose consumer already gave up: abandoned work that still costs capacity."), series: vec![Series { name: tr("calls inside"), style: "b", points: gauge(samples, |x| x.gateway_load) }] }),
+                    1 => line_chart(&LineChartProps { id: "chart-lag".into(), title: atr("Lag: how long the oldest waiting message has waited (ms)"), desc: atr("Age of the oldest message still in the queue, over simulated time. A lag that keeps growing after a fault ended is a system that has not recovered."), series: vec![Series { name: n_("oldest waiting (ms)"), style: "a", points: gauge(samples, |x| x.oldest_ready_age_ms) }] }),
+                    2 => line_chart(&LineChartProps { id: "chart-gateway".into(), title: atr("Calls inside the card gateway"), desc: atr("Calls being served or waiting at the gateway, including calls whose consumer already gave up: abandoned work that still costs capacity."), series: vec![Series { name: n_("calls inside"), style: "b", points: gauge(samples, |x| x.gateway_load) }] }),
                     3 => line_chart(&LineChartProps { id: "chart-duplicates".into(), title: atr("Duplicates: caught vs slipped through"), desc: atr("Cumulative duplicates stopped by a safeguard, and extra charges or ledger rows that got through."), series: vec![
-                        Series { name: tr("repeat deliveries caught"), style: "ok", points: cumulative(samples, |c| c.duplicates_detected) },
-                        Series { name: tr("extra effects through"), style: "bad", points: cumulative(samples, |c| c.duplicates_slipped) },
+                        Series { name: n_("repeat deliveries caught"), style: "ok", points: cumulative(samples, |c| c.duplicates_detected) },
+                        Series { name: n_("extra effects through"), style: "bad", points: cumulative(samples, |c| c.duplicates_slipped) },
                     ] }),
                     4 => line_chart(&LineChartProps { id: "chart-queue-depth".into(), title: atr("Queue depth"), desc: atr("Messages waiting in the queue, delivered but unacknowledged, and in the dead-letter queue."), series: vec![
-                        Series { name: tr("ready"), style: "a", points: gauge(samples, |x| x.queue_depth) },
-                        Series { name: tr("in flight"), style: "b", points: gauge(samples, |x| x.in_flight) },
-                        Series { name: tr("dead-letter"), style: "c", points: gauge(samples, |x| x.dead_letter_depth) },
+                        Series { name: n_("ready"), style: "a", points: gauge(samples, |x| x.queue_depth) },
+                        Series { name: n_("in flight"), style: "b", points: gauge(samples, |x| x.in_flight) },
+                        Series { name: n_("dead-letter"), style: "c", points: gauge(samples, |x| x.dead_letter_depth) },
                     ] }),
-                    5 => line_chart(&LineChartProps { id: "chart-dead-letter".into(), title: atr("Dead-letter rate (%)"), desc: atr("Share of published payments moved to the dead-letter queue, over simulated time."), series: vec![Series { name: tr("dead-lettered %"), style: "c", points: dead_letter_rate.clone() }] }),
+                    5 => line_chart(&LineChartProps { id: "chart-dead-letter".into(), title: atr("Dead-letter rate (%)"), desc: atr("Share of published payments moved to the dead-letter queue, over simulated time."), series: vec![Series { name: n_("dead-lettered %"), style: "c", points: dead_letter_rate.clone() }] }),
                     _ => histogram_chart(&HistogramChartProps {
                 buckets: hist.buckets(),
                 marks: vec![

@@ -1,7 +1,7 @@
 //! The database: the payments ledger, the processed-payment table and the consumers' open
 //! transactions. It survives a crash; an open transaction does not.
 
-use crate::i18n::{tr, trf, trf_n};
+use crate::i18n::{n_, tr, trf, trf_n};
 use crate::sim::message::{CUSTOMER_NAMES, money, payment_label};
 use crate::ui::state::World;
 use crate::ui::{atr, vtext, vtr};
@@ -115,7 +115,7 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
                 <div class="database__processed">
                     <h3 class="database__heading">{ vtr("Processed") }</h3>
                     if processed.is_empty() {
-                        <p class="database__empty">{ vtext(if sim.config().strategy.idempotency { tr("Empty so far.") } else { tr("Unused: the check is off.") }) }</p>
+                        <p class="database__empty">{ vtr(if sim.config().strategy.idempotency { n_("Empty so far.") } else { n_("Unused: the check is off.") }) }</p>
                     } else {
                         <ul class="database__records database__scroll scrollbox" tabindex="0" aria-label={atr("Processed payments")}>
                             { for processed.iter().map(|&p| html! {

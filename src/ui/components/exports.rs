@@ -1,7 +1,7 @@
 //! Exports: the event log as JSON or CSV, and the failure-injection test as a Rust file to adapt.
 //! The core writes the text; this only hands it to the browser as a download.
 
-use crate::i18n::{tr, trf};
+use crate::i18n::{tr, trf, trs};
 use crate::sim::export::{SKELETON_KEY, events_csv, events_json};
 use crate::ui::browser::download;
 use crate::ui::lessons::{self, Load};
@@ -32,11 +32,11 @@ fn test_button(world: &World, lab: &'static str, onerror: &Callback<String>) -> 
                     Some(trf("The test skeleton could not be loaded: {0}.", &[&why]))
                 }
                 _ if text.is_empty() => {
-                    Some(tr("The test skeleton is missing from lessons.json.").into())
+                    Some(trs("The test skeleton is missing from lessons.json."))
                 }
                 _ => download(&name, "text/plain", &text)
                     .err()
-                    .map(|_| tr("This browser refused the download.").into()),
+                    .map(|_| trs("This browser refused the download.")),
             };
             if let Some(message) = failed {
                 onerror.emit(message);
@@ -61,7 +61,7 @@ pub fn exports(world: &World, lab_id: &'static str, onerror: &Callback<String>) 
             let (suffix, mime, text) = what(&world);
             let name = file_name(&world, lab, suffix);
             if download(&name, mime, &text).is_err() {
-                onerror.emit(tr("This browser refused the download.").to_string());
+                onerror.emit(trs("This browser refused the download."));
             }
         });
         html! { <button type="button" class="button" data-testid={id} {onclick}>{ label }</button> }

@@ -115,7 +115,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                         })} />
                     // The authors' page, for the same state: its own entry point, loaded only from here.
                     <a data-testid="tools-link" href={format!("tools.html#{}", link.split_once('#').map_or("", |(_, h)| h))}>
-                        { crate::i18n::tr("Embed & export") }
+                        { vtr("Embed & export") }
                     </a>
                 </p>
             }

@@ -1,6 +1,6 @@
 //! The keyboard help: every shortcut a trainer (or a presenter remote) can use.
 
-use crate::i18n::tr;
+use crate::i18n::{n_, tr};
 use crate::ui::vtr;
 use yew::prelude::*;
 
@@ -24,25 +24,28 @@ const fn shortcut(keys: &'static str, what: &'static str, sandbox_only: bool) ->
 /// in the page's language.
 pub fn shortcuts(sandbox: bool) -> impl Iterator<Item = Shortcut> {
     [
-        shortcut(tr("Space"), tr("play or pause"), true),
+        shortcut(n_("Space"), n_("play or pause"), true),
         shortcut(
-            tr(". or → or Page Down"),
-            tr("step to the next event"),
+            n_(". or → or Page Down"),
+            n_("step to the next event"),
             true,
         ),
         shortcut(
-            tr("← or Page Up"),
-            tr("step back to the previous event"),
+            n_("← or Page Up"),
+            n_("step back to the previous event"),
             true,
         ),
-        shortcut("c", tr("crash the selected consumer now"), true),
-        shortcut("1 – 4", tr("select a consumer"), true),
-        shortcut("r", tr("reset to t = 0 (same seed, same settings)"), true),
-        shortcut("p", tr("projector theme on or off"), false),
-        shortcut("?", tr("this help; Escape closes it"), false),
+        shortcut("c", n_("crash the selected consumer now"), true),
+        shortcut("1 – 4", n_("select a consumer"), true),
+        shortcut("r", n_("reset to t = 0 (same seed, same settings)"), true),
+        shortcut("p", n_("projector theme on or off"), false),
+        shortcut("?", n_("this help; Escape closes it"), false),
     ]
     .into_iter()
     .filter(move |s| sandbox || !s.sandbox_only)
+    // Translated here, two calls for the whole table (a key such as "c" is not in the catalogue and
+    // stays as it is).
+    .map(|s| shortcut(tr(s.keys), tr(s.what), s.sandbox_only))
 }
 
 /// What the key map says outside the sandbox, so no key seems to be advertised and then ignored.

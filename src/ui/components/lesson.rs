@@ -4,7 +4,7 @@
 
 use super::checklist::{ChecklistProps, checklist};
 use super::closing::{ClosingProps, closing};
-use crate::i18n::{tr, trf, trf_n};
+use crate::i18n::{n_, tr, trf, trf_n, trs};
 use crate::sim::goal::{GoalKind, GoalStatus, Learner};
 use crate::ui::lessons::{self, Load, text, use_lessons};
 use crate::ui::saved::LabProgress;
@@ -40,13 +40,14 @@ impl PartialEq for LessonProps {
 /// met in this run reads "not yet" (a fix to try) or "not in this run" (something to see), never as a
 /// red failure of the lab.
 fn status_mark(status: GoalStatus, achieved: bool, kind: GoalKind) -> (&'static str, &'static str) {
-    match (status, achieved) {
-        (GoalStatus::Pass, _) => ("✓", tr("achieved")),
-        (_, true) => ("✓", tr("achieved earlier")),
-        (GoalStatus::Fail, false) if kind == GoalKind::See => ("✗", tr("not in this run")),
-        (GoalStatus::Fail, false) => ("✗", tr("not yet")),
-        (GoalStatus::Pending, false) => ("…", tr("pending")),
-    }
+    let (mark, word) = match (status, achieved) {
+        (GoalStatus::Pass, _) => ("✓", n_("achieved")),
+        (_, true) => ("✓", n_("achieved earlier")),
+        (GoalStatus::Fail, false) if kind == GoalKind::See => ("✗", n_("not in this run")),
+        (GoalStatus::Fail, false) => ("✗", n_("not yet")),
+        (GoalStatus::Pending, false) => ("…", n_("pending")),
+    };
+    (mark, tr(word))
 }
 
 /// One answer of the prediction or the diagnosis question: a button in a list item that sends its
@@ -134,18 +135,18 @@ pub fn Lesson(props: &LessonProps) -> Html {
                 <ul class="prediction__options">{ for options }</ul>
                 if !ran {
                     <p class="prediction__locked" data-testid="prediction-wait">
-                        { match progress.prediction {
+                        { vtext(match progress.prediction {
                             Some(choice) => trf("Your prediction: “{0}”. Now run it: the answer appears when the run is over.", &[&option(choice)]),
-                            None => tr("Pick an answer before you press play.").to_string(),
-                        } }
+                            None => trs("Pick an answer before you press play."),
+                        }) }
                     </p>
                 } else {
                     <p class="prediction__verdict" role="status" data-testid="prediction-verdict">
-                        <strong>{ match progress.prediction {
-                            Some(choice) if choice == p.answer => tr("✓ Right. ").to_string(),
-                            Some(_) => trf("✗ Not quite: it is “{0}”. ", &[&option(p.answer)]),
-                            None => trf("The answer: “{0}”. ", &[&option(p.answer)]),
-                        } }</strong>
+                        <strong>{ vtext(trf(match progress.prediction {
+                            Some(choice) if choice == p.answer => n_("✓ Right. "),
+                            Some(_) => n_("✗ Not quite: it is “{0}”. "),
+                            None => n_("The answer: “{0}”. "),
+                        }, &[&option(p.answer)])) }</strong>
                         { t("why", p.why) }{ outcome }
                     </p>
                 }

@@ -24,6 +24,7 @@ pub const BOTTOM: f64 = 20.0;
 /// One line.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Series {
+    /// A catalogue key (`n_`): the chart shows it in the page's language.
     pub name: &'static str,
     /// A modifier for the stroke style: `chart__line--<style>`.
     pub style: &'static str,
@@ -175,7 +176,7 @@ pub fn line_chart(props: &LineChartProps) -> Html {
                 <svg class="chart__swatch" viewBox="0 0 24 8" aria-hidden="true" width="24" height="8">
                     <line class={classes!("chart__line", format!("chart__line--{}", s.style))} x1="0" x2="24" y1="4" y2="4" />
                 </svg>
-                { s.name }
+                { vtr(s.name) }
             </li>
         }
     });
@@ -234,7 +235,7 @@ pub fn line_chart(props: &LineChartProps) -> Html {
                     <thead>
                         <tr>
                             <th scope="col">{ vtr("time (ms)") }</th>
-                            { for props.series.iter().map(|s| html! { <th scope="col" class="num">{ s.name }</th> }) }
+                            { for props.series.iter().map(|s| html! { <th scope="col" class="num">{ vtr(s.name) }</th> }) }
                         </tr>
                     </thead>
                     <tbody>{ for rows }</tbody>

@@ -4,7 +4,7 @@
 //! breathing and the progress bar moves) and draws the verdicts it returns. Every cell opens its exact
 //! run in the sandbox, so a surprising verdict can be watched, not just read.
 
-use crate::i18n::{tr, trf, trf_n};
+use crate::i18n::{n_, tr, trf, trf_n};
 use crate::sim::sweep::{Sweep, SweepRow, Verdict, crash_schedule, strategy_columns};
 use crate::sim::{AckTiming, Command, Config, CrashPoint, RecordCheck, Strategy};
 use crate::ui::{atr, vtext, vtr};
@@ -36,28 +36,20 @@ pub fn strategy_label(s: &Strategy) -> String {
 /// matter, so two rows can read alike; their codes still tell them apart.
 pub fn strategy_words(s: &Strategy) -> String {
     let check = if s.idempotency {
-        match s.record_check {
-            RecordCheck::CheckThenInsert => tr("processed check (check-then-insert)"),
-            RecordCheck::UniqueConstraint => tr("processed check (unique)"),
-        }
+        tr(match s.record_check {
+            RecordCheck::CheckThenInsert => n_("processed check (check-then-insert)"),
+            RecordCheck::UniqueConstraint => n_("processed check (unique)"),
+        })
     } else {
         tr("no processed check")
     };
-    let ack = match s.ack_timing {
-        AckTiming::Auto => tr("auto-ack"),
-        AckTiming::ManualFirst => tr("ack first"),
-        AckTiming::AfterCommit => tr("ack after commit"),
-    };
-    let tx = if s.transactional {
-        tr("one transaction")
-    } else {
-        tr("no transaction")
-    };
-    let key = if s.gateway_key {
-        tr("gateway key")
-    } else {
-        tr("no gateway key")
-    };
+    let ack = tr(match s.ack_timing {
+        AckTiming::Auto => n_("auto-ack"),
+        AckTiming::ManualFirst => n_("ack first"),
+        AckTiming::AfterCommit => n_("ack after commit"),
+    });
+    let tx = tr(if s.transactional { n_("one transaction") } else { n_("no transaction") });
+    let key = tr(if s.gateway_key { n_("gateway key") } else { n_("no gateway key") });
     [check, tx, ack, key].join(" · ")
 }
 
@@ -113,13 +105,14 @@ pub fn opened_text(config: &Config, command: &Command, seed: u64) -> String {
 /// The icon, name (for classes and tests), word (in the reader's language) and count of a verdict.
 fn verdict_text(r: &SweepRow) -> (&'static str, &'static str, &'static str, Option<u64>) {
     let t = &r.totals;
-    match r.verdict {
-        Verdict::Safe => ("✓", "safe", tr("safe"), None),
-        Verdict::Duplicate => ("‼", "duplicate", tr("duplicate"), Some(t.duplicate)),
-        Verdict::Lost => ("✗", "lost", tr("lost"), Some(t.lost)),
-        Verdict::Orphan => ("◌", "orphan", tr("orphan"), Some(t.orphan)),
-        Verdict::Unsettled => ("…", "unsettled", tr("unsettled"), Some(t.pending)),
-    }
+    let (icon, name, word, count) = match r.verdict {
+        Verdict::Safe => ("✓", "safe", n_("safe"), None),
+        Verdict::Duplicate => ("‼", "duplicate", n_("duplicate"), Some(t.duplicate)),
+        Verdict::Lost => ("✗", "lost", n_("lost"), Some(t.lost)),
+        Verdict::Orphan => ("◌", "orphan", n_("orphan"), Some(t.orphan)),
+        Verdict::Unsettled => ("…", "unsettled", n_("unsettled"), Some(t.pending)),
+    };
+    (icon, name, tr(word), count)
 }
 
 #[derive(Properties)]
@@ -222,7 +215,7 @@ pub fn SweepView(props: &SweepProps) -> Html {
             <div class="sweep__bar">
                 <button type="button" class="button button--primary" data-testid="sweep-run"
                     disabled={*running} onclick={onrun}>
-                    { vtext(if done > 0 { tr("Run the sweep again") } else { tr("Run the sweep") }) }
+                    { vtr(if done > 0 { n_("Run the sweep again") } else { n_("Run the sweep") }) }
                 </button>
                 <progress class="sweep__progress" data-testid="sweep-progress" max={total.max(1).to_string()}
                     value={done.to_string()} aria-label={atr("Sweep progress")}
@@ -237,7 +230,7 @@ pub fn SweepView(props: &SweepProps) -> Html {
                 </button>
                 { table(r, &props.onopen, &props.config, *key_only) }
             }
-            <p class="panel__note"><a href="audit.html" class="sweep__audit" data-testid="sweep-audit">{ crate::i18n::tr("Audit your own handler") }</a></p>
+            <p class="panel__note"><a href="audit.html" class="sweep__audit" data-testid="sweep-audit">{ vtr("Audit your own handler") }</a></p>
         </section>
     }
 }

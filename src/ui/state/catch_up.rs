@@ -3,7 +3,7 @@
 
 use super::AppState;
 use super::world::World;
-use crate::i18n::{tr, trf, trf_n};
+use crate::i18n::{tr, trf, trf_n, trs};
 use crate::sim::config::{Config, Millis};
 use crate::sim::lab::Lab;
 use crate::sim::share::Scenario;
@@ -143,7 +143,7 @@ impl AppState {
         };
         if self.rerun.take().is_some() {
             self.announcement =
-                tr("The rerun was cancelled; the run on screen is unchanged.").to_string();
+                trs("The rerun was cancelled; the run on screen is unchanged.");
             return self;
         }
         let world = self.world.replace_same();

@@ -4,7 +4,7 @@
 //! untrusted as a link: anything that does not read back whole is refused with one sentence and
 //! changes nothing.
 
-use crate::i18n::{tr, trf_n};
+use crate::i18n::{tr, trf_n, trs};
 use crate::sim::lab::Lab;
 use crate::ui::browser::download;
 use crate::ui::saved::{self, Saved};
@@ -64,7 +64,7 @@ pub fn Progress() -> Html {
             let text = saved::encode(&saved::load().0);
             if download(FILE, "text/plain", &text).is_err() {
                 said.set(Some(Said(
-                    tr("This browser refused the download.").into(),
+                    trs("This browser refused the download."),
                     true,
                 )));
             }
@@ -79,7 +79,7 @@ pub fn Progress() -> Html {
             let Some(file) = file else { return };
             if file.size() > MAX_BYTES {
                 said.set(Some(Said(
-                    tr("This file is too big to be a progress file, so nothing changed.").into(),
+                    trs("This file is too big to be a progress file, so nothing changed."),
                     true,
                 )));
                 return;
