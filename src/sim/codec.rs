@@ -45,11 +45,15 @@ impl ShareError {
         let (key, arg) = match self {
             ShareError::Empty => (n_("The share link is empty."), ""),
             ShareError::UnknownVersion => (
-                n_("This share link is from a different version of Redelivery Lab (or is not a share link), so it cannot be replayed here."),
+                n_(
+                    "This share link is from a different version of Redelivery Lab (or is not a share link), so it cannot be replayed here.",
+                ),
                 "",
             ),
             ShareError::NotALink => (
-                n_("This share link contains characters a share link never has; it may have been edited."),
+                n_(
+                    "This share link contains characters a share link never has; it may have been edited.",
+                ),
                 "",
             ),
             ShareError::Truncated => (
@@ -100,7 +104,11 @@ const FIELDS: [&str; 19] = [
 /// A share link's field, named in the page's language (the decoder names it in English, `what`): one
 /// lookup in a table rather than a comparison and a call per field.
 fn field_words(what: &'static str) -> &'static str {
-    if FIELDS.contains(&what) { tr(what) } else { what }
+    if FIELDS.contains(&what) {
+        tr(what)
+    } else {
+        what
+    }
 }
 
 impl fmt::Display for ShareError {

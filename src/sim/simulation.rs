@@ -250,14 +250,14 @@ impl Sim {
                     check(c)?;
                 }
                 if point == CrashPoint::Now {
-                    return Err(CommandError(
-                        trs("A crash can only be armed at a step boundary."),
-                    ));
+                    return Err(CommandError(trs(
+                        "A crash can only be armed at a step boundary.",
+                    )));
                 }
                 if mode == ArmMode::EveryKth(0) {
-                    return Err(CommandError(
-                        trs("“Every k-th time” needs k of at least 1."),
-                    ));
+                    return Err(CommandError(trs(
+                        "“Every k-th time” needs k of at least 1.",
+                    )));
                 }
                 self.armed.push(ArmedCrash {
                     consumer,

@@ -131,7 +131,9 @@ impl Named for RetryWait {
     }
     fn label(self) -> &'static str {
         tr(match self {
-            RetryWait::Broker => n_("in the broker (retry queue with a TTL; SQS: visibility timeout)"),
+            RetryWait::Broker => {
+                n_("in the broker (retry queue with a TTL; SQS: visibility timeout)")
+            }
             RetryWait::Consumer => n_("in the consumer (it holds the message and waits)"),
         })
     }

@@ -135,7 +135,10 @@ async fn fetch_lessons() -> Result<Object, &'static str> {
     // One await in a loop rather than two calls: the fetch's future is built once in the WebAssembly.
     loop {
         let words = fetch(if spanish { URL_ES } else { URL }).await;
-        match words.and_then(|v| v.dyn_into().map_err(|_| tr("the file is not a table of texts"))) {
+        match words.and_then(|v| {
+            v.dyn_into()
+                .map_err(|_| tr("the file is not a table of texts"))
+        }) {
             Err(_) if spanish => spanish = false,
             done => return done,
         }

@@ -144,9 +144,9 @@ pub fn App() -> Html {
         Callback::from(move |_: ()| {
             let url = link_in_address(&state);
             copy_to_clipboard(&url);
-            state.dispatch(Action::Announce(
-                trs("A link to this exact run is in the address bar and the clipboard."),
-            ));
+            state.dispatch(Action::Announce(trs(
+                "A link to this exact run is in the address bar and the clipboard.",
+            )));
             url
         })
     };

@@ -190,7 +190,15 @@ fn notice(now: u64, h: Held, consumers: u8, redelivery: RedeliveryMode) -> Strin
         );
     }
     fill(
-        tr(if consumers == 1 { n_("Real crash: the page closed at t = {0}. The consumer restarted with an empty memory; the queue, the ledger and the gateway kept theirs. {1} Press play and watch the ledger.") } else { n_("Real crash: the page closed at t = {0}. Every consumer restarted with an empty memory; the queue, the ledger and the gateway kept theirs. {1} Press play and watch the ledger.") }),
+        tr(if consumers == 1 {
+            n_(
+                "Real crash: the page closed at t = {0}. The consumer restarted with an empty memory; the queue, the ledger and the gateway kept theirs. {1} Press play and watch the ledger.",
+            )
+        } else {
+            n_(
+                "Real crash: the page closed at t = {0}. Every consumer restarted with an empty memory; the queue, the ledger and the gateway kept theirs. {1} Press play and watch the ledger.",
+            )
+        }),
         &[&seconds(now), &what],
     )
 }

@@ -42,9 +42,7 @@ fn key(c: char) -> Option<KeySource> {
 /// Reads [`encode`]'s text back (a leading `#` is allowed) into a valid handler; a damaged or
 /// impossible link gets one sentence.
 pub fn decode(text: &str) -> Result<Handler, String> {
-    let damaged = || {
-        trs("This audit link is damaged: the form shows the default handler instead.")
-    };
+    let damaged = || trs("This audit link is damaged: the form shows the default handler instead.");
     let text = text.strip_prefix('#').unwrap_or(text);
     let mut parts = text.split('-');
     let (Some("1"), Some(steps), Some(opts), None) =

@@ -47,7 +47,11 @@ pub fn summary(h: &Handler) -> String {
         RecordCheck::UniqueConstraint => n_("unique constraint"),
     });
     let gateway = h.gateway_key.map_or(tr("no key"), KeySource::label);
-    let ack = tr(if h.auto_ack { n_("automatic ack") } else { n_("manual ack") });
+    let ack = tr(if h.auto_ack {
+        n_("automatic ack")
+    } else {
+        n_("manual ack")
+    });
     trf(
         "{0}; record keyed on {1}, {2}; gateway key: {3}; {4}",
         &[
@@ -79,8 +83,12 @@ pub(super) fn explain(
 ) -> String {
     let fault = match case {
         Case::Crash { after } => trf("The consumer crashed {0}.", &[&place(h, after)]),
-        Case::LostAck => trs("The ack was lost on the way, so the broker delivered the message again after all the work was done."),
-        Case::Republish => trs("The producer republished the same payment under a new message id, as it does after a lost publisher confirm."),
+        Case::LostAck => trs(
+            "The ack was lost on the way, so the broker delivered the message again after all the work was done.",
+        ),
+        Case::Republish => trs(
+            "The producer republished the same payment under a new message id, as it does after a lost publisher confirm.",
+        ),
         Case::Concurrent { after } => trf(
             "A second consumer received the same message while the first was {0} and had not acked it.",
             &[&place(h, after)],
@@ -164,16 +172,28 @@ fn duplicate(h: &Handler, case: Case, charge: bool) -> (&'static str, &'static s
 fn missing(t: &Trace, charges: u8, ledger: u8) -> (&'static str, &'static str) {
     if !t.second_ran {
         let cause = tr(match (charges > 0, ledger > 0) {
-            (true, _) => n_("The ack went out before the ledger row was committed, so the broker never delivered the message again: the card was charged and no ledger row records it."),
-            (false, true) => n_("The ack went out before the charge, so the broker never delivered the message again: the payment is recorded but the card was never charged."),
-            (false, false) => n_("The ack went out before the work was done, so the broker never delivered the message again: the payment was never charged or recorded."),
+            (true, _) => n_(
+                "The ack went out before the ledger row was committed, so the broker never delivered the message again: the card was charged and no ledger row records it.",
+            ),
+            (false, true) => n_(
+                "The ack went out before the charge, so the broker never delivered the message again: the payment is recorded but the card was never charged.",
+            ),
+            (false, false) => n_(
+                "The ack went out before the work was done, so the broker never delivered the message again: the payment was never charged or recorded.",
+            ),
         });
         return (cause, tr("Fix: ack last, after the commit and the charge."));
     }
     let cause = tr(match (charges > 0, ledger > 0) {
-        (true, _) => n_("The idempotency record was committed before the ledger row, so the second handling found it and skipped the ledger write the crash had undone: the card was charged and no ledger row records it."),
-        (false, true) => n_("The idempotency record was committed before the charge, so the second handling found it and skipped the charge: the payment is recorded but the card was never charged."),
-        (false, false) => n_("The idempotency record was committed before the work it stands for, so the second handling found it and skipped the charge and the ledger row."),
+        (true, _) => n_(
+            "The idempotency record was committed before the ledger row, so the second handling found it and skipped the ledger write the crash had undone: the card was charged and no ledger row records it.",
+        ),
+        (false, true) => n_(
+            "The idempotency record was committed before the charge, so the second handling found it and skipped the charge: the payment is recorded but the card was never charged.",
+        ),
+        (false, false) => n_(
+            "The idempotency record was committed before the work it stands for, so the second handling found it and skipped the charge and the ledger row.",
+        ),
     });
     (
         cause,

@@ -193,10 +193,14 @@ impl Handler {
         }
         let at = |s| self.position(s);
         if at(Charge).is_none() {
-            return Err(trs("The handler never charges the card: add the charge step."));
+            return Err(trs(
+                "The handler never charges the card: add the charge step.",
+            ));
         }
         if at(Ledger).is_none() {
-            return Err(trs("The handler never writes the ledger row: add the ledger step."));
+            return Err(trs(
+                "The handler never writes the ledger row: add the ledger step.",
+            ));
         }
         match (at(Begin), at(Commit)) {
             (None, Some(_)) => {
@@ -206,10 +210,14 @@ impl Handler {
                 .into());
             }
             (Some(_), None) => {
-                return Err(trs("The transaction is never committed, so none of its writes would last: add commit after begin."));
+                return Err(trs(
+                    "The transaction is never committed, so none of its writes would last: add commit after begin.",
+                ));
             }
             (Some(b), Some(c)) if c < b => {
-                return Err(trs("The handler commits before it begins the transaction: move commit after begin."));
+                return Err(trs(
+                    "The handler commits before it begins the transaction: move commit after begin.",
+                ));
             }
             _ => {}
         }
@@ -221,14 +229,18 @@ impl Handler {
                 .into());
             }
             (false, None) => {
-                return Err(trs("The handler never acks, so the broker would deliver the message forever: add the ack step or choose automatic acknowledgement."));
+                return Err(trs(
+                    "The handler never acks, so the broker would deliver the message forever: add the ack step or choose automatic acknowledgement.",
+                ));
             }
             _ => {}
         }
         if let (Some(c), Some(r)) = (at(Check), at(Record))
             && r < c
         {
-            return Err(trs("The check comes after the record insert, so it would always find the handler's own record: move the check before the insert."));
+            return Err(trs(
+                "The check comes after the record insert, so it would always find the handler's own record: move the check before the insert.",
+            ));
         }
         Ok(())
     }

@@ -64,10 +64,7 @@ impl Config {
         ];
         for (template, v) in durations {
             if v > MAX_DURATION_MS {
-                return err(trf_n(
-                    template,
-                    &[u64::from(MAX_DURATION_MS), u64::from(v)],
-                ));
+                return err(trf_n(template, &[u64::from(MAX_DURATION_MS), u64::from(v)]));
             }
         }
         if self.latency.base_ms.iter().any(|v| *v > MAX_DURATION_MS) {
@@ -78,7 +75,7 @@ impl Config {
         }
         if let RedeliveryMode::VisibilityTimeout { timeout_ms } = self.redelivery {
             between(
-            n_("The visibility timeout must be between 1 and {0} ms; got {1}."),
+                n_("The visibility timeout must be between 1 and {0} ms; got {1}."),
                 timeout_ms.into(),
                 MAX_DURATION_MS.into(),
             )?;
@@ -111,7 +108,9 @@ impl Config {
                 || r.burst == 0
                 || r.burst > 1_000_000)
         {
-            return err(trs("The retry rate limit needs between 1 and 1,000,000 retries a second and a burst of at least 1."));
+            return err(trs(
+                "The retry rate limit needs between 1 and 1,000,000 retries a second and a burst of at least 1.",
+            ));
         }
         if let Some(o) = self.gateway.outage
             && o.until_ms < o.from_ms
@@ -162,12 +161,12 @@ impl Config {
             BrokerKind::Sqs(_) => {}
             BrokerKind::Log(l) => {
                 between(
-            n_("Partitions must be between 1 and {0}; got {1}."),
+                    n_("Partitions must be between 1 and {0}; got {1}."),
                     l.partitions.into(),
                     MAX_PARTITIONS.into(),
                 )?;
                 between(
-            n_("The auto-commit interval must be between 1 and {0} ms; got {1}."),
+                    n_("The auto-commit interval must be between 1 and {0} ms; got {1}."),
                     l.auto_commit_interval_ms.into(),
                     MAX_DURATION_MS.into(),
                 )?;

@@ -36,9 +36,9 @@ impl DurableState {
     /// Parses [`DurableState::to_text`]'s output and validates it; never panics.
     pub fn from_text(text: &str) -> Result<DurableState, DurableError> {
         let s = decode(text).map_err(|_| {
-            DurableError(
-                trs("The saved run in this browser is damaged, so it was not restored."),
-            )
+            DurableError(trs(
+                "The saved run in this browser is damaged, so it was not restored.",
+            ))
         })?;
         s.validate()?;
         Ok(s)

@@ -137,9 +137,7 @@ impl fmt::Display for Event {
                     [c(consumer), point.label().to_string(), none()],
                 ),
             },
-            Event::Restarted { consumer } => {
-                (n_("{0} restarted"), [c(consumer), none(), none()])
-            }
+            Event::Restarted { consumer } => (n_("{0} restarted"), [c(consumer), none(), none()]),
             Event::Reconnected { consumer } => (
                 n_("{0} reconnected; its unacked messages went back to the queue"),
                 [c(consumer), none(), none()],
@@ -174,9 +172,7 @@ impl fmt::Display for Event {
             ),
             Event::PublisherCrashed { payment, relay } => (
                 if relay {
-                    n_(
-                        "the outbox relay crashed after publishing {0} and before marking it sent",
-                    )
+                    n_("the outbox relay crashed after publishing {0} and before marking it sent")
                 } else {
                     n_(
                         "the order service crashed after saving {0} and before publishing it: no message carries it",

@@ -62,10 +62,7 @@ pub fn consumer_panel(props: &ConsumerProps) -> Html {
             ),
             None => (trs("working"), "consumer--working"),
         },
-        ConsumerState::Idle => (
-            trs("idle, waiting for a message"),
-            "consumer--idle",
-        ),
+        ConsumerState::Idle => (trs("idle, waiting for a message"), "consumer--idle"),
     };
     let down = c.is_down();
     let ack_loss_armed = sim.ack_loss_armed(n);

@@ -48,8 +48,16 @@ pub fn strategy_words(s: &Strategy) -> String {
         AckTiming::ManualFirst => n_("ack first"),
         AckTiming::AfterCommit => n_("ack after commit"),
     });
-    let tx = tr(if s.transactional { n_("one transaction") } else { n_("no transaction") });
-    let key = tr(if s.gateway_key { n_("gateway key") } else { n_("no gateway key") });
+    let tx = tr(if s.transactional {
+        n_("one transaction")
+    } else {
+        n_("no transaction")
+    });
+    let key = tr(if s.gateway_key {
+        n_("gateway key")
+    } else {
+        n_("no gateway key")
+    });
     [check, tx, ack, key].join(" · ")
 }
 

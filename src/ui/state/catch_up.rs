@@ -142,8 +142,7 @@ impl AppState {
             return self;
         };
         if self.rerun.take().is_some() {
-            self.announcement =
-                trs("The rerun was cancelled; the run on screen is unchanged.");
+            self.announcement = trs("The rerun was cancelled; the run on screen is unchanged.");
             return self;
         }
         let world = self.world.replace_same();

@@ -63,10 +63,7 @@ pub fn Progress() -> Html {
         Callback::from(move |_: MouseEvent| {
             let text = saved::encode(&saved::load().0);
             if download(FILE, "text/plain", &text).is_err() {
-                said.set(Some(Said(
-                    trs("This browser refused the download."),
-                    true,
-                )));
+                said.set(Some(Said(trs("This browser refused the download."), true)));
             }
         })
     };
