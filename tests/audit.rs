@@ -338,10 +338,11 @@ proptest! {
     }
 }
 
-/// The string literals passed to `tr`, `trf` and `tr_n` (both forms) in `source`.
+/// The string literals passed to `tr`, `trs`, `trf`, `n_` (a key translated where it is shown) and
+/// `tr_n` (both forms) in `source`.
 fn catalogue_keys(source: &str) -> Vec<String> {
     let mut keys = Vec::new();
-    for call in ["tr(", "trf(", "tr_n("] {
+    for call in ["tr(", "trs(", "trf(", "n_(", "tr_n("] {
         for (at, _) in source.match_indices(call) {
             let before = source[..at].chars().last();
             if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {

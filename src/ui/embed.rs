@@ -16,7 +16,7 @@ use super::hooks::use_play_clock;
 use crate::i18n::{n_, tr_n, trf};
 use crate::sim::lab::Lab;
 use crate::sim::share::Scenario;
-use crate::ui::{atr, vtr};
+use crate::ui::{atr, vtext, vtr};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
@@ -105,7 +105,7 @@ fn Player(props: &PlayerProps) -> Html {
         <main class="embed" data-testid="embed" data-now={now.to_string()} data-settled={settled.to_string()}
             data-events={events.to_string()} data-playing={run.playing.to_string()}>
             <header class="embed__head">
-                <p class="embed__story" data-testid="embed-story"><strong>{ title }</strong>{ " — " }{ line }</p>
+                <p class="embed__story" data-testid="embed-story"><strong>{ vtext(title) }</strong>{ " — " }{ vtext(line) }</p>
                 <a class="embed__open" data-testid="embed-open" href={format!("{APP}#{}", props.link)}
                     target="_blank" rel="noopener">{ vtr("Open in Redelivery Lab ↗") }</a>
             </header>
@@ -115,10 +115,10 @@ fn Player(props: &PlayerProps) -> Html {
                 </button>
                 <button type="button" class="button" data-testid="step" onclick={send(|| EmbedAction::Step)}>{ vtr("Step") }</button>
                 <button type="button" class="button" data-testid="reset" onclick={send(|| EmbedAction::Reset)}>{ vtr("Reset") }</button>
-                <span class="embed__clock mono" data-testid="clock">{ format!("t = {}{range}", seconds(now)) }</span>
+                <span class="embed__clock mono" data-testid="clock">{ vtext(format!("t = {}{range}", seconds(now))) }</span>
             </div>
             if let Some(r) = run.refusal.clone() {
-                <p class="embed__note" role="status">{ r }</p>
+                <p class="embed__note" role="status">{ vtext(r) }</p>
             }
             <div class="embed__body">
                 <Pipeline world={run.world.clone()} selected={u8::MAX} {onapply} onselect={Callback::noop()} />
@@ -179,7 +179,7 @@ struct BrokenProps {
 fn Broken(props: &BrokenProps) -> Html {
     html! {
         <main class="embed embed--broken" data-testid="embed">
-            <p class="embed__error" role="alert" data-testid="embed-error">{ props.message.clone() }</p>
+            <p class="embed__error" role="alert" data-testid="embed-error">{ vtext(props.message.clone()) }</p>
             <a class="embed__open" data-testid="embed-open" href={APP} target="_blank" rel="noopener">
                 { vtr("Open Redelivery Lab ↗") }
             </a>

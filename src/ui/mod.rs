@@ -254,7 +254,7 @@ pub fn App() -> Html {
                     ondone={send(Action::CatchUp { max_events: 1 })} oncancel={send(Action::CancelCatchUp)} />
             }
             <div class="visually-hidden" aria-live="polite" role="status" data-testid="announcer">
-                { state.announcement.clone() }
+                { vtext(state.announcement.clone()) }
             </div>
             { components::tabs::tabs(state.view, &dispatch_with(&d, Action::SetView), html! {
                 <>

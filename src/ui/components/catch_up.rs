@@ -7,7 +7,7 @@ use crate::i18n::trf_n;
 use crate::sim::timeline::CatchUp;
 use crate::ui::browser::now_ms;
 use crate::ui::state::{CatchingUp, World};
-use crate::ui::{atr, vtr};
+use crate::ui::{atr, vtext, vtr};
 use gloo::timers::callback::Interval;
 use std::cell::Cell;
 use std::rc::Rc;
@@ -92,7 +92,7 @@ pub fn CatchUpBar(props: &CatchUpBarProps) -> Html {
     };
     html! {
         <div class="catch-up" role="status" data-testid="catch-up" data-rerun={c.rerun.to_string()}>
-            <p>{ what }</p>
+            <p>{ vtext(what) }</p>
             <progress class="catch-up__progress" data-testid="catch-up-progress" max="1000"
                 value={permille.to_string()} aria-label={atr("Replay progress")} />
             <button type="button" class="button" data-testid="catch-up-cancel" onclick={oncancel}>

@@ -100,9 +100,9 @@ pub fn charges(props: &ChargesProps) -> Html {
                     { CUSTOMER_NAMES[i] }
                     <span class="charges__sum mono" data-testid="customer-charges-count"
                         data-charges={rows.len().to_string()} data-duplicates={dups.to_string()}>
-                        { counted.clone() }
-                        if let Some(d) = &dup_note { { " · " }<strong>{ d.clone() }</strong> }
-                        { format!(" · {}", money(sum)) }
+                        { vtext(counted.clone()) }
+                        if let Some(d) = &dup_note { { " · " }<strong>{ vtext(d.clone()) }</strong> }
+                        { vtext(format!(" · {}", money(sum))) }
                     </span>
                 </h3>
                 <ul class="charges__rows scrollbox" tabindex="0"
@@ -159,8 +159,8 @@ fn row(r: &Row) -> Html {
         <li class={classes!("charges__row", duplicate.then_some("charges__row--duplicate"))}
             data-testid="charge-row" data-payment={r.payment.to_string()}
             data-charge={r.nth.to_string()} data-duplicate={duplicate.to_string()}>
-            <span class="charges__payment mono">{ payment_label(r.payment) }</span>
-            <span class="charges__amount mono">{ money(r.amount as u64) }</span>
+            <span class="charges__payment mono">{ vtext(payment_label(r.payment)) }</span>
+            <span class="charges__amount mono">{ vtext(money(r.amount as u64)) }</span>
             if duplicate {
                 <span class="charges__flag">
                     <span aria-hidden="true">{ "⚠ " }</span>

@@ -5,7 +5,7 @@
 use crate::i18n::n_;
 use crate::sim::checklist::{ITEMS, readiness, satisfied};
 use crate::ui::state::World;
-use crate::ui::vtr;
+use crate::ui::{vtext, vtr};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -26,14 +26,14 @@ pub fn checklist(props: &ChecklistProps) -> Html {
                 data-testid="checklist-item" data-item={item.id} data-done={done.to_string()}>
                 <span class="checklist__auto" aria-hidden="true">{ if done { "✓" } else { "✗" } }</span>
                 <span class="checklist__question">
-                    { item.question_words() }
+                    { vtext(item.question_words()) }
                     <span class="visually-hidden">{ vtr(if done { n_(" (satisfied)") } else { n_(" (not yet)") }) }</span>
                 </span>
                 if let Some(reading) = reading {
-                    <p class="checklist__signal mono" data-testid="checklist-signal">{ reading }</p>
+                    <p class="checklist__signal mono" data-testid="checklist-signal">{ vtext(reading) }</p>
                 }
                 <p class="checklist__why">
-                    { item.why_words() }
+                    { vtext(item.why_words()) }
                     if !done {
                         { " " }
                         <button type="button" class="link-button" data-testid="checklist-lab" onclick={onopen}>
@@ -48,7 +48,7 @@ pub fn checklist(props: &ChecklistProps) -> Html {
         <div class="checklist">
             <h3 class="lesson__heading">
                 { vtr("Checklist · readiness ") }
-                <span class="mono" data-testid="readiness">{ format!("{ok}/{all}") }</span>
+                <span class="mono" data-testid="readiness">{ vtext(format!("{ok}/{all}")) }</span>
             </h3>
             <ul class="checklist__items">{ for items }</ul>
         </div>

@@ -1,5 +1,6 @@
 //! A labelled `<select>` with a one-line explanation.
 
+use crate::ui::vtext;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -24,15 +25,15 @@ pub fn choice(props: &ChoiceProps) -> Html {
     let help_id = format!("{}-help", props.id);
     html! {
         <div class="field">
-            <label class="field__label" for={props.id.clone()}>{ props.label.clone() }</label>
+            <label class="field__label" for={props.id.clone()}>{ vtext(props.label.clone()) }</label>
             <select class="field__input" id={props.id.clone()} data-testid={props.id.clone()}
                 aria-describedby={(!props.help.is_empty()).then(|| help_id.clone())} {onchange}>
                 { for props.options.iter().map(|(value, label)| html! {
-                    <option value={value.clone()} selected={*value == props.selected}>{ label.clone() }</option>
+                    <option value={value.clone()} selected={*value == props.selected}>{ vtext(label.clone()) }</option>
                 }) }
             </select>
             if !props.help.is_empty() {
-                <p class="field__help" id={help_id}>{ props.help.clone() }</p>
+                <p class="field__help" id={help_id}>{ vtext(props.help.clone()) }</p>
             }
         </div>
     }

@@ -136,15 +136,15 @@ pub fn CompareView(props: &CompareProps) -> Html {
         html! {
             <section class="panel compare__side"
                 data-testid={format!("compare-{name}")}>
-                <h3 class="panel__title">{ title }{ ": " }<span class="mono">{ strategy_label(&s) }</span></h3>
-                <p class="compare__strategy-words" data-testid={format!("compare-{name}-strategy-words")}>{ strategy_words(&s) }</p>
+                <h3 class="panel__title">{ vtext(title) }{ ": " }<span class="mono">{ vtext(strategy_label(&s)) }</span></h3>
+                <p class="compare__strategy-words" data-testid={format!("compare-{name}-strategy-words")}>{ vtext(strategy_words(&s)) }</p>
                 <dl class="totals__grid" data-testid={format!("compare-{name}-totals")}>
                     { for Outcome::ALL.into_iter().map(|o| {
                         let v = t.get(o);
                         let alarm = o.is_anomaly() && v > 0;
                         html! {
                             <div class={classes!("stat", alarm.then_some("stat--alarm"))}>
-                                <dt class="stat__label">{ outcome_icon(o) }{ " " }{ o.label() }</dt>
+                                <dt class="stat__label">{ vtext(outcome_icon(o)) }{ " " }{ vtext(o.label()) }</dt>
                                 <dd class="stat__value" data-testid={format!("compare-{name}-{}", o.name())}>{ v }</dd>
                             </div>
                         }
@@ -157,7 +157,7 @@ pub fn CompareView(props: &CompareProps) -> Html {
         let differs = o != other.0;
         html! {
             <td class={classes!(differs.then_some("compare__differs"), format!("compare__cell--{}", o.name()))}>
-                <span aria-hidden="true">{ outcome_icon(o) }</span>{ " " }{ o.label() }
+                <span aria-hidden="true">{ vtext(outcome_icon(o)) }</span>{ " " }{ vtext(o.label()) }
                 <span class="compare__facts mono">{ " · " }{ counted(charges as u64, tr_n("1 charge", "{0} charges", charges as u64)) }{ ", " }{ counted(rows as u64, tr_n("1 ledger row", "{0} ledger rows", rows as u64)) }</span>
             </td>
         }
@@ -211,7 +211,7 @@ pub fn CompareView(props: &CompareProps) -> Html {
                             <tbody>
                                 { for diff.iter().take(MAX_DIFF_ROWS).map(|d| html! {
                                     <tr data-testid="compare-diff-row" data-payment={d.payment.to_string()}>
-                                        <th scope="row" class="mono">{ format!("#{}", d.payment) }</th>
+                                        <th scope="row" class="mono">{ vtext(format!("#{}", d.payment)) }</th>
                                         { cell(d.left, d.right) }
                                         { cell(d.right, d.left) }
                                     </tr>

@@ -87,7 +87,7 @@ pub fn consumer_panel(props: &ConsumerProps) -> Html {
                 </h3>
                 <p class="consumer__status" data-testid="consumer-status">
                     if down { <span aria-hidden="true">{ "✹ " }</span> }
-                    { status }
+                    { vtext(status) }
                 </p>
                 <p class="consumer__meta mono">
                     { vtext(trf("restarts {0} · finished {1} · holding {2}", &[&c.restarts.to_string(), &c.finished.to_string(),

@@ -86,7 +86,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                     title={atr("Scrub through the run; acting in the past forks a new future")} oninput={onseek} />
             </label>
             <span class="controls__clock mono">
-                <span data-testid="clock" data-ms={props.now.to_string()}>{ format!("t = {}", seconds(props.now)) }</span>
+                <span data-testid="clock" data-ms={props.now.to_string()}>{ vtext(format!("t = {}", seconds(props.now))) }</span>
                 <span data-testid="clock-end" data-ms={props.horizon.max(props.now).to_string()} title={atr("How far this run has been played")}>
                     { vtext(trf(" of {0}", &[&seconds(props.horizon.max(props.now))])) }
                 </span>
@@ -107,7 +107,7 @@ pub fn controls(props: &ControlsProps) -> Html {
                     value={crate::num::fixed(exp, 1)}
                     aria-valuetext={speed_label(props.speed)}
                     {oninput} />
-                <output for="speed" class="mono" data-testid="speed-value">{ speed_label(props.speed) }</output>
+                <output for="speed" class="mono" data-testid="speed-value">{ vtext(speed_label(props.speed)) }</output>
             </label>
         </div>
     }

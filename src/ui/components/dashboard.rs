@@ -9,7 +9,7 @@ use super::line_chart::{LineChartProps, Series, line_chart};
 use crate::i18n::{n_, trf_n};
 use crate::sim::metrics::{Counters, Sample};
 use crate::ui::state::World;
-use crate::ui::{atr, vtr};
+use crate::ui::{atr, vtext, vtr};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -182,7 +182,7 @@ pub fn Dashboard(props: &DashboardProps) -> Html {
             <h2 class="panel__title" id="dashboard-title">{ vtr("Dashboard") }</h2>
             <dl class="dashboard__signals">
                 { for signals.into_iter().map(|(label, id, value)| html! {
-                    <div><dt>{ vtr(label) }</dt><dd data-testid={id}>{ value }</dd></div>
+                    <div><dt>{ vtr(label) }</dt><dd data-testid={id}>{ vtext(value) }</dd></div>
                 }) }
             </dl>
             <div class="dashboard__charts">

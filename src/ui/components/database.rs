@@ -78,11 +78,11 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
         html! {
             <tr class={classes!("database__row", duplicate.then_some("database__row--duplicate"))}
                 data-testid="ledger-row" data-payment={p.to_string()} data-rows={rows.to_string()}>
-                <td class="mono">{ payment_label(p) }</td>
+                <td class="mono">{ vtext(payment_label(p)) }</td>
                 <td>{ CUSTOMER_NAMES[m.customer as usize % CUSTOMER_NAMES.len()] }</td>
-                <td class="mono num">{ money(m.amount_cents as u64) }</td>
+                <td class="mono num">{ vtext(money(m.amount_cents as u64)) }</td>
                 <td class="mono num">
-                    { format!("×{rows}") }
+                    { vtext(format!("×{rows}")) }
                     if duplicate { <span class="database__flag">{ vtr(" ⚠ duplicate") }</span> }
                 </td>
             </tr>
@@ -119,7 +119,7 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
                     } else {
                         <ul class="database__records database__scroll scrollbox" tabindex="0" aria-label={atr("Processed payments")}>
                             { for processed.iter().map(|&p| html! {
-                                <li class="mono" data-testid="processed-row" data-payment={p.to_string()}>{ payment_label(p) }</li>
+                                <li class="mono" data-testid="processed-row" data-payment={p.to_string()}>{ vtext(payment_label(p)) }</li>
                             }) }
                         </ul>
                     }

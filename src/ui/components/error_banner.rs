@@ -1,6 +1,6 @@
 //! One clear sentence when something the user did (or a link they followed) cannot be honoured.
 
-use crate::ui::vtr;
+use crate::ui::{vtext, vtr};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -17,7 +17,7 @@ pub fn error_banner(props: &ErrorBannerProps) -> Html {
     html! {
         <div class="error-banner" role="alert" data-testid="error-banner">
             <span class="error-banner__icon" aria-hidden="true">{ "⚠" }</span>
-            <p class="error-banner__message">{ message }</p>
+            <p class="error-banner__message">{ vtext(message) }</p>
             <button type="button" class="button error-banner__dismiss" onclick={ondismiss}>
                 { vtr("Dismiss") }
             </button>

@@ -90,8 +90,8 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                 <li class={classes!("event", format!("event--{}", e.event.kind()), cause.then_some("event--cause"))}
                     data-testid="event-row" data-seq={e.seq.to_string()} data-kind={e.event.kind()} data-time={e.time.to_string()}
                     data-payment={e.event.payment().map(|p| p.to_string())}>
-                    <span class="event__time mono">{ seconds(e.time) }</span>
-                    <span class="event__kind">{ kind_label(&e.event) }</span>
+                    <span class="event__time mono">{ vtext(seconds(e.time)) }</span>
+                    <span class="event__kind">{ vtext(kind_label(&e.event)) }</span>
                     <span class="event__text">{ narrate::event(&e.event) }</span>
                     if cause { <span class="event__cause">{ vtr("◆ cause") }</span> }
                 </li>
@@ -107,7 +107,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             <li class={classes!("anomaly", format!("anomaly--{}", a.outcome.name()), focused.then_some("anomaly--focused"))}
                 data-testid="anomaly" data-payment={p.to_string()} data-outcome={a.outcome.name()}>
                 <span aria-hidden="true">{ "⚠ " }</span>
-                <strong>{ format!("{} {}", payment_label(p), a.outcome.label()) }</strong>
+                <strong>{ vtext(format!("{} {}", payment_label(p), a.outcome.label())) }</strong>
                 { vtext(trf_n(": charged {0}×, recorded {1}×. ", &[a.charges as u64, a.ledger_rows as u64])) }
                 <button type="button" class="link-button" data-testid="anomaly-causes"
                     aria-pressed={focused.to_string()} onclick={onshow}>
@@ -131,7 +131,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     <select id="event-kind" data-testid="event-filter-kind" onchange={onkind}>
                         <option value="" selected={kind.is_empty()}>{ vtr("all events") }</option>
                         { for Event::KINDS.iter().map(|k| html! {
-                            <option value={*k} selected={kind.as_str() == *k}>{ kind_word(k) }</option>
+                            <option value={*k} selected={kind.as_str() == *k}>{ vtext(kind_word(k)) }</option>
                         }) }
                     </select>
                 </label>

@@ -6,7 +6,7 @@ use crate::sim::export::{SKELETON_KEY, events_csv, events_json};
 use crate::ui::browser::download;
 use crate::ui::lessons::{self, Load};
 use crate::ui::state::World;
-use crate::ui::{atr, vtr};
+use crate::ui::{atr, vtext, vtr};
 use yew::prelude::*;
 
 /// The file name of an export of `lab`'s run.
@@ -64,7 +64,7 @@ pub fn exports(world: &World, lab_id: &'static str, onerror: &Callback<String>) 
                 onerror.emit(trs("This browser refused the download."));
             }
         });
-        html! { <button type="button" class="button" data-testid={id} {onclick}>{ label }</button> }
+        html! { <button type="button" class="button" data-testid={id} {onclick}>{ vtext(label) }</button> }
     };
     html! {
         <section class="panel exports toolbar" aria-label={atr("Export")}>

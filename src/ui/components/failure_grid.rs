@@ -55,7 +55,7 @@ pub fn failure_grid(props: &FailureGridProps) -> Html {
                     <tbody>
                         { for rows.iter().map(|r| html! {
                             <tr data-boundary={r.boundary.name()}>
-                                <th scope="row">{ r.boundary.label() }</th>
+                                <th scope="row">{ vtext(r.boundary.label()) }</th>
                                 { for r.steps.iter().enumerate().map(|(k, j)| {
                                     let ok = j.status == GoalStatus::Pass;
                                     html! {

@@ -35,7 +35,7 @@ pub fn language_picker(onlanguage: &Callback<String>) -> Html {
             <select class="header__language" data-testid="language" aria-label={atr("Language")}
                 onchange={onlanguage.reform(|e: Event| e.target_unchecked_into::<HtmlSelectElement>().value())}>
                 { for LANGUAGES.iter().map(|&(code, name)| html! {
-                    <option value={code} lang={code} selected={code == crate::i18n::language()}>{ name }</option>
+                    <option value={code} lang={code} selected={code == crate::i18n::language()}>{ vtext(name) }</option>
                 }) }
             </select>
         </footer>
@@ -78,7 +78,7 @@ pub fn Header(props: &HeaderProps) -> Html {
                                     // The mark goes first: a long title is cut at the select's edge.
                                     if done { { vtext(tr("✓ done · ")) } }
                                     if lab.number > 0 { { lab.number }{ ". " } }
-                                    { lab.title }
+                                    { vtext(lab.title) }
                                 </option>
                             }
                         }) }

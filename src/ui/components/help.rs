@@ -1,7 +1,7 @@
 //! The keyboard help: every shortcut a trainer (or a presenter remote) can use.
 
 use crate::i18n::{n_, tr};
-use crate::ui::vtr;
+use crate::ui::{vtext, vtr};
 use yew::prelude::*;
 
 /// One shortcut as shown: its keys, what it does, and whether it drives the sandbox's timeline (those
@@ -82,12 +82,12 @@ pub fn Help(props: &HelpProps) -> Html {
                 <table class="table help__table">
                     <tbody>
                         { for shortcuts(props.sandbox).map(|s| html! {
-                            <tr><th scope="row"><kbd>{ s.keys }</kbd></th><td>{ s.what }</td></tr>
+                            <tr><th scope="row"><kbd>{ vtext(s.keys) }</kbd></th><td>{ vtext(s.what) }</td></tr>
                         }) }
                     </tbody>
                 </table>
                 if !props.sandbox {
-                    <p class="panel__note" data-testid="help-outside-sandbox">{ outside_sandbox() }</p>
+                    <p class="panel__note" data-testid="help-outside-sandbox">{ vtext(outside_sandbox()) }</p>
                 }
                 <p class="panel__note">{ vtr("Shortcuts are ignored while you type in a field.") }</p>
                 <button type="button" class="button button--primary" data-testid="help-close" ref={close_ref} onclick={onclose}>

@@ -27,7 +27,7 @@ pub fn histogram_chart(props: &HistogramChartProps) -> Html {
         html! {
             <rect class="chart__bar" x={crate::num::fixed(LEFT + i as f64 * slot + 0.5, 1)} y={crate::num::fixed(top, 1)}
                 width={crate::num::fixed((slot - 1.0).max(0.5), 1)} height={crate::num::fixed(H - BOTTOM - top, 1)}>
-                <title>{ format!("≤ {edge} ms: {count}") }</title>
+                <title>{ vtext(format!("≤ {edge} ms: {count}")) }</title>
             </rect>
         }
     });
@@ -54,7 +54,7 @@ pub fn histogram_chart(props: &HistogramChartProps) -> Html {
         html! {
             <g class="chart__mark">
                 <line x1={crate::num::fixed(xm, 1)} x2={crate::num::fixed(xm, 1)} y1="15" y2="105" />
-                <text x={crate::num::fixed(xm + 2.0, 1)} y={crate::num::fixed(ty, 1)}>{ labels.join(" ") }</text>
+                <text x={crate::num::fixed(xm + 2.0, 1)} y={crate::num::fixed(ty, 1)}>{ vtext(labels.join(" ")) }</text>
             </g>
         }
     });
@@ -75,15 +75,15 @@ pub fn histogram_chart(props: &HistogramChartProps) -> Html {
                 { grid(ymax, true, TOP) }
                 { for bars }
                 { for marks }
-                <text class="chart__tick" x="40" y="120">{ format!("{first} ms") }</text>
-                <text class="chart__tick" x="242" y="120" text-anchor="end">{ format!("{last} ms") }</text>
+                <text class="chart__tick" x="40" y="120">{ vtext(format!("{first} ms")) }</text>
+                <text class="chart__tick" x="242" y="120" text-anchor="end">{ vtext(format!("{last} ms")) }</text>
                 if props.buckets.is_empty() {
                     <text class="chart__empty" x="125" y="62.5" text-anchor="middle">{ vtr("no payment finished yet") }</text>
                 }
             </svg>
             <figcaption class="chart__caption">
                 <strong>{ vtr("Processing latency") }</strong>
-                <span class="chart__percentiles mono" data-testid="latency-percentiles">{ summary }</span>
+                <span class="chart__percentiles mono" data-testid="latency-percentiles">{ vtext(summary) }</span>
             </figcaption>
             <details class="chart__data">
                 <summary>{ vtr("Data table") }</summary>

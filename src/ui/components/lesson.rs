@@ -67,7 +67,7 @@ fn option_button(
                 class={classes!("button", "prediction__option", chosen.then_some("prediction__option--chosen"))}
                 data-testid={testid} data-index={i.to_string()}
                 aria-pressed={chosen.to_string()} disabled={locked} {onclick}>
-                { label }
+                { vtext(label) }
             </button>
         </li>
     }
@@ -104,9 +104,9 @@ pub fn Lesson(props: &LessonProps) -> Html {
             <li class={classes!("goal", format!("goal--{}", shown.name()), (status == GoalStatus::Fail && !achieved).then_some("goal--open"))}
                 data-testid="goal" data-goal={g.id} data-status={status.name()}
                 data-achieved={achieved.to_string()}>
-                <span class="goal__mark" aria-hidden="true">{ icon }</span>
+                <span class="goal__mark" aria-hidden="true">{ vtext(icon) }</span>
                 <span class="goal__text">{ t(&format!("goals/{}", g.id), g.text) }</span>
-                <span class="goal__status">{ word }</span>
+                <span class="goal__status">{ vtext(word) }</span>
                 <span class="goal__why" data-testid="goal-why">
                     { vtext(if achieved && status != GoalStatus::Pass { trf("In this run: {0}", &[&judged.why]) } else { judged.why.clone() }) }
                 </span>
@@ -131,7 +131,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
         let outcome = trf_n(" What the run did: {0} charged once, {1} duplicate, {2} lost, {3} orphan, {4} dead-lettered.", &[totals.charged_once, totals.duplicate, totals.lost, totals.orphan, totals.dead_lettered]);
         html! {
             <div class="prediction" data-testid="prediction">
-                <p class="prediction__question">{ t("question", p.question) }</p>
+                <p class="prediction__question">{ vtext(t("question", p.question)) }</p>
                 <ul class="prediction__options">{ for options }</ul>
                 if !ran {
                     <p class="prediction__locked" data-testid="prediction-wait">
@@ -147,7 +147,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                             Some(_) => n_("✗ Not quite: it is “{0}”. "),
                             None => n_("The answer: “{0}”. "),
                         }, &[&option(p.answer)])) }</strong>
-                        { t("why", p.why) }{ outcome }
+                        { t("why", p.why) }{ vtext(outcome) }
                     </p>
                 }
             </div>
@@ -196,9 +196,9 @@ pub fn Lesson(props: &LessonProps) -> Html {
         <section class="panel lesson" aria-labelledby="lesson-title" data-testid="lesson">
             <h2 class="panel__title" id="lesson-title">
                 if lab.number > 0 { { vtext(trf_n("Lab {0}: ", &[lab.number as u64])) } }
-                { lab.title }
+                { vtext(lab.title) }
             </h2>
-            <p class="lesson__summary" data-testid="lesson-summary">{ lab.summary }</p>
+            <p class="lesson__summary" data-testid="lesson-summary">{ vtext(lab.summary) }</p>
             if let Load::Failed(why) = &load {
                 <p class="lesson__loading" role="alert" data-testid="lesson-error">
                     { vtext(trf("The lesson's text could not be loaded ({0}): check the connection, then retry. ", &[why.as_str()])) }
@@ -210,28 +210,28 @@ pub fn Lesson(props: &LessonProps) -> Html {
             <ol class="lesson__beats">
                 <li class="lesson__beat">
                     <h3 class="lesson__beat-title">{ vtr("Predict") }</h3>
-                    <p>{ t("predict", n.predict) }</p>
+                    <p>{ vtext(t("predict", n.predict)) }</p>
                     { for prediction }
                 </li>
                 <li class="lesson__beat">
                     <h3 class="lesson__beat-title">{ vtr("Run") }</h3>
-                    <p>{ t("run", n.run) }</p>
+                    <p>{ vtext(t("run", n.run)) }</p>
                 </li>
                 <li class="lesson__beat">
                     <h3 class="lesson__beat-title">{ vtr("Observe") }</h3>
-                    <p>{ t("observe", n.observe) }</p>
+                    <p>{ vtext(t("observe", n.observe)) }</p>
                 </li>
                 <li class="lesson__beat">
                     <details class="lesson__explain">
                         <summary><h3 class="lesson__beat-title">{ vtr("Explain") }</h3>{ vtr(" (after the run)") }</summary>
-                        <p>{ t("explain", n.explain) }</p>
+                        <p>{ vtext(t("explain", n.explain)) }</p>
                     </details>
                 </li>
             </ol>
             if !lab.goals.is_empty() {
                 <h3 class="lesson__heading">
                     { vtr("Goals ") }
-                    <span class="lesson__score mono" data-testid="goals-passed">{ format!("{passed}/{}", goals.len()) }</span>
+                    <span class="lesson__score mono" data-testid="goals-passed">{ vtext(format!("{passed}/{}", goals.len())) }</span>
                 </h3>
                 <ul class="goals">{ for goal_items }</ul>
             }
@@ -256,7 +256,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                 if progress.solution_seen {
                     <div class="solution" data-testid="solution">
                         <h3 class="lesson__heading">{ vtr("Solution") }</h3>
-                        <p>{ t("solution", lab.solution) }</p>
+                        <p>{ vtext(t("solution", lab.solution)) }</p>
                         if fix {
                             <button type="button" class="button button--primary" data-testid="apply-fix" onclick={onfix}>
                                 { vtr("Apply the fix and rerun") }

@@ -4,7 +4,7 @@
 //! for colour-blind viewers; the table below it carries the same numbers for screen readers.
 
 use super::words::grouped;
-use crate::ui::vtr;
+use crate::ui::{vtext, vtr};
 use yew::prelude::*;
 
 // The SVG scales to its box, and its text with it. The charts are drawn about 290 px wide at
@@ -90,7 +90,7 @@ pub fn grid(ymax: f64, integer: bool, top: f64) -> Html {
             html! {
                 <g class="chart__grid">
                     <line x1="40" x2="242" y1={crate::num::fixed(y, 1)} y2={crate::num::fixed(y, 1)} />
-                    <text x="36" y={crate::num::fixed(y + 4.0, 1)} text-anchor="end">{ fmt_value(v) }</text>
+                    <text x="36" y={crate::num::fixed(y + 4.0, 1)} text-anchor="end">{ vtext(fmt_value(v)) }</text>
                 </g>
             }
         })
@@ -212,26 +212,26 @@ pub fn line_chart(props: &LineChartProps) -> Html {
         <figure class="chart" data-testid={props.id.clone()}>
             <svg class="chart__svg" viewBox={format!("0 0 {} {}", W as u32, H as u32)} role="img"
                 aria-labelledby={format!("{title_id} {desc_id}")}>
-                <title id={title_id}>{ props.title.clone() }</title>
-                <desc id={desc_id}>{ props.desc.clone() }</desc>
+                <title id={title_id}>{ vtext(props.title.clone()) }</title>
+                <desc id={desc_id}>{ vtext(props.desc.clone()) }</desc>
                 { grid }
                 <line class="chart__axis" x1="40" x2="242"
                     y1="105" y2="105" />
-                <text class="chart__tick" x="40" y="120">{ axis_seconds(t0 as u64) }</text>
-                <text class="chart__tick" x="242" y="120" text-anchor="end">{ axis_seconds(t1 as u64) }</text>
+                <text class="chart__tick" x="40" y="120">{ vtext(axis_seconds(t0 as u64)) }</text>
+                <text class="chart__tick" x="242" y="120" text-anchor="end">{ vtext(axis_seconds(t1 as u64)) }</text>
                 { for lines }
                 if empty {
                     <text class="chart__empty" x="125" y="62.5" text-anchor="middle">{ vtr("no data yet") }</text>
                 }
             </svg>
             <figcaption class="chart__caption">
-                <strong>{ props.title.clone() }</strong>
+                <strong>{ vtext(props.title.clone()) }</strong>
                 <ul class="chart__legend">{ for legend }</ul>
             </figcaption>
             <details class="chart__data">
                 <summary>{ vtr("Data table") }</summary>
                 <table class="table chart__table">
-                    <caption class="visually-hidden">{ props.title.clone() }</caption>
+                    <caption class="visually-hidden">{ vtext(props.title.clone()) }</caption>
                     <thead>
                         <tr>
                             <th scope="col">{ vtr("time (ms)") }</th>

@@ -1,6 +1,7 @@
 //! A labelled number input with a one-line explanation. It reports on `change` (enter or leaving
 //! the field), not on every keystroke, because each change reruns the simulation.
 
+use crate::ui::vtext;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -35,7 +36,7 @@ pub fn number_field(props: &NumberFieldProps) -> Html {
     let help_id = format!("{}-help", props.id);
     html! {
         <div class="field">
-            <label class="field__label" for={props.id.clone()}>{ props.label.clone() }</label>
+            <label class="field__label" for={props.id.clone()}>{ vtext(props.label.clone()) }</label>
             <span class="field__control">
                 <input class="field__input mono" type="number" inputmode="numeric"
                     id={props.id.clone()} data-testid={props.id.clone()}
@@ -43,10 +44,10 @@ pub fn number_field(props: &NumberFieldProps) -> Html {
                     disabled={props.disabled}
                     aria-describedby={(!props.help.is_empty()).then(|| help_id.clone())}
                     {onchange} />
-                if !props.unit.is_empty() { <span class="field__unit">{ props.unit.clone() }</span> }
+                if !props.unit.is_empty() { <span class="field__unit">{ vtext(props.unit.clone()) }</span> }
             </span>
             if !props.help.is_empty() {
-                <p class="field__help" id={help_id}>{ props.help.clone() }</p>
+                <p class="field__help" id={help_id}>{ vtext(props.help.clone()) }</p>
             }
         </div>
     }

@@ -49,9 +49,9 @@ fn chip(payment: u32, deliveries: u16, ready: bool) -> Html {
     html! {
         <li {class} data-testid="message-chip" data-payment={payment.to_string()}
             data-deliveries={deliveries.to_string()}>
-            <span class="chip__id mono">{ payment_label(payment) }</span>
+            <span class="chip__id mono">{ vtext(payment_label(payment)) }</span>
             if deliveries > 0 {
-                <span class="chip__count" title={atr("Times the broker has delivered it")}>{ format!("×{deliveries}") }</span>
+                <span class="chip__count" title={atr("Times the broker has delivered it")}>{ vtext(format!("×{deliveries}")) }</span>
             }
             if redelivered {
                 <span class="chip__flag"><span aria-hidden="true">{ "↻ " }</span>{ vtr("redelivered") }</span>
@@ -68,7 +68,7 @@ fn lane(title: &str, testid: &str, count: u32, chips: Vec<Html>, empty: &str) ->
                 { title }{ " " }<span class="queue__count mono" data-testid={testid.to_string()}>{ count }</span>
             </h4>
             if chips.is_empty() {
-                <p class="queue__empty">{ empty }</p>
+                <p class="queue__empty">{ vtext(empty) }</p>
             } else {
                 <ul class="queue__chips">
                     { for chips }

@@ -61,7 +61,7 @@ pub fn bar(props: &RealCrashProps) -> Html {
             }
             if let Some(notice) = props.notice.clone() {
                 <div class="real-crash real-crash--notice" role="status" data-testid="real-crash-notice">
-                    <p><span aria-hidden="true">{ "⚡ " }</span>{ notice }</p>
+                    <p><span aria-hidden="true">{ "⚡ " }</span>{ vtext(notice) }</p>
                     <button type="button" class="button" onclick={ondismiss}>{ vtr("Dismiss") }</button>
                 </div>
             }

@@ -9,6 +9,7 @@ use crate::sim::Config;
 use crate::sim::config::{
     BrokerKind, LogSettings, MAX_PARTITIONS, MAX_RETENTION_MS, SqsSettings, limits,
 };
+use crate::ui::vtext;
 use yew::prelude::*;
 
 /// Which part of the panel a setting belongs to.
@@ -250,7 +251,7 @@ pub fn rows(e: &Edits, config: &Config, group: Group) -> Html {
         <>
             { for flags }
             <div class="field-row">{ for numbers }</div>
-            if !note.is_empty() { <p class="field__help">{ note }</p> }
+            if !note.is_empty() { <p class="field__help">{ vtext(note) }</p> }
         </>
     }
 }

@@ -8,7 +8,7 @@ use crate::i18n::trf_n;
 use crate::sim::consumer::ConsumerState;
 use crate::sim::{Command, CrashPoint, Step};
 use crate::ui::state::World;
-use crate::ui::vtr;
+use crate::ui::{vtext, vtr};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -73,7 +73,7 @@ pub fn step_rail(props: &StepRailProps) -> Html {
             <>
                 <li {class} data-testid="rail-step" data-step={step.label()} data-status={status}
                     aria-current={current.then_some("step")}>
-                    <span class="step-rail__name">{ step.label() }</span>
+                    <span class="step-rail__name">{ vtext(step.label()) }</span>
                     if current { <span class="visually-hidden">{ vtr(" (current step)") }</span> }
                     if !runs { <span class="step-rail__note">{ vtr("skipped") }</span> }
                 </li>

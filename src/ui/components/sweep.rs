@@ -229,7 +229,7 @@ pub fn SweepView(props: &SweepProps) -> Html {
                     value={done.to_string()} aria-label={atr("Sweep progress")}
                     aria-valuetext={trf_n("{0} of {1} runs", &[done as u64, total.max(1) as u64])} />
                 <span class="sweep__status mono" role="status" data-testid="sweep-status"
-                    data-done={(total > 0 && done == total).to_string()}>{ label_note }</span>
+                    data-done={(total > 0 && done == total).to_string()}>{ vtext(label_note) }</span>
             </div>
             if let Some(r) = state.as_ref() {
                 <button type="button" class="button sweep__filter" data-testid="sweep-key-rows" aria-pressed={key_only.to_string()}
@@ -294,7 +294,7 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
                         {onclick}>
                         // The column in words: the cell's name, and its label where a phone stacks the cells.
                         <span class="sweep__point">{ vtext(trf("crash {0}: ", &[p.label()])) }</span>
-                        <span aria-hidden="true">{ icon }</span>{ " " }{ shown }
+                        <span aria-hidden="true">{ vtext(icon) }</span>{ " " }{ vtext(shown) }
                         if let Some(n) = count { { " " }<span class="mono">{ n }</span> }
                     </button>
                 </td>
@@ -307,8 +307,8 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
                 <th scope="row" class="sweep__strategy" data-testid="sweep-row-label">
                     if *s == Strategy::NAIVE { <strong>{ vtr("Naive: ") }</strong> }
                     if *s == Strategy::SAFE { <strong>{ vtr("All safeguards: ") }</strong> }
-                    { strategy_words(s) }
-                    <span class="sweep__code mono">{ format!(" ({key})") }</span>
+                    { vtext(strategy_words(s)) }
+                    <span class="sweep__code mono">{ vtext(format!(" ({key})")) }</span>
                 </th>
                 { for row }
             </tr>
@@ -319,7 +319,7 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
             <p class="panel__note sweep__legend" data-testid="sweep-legend">
                 { vtr("Rows are strategies, in words with their code in brackets; columns are where every consumer crashes. \
                    Cells: ✓ safe, ‼ duplicate, ✗ lost, ◌ orphan, with how many payments. ") }
-                { codes() }
+                { vtext(codes()) }
             </p>
         <div class="sweep__scroll" tabindex="0" role="region" aria-label={atr("Sweep results table")}>
             <table class={classes!("table", "sweep__table", key_only.then_some("sweep__table--key"))} data-testid="sweep-table">

@@ -1,8 +1,8 @@
 //! The view switch: the sandbox, two strategies side by side, or the sweep's truth table.
 
 use crate::i18n::tr;
-use crate::ui::atr;
 use crate::ui::state::View;
+use crate::ui::{atr, vtext};
 use yew::prelude::*;
 
 /// The view buttons, and `modes` (mode switches) at the other end of the bar. A plain function, not a
@@ -14,7 +14,7 @@ pub fn tabs(current: View, onset_view: &Callback<View>, modes: Html) -> Html {
             <button type="button" class={classes!("tabs__tab", on.then_some("tabs__tab--on"))}
                 data-testid={id} aria-pressed={on.to_string()}
                 onclick={onset_view.reform(move |_: MouseEvent| view)}>
-                { label }
+                { vtext(label) }
             </button>
         }
     };

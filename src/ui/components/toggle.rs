@@ -1,5 +1,6 @@
 //! A labelled checkbox with a one-line explanation: a real `<input>` with a `<label for>`.
 
+use crate::ui::vtext;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -34,8 +35,8 @@ pub fn toggle(props: &ToggleProps) -> Html {
                 aria-describedby={help_id.clone()}
                 {onchange}
             />
-            <label class="toggle__label" for={props.id.clone()}>{ props.label.clone() }</label>
-            <p class="toggle__help" id={help_id}>{ props.help.clone() }</p>
+            <label class="toggle__label" for={props.id.clone()}>{ vtext(props.label.clone()) }</label>
+            <p class="toggle__help" id={help_id}>{ vtext(props.help.clone()) }</p>
         </div>
     }
 }

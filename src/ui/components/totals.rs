@@ -3,7 +3,7 @@
 use crate::sim::Outcome;
 use crate::sim::message::money;
 use crate::ui::state::World;
-use crate::ui::vtr;
+use crate::ui::{vtext, vtr};
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq)]
@@ -29,7 +29,7 @@ pub fn totals_panel(props: &TotalsProps) -> Html {
         }
         html! {
             <div {class}>
-                <dt class="stat__label">{ o.label() }</dt>
+                <dt class="stat__label">{ vtext(o.label()) }</dt>
                 <dd class="stat__value" data-testid={format!("total-{}", o.name())}>{ value }</dd>
             </div>
         }
@@ -41,8 +41,8 @@ pub fn totals_panel(props: &TotalsProps) -> Html {
                 { for Outcome::ALL.into_iter().map(outcome) }
             </dl>
             <p class="totals__money">
-                { vtr("Overcharged: ") }<span class="mono" data-testid="money-overcharged">{ money(totals.money_overcharged_cents) }</span>
-                { vtr(" · Missing: ") }<span class="mono" data-testid="money-missing">{ money(totals.money_missing_cents) }</span>
+                { vtr("Overcharged: ") }<span class="mono" data-testid="money-overcharged">{ vtext(money(totals.money_overcharged_cents)) }</span>
+                { vtr(" · Missing: ") }<span class="mono" data-testid="money-missing">{ vtext(money(totals.money_missing_cents)) }</span>
             </p>
         </section>
     }

@@ -51,7 +51,7 @@ pub fn verdict_panel(props: &VerdictProps) -> Html {
             if let Some(v) = &verdict {
                 <p class="verdict__sentence" role="status" data-testid="lab-verdict-text">
                     <span class="verdict__mark" aria-hidden="true">{ if v.complete { "✓ " } else { "… " } }</span>
-                    { v.sentence.clone() }
+                    { vtext(v.sentence.clone()) }
                 </p>
                 if v.complete {
                     if let Some(next) = next {

@@ -61,7 +61,7 @@ pub fn welcome(
                         <li class={classes!("welcome__lab", done.then_some("welcome__lab--done"))}>
                             <button type="button" class="link-button" data-testid="welcome-lab"
                                 data-lab={lab.id} data-done={done.to_string()} onclick={open(lab.id)}>
-                                { lab.number }{ ". " }{ lab.title }
+                                { lab.number }{ ". " }{ vtext(lab.title) }
                             </button>
                             <span class="welcome__progress">
                                 if done { { vtext(tr("✓ done")) } } else { { vtext(trf_n("{0} of {1} goals", &[achieved as u64, lab.goals.len() as u64])) } }

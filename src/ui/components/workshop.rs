@@ -8,7 +8,7 @@ use crate::i18n::trf;
 use crate::sim::goal::Learner;
 use crate::sim::lab::Lab;
 use crate::sim::{Outcome, Sim};
-use crate::ui::{atr, vtr};
+use crate::ui::{atr, vtext, vtr};
 use yew::prelude::*;
 
 /// The run and the lab's goals as plain text, for a chat or a slide: the clock as on screen, the
@@ -86,10 +86,10 @@ pub fn key_map(sandbox: bool) -> Html {
             <summary class="keymap__summary">{ vtr("Keys") }</summary>
             <div class="keymap__items">
                 { for shortcuts(sandbox).map(|s| html! {
-                    <span class="keymap__item"><kbd>{ s.keys }</kbd>{ " " }{ s.what }</span>
+                    <span class="keymap__item"><kbd>{ vtext(s.keys) }</kbd>{ " " }{ vtext(s.what) }</span>
                 }) }
                 if !sandbox {
-                    <span class="keymap__item" data-testid="keymap-outside-sandbox">{ outside_sandbox() }</span>
+                    <span class="keymap__item" data-testid="keymap-outside-sandbox">{ vtext(outside_sandbox()) }</span>
                 }
             </div>
         </details>
