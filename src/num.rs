@@ -3,6 +3,13 @@
 //! `format!("{:.1}", x)` and `"2.5".parse::<f64>()` pull in float-to-decimal and decimal-to-float
 //! machinery (about 10 KB of the gzipped download, a budget this app must keep). Everything the page
 //! shows needs at most three decimals, which integer arithmetic does exactly.
+//!
+//! [`fixed`] writes the machine form (`2.5`: attribute values, SVG coordinates, links). The shown
+//! forms ([`decimal`], [`grouped`], [`cents`]) follow the installed language ([`crate::i18n::language`]):
+//! English `1,234.5`; Spanish a decimal comma and, as the RAE and ISO 80000 advise, no thousands
+//! separator in a four-digit number and a no-break space from five digits on (`1234,5`, `12 345,5`).
+//! They read the language only to write text, so event logs, digests and the CLI (always English) do
+//! not change with it.
 
 /// `v` with `decimals` digits after the point (at most 3), rounded half away from zero; `0` for a
 /// value that is not finite.
@@ -24,6 +31,56 @@ pub fn fixed(v: f64, decimals: u32) -> String {
     } else {
         format!("{sign}{int}.{frac:0width$}", width = decimals as usize)
     }
+}
+
+/// Whether the installed language writes numbers the Spanish way.
+fn spanish() -> bool {
+    crate::i18n::language() == "es"
+}
+
+/// The installed language's decimal separator: `.` in English, `,` in Spanish.
+pub fn point() -> char {
+    if spanish() { ',' } else { '.' }
+}
+
+/// [`fixed`] as a reader sees it, with the installed language's decimal separator: `0.25`, `0,25`.
+pub fn decimal(v: f64, decimals: u32) -> String {
+    let text = fixed(v, decimals);
+    if spanish() {
+        text.replace('.', ",")
+    } else {
+        text
+    }
+}
+
+/// A whole number grouped by thousands in the installed language: `1,234` and `12,345` in English;
+/// `1234` and `12\u{a0}345` in Spanish (no separator in four digits, then a no-break space).
+pub fn grouped(n: u64) -> String {
+    let (group, from) = if spanish() { ('\u{a0}', 5) } else { (',', 4) };
+    let digits = n.to_string();
+    if digits.len() < from {
+        return digits;
+    }
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 2);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(group);
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Cents as a sum of money: `1262.50` in English (ungrouped, as the CLI and its golden files print
+/// it); `1262,50` and `12\u{a0}345,00` in Spanish.
+pub fn cents(c: u64) -> String {
+    let whole = c / 100;
+    let int = if spanish() {
+        grouped(whole)
+    } else {
+        whole.to_string()
+    };
+    format!("{int}{}{:02}", point(), c % 100)
 }
 
 /// `10^(tenths / 10)`: the speed slider's notches. Built from `powi` and a table of the ten tenth
@@ -82,6 +139,34 @@ mod tests {
         // Saturated at the 64-bit limits, the negative one included (its magnitude has no `i64`).
         assert_eq!(fixed(1e300, 0), "9223372036854775807");
         assert_eq!(fixed(-1e300, 0), "-9223372036854775808");
+    }
+
+    #[test]
+    fn shown_numbers_follow_the_installed_language() {
+        use crate::i18n::install;
+        install("en", Vec::new());
+        assert_eq!(decimal(2.5, 1), "2.5");
+        assert_eq!(grouped(999), "999");
+        assert_eq!(grouped(1234), "1,234");
+        assert_eq!(grouped(1_234_567), "1,234,567");
+        assert_eq!(cents(26_250), "262.50");
+        assert_eq!(
+            cents(126_205),
+            "1262.05",
+            "English money stays as the CLI prints it"
+        );
+        install("es", Vec::new());
+        assert_eq!(point(), ',');
+        assert_eq!(decimal(2.5, 1), "2,5");
+        assert_eq!(decimal(-1.25, 2), "-1,25");
+        assert_eq!(fixed(2.5, 1), "2.5", "the machine form keeps its point");
+        assert_eq!(grouped(1234), "1234", "no separator in four digits");
+        assert_eq!(grouped(12_345), "12\u{a0}345");
+        assert_eq!(grouped(1_234_567), "1\u{a0}234\u{a0}567");
+        assert_eq!(cents(26_250), "262,50");
+        assert_eq!(cents(5), "0,05");
+        assert_eq!(cents(1_234_500), "12\u{a0}345,00");
+        install("en", Vec::new());
     }
 
     #[test]

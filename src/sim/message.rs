@@ -51,9 +51,9 @@ pub fn payment_label(payment: u32) -> String {
     format!("pay-{payment:04}")
 }
 
-/// Cents as money: `12.50`.
+/// Cents as money: `12.50` (`12,50` when the page is in Spanish: [`crate::num::cents`]).
 pub fn money(cents: u64) -> String {
-    format!("{}.{:02}", cents / 100, cents % 100)
+    crate::num::cents(cents)
 }
 
 #[cfg(test)]

@@ -1,8 +1,9 @@
 // Languages (issue 16 item 5): `?locale=es`, the saved choice and the browser's language put the page in
 // Spanish, loaded on demand from locales/es.json; no text the catalogue translates is left in English on
 // the welcome, a lab 2 run, the sweep and side by side (text nodes and the names in aria-label, title and
-// placeholder); `?locale=en` stays English; the picker switches language and keeps the run; a catalogue
-// that does not load keeps English with one sentence. Screenshots land in target/e2e/locale-*.png.
+// placeholder), none of the term variants locales/es/README.md bans is shown, and a lab 2 run prints
+// money and time with a decimal comma; `?locale=en` stays English (decimal point); the picker switches
+// language and keeps the run; a catalogue that does not load keeps English with one sentence. Screenshots land in target/e2e/locale-*.png.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -69,6 +70,25 @@ async function assertNoEnglish(app, where) {
   assert.deepEqual(left, [], `${where}: English left on the Spanish page:\n${left.join('\n')}`);
 }
 
+// The variants locales/es/README.md bans (the «…» of its term table's last column, the list
+// tests/spanish_terms.rs enforces on the tables): none may reach a Spanish page.
+const banned = readFileSync(join(dir, 'README.md'), 'utf8')
+  .split('\n')
+  .filter((line) => line.startsWith('|'))
+  .flatMap((line) => [...(line.replace(/\|\s*$/, '').split('|').pop() ?? '').matchAll(/«([^»]+)»/g)].map((m) => m[1].toLowerCase()));
+
+/** Fails naming every banned Spanish variant among the page's visible texts. */
+async function assertNoBannedTerm(app, where) {
+  const texts = await visibleTexts(app.page);
+  const found = texts.filter((t) => banned.some((b) => t.toLowerCase().includes(b)));
+  assert.deepEqual([...new Set(found)], [], `${where}: a term locales/es/README.md bans is on the page`);
+}
+
+// Spanish numbers (locales/es/README.md): a decimal comma, and from five digits a no-break space
+// between thousands — never a point.
+const spanishMoney = /^(\d{1,4}|\d{1,3}(\u00a0\d{3})+),\d{2}$/;
+const spanishClock = /^t = (\d{1,4}|\d{1,3}(\u00a0\d{3})+),\d{3} s$/;
+
 async function shoot(app, name) {
   await screenshot(app.page, `locale-${name}`);
 }
@@ -81,6 +101,7 @@ test('?locale=es puts the welcome, a lab 2 run, the sweep and side by side in Sp
     assert.equal(await app.byTestId('language').inputValue(), 'es');
     await app.byTestId('welcome').waitFor();
     await assertNoEnglish(app, 'welcome');
+    await assertNoBannedTerm(app, 'welcome');
     await shoot(app, `welcome-es-${size}`);
 
     await app.byTestId('lab-select').selectOption('double-payment');
@@ -88,17 +109,26 @@ test('?locale=es puts the welcome, a lab 2 run, the sweep and side by side in Sp
     await app.byTestId('play').click();
     await settled(app).waitFor({ timeout: 60_000 });
     await assertNoEnglish(app, 'lab 2 run');
+    await assertNoBannedTerm(app, 'lab 2 run');
+    // Lab 2 charges someone twice: the overcharged sum is money, printed the Spanish way.
+    const overcharged = (await app.byTestId('money-overcharged').textContent()).trim();
+    assert.match(overcharged, spanishMoney, `overcharged ${JSON.stringify(overcharged)}`);
+    assert.notEqual(overcharged, '0,00', 'lab 2 overcharges');
+    assert.match((await app.byTestId('money-missing').textContent()).trim(), spanishMoney);
+    assert.match((await app.byTestId('clock').textContent()).trim(), spanishClock);
     await shoot(app, `lab2-es-${size}`);
 
     await app.byTestId('view-sweep').click();
     await app.byTestId('sweep-run').click();
     await app.page.locator('[data-testid=sweep-status][data-done=true]').waitFor({ timeout: 120_000 });
     await assertNoEnglish(app, 'sweep');
+    await assertNoBannedTerm(app, 'sweep');
     await shoot(app, `sweep-es-${size}`);
 
     await app.byTestId('view-compare').click();
     await app.byTestId('compare-end').click();
     await assertNoEnglish(app, 'side by side');
+    await assertNoBannedTerm(app, 'side by side');
     await shoot(app, `compare-es-${size}`);
     assert.deepEqual(app.problems, []);
     await app.context.close();
@@ -112,6 +142,9 @@ test('?locale=en stays English and fetches no catalogue', async () => {
   assert.equal(await app.page.getAttribute('html', 'lang'), 'en');
   await app.page.getByText('Welcome to Redelivery Lab').waitFor();
   assert.equal((await app.byTestId('play').textContent()).trim(), '▶ Play');
+  // English keeps its decimal point.
+  assert.match((await app.byTestId('money-overcharged').textContent()).trim(), /^\d+\.\d{2}$/);
+  assert.match((await app.byTestId('clock').textContent()).trim(), /^t = [\d,]+\.\d{3} s$/);
   assert.ok(!requests.some((u) => u.includes('locales/')), `no catalogue fetched: ${requests.join(', ')}`);
   await app.context.close();
 });

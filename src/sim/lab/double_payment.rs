@@ -2,7 +2,7 @@
 
 use super::common::{arm, survives_redelivery};
 use super::{Lab, Narrative, Prediction};
-use crate::i18n::{tr, trf};
+use crate::i18n::{n_, tr, trf};
 use crate::sim::checker::Outcome;
 use crate::sim::command::{ArmMode, CrashPoint};
 use crate::sim::config::Config;
@@ -11,13 +11,14 @@ use crate::sim::goal::{Goal, GoalKind, Judged, Learner, outcome_at_least};
 use crate::sim::message::payment_label;
 use crate::sim::simulation::Sim;
 
-/// The question the diagnose goal asks once the learner has selected a double charge.
+/// The question the diagnose goal asks once the learner has selected a double charge. Catalogue keys
+/// (`n_`), translated where they are shown.
 pub const DIAGNOSIS: Prediction = Prediction {
-    question: "Which signal rose, and when?",
+    question: n_("Which signal rose, and when?"),
     options: &[
-        "Dead letters, from the first payment on",
-        "Redeliveries, each one right after a consumer restart",
-        "Charge failures, just before each crash",
+        n_("Dead letters, from the first payment on"),
+        n_("Redeliveries, each one right after a consumer restart"),
+        n_("Charge failures, just before each crash"),
     ],
     answer: 1,
     why: "Each crash left a committed but unacknowledged message; when the consumer came back the broker delivered it again, and the consumer charged it again.",
@@ -51,7 +52,7 @@ fn diagnose(sim: &Sim, learner: &Learner) -> Judged {
     match learner.diagnosis {
         None => Judged::pending(trf(
             "You found {0} and its redelivery. Now answer: {1}",
-            &[&payment_label(p), DIAGNOSIS.question],
+            &[&payment_label(p), tr(DIAGNOSIS.question)],
         )),
         Some(a) if a == DIAGNOSIS.answer => Judged::pass(trf(
             "{0} was charged, its consumer crashed before the ack, and the redelivery after the restart charged it again.",

@@ -54,21 +54,24 @@ fn storm(s: &Sim) -> Judged {
                 &[
                     &(OUTLAST_MS / 1000).to_string(),
                     &waiting.to_string(),
-                    &crate::num::fixed(age as f64 / 1000.0, 1),
-                    &crate::num::fixed(per, 0),
+                    &crate::num::decimal(age as f64 / 1000.0, 1),
+                    &crate::num::decimal(per, 0),
                     &c.charge_timeouts.to_string(),
                 ],
             ))
         }
         Some(_) | None if s.is_settled() => Judged::fail(trf(
             "This run recovered: {0} deliveries per payment, nothing left waiting {1} s after the outage.",
-            &[&crate::num::fixed(per, 1), &(OUTLAST_MS / 1000).to_string()],
+            &[
+                &crate::num::decimal(per, 1),
+                &(OUTLAST_MS / 1000).to_string(),
+            ],
         )),
         _ => Judged::pending(trf(
             "{0} deliveries per payment so far; keep playing past {1} s.",
             &[
-                &crate::num::fixed(per, 1),
-                &crate::num::fixed((OUTAGE_END_MS + OUTLAST_MS) as f64 / 1000.0, 0),
+                &crate::num::decimal(per, 1),
+                &crate::num::decimal((OUTAGE_END_MS + OUTLAST_MS) as f64 / 1000.0, 0),
             ],
         )),
     }
@@ -80,13 +83,13 @@ fn calm(s: &Sim) -> Judged {
     if per >= CALM_AMPLIFICATION as f64 {
         return Judged::fail(trf(
             "{0} deliveries per payment and {1} abandoned gateway calls: still a storm.",
-            &[&crate::num::fixed(per, 1), &c.charge_timeouts.to_string()],
+            &[&crate::num::decimal(per, 1), &c.charge_timeouts.to_string()],
         ));
     }
     if !s.is_settled() {
         return Judged::pending(trf(
             "{0} deliveries per payment so far; keep playing until every payment is done.",
-            &[&crate::num::fixed(per, 1)],
+            &[&crate::num::decimal(per, 1)],
         ));
     }
     let p99 = s.metrics().end_to_end.percentile(99);
@@ -100,16 +103,16 @@ fn calm(s: &Sim) -> Judged {
         return Judged::fail(trf(
             "Payments took up to {0} s from publish to done (p99): the backlog lasted long after the gateway recovered at {1} s.",
             &[
-                &crate::num::fixed(p99 as f64 / 1000.0, 1),
-                &crate::num::fixed(OUTAGE_END_MS as f64 / 1000.0, 0),
+                &crate::num::decimal(p99 as f64 / 1000.0, 1),
+                &crate::num::decimal(OUTAGE_END_MS as f64 / 1000.0, 0),
             ],
         ));
     }
     Judged::pass(trf(
         "{0} deliveries per payment, and 99% of payments done within {1} s of being published.",
         &[
-            &crate::num::fixed(per, 1),
-            &crate::num::fixed(p99 as f64 / 1000.0, 1),
+            &crate::num::decimal(per, 1),
+            &crate::num::decimal(p99 as f64 / 1000.0, 1),
         ],
     ))
 }

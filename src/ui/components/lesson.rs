@@ -182,11 +182,11 @@ pub fn Lesson(props: &LessonProps) -> Html {
     let diagnosis = lab.diagnosis.map(|q| {
         let options = q.options.iter().enumerate().map(|(i, option)| {
             let chosen = progress.diagnosis == Some(i);
-            option_button("diagnosis-option", i, chosen, false, &props.ondiagnose, (*option).into())
+            option_button("diagnosis-option", i, chosen, false, &props.ondiagnose, tr(option).into())
         });
         html! {
             <div class="prediction diagnosis" data-testid="diagnosis">
-                <p class="prediction__question">{ vtr("Diagnose: select a double charge in the anomaly list (its cause events show the redelivery), then answer. ") }{ vtext(q.question) }</p>
+                <p class="prediction__question">{ vtr("Diagnose: select a double charge in the anomaly list (its cause events show the redelivery), then answer. ") }{ vtr(q.question) }</p>
                 <ul class="prediction__options">{ for options }</ul>
             </div>
         }

@@ -103,10 +103,10 @@ pub fn axis_seconds(ms: u64) -> String {
     if ms == 0 {
         "0 s".to_string()
     } else if ms < 10_000 {
-        let point = super::words::separators().1;
+        let point = crate::num::point();
         format!("{}{point}{:02} s", ms / 1000, ms % 1000 / 10)
     } else {
-        let point = super::words::separators().1;
+        let point = crate::num::point();
         format!("{}{point}{} s", grouped(ms / 1000), ms % 1000 / 100)
     }
 }
