@@ -75,6 +75,11 @@ pub fn start() {
     super::install_panic_hook();
     // A permalink pasted over this page's address changes only the part after `#`: reopen it.
     super::browser::reload_on_hashchange();
+    // The page speaks the app's language: the address's `?locale=`, the saved choice, the browser's.
+    super::locale::start(render);
+}
+
+fn render() {
     let (handler, error) = match location_hash() {
         None => (Handler::default(), None),
         Some(hash) => match decode(&hash) {
@@ -82,5 +87,6 @@ pub fn start() {
             Err(e) => (Handler::default(), Some(AttrValue::from(e))),
         },
     };
+    let error = error.or_else(|| super::locale::failure().map(AttrValue::from));
     yew::Renderer::<AuditPage>::with_props(PageProps { handler, error }).render();
 }

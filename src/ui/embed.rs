@@ -197,6 +197,12 @@ pub fn start() {
     for event in ["resize", "load"] {
         gloo::events::EventListener::new(&window, event, |_| fit()).forget();
     }
+    // The host page's reader gets their browser's language (the frame's address may name one); a
+    // language that does not load leaves the frame in English.
+    super::locale::start(render);
+}
+
+fn render() {
     let opened = parse_address(&location_hash().unwrap_or_default()).and_then(|a| {
         let s = super::open_link(&a.link)?;
         let story = story(&s);

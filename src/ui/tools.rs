@@ -196,6 +196,11 @@ pub fn start() {
     super::install_panic_hook();
     // A new link pasted into the address bar: read it, as a fresh load would.
     super::browser::reload_on_hashchange();
+    // The page speaks the app's language: the address's `?locale=`, the saved choice, the browser's.
+    super::locale::start(render);
+}
+
+fn render() {
     let props = match location_hash() {
         None => PageProps {
             opened: None,
@@ -214,5 +219,10 @@ pub fn start() {
             },
         },
     };
-    yew::Renderer::<Page>::with_props(props).render();
+    // A language that did not load leaves the page in English and says so, unless the run's own
+    // problem is the first thing to say.
+    let error = props
+        .error
+        .or_else(|| super::locale::failure().map(Into::into));
+    yew::Renderer::<Page>::with_props(PageProps { error, ..props }).render();
 }

@@ -105,6 +105,10 @@ test('commit before or after processing: auto-commit loses and repeats; committi
   try {
     await app.byTestId('lab-select').selectOption('commit-timing');
     await playUntilSettled(app);
+    // The pipeline names the broker the lab runs on: a log, in its own words, not a queue.
+    const title = await app.page.locator('#queue-title').textContent();
+    assert.match(title, /^Broker: log topic/);
+    assert.match(await app.page.locator('.queue__lanes').textContent(), /Fetched, not committed/);
     assert.equal(await status(app, 'lost'), 'pass');
     assert.equal(await status(app, 'repeated'), 'pass');
     assert.equal(await status(app, 'fix'), 'fail');

@@ -195,3 +195,26 @@ test('a catalogue that does not load keeps the page in English and says so in on
   assert.ok(Number(await app.byTestId('clock').getAttribute('data-ms')) >= 0);
   await app.context.close();
 });
+
+test('?locale=es also puts the authors’ page, the audit and the embed in Spanish', async () => {
+  const app = await open('?locale=es');
+  await app.byTestId('lab-select').selectOption('double-payment');
+  const href = await app.byTestId('tools-link').getAttribute('href');
+  const link = href.slice(href.indexOf('#') + 1);
+  const pages = [
+    ['tools', `tools.html?locale=es#${link}`, 'Inserta'],
+    ['audit', 'audit.html?locale=es#1-gbcrlta-bunm', 'Audita'],
+    ['embed', `embed.html?locale=es#${link}`, 'Reproducir'],
+  ];
+  for (const [name, path, word] of pages) {
+    const problems = watchProblems(app.page);
+    await app.page.goto(suite.baseUrl + path);
+    await app.page.locator('html[lang=es]').waitFor();
+    await app.page.getByText(word).first().waitFor();
+    await assertNoEnglish(app, name);
+    await assertNoBannedTerm(app, name);
+    await shoot(app, `${name}-es-1280x720`);
+    assert.deepEqual(problems, [], name);
+  }
+  await app.context.close();
+});
