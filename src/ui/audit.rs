@@ -76,7 +76,7 @@ pub fn start() {
     // A permalink pasted over this page's address changes only the part after `#`: reopen it.
     super::browser::reload_on_hashchange();
     // The page speaks the app's language: the address's `?locale=`, the saved choice, the browser's.
-    super::locale::start(render);
+    super::locale::start(true, render);
 }
 
 fn render() {

@@ -199,7 +199,7 @@ pub fn start() {
     }
     // The host page's reader gets their browser's language (the frame's address may name one); a
     // language that does not load leaves the frame in English.
-    super::locale::start(render);
+    super::locale::start(false, render);
 }
 
 fn render() {

@@ -26,9 +26,10 @@ fn offered(code: &str) -> Option<&'static str> {
     LANGUAGES.iter().map(|l| l.0).find(|c| *c == lang)
 }
 
-/// The language to show: `?locale=xx` in the address, then the choice saved by the picker, then the
-/// browser's language; English when none of them is offered.
-pub fn wanted() -> &'static str {
+/// The language to show: `?locale=xx` in the address, then the choice saved by the picker (only when
+/// the page may read storage: an embed on someone's blog may not), then the browser's language;
+/// English when none of them is offered.
+pub fn wanted(storage: bool) -> &'static str {
     let Some(window) = web_sys::window() else {
         return "en";
     };
@@ -38,7 +39,11 @@ pub fn wanted() -> &'static str {
         .split('&')
         .find_map(|p| p.strip_prefix("locale="))
         .map(str::to_string);
-    let saved = local_storage().and_then(|s| s.get_item(KEY).ok().flatten());
+    // Not even asked for: a frame on another site that touches storage may meet a permission prompt.
+    let saved = storage
+        .then(local_storage)
+        .flatten()
+        .and_then(|s| s.get_item(KEY).ok().flatten());
     let browser = window.navigator().language();
     [asked, saved, browser]
         .iter()
@@ -49,8 +54,9 @@ pub fn wanted() -> &'static str {
 
 /// Installs the wanted language's table, then calls `render`: at once for English, after the fetch
 /// for another language (with the page in English and [`failure`] set when the fetch fails).
-pub fn start(render: impl FnOnce() + 'static) {
-    let code = wanted();
+/// `storage`: whether the saved choice may be read.
+pub fn start(storage: bool, render: impl FnOnce() + 'static) {
+    let code = wanted(storage);
     if code == "en" {
         return render();
     }

@@ -365,7 +365,7 @@ fn install_panic_hook() {
 /// Mounts the app on the page body, in the reader's language (see [`locale`]).
 pub fn start() {
     install_panic_hook();
-    locale::start(|| {
+    locale::start(true, || {
         yew::Renderer::<App>::new().render();
     });
 }

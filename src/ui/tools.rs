@@ -197,7 +197,7 @@ pub fn start() {
     // A new link pasted into the address bar: read it, as a fresh load would.
     super::browser::reload_on_hashchange();
     // The page speaks the app's language: the address's `?locale=`, the saved choice, the browser's.
-    super::locale::start(render);
+    super::locale::start(true, render);
 }
 
 fn render() {

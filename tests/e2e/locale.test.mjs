@@ -199,8 +199,8 @@ test('a catalogue that does not load keeps the page in English and says so in on
 test('?locale=es also puts the authors’ page, the audit and the embed in Spanish', async () => {
   const app = await open('?locale=es');
   await app.byTestId('lab-select').selectOption('double-payment');
-  const href = await app.byTestId('tools-link').getAttribute('href');
-  const link = href.slice(href.indexOf('#') + 1);
+  await app.byTestId('share-link').click();
+  const link = new URL(await app.byTestId('share-url').inputValue()).hash.slice(1);
   const pages = [
     ['tools', `tools.html?locale=es#${link}`, 'Inserta'],
     ['audit', 'audit.html?locale=es#1-gbcrlta-bunm', 'Audita'],
