@@ -213,6 +213,14 @@ test('?locale=es also puts the authors’ page, the audit and the embed in Spani
     await app.page.getByText(word).first().waitFor();
     await assertNoEnglish(app, name);
     await assertNoBannedTerm(app, name);
+    if (name === 'tools') {
+      // The snippet and its preview keep the page's language: a Spanish post gets a Spanish frame.
+      const src = await app.page.locator('iframe').first().getAttribute('src');
+      assert.match(src, /embed\.html\?locale=es#v\d+\./);
+      const frame = app.page.frameLocator('iframe').first();
+      await frame.locator('html[lang=es]').waitFor();
+      await frame.getByText('Reproducir').first().waitFor();
+    }
     await shoot(app, `${name}-es-1280x720`);
     assert.deepEqual(problems, [], name);
   }

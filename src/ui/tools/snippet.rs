@@ -32,7 +32,14 @@ pub fn Snippet(props: &SnippetProps) -> Html {
     let size = use_state_eq(|| 0usize);
     let copied = use_state_eq(|| false);
     let (w, h) = SIZES[*size % SIZES.len()];
-    let src = format!("{}#{}", sibling("embed.html"), props.link);
+    // An author reading this page in another language writes for readers of it: the frame keeps it.
+    let lang = crate::i18n::language();
+    let query = if lang == "en" {
+        String::new()
+    } else {
+        format!("?locale={lang}")
+    };
+    let src = format!("{}{query}#{}", sibling("embed.html"), props.link);
     let text = snippet(&src, &props.title, (w, h));
     let oncopy = {
         let (text, copied) = (text.clone(), copied.clone());
