@@ -109,6 +109,7 @@ test('commit before or after processing: auto-commit loses and repeats; committi
     const title = await app.page.locator('#queue-title').textContent();
     assert.match(title, /^Broker: log topic/);
     assert.match(await app.page.locator('.queue__lanes').textContent(), /Fetched, not committed/);
+    assert.match(await app.byTestId('pipeline').textContent(), /↓ fetch · ↑ commit offset/);
     assert.equal(await status(app, 'lost'), 'pass');
     assert.equal(await status(app, 'repeated'), 'pass');
     assert.equal(await status(app, 'fix'), 'fail');

@@ -4,8 +4,9 @@
 use super::armed::{ArmedProps, armed};
 use super::consumer::{ConsumerProps, consumer_panel};
 use super::queue::{QueueProps, queue};
-use crate::i18n::trf_n;
+use crate::i18n::{n_, trf_n};
 use crate::sim::Command;
+use crate::sim::config::BrokerKind;
 use crate::ui::state::World;
 use crate::ui::{vtext, vtr};
 use yew::prelude::*;
@@ -27,7 +28,7 @@ pub fn Pipeline(props: &PipelineProps) -> Html {
 /// The pipeline's markup (a plain function: the app re-renders it with every run change anyway, and a
 /// component's lifecycle code costs download bytes).
 pub fn pipeline(props: &PipelineProps) -> Html {
-    let (consumers, published, payments, interval) = {
+    let (consumers, published, payments, interval, log) = {
         let sim = props.world.sim();
         let c = sim.config();
         (
@@ -35,7 +36,14 @@ pub fn pipeline(props: &PipelineProps) -> Html {
             sim.published(),
             c.payments,
             c.publish_interval_ms,
+            matches!(c.broker, BrokerKind::Log(_)),
         )
+    };
+    // A log pushes nothing and takes no acks: the consumer fetches and commits its offset.
+    let arrow = if log {
+        n_("↓ fetch · ↑ commit offset")
+    } else {
+        n_("↓ deliver · ↑ ack")
     };
     html! {
         <section class="panel pipeline" aria-labelledby="pipeline-title" data-testid="pipeline">
@@ -46,7 +54,7 @@ pub fn pipeline(props: &PipelineProps) -> Html {
                 <span class="pipeline__arrow" aria-hidden="true">{ " ↓" }</span>
             </div>
             { queue(&QueueProps { world: props.world.clone() }) }
-            <div class="pipeline__arrow pipeline__arrow--down" aria-hidden="true">{ vtr("↓ deliver · ↑ ack") }</div>
+            <div class="pipeline__arrow pipeline__arrow--down" aria-hidden="true">{ vtr(arrow) }</div>
             <div class={classes!("pipeline__consumers", (consumers > 2).then_some("pipeline__consumers--many"))}>
                 { for (0..consumers).map(|c| html! {
                     { consumer_panel(&ConsumerProps { world: props.world.clone(), consumer: c, selected: consumers > 1 && c == props.selected, onapply: props.onapply.clone(), onselect: props.onselect.clone() }) }
