@@ -201,7 +201,13 @@ test('charts read at 11 px or more, count axes use whole numbers, time starts at
     const before = await events.evaluate((el) => el.scrollTop);
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
-    assert.ok((await events.evaluate((el) => el.scrollTop)) > before, 'the focused event list scrolls from the keyboard');
+    // Chromium animates keyboard scrolling, so the offset grows over a few frames: wait for it
+    // (up to 3 s on a loaded machine) instead of reading it once right after the key press.
+    const moved = await events.evaluate(async (el, start) => {
+      for (let i = 0; i < 60 && el.scrollTop <= start; i++) await new Promise((r) => setTimeout(r, 50));
+      return el.scrollTop > start;
+    }, before);
+    assert.ok(moved, 'the focused event list scrolls from the keyboard');
     console.log(`charts: smallest label ${px.toFixed(1)} px; ${hinted} charge lists scroll and say so`);
     await app.screenshot('experience-charts-1280');
     app.assertNoProblems();
