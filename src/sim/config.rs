@@ -150,13 +150,18 @@ pub struct Latency {
     pub jitter_percent: u8,
 }
 
+impl Latency {
+    /// The default step durations (a constant, so the labs' configurations are data, not code).
+    // The card gateway dominates, as it does in production.
+    pub const DEFAULT: Latency = Latency {
+        base_ms: [2, 1, 2, 40, 3, 2, 4, 1],
+        jitter_percent: 50,
+    };
+}
+
 impl Default for Latency {
     fn default() -> Self {
-        // The card gateway dominates, as it does in production.
-        Latency {
-            base_ms: [2, 1, 2, 40, 3, 2, 4, 1],
-            jitter_percent: 50,
-        }
+        Latency::DEFAULT
     }
 }
 
@@ -173,6 +178,16 @@ pub struct GatewayFaults {
     /// fault, so the reality check can reproduce retries and dead-lettering exactly). Default 0.
     #[serde(default)]
     pub fail_first_attempts: u8,
+}
+
+impl GatewayFaults {
+    /// No faults: the derived default, as a constant for the labs' constant configurations.
+    pub const DEFAULT: GatewayFaults = GatewayFaults {
+        failure_permille: 0,
+        slow_ms: 0,
+        outage: None,
+        fail_first_attempts: 0,
+    };
 }
 
 /// How a gateway outage shows itself to callers.
@@ -280,32 +295,38 @@ pub struct Config {
     pub retention: Retention,
 }
 
+impl Config {
+    /// The default configuration, as a constant: the labs build their configurations from it at
+    /// compile time, so they ship as data rather than as code that stores every field.
+    pub const DEFAULT: Config = Config {
+        payments: 20,
+        publish_interval_ms: 25,
+        consumers: 1,
+        prefetch: 1,
+        strategy: Strategy::NAIVE,
+        redelivery: RedeliveryMode::OnDisconnect,
+        retry: RetryPolicy::Fixed { delay_ms: 100 },
+        retry_wait: RetryWait::Broker,
+        rate_limit: None,
+        max_deliveries: 0,
+        restart_delay_ms: 200,
+        latency: Latency::DEFAULT,
+        gateway: GatewayFaults::DEFAULT,
+        gateway_capacity: DEFAULT_GATEWAY_CAPACITY,
+        call_timeout_ms: DEFAULT_CALL_TIMEOUT_MS,
+        lost_ack_permille: 0,
+        customers: 5,
+        event_window: 100_000,
+        sample_interval_ms: 100,
+        broker: BrokerKind::Queue,
+        producer: ProducerSettings::DEFAULT,
+        retention: Retention::DEFAULT,
+    };
+}
+
 impl Default for Config {
     fn default() -> Self {
-        Config {
-            payments: 20,
-            publish_interval_ms: 25,
-            consumers: 1,
-            prefetch: 1,
-            strategy: Strategy::NAIVE,
-            redelivery: RedeliveryMode::OnDisconnect,
-            retry: RetryPolicy::Fixed { delay_ms: 100 },
-            retry_wait: RetryWait::Broker,
-            rate_limit: None,
-            max_deliveries: 0,
-            restart_delay_ms: 200,
-            latency: Latency::default(),
-            gateway: GatewayFaults::default(),
-            gateway_capacity: DEFAULT_GATEWAY_CAPACITY,
-            call_timeout_ms: DEFAULT_CALL_TIMEOUT_MS,
-            lost_ack_permille: 0,
-            customers: 5,
-            event_window: 100_000,
-            sample_interval_ms: 100,
-            broker: BrokerKind::Queue,
-            producer: ProducerSettings::default(),
-            retention: Retention::default(),
-        }
+        Config::DEFAULT
     }
 }
 

@@ -55,17 +55,20 @@ pub struct ProducerSettings {
 
 impl Default for ProducerSettings {
     fn default() -> Self {
-        ProducerSettings {
-            confirms: true,
-            lost_confirm_permille: 0,
-            confirm_timeout_ms: 1_000,
-            outbox: false,
-            crash_permille: 0,
-        }
+        ProducerSettings::DEFAULT
     }
 }
 
 impl ProducerSettings {
+    /// The default producer, as a constant (the labs' configurations are constants).
+    pub const DEFAULT: ProducerSettings = ProducerSettings {
+        confirms: true,
+        lost_confirm_permille: 0,
+        confirm_timeout_ms: 1_000,
+        outbox: false,
+        crash_permille: 0,
+    };
+
     /// Is this the default producer (each payment published once)?
     pub fn is_default(&self) -> bool {
         *self == ProducerSettings::default()

@@ -53,13 +53,18 @@ pub struct LogSettings {
 /// Most partitions a topic may have.
 pub const MAX_PARTITIONS: u8 = 8;
 
+impl LogSettings {
+    /// The default topic, as a constant (the labs' configurations are constants).
+    pub const DEFAULT: LogSettings = LogSettings {
+        partitions: 2,
+        auto_commit_interval_ms: 100,
+        offsets_in_transaction: false,
+    };
+}
+
 impl Default for LogSettings {
     fn default() -> Self {
-        LogSettings {
-            partitions: 2,
-            auto_commit_interval_ms: 100,
-            offsets_in_transaction: false,
-        }
+        LogSettings::DEFAULT
     }
 }
 

@@ -27,6 +27,12 @@ pub struct Retention {
 }
 
 impl Retention {
+    /// Both memories kept forever: the derived default, as a constant.
+    pub const DEFAULT: Retention = Retention {
+        records_ms: None,
+        gateway_keys_ms: None,
+    };
+
     /// Both memories kept forever: the default.
     pub fn is_forever(&self) -> bool {
         self.records_ms.is_none() && self.gateway_keys_ms.is_none()

@@ -40,12 +40,14 @@ pub fn lab() -> Lab {
         }),
         diagnosis: None,
         seed: 4,
-        config: Config {
-            strategy: Strategy {
-                ack_timing: AckTiming::ManualFirst,
-                ..Strategy::SAFE
-            },
-            ..Config::default()
+        config: const {
+            Config {
+                strategy: Strategy {
+                    ack_timing: AckTiming::ManualFirst,
+                    ..Strategy::SAFE
+                },
+                ..Config::DEFAULT
+            }
         },
         actions: vec![arm(0, CrashPoint::AfterCheck, ArmMode::EveryKth(5))],
         goals: vec![

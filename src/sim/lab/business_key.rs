@@ -103,17 +103,19 @@ pub fn lab() -> Lab {
         }),
         diagnosis: None,
         seed: 12,
-        config: Config {
-            producer: ProducerSettings {
-                lost_confirm_permille: 200,
-                ..ProducerSettings::default()
-            },
-            strategy: Strategy {
-                key: KeyedOn::Message,
-                record_check: RecordCheck::UniqueConstraint,
-                ..Strategy::SAFE
-            },
-            ..Config::default()
+        config: const {
+            Config {
+                producer: ProducerSettings {
+                    lost_confirm_permille: 200,
+                    ..ProducerSettings::DEFAULT
+                },
+                strategy: Strategy {
+                    key: KeyedOn::Message,
+                    record_check: RecordCheck::UniqueConstraint,
+                    ..Strategy::SAFE
+                },
+                ..Config::DEFAULT
+            }
         },
         actions: vec![],
         goals: vec![

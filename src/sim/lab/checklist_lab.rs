@@ -32,19 +32,21 @@ pub fn lab() -> Lab {
         prediction: None,
         diagnosis: None,
         seed: 8,
-        config: Config {
-            consumers: 2,
-            payments: 40,
-            lost_ack_permille: 20,
-            gateway: GatewayFaults {
-                outage: Some(Outage {
-                    from_ms: 500,
-                    until_ms: 1_500,
-                    kind: OutageKind::Refuse,
-                }),
-                ..GatewayFaults::default()
-            },
-            ..Config::default()
+        config: const {
+            Config {
+                consumers: 2,
+                payments: 40,
+                lost_ack_permille: 20,
+                gateway: GatewayFaults {
+                    outage: Some(Outage {
+                        from_ms: 500,
+                        until_ms: 1_500,
+                        kind: OutageKind::Refuse,
+                    }),
+                    ..GatewayFaults::DEFAULT
+                },
+                ..Config::DEFAULT
+            }
         },
         actions: vec![
             arm(0, CrashPoint::AfterCharge, ArmMode::EveryKth(7)),

@@ -49,18 +49,20 @@ pub fn lab() -> Lab {
         }),
         diagnosis: None,
         seed: 11,
-        config: Config {
-            prefetch: 4,
-            strategy: Strategy {
-                ack_timing: AckTiming::Auto,
-                ..Strategy::NAIVE
-            },
-            broker: BrokerKind::Log(LogSettings {
-                partitions: 2,
-                auto_commit_interval_ms: 100,
-                offsets_in_transaction: false,
-            }),
-            ..Config::default()
+        config: const {
+            Config {
+                prefetch: 4,
+                strategy: Strategy {
+                    ack_timing: AckTiming::Auto,
+                    ..Strategy::NAIVE
+                },
+                broker: BrokerKind::Log(LogSettings {
+                    partitions: 2,
+                    auto_commit_interval_ms: 100,
+                    offsets_in_transaction: false,
+                }),
+                ..Config::DEFAULT
+            }
         },
         actions: vec![arm(0, CrashPoint::AfterCharge, ArmMode::EveryKth(5))],
         goals: vec![

@@ -102,7 +102,7 @@ pub fn lab() -> Lab {
         }),
         diagnosis: Some(DIAGNOSIS),
         seed: 42,
-        config: Config::default(),
+        config: Config::DEFAULT,
         actions: vec![arm(0, CrashPoint::AfterCommit, ArmMode::EveryKth(6))],
         goals: vec![
             Goal {

@@ -90,18 +90,20 @@ pub fn lab() -> Lab {
         }),
         diagnosis: None,
         seed: 12,
-        config: Config {
-            strategy: Strategy {
-                transactional: true,
-                ack_timing: AckTiming::AfterCommit,
-                ..Strategy::NAIVE
-            },
-            broker: BrokerKind::Log(LogSettings {
-                partitions: 2,
-                auto_commit_interval_ms: 100,
-                offsets_in_transaction: true,
-            }),
-            ..Config::default()
+        config: const {
+            Config {
+                strategy: Strategy {
+                    transactional: true,
+                    ack_timing: AckTiming::AfterCommit,
+                    ..Strategy::NAIVE
+                },
+                broker: BrokerKind::Log(LogSettings {
+                    partitions: 2,
+                    auto_commit_interval_ms: 100,
+                    offsets_in_transaction: true,
+                }),
+                ..Config::DEFAULT
+            }
         },
         actions: vec![
             arm(0, CrashPoint::AfterCommit, ArmMode::EveryKth(4)),

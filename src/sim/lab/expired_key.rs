@@ -128,21 +128,23 @@ pub fn lab() -> Lab {
         }),
         diagnosis: None,
         seed: 9,
-        config: Config {
-            payments: 10,
-            restart_delay_ms: 3_000,
-            strategy: Strategy {
-                idempotency: false,
-                transactional: false,
-                gateway_key: true,
-                ledger_write: LedgerWrite::Commutative,
-                ..Strategy::NAIVE
-            },
-            retention: Retention {
-                records_ms: None,
-                gateway_keys_ms: Some(KEY_WINDOW_MS),
-            },
-            ..Config::default()
+        config: const {
+            Config {
+                payments: 10,
+                restart_delay_ms: 3_000,
+                strategy: Strategy {
+                    idempotency: false,
+                    transactional: false,
+                    gateway_key: true,
+                    ledger_write: LedgerWrite::Commutative,
+                    ..Strategy::NAIVE
+                },
+                retention: Retention {
+                    records_ms: None,
+                    gateway_keys_ms: Some(KEY_WINDOW_MS),
+                },
+                ..Config::DEFAULT
+            }
         },
         actions: vec![arm(0, CrashPoint::AfterCommit, ArmMode::EveryKth(4))],
         goals: vec![

@@ -178,14 +178,14 @@ fn step_everywhere(sim: &Sim, k: usize) -> Judged {
 
 /// The configuration the lab starts from: a consumer that claims to be idempotent (processed
 /// records, a transaction, a unique constraint, ack after commit) but sends no gateway key.
-pub fn starting_config() -> Config {
+pub const fn starting_config() -> Config {
     Config {
         payments: 3,
         strategy: Strategy {
             gateway_key: false,
             ..Strategy::SAFE
         },
-        ..Config::default()
+        ..Config::DEFAULT
     }
 }
 
@@ -225,7 +225,7 @@ pub fn lab() -> Lab {
         }),
         diagnosis: None,
         seed: 7,
-        config: starting_config(),
+        config: const { starting_config() },
         actions: vec![arm(0, CrashPoint::AfterCommit, ArmMode::Once)],
         goals: vec![
             Goal {

@@ -40,10 +40,12 @@ pub fn lab() -> Lab {
         }),
         diagnosis: None,
         seed: 1,
-        config: Config {
-            payments: 5,
-            publish_interval_ms: 60,
-            ..Config::default()
+        config: const {
+            Config {
+                payments: 5,
+                publish_interval_ms: 60,
+                ..Config::DEFAULT
+            }
         },
         actions: vec![],
         goals: vec![

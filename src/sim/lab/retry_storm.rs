@@ -153,24 +153,26 @@ pub fn lab() -> Lab {
         }),
         diagnosis: None,
         seed: 9,
-        config: Config {
-            consumers: 4,
-            strategy: Strategy::SAFE,
-            retry: RetryPolicy::Immediate,
-            retry_wait: RetryWait::Broker,
-            call_timeout_ms: CALL_TIMEOUT_MS,
-            // Counted like SQS's maxReceiveCount (deliveries); RabbitMQ 4's quorum queues act once a
-            // message's failed returns exceed 20. Without a limit this storm would never end.
-            max_deliveries: 20,
-            gateway: GatewayFaults {
-                outage: Some(Outage {
-                    from_ms: 0,
-                    until_ms: OUTAGE_END_MS,
-                    kind: OutageKind::Hang,
-                }),
-                ..GatewayFaults::default()
-            },
-            ..Config::default()
+        config: const {
+            Config {
+                consumers: 4,
+                strategy: Strategy::SAFE,
+                retry: RetryPolicy::Immediate,
+                retry_wait: RetryWait::Broker,
+                call_timeout_ms: CALL_TIMEOUT_MS,
+                // Counted like SQS's maxReceiveCount (deliveries); RabbitMQ 4's quorum queues act once a
+                // message's failed returns exceed 20. Without a limit this storm would never end.
+                max_deliveries: 20,
+                gateway: GatewayFaults {
+                    outage: Some(Outage {
+                        from_ms: 0,
+                        until_ms: OUTAGE_END_MS,
+                        kind: OutageKind::Hang,
+                    }),
+                    ..GatewayFaults::DEFAULT
+                },
+                ..Config::DEFAULT
+            }
         },
         actions: vec![],
         goals: vec![

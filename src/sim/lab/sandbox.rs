@@ -28,7 +28,7 @@ pub fn lab() -> Lab {
         prediction: None,
         diagnosis: None,
         seed: 1,
-        config: Config::default(),
+        config: Config::DEFAULT,
         actions: vec![],
         goals: vec![],
         hints: hints(),

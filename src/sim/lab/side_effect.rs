@@ -44,12 +44,14 @@ pub fn lab() -> Lab {
         }),
         diagnosis: None,
         seed: 5,
-        config: Config {
-            strategy: Strategy {
-                gateway_key: false,
-                ..Strategy::SAFE
-            },
-            ..Config::default()
+        config: const {
+            Config {
+                strategy: Strategy {
+                    gateway_key: false,
+                    ..Strategy::SAFE
+                },
+                ..Config::DEFAULT
+            }
         },
         actions: vec![arm(0, CrashPoint::AfterCharge, ArmMode::EveryKth(4))],
         goals: vec![

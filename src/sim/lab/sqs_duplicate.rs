@@ -81,12 +81,14 @@ pub fn lab() -> Lab {
         }),
         diagnosis: None,
         seed: 6,
-        config: Config {
-            broker: BrokerKind::Sqs(SqsSettings {
-                fifo: false,
-                duplicate_permille: 100,
-            }),
-            ..Config::default()
+        config: const {
+            Config {
+                broker: BrokerKind::Sqs(SqsSettings {
+                    fifo: false,
+                    duplicate_permille: 100,
+                }),
+                ..Config::DEFAULT
+            }
         },
         actions: vec![],
         goals: vec![

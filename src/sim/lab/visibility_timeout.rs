@@ -10,7 +10,7 @@ use crate::sim::goal::{Goal, GoalKind, at_least, outcome_at_least};
 /// The visibility-timeout lab's seed, chosen so check-then-insert visibly races.
 pub const VISIBILITY_SEED: u64 = 3;
 
-fn visibility_config(record_check: RecordCheck) -> Config {
+const fn visibility_config(record_check: RecordCheck) -> Config {
     Config {
         consumers: 2,
         payments: 30,
@@ -19,7 +19,7 @@ fn visibility_config(record_check: RecordCheck) -> Config {
             record_check,
             ..Strategy::SAFE
         },
-        ..Config::default()
+        ..Config::DEFAULT
     }
 }
 
@@ -59,7 +59,7 @@ pub fn lab() -> Lab {
         }),
         diagnosis: None,
         seed: VISIBILITY_SEED,
-        config: visibility_config(RecordCheck::CheckThenInsert),
+        config: const { visibility_config(RecordCheck::CheckThenInsert) },
         actions: vec![],
         goals: vec![
             Goal {
