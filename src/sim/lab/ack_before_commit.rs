@@ -49,8 +49,8 @@ pub fn lab() -> Lab {
                 ..Config::DEFAULT
             }
         },
-        actions: vec![arm(0, CrashPoint::AfterCheck, ArmMode::EveryKth(5))],
-        goals: vec![
+        actions: statics![arm(0, CrashPoint::AfterCheck, ArmMode::EveryKth(5))],
+        goals: statics![
             Goal {
                 id: "lose",
                 text: lesson!("See a payment lost"),

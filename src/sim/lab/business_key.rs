@@ -117,8 +117,8 @@ pub fn lab() -> Lab {
                 ..Config::DEFAULT
             }
         },
-        actions: vec![],
-        goals: vec![
+        actions: statics![],
+        goals: statics![
             Goal {
                 id: "two-messages",
                 text: lesson!("See one payment reach the consumer as two messages"),

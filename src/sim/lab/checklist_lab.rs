@@ -48,11 +48,11 @@ pub fn lab() -> Lab {
                 ..Config::DEFAULT
             }
         },
-        actions: vec![
+        actions: statics![
             arm(0, CrashPoint::AfterCharge, ArmMode::EveryKth(7)),
             arm(0, CrashPoint::AfterCommit, ArmMode::EveryKth(9)),
         ],
-        goals: vec![
+        goals: statics![
             Goal {
                 id: "breaks",
                 text: lesson!("See the stress break a consumer without safeguards"),

@@ -64,8 +64,8 @@ pub fn lab() -> Lab {
                 ..Config::DEFAULT
             }
         },
-        actions: vec![arm(0, CrashPoint::AfterCharge, ArmMode::EveryKth(5))],
-        goals: vec![
+        actions: statics![arm(0, CrashPoint::AfterCharge, ArmMode::EveryKth(5))],
+        goals: statics![
             Goal {
                 id: "lost",
                 text: lesson!(

@@ -14,7 +14,7 @@ use super::super::simulation::Sim;
 use crate::i18n::{fill, tr, tr_n, trf, trf_n};
 
 /// A crash armed at `at` on every consumer.
-pub fn arm(at: u64, point: CrashPoint, mode: ArmMode) -> Action {
+pub const fn arm(at: u64, point: CrashPoint, mode: ArmMode) -> Action {
     Action {
         at,
         command: Command::ArmCrash {

@@ -103,8 +103,8 @@ pub fn lab() -> Lab {
         diagnosis: Some(DIAGNOSIS),
         seed: 42,
         config: Config::DEFAULT,
-        actions: vec![arm(0, CrashPoint::AfterCommit, ArmMode::EveryKth(6))],
-        goals: vec![
+        actions: statics![arm(0, CrashPoint::AfterCommit, ArmMode::EveryKth(6))],
+        goals: statics![
             Goal {
                 id: "reproduce",
                 text: lesson!("Reproduce the incident: a customer charged twice"),

@@ -105,11 +105,11 @@ pub fn lab() -> Lab {
                 ..Config::DEFAULT
             }
         },
-        actions: vec![
+        actions: statics![
             arm(0, CrashPoint::AfterCommit, ArmMode::EveryKth(4)),
             arm(0, CrashPoint::AfterCharge, ArmMode::EveryKth(7)),
         ],
-        goals: vec![
+        goals: statics![
             Goal {
                 id: "ledger",
                 text: lesson!(

@@ -146,8 +146,8 @@ pub fn lab() -> Lab {
                 ..Config::DEFAULT
             }
         },
-        actions: vec![arm(0, CrashPoint::AfterCommit, ArmMode::EveryKth(4))],
-        goals: vec![
+        actions: statics![arm(0, CrashPoint::AfterCommit, ArmMode::EveryKth(4))],
+        goals: statics![
             Goal {
                 id: "late-charge",
                 text: lesson!(

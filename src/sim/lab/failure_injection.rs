@@ -226,8 +226,8 @@ pub fn lab() -> Lab {
         diagnosis: None,
         seed: 7,
         config: const { starting_config() },
-        actions: vec![arm(0, CrashPoint::AfterCommit, ArmMode::Once)],
-        goals: vec![
+        actions: statics![arm(0, CrashPoint::AfterCommit, ArmMode::Once)],
+        goals: statics![
             Goal {
                 id: "hole",
                 text: lesson!("Find the hole: a boundary where a step fails"),

@@ -47,8 +47,8 @@ pub fn lab() -> Lab {
                 ..Config::DEFAULT
             }
         },
-        actions: vec![],
-        goals: vec![
+        actions: statics![],
+        goals: statics![
             Goal {
                 id: "all-charged-once",
                 text: lesson!("Every payment is charged exactly once"),

@@ -26,6 +26,15 @@ macro_rules! lesson {
     };
 }
 
+/// A lab's list (its goals, its script) as a `Vec` copied from a constant slice: the entries are
+/// data in the download rather than code that stores each field (the lab structs are built at run
+/// time, for the translated titles).
+macro_rules! statics {
+    ($($e:expr),* $(,)?) => {
+        <[_]>::to_vec(const { &[$($e),*] })
+    };
+}
+
 mod ack_before_commit;
 pub mod business_key;
 mod checklist_lab;

@@ -174,8 +174,8 @@ pub fn lab() -> Lab {
                 ..Config::DEFAULT
             }
         },
-        actions: vec![],
-        goals: vec![
+        actions: statics![],
+        goals: statics![
             Goal {
                 id: "storm",
                 text: lesson!(

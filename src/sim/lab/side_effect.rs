@@ -53,8 +53,8 @@ pub fn lab() -> Lab {
                 ..Config::DEFAULT
             }
         },
-        actions: vec![arm(0, CrashPoint::AfterCharge, ArmMode::EveryKth(4))],
-        goals: vec![
+        actions: statics![arm(0, CrashPoint::AfterCharge, ArmMode::EveryKth(4))],
+        goals: statics![
             Goal {
                 id: "double-charge",
                 text: lesson!("See a customer charged twice despite the processed table"),

@@ -90,8 +90,8 @@ pub fn lab() -> Lab {
                 ..Config::DEFAULT
             }
         },
-        actions: vec![],
-        goals: vec![
+        actions: statics![],
+        goals: statics![
             Goal {
                 id: "no-failure",
                 text: lesson!("See a payment charged twice in a run where nothing failed"),

@@ -60,8 +60,8 @@ pub fn lab() -> Lab {
         diagnosis: None,
         seed: VISIBILITY_SEED,
         config: const { visibility_config(RecordCheck::CheckThenInsert) },
-        actions: vec![],
-        goals: vec![
+        actions: statics![],
+        goals: statics![
             Goal {
                 id: "concurrent",
                 text: lesson!("See a message redelivered while it is still being processed"),
