@@ -1,11 +1,11 @@
 //! Lab 6: a visibility timeout shorter than processing — duplicates with no failure at all.
 
-use super::common::every_payment_once;
+use super::common::evidence;
 use super::{Lab, Narrative, Prediction};
-use crate::i18n::{tr, trf};
+use crate::i18n::tr;
 use crate::sim::checker::Outcome;
 use crate::sim::config::{Config, RecordCheck, RedeliveryMode, Strategy};
-use crate::sim::goal::{Goal, GoalKind, Judged, at_least, outcome_at_least};
+use crate::sim::goal::{Goal, GoalKind, at_least, outcome_at_least};
 
 /// The visibility-timeout lab's seed, chosen so check-then-insert visibly races.
 pub const VISIBILITY_SEED: u64 = 3;
@@ -88,20 +88,14 @@ pub fn lab() -> Lab {
                 ),
                 kind: GoalKind::Fix,
                 check: |s, _| {
-                    let harm = every_payment_once(s);
-                    if harm.status != crate::sim::goal::GoalStatus::Pass {
-                        return harm;
-                    }
-                    let r = s.metrics().counters.redelivered_after_visibility;
-                    if r == 0 {
-                        return Judged::fail(tr(
+                    evidence(
+                        s,
+                        |s| s.metrics().counters.redelivered_after_visibility,
+                        tr(
                             "No visibility timeout ran out in this run, so it cannot show the consumer survives a concurrent delivery.",
-                        ));
-                    }
-                    Judged::pass(trf(
-                        "{0} concurrent redeliveries, and {1}",
-                        &[&r.to_string(), &harm.why],
-                    ))
+                        ),
+                        |_| tr("{0} concurrent redeliveries, and {1}"),
+                    )
                 },
             },
         ],
