@@ -41,7 +41,7 @@ pub fn lab() -> Lab {
                 "Redeliveries without restarts. Two consumers both read “not processed yet” and both write a ledger row."
             ),
             explain: lesson!(
-                "A visibility timeout redelivers while the first consumer is still working. Check-then-insert is a race: both readers see no record, both insert. A unique constraint on the processed record lets one insert win; the loser's transaction aborts and its ledger row goes with it. A conditional or commutative ledger write is another safe answer. The card stays safe in this lab only because the gateway key is on: the constraint guards the database, the key guards the card. (Time is shrunk: SQS sets this timeout in whole seconds, 30 s by default.)"
+                "A visibility timeout redelivers while the first consumer is still working. Check-then-insert is a race: both readers see no record, both insert. A unique constraint on the processed record lets one insert win; the loser's transaction aborts and its ledger row goes with it. A conditional or commutative ledger write is another safe answer. The card stays safe in this lab only because the gateway key is on: the constraint guards the database, the key guards the card. When the two calls overlap, this gateway answers the second with the first charge; Stripe refuses a same-key request while the first is still running, and a retry then gets the first charge back. (Time is shrunk: SQS sets this timeout in whole seconds, 30 s by default.)"
             ),
         },
         prediction: Some(Prediction {
