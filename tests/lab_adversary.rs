@@ -549,3 +549,36 @@ fn the_retry_storm_is_not_calmed_by_removing_its_cause() {
     fixed.call_timeout_ms = 1_000;
     assert!(passes(&lab, &lab.run(&fixed, lab.seed, LIMIT_MS)));
 }
+
+/// Lab 4 with the early ack left in place: on an SQS queue that duplicates, behind an order service
+/// without publisher confirms (it publishes every payment again), each payment the crash lost came
+/// back as a new message and the money ended right, so the goal passed by luck. "Each crashed payment
+/// redelivered" is now what it checks: the crashed message itself must come back.
+#[test]
+fn acking_first_is_not_rescued_by_a_republishing_producer() {
+    let lab = Lab::by_id("ack-before-commit").unwrap();
+    let config = Config {
+        consumers: 3,
+        redelivery: RedeliveryMode::VisibilityTimeout { timeout_ms: 45 },
+        producer: PRODUCERS[2],
+        broker: BROKERS[3].unwrap(),
+        ..lab.config.clone()
+    };
+    let sim = lab.run(&config, lab.seed, LIMIT_MS);
+    assert!(harm(&lab, &sim).is_none(), "the money ends right");
+    let fix = lab
+        .fix_goals()
+        .next()
+        .unwrap()
+        .judge(&sim, &Learner::default());
+    assert_eq!(fix.status, GoalStatus::Fail, "{}", fix.why);
+    assert!(fix.why.contains("never delivered again"), "{}", fix.why);
+    // Storing the offsets in the ledger's transaction is a real fix even with the early ack: a log
+    // reads every crashed record again.
+    let log = Config {
+        broker: BROKERS[2].unwrap(),
+        producer: PRODUCERS[0],
+        ..lab.config.clone()
+    };
+    assert!(passes(&lab, &lab.run(&log, lab.seed, LIMIT_MS)));
+}

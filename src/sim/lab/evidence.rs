@@ -52,6 +52,45 @@ pub fn survives_crash_at(sim: &Sim, points: &[CrashPoint]) -> Judged {
     ))
 }
 
+/// The first payment a crash at one of `points` held that never came back as a redelivery (the
+/// broker had forgotten it: it was acked first), if any.
+pub fn crashed_and_forgotten(sim: &Sim, points: &[CrashPoint]) -> Option<u32> {
+    let mut waiting: Vec<u32> = Vec::new();
+    for e in sim.events().window() {
+        match e.event {
+            Event::Crashed {
+                point,
+                payment: Some(p),
+                ..
+            } if points.contains(&point) => waiting.push(p),
+            Event::Delivered {
+                payment,
+                redelivered: true,
+                ..
+            } => waiting.retain(|p| *p != payment),
+            _ => {}
+        }
+    }
+    waiting.first().copied()
+}
+
+/// [`survives_crash_at`], and every crash at one of `points` brought its own payment back: a payment
+/// the broker forgot and something else put right (a producer that publishes everything again, a
+/// duplicate from the queue) is luck, not a consumer that survives the crash.
+pub fn survives_every_crash_at(sim: &Sim, points: &[CrashPoint]) -> Judged {
+    let judged = survives_crash_at(sim, points);
+    if judged.status != GoalStatus::Pass {
+        return judged;
+    }
+    match crashed_and_forgotten(sim, points) {
+        None => judged,
+        Some(p) => Judged::fail(trf(
+            "The crash {1} held {0}, which was never delivered again: the broker had already forgotten it.",
+            &[&payment_label(p), points[0].label()],
+        )),
+    }
+}
+
 /// The first payment delivered to one consumer while another consumer still held it (delivered to
 /// it, and not yet skipped, committed, rolled back, refused by the constraint, acked or crashed),
 /// where the later consumer did not find it already processed: the race of two live consumers on
