@@ -582,3 +582,23 @@ fn acking_first_is_not_rescued_by_a_republishing_producer() {
     };
     assert!(passes(&lab, &lab.run(&log, lab.seed, LIMIT_MS)));
 }
+
+/// A run of zero payments (`lab run --payments 0`; the page's field starts at 1) shows nothing, so it
+/// wins nothing: "every payment charged once" of none passed lab 1 before.
+#[test]
+fn zero_payments_win_no_lab() {
+    for lab in Lab::all()
+        .into_iter()
+        .filter(|l| l.fix_goals().next().is_some())
+    {
+        let config = Config {
+            payments: 0,
+            ..lab.config.clone()
+        };
+        if config.validate().is_err() {
+            continue;
+        }
+        let sim = lab.run(&config, lab.seed, LIMIT_MS);
+        assert!(!passes(&lab, &sim), "{} passes with no payment", lab.id);
+    }
+}
