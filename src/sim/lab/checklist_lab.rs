@@ -74,7 +74,11 @@ pub fn lab() -> Lab {
                 ),
                 kind: GoalKind::Fix,
                 check: |s, _| {
-                    survives_crash_at(s, &[CrashPoint::AfterCharge, CrashPoint::AfterCommit])
+                    survives_crash_at(
+                        s,
+                        &[CrashPoint::AfterCharge, CrashPoint::AfterCommit],
+                        false,
+                    )
                 },
             },
         ],

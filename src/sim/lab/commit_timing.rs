@@ -87,7 +87,7 @@ pub fn lab() -> Lab {
                     "Fix it: same seed, same crashes, records read again after each restart, every payment charged once"
                 ),
                 kind: GoalKind::Fix,
-                check: |s, _| survives_crash_at(s, &[CrashPoint::AfterCharge]),
+                check: |s, _| survives_crash_at(s, &[CrashPoint::AfterCharge], false),
             },
         ],
         hints: &[
@@ -140,7 +140,7 @@ mod tests {
         assert!(after.totals().duplicate > 0 && after.totals().lost == 0);
         let fixed = run(AckTiming::AfterCommit, true);
         assert_eq!(
-            survives_crash_at(&fixed, &[CrashPoint::AfterCharge]).status,
+            survives_crash_at(&fixed, &[CrashPoint::AfterCharge], false).status,
             GoalStatus::Pass
         );
     }

@@ -126,7 +126,7 @@ pub fn lab() -> Lab {
                     "Fix it: same seed, same crashes, redeliveries absorbed, nobody charged twice"
                 ),
                 kind: GoalKind::Fix,
-                check: |s, _| survives_crash_at(s, &[CrashPoint::AfterCommit]),
+                check: |s, _| survives_crash_at(s, &[CrashPoint::AfterCommit], false),
             },
         ],
         hints: &[

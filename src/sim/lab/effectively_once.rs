@@ -129,7 +129,7 @@ pub fn lab() -> Lab {
                     "Fix it: same seed, same crashes, records read again, every payment charged once"
                 ),
                 kind: GoalKind::Fix,
-                check: |s, _| survives_crash_at(s, &[CrashPoint::AfterCharge]),
+                check: |s, _| survives_crash_at(s, &[CrashPoint::AfterCharge], false),
             },
         ],
         hints: &[
@@ -170,7 +170,7 @@ mod tests {
         (lab.fix)(&mut keyed);
         let sim = lab.run(&keyed, lab.seed, 600_000);
         assert_eq!(
-            survives_crash_at(&sim, &[CrashPoint::AfterCharge]).status,
+            survives_crash_at(&sim, &[CrashPoint::AfterCharge], false).status,
             GoalStatus::Pass
         );
         let mut broker_offsets = lab.config.clone();

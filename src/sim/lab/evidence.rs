@@ -14,48 +14,11 @@ use crate::sim::goal::{GoalStatus, Judged};
 use crate::sim::message::payment_label;
 use crate::sim::simulation::Sim;
 
-/// The first payment a crash at one of `points` held that was then delivered again, if any.
-pub fn crashed_and_redelivered(sim: &Sim, points: &[CrashPoint]) -> Option<u32> {
-    let mut crashed: Vec<u32> = Vec::new();
-    for e in sim.events().window() {
-        match e.event {
-            Event::Crashed {
-                point,
-                payment: Some(p),
-                ..
-            } if points.contains(&point) => crashed.push(p),
-            Event::Delivered {
-                payment,
-                redelivered: true,
-                ..
-            } if crashed.contains(&payment) => return Some(payment),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The usual fix goal ([`survives_redelivery`]), with the lab's own crash as the test: at least one
-/// crash at one of `points` held a payment that was delivered again.
-pub fn survives_crash_at(sim: &Sim, points: &[CrashPoint]) -> Judged {
-    let judged = survives_redelivery(sim);
-    if judged.status != GoalStatus::Pass || crashed_and_redelivered(sim, points).is_some() {
-        return judged;
-    }
-    Judged::fail(trf(
-        "No crash {0} was followed by a redelivery of its payment, so this run does not test the consumer against the lab's crash.",
-        &[&points
-            .iter()
-            .map(|p| p.label())
-            .collect::<Vec<_>>()
-            .join(" / ")],
-    ))
-}
-
-/// The first payment a crash at one of `points` held that never came back as a redelivery (the
-/// broker had forgotten it: it was acked first), if any.
-pub fn crashed_and_forgotten(sim: &Sim, points: &[CrashPoint]) -> Option<u32> {
+/// What became of the payments that crashes at one of `points` held: the first one delivered again,
+/// and the first one never delivered again (the broker had forgotten it: it was acked first).
+fn crashes_at(sim: &Sim, points: &[CrashPoint]) -> (Option<u32>, Option<u32>) {
     let mut waiting: Vec<u32> = Vec::new();
+    let mut back = None;
     for e in sim.events().window() {
         match e.event {
             Event::Crashed {
@@ -67,56 +30,77 @@ pub fn crashed_and_forgotten(sim: &Sim, points: &[CrashPoint]) -> Option<u32> {
                 payment,
                 redelivered: true,
                 ..
-            } => waiting.retain(|p| *p != payment),
+            } if waiting.contains(&payment) => {
+                back.get_or_insert(payment);
+                waiting.retain(|p| *p != payment);
+            }
             _ => {}
         }
     }
-    waiting.first().copied()
+    (back, waiting.first().copied())
 }
 
-/// [`survives_crash_at`], and every crash at one of `points` brought its own payment back: a payment
-/// the broker forgot and something else put right (a producer that publishes everything again, a
-/// duplicate from the queue) is luck, not a consumer that survives the crash.
-pub fn survives_every_crash_at(sim: &Sim, points: &[CrashPoint]) -> Judged {
-    let judged = survives_crash_at(sim, points);
+/// The usual fix goal ([`survives_redelivery`]), with the lab's own crash as the test: at least one
+/// crash at one of `points` held a payment that was delivered again; with `each`, every such crash
+/// did. A payment the broker forgot and something else put right (a producer that publishes
+/// everything again, a duplicate from the queue) is luck, not a consumer that survives the crash.
+pub fn survives_crash_at(sim: &Sim, points: &[CrashPoint], each: bool) -> Judged {
+    let judged = survives_redelivery(sim);
     if judged.status != GoalStatus::Pass {
         return judged;
     }
-    match crashed_and_forgotten(sim, points) {
-        None => judged,
-        Some(p) => Judged::fail(trf(
-            "The crash {1} held {0}, which was never delivered again: the broker had already forgotten it.",
-            &[&payment_label(p), points[0].label()],
+    let label = points[0].label();
+    match crashes_at(sim, points) {
+        (None, _) => Judged::fail(trf(
+            "No crash {0} was followed by a redelivery of its payment, so this run does not test the consumer against the lab's crash.",
+            &[label],
         )),
+        (Some(_), Some(p)) if each => Judged::fail(trf(
+            "The crash {1} held {0}, which was never delivered again: the broker had already forgotten it.",
+            &[&payment_label(p), label],
+        )),
+        _ => judged,
     }
 }
 
 /// The first payment delivered to one consumer while another consumer still held it (delivered to
-/// it, and not yet skipped, committed, rolled back, refused by the constraint, acked or crashed),
-/// where the later consumer did not find it already processed: the race of two live consumers on
-/// one payment. A copy that waits in the buffer of the consumer already working on it is no race.
+/// it, and not yet skipped, committed, rolled back, acked or crashed), where the later consumer then
+/// went past its check (charged, wrote the ledger, or lost to the unique constraint): the race of two
+/// live consumers on one payment. A copy waiting in the buffer of the consumer already working on it
+/// is no race.
 pub fn concurrent_delivery(sim: &Sim) -> Option<u32> {
-    // (payment, consumer) pairs working on a payment, and whether the later one raced.
-    let mut holding: Vec<(u32, u8)> = Vec::new();
-    let mut racing: Vec<(u32, u8)> = Vec::new();
-    let end = |holding: &mut Vec<(u32, u8)>, racing: &mut Vec<(u32, u8)>, p: u32, c: u8| {
-        holding.retain(|h| *h != (p, c));
-        racing.retain(|h| *h != (p, c));
+    // Per payment, the consumer (numbered from 1; 0 = none) working on it first, and one that got it
+    // while the first was still working on it: the racer, racing until it is done itself.
+    let n = sim.config().payments as usize;
+    let (mut first, mut racer) = (vec![0u8; n], vec![0u8; n]);
+    let done = |first: &mut [u8], racer: &mut [u8], p: usize, c: u8| {
+        if first[p] == c {
+            first[p] = racer[p];
+        }
+        if racer[p] == c {
+            racer[p] = 0;
+            if first[p] == c {
+                first[p] = 0;
+            }
+        }
     };
     for e in sim.events().window() {
         match e.event {
+            Event::Crashed { consumer, .. } => {
+                for p in 0..n {
+                    done(&mut first, &mut racer, p, consumer + 1);
+                }
+            }
             Event::Delivered {
                 payment, consumer, ..
-            } => {
-                if holding.iter().any(|&(p, c)| p == payment && c != consumer) {
-                    racing.push((payment, consumer));
+            } if (payment as usize) < n => {
+                let (p, c) = (payment as usize, consumer + 1);
+                if first[p] == 0 {
+                    first[p] = c;
+                } else if first[p] != c {
+                    racer[p] = c;
                 }
-                holding.push((payment, consumer));
             }
-            Event::DuplicateSkipped { payment, consumer } => {
-                end(&mut holding, &mut racing, payment, consumer)
-            }
-            // The later consumer went past its check while the other still held the payment.
             Event::Charged {
                 payment, consumer, ..
             }
@@ -124,18 +108,17 @@ pub fn concurrent_delivery(sim: &Sim) -> Option<u32> {
                 payment, consumer, ..
             }
             | Event::ConstraintViolated { payment, consumer }
-                if racing.contains(&(payment, consumer)) =>
+                if racer.get(payment as usize) == Some(&(consumer + 1)) =>
             {
                 return Some(payment);
             }
-            Event::Committed { payment, consumer }
+            Event::DuplicateSkipped { payment, consumer }
+            | Event::Committed { payment, consumer }
             | Event::RolledBack { payment, consumer }
-            | Event::Acked { payment, consumer } => {
-                end(&mut holding, &mut racing, payment, consumer)
-            }
-            Event::Crashed { consumer, .. } => {
-                holding.retain(|h| h.1 != consumer);
-                racing.retain(|h| h.1 != consumer);
+            | Event::Acked { payment, consumer }
+                if (payment as usize) < n =>
+            {
+                done(&mut first, &mut racer, payment as usize, consumer + 1)
             }
             _ => {}
         }
@@ -143,16 +126,16 @@ pub fn concurrent_delivery(sim: &Sim) -> Option<u32> {
     None
 }
 
-/// Evidence for the visibility-timeout lab: a payment processed by two live consumers at once.
+/// Evidence for the visibility-timeout lab: a payment processed by two live consumers at once. Judged
+/// once the run is settled (the fix goal judges the harm first), so there is no pending state.
 pub fn raced(sim: &Sim) -> Judged {
     match concurrent_delivery(sim) {
         Some(p) => Judged::pass(trf(
             "{0} was processed by two consumers at once.",
             &[&payment_label(p)],
         )),
-        None if sim.is_settled() => Judged::fail(tr(
+        None => Judged::fail(tr(
             "No payment was processed by two consumers at once in this run, so it cannot show the consumer survives a concurrent delivery.",
         )),
-        None => Judged::pending(tr("No concurrent delivery yet; keep playing.")),
     }
 }

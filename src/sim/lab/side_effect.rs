@@ -64,7 +64,7 @@ pub fn lab() -> Lab {
                 id: "fix",
                 text: lesson!("Close the hole: same crashes, no card charged twice"),
                 kind: GoalKind::Fix,
-                check: |s, _| survives_crash_at(s, &[CrashPoint::AfterCharge]),
+                check: |s, _| survives_crash_at(s, &[CrashPoint::AfterCharge], false),
             },
         ],
         hints: &[
