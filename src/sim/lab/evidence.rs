@@ -4,7 +4,7 @@
 //! disarm the lab's crash (after the commit, say) and arm one after receive instead, where a crash
 //! never does harm. The goals below ask for the lab's fault itself: a crash at one of the lab's
 //! boundaries whose payment came back, or, for the visibility-timeout lab, two consumers holding
-//! the same payment at once (`tests/cheats.rs` plays these cheats).
+//! the same payment at once (`tests/lab_adversary.rs` plays these cheats).
 
 use super::common::survives_redelivery;
 use crate::i18n::{tr, trf};
@@ -52,11 +52,11 @@ pub fn survives_crash_at(sim: &Sim, points: &[CrashPoint], each: bool) -> Judged
     let label = points[0].label();
     match crashes_at(sim, points) {
         (None, _) => Judged::fail(trf(
-            "No crash {0} was followed by a redelivery of its payment, so this run does not test the consumer against the lab's crash.",
+            "No crash {0} brought its payment back: this run does not test the lab's crash.",
             &[label],
         )),
         (Some(_), Some(p)) if each => Judged::fail(trf(
-            "The crash {1} held {0}, which was never delivered again: the broker had already forgotten it.",
+            "The crash {1} lost {0}: the broker had already forgotten it.",
             &[&payment_label(p), label],
         )),
         _ => judged,
@@ -135,7 +135,7 @@ pub fn raced(sim: &Sim) -> Judged {
             &[&payment_label(p)],
         )),
         None => Judged::fail(tr(
-            "No payment was processed by two consumers at once in this run, so it cannot show the consumer survives a concurrent delivery.",
+            "No payment was processed by two consumers at once: this run does not test the race.",
         )),
     }
 }
