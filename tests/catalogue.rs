@@ -3,9 +3,10 @@
 //! a key no source uses, two tables never translate one key differently, and a translation keeps its
 //! key's `{0}`, `{1}`, … placeholders (a lost one would drop a number from the sentence).
 //!
-//! The sources are read with a small Rust lexer rather than a pattern, so comments, raw strings and
-//! char literals cannot fake or hide a call, and a literal's escapes (`\"`, `\n`, `\u{…}`, a `\` line
-//! continuation) are decoded exactly as the compiler decodes them: the key here is the key at run time.
+//! The sources are read with the small Rust lexer the layering test shares
+//! (`tests/common/rust_tokens.rs`) rather than a pattern, so comments, raw strings and char literals
+//! cannot fake or hide a call, and a literal's escapes (`\"`, `\n`, `\u{…}`, a `\` line continuation)
+//! are decoded exactly as the compiler decodes them: the key here is the key at run time.
 //! The lessons' tables (`locales/es/lessons/`) are keyed by lesson field, not by English text, and are
 //! checked with the lessons.
 
@@ -14,170 +15,21 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// One token of Rust source, as far as this test needs: names, string literals (decoded) and the rest.
-#[derive(Debug, PartialEq)]
-enum Token {
-    Ident(String),
-    Str(String),
-    Punct(char),
-}
-
-/// Decodes the body of a normal (not raw) string literal, as rustc does.
-fn unescape(body: &str) -> Result<String, String> {
-    let mut out = String::new();
-    let mut chars = body.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('t') => out.push('\t'),
-            Some('0') => out.push('\0'),
-            Some('\\') => out.push('\\'),
-            Some('"') => out.push('"'),
-            Some('\'') => out.push('\''),
-            Some('x') => {
-                let hex: String = (0..2).filter_map(|_| chars.next()).collect();
-                let v = u8::from_str_radix(&hex, 16).map_err(|_| format!("bad \\x{hex}"))?;
-                out.push(v as char);
-            }
-            Some('u') => {
-                if chars.next() != Some('{') {
-                    return Err("\\u without {".into());
-                }
-                let mut hex = String::new();
-                for c in chars.by_ref() {
-                    if c == '}' {
-                        break;
-                    }
-                    if c != '_' {
-                        hex.push(c);
-                    }
-                }
-                let v = u32::from_str_radix(&hex, 16).map_err(|_| format!("bad \\u{{{hex}}}"))?;
-                out.push(char::from_u32(v).ok_or(format!("bad \\u{{{hex}}}"))?);
-            }
-            // A line continuation: the newline and the next line's leading whitespace go.
-            Some('\n') | Some('\r') => {
-                while chars.peek().is_some_and(|c| c.is_whitespace()) {
-                    chars.next();
-                }
-            }
-            other => return Err(format!("unknown escape \\{other:?}")),
-        }
-    }
-    Ok(out)
-}
-
-/// Splits `src` into tokens, dropping comments; string literals come back decoded.
-fn lex(src: &str) -> Result<Vec<Token>, String> {
-    let s: Vec<char> = src.chars().collect();
-    let mut i = 0;
-    let mut out = Vec::new();
-    // The end of a quoted literal starting after the opening quote at `start`, honouring escapes.
-    let quoted_end = |start: usize, quote: char| -> Result<usize, String> {
-        let mut j = start;
-        while j < s.len() {
-            match s[j] {
-                '\\' => j += 2,
-                c if c == quote => return Ok(j),
-                _ => j += 1,
-            }
-        }
-        Err("unterminated literal".into())
-    };
-    while i < s.len() {
-        let c = s[i];
-        let next = s.get(i + 1).copied();
-        if c.is_whitespace() {
-            i += 1;
-        } else if c == '/' && next == Some('/') {
-            while i < s.len() && s[i] != '\n' {
-                i += 1;
-            }
-        } else if c == '/' && next == Some('*') {
-            let mut depth = 0;
-            while i < s.len() {
-                if s[i] == '/' && s.get(i + 1) == Some(&'*') {
-                    depth += 1;
-                    i += 2;
-                } else if s[i] == '*' && s.get(i + 1) == Some(&'/') {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
-        } else if c == '"' {
-            let end = quoted_end(i + 1, '"')?;
-            out.push(Token::Str(unescape(
-                &s[i + 1..end].iter().collect::<String>(),
-            )?));
-            i = end + 1;
-        } else if c == '\'' {
-            // A char literal ('a', '\n', '\u{1F600}') or a lifetime ('a, 'static).
-            if next == Some('\\') {
-                i = quoted_end(i + 1, '\'')? + 1;
-            } else if s.get(i + 2) == Some(&'\'') {
-                i += 3;
-            } else {
-                i += 1;
-            }
-        } else if c.is_alphanumeric() || c == '_' {
-            let start = i;
-            while i < s.len() && (s[i].is_alphanumeric() || s[i] == '_') {
-                i += 1;
-            }
-            let word: String = s[start..i].iter().collect();
-            // Raw strings (r"…", r#"…"#, br"…"), byte strings (b"…") and C strings (c"…").
-            let prefix = matches!(word.as_str(), "r" | "br" | "cr");
-            if prefix && matches!(s.get(i), Some('"') | Some('#')) {
-                let hashes = s[i..].iter().take_while(|&&c| c == '#').count();
-                let body = i + hashes + 1;
-                let closing: Vec<char> = std::iter::once('"')
-                    .chain((0..hashes).map(|_| '#'))
-                    .collect();
-                let end = (body..s.len())
-                    .find(|&j| s[j..].starts_with(&closing))
-                    .ok_or("unterminated raw string")?;
-                out.push(Token::Str(s[body..end].iter().collect()));
-                i = end + closing.len();
-            } else if matches!(word.as_str(), "b" | "c") && s.get(i) == Some(&'"') {
-                let end = quoted_end(i + 1, '"')?;
-                out.push(Token::Str(unescape(
-                    &s[i + 1..end].iter().collect::<String>(),
-                )?));
-                i = end + 1;
-            } else if word == "b" && s.get(i) == Some(&'\'') {
-                i = quoted_end(i + 1, '\'')? + 1;
-            } else {
-                out.push(Token::Ident(word));
-            }
-        } else {
-            out.push(Token::Punct(c));
-            i += 1;
-        }
-    }
-    Ok(out)
-}
+#[path = "common/rust_tokens.rs"]
+mod rust_tokens;
+use rust_tokens::{Tok, lex};
 
 /// The keys of one source: the literal first argument of `tr(…)`, `trs(…)`, `trf(…)`, `trf_n(…)`, `atr(…)` (an
 /// attribute value), `vtr(…)` (a translated text as a page node) and `n_(…)` (a key kept in a static table, translated where it is
 /// shown), both literals of `tr_n(…)`. A call whose argument is not a literal is the catalogue's own
 /// code (a variable key would escape this test, so the team writes none).
-fn keys_in(tokens: &[Token]) -> Vec<String> {
+fn keys_in(tokens: &[(usize, Tok)]) -> Vec<String> {
+    let tokens: Vec<&Tok> = tokens.iter().map(|(_, t)| t).collect();
     let mut keys = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
-        let Token::Ident(name) = t else { continue };
+        let Tok::Ident(name) = t else { continue };
         // `.tr(` would be a method of something else; `fn tr(` is the definition.
-        if i > 0
-            && (tokens[i - 1] == Token::Punct('.') || tokens[i - 1] == Token::Ident("fn".into()))
+        if i > 0 && (*tokens[i - 1] == Tok::Punct('.') || *tokens[i - 1] == Tok::Ident("fn".into()))
         {
             continue;
         }
@@ -186,12 +38,12 @@ fn keys_in(tokens: &[Token]) -> Vec<String> {
             "tr_n" => 2,
             _ => continue,
         };
-        if tokens.get(i + 1) != Some(&Token::Punct('(')) {
+        if tokens.get(i + 1) != Some(&&Tok::Punct('(')) {
             continue;
         }
         for n in 0..literals {
             match tokens.get(i + 2 + 2 * n) {
-                Some(Token::Str(key)) => keys.push(key.clone()),
+                Some(Tok::Str(key)) => keys.push(key.clone()),
                 _ => break,
             }
         }

@@ -11,6 +11,11 @@
 
 use std::path::{Path, PathBuf};
 
+// The lexer the catalogue test shares: comments and string literals never count as code.
+#[path = "common/rust_tokens.rs"]
+mod rust_tokens;
+use rust_tokens::{Tok, lex};
+
 /// Modules of this crate the core must not reach.
 const FORBIDDEN_MODULES: [&str; 3] = ["ui", "real", "bin"];
 
@@ -34,130 +39,6 @@ struct Finding {
     what: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Tok {
-    Ident(String),
-    /// `::`
-    PathSep,
-    /// Any other punctuation character.
-    Punct(char),
-    /// A string literal's contents (escapes left as written).
-    Str(String),
-}
-
-/// Splits Rust source into tokens with their 1-based line, dropping comments (line, block, doc) and
-/// keeping string literals as single tokens, so words in prose or in messages never count as code.
-fn tokens(src: &str) -> Vec<(usize, Tok)> {
-    let c: Vec<char> = src.chars().collect();
-    let mut out = Vec::new();
-    let (mut i, mut line) = (0, 1);
-    let at = |i: usize| c.get(i).copied().unwrap_or('\0');
-    while i < c.len() {
-        let ch = c[i];
-        if ch == '\n' {
-            line += 1;
-            i += 1;
-        } else if ch.is_whitespace() {
-            i += 1;
-        } else if ch == '/' && at(i + 1) == '/' {
-            while i < c.len() && c[i] != '\n' {
-                i += 1;
-            }
-        } else if ch == '/' && at(i + 1) == '*' {
-            // Block comments nest in Rust.
-            let mut depth = 0;
-            while i < c.len() {
-                if c[i] == '/' && at(i + 1) == '*' {
-                    depth += 1;
-                    i += 2;
-                } else if c[i] == '*' && at(i + 1) == '/' {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    line += (c[i] == '\n') as usize;
-                    i += 1;
-                }
-            }
-        } else if (ch == 'r'
-            && (at(i + 1) == '"' || (at(i + 1) == '#' && matches!(at(i + 2), '"' | '#'))))
-            || ((ch == 'b' || ch == 'c') && at(i + 1) == 'r' && matches!(at(i + 2), '"' | '#'))
-        {
-            // Raw string: r"…", r#"…"#, br"…", cr#"…"#.
-            let start_line = line;
-            i += if ch == 'r' { 1 } else { 2 };
-            let mut hashes = 0;
-            while at(i) == '#' {
-                hashes += 1;
-                i += 1;
-            }
-            i += 1; // the opening quote
-            let mut text = String::new();
-            while i < c.len() {
-                if c[i] == '"' && (1..=hashes).all(|k| at(i + k) == '#') {
-                    i += 1 + hashes;
-                    break;
-                }
-                line += (c[i] == '\n') as usize;
-                text.push(c[i]);
-                i += 1;
-            }
-            out.push((start_line, Tok::Str(text)));
-        } else if ch == '"' || ((ch == 'b' || ch == 'c') && at(i + 1) == '"') {
-            let start_line = line;
-            i += if ch == '"' { 1 } else { 2 };
-            let mut text = String::new();
-            while i < c.len() && c[i] != '"' {
-                if c[i] == '\\' {
-                    text.push(c[i]);
-                    i += 1;
-                }
-                line += (at(i) == '\n') as usize;
-                text.push(at(i));
-                i += 1;
-            }
-            i += 1;
-            out.push((start_line, Tok::Str(text)));
-        } else if ch == '\'' {
-            // A char literal ('x', '\n', '\u{1F600}', b'x' handled by the ident branch's `b` plus this)
-            // or a lifetime ('a), which is left as punctuation plus an identifier.
-            if at(i + 1) == '\\' {
-                i += 2;
-                while i < c.len() && c[i] != '\'' {
-                    i += 1;
-                }
-                i += 1;
-            } else if at(i + 2) == '\'' {
-                i += 3;
-            } else {
-                out.push((line, Tok::Punct('\'')));
-                i += 1;
-            }
-        } else if ch.is_alphabetic() || ch == '_' {
-            let start = i;
-            while i < c.len() && (c[i].is_alphanumeric() || c[i] == '_') {
-                i += 1;
-            }
-            let word: String = c[start..i].iter().collect();
-            // `r#ident`: a raw identifier is the identifier.
-            if word == "r" && at(i) == '#' && (at(i + 1).is_alphabetic() || at(i + 1) == '_') {
-                i += 1;
-                continue;
-            }
-            out.push((line, Tok::Ident(word)));
-        } else if ch == ':' && at(i + 1) == ':' {
-            out.push((line, Tok::PathSep));
-            i += 2;
-        } else {
-            out.push((line, Tok::Punct(ch)));
-            i += 1;
-        }
-    }
-    out
-}
-
 fn is_forbidden_crate(word: &str) -> Option<&'static str> {
     FORBIDDEN_CRATES.into_iter().find(|k| {
         word == *k
@@ -176,8 +57,9 @@ fn names_forbidden_folder(path: &str) -> bool {
 }
 
 /// Every place in `src` (one file of the core) that names what the core must not know about.
-fn scan(src: &str) -> Vec<Finding> {
-    let toks = tokens(src);
+/// Fails only when `src` is not lexable Rust (an unterminated literal).
+fn scan(src: &str) -> Result<Vec<Finding>, String> {
+    let toks = lex(src)?;
     let mut found = Vec::new();
     for (k, (line, tok)) in toks.iter().enumerate() {
         match tok {
@@ -248,7 +130,7 @@ fn scan(src: &str) -> Vec<Finding> {
             _ => {}
         }
     }
-    found
+    Ok(found)
 }
 
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -280,7 +162,7 @@ fn the_core_names_no_ui_cli_real_server_or_web_crate() {
     for file in &files {
         let src = std::fs::read_to_string(file).unwrap();
         let rel = file.strip_prefix(root).unwrap().display().to_string();
-        for f in scan(&src) {
+        for f in scan(&src).unwrap_or_else(|e| panic!("{rel}: {e}")) {
             report.push(format!("{rel}:{}: {}", f.line, f.what));
         }
     }
@@ -310,18 +192,18 @@ const X: &str = include_str!("../ui/theme.css");
 use self::super::super::real::Row;
 use redelivery_lab::ui::start;
 "##;
-    let lines: Vec<usize> = scan(bad).iter().map(|f| f.line).collect();
+    let lines: Vec<usize> = scan(bad).unwrap().iter().map(|f| f.line).collect();
     assert_eq!(
         lines,
         [1, 2, 3, 4, 5, 7, 9, 11, 13, 14, 15],
         "{:#?}",
-        scan(bad)
+        scan(bad).unwrap()
     );
-    let first = &scan(bad)[0];
+    let first = &scan(bad).unwrap()[0];
     assert_eq!(first.what, "names `crate::ui`");
-    assert_eq!(scan(bad)[2].what, "names the crate `yew` (`yew`)");
+    assert_eq!(scan(bad).unwrap()[2].what, "names the crate `yew` (`yew`)");
     assert_eq!(
-        scan(bad)[5].what,
+        scan(bad).unwrap()[5].what,
         "names the crate `tokio` (`tokio_postgres`)"
     );
 }
@@ -345,5 +227,5 @@ fn f<'a>(s: &'a str) -> char {
     quote
 }
 "###;
-    assert_eq!(scan(fine), [], "{:#?}", scan(fine));
+    assert_eq!(scan(fine).unwrap(), [], "{:#?}", scan(fine).unwrap());
 }

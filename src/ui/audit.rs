@@ -87,6 +87,6 @@ fn render() {
             Err(e) => (Handler::default(), Some(AttrValue::from(e))),
         },
     };
-    let error = error.or_else(|| super::locale::failure().map(AttrValue::from));
+    let error = super::locale::or_failure(error);
     yew::Renderer::<AuditPage>::with_props(PageProps { handler, error }).render();
 }

@@ -53,7 +53,7 @@ pub fn wanted(storage: bool) -> &'static str {
 }
 
 /// Installs the wanted language's table, then calls `render`: at once for English, after the fetch
-/// for another language (with the page in English and [`failure`] set when the fetch fails).
+/// for another language (with the page in English, and [`or_failure`] saying so, when the fetch fails).
 /// `storage`: whether the saved choice may be read.
 pub fn start(storage: bool, render: impl FnOnce() + 'static) {
     let code = wanted(storage);
@@ -80,9 +80,11 @@ pub fn start(storage: bool, render: impl FnOnce() + 'static) {
     });
 }
 
-/// The sentence saying the chosen language did not load, once (the error banner shows it).
-pub fn failure() -> Option<String> {
-    FAILED.with(|f| f.borrow_mut().take())
+/// The error a page shows first: its own `error` (a share link or permalink it could not read, a run
+/// it could not restore), else the sentence saying the chosen language did not load, given once.
+/// Each page's error banner holds one sentence, and the page's own problem is the first thing to say.
+pub fn or_failure<T: From<String>>(error: Option<T>) -> Option<T> {
+    error.or_else(|| FAILED.with(|f| f.borrow_mut().take()).map(T::from))
 }
 
 /// Remembers `code` as the reader's language and reloads the page in it. The caller first puts the

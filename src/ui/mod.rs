@@ -85,9 +85,7 @@ fn initial_state() -> AppState {
         },
         None => AppState::new(saved),
     };
-    if state.error.is_none() {
-        state.error = locale::failure().or(storage_error);
-    }
+    state.error = locale::or_failure(state.error.take()).or(storage_error);
     state
 }
 

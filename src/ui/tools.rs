@@ -221,8 +221,6 @@ fn render() {
     };
     // A language that did not load leaves the page in English and says so, unless the run's own
     // problem is the first thing to say.
-    let error = props
-        .error
-        .or_else(|| super::locale::failure().map(Into::into));
+    let error = super::locale::or_failure(props.error);
     yew::Renderer::<Page>::with_props(PageProps { error, ..props }).render();
 }

@@ -6,12 +6,12 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, writeFile, symlink, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { distDir, launchBrowser, screenshotDir, startStaticServer, watchProblems } from './helpers.mjs';
+import { screenshotDir, watchProblems } from './helpers.mjs';
+import { assertNoScrollbar, startHostSite } from './host-site.mjs';
 
-let server, browser, site, link, port, snippet;
+let hostSite, browser, link, port, snippet;
 
 const FRAMES = [
   { id: 'big', width: 800, height: 600 },
@@ -29,9 +29,7 @@ const embedUrl = (hash) => `http://127.0.0.1:${port}/lab/embed.html#${hash}`;
 async function hostPage(name, hash, { sameOrigin = false } = {}) {
   const frames = FRAMES.map((f) =>
     `<iframe id="${f.id}" src="${embedUrl(hash)}" width="${f.width}" height="${f.height}" title="Redelivery Lab run" style="border:0;display:block;margin:8px 0"></iframe>`);
-  await writeFile(join(site, 'host', `${name}.html`),
-    `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>A post</title></head><body><p>A post about redelivery.</p>${frames.join('')}</body></html>`);
-  return `http://${sameOrigin ? '127.0.0.1' : 'localhost'}:${port}/host/${name}.html`;
+  return hostSite.post(name, `<p>A post about redelivery.</p>${frames.join('')}`, { sameOrigin });
 }
 
 /**
@@ -74,28 +72,12 @@ async function openHost(url, { colorScheme = 'light' } = {}) {
   return { page, frames, problems, context };
 }
 
-/** The frame document's scroll and client sizes. */
-const extent = (frame) => frame.evaluate(() => {
-  const d = document.documentElement;
-  return { scrollHeight: d.scrollHeight, clientHeight: d.clientHeight, scrollWidth: d.scrollWidth, clientWidth: d.clientWidth };
-});
-
-async function assertNoScrollbar(frame, what) {
-  const e = await extent(frame);
-  assert.ok(e.scrollHeight <= e.clientHeight, `${what}: content ${e.scrollHeight} px tall in a ${e.clientHeight} px frame`);
-  assert.ok(e.scrollWidth <= e.clientWidth, `${what}: content ${e.scrollWidth} px wide in a ${e.clientWidth} px frame`);
-}
-
 /** Simulated milliseconds the embed shows. */
 const now = async (frame) => Number(await frame.getByTestId('embed').getAttribute('data-now'));
 
 before(async () => {
-  site = await mkdtemp(join(tmpdir(), 'embed-e2e-'));
-  await symlink(distDir, join(site, 'lab'));
-  await mkdir(join(site, 'host'));
-  server = await startStaticServer({ dir: site, prefix: '/' });
-  port = new URL(server.url).port;
-  browser = await launchBrowser();
+  hostSite = await startHostSite('embed');
+  ({ port, browser } = hostSite);
   // A share link made the way an author makes one: lab 2 in the full app, "Share link".
   const context = await browser.newContext();
   const app = await context.newPage();
@@ -110,21 +92,18 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (site) await rm(site, { recursive: true, force: true });
+  await hostSite?.close();
 });
 
 test('the README’s iframe snippet for a share link plays the same state, with title, lazy loading and a size', async () => {
   assert.match(snippet, /^<iframe [^<]*><\/iframe>$/, snippet);
   // The snippet as an author pastes it, in a post of its own.
-  await writeFile(join(site, 'host', 'snippet.html'),
-    `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>A post</title></head><body>${snippet}</body></html>`);
+  const post = await hostSite.post('snippet', snippet);
   const context = await browser.newContext({ viewport: { width: 1000, height: 800 } });
   try {
     const page = await context.newPage();
     const problems = watchProblems(page);
-    await page.goto(`http://localhost:${port}/host/snippet.html`);
+    await page.goto(post);
     const iframe = page.locator('iframe');
     assert.equal(await iframe.getAttribute('src'), embedUrl(link));
     assert.equal(await iframe.getAttribute('title'), 'Redelivery Lab: The double-payment incident');

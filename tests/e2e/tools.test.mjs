@@ -9,17 +9,17 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { mkdtemp, mkdir, readFile, writeFile, symlink, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { distDir, launchBrowser, repoRoot, screenshot, startStaticServer, watchProblems } from './helpers.mjs';
+import { repoRoot, screenshot, watchProblems } from './helpers.mjs';
+import { assertNoScrollbar, startHostSite } from './host-site.mjs';
 
 // Served to a test page from the worktree's tools (scripts/setup), never from a CDN.
 const MERMAID = join(repoRoot, '.tools', 'node_modules', 'mermaid', 'dist', 'mermaid.min.js');
 const axeSource = () =>
   readFile(createRequire(join(repoRoot, '.tools', 'package.json')).resolve('axe-core/axe.min.js'), 'utf8');
 
-let server, browser, site, port, link, toolsUrl;
+let hostSite, browser, port, link, toolsUrl;
 
 const appUrl = () => `http://127.0.0.1:${port}/lab/`;
 
@@ -52,12 +52,8 @@ async function save(page, locator) {
 }
 
 before(async () => {
-  site = await mkdtemp(join(tmpdir(), 'tools-e2e-'));
-  await symlink(distDir, join(site, 'lab'));
-  await mkdir(join(site, 'host'));
-  server = await startStaticServer({ dir: site, prefix: '/' });
-  port = new URL(server.url).port;
-  browser = await launchBrowser();
+  hostSite = await startHostSite('tools');
+  ({ port, browser } = hostSite);
   // Lab 2 played to its end (a duplicate charge on screen), shared, then the app's own control.
   const context = await browser.newContext();
   const app = await playedLab(context, 'double-payment');
@@ -74,9 +70,7 @@ before(async () => {
 });
 
 after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (site) await rm(site, { recursive: true, force: true });
+  await hostSite?.close();
 });
 
 test('the app\'s Embed & export link opens the tools page on the same state, and Back returns to it', async () => {
@@ -92,12 +86,6 @@ test('the app\'s Embed & export link opens the tools page on the same state, and
   } finally {
     await context.close();
   }
-});
-
-/** The frame document's scroll and client sizes. */
-const extent = (frame) => frame.evaluate(() => {
-  const d = document.documentElement;
-  return { scrollHeight: d.scrollHeight, clientHeight: d.clientHeight, scrollWidth: d.scrollWidth, clientWidth: d.clientWidth };
 });
 
 test('the iframe snippet, pasted into a post at 800×600 and 360×420, plays the run without an inner scrollbar', async () => {
@@ -125,22 +113,19 @@ test('the iframe snippet, pasted into a post at 800×600 and 360×420, plays the
   }
   // Each snippet as an author pastes it, in a post on another origin (localhost, not 127.0.0.1).
   for (const [size, snippet] of Object.entries(snippets)) {
-    await writeFile(join(site, 'host', `post-${size}.html`),
-      `<!doctype html><html><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>A post</title></head><body><p>A post.</p>${snippet}</body></html>`);
+    const url = await hostSite.post(`post-${size}`, `<p>A post.</p>${snippet}`);
     const post = await browser.newContext({ viewport: { width: 1000, height: 900 } });
     try {
       const page = await post.newPage();
       const problems = watchProblems(page);
-      await page.goto(`http://localhost:${port}/host/post-${size}.html`);
+      await page.goto(url);
       const frame = await (await page.locator('iframe').elementHandle()).contentFrame();
       await frame.getByTestId('embed').waitFor({ timeout: 15_000 });
       await frame.getByTestId('play').click();
       await frame.waitForFunction(() => Number(document.querySelector('[data-testid=total-charged_once]')?.textContent) > 0,
         null, { timeout: 30_000 });
       await frame.getByTestId('play').click();
-      const e = await extent(frame);
-      assert.ok(e.scrollHeight <= e.clientHeight, `${size}: content ${e.scrollHeight} px tall in a ${e.clientHeight} px frame`);
-      assert.ok(e.scrollWidth <= e.clientWidth, `${size}: content ${e.scrollWidth} px wide in a ${e.clientWidth} px frame`);
+      await assertNoScrollbar(frame, size);
       await screenshot(page, `tools-snippet-${size}`);
       assert.deepEqual(problems, []);
     } finally {

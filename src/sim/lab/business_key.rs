@@ -1,13 +1,13 @@
 //! Lab 10: the business key, not the message id — the order service publishes a payment twice when
 //! a publisher confirm is lost, and a consumer keyed on the message id charges both.
 
-use super::common::every_payment_once;
+use super::common::evidence;
 use super::{Lab, Narrative, Prediction};
 use crate::i18n::{tr, tr_n, trf};
 use crate::sim::checker::Outcome;
 use crate::sim::config::{Config, KeyedOn, ProducerSettings, RecordCheck, Strategy};
 use crate::sim::event::Event;
-use crate::sim::goal::{Goal, GoalKind, GoalStatus, Judged, outcome_at_least};
+use crate::sim::goal::{Goal, GoalKind, Judged, outcome_at_least};
 use crate::sim::message::payment_label;
 use crate::sim::simulation::Sim;
 
@@ -49,23 +49,20 @@ fn see_two_messages(sim: &Sim) -> Judged {
 }
 
 fn survives_republish(sim: &Sim) -> Judged {
-    let harm = every_payment_once(sim);
-    if harm.status != GoalStatus::Pass {
-        return harm;
-    }
-    match delivered_as_two_messages(sim).0 {
-        0 => Judged::fail(tr(
+    evidence(
+        sim,
+        |s| u64::from(delivered_as_two_messages(s).0),
+        tr(
             "No payment reached the consumer as two messages in this run, so it cannot show the consumer recognises a republished payment.",
-        )),
-        n => Judged::pass(trf(
+        ),
+        |n| {
             tr_n(
                 "{0} payment arrived as two messages, and {1}",
                 "{0} payments arrived as two messages, and {1}",
-                n as u64,
-            ),
-            &[&n.to_string(), &harm.why],
-        )),
-    }
+                n,
+            )
+        },
+    )
 }
 
 pub fn lab() -> Lab {
@@ -160,6 +157,7 @@ pub fn lab() -> Lab {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::goal::GoalStatus;
 
     #[test]
     fn keyed_on_the_message_a_republished_payment_is_charged_twice_and_on_the_payment_once() {

@@ -172,3 +172,25 @@ pub fn survives_redelivery(sim: &Sim) -> Judged {
     }
     Judged::pass(format!("{} {}", tested.why, harm.why))
 }
+
+/// A fix goal that needs the run to have produced the thing the fix must survive (a republished
+/// payment, a late repeat, a duplicate): harm is judged first, so a run that double-charged says so;
+/// then `how_many` of that thing the run produced. At 0 the run proves nothing and fails with
+/// `none`; otherwise it passes with `found(n)` (a template with `{0}` = n and `{1}` = the harm goal's
+/// sentence). `how_many` runs only when there is no harm: some counts scan the event log, and goals
+/// are judged on every tick.
+pub fn evidence(
+    sim: &Sim,
+    how_many: fn(&Sim) -> u64,
+    none: &'static str,
+    found: fn(u64) -> &'static str,
+) -> Judged {
+    let harm = every_payment_once(sim);
+    if harm.status != GoalStatus::Pass {
+        return harm;
+    }
+    match how_many(sim) {
+        0 => Judged::fail(none),
+        n => Judged::pass(count(found(n), n, &[&harm.why])),
+    }
+}

@@ -1,13 +1,13 @@
 //! Lab 9: the key the gateway forgot — a redelivery that arrives after the card gateway pruned its
 //! idempotency key is charged again, and only the consumer's own record can stop it.
 
-use super::common::{arm, every_payment_once};
+use super::common::{arm, evidence};
 use super::{Lab, Narrative, Prediction};
 use crate::i18n::{tr, tr_n, trf};
 use crate::sim::command::{ArmMode, CrashPoint};
 use crate::sim::config::{Config, LedgerWrite, Retention, Strategy};
 use crate::sim::event::Event;
-use crate::sim::goal::{Goal, GoalKind, GoalStatus, Judged};
+use crate::sim::goal::{Goal, GoalKind, Judged};
 use crate::sim::message::payment_label;
 use crate::sim::simulation::Sim;
 
@@ -76,23 +76,20 @@ fn see_late_charge(sim: &Sim) -> Judged {
 }
 
 fn survives_late_repeat(sim: &Sim) -> Judged {
-    let harm = every_payment_once(sim);
-    if harm.status != GoalStatus::Pass {
-        return harm;
-    }
-    match late_repeats(sim).redeliveries {
-        0 => Judged::fail(tr(
+    evidence(
+        sim,
+        |s| u64::from(late_repeats(s).redeliveries),
+        tr(
             "No redelivery arrived after the gateway had forgotten the payment's key, so this run cannot show the consumer survives one.",
-        )),
-        n => Judged::pass(trf(
+        ),
+        |n| {
             tr_n(
                 "{0} redelivery arrived after the key was forgotten, and {1}",
                 "{0} redeliveries arrived after the key was forgotten, and {1}",
-                n as u64,
-            ),
-            &[&n.to_string(), &harm.why],
-        )),
-    }
+                n,
+            )
+        },
+    )
 }
 
 pub fn lab() -> Lab {
@@ -190,6 +187,7 @@ pub fn lab() -> Lab {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::goal::GoalStatus;
 
     #[test]
     fn the_naive_run_charges_a_late_repeat_and_the_record_stops_it() {

@@ -1,11 +1,11 @@
 //! Lab 11: a duplicate with no failure — an SQS standard queue delivers a message twice although
 //! nothing crashed, timed out or lost an ack.
 
-use super::common::every_payment_once;
+use super::common::evidence;
 use super::{Lab, Narrative, Prediction};
 use crate::i18n::{tr, tr_n, trf};
 use crate::sim::config::{BrokerKind, Config, SqsSettings};
-use crate::sim::goal::{Goal, GoalKind, GoalStatus, Judged};
+use crate::sim::goal::{Goal, GoalKind, Judged};
 use crate::sim::simulation::Sim;
 
 fn see_duplicate_without_failure(sim: &Sim) -> Judged {
@@ -31,23 +31,20 @@ fn see_duplicate_without_failure(sim: &Sim) -> Judged {
 }
 
 fn survives_duplicates(sim: &Sim) -> Judged {
-    let harm = every_payment_once(sim);
-    if harm.status != GoalStatus::Pass {
-        return harm;
-    }
-    match sim.metrics().counters.sqs_duplicates {
-        0 => Judged::fail(tr(
+    evidence(
+        sim,
+        |s| s.metrics().counters.sqs_duplicates,
+        tr(
             "The queue delivered no duplicate in this run, so it cannot show the consumer absorbs one.",
-        )),
-        n => Judged::pass(trf(
+        ),
+        |n| {
             tr_n(
                 "{0} duplicate arrived with no failure, and {1}",
                 "{0} duplicates arrived with no failure, and {1}",
                 n,
-            ),
-            &[&n.to_string(), &harm.why],
-        )),
-    }
+            )
+        },
+    )
 }
 
 pub fn lab() -> Lab {

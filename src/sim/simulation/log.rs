@@ -161,22 +161,17 @@ impl Sim {
     fn fetch(&mut self, payment: u32, consumer: u8, mode: CommitMode) {
         let returned_by = self.broker.message(payment).returned_by;
         let delivery = self.broker.deliver(payment, consumer);
-        let counters = &mut self.metrics.counters;
-        counters.deliveries += 1;
-        let redelivered = delivery > 1;
-        if redelivered {
-            counters.redeliveries += 1;
-            match returned_by {
-                Some(RequeueReason::Retry) => counters.redelivered_after_retry += 1,
-                _ => counters.redelivered_after_replay += 1,
-            }
-        }
-        self.emit(Event::Delivered {
-            payment,
-            consumer,
-            delivery,
-            redelivered,
-        });
+        // A log record is read again only after `return_record`, which names a replay or a retry:
+        // no disconnect or visibility timeout to count it under.
+        debug_assert!(
+            delivery == 1
+                || matches!(
+                    returned_by,
+                    Some(RequeueReason::Replay | RequeueReason::Retry)
+                ),
+            "record of payment {payment} read again with returned_by {returned_by:?}"
+        );
+        self.note_delivery(payment, consumer, delivery, returned_by);
         self.in_consumer[payment as usize] += 1;
         let c = &mut self.consumers[consumer as usize];
         // With automatic commits or offsets in the database there is no commit for the ack step to

@@ -4,9 +4,8 @@
 use super::armed::{ArmedProps, armed};
 use super::consumer::{ConsumerProps, consumer_panel};
 use super::queue::{QueueProps, queue};
-use crate::i18n::{n_, trf_n};
+use crate::i18n::trf_n;
 use crate::sim::Command;
-use crate::sim::config::BrokerKind;
 use crate::ui::state::World;
 use crate::ui::{vtext, vtr};
 use yew::prelude::*;
@@ -28,7 +27,7 @@ pub fn Pipeline(props: &PipelineProps) -> Html {
 /// The pipeline's markup (a plain function: the app re-renders it with every run change anyway, and a
 /// component's lifecycle code costs download bytes).
 pub fn pipeline(props: &PipelineProps) -> Html {
-    let (consumers, published, payments, interval, log) = {
+    let (consumers, published, payments, interval, arrow) = {
         let sim = props.world.sim();
         let c = sim.config();
         (
@@ -36,14 +35,8 @@ pub fn pipeline(props: &PipelineProps) -> Html {
             sim.published(),
             c.payments,
             c.publish_interval_ms,
-            matches!(c.broker, BrokerKind::Log(_)),
+            super::broker::words(&c.broker).arrow,
         )
-    };
-    // A log pushes nothing and takes no acks: the consumer fetches and commits its offset.
-    let arrow = if log {
-        n_("↓ fetch · ↑ commit offset")
-    } else {
-        n_("↓ deliver · ↑ ack")
     };
     html! {
         <section class="panel pipeline" aria-labelledby="pipeline-title" data-testid="pipeline">

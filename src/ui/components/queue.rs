@@ -3,9 +3,8 @@
 //! A chip's delivery count is the broker's memory of a message; a redelivered one is marked with an
 //! icon and a word, because a redelivery is the first visible sign that a duplicate may follow.
 
-use crate::i18n::{n_, tr, trf_n};
+use crate::i18n::{tr, trf_n};
 use crate::sim::broker::Broker;
-use crate::sim::config::BrokerKind;
 use crate::sim::message::payment_label;
 use crate::ui::state::World;
 use crate::ui::{atr, vtext, vtr};
@@ -15,9 +14,6 @@ use yew::prelude::*;
 /// at 1280×720. The lane's count is always complete and the rest is "+N more", so a long queue never
 /// pushes the consumers off the first screen.
 const ROOM: usize = 6;
-
-/// A queue's lanes (RabbitMQ's ready and unacked, SQS's visible and in flight, the dead-letter queue).
-const QUEUE_LANES: [&str; 3] = [n_("Ready"), n_("In flight"), n_("Dead-letter")];
 
 #[derive(Properties, PartialEq)]
 pub struct QueueProps {
@@ -100,20 +96,11 @@ pub fn queue(props: &QueueProps) -> Html {
     let dead = broker.dead_letter();
     let dead_chips = chips(&mut dead.iter().rev().copied(), broker, false);
     let waiting = broker.waiting_count();
-    // The same three states in each kind's own words: on a log, "ready" is a record past the group's
-    // position and "in flight" one fetched whose offset is not committed yet.
-    let (kind, names) = match sim.config().broker {
-        BrokerKind::Queue => (n_("Broker: queue "), QUEUE_LANES),
-        BrokerKind::Sqs(_) => (n_("Broker: SQS queue "), QUEUE_LANES),
-        BrokerKind::Log(_) => (
-            n_("Broker: log topic "),
-            [
-                n_("Not yet fetched"),
-                n_("Fetched, not committed"),
-                n_("Dead-letter topic"),
-            ],
-        ),
-    };
+    let super::broker::Words {
+        title: kind,
+        lanes: names,
+        ..
+    } = super::broker::words(&sim.config().broker);
     html! {
         <section class="queue" aria-labelledby="queue-title">
             <h3 class="queue__title" id="queue-title">
