@@ -96,6 +96,10 @@ pub fn has_harm(t: &Totals) -> bool {
 pub fn every_payment_once(sim: &Sim) -> Judged {
     let t = sim.totals();
     let n = sim.config().payments as u64;
+    // "Every payment" of none is true of nothing: a run of zero payments (`--payments 0`) shows nothing.
+    if n == 0 {
+        return Judged::fail(tr("Nothing was published."));
+    }
     if t.duplicate > 0 {
         return Judged::fail(trf(
             "Not yet: {0}.",
