@@ -191,6 +191,14 @@ pub fn evidence(
     }
     match how_many(sim) {
         0 => Judged::fail(none),
-        n => Judged::pass(count(found(n), n, &[&harm.why])),
+        // The harm's sentence continues the found one ("…, and all 20 payments …"), so its
+        // capital goes (both catalogues' sentences start with an ASCII capital).
+        n => {
+            let mut why = harm.why;
+            if let Some(first) = why.get_mut(..1) {
+                first.make_ascii_lowercase();
+            }
+            Judged::pass(count(found(n), n, &[&why]))
+        }
     }
 }
