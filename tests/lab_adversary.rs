@@ -15,12 +15,19 @@
 //! the grid, offset per strategy). The output prints the size of the search per lab. A configuration
 //! it reports can be replayed with `lab run --lab <id> --config <file>`.
 //!
+//! Settings are not the learner's only lever: the cheats below the search play the learner's actions
+//! (disarming the lab's crash and arming a harmless one, crashing a consumer by hand) with the
+//! consumer left unfixed, and the settings that remove a lab's cause (lab 6's race with one consumer
+//! or a longer timeout, lab 7 without its outage); each must fail with its sentence, and a real fix
+//! with an extra crash must still pass.
+//!
 //! "Passes" means every `Fix` goal passes: `See` goals are achieved in the run that shows the problem,
 //! not the fixed one, and `Diagnose` goals depend on what the learner selected.
 // Native only: serde_json (to print a configuration it finds) is a native dev-dependency, and the
 // search is the same decisions on every platform (tests/wasm_determinism.rs).
 #![cfg(not(target_arch = "wasm32"))]
 
+use redelivery_lab::sim::command::{Action, ArmMode, Command};
 use redelivery_lab::sim::config::{
     BrokerKind, Config, KeyedOn, LedgerWrite, LogSettings, ProducerSettings, RateLimit, Retention,
     RetryPolicy, RetryWait, SqsSettings,
@@ -339,4 +346,263 @@ fn the_harm_detector_sees_dead_letters_as_harm() {
     let h = harm(&lab, &sim).expect("dead letters are harm");
     assert!(h.contains("dead-letter queue"), "{h}");
     assert!(!passes(&lab, &sim));
+}
+
+/// Every lab whose fix changes its consumer, with that consumer unfixed.
+fn labs_with_a_fix() -> Vec<Lab> {
+    Lab::all()
+        .into_iter()
+        .filter(|l| {
+            let mut fixed = l.config.clone();
+            (l.fix)(&mut fixed);
+            l.fix_goals().next().is_some() && fixed != l.config
+        })
+        .collect()
+}
+
+/// Runs `lab` on `config` with its own script and then the learner's `extra` actions.
+fn run_with(lab: &Lab, config: &Config, extra: &[Action]) -> Sim {
+    let mut sim = Sim::new(config.clone(), lab.seed);
+    let mut actions = lab.actions.clone();
+    actions.extend_from_slice(extra);
+    // The learner's actions come after the script's at the same instant (a stable sort).
+    actions.sort_by_key(|a| a.at);
+    let _ = sim.replay(&actions);
+    sim.run_to_completion(LIMIT_MS);
+    sim
+}
+
+/// The learner's ways to swap the lab's crash for a harmless one: disarm every boundary at the
+/// start, then arm a crash where it does no harm (before any effect, or after the ack), or crash a
+/// consumer by hand.
+fn crash_swaps() -> Vec<(String, Vec<Action>)> {
+    let disarm: Vec<Action> = CrashPoint::BOUNDARIES
+        .into_iter()
+        .map(|point| Action {
+            at: 0,
+            command: Command::Disarm {
+                consumer: None,
+                point,
+            },
+        })
+        .collect();
+    let mut out = Vec::new();
+    for point in [
+        CrashPoint::AfterReceive,
+        CrashPoint::AfterCheck,
+        CrashPoint::AfterAck,
+    ] {
+        for k in [1, 3, 5] {
+            let mut a = disarm.clone();
+            a.push(Action {
+                at: 0,
+                command: Command::ArmCrash {
+                    consumer: None,
+                    point,
+                    mode: ArmMode::EveryKth(k),
+                },
+            });
+            out.push((format!("disarm all, arm {} every {k}", point.name()), a));
+        }
+    }
+    for at in [100, 300, 700] {
+        let mut a = disarm.clone();
+        a.push(Action {
+            at,
+            command: Command::CrashNow { consumer: 0 },
+        });
+        out.push((format!("disarm all, crash consumer 1 at {at} ms"), a));
+    }
+    out
+}
+
+/// A learner who leaves the consumer as the lab ships it and swaps the lab's crash for a harmless
+/// one (or crashes a consumer by hand) fails every lab: the fix goals ask for the lab's own crash and
+/// its redelivery. Labs 2, 4, 5, 6, 8, 12 and 13 passed this way before.
+#[test]
+fn swapping_the_labs_crash_for_a_harmless_one_wins_nothing() {
+    let swaps = crash_swaps();
+    let mut gamed = Vec::new();
+    let mut tried = 0;
+    for lab in labs_with_a_fix() {
+        for (name, extra) in &swaps {
+            tried += 1;
+            let sim = run_with(&lab, &lab.config, extra);
+            if passes(&lab, &sim) {
+                gamed.push(format!("{}: {name}", lab.id));
+            }
+        }
+    }
+    println!(
+        "crash swaps: {tried} runs ({} swaps × {} labs)",
+        swaps.len(),
+        labs_with_a_fix().len()
+    );
+    assert!(
+        gamed.is_empty(),
+        "unfixed consumers passed:\n{}",
+        gamed.join("\n")
+    );
+}
+
+/// The same goals still pass a fixed consumer whose learner armed an extra, harmless crash beside the
+/// lab's own: the goals ask for the lab's fault, not for the absence of others.
+#[test]
+fn a_fixed_consumer_passes_with_an_extra_crash() {
+    for lab in labs_with_a_fix() {
+        // The race of lab 6 needs both consumers alive, and lab 7 has no crash to keep.
+        if matches!(lab.id, "visibility-timeout" | "retry-storm") {
+            continue;
+        }
+        let mut fixed = lab.config.clone();
+        (lab.fix)(&mut fixed);
+        let extra = [Action {
+            at: 0,
+            command: Command::ArmCrash {
+                consumer: None,
+                point: CrashPoint::AfterReceive,
+                mode: ArmMode::EveryKth(3),
+            },
+        }];
+        let sim = run_with(&lab, &fixed, &extra);
+        let why: Vec<String> = lab
+            .fix_goals()
+            .map(|g| g.judge(&sim, &Learner::default()).why)
+            .collect();
+        assert!(passes(&lab, &sim), "{}: {why:?}", lab.id);
+    }
+}
+
+/// Lab 6 with check-then-insert left as it is: one consumer, a larger prefetch or a longer
+/// visibility timeout gave timed-out copies that nobody was still processing, and passed "Fix it".
+/// The goal now asks for a payment two live consumers held at once, and says so.
+#[test]
+fn check_then_insert_never_passes_the_visibility_lab() {
+    let lab = Lab::by_id("visibility-timeout").unwrap();
+    let mut tried = 0;
+    for consumers in 1..=4u8 {
+        for prefetch in [1u8, 2, 4] {
+            for timeout_ms in [45u32, 55, 70, 90, 120, 150, 200, 300] {
+                let config = Config {
+                    consumers,
+                    prefetch,
+                    redelivery: RedeliveryMode::VisibilityTimeout { timeout_ms },
+                    ..lab.config.clone()
+                };
+                tried += 1;
+                let sim = lab.run(&config, lab.seed, LIMIT_MS);
+                assert!(
+                    !passes(&lab, &sim),
+                    "check-then-insert passed with {consumers} consumers, prefetch {prefetch}, timeout {timeout_ms} ms"
+                );
+            }
+        }
+    }
+    println!("visibility lab, check-then-insert: {tried} configurations, none passes");
+    // The sentence a learner sees with one consumer.
+    let one = Config {
+        consumers: 1,
+        prefetch: 2,
+        ..lab.config.clone()
+    };
+    let sim = lab.run(&one, lab.seed, LIMIT_MS);
+    let fix = lab
+        .fix_goals()
+        .next()
+        .unwrap()
+        .judge(&sim, &Learner::default());
+    assert_eq!(fix.status, GoalStatus::Fail);
+    assert!(fix.why.contains("two consumers at once"), "{}", fix.why);
+}
+
+/// Lab 7 without its cause: no outage, or a call timeout that outwaits the hang, leaves nothing for
+/// the retries to amplify, so "Calm it" cannot pass with the immediate retries unchanged.
+#[test]
+fn the_retry_storm_is_not_calmed_by_removing_its_cause() {
+    let lab = Lab::by_id("retry-storm").unwrap();
+    let mut no_outage = lab.config.clone();
+    no_outage.gateway.outage = None;
+    let mut cases = vec![("no outage", no_outage)];
+    for (name, t) in [("a 5 s timeout", 5_000), ("a 10 s timeout", 10_000)] {
+        let mut c = lab.config.clone();
+        c.call_timeout_ms = t;
+        cases.push((name, c));
+    }
+    for (name, config) in cases {
+        let sim = lab.run(&config, lab.seed, LIMIT_MS);
+        assert!(!passes(&lab, &sim), "{name} calmed the storm");
+        let calm = lab
+            .goals
+            .iter()
+            .find(|g| g.id == "calm")
+            .unwrap()
+            .judge(&sim, &Learner::default());
+        assert!(
+            calm.why.contains("No gateway call timed out"),
+            "{name}: {}",
+            calm.why
+        );
+    }
+    // A timeout that still gives up during the hang, with the lab's fix, passes.
+    let mut fixed = lab.config.clone();
+    (lab.fix)(&mut fixed);
+    fixed.call_timeout_ms = 1_000;
+    assert!(passes(&lab, &lab.run(&fixed, lab.seed, LIMIT_MS)));
+}
+
+/// Lab 4 with the early ack left in place: on an SQS queue that duplicates, behind an order service
+/// without publisher confirms (it publishes every payment again), each payment the crash lost came
+/// back as a new message and the money ended right, so the goal passed by luck. "Each crashed payment
+/// redelivered" is now what it checks: the crashed message itself must come back.
+#[test]
+fn acking_first_is_not_rescued_by_a_republishing_producer() {
+    let lab = Lab::by_id("ack-before-commit").unwrap();
+    let config = Config {
+        consumers: 3,
+        redelivery: RedeliveryMode::VisibilityTimeout { timeout_ms: 45 },
+        producer: PRODUCERS[2],
+        broker: BROKERS[3].unwrap(),
+        ..lab.config.clone()
+    };
+    let sim = lab.run(&config, lab.seed, LIMIT_MS);
+    assert!(harm(&lab, &sim).is_none(), "the money ends right");
+    let fix = lab
+        .fix_goals()
+        .next()
+        .unwrap()
+        .judge(&sim, &Learner::default());
+    assert_eq!(fix.status, GoalStatus::Fail, "{}", fix.why);
+    assert!(
+        fix.why.contains("the broker had already forgotten it"),
+        "{}",
+        fix.why
+    );
+    // Storing the offsets in the ledger's transaction is a real fix even with the early ack: a log
+    // reads every crashed record again.
+    let log = Config {
+        broker: BROKERS[2].unwrap(),
+        producer: PRODUCERS[0],
+        ..lab.config.clone()
+    };
+    assert!(passes(&lab, &lab.run(&log, lab.seed, LIMIT_MS)));
+}
+
+/// A run of zero payments (`lab run --payments 0`; the page's field starts at 1) shows nothing, so it
+/// wins nothing: "every payment charged once" of none passed lab 1 before.
+#[test]
+fn zero_payments_win_no_lab() {
+    for lab in Lab::all()
+        .into_iter()
+        .filter(|l| l.fix_goals().next().is_some())
+    {
+        let config = Config {
+            payments: 0,
+            ..lab.config.clone()
+        };
+        if config.validate().is_err() {
+            continue;
+        }
+        let sim = lab.run(&config, lab.seed, LIMIT_MS);
+        assert!(!passes(&lab, &sim), "{} passes with no payment", lab.id);
+    }
 }

@@ -1,4 +1,5 @@
-// The labs as a learner plays them, at the 1280×720 of a projector: a gamed lab fails with a sentence,
+// The labs as a learner plays them, at the 1280×720 of a projector: a gamed lab fails with a sentence
+// (dead letters, a swapped crash),
 // an alternative fix passes, a replay keeps the learner's own actions, the failure-injection grid shows
 // the hole, and every lab, once completed, says so without scrolling.
 import { test } from 'node:test';
@@ -76,6 +77,24 @@ test('lab 2: point at the evidence, then fix it with the gateway key and a commu
     assert.match(await app.byTestId('lab-verdict-text').textContent(), /^✓ Lab complete/);
     assert.match(await app.byTestId('next-lab').textContent(), /lab 3/);
     await assertVerdictVisible(app, 'double-payment');
+    app.assertNoProblems();
+  } finally {
+    await app.close();
+  }
+});
+
+test('swapping the lab\'s crash for a harmless one fails "Fix it", with a sentence that says why', async () => {
+  const app = await e2e.open();
+  const { page } = app;
+  try {
+    await app.byTestId('lab-select').selectOption('double-payment');
+    // Disarm the lab's crash after the commit, arm one after receive (where a crash does no harm).
+    await page.locator('[data-testid=armed-crash][data-point=after_commit] [data-testid=disarm]').click();
+    await page.locator('[data-testid=crash-after-receive][data-consumer="0"]').click();
+    await playUntilSettled(app);
+    assert.equal((await totals(app)).duplicate, 0, 'a crash after receive charges nobody twice');
+    assert.equal(await goal(app, 'fix').getAttribute('data-status'), 'fail');
+    assert.match(await goal(app, 'fix').locator('[data-testid=goal-why]').textContent(), /this run does not test the lab's crash/);
     app.assertNoProblems();
   } finally {
     await app.close();

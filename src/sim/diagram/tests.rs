@@ -98,7 +98,7 @@ fn the_incident_as_mermaid_marks_the_crash_the_redelivery_and_the_duplicate_char
     end
     C1->>DB: pay-0003 ledger written by consumer 1
     C1->>DB: pay-0003 transaction committed by consumer 1
-    C1->>B: pay-0003 acked by consumer 1: the broker forgets it
+    C1->>B: pay-0003 acked by consumer 1: the broker counts it as done
 "
     );
 }
@@ -134,7 +134,7 @@ C1 -[#C62828]> G : pay-0003 card charged for consumer 1
 note right of G #FFCDD2 : DUPLICATE CHARGE, charge 2 of this payment
 C1 -> DB : pay-0003 ledger written by consumer 1
 C1 -> DB : pay-0003 transaction committed by consumer 1
-C1 -> B : pay-0003 acked by consumer 1: the broker forgets it
+C1 -> B : pay-0003 acked by consumer 1: the broker counts it as done
 @enduml
 "
     );

@@ -89,7 +89,7 @@ impl fmt::Display for Event {
                 [p(payment), c(consumer), none()],
             ),
             Event::Acked { payment, consumer } => (
-                n_("{0} acked by {1}: the broker forgets it"),
+                n_("{0} acked by {1}: the broker counts it as done"),
                 [p(payment), c(consumer), none()],
             ),
             Event::AckLost { payment, consumer } => (
@@ -114,7 +114,7 @@ impl fmt::Display for Event {
                     }
                     RequeueReason::Retry => n_("{0} back in the queue (its retry delay is over)"),
                     RequeueReason::Replay => n_(
-                        "{0} back in the queue (the consumer went back to the last committed offset)",
+                        "{0} to be read again (the consumer went back to the last committed offset)",
                     ),
                 },
                 [p(payment), none(), none()],

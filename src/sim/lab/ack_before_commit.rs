@@ -1,6 +1,7 @@
 //! Lab 4: acknowledging before the work is durable — at-most-once by accident.
 
-use super::common::{arm, survives_redelivery};
+use super::common::arm;
+use super::evidence::survives_crash_at;
 use super::{Lab, Narrative, Prediction};
 use crate::i18n::{tr, trf_n};
 use crate::sim::checker::Outcome;
@@ -84,7 +85,7 @@ pub fn lab() -> Lab {
                     "Fix it: same crashes, each crashed payment redelivered, every payment charged exactly once"
                 ),
                 kind: GoalKind::Fix,
-                check: |s, _| survives_redelivery(s),
+                check: |s, _| survives_crash_at(s, &[CrashPoint::AfterCheck], true),
             },
         ],
         hints: &[lesson!(

@@ -1,6 +1,7 @@
 //! Lab 8: every safeguard at once, under crashes, lost acks and an outage.
 
-use super::common::{arm, harm_words, has_harm, survives_redelivery};
+use super::common::{arm, harm_words, has_harm};
+use super::evidence::survives_crash_at;
 use super::{Lab, Narrative};
 use crate::i18n::{tr, trf};
 use crate::sim::command::{ArmMode, CrashPoint};
@@ -74,7 +75,13 @@ pub fn lab() -> Lab {
                     "The stress run ends with every payment charged exactly once, crashes and redeliveries included"
                 ),
                 kind: GoalKind::Fix,
-                check: |s, _| survives_redelivery(s),
+                check: |s, _| {
+                    survives_crash_at(
+                        s,
+                        &[CrashPoint::AfterCharge, CrashPoint::AfterCommit],
+                        false,
+                    )
+                },
             },
         ],
         hints: &[lesson!(

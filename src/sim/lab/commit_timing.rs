@@ -1,7 +1,8 @@
 //! Lab 12: commit before or after processing — a Kafka-like log whose consumer commits offsets
 //! automatically loses records and repeats others when it crashes.
 
-use super::common::{arm, survives_redelivery};
+use super::common::arm;
+use super::evidence::survives_crash_at;
 use super::{Lab, Narrative, Prediction};
 use crate::i18n::tr;
 use crate::sim::checker::Outcome;
@@ -88,7 +89,7 @@ pub fn lab() -> Lab {
                     "Fix it: same seed, same crashes, records read again after each restart, every payment charged once"
                 ),
                 kind: GoalKind::Fix,
-                check: |s, _| survives_redelivery(s),
+                check: |s, _| survives_crash_at(s, &[CrashPoint::AfterCharge], false),
             },
         ],
         hints: &[
@@ -140,6 +141,9 @@ mod tests {
         let after = run(AckTiming::AfterCommit, false);
         assert!(after.totals().duplicate > 0 && after.totals().lost == 0);
         let fixed = run(AckTiming::AfterCommit, true);
-        assert_eq!(survives_redelivery(&fixed).status, GoalStatus::Pass);
+        assert_eq!(
+            survives_crash_at(&fixed, &[CrashPoint::AfterCharge], false).status,
+            GoalStatus::Pass
+        );
     }
 }

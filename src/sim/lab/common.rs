@@ -96,6 +96,10 @@ pub fn has_harm(t: &Totals) -> bool {
 pub fn every_payment_once(sim: &Sim) -> Judged {
     let t = sim.totals();
     let n = sim.config().payments as u64;
+    // "Every payment" of none is true of nothing: a run of zero payments (`--payments 0`) shows nothing.
+    if n == 0 {
+        return Judged::fail(tr("Nothing was published."));
+    }
     if t.duplicate > 0 {
         return Judged::fail(trf(
             "Not yet: {0}.",
@@ -187,6 +191,14 @@ pub fn evidence(
     }
     match how_many(sim) {
         0 => Judged::fail(none),
-        n => Judged::pass(count(found(n), n, &[&harm.why])),
+        // The harm's sentence continues the found one ("…, and all 20 payments …"), so its
+        // capital goes (both catalogues' sentences start with an ASCII capital).
+        n => {
+            let mut why = harm.why;
+            if let Some(first) = why.get_mut(..1) {
+                first.make_ascii_lowercase();
+            }
+            Judged::pass(count(found(n), n, &[&why]))
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Lab 2: the double-payment incident — reproduce it, point at the evidence, fix it.
 
-use super::common::{arm, survives_redelivery};
+use super::common::arm;
+use super::evidence::survives_crash_at;
 use super::{Lab, Narrative, Prediction};
 use crate::i18n::{n_, tr, trf};
 use crate::sim::checker::Outcome;
@@ -125,7 +126,7 @@ pub fn lab() -> Lab {
                     "Fix it: same seed, same crashes, redeliveries absorbed, nobody charged twice"
                 ),
                 kind: GoalKind::Fix,
-                check: |s, _| survives_redelivery(s),
+                check: |s, _| survives_crash_at(s, &[CrashPoint::AfterCommit], false),
             },
         ],
         hints: &[

@@ -2,7 +2,8 @@
 //! exactly right through every crash, while the card gateway, outside that transaction, still needs
 //! its idempotency key.
 
-use super::common::{arm, survives_redelivery};
+use super::common::arm;
+use super::evidence::survives_crash_at;
 use super::{Lab, Narrative, Prediction};
 use crate::i18n::{tr, trf, trf_n};
 use crate::sim::command::{ArmMode, CrashPoint};
@@ -130,7 +131,7 @@ pub fn lab() -> Lab {
                     "Fix it: same seed, same crashes, records read again, every payment charged once"
                 ),
                 kind: GoalKind::Fix,
-                check: |s, _| survives_redelivery(s),
+                check: |s, _| survives_crash_at(s, &[CrashPoint::AfterCharge], false),
             },
         ],
         hints: &[
@@ -170,7 +171,10 @@ mod tests {
         let mut keyed = lab.config.clone();
         (lab.fix)(&mut keyed);
         let sim = lab.run(&keyed, lab.seed, 600_000);
-        assert_eq!(survives_redelivery(&sim).status, GoalStatus::Pass);
+        assert_eq!(
+            survives_crash_at(&sim, &[CrashPoint::AfterCharge], false).status,
+            GoalStatus::Pass
+        );
         let mut broker_offsets = lab.config.clone();
         if let BrokerKind::Log(l) = &mut broker_offsets.broker {
             l.offsets_in_transaction = false;

@@ -42,6 +42,7 @@ mod commit_timing;
 pub mod common;
 mod double_payment;
 mod effectively_once;
+pub mod evidence;
 pub mod expired_key;
 pub mod failure_injection;
 mod first_delivery;

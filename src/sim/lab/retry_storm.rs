@@ -92,6 +92,13 @@ fn calm(s: &Sim) -> Judged {
             &[&crate::num::decimal(per, 1)],
         ));
     }
+    // The storm's trigger must have happened: with no call abandoned (no outage, or a timeout that
+    // outwaits the hang) the retries were never put to the test.
+    if c.charge_timeouts == 0 {
+        return Judged::fail(tr(
+            "No gateway call timed out: this run does not test the retries.",
+        ));
+    }
     let p99 = s.metrics().end_to_end.percentile(99);
     let bound = OUTAGE_END_MS + RECOVERY_MS;
     if s.metrics().end_to_end.count() == 0 {
@@ -179,7 +186,7 @@ pub fn lab() -> Lab {
             Goal {
                 id: "storm",
                 text: lesson!(
-                    "See the storm outlast the outage: payments still waiting 2 s after the gateway recovered, over 10 deliveries each"
+                    "See the storm outlast the outage: payments still waiting 2 s after the gateway recovered, over 10 deliveries per payment"
                 ),
                 kind: GoalKind::See,
                 check: |s, _| storm(s),
@@ -187,7 +194,7 @@ pub fn lab() -> Lab {
             Goal {
                 id: "calm",
                 text: lesson!(
-                    "Calm it: under 8 deliveries per payment, every payment done within 3 s of the gateway's recovery"
+                    "Calm it: under 8 deliveries per payment, and 99% of payments done within 6 s of being published (3 s after the recovery for the first ones)"
                 ),
                 kind: GoalKind::Fix,
                 check: |s, _| calm(s),

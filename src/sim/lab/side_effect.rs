@@ -1,6 +1,7 @@
 //! Lab 5: the card charge lives outside the database transaction.
 
-use super::common::{arm, survives_redelivery};
+use super::common::arm;
+use super::evidence::survives_crash_at;
 use super::{Lab, Narrative, Prediction};
 use crate::i18n::tr;
 use crate::sim::checker::Outcome;
@@ -65,7 +66,7 @@ pub fn lab() -> Lab {
                 id: "fix",
                 text: lesson!("Close the hole: same crashes, no card charged twice"),
                 kind: GoalKind::Fix,
-                check: |s, _| survives_redelivery(s),
+                check: |s, _| survives_crash_at(s, &[CrashPoint::AfterCharge], false),
             },
         ],
         hints: &[

@@ -210,3 +210,23 @@ fn verdict_counts_goals_achieved_in_earlier_runs() {
     assert!(v.complete, "{}", v.sentence);
     assert!(v.sentence.starts_with("Lab complete"));
 }
+
+/// A pass sentence that joins two ("3 payments arrived as two messages, and all 20 payments were
+/// charged exactly once.") reads as one: no capital after the joining "and".
+#[test]
+fn joined_pass_sentences_read_as_one() {
+    for lab in Lab::all().into_iter().filter(|l| !l.goals.is_empty()) {
+        let mut fixed = lab.config.clone();
+        (lab.fix)(&mut fixed);
+        let sim = lab.run(&fixed, lab.seed, LIMIT);
+        for (g, j) in lab.goals.iter().zip(lab.judge(&sim, &Learner::default())) {
+            let capital_after_and = j.why.match_indices(" and ").any(|(i, _)| {
+                j.why
+                    .as_bytes()
+                    .get(i + 5)
+                    .is_some_and(u8::is_ascii_uppercase)
+            });
+            assert!(!capital_after_and, "{} {}: {:?}", lab.id, g.id, j.why);
+        }
+    }
+}

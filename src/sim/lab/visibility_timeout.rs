@@ -1,11 +1,12 @@
 //! Lab 6: a visibility timeout shorter than processing — duplicates with no failure at all.
 
-use super::common::evidence;
+use super::common::every_payment_once;
+use super::evidence::raced;
 use super::{Lab, Narrative, Prediction};
 use crate::i18n::tr;
 use crate::sim::checker::Outcome;
 use crate::sim::config::{Config, RecordCheck, RedeliveryMode, Strategy};
-use crate::sim::goal::{Goal, GoalKind, at_least, outcome_at_least};
+use crate::sim::goal::{Goal, GoalKind, Judged, at_least, outcome_at_least};
 
 /// The visibility-timeout lab's seed, chosen so check-then-insert visibly races.
 pub const VISIBILITY_SEED: u64 = 3;
@@ -40,7 +41,7 @@ pub fn lab() -> Lab {
                 "Redeliveries without restarts. Two consumers both read “not processed yet” and both write a ledger row."
             ),
             explain: lesson!(
-                "A visibility timeout redelivers while the first consumer is still working. Check-then-insert is a race: both readers see no record, both insert. A unique constraint on the processed record lets one insert win; the loser's transaction aborts and its ledger row goes with it. A conditional or commutative ledger write is another safe answer. The card stays safe in this lab only because the gateway key is on: the constraint guards the database, the key guards the card. (Time is shrunk: SQS sets this timeout in whole seconds, 30 s by default.)"
+                "A visibility timeout redelivers while the first consumer is still working. Check-then-insert is a race: both readers see no record, both insert. A unique constraint on the processed record lets one insert win; the loser's transaction aborts and its ledger row goes with it. A conditional or commutative ledger write is another safe answer. The card stays safe in this lab only because the gateway key is on: the constraint guards the database, the key guards the card. When the two calls overlap, this gateway answers the second with the first charge; Stripe refuses a same-key request while the first is still running, and a retry then gets the first charge back. (Time is shrunk: SQS sets this timeout in whole seconds, 30 s by default.)"
             ),
         },
         prediction: Some(Prediction {
@@ -88,14 +89,17 @@ pub fn lab() -> Lab {
                 ),
                 kind: GoalKind::Fix,
                 check: |s, _| {
-                    evidence(
-                        s,
-                        |s| s.metrics().counters.redelivered_after_visibility,
-                        tr(
-                            "No visibility timeout ran out in this run, so it cannot show the consumer survives a concurrent delivery.",
-                        ),
-                        |_| tr("{0} concurrent redeliveries, and {1}"),
-                    )
+                    let harm = every_payment_once(s);
+                    if harm.status != crate::sim::goal::GoalStatus::Pass {
+                        return harm;
+                    }
+                    // A payment two live consumers held at once, not any visibility redelivery: a
+                    // crash, one consumer or a copy waiting in a buffer also time out, with no race.
+                    let raced = raced(s);
+                    if raced.status != crate::sim::goal::GoalStatus::Pass {
+                        return raced;
+                    }
+                    Judged::pass(format!("{} {}", raced.why, harm.why))
                 },
             },
         ],
