@@ -14,6 +14,7 @@
 mod common;
 
 use common::hostile::{Gen, forge, hostile_config, hostile_link, read_fields};
+use redelivery_lab::sim::config::limits;
 use redelivery_lab::sim::durable::DurableState;
 use redelivery_lab::sim::share::{self, MAX_TIME_MS, Scenario};
 use redelivery_lab::sim::simulation::max_events_at_one_instant;
@@ -99,7 +100,13 @@ fn check_saved_run(g: &mut Gen) -> Verdict {
                 m.deliveries = g.hostile() as u16;
             }
         }
-        4 => state.config = hostile_config(g),
+        4 => {
+            state.config = hostile_config(g);
+            // The forger writes with the app's encoder, which writes a table row per payment: a
+            // wild count of billions would make a text of gigabytes here (about 1 case in 14,000,
+            // seen as a 19 GB CI run). One payment past the cap still tests the refusal.
+            state.config.payments = state.config.payments.min(limits::MAX_PAYMENTS + 1);
+        }
         5 => state.dead_letter.push(g.hostile() as u32),
         _ => state.seed = g.hostile(),
     }
@@ -215,6 +222,14 @@ mod native {
             let mut g = Gen::new(seed);
             check_link(&hostile_link(&mut g));
         }
+    }
+
+    /// The case that once asked the forger for a text of gigabytes (a wild payment count in a
+    /// forged configuration): refused now, in bounded memory.
+    #[test]
+    fn a_forged_saved_run_with_a_wild_payment_count_is_refused() {
+        let seed = 14_342u64.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        assert_eq!(check_saved_run(&mut Gen::new(seed)), Verdict::Refused);
     }
 
     proptest! {
