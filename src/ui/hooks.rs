@@ -183,7 +183,9 @@ pub fn use_staged_worlds(
             move || drop(scroll)
         });
     }
-    if playing {
+    // Measured only once the run moved: the render of the Play click itself changes no panel, and
+    // measuring there would force a layout in the middle of the click's own work.
+    if playing && shown.borrow().iter().any(|(w, _)| w != world) {
         let mut seen = seen.borrow_mut();
         let seen = seen.get_or_insert_with(|| slots.iter().map(|(id, _)| in_view(id)).collect());
         for (w, &on_screen) in shown.borrow_mut().iter_mut().zip(seen.iter()) {
@@ -191,7 +193,7 @@ pub fn use_staged_worlds(
                 *w = (world.clone(), usize::MAX);
             }
         }
-    } else {
+    } else if !playing {
         *seen.borrow_mut() = None;
         if !*staging.borrow() {
             *shown.borrow_mut() = whole();

@@ -229,13 +229,14 @@ fn chart(i: usize, table: bool, world: &World) -> Html {
                         Series { name: n_("dead-letter"), style: "c", points: gauge(samples, |x| x.dead_letter_depth) },
                     ] }),
                     5 => line_chart(&LineChartProps { table, id: "chart-dead-letter".into(), title: atr("Dead-letter rate (%)"), desc: atr("Share of published payments moved to the dead-letter queue, over simulated time."), series: vec![Series { name: n_("dead-lettered %"), style: "c", points: dead_letter_rate.clone() }] }),
-                    _ => { let s = sim.signals(); histogram_chart(&HistogramChartProps {
+                    // The marks are the signals' latency percentiles, read from the same histogram.
+                    _ => histogram_chart(&HistogramChartProps {
                 buckets: hist.buckets(),
                 marks: vec![
-                    ("p50", s.latency_p50_ms),
-                    ("p95", s.latency_p95_ms),
-                    ("p99", s.latency_p99_ms),
+                    ("p50", hist.percentile(50)),
+                    ("p95", hist.percentile(95)),
+                    ("p99", hist.percentile(99)),
                 ],
-            }) }
+            }),
     }
 }
