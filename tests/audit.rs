@@ -109,7 +109,7 @@ fn charging_before_the_transaction_begins_duplicates_after_the_charge() {
     );
     let why = row.why.as_deref().unwrap();
     assert!(
-        why.starts_with("The consumer crashed after \"charge the card\"."),
+        why.starts_with("The consumer crashed after “charge the card”."),
         "{why}"
     );
     assert!(why.contains("no idempotency key"), "{why}");

@@ -199,6 +199,34 @@ fn every_lab_has_its_spanish_lessons() {
     assert!(untranslated.is_empty(), "still English: {untranslated:?}");
 }
 
+/// English lessons quote with “…”, the Spanish ones with «…» (tests/spanish_terms.rs): a straight
+/// "…" or a «…» in the English prose (outside code spans and the sheets' markup) is the other style.
+#[test]
+fn english_lessons_quote_with_curly_double_quotes() {
+    let odd: Vec<String> = english()
+        .into_iter()
+        .filter(|(key, _)| !key.starts_with(MAY_STAY_ENGLISH))
+        .filter_map(|(key, text)| {
+            let text = text.as_str()?.to_string();
+            let mut prose = text.clone();
+            for span in spans(&text, '`', '`')
+                .into_iter()
+                .chain(spans(&text, '<', '>'))
+            {
+                prose = prose.replacen(span, " ", 1);
+            }
+            prose
+                .contains(['"', '«', '»', '„'])
+                .then(|| format!("{key}: {text}"))
+        })
+        .collect();
+    assert!(
+        odd.is_empty(),
+        "English lessons quoting with \"…\" or «…»:\n{}",
+        odd.join("\n")
+    );
+}
+
 /// The checks catch what they are for: each fault below is found and named by its key.
 #[test]
 fn the_checks_name_each_kind_of_fault() {

@@ -186,7 +186,7 @@ impl Handler {
         for step in HandlerStep::ALL {
             if self.steps.iter().filter(|s| **s == step).count() > 1 {
                 return Err(trf(
-                    "The step \"{0}\" appears twice: each step runs once in a handler here.",
+                    "The step “{0}” appears twice: each step runs once in a handler here.",
                     &[step.label()],
                 ));
             }
