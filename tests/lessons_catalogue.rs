@@ -227,6 +227,32 @@ fn english_lessons_quote_with_curly_double_quotes() {
     );
 }
 
+/// Lab 3's answer, printed in its facilitator key, once said that a charge "recorded before the call"
+/// stops the repeat. A record committed before the call only tells the redelivery that a charge may
+/// have happened; the consumer then has to ask the gateway. The answer says so, in both languages.
+#[test]
+fn lab_3s_answer_says_what_a_pending_charge_record_does() {
+    let english = english();
+    let spanish = spanish();
+    for key in ["failure-injection/why", "failure-injection/pack/key"] {
+        let en = english[key].as_str().expect("an English text");
+        assert!(
+            en.contains("“charge pending” record committed before the call")
+                && en.contains("ask the gateway what happened")
+                && !en.contains("a charge recorded before the call"),
+            "{key}: {en}"
+        );
+        let es = spanish["failure-injection"][key]
+            .as_str()
+            .expect("a Spanish text");
+        assert!(
+            es.contains("«cobro pendiente» con commit antes de la llamada")
+                && es.contains("pregunte a la pasarela qué pasó"),
+            "{key}: {es}"
+        );
+    }
+}
+
 /// The checks catch what they are for: each fault below is found and named by its key.
 #[test]
 fn the_checks_name_each_kind_of_fault() {
