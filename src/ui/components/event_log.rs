@@ -163,7 +163,7 @@ fn kind_label(e: &Event) -> &'static str {
 /// order of [`Event::KINDS`]: one lookup instead of 24 keeps the download small.
 fn kind_word(kind: &'static str) -> &'static str {
     let i = Event::KINDS.iter().position(|k| *k == kind).unwrap_or(0);
-    tr("published|delivered|duplicate skipped|charged|charge failed|ledger written|record written|committed|rolled back|constraint violated|acked|ack lost|nacked|requeued|dead lettered|crashed|restarted|reconnected|charge timed out|retry waiting|republished|publisher crashed|sqs duplicate|fifo dropped")
+    tr("published|delivered|duplicate skipped|charged|charge failed|ledger written|record written|committed|rolled back|constraint violated|acked|ack lost|retry scheduled|requeued|dead lettered|crashed|restarted|reconnected|charge timed out|retry waiting|republished|publisher crashed|sqs duplicate|fifo dropped")
         .split('|')
         .nth(i)
         .unwrap_or(kind)
