@@ -92,7 +92,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     data-payment={e.event.payment().map(|p| p.to_string())}>
                     <span class="event__time mono">{ vtext(seconds(e.time)) }</span>
                     <span class="event__kind">{ vtext(kind_label(&e.event)) }</span>
-                    <span class="event__text">{ narrate::event(&e.event) }</span>
+                    <span class="event__text">{ narrate::event(&e.event, &sim.config().broker) }</span>
                     if cause { <span class="event__cause">{ vtr("◆ cause") }</span> }
                 </li>
             }
