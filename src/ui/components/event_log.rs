@@ -79,6 +79,11 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     let onclear = props.onfocus.reform(|_: MouseEvent| None);
 
     let window = sim.events().window();
+    // A row is drawn again only if its event could differ: in another run, or after an action changed
+    // the run from some moment on (events after it are new, under the same sequence numbers).
+    let run = props.world.key().0;
+    let actions = props.world.timeline().actions().len() as u64;
+    let broker = sim.config().broker.clone();
     let rows: Vec<Html> = window
         .iter()
         .rev()
@@ -91,7 +96,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             // rows at the bottom, instead of rewriting every row (Yew matches unkeyed rows from the
             // end). A row already drawn is not drawn again: a catch-up part costs its new rows only.
             html! {
-                <Memo key={e.seq} deps={(0, e.seq, cause as u64)} render={Rc::new(move || row(&e, cause)) as Rc<dyn Fn() -> Html>} />
+                <Memo key={e.seq} deps={(run, e.seq, actions << 1 | cause as u64)} render={{ let broker = broker.clone(); Rc::new(move || row(&e, cause, &broker)) as Rc<dyn Fn() -> Html> }} />
             }
         })
         .collect();
@@ -153,14 +158,14 @@ pub fn EventLog(props: &EventLogProps) -> Html {
 }
 
 /// One row of the log.
-fn row(e: &LoggedEvent, cause: bool) -> Html {
+fn row(e: &LoggedEvent, cause: bool, broker: &crate::sim::config::BrokerKind) -> Html {
     html! {
         <li class={classes!("event", format!("event--{}", e.event.kind()), cause.then_some("event--cause"))}
             data-testid="event-row" data-seq={e.seq.to_string()} data-kind={e.event.kind()} data-time={e.time.to_string()}
             data-payment={e.event.payment().map(|p| p.to_string())}>
             <span class="event__time mono">{ vtext(seconds(e.time)) }</span>
             <span class="event__kind">{ vtext(kind_label(&e.event)) }</span>
-            <span class="event__text">{ narrate::event(&e.event) }</span>
+            <span class="event__text">{ narrate::event(&e.event, broker) }</span>
             if cause { <span class="event__cause">{ vtr("◆ cause") }</span> }
         </li>
     }
@@ -174,7 +179,7 @@ fn kind_label(e: &Event) -> &'static str {
 /// order of [`Event::KINDS`]: one lookup instead of 24 keeps the download small.
 fn kind_word(kind: &'static str) -> &'static str {
     let i = Event::KINDS.iter().position(|k| *k == kind).unwrap_or(0);
-    tr("published|delivered|duplicate skipped|charged|charge failed|ledger written|record written|committed|rolled back|constraint violated|acked|ack lost|nacked|requeued|dead lettered|crashed|restarted|reconnected|charge timed out|retry waiting|republished|publisher crashed|sqs duplicate|fifo dropped")
+    tr("published|delivered|duplicate skipped|charged|charge failed|ledger written|record written|committed|rolled back|constraint violated|acked|ack lost|retry scheduled|requeued|dead lettered|crashed|restarted|reconnected|charge timed out|retry waiting|republished|publisher crashed|sqs duplicate|fifo dropped")
         .split('|')
         .nth(i)
         .unwrap_or(kind)
