@@ -83,7 +83,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     // the run from some moment on (events after it are new, under the same sequence numbers).
     let run = props.world.key().0;
     let actions = props.world.timeline().actions().len() as u64;
-    let broker = sim.config().broker.clone();
+    let broker = sim.config().broker;
     let rows: Vec<Html> = window
         .iter()
         .rev()
@@ -96,7 +96,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             // rows at the bottom, instead of rewriting every row (Yew matches unkeyed rows from the
             // end). A row already drawn is not drawn again: a catch-up part costs its new rows only.
             html! {
-                <Memo key={e.seq} deps={(run, e.seq, actions << 1 | cause as u64)} render={{ let broker = broker.clone(); Rc::new(move || row(&e, cause, &broker)) as Rc<dyn Fn() -> Html> }} />
+                <Memo key={e.seq} deps={(run, e.seq, actions << 1 | cause as u64)} render={Rc::new(move || row(&e, cause, &broker)) as Rc<dyn Fn() -> Html>} />
             }
         })
         .collect();
