@@ -131,18 +131,29 @@ pub struct LabVerdict {
 impl Lab {
     /// Every lab, in course order, free play first, in the installed language.
     pub fn all() -> Vec<Lab> {
-        let mut all = Vec::with_capacity(LABS.len() + 1);
-        all.push(sandbox::lab());
-        all.extend(LABS.iter().map(Lab::translated));
-        all
+        LABS.iter().map(Lab::translated).collect()
     }
 
-    /// This numbered lab with its title and summary in the installed language (its other texts are
-    /// lessons, which the page fetches).
+    /// This lab with its words in the installed language. A numbered lab's story is a lesson, which
+    /// the page fetches (empty here, and no catalogue key natively: `tr` leaves it as it is); free
+    /// play's is catalogue keys, and its hint is translated apart, a lab's hints being a static slice.
     fn translated(&self) -> Lab {
+        let n = self.narrative;
         Lab {
             title: tr(self.title),
             summary: tr(self.summary),
+            narrative: Narrative {
+                predict: tr(n.predict),
+                run: tr(n.run),
+                observe: tr(n.observe),
+                explain: tr(n.explain),
+            },
+            hints: if self.number == 0 {
+                sandbox::hints()
+            } else {
+                self.hints
+            },
+            solution: tr(self.solution),
             ..self.clone()
         }
     }
@@ -225,9 +236,10 @@ impl Lab {
     }
 }
 
-/// The numbered labs in course order, as constants: data in the download rather than code that
-/// builds each one (free play, whose words are all catalogue keys, is [`sandbox::lab`]).
-static LABS: [Lab; 13] = [
+/// The labs in course order, free play first, as constants: data in the download rather than code
+/// that builds each one.
+static LABS: [Lab; 14] = [
+    sandbox::LAB,
     first_delivery::LAB,
     double_payment::LAB,
     failure_injection::LAB,

@@ -5,8 +5,8 @@ use crate::i18n::{language, n_, tr};
 use crate::sim::config::Config;
 use std::cell::Cell;
 
-/// Free play, its words as catalogue keys: [`lab`] translates them.
-const LAB: Lab = Lab {
+/// Free play, its words as catalogue keys (`Lab::all` translates them) and its hint in [`hints`].
+pub const LAB: Lab = Lab {
     id: "sandbox",
     number: 0,
     title: n_("Free play"),
@@ -38,25 +38,7 @@ const LAB: Lab = Lab {
 
 /// Free play's one hint in the installed language. A lab's hints are a `&'static` slice, so the
 /// translated one is leaked, once per language (a page installs one language per visit).
-/// Free play in the installed language.
-pub fn lab() -> Lab {
-    let n = LAB.narrative;
-    Lab {
-        title: tr(LAB.title),
-        summary: tr(LAB.summary),
-        narrative: Narrative {
-            predict: tr(n.predict),
-            run: tr(n.run),
-            observe: tr(n.observe),
-            explain: tr(n.explain),
-        },
-        hints: hints(),
-        solution: tr(LAB.solution),
-        ..LAB
-    }
-}
-
-fn hints() -> &'static [&'static str] {
+pub fn hints() -> &'static [&'static str] {
     thread_local! {
         static HINTS: Cell<Option<(&'static str, &'static [&'static str])>> = const { Cell::new(None) };
     }
