@@ -1,8 +1,10 @@
-//! The settings of the broker kinds, the producer and retention, described as data and drawn by one
-//! loop: a table row per setting costs far fewer bytes in the browser build than a hand-written field
-//! each, and the sandbox gained a dozen of them with issue 15.
+//! The strategy panel's plain number fields and the settings of the broker kinds, the producer and
+//! retention, described as data and drawn by one loop: a table row per setting costs far fewer bytes
+//! in the browser build than a hand-written field each, and the sandbox gained a dozen of them with
+//! issue 15.
 
 use super::number_field::{NumberFieldProps, number_field};
+use super::strategy::MAX_BROWSER_PAYMENTS;
 use super::toggle::{ToggleProps, toggle};
 use crate::i18n::{n_, tr};
 use crate::sim::Config;
@@ -21,6 +23,14 @@ pub enum Group {
     Producer,
     /// With the faults: how long records and keys are kept.
     Retention,
+    /// The consumers, their prefetch and the run's payments.
+    Workers,
+    /// The gateway's failures and delay.
+    Gateway,
+    /// The gateway's capacity and the consumers' call timeout.
+    Capacity,
+    /// Lost acks and the consumers' restart.
+    Acks,
 }
 
 /// A whole-number setting: shown when `get` answers, `0` meaning "off" or "forever" where a help
@@ -71,8 +81,8 @@ fn with_sqs(c: &mut Config, f: impl FnOnce(&mut SqsSettings)) {
     }
 }
 
-/// The numbers; labels are English keys, translated where they are drawn.
-const NUMBERS: [Number; 8] = [
+/// The numbers; labels and units are English keys, translated where they are drawn.
+const NUMBERS: [Number; 18] = [
     Number {
         group: Group::Broker,
         id: "sqs-duplicates",
@@ -161,6 +171,106 @@ const NUMBERS: [Number; 8] = [
         get: |c| Some(c.retention.gateway_keys_ms.unwrap_or(0)),
         set: |c, v| c.retention.gateway_keys_ms = (v > 0).then_some(v),
     },
+    Number {
+        group: Group::Workers,
+        id: "consumers",
+        label: n_("Consumers"),
+        unit: "",
+        min: 1,
+        max: limits::MAX_CONSUMERS as u64,
+        get: |c| Some(c.consumers as u64),
+        set: |c, v| c.consumers = v as u8,
+    },
+    Number {
+        group: Group::Workers,
+        id: "prefetch",
+        label: n_("Prefetch"),
+        unit: "",
+        min: 1,
+        max: limits::MAX_PREFETCH as u64,
+        get: |c| Some(c.prefetch as u64),
+        set: |c, v| c.prefetch = v as u8,
+    },
+    Number {
+        group: Group::Workers,
+        id: "payments",
+        label: n_("Payments"),
+        unit: "",
+        min: 1,
+        max: MAX_BROWSER_PAYMENTS,
+        get: |c| Some(c.payments as u64),
+        set: |c, v| c.payments = v as u32,
+    },
+    Number {
+        group: Group::Gateway,
+        id: "gateway-failure",
+        label: n_("Gateway failures"),
+        unit: "‰",
+        min: 0,
+        max: 1000,
+        get: |c| Some(c.gateway.failure_permille as u64),
+        set: |c, v| c.gateway.failure_permille = v as u16,
+    },
+    Number {
+        group: Group::Gateway,
+        id: "gateway-slow",
+        label: n_("Gateway delay"),
+        unit: "ms",
+        min: 0,
+        max: limits::MAX_DURATION_MS as u64,
+        get: |c| Some(c.gateway.slow_ms as u64),
+        set: |c, v| c.gateway.slow_ms = v as u32,
+    },
+    Number {
+        group: Group::Capacity,
+        id: "gateway-capacity",
+        label: n_("Gateway capacity"),
+        unit: n_("calls"),
+        min: 1,
+        max: limits::MAX_GATEWAY_CAPACITY as u64,
+        get: |c| Some(c.gateway_capacity as u64),
+        set: |c, v| c.gateway_capacity = v as u8,
+    },
+    Number {
+        group: Group::Capacity,
+        id: "call-timeout",
+        label: n_("Call timeout"),
+        unit: "ms",
+        min: 1,
+        max: limits::MAX_DURATION_MS as u64,
+        get: |c| Some(c.call_timeout_ms as u64),
+        set: |c, v| c.call_timeout_ms = v as u32,
+    },
+    Number {
+        group: Group::Capacity,
+        id: "fail-first",
+        label: n_("Fail first"),
+        unit: n_("attempts"),
+        min: 0,
+        max: 100,
+        get: |c| Some(c.gateway.fail_first_attempts as u64),
+        set: |c, v| c.gateway.fail_first_attempts = v as u8,
+    },
+    Number {
+        group: Group::Acks,
+        id: "lost-ack",
+        label: n_("Lost acks"),
+        unit: "‰",
+        min: 0,
+        max: 1000,
+        get: |c| Some(c.lost_ack_permille as u64),
+        set: |c, v| c.lost_ack_permille = v as u16,
+    },
+    Number {
+        group: Group::Acks,
+        id: "restart-delay",
+        label: n_("Restart after"),
+        unit: "ms",
+        min: 0,
+        max: limits::MAX_DURATION_MS as u64,
+        get: |c| Some(c.restart_delay_ms as u64),
+        set: |c, v| c.restart_delay_ms = v as u32,
+    },
 ];
 
 /// The switches; labels and help lines are English keys, translated where they are drawn.
@@ -235,7 +345,7 @@ pub fn rows(e: &Edits, config: &Config, group: Group) -> Html {
                 value: v,
                 min: n.min,
                 max: n.max,
-                unit: n.unit.into(),
+                unit: tr(n.unit).into(),
                 disabled: false,
                 onset: (e.num)(n.set),
             })
@@ -244,6 +354,18 @@ pub fn rows(e: &Edits, config: &Config, group: Group) -> Html {
     let note = match group {
         Group::Retention => tr(
             "0 keeps them forever. Stripe may remove a key once it is 24 h old; a repeat after a record or key is gone is charged as new.",
+        ),
+        Group::Workers => {
+            tr("Consumers share the queue; prefetch is how many unacked messages each may hold.")
+        }
+        Group::Gateway => tr(
+            "Failed charges are nacked and retried by the policy above; a slow gateway widens the crash window.",
+        ),
+        Group::Capacity => tr(
+            "The gateway works on this many calls at once; beyond that calls queue and each one slows down. A consumer gives up after its call timeout, but the call may still charge the card later. “Fail first” scripts the first attempts of every payment to fail.",
+        ),
+        Group::Acks => tr(
+            "A lost ack looks like a crash to the broker: the payment comes back although the work is done.",
         ),
         _ => "",
     };

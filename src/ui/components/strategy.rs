@@ -123,31 +123,13 @@ pub fn strategy_panel(props: &StrategyProps) -> Html {
                         { number_field(&NumberFieldProps { id: "rate-limit-burst".into(), label: atr("Burst"), help: Default::default(), value: r.burst as u64, min: 1, max: 1_000_000, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| if let Some(r) = c.rate_limit.as_mut() { r.burst = v as u32 }) }) }
                     </div>
                 }
-                <div class="field-row">
-                    { number_field(&NumberFieldProps { id: "consumers".into(), label: atr("Consumers"), help: Default::default(), value: config.consumers as u64, min: 1, max: limits::MAX_CONSUMERS as u64, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.consumers = v as u8) }) }
-                    { number_field(&NumberFieldProps { id: "prefetch".into(), label: atr("Prefetch"), help: Default::default(), value: config.prefetch as u64, min: 1, max: limits::MAX_PREFETCH as u64, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.prefetch = v as u8) }) }
-                    { number_field(&NumberFieldProps { id: "payments".into(), label: atr("Payments"), help: Default::default(), value: config.payments as u64, min: 1, max: MAX_BROWSER_PAYMENTS, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.payments = v as u32) }) }
-                </div>
-                <p class="field__help">{ vtr("Consumers share the queue; prefetch is how many unacked messages each may hold.") }</p>
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::Workers) }
             </details>
             <details class="strategy__group" open=true>
                 <summary class="strategy__summary">{ vtr("Faults") }</summary>
-                <div class="field-row">
-                    { number_field(&NumberFieldProps { id: "gateway-failure".into(), label: atr("Gateway failures"), help: Default::default(), value: config.gateway.failure_permille as u64, min: 0, max: 1000, unit: "‰".into(), disabled: Default::default(), onset: edit_num(|c, v| c.gateway.failure_permille = v as u16) }) }
-                    { number_field(&NumberFieldProps { id: "gateway-slow".into(), label: atr("Gateway delay"), help: Default::default(), value: config.gateway.slow_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.gateway.slow_ms = v as u32) }) }
-                </div>
-                <p class="field__help">{ vtr("Failed charges are nacked and retried by the policy above; a slow gateway widens the crash window.") }</p>
-                <div class="field-row">
-                    { number_field(&NumberFieldProps { id: "gateway-capacity".into(), label: atr("Gateway capacity"), help: Default::default(), value: config.gateway_capacity as u64, min: 1, max: limits::MAX_GATEWAY_CAPACITY as u64, unit: atr("calls"), disabled: Default::default(), onset: edit_num(|c, v| c.gateway_capacity = v as u8) }) }
-                    { number_field(&NumberFieldProps { id: "call-timeout".into(), label: atr("Call timeout"), help: Default::default(), value: config.call_timeout_ms as u64, min: 1, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.call_timeout_ms = v as u32) }) }
-                    { number_field(&NumberFieldProps { id: "fail-first".into(), label: atr("Fail first"), help: Default::default(), value: config.gateway.fail_first_attempts as u64, min: 0, max: 100, unit: atr("attempts"), disabled: Default::default(), onset: edit_num(|c, v| c.gateway.fail_first_attempts = v as u8) }) }
-                </div>
-                <p class="field__help">{ vtr("The gateway works on this many calls at once; beyond that calls queue and each one slows down. A consumer gives up after its call timeout, but the call may still charge the card later. “Fail first” scripts the first attempts of every payment to fail.") }</p>
-                <div class="field-row">
-                    { number_field(&NumberFieldProps { id: "lost-ack".into(), label: atr("Lost acks"), help: Default::default(), value: config.lost_ack_permille as u64, min: 0, max: 1000, unit: "‰".into(), disabled: Default::default(), onset: edit_num(|c, v| c.lost_ack_permille = v as u16) }) }
-                    { number_field(&NumberFieldProps { id: "restart-delay".into(), label: atr("Restart after"), help: Default::default(), value: config.restart_delay_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.restart_delay_ms = v as u32) }) }
-                </div>
-                <p class="field__help">{ vtr("A lost ack looks like a crash to the broker: the payment comes back although the work is done.") }</p>
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::Gateway) }
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::Capacity) }
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::Acks) }
                 { super::setting_table::rows(&edits, config, super::setting_table::Group::Retention) }
             </details>
             { super::producer::producer_fields(&edits, config) }
