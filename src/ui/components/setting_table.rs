@@ -3,14 +3,15 @@
 //! in the browser build than a hand-written field each, and the sandbox gained a dozen of them with
 //! issue 15.
 
+use super::choice::{ChoiceProps, choice};
 use super::number_field::{NumberFieldProps, number_field};
 use super::strategy::MAX_BROWSER_PAYMENTS;
 use super::toggle::{ToggleProps, toggle};
 use crate::i18n::{n_, tr};
-use crate::sim::Config;
 use crate::sim::config::{
     BrokerKind, LogSettings, MAX_PARTITIONS, MAX_RETENTION_MS, SqsSettings, limits,
 };
+use crate::sim::{AckTiming, Config, LedgerWrite, Named, RecordCheck};
 use crate::ui::vtext;
 use yew::prelude::*;
 
@@ -31,6 +32,8 @@ pub enum Group {
     Capacity,
     /// Lost acks and the consumers' restart.
     Acks,
+    /// The consumer's safeguards: switches and choices, no numbers.
+    Safeguards,
 }
 
 /// A whole-number setting: shown when `get` answers, `0` meaning "off" or "forever" where a help
@@ -54,6 +57,17 @@ struct Flag {
     help: &'static str,
     get: fn(&Config) -> Option<bool>,
     set: fn(&mut Config, bool),
+}
+
+/// A choice among named options (each a value and an English key), shown always.
+struct Pick {
+    group: Group,
+    id: &'static str,
+    label: &'static str,
+    help: &'static str,
+    options: &'static [(&'static str, &'static str)],
+    get: fn(&Config) -> &'static str,
+    set: fn(&mut Config, &str),
 }
 
 fn log(c: &Config) -> Option<LogSettings> {
@@ -274,7 +288,43 @@ const NUMBERS: [Number; 18] = [
 ];
 
 /// The switches; labels and help lines are English keys, translated where they are drawn.
-const FLAGS: [Flag; 4] = [
+const FLAGS: [Flag; 7] = [
+    Flag {
+        group: Group::Safeguards,
+        id: "toggle-idempotency",
+        label: n_("Durable processed-payment check"),
+        help: n_(
+            "Look the payment up in a processed table before charging; write the record with the ledger row (turning it on also turns on the transaction).",
+        ),
+        get: |c| Some(c.strategy.idempotency),
+        set: |c, on| {
+            c.strategy.idempotency = on;
+            // The record only protects if it commits together with the effect.
+            if on {
+                c.strategy.transactional = true;
+            }
+        },
+    },
+    Flag {
+        group: Group::Safeguards,
+        id: "toggle-transactional",
+        label: n_("Transactional ack"),
+        help: n_(
+            "Ledger row and processed record commit together, then the ack. Off: each write commits on its own.",
+        ),
+        get: |c| Some(c.strategy.transactional),
+        set: |c, on| c.strategy.transactional = on,
+    },
+    Flag {
+        group: Group::Safeguards,
+        id: "toggle-gateway-key",
+        label: n_("Gateway idempotency key"),
+        help: n_(
+            "Send the idempotency key with the charge: while the gateway keeps it, a repeat gets the first charge back. Simplified: only charges are remembered; Stripe also replays errors.",
+        ),
+        get: |c| Some(c.strategy.gateway_key),
+        set: |c, on| c.strategy.gateway_key = on,
+    },
     Flag {
         group: Group::Broker,
         id: "sqs-fifo",
@@ -315,6 +365,67 @@ const FLAGS: [Flag; 4] = [
     },
 ];
 
+/// The choices; labels, help lines and option words are English keys, translated where they are
+/// drawn.
+const PICKS: [Pick; 3] = [
+    Pick {
+        group: Group::Safeguards,
+        id: "ack-timing",
+        label: n_("Ack timing"),
+        help: n_(
+            "Acking before the work is committed turns a crash into a lost payment. With auto-ack the broker also ignores the prefetch limit and pushes ready messages without waiting for acks.",
+        ),
+        options: &[
+            ("after_commit", n_("manual ack after commit (safe)")),
+            ("manual_first", n_("manual ack, first thing")),
+            ("auto", n_("auto-ack (delivery is the ack)")),
+        ],
+        get: |c| c.strategy.ack_timing.name(),
+        set: |c, v| {
+            if let Some(a) = AckTiming::from_name(v) {
+                c.strategy.ack_timing = a;
+            }
+        },
+    },
+    Pick {
+        group: Group::Safeguards,
+        id: "record-check",
+        label: n_("Record check"),
+        help: n_(
+            "Check-then-insert races when two deliveries run at once; a unique constraint makes the loser abort (here at its commit; PostgreSQL makes its insert wait for the winner, then fails it).",
+        ),
+        options: &[
+            ("check_then_insert", n_("check, then insert")),
+            ("unique_constraint", n_("unique constraint")),
+        ],
+        get: |c| c.strategy.record_check.name(),
+        set: |c, v| {
+            if let Some(r) = RecordCheck::from_name(v) {
+                c.strategy.record_check = r;
+            }
+        },
+    },
+    Pick {
+        group: Group::Safeguards,
+        id: "ledger-write",
+        label: n_("Ledger write"),
+        help: n_(
+            "Appending a row repeats on a duplicate; a conditional or set-like write does not (for the ledger, not the card).",
+        ),
+        options: &[
+            ("append", n_("append a row")),
+            ("conditional", n_("conditional (compare-and-set)")),
+            ("commutative", n_("commutative (set by payment id)")),
+        ],
+        get: |c| c.strategy.ledger_write.name(),
+        set: |c, v| {
+            if let Some(l) = LedgerWrite::from_name(v) {
+                c.strategy.ledger_write = l;
+            }
+        },
+    },
+];
+
 /// Callback makers of the strategy panel: each changes one setting of a copy of the configuration.
 pub struct Edits<'a> {
     pub flag: &'a dyn Fn(fn(&mut Config, bool)) -> Callback<bool>,
@@ -351,6 +462,22 @@ pub fn rows(e: &Edits, config: &Config, group: Group) -> Html {
             })
         })
     });
+    let picks = PICKS.iter().filter(|p| p.group == group).map(|p| {
+        choice(&ChoiceProps {
+            id: p.id.into(),
+            label: tr(p.label).into(),
+            help: tr(p.help).into(),
+            options: p
+                .options
+                .iter()
+                .map(|(v, l)| (AttrValue::Static(v), AttrValue::Static(tr(l))))
+                .collect(),
+            selected: (p.get)(config).into(),
+            onset: (e.pick)(p.set),
+        })
+    });
+    // The safeguards have no numbers, and no row for them; the other groups keep theirs, empty or not.
+    let row = group != Group::Safeguards;
     let note = match group {
         Group::Retention => tr(
             "0 keeps them forever. Stripe may remove a key once it is 24 h old; a repeat after a record or key is gone is charged as new.",
@@ -372,7 +499,8 @@ pub fn rows(e: &Edits, config: &Config, group: Group) -> Html {
     html! {
         <>
             { for flags }
-            <div class="field-row">{ for numbers }</div>
+            { for picks }
+            if row { <div class="field-row">{ for numbers }</div> }
             if !note.is_empty() { <p class="field__help">{ vtext(note) }</p> }
         </>
     }

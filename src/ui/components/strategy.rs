@@ -8,9 +8,7 @@ use super::number_field::{NumberFieldProps, number_field};
 use super::toggle::{ToggleProps, toggle};
 use crate::i18n::tr;
 use crate::sim::config::{RateLimit, limits};
-use crate::sim::{
-    AckTiming, Config, LedgerWrite, Named, RecordCheck, RedeliveryMode, RetryPolicy, RetryWait,
-};
+use crate::sim::{Config, Named, RedeliveryMode, RetryPolicy, RetryWait};
 use crate::ui::{atr, vtr};
 use yew::prelude::*;
 
@@ -30,7 +28,6 @@ fn options(pairs: &[(&'static str, &'static str)]) -> Vec<(AttrValue, AttrValue)
 
 pub fn strategy_panel(props: &StrategyProps) -> Html {
     let config = &props.config;
-    let s = config.strategy;
     // One small helper makes every callback: copy the config, change one thing, send it.
     let edit = |f: fn(&mut Config, bool)| {
         let (onset, config) = (props.onset_config.clone(), config.clone());
@@ -62,9 +59,6 @@ pub fn strategy_panel(props: &StrategyProps) -> Html {
         num: &edit_num,
         pick: &edit_choice,
     };
-    let ack = s.ack_timing.name();
-    let check = s.record_check.name();
-    let ledger = s.ledger_write.name();
     let (mode, timeout) = match config.redelivery {
         RedeliveryMode::OnDisconnect => ("on_disconnect", None),
         RedeliveryMode::VisibilityTimeout { timeout_ms } => {
@@ -86,16 +80,7 @@ pub fn strategy_panel(props: &StrategyProps) -> Html {
             </p>
             <details class="strategy__group" open=true>
                 <summary class="strategy__summary">{ vtr("Consumer safeguards") }</summary>
-                { toggle(&ToggleProps { id: "toggle-idempotency".into(), label: atr("Durable processed-payment check"), help: atr("Look the payment up in a processed table before charging; write the record with the ledger row (turning it on also turns on the transaction)."), checked: s.idempotency, disabled: Default::default(), onset: edit(|c, on| {
-                        c.strategy.idempotency = on;
-                        // The record only protects if it commits together with the effect.
-                        if on { c.strategy.transactional = true; }
-                    }) }) }
-                { toggle(&ToggleProps { id: "toggle-transactional".into(), label: atr("Transactional ack"), help: atr("Ledger row and processed record commit together, then the ack. Off: each write commits on its own."), checked: s.transactional, disabled: Default::default(), onset: edit(|c, on| c.strategy.transactional = on) }) }
-                { toggle(&ToggleProps { id: "toggle-gateway-key".into(), label: atr("Gateway idempotency key"), help: atr("Send the idempotency key with the charge: while the gateway keeps it, a repeat gets the first charge back. Simplified: only charges are remembered; Stripe also replays errors."), checked: s.gateway_key, disabled: Default::default(), onset: edit(|c, on| c.strategy.gateway_key = on) }) }
-                { choice(&ChoiceProps { id: "ack-timing".into(), label: atr("Ack timing"), help: atr("Acking before the work is committed turns a crash into a lost payment. With auto-ack the broker also ignores the prefetch limit and pushes ready messages without waiting for acks."), options: options(&[("after_commit", tr("manual ack after commit (safe)")), ("manual_first", tr("manual ack, first thing")), ("auto", tr("auto-ack (delivery is the ack)"))]), selected: (ack).into(), onset: edit_choice(|c, v| if let Some(a) = AckTiming::from_name(v) { c.strategy.ack_timing = a; }) }) }
-                { choice(&ChoiceProps { id: "record-check".into(), label: atr("Record check"), help: atr("Check-then-insert races when two deliveries run at once; a unique constraint makes the loser abort (here at its commit; PostgreSQL makes its insert wait for the winner, then fails it)."), options: options(&[("check_then_insert", tr("check, then insert")), ("unique_constraint", tr("unique constraint"))]), selected: (check).into(), onset: edit_choice(|c, v| if let Some(r) = RecordCheck::from_name(v) { c.strategy.record_check = r; }) }) }
-                { choice(&ChoiceProps { id: "ledger-write".into(), label: atr("Ledger write"), help: atr("Appending a row repeats on a duplicate; a conditional or set-like write does not (for the ledger, not the card)."), options: options(&[("append", tr("append a row")), ("conditional", tr("conditional (compare-and-set)")), ("commutative", tr("commutative (set by payment id)"))]), selected: (ledger).into(), onset: edit_choice(|c, v| if let Some(l) = LedgerWrite::from_name(v) { c.strategy.ledger_write = l; }) }) }
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::Safeguards) }
             </details>
             <details class="strategy__group" open=true>
                 <summary class="strategy__summary">{ vtr("Broker and retries") }</summary>
