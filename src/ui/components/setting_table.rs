@@ -11,7 +11,7 @@ use crate::i18n::{n_, tr};
 use crate::sim::config::{
     BrokerKind, LogSettings, MAX_PARTITIONS, MAX_RETENTION_MS, SqsSettings, limits,
 };
-use crate::sim::{AckTiming, Config, LedgerWrite, Named, RecordCheck};
+use crate::sim::{AckTiming, Config, LedgerWrite, Named, RecordCheck, RedeliveryMode, RetryPolicy};
 use crate::ui::vtext;
 use yew::prelude::*;
 
@@ -34,6 +34,10 @@ pub enum Group {
     Acks,
     /// The consumer's safeguards: switches and choices, no numbers.
     Safeguards,
+    /// When the broker delivers a message again: one choice.
+    Redelivery,
+    /// How a failed payment is retried: one choice.
+    RetryPolicy,
 }
 
 /// A whole-number setting: shown when `get` answers, `0` meaning "off" or "forever" where a help
@@ -367,7 +371,7 @@ const FLAGS: [Flag; 7] = [
 
 /// The choices; labels, help lines and option words are English keys, translated where they are
 /// drawn.
-const PICKS: [Pick; 3] = [
+const PICKS: [Pick; 5] = [
     Pick {
         group: Group::Safeguards,
         id: "ack-timing",
@@ -424,6 +428,56 @@ const PICKS: [Pick; 3] = [
             }
         },
     },
+    Pick {
+        group: Group::Redelivery,
+        id: "redelivery-mode",
+        label: n_("Redelivery"),
+        help: n_(
+            "On disconnect (AMQP-like) or after a visibility timeout (SQS-like), even while the first consumer still works.",
+        ),
+        options: &[
+            ("on_disconnect", n_("on disconnect")),
+            ("visibility_timeout", n_("visibility timeout")),
+        ],
+        get: |c| match c.redelivery {
+            RedeliveryMode::OnDisconnect => "on_disconnect",
+            RedeliveryMode::VisibilityTimeout { .. } => "visibility_timeout",
+        },
+        set: |c, v| {
+            c.redelivery = if v == "visibility_timeout" {
+                RedeliveryMode::VisibilityTimeout { timeout_ms: 45 }
+            } else {
+                RedeliveryMode::OnDisconnect
+            }
+        },
+    },
+    Pick {
+        group: Group::RetryPolicy,
+        id: "retry-policy",
+        label: n_("Retry policy"),
+        help: n_("How long a failed payment waits before it is tried again."),
+        options: &[
+            ("immediate", n_("immediate")),
+            ("fixed", n_("fixed delay")),
+            ("exponential", n_("exponential backoff")),
+        ],
+        get: |c| match c.retry {
+            RetryPolicy::Immediate => "immediate",
+            RetryPolicy::Fixed { .. } => "fixed",
+            RetryPolicy::Exponential { .. } => "exponential",
+        },
+        set: |c, v| {
+            c.retry = match v {
+                "immediate" => RetryPolicy::Immediate,
+                "exponential" => RetryPolicy::Exponential {
+                    base_ms: 100,
+                    cap_ms: 2_000,
+                    jitter: true,
+                },
+                _ => RetryPolicy::Fixed { delay_ms: 100 },
+            }
+        },
+    },
 ];
 
 /// Callback makers of the strategy panel: each changes one setting of a copy of the configuration.
@@ -476,8 +530,11 @@ pub fn rows(e: &Edits, config: &Config, group: Group) -> Html {
             onset: (e.pick)(p.set),
         })
     });
-    // The safeguards have no numbers, and no row for them; the other groups keep theirs, empty or not.
-    let row = group != Group::Safeguards;
+    // The groups of choices alone have no number row; the other groups keep theirs, empty or not.
+    let row = !matches!(
+        group,
+        Group::Safeguards | Group::Redelivery | Group::RetryPolicy
+    );
     let note = match group {
         Group::Retention => tr(
             "0 keeps them forever. Stripe may remove a key once it is 24 h old; a repeat after a record or key is gone is charged as new.",

@@ -59,16 +59,9 @@ pub fn strategy_panel(props: &StrategyProps) -> Html {
         num: &edit_num,
         pick: &edit_choice,
     };
-    let (mode, timeout) = match config.redelivery {
-        RedeliveryMode::OnDisconnect => ("on_disconnect", None),
-        RedeliveryMode::VisibilityTimeout { timeout_ms } => {
-            ("visibility_timeout", Some(timeout_ms))
-        }
-    };
-    let retry = match config.retry {
-        RetryPolicy::Immediate => "immediate",
-        RetryPolicy::Fixed { .. } => "fixed",
-        RetryPolicy::Exponential { .. } => "exponential",
+    let timeout = match config.redelivery {
+        RedeliveryMode::OnDisconnect => None,
+        RedeliveryMode::VisibilityTimeout { timeout_ms } => Some(timeout_ms),
     };
     let max_ms = limits::MAX_DURATION_MS as u64;
 
@@ -85,19 +78,11 @@ pub fn strategy_panel(props: &StrategyProps) -> Html {
             <details class="strategy__group" open=true>
                 <summary class="strategy__summary">{ vtr("Broker and retries") }</summary>
                 { super::broker::broker_fields(&edits, config) }
-                { choice(&ChoiceProps { id: "redelivery-mode".into(), label: atr("Redelivery"), help: atr("On disconnect (AMQP-like) or after a visibility timeout (SQS-like), even while the first consumer still works."), options: options(&[("on_disconnect", tr("on disconnect")), ("visibility_timeout", tr("visibility timeout"))]), selected: (mode).into(), onset: edit_choice(|c, v| c.redelivery = if v == "visibility_timeout" {
-                        RedeliveryMode::VisibilityTimeout { timeout_ms: 45 }
-                    } else {
-                        RedeliveryMode::OnDisconnect
-                    }) }) }
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::Redelivery) }
                 if let Some(timeout_ms) = timeout {
                     { number_field(&NumberFieldProps { id: "visibility-timeout".into(), label: atr("Visibility timeout"), help: atr("Shorter than processing time lets another consumer take a message the first is still working on. Time is shrunk: SQS sets it in whole seconds."), value: timeout_ms as u64, min: 1, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.redelivery = RedeliveryMode::VisibilityTimeout { timeout_ms: v as u32 }) }) }
                 }
-                { choice(&ChoiceProps { id: "retry-policy".into(), label: atr("Retry policy"), help: atr("How long a failed payment waits before it is tried again."), options: options(&[("immediate", tr("immediate")), ("fixed", tr("fixed delay")), ("exponential", tr("exponential backoff"))]), selected: (retry).into(), onset: edit_choice(|c, v| c.retry = match v {
-                        "immediate" => RetryPolicy::Immediate,
-                        "exponential" => RetryPolicy::Exponential { base_ms: 100, cap_ms: 2_000, jitter: true },
-                        _ => RetryPolicy::Fixed { delay_ms: 100 },
-                    }) }) }
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::RetryPolicy) }
                 { retry_fields(config, &edit_num, &edit) }
                 { choice(&ChoiceProps { id: "retry-wait".into(), label: atr("Where the delay is waited"), help: (retry_wait_help(config)).into(), options: options(&[("broker", tr("in the broker")), ("consumer", tr("in the consumer"))]), selected: (config.retry_wait.name()).into(), onset: edit_choice(|c, v| if let Some(w) = RetryWait::from_name(v) { c.retry_wait = w; }) }) }
                 { number_field(&NumberFieldProps { id: "max-deliveries".into(), label: atr("Max deliveries"), help: atr("After this many deliveries a payment goes to the dead-letter queue; 0 means never."), value: config.max_deliveries as u64, min: 0, max: 255, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.max_deliveries = v as u8) }) }
