@@ -11,7 +11,9 @@ use crate::i18n::{n_, tr};
 use crate::sim::config::{
     BrokerKind, LogSettings, MAX_PARTITIONS, MAX_RETENTION_MS, SqsSettings, limits,
 };
-use crate::sim::{AckTiming, Config, LedgerWrite, Named, RecordCheck, RedeliveryMode, RetryPolicy};
+use crate::sim::{
+    AckTiming, Config, LedgerWrite, Named, RecordCheck, RedeliveryMode, RetryPolicy, RetryWait,
+};
 use crate::ui::vtext;
 use yew::prelude::*;
 
@@ -34,10 +36,12 @@ pub enum Group {
     Acks,
     /// The consumer's safeguards: switches and choices, no numbers.
     Safeguards,
-    /// When the broker delivers a message again: one choice.
+    /// When the broker delivers a message again: one choice, and the visibility timeout's field.
     Redelivery,
-    /// How a failed payment is retried: one choice.
+    /// How a failed payment is retried: one choice, and the fixed delay's field.
     RetryPolicy,
+    /// Where a retry's delay is waited: one choice, then the delivery limit's field.
+    RetryWait,
 }
 
 /// A whole-number setting: shown when `get` answers, `0` meaning "off" or "forever" where a help
@@ -46,6 +50,8 @@ struct Number {
     group: Group,
     id: &'static str,
     label: &'static str,
+    /// A help line under the field ("" for none), an English key.
+    help: &'static str,
     unit: &'static str,
     min: u64,
     max: u64,
@@ -68,7 +74,8 @@ struct Pick {
     group: Group,
     id: &'static str,
     label: &'static str,
-    help: &'static str,
+    /// The help line, in the installed language: it may depend on the configuration.
+    help: fn(&Config) -> &'static str,
     options: &'static [(&'static str, &'static str)],
     get: fn(&Config) -> &'static str,
     set: fn(&mut Config, &str),
@@ -100,11 +107,12 @@ fn with_sqs(c: &mut Config, f: impl FnOnce(&mut SqsSettings)) {
 }
 
 /// The numbers; labels and units are English keys, translated where they are drawn.
-const NUMBERS: [Number; 18] = [
+const NUMBERS: [Number; 21] = [
     Number {
         group: Group::Broker,
         id: "sqs-duplicates",
         label: n_("Duplicates with no failure"),
+        help: "",
         unit: "‰",
         min: 0,
         max: 1000,
@@ -119,6 +127,7 @@ const NUMBERS: [Number; 18] = [
         group: Group::Broker,
         id: "log-partitions",
         label: n_("Partitions"),
+        help: "",
         unit: "",
         min: 1,
         max: MAX_PARTITIONS as u64,
@@ -129,6 +138,7 @@ const NUMBERS: [Number; 18] = [
         group: Group::Broker,
         id: "log-auto-commit",
         label: n_("Auto-commit every"),
+        help: "",
         unit: "ms",
         min: 1,
         max: limits::MAX_DURATION_MS as u64,
@@ -139,6 +149,7 @@ const NUMBERS: [Number; 18] = [
         group: Group::Producer,
         id: "producer-lost-confirms",
         label: n_("Lost confirms"),
+        help: "",
         unit: "‰",
         min: 0,
         max: 1000,
@@ -153,6 +164,7 @@ const NUMBERS: [Number; 18] = [
         group: Group::Producer,
         id: "producer-confirm-timeout",
         label: n_("Publish again after"),
+        help: "",
         unit: "ms",
         min: 1,
         max: limits::MAX_DURATION_MS as u64,
@@ -163,6 +175,7 @@ const NUMBERS: [Number; 18] = [
         group: Group::Producer,
         id: "producer-crashes",
         label: n_("Publisher crashes"),
+        help: "",
         unit: "‰",
         min: 0,
         max: 1000,
@@ -173,6 +186,7 @@ const NUMBERS: [Number; 18] = [
         group: Group::Retention,
         id: "retention-records",
         label: n_("Keep records"),
+        help: "",
         unit: "ms",
         min: 0,
         max: MAX_RETENTION_MS,
@@ -183,6 +197,7 @@ const NUMBERS: [Number; 18] = [
         group: Group::Retention,
         id: "retention-keys",
         label: n_("Gateway keeps keys"),
+        help: "",
         unit: "ms",
         min: 0,
         max: MAX_RETENTION_MS,
@@ -193,6 +208,7 @@ const NUMBERS: [Number; 18] = [
         group: Group::Workers,
         id: "consumers",
         label: n_("Consumers"),
+        help: "",
         unit: "",
         min: 1,
         max: limits::MAX_CONSUMERS as u64,
@@ -203,6 +219,7 @@ const NUMBERS: [Number; 18] = [
         group: Group::Workers,
         id: "prefetch",
         label: n_("Prefetch"),
+        help: "",
         unit: "",
         min: 1,
         max: limits::MAX_PREFETCH as u64,
@@ -213,6 +230,7 @@ const NUMBERS: [Number; 18] = [
         group: Group::Workers,
         id: "payments",
         label: n_("Payments"),
+        help: "",
         unit: "",
         min: 1,
         max: MAX_BROWSER_PAYMENTS,
@@ -223,6 +241,7 @@ const NUMBERS: [Number; 18] = [
         group: Group::Gateway,
         id: "gateway-failure",
         label: n_("Gateway failures"),
+        help: "",
         unit: "‰",
         min: 0,
         max: 1000,
@@ -233,6 +252,7 @@ const NUMBERS: [Number; 18] = [
         group: Group::Gateway,
         id: "gateway-slow",
         label: n_("Gateway delay"),
+        help: "",
         unit: "ms",
         min: 0,
         max: limits::MAX_DURATION_MS as u64,
@@ -243,6 +263,7 @@ const NUMBERS: [Number; 18] = [
         group: Group::Capacity,
         id: "gateway-capacity",
         label: n_("Gateway capacity"),
+        help: "",
         unit: n_("calls"),
         min: 1,
         max: limits::MAX_GATEWAY_CAPACITY as u64,
@@ -253,6 +274,7 @@ const NUMBERS: [Number; 18] = [
         group: Group::Capacity,
         id: "call-timeout",
         label: n_("Call timeout"),
+        help: "",
         unit: "ms",
         min: 1,
         max: limits::MAX_DURATION_MS as u64,
@@ -263,6 +285,7 @@ const NUMBERS: [Number; 18] = [
         group: Group::Capacity,
         id: "fail-first",
         label: n_("Fail first"),
+        help: "",
         unit: n_("attempts"),
         min: 0,
         max: 100,
@@ -273,6 +296,7 @@ const NUMBERS: [Number; 18] = [
         group: Group::Acks,
         id: "lost-ack",
         label: n_("Lost acks"),
+        help: "",
         unit: "‰",
         min: 0,
         max: 1000,
@@ -283,11 +307,59 @@ const NUMBERS: [Number; 18] = [
         group: Group::Acks,
         id: "restart-delay",
         label: n_("Restart after"),
+        help: "",
         unit: "ms",
         min: 0,
         max: limits::MAX_DURATION_MS as u64,
         get: |c| Some(c.restart_delay_ms as u64),
         set: |c, v| c.restart_delay_ms = v as u32,
+    },
+    Number {
+        group: Group::Redelivery,
+        id: "visibility-timeout",
+        label: n_("Visibility timeout"),
+        help: n_(
+            "Shorter than processing time lets another consumer take a message the first is still working on. Time is shrunk: SQS sets it in whole seconds.",
+        ),
+        unit: "ms",
+        min: 1,
+        max: limits::MAX_DURATION_MS as u64,
+        get: |c| match c.redelivery {
+            RedeliveryMode::VisibilityTimeout { timeout_ms } => Some(timeout_ms as u64),
+            RedeliveryMode::OnDisconnect => None,
+        },
+        set: |c, v| {
+            c.redelivery = RedeliveryMode::VisibilityTimeout {
+                timeout_ms: v as u32,
+            }
+        },
+    },
+    Number {
+        group: Group::RetryPolicy,
+        id: "retry-delay",
+        label: n_("Retry delay"),
+        help: "",
+        unit: "ms",
+        min: 0,
+        max: limits::MAX_DURATION_MS as u64,
+        get: |c| match c.retry {
+            RetryPolicy::Fixed { delay_ms } => Some(delay_ms as u64),
+            _ => None,
+        },
+        set: |c, v| c.retry = RetryPolicy::Fixed { delay_ms: v as u32 },
+    },
+    Number {
+        group: Group::RetryWait,
+        id: "max-deliveries",
+        label: n_("Max deliveries"),
+        help: n_(
+            "After this many deliveries a payment goes to the dead-letter queue; 0 means never.",
+        ),
+        unit: "",
+        min: 0,
+        max: 255,
+        get: |c| Some(c.max_deliveries as u64),
+        set: |c, v| c.max_deliveries = v as u8,
     },
 ];
 
@@ -371,14 +443,16 @@ const FLAGS: [Flag; 7] = [
 
 /// The choices; labels, help lines and option words are English keys, translated where they are
 /// drawn.
-const PICKS: [Pick; 5] = [
+const PICKS: [Pick; 6] = [
     Pick {
         group: Group::Safeguards,
         id: "ack-timing",
         label: n_("Ack timing"),
-        help: n_(
-            "Acking before the work is committed turns a crash into a lost payment. With auto-ack the broker also ignores the prefetch limit and pushes ready messages without waiting for acks.",
-        ),
+        help: |_| {
+            tr(
+                "Acking before the work is committed turns a crash into a lost payment. With auto-ack the broker also ignores the prefetch limit and pushes ready messages without waiting for acks.",
+            )
+        },
         options: &[
             ("after_commit", n_("manual ack after commit (safe)")),
             ("manual_first", n_("manual ack, first thing")),
@@ -395,9 +469,11 @@ const PICKS: [Pick; 5] = [
         group: Group::Safeguards,
         id: "record-check",
         label: n_("Record check"),
-        help: n_(
-            "Check-then-insert races when two deliveries run at once; a unique constraint makes the loser abort (here at its commit; PostgreSQL makes its insert wait for the winner, then fails it).",
-        ),
+        help: |_| {
+            tr(
+                "Check-then-insert races when two deliveries run at once; a unique constraint makes the loser abort (here at its commit; PostgreSQL makes its insert wait for the winner, then fails it).",
+            )
+        },
         options: &[
             ("check_then_insert", n_("check, then insert")),
             ("unique_constraint", n_("unique constraint")),
@@ -413,9 +489,11 @@ const PICKS: [Pick; 5] = [
         group: Group::Safeguards,
         id: "ledger-write",
         label: n_("Ledger write"),
-        help: n_(
-            "Appending a row repeats on a duplicate; a conditional or set-like write does not (for the ledger, not the card).",
-        ),
+        help: |_| {
+            tr(
+                "Appending a row repeats on a duplicate; a conditional or set-like write does not (for the ledger, not the card).",
+            )
+        },
         options: &[
             ("append", n_("append a row")),
             ("conditional", n_("conditional (compare-and-set)")),
@@ -432,9 +510,11 @@ const PICKS: [Pick; 5] = [
         group: Group::Redelivery,
         id: "redelivery-mode",
         label: n_("Redelivery"),
-        help: n_(
-            "On disconnect (AMQP-like) or after a visibility timeout (SQS-like), even while the first consumer still works.",
-        ),
+        help: |_| {
+            tr(
+                "On disconnect (AMQP-like) or after a visibility timeout (SQS-like), even while the first consumer still works.",
+            )
+        },
         options: &[
             ("on_disconnect", n_("on disconnect")),
             ("visibility_timeout", n_("visibility timeout")),
@@ -455,7 +535,7 @@ const PICKS: [Pick; 5] = [
         group: Group::RetryPolicy,
         id: "retry-policy",
         label: n_("Retry policy"),
-        help: n_("How long a failed payment waits before it is tried again."),
+        help: |_| tr("How long a failed payment waits before it is tried again."),
         options: &[
             ("immediate", n_("immediate")),
             ("fixed", n_("fixed delay")),
@@ -478,7 +558,38 @@ const PICKS: [Pick; 5] = [
             }
         },
     },
+    Pick {
+        group: Group::RetryWait,
+        id: "retry-wait",
+        label: n_("Where the delay is waited"),
+        help: retry_wait_help,
+        options: &[
+            ("broker", n_("in the broker")),
+            ("consumer", n_("in the consumer")),
+        ],
+        get: |c| c.retry_wait.name(),
+        set: |c, v| {
+            if let Some(w) = RetryWait::from_name(v) {
+                c.retry_wait = w;
+            }
+        },
+    },
 ];
+
+/// Where a retry delay really lives, in one line for the broker in use.
+fn retry_wait_help(config: &Config) -> &'static str {
+    match (config.retry_wait, config.redelivery) {
+        (RetryWait::Consumer, _) => tr(
+            "The consumer keeps the failed message and waits, taking nothing else: the wait slows the callers, and so the load on the gateway.",
+        ),
+        (RetryWait::Broker, RedeliveryMode::OnDisconnect) => tr(
+            "RabbitMQ has no delayed requeue: a delay is a retry queue whose message TTL dead-letters the payment back to the tail of the queue (an immediate retry requeues it to its old place). The consumer takes other messages meanwhile.",
+        ),
+        (RetryWait::Broker, RedeliveryMode::VisibilityTimeout { .. }) => tr(
+            "SQS: the consumer sets the message's visibility timeout to the delay; it reappears afterwards. The consumer takes other messages meanwhile.",
+        ),
+    }
+}
 
 /// Callback makers of the strategy panel: each changes one setting of a copy of the configuration.
 pub struct Edits<'a> {
@@ -506,7 +617,7 @@ pub fn rows(e: &Edits, config: &Config, group: Group) -> Html {
             number_field(&NumberFieldProps {
                 id: n.id.into(),
                 label: tr(n.label).into(),
-                help: Default::default(),
+                help: if n.help.is_empty() { "" } else { tr(n.help) }.into(),
                 value: v,
                 min: n.min,
                 max: n.max,
@@ -520,7 +631,7 @@ pub fn rows(e: &Edits, config: &Config, group: Group) -> Html {
         choice(&ChoiceProps {
             id: p.id.into(),
             label: tr(p.label).into(),
-            help: tr(p.help).into(),
+            help: (p.help)(config).into(),
             options: p
                 .options
                 .iter()
@@ -530,10 +641,11 @@ pub fn rows(e: &Edits, config: &Config, group: Group) -> Html {
             onset: (e.pick)(p.set),
         })
     });
-    // The groups of choices alone have no number row; the other groups keep theirs, empty or not.
+    // The groups led by a choice show their numbers one under another, not in a row; the other groups
+    // keep their row, empty or not.
     let row = !matches!(
         group,
-        Group::Safeguards | Group::Redelivery | Group::RetryPolicy
+        Group::Safeguards | Group::Redelivery | Group::RetryPolicy | Group::RetryWait
     );
     let note = match group {
         Group::Retention => tr(
@@ -557,7 +669,7 @@ pub fn rows(e: &Edits, config: &Config, group: Group) -> Html {
         <>
             { for flags }
             { for picks }
-            if row { <div class="field-row">{ for numbers }</div> }
+            if row { <div class="field-row">{ for numbers }</div> } else { { for numbers } }
             if !note.is_empty() { <p class="field__help">{ vtext(note) }</p> }
         </>
     }

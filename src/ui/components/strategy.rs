@@ -3,12 +3,10 @@
 //! Changing any of them reruns the same seed and the same recorded actions from t = 0, up to the
 //! current time, so the learner compares like with like.
 
-use super::choice::{ChoiceProps, choice};
 use super::number_field::{NumberFieldProps, number_field};
 use super::toggle::{ToggleProps, toggle};
-use crate::i18n::tr;
 use crate::sim::config::{RateLimit, limits};
-use crate::sim::{Config, Named, RedeliveryMode, RetryPolicy, RetryWait};
+use crate::sim::{Config, RetryPolicy};
 use crate::ui::{atr, vtr};
 use yew::prelude::*;
 
@@ -17,13 +15,6 @@ pub struct StrategyProps {
     /// The configuration the run started with.
     pub config: Config,
     pub onset_config: Callback<Config>,
-}
-
-fn options(pairs: &[(&'static str, &'static str)]) -> Vec<(AttrValue, AttrValue)> {
-    pairs
-        .iter()
-        .map(|(v, l)| (AttrValue::Static(v), AttrValue::Static(l)))
-        .collect()
 }
 
 pub fn strategy_panel(props: &StrategyProps) -> Html {
@@ -59,12 +50,6 @@ pub fn strategy_panel(props: &StrategyProps) -> Html {
         num: &edit_num,
         pick: &edit_choice,
     };
-    let timeout = match config.redelivery {
-        RedeliveryMode::OnDisconnect => None,
-        RedeliveryMode::VisibilityTimeout { timeout_ms } => Some(timeout_ms),
-    };
-    let max_ms = limits::MAX_DURATION_MS as u64;
-
     html! {
         <section class="panel strategy" aria-labelledby="strategy-title" data-testid="strategy">
             <h2 class="panel__title" id="strategy-title">{ vtr("Strategy") }</h2>
@@ -79,13 +64,9 @@ pub fn strategy_panel(props: &StrategyProps) -> Html {
                 <summary class="strategy__summary">{ vtr("Broker and retries") }</summary>
                 { super::broker::broker_fields(&edits, config) }
                 { super::setting_table::rows(&edits, config, super::setting_table::Group::Redelivery) }
-                if let Some(timeout_ms) = timeout {
-                    { number_field(&NumberFieldProps { id: "visibility-timeout".into(), label: atr("Visibility timeout"), help: atr("Shorter than processing time lets another consumer take a message the first is still working on. Time is shrunk: SQS sets it in whole seconds."), value: timeout_ms as u64, min: 1, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.redelivery = RedeliveryMode::VisibilityTimeout { timeout_ms: v as u32 }) }) }
-                }
                 { super::setting_table::rows(&edits, config, super::setting_table::Group::RetryPolicy) }
                 { retry_fields(config, &edit_num, &edit) }
-                { choice(&ChoiceProps { id: "retry-wait".into(), label: atr("Where the delay is waited"), help: (retry_wait_help(config)).into(), options: options(&[("broker", tr("in the broker")), ("consumer", tr("in the consumer"))]), selected: (config.retry_wait.name()).into(), onset: edit_choice(|c, v| if let Some(w) = RetryWait::from_name(v) { c.retry_wait = w; }) }) }
-                { number_field(&NumberFieldProps { id: "max-deliveries".into(), label: atr("Max deliveries"), help: atr("After this many deliveries a payment goes to the dead-letter queue; 0 means never."), value: config.max_deliveries as u64, min: 0, max: 255, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.max_deliveries = v as u8) }) }
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::RetryWait) }
                 { toggle(&ToggleProps { id: "rate-limit".into(), label: atr("Rate-limit retries"), help: atr("A token bucket caps how many retries per second go ahead, wherever they wait."), checked: config.rate_limit.is_some(), disabled: Default::default(), onset: edit(|c, on| c.rate_limit = on.then_some(RateLimit { per_second: 50, burst: 10 })) }) }
                 if let Some(r) = config.rate_limit {
                     <div class="field-row">
@@ -107,21 +88,6 @@ pub fn strategy_panel(props: &StrategyProps) -> Html {
     }
 }
 
-/// Where a retry delay really lives, in one line for the broker in use.
-fn retry_wait_help(config: &Config) -> AttrValue {
-    AttrValue::Static(match (config.retry_wait, config.redelivery) {
-        (RetryWait::Consumer, _) => tr(
-            "The consumer keeps the failed message and waits, taking nothing else: the wait slows the callers, and so the load on the gateway.",
-        ),
-        (RetryWait::Broker, RedeliveryMode::OnDisconnect) => tr(
-            "RabbitMQ has no delayed requeue: a delay is a retry queue whose message TTL dead-letters the payment back to the tail of the queue (an immediate retry requeues it to its old place). The consumer takes other messages meanwhile.",
-        ),
-        (RetryWait::Broker, RedeliveryMode::VisibilityTimeout { .. }) => tr(
-            "SQS: the consumer sets the message's visibility timeout to the delay; it reappears afterwards. The consumer takes other messages meanwhile.",
-        ),
-    })
-}
-
 /// Payments a browser run may have (the core allows more; the CLI is the place for those).
 pub const MAX_BROWSER_PAYMENTS: u64 = 200_000;
 
@@ -132,10 +98,7 @@ fn retry_fields(
 ) -> Html {
     let max_ms = limits::MAX_DURATION_MS as u64;
     match config.retry {
-        RetryPolicy::Immediate => html! {},
-        RetryPolicy::Fixed { delay_ms } => html! {
-            { number_field(&NumberFieldProps { id: "retry-delay".into(), label: atr("Retry delay"), help: Default::default(), value: delay_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.retry = RetryPolicy::Fixed { delay_ms: v as u32 }) }) }
-        },
+        RetryPolicy::Immediate | RetryPolicy::Fixed { .. } => html! {},
         RetryPolicy::Exponential {
             base_ms,
             cap_ms,
