@@ -9,7 +9,7 @@ use super::strategy::MAX_BROWSER_PAYMENTS;
 use super::toggle::{ToggleProps, toggle};
 use crate::i18n::{n_, tr};
 use crate::sim::config::{
-    BrokerKind, LogSettings, MAX_PARTITIONS, MAX_RETENTION_MS, SqsSettings, limits,
+    BrokerKind, LogSettings, MAX_PARTITIONS, MAX_RETENTION_MS, RateLimit, SqsSettings, limits,
 };
 use crate::sim::{
     AckTiming, Config, LedgerWrite, Named, RecordCheck, RedeliveryMode, RetryPolicy, RetryWait,
@@ -42,6 +42,8 @@ pub enum Group {
     RetryPolicy,
     /// Where a retry's delay is waited: one choice, then the delivery limit's field.
     RetryWait,
+    /// The retries' token bucket: its switch, then its two numbers in a row while it is on.
+    RateLimit,
 }
 
 /// A whole-number setting: shown when `get` answers, `0` meaning "off" or "forever" where a help
@@ -107,7 +109,7 @@ fn with_sqs(c: &mut Config, f: impl FnOnce(&mut SqsSettings)) {
 }
 
 /// The numbers; labels and units are English keys, translated where they are drawn.
-const NUMBERS: [Number; 21] = [
+const NUMBERS: [Number; 23] = [
     Number {
         group: Group::Broker,
         id: "sqs-duplicates",
@@ -361,10 +363,40 @@ const NUMBERS: [Number; 21] = [
         get: |c| Some(c.max_deliveries as u64),
         set: |c, v| c.max_deliveries = v as u8,
     },
+    Number {
+        group: Group::RateLimit,
+        id: "rate-limit-per-second",
+        label: n_("Retries per second"),
+        help: "",
+        unit: "",
+        min: 1,
+        max: 1_000_000,
+        get: |c| c.rate_limit.map(|r| r.per_second as u64),
+        set: |c, v| {
+            if let Some(r) = c.rate_limit.as_mut() {
+                r.per_second = v as u32
+            }
+        },
+    },
+    Number {
+        group: Group::RateLimit,
+        id: "rate-limit-burst",
+        label: n_("Burst"),
+        help: "",
+        unit: "",
+        min: 1,
+        max: 1_000_000,
+        get: |c| c.rate_limit.map(|r| r.burst as u64),
+        set: |c, v| {
+            if let Some(r) = c.rate_limit.as_mut() {
+                r.burst = v as u32
+            }
+        },
+    },
 ];
 
 /// The switches; labels and help lines are English keys, translated where they are drawn.
-const FLAGS: [Flag; 7] = [
+const FLAGS: [Flag; 8] = [
     Flag {
         group: Group::Safeguards,
         id: "toggle-idempotency",
@@ -438,6 +470,19 @@ const FLAGS: [Flag; 7] = [
         ),
         get: |c| Some(c.producer.outbox),
         set: |c, on| c.producer.outbox = on,
+    },
+    Flag {
+        group: Group::RateLimit,
+        id: "rate-limit",
+        label: n_("Rate-limit retries"),
+        help: n_("A token bucket caps how many retries per second go ahead, wherever they wait."),
+        get: |c| Some(c.rate_limit.is_some()),
+        set: |c, on| {
+            c.rate_limit = on.then_some(RateLimit {
+                per_second: 50,
+                burst: 10,
+            })
+        },
     },
 ];
 
@@ -641,12 +686,13 @@ pub fn rows(e: &Edits, config: &Config, group: Group) -> Html {
             onset: (e.pick)(p.set),
         })
     });
-    // The groups led by a choice show their numbers one under another, not in a row; the other groups
-    // keep their row, empty or not.
-    let row = !matches!(
-        group,
-        Group::Safeguards | Group::Redelivery | Group::RetryPolicy | Group::RetryWait
-    );
+    // The groups led by a choice show their numbers one under another, not in a row; the rate limit
+    // has its row while it is on; the other groups keep theirs, empty or not.
+    let row = match group {
+        Group::Safeguards | Group::Redelivery | Group::RetryPolicy | Group::RetryWait => false,
+        Group::RateLimit => config.rate_limit.is_some(),
+        _ => true,
+    };
     let note = match group {
         Group::Retention => tr(
             "0 keeps them forever. Stripe may remove a key once it is 24 h old; a repeat after a record or key is gone is charged as new.",

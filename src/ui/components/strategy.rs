@@ -5,7 +5,7 @@
 
 use super::number_field::{NumberFieldProps, number_field};
 use super::toggle::{ToggleProps, toggle};
-use crate::sim::config::{RateLimit, limits};
+use crate::sim::config::limits;
 use crate::sim::{Config, RetryPolicy};
 use crate::ui::{atr, vtr};
 use yew::prelude::*;
@@ -67,13 +67,7 @@ pub fn strategy_panel(props: &StrategyProps) -> Html {
                 { super::setting_table::rows(&edits, config, super::setting_table::Group::RetryPolicy) }
                 { retry_fields(config, &edit_num, &edit) }
                 { super::setting_table::rows(&edits, config, super::setting_table::Group::RetryWait) }
-                { toggle(&ToggleProps { id: "rate-limit".into(), label: atr("Rate-limit retries"), help: atr("A token bucket caps how many retries per second go ahead, wherever they wait."), checked: config.rate_limit.is_some(), disabled: Default::default(), onset: edit(|c, on| c.rate_limit = on.then_some(RateLimit { per_second: 50, burst: 10 })) }) }
-                if let Some(r) = config.rate_limit {
-                    <div class="field-row">
-                        { number_field(&NumberFieldProps { id: "rate-limit-per-second".into(), label: atr("Retries per second"), help: Default::default(), value: r.per_second as u64, min: 1, max: 1_000_000, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| if let Some(r) = c.rate_limit.as_mut() { r.per_second = v as u32 }) }) }
-                        { number_field(&NumberFieldProps { id: "rate-limit-burst".into(), label: atr("Burst"), help: Default::default(), value: r.burst as u64, min: 1, max: 1_000_000, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| if let Some(r) = c.rate_limit.as_mut() { r.burst = v as u32 }) }) }
-                    </div>
-                }
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::RateLimit) }
                 { super::setting_table::rows(&edits, config, super::setting_table::Group::Workers) }
             </details>
             <details class="strategy__group" open=true>
