@@ -109,7 +109,7 @@ fn charging_before_the_transaction_begins_duplicates_after_the_charge() {
     );
     let why = row.why.as_deref().unwrap();
     assert!(
-        why.starts_with("The consumer crashed after \"charge the card\"."),
+        why.starts_with("The consumer crashed after “charge the card”."),
         "{why}"
     );
     assert!(why.contains("no idempotency key"), "{why}");
@@ -230,6 +230,28 @@ fn impossible_orders_get_one_sentence() {
         let e = h.validate().unwrap_err();
         assert!(e.contains(words) && e.ends_with('.'), "{steps:?}: {e}");
     }
+}
+
+/// A handler without an ack hears what real brokers do with its message, not that it comes back
+/// "forever": RabbitMQ's classic queues redeliver without a limit, quorum queues have a delivery
+/// limit (20 by default since RabbitMQ 4.0), and SQS drops a message at the end of its retention
+/// period (4 days by default, 14 at most) unless a redrive policy has moved it to a dead-letter queue.
+#[test]
+fn a_handler_without_an_ack_is_told_how_each_broker_ends_the_redeliveries() {
+    let h = Handler {
+        steps: vec![Charge, Ledger],
+        ..Handler::default()
+    };
+    let e = h.validate().unwrap_err();
+    for words in [
+        "classic queue redelivers it without end",
+        "delivery limit (20 by default)",
+        "redrive policy",
+        "retention period (4 days by default)",
+    ] {
+        assert!(e.contains(words), "{words:?} missing: {e}");
+    }
+    assert!(!e.contains("forever"), "{e}");
 }
 
 /// Any valid handler: the charge and the ledger row, optionally a transaction, a check and a record,

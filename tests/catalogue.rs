@@ -212,3 +212,37 @@ fn placeholders_are_compared_as_a_multiset() {
     assert_eq!(placeholders("{1} de {0}, {0}"), [0, 0, 1]);
     assert_eq!(placeholders("no {x} {}"), Vec::<usize>::new());
 }
+
+/// `text` without backtick code spans and markup tags, whose `"` are code, not quotes.
+fn prose(text: &str) -> String {
+    let mut out = String::new();
+    let mut close = None;
+    for c in text.chars() {
+        match (close, c) {
+            (Some(end), _) if c == end => close = None,
+            (Some(_), _) => {}
+            (None, '`') => close = Some('`'),
+            (None, '<') => close = Some('>'),
+            (None, _) => out.push(c),
+        }
+    }
+    out
+}
+
+/// English quotes with “…”, as the lessons do: a key that quotes with "…" or «…» reads as another
+/// product (the Spanish tables use «…», checked in tests/spanish_terms.rs).
+#[test]
+fn english_keys_quote_with_curly_double_quotes() {
+    let odd: Vec<String> = source_keys()
+        .into_iter()
+        .filter(|(key, _)| prose(key).contains(['"', '«', '»', '„']))
+        .map(|(key, file)| format!("{file}: {key}"))
+        .collect();
+    assert!(
+        odd.is_empty(),
+        "{} English texts quote with \"…\" or «…» instead of “…”:\n{}",
+        odd.len(),
+        odd.join("\n")
+    );
+    assert_eq!(prose("a `\"b\"` <i class=\"c\">“d”</i>"), "a  “d”");
+}

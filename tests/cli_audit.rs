@@ -19,11 +19,11 @@ fn a_handler_that_charges_before_its_transaction_shows_the_after_charge_duplicat
     let text = stdout(&o);
     let row = text
         .lines()
-        .find(|l| l.starts_with("crash after \"charge the card\""))
+        .find(|l| l.starts_with("crash after “charge the card”"))
         .unwrap_or_else(|| panic!("no after-charge row:\n{text}"));
     assert!(row.ends_with("2            1  DUPLICATE"), "{row}");
     assert!(
-        text.contains("- crash after \"charge the card\": The consumer crashed after \"charge the card\". The charge runs before the handler looks for its idempotency record"),
+        text.contains("- crash after “charge the card”: The consumer crashed after “charge the card”. The charge runs before the handler looks for its idempotency record"),
         "{text}"
     );
     let link = text

@@ -104,3 +104,35 @@ fn run_reports_a_retention_window_and_set_changes_it() {
         "retention of processed records",
     );
 }
+
+/// SQS has no nack: a received message becomes visible again when its visibility timeout ends (or at
+/// once, when the consumer sets it to 0), and a log consumer seeks back to the record. The events of a
+/// failed delivery say what happened on every broker kind, without the word.
+#[test]
+fn a_failed_delivery_is_not_called_a_nack_on_sqs_or_a_log() {
+    for broker in ["sqs", "log", "queue"] {
+        let v = json(&lab(&[
+            "run",
+            "--lab",
+            "retry-storm",
+            "--broker",
+            broker,
+            "--events",
+            "--json",
+        ]));
+        let failed: Vec<&str> = v["event_log"]
+            .as_array()
+            .expect("event_log")
+            .iter()
+            .filter(|e| e["kind"] == "nacked")
+            .filter_map(|e| e["text"].as_str())
+            .collect();
+        assert!(!failed.is_empty(), "{broker}: no failed delivery");
+        for text in failed {
+            assert!(
+                text.contains(" failed on consumer ") && !text.contains("nack"),
+                "{broker}: {text}"
+            );
+        }
+    }
+}

@@ -199,6 +199,60 @@ fn every_lab_has_its_spanish_lessons() {
     assert!(untranslated.is_empty(), "still English: {untranslated:?}");
 }
 
+/// English lessons quote with “…”, the Spanish ones with «…» (tests/spanish_terms.rs): a straight
+/// "…" or a «…» in the English prose (outside code spans and the sheets' markup) is the other style.
+#[test]
+fn english_lessons_quote_with_curly_double_quotes() {
+    let odd: Vec<String> = english()
+        .into_iter()
+        .filter(|(key, _)| !key.starts_with(MAY_STAY_ENGLISH))
+        .filter_map(|(key, text)| {
+            let text = text.as_str()?.to_string();
+            let mut prose = text.clone();
+            for span in spans(&text, '`', '`')
+                .into_iter()
+                .chain(spans(&text, '<', '>'))
+            {
+                prose = prose.replacen(span, " ", 1);
+            }
+            prose
+                .contains(['"', '«', '»', '„'])
+                .then(|| format!("{key}: {text}"))
+        })
+        .collect();
+    assert!(
+        odd.is_empty(),
+        "English lessons quoting with \"…\" or «…»:\n{}",
+        odd.join("\n")
+    );
+}
+
+/// Lab 3's answer, printed in its facilitator key, once said that a charge "recorded before the call"
+/// stops the repeat. A record committed before the call only tells the redelivery that a charge may
+/// have happened; the consumer then has to ask the gateway. The answer says so, in both languages.
+#[test]
+fn lab_3s_answer_says_what_a_pending_charge_record_does() {
+    let english = english();
+    let spanish = spanish();
+    for key in ["failure-injection/why", "failure-injection/pack/key"] {
+        let en = english[key].as_str().expect("an English text");
+        assert!(
+            en.contains("“charge pending” record committed before the call")
+                && en.contains("ask the gateway what happened")
+                && !en.contains("a charge recorded before the call"),
+            "{key}: {en}"
+        );
+        let es = spanish["failure-injection"][key]
+            .as_str()
+            .expect("a Spanish text");
+        assert!(
+            es.contains("«cobro pendiente» con commit antes de la llamada")
+                && es.contains("pregunte a la pasarela qué pasó"),
+            "{key}: {es}"
+        );
+    }
+}
+
 /// The checks catch what they are for: each fault below is found and named by its key.
 #[test]
 fn the_checks_name_each_kind_of_fault() {

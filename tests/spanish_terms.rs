@@ -144,6 +144,23 @@ fn spanish_numbers_use_the_decimal_comma_and_no_point_between_thousands() {
     );
 }
 
+/// Spanish quotes with «…», as the RAE recommends (“…” only inside a «…», which no text needs yet):
+/// one style in every text, as the English uses “…” in all of its own.
+#[test]
+fn spanish_texts_quote_with_angle_quotes() {
+    let mut found = Vec::new();
+    for (file, key, text) in spanish_texts() {
+        if prose(&text).contains(['"', '“', '”', '‘', '’', '„']) {
+            found.push(format!("{file}: {key:?}: {text}"));
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "Spanish texts quoting with something other than «…»:\n{}",
+        found.join("\n")
+    );
+}
+
 #[test]
 fn prose_leaves_out_code_and_markup() {
     assert_eq!(

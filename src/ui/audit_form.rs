@@ -157,12 +157,12 @@ pub fn AuditForm(props: &AuditFormProps) -> Html {
                 <span class="audit__step-name">{ label }</span>
                 <button type="button" class="button button--small" disabled={i == 0} onclick={up}
                     id={format!("audit-up-{}", step.name())}
-                    aria-label={trf("Move \"{0}\" earlier", &[label])}>{ "↑" }</button>
+                    aria-label={trf("Move “{0}” earlier", &[label])}>{ "↑" }</button>
                 <button type="button" class="button button--small" disabled={i + 1 == n} onclick={down}
                     id={format!("audit-down-{}", step.name())}
-                    aria-label={trf("Move \"{0}\" later", &[label])}>{ "↓" }</button>
+                    aria-label={trf("Move “{0}” later", &[label])}>{ "↓" }</button>
                 <button type="button" class="button button--small" onclick={remove}
-                    aria-label={trf("Remove \"{0}\"", &[label])}>{ "✕" }</button>
+                    aria-label={trf("Remove “{0}”", &[label])}>{ "✕" }</button>
             </li>
         }
     });
@@ -175,7 +175,7 @@ pub fn AuditForm(props: &AuditFormProps) -> Html {
         html! {
             <button type="button" class="button button--small" onclick={add}
                 data-testid={format!("audit-add-{}", step.name())}
-                aria-label={trf("Add \"{0}\" at the end", &[step.label()])}>{ format!("+ {}", step.label()) }</button>
+                aria-label={trf("Add “{0}” at the end", &[step.label()])}>{ format!("+ {}", step.label()) }</button>
         }
     });
     let key_options = |chosen: Option<KeySource>, none: bool| {

@@ -17,14 +17,14 @@ use crate::i18n::{n_, tr_n, trf};
 use crate::sim::lab::Lab;
 use crate::sim::share::Scenario;
 use crate::ui::{atr, vtext, vtr};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// The full app, relative to the embed (both are in the same folder of the site).
 const APP: &str = "index.html";
 
-/// Smallest zoom the page shrinks to so a tall run still fits its frame without a scrollbar.
-const MIN_ZOOM: f64 = 0.5;
+/// Smallest zoom the page shrinks to so a tall run still fits its frame without a scrollbar, in percent.
+const MIN_ZOOM: i32 = 50;
 
 #[derive(Properties, PartialEq)]
 struct PlayerProps {
@@ -131,34 +131,43 @@ fn Player(props: &PlayerProps) -> Html {
 /// Shrinks the page (CSS `zoom`, set through the CSSOM, which the page's CSP allows) when the run is
 /// taller than the frame, so the frame never needs a scrollbar: measured at full size each time, and
 /// rounded down to a twentieth, so the type changes size only now and then as a run grows and shrinks.
+/// The zoom, in percent, is also `--embed-zoom`, from which embed.css sizes the controls so that each
+/// stays at least 24×24 px as drawn however far the page shrinks.
 fn fit() {
     let document = gloo::utils::document();
     let (Some(root), Some(main)) = (
         document.document_element(),
-        document.query_selector(".embed").ok().flatten(),
+        document
+            .query_selector(".embed")
+            .ok()
+            .flatten()
+            .and_then(|m| m.dyn_into::<web_sys::HtmlElement>().ok()),
     ) else {
         return;
     };
-    let Ok(style) = js_sys::Reflect::get(&main, &JsValue::from_str("style")) else {
-        return;
+    let style = main.style();
+    let set = |percent: i32| {
+        let value = format!("{percent}%");
+        let _ = style.set_property("zoom", &value);
+        let _ = style.set_property("--embed-zoom", &value[..value.len() - 1]);
     };
-    let zoom = JsValue::from_str("zoom");
-    let set = |z: f64| {
-        let _ = js_sys::Reflect::set(&style, &zoom, &JsValue::from_f64(z));
-    };
-    set(1.0);
+    set(100);
     let (content, frame) = (root.scroll_height(), root.client_height());
     if content <= frame || frame <= 0 {
         return;
     }
-    // The ratio is a lower bound: smaller type wraps into fewer lines. Step up while it still fits.
-    let mut z = ((f64::from(frame) / f64::from(content) * 20.0).floor() / 20.0).max(MIN_ZOOM);
-    while z + 0.05 < 1.0 {
-        set(z + 0.05);
-        if root.scroll_height() > frame {
-            break;
-        }
-        z += 0.05;
+    // The ratio is a first guess: smaller type wraps into fewer lines, but the controls keep their
+    // drawn size. Step down until the run fits, then up while it still does.
+    let fits = |percent: i32| {
+        set(percent);
+        root.scroll_height() <= frame
+    };
+    let mut z = (frame * 20 / content * 5).max(MIN_ZOOM);
+    while z > MIN_ZOOM && !fits(z) {
+        z -= 5;
+    }
+    while z + 5 < 100 && fits(z + 5) {
+        z += 5;
     }
     set(z);
 }

@@ -46,9 +46,9 @@ test('a handler that charges before its transaction begins shows the after-charg
     const row = page.getByTestId('audit-row-crash-1');
     assert.equal(await verdict(page, 'crash-1'), 'duplicate');
     assert.deepEqual(await row.locator('td').allTextContents(), ['2', '1', 'duplicate']);
-    assert.match(await row.locator('th').textContent(), /^crash after "charge the card"$/);
+    assert.match(await row.locator('th').textContent(), /^crash after “charge the card”$/);
     const why = await page.getByTestId('audit-why-crash-1').textContent();
-    assert.match(why, /The consumer crashed after "charge the card"\./);
+    assert.match(why, /The consumer crashed after “charge the card”\./);
     assert.match(why, /charge runs before the handler looks for its idempotency record and sends no idempotency key/);
     assert.match(why, /Fix: send the business id as the gateway's idempotency key/);
     assert.match(await page.getByTestId('audit-headline').textContent(), /^\d+ cases fail/);

@@ -164,3 +164,37 @@ test('exactly-once, effectively: offsets in the transaction keep the ledger righ
     await app.close();
   }
 });
+
+/** The texts of the event log's rows of one kind (the log's own filter picks the kind), each as its
+ * kind's label and its sentence. */
+async function eventTexts(app, kind) {
+  await app.byTestId('event-filter-kind').selectOption(kind);
+  return app.page.locator(`[data-testid=event-row][data-kind=${kind}]`)
+    .evaluateAll((rows) => rows.map((r) => `${r.querySelector('.event__kind').textContent} | ${r.querySelector('.event__text').textContent}`));
+}
+
+test('the event log speaks each broker’s words: no nack on SQS; a log’s crash after the commit is not before an ack', async () => {
+  const app = await e2e.open();
+  try {
+    // Lab 7's failed charges on an SQS queue: SQS has no nack (a received message becomes visible
+    // again when its visibility timeout ends), so the log says the delivery failed and when it is
+    // retried.
+    await app.byTestId('lab-select').selectOption('retry-storm');
+    await app.byTestId('broker-kind').selectOption('sqs');
+    await playUntilSettled(app, { timeout: 60_000 });
+    const sqs = await eventTexts(app, 'nacked');
+    assert.ok(sqs.length > 0, 'the SQS run has failed deliveries');
+    assert.ok(sqs.every((t) => /^retry scheduled \| pay-\d+ failed on consumer \d: retry in \d+ ms$/.test(t)), sqs.join('\n'));
+    assert.ok(sqs.every((t) => !/nack/i.test(t)), sqs.join('\n'));
+
+    // Lab 13 crashes after the database commit on a log, whose consumer commits an offset, not an ack.
+    await app.byTestId('lab-select').selectOption('effectively-once');
+    await playUntilSettled(app, { timeout: 60_000 });
+    const crashes = await eventTexts(app, 'crashed');
+    assert.ok(crashes.some((t) => t.includes('crashed after the database commit while holding pay-')), crashes.join('\n'));
+    assert.ok(crashes.every((t) => !/\back\b/.test(t)), crashes.join('\n'));
+    app.assertNoProblems();
+  } finally {
+    await app.close();
+  }
+});

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { screenshotDir, watchProblems } from './helpers.mjs';
-import { assertNoScrollbar, startHostSite } from './host-site.mjs';
+import { assertNoScrollbar, extent, startHostSite } from './host-site.mjs';
 
 let hostSite, browser, link, port, snippet;
 
@@ -263,4 +263,59 @@ test('the embed follows the host page’s light or dark preference (screenshots 
   }
   assert.equal(backgrounds.light, 'rgb(247, 248, 250)');
   assert.equal(backgrounds.dark, 'rgb(15, 18, 23)');
+});
+
+/**
+ * Every control of the embed in `frame` smaller than 24×24 CSS px of the host page (WCAG 2.2's target
+ * size minimum, 2.5.8), as "what w×h" lines: buttons, links, inputs and selects that are drawn. The
+ * embed shrinks its content with CSS `zoom` to fit a short frame, so the size is the one drawn.
+ */
+const smallTargets = (frame) => frame.evaluate(() => [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [role=button], [tabindex]')]
+  .map((el) => ({ el, r: el.getBoundingClientRect() }))
+  .filter(({ el, r }) => r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden')
+  .filter(({ r }) => r.width < 24 || r.height < 24)
+  .map(({ el, r }) => `${el.dataset.testid ?? el.className ?? el.tagName}: ${r.width.toFixed(1)}×${r.height.toFixed(1)} "${el.textContent.trim().slice(0, 30)}"`));
+
+test('every lab’s embed has controls of at least 24×24 px and no scrollbar in both frames, at the start and part-way', async () => {
+  const context = await browser.newContext();
+  const app = await context.newPage();
+  await app.goto(`http://127.0.0.1:${port}/lab/`);
+  const labs = await app.getByTestId('lab-select').locator('option').evaluateAll((os) => os.map((o) => o.value));
+  assert.ok(labs.length >= 13, `only ${labs.length} labs in the list`);
+  const links = {};
+  for (const lab of labs) {
+    await app.getByTestId('lab-select').selectOption(lab);
+    await app.locator(`[data-testid=app][data-lab="${lab}"]`).waitFor();
+    await app.getByTestId('share-link').click();
+    links[lab] = new URL(await app.getByTestId('share-url').inputValue()).hash.slice(1);
+  }
+  await context.close();
+  await mkdir(screenshotDir, { recursive: true });
+  // Every fault of every lab, so one run names them all.
+  const faults = [];
+  for (const lab of labs) {
+    const host = await openHost(await hostPage(`targets-${lab}`, links[lab]));
+    try {
+      for (const f of FRAMES) {
+        const frame = host.frames[f.id];
+        for (const moment of ['at the start', 'after 25 steps']) {
+          if (moment !== 'at the start') for (let i = 0; i < 25; i++) await frame.getByTestId('step').click();
+          const what = `${lab} ${f.width}×${f.height} ${moment}`;
+          const e = await extent(frame);
+          if (e.scrollHeight > e.clientHeight || e.scrollWidth > e.clientWidth) {
+            const zoom = await frame.getByTestId('embed').evaluate((m) => m.style.zoom || 'none');
+            faults.push(`${what}: content ${e.scrollWidth}×${e.scrollHeight} px in a ${e.clientWidth}×${e.clientHeight} px frame (zoom ${zoom})`);
+          }
+          for (const small of await smallTargets(frame)) faults.push(`${what}: ${small}`);
+        }
+        if (lab === 'visibility-timeout' || process.env.EMBED_SHOTS) {
+          await (await host.page.$(`#${f.id}`)).screenshot({ path: join(screenshotDir, `embed-${lab}-${f.width}x${f.height}.png`) });
+        }
+      }
+      assert.deepEqual(host.problems, [], lab);
+    } finally {
+      await host.context.close();
+    }
+  }
+  assert.equal(faults.length, 0, `${faults.length} faults:\n${faults.join('\n')}`);
 });

@@ -11,11 +11,11 @@ use crate::sim::sweep::Verdict;
 pub fn place(h: &Handler, after: usize) -> String {
     match after.checked_sub(1).and_then(|i| h.steps.get(i)) {
         None => trs("right after receiving the message"),
-        Some(step) => trf("after \"{0}\"", &[step.label()]),
+        Some(step) => trf("after “{0}”", &[step.label()]),
     }
 }
 
-/// A case in the audit's words: `crash after "charge the card"`, `the ack is lost`, …
+/// A case in the audit's words: `crash after “charge the card”`, `the ack is lost`, …
 pub fn case_label(h: &Handler, case: Case) -> String {
     match case {
         Case::Crash { after } => trf("crash {0}", &[&place(h, after)]),

@@ -186,7 +186,7 @@ impl Handler {
         for step in HandlerStep::ALL {
             if self.steps.iter().filter(|s| **s == step).count() > 1 {
                 return Err(trf(
-                    "The step \"{0}\" appears twice: each step runs once in a handler here.",
+                    "The step “{0}” appears twice: each step runs once in a handler here.",
                     &[step.label()],
                 ));
             }
@@ -230,7 +230,7 @@ impl Handler {
             }
             (false, None) => {
                 return Err(trs(
-                    "The handler never acks, so the broker would deliver the message forever: add the ack step or choose automatic acknowledgement.",
+                    "The handler never acks, so the message is never done: a RabbitMQ classic queue redelivers it without end, a quorum queue until its delivery limit (20 by default), SQS until a redrive policy or the end of its retention period (4 days by default) takes it away; add the ack step or choose automatic acknowledgement.",
                 ));
             }
             _ => {}

@@ -101,7 +101,7 @@ impl fmt::Display for Event {
                 consumer,
                 delay_ms,
             } => (
-                n_("{0} nacked by {1}: retry in {2} ms"),
+                n_("{0} failed on {1}: retry in {2} ms"),
                 [p(payment), c(consumer), delay_ms.to_string()],
             ),
             Event::Requeued { payment, reason } => (

@@ -231,13 +231,13 @@ fn a_sentence_follows_the_installed_language_with_its_numbers_where_the_translat
         delay_ms: 250,
     };
     let english = e.to_string();
-    assert_eq!(english, "pay-0007 nacked by consumer 3: retry in 250 ms");
+    assert_eq!(english, "pay-0007 failed on consumer 3: retry in 250 ms");
     install(
         "es",
         vec![
             (
-                "{0} nacked by {1}: retry in {2} ms".into(),
-                "{0}: {1} envía un nack; reintento en {2} ms".into(),
+                "{0} failed on {1}: retry in {2} ms".into(),
+                "reintento en {2} ms: {0} falló en el {1}".into(),
             ),
             ("consumer {0}".into(), "consumidor {0}".into()),
         ],
@@ -246,7 +246,7 @@ fn a_sentence_follows_the_installed_language_with_its_numbers_where_the_translat
     install("en", Vec::new());
     assert_eq!(
         spanish,
-        "pay-0007: consumidor 3 envía un nack; reintento en 250 ms"
+        "reintento en 250 ms: pay-0007 falló en el consumidor 3"
     );
     assert_eq!(e.to_string(), english, "English again once it is installed");
 }

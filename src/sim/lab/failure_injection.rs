@@ -219,7 +219,7 @@ pub const LAB: Lab = Lab {
         ],
         answer: 1,
         why: lesson!(
-            "After the charge (and after the ledger write, still uncommitted) nothing is committed, so the redelivery finds no processed record and charges the card again; only a gateway key (or a charge recorded before the call) stops that."
+            "After the charge (and after the ledger write, still uncommitted) nothing is committed, so the redelivery finds no processed record and charges the card again; only a gateway key stops that, or a “charge pending” record committed before the call, which tells the redelivery to ask the gateway what happened instead of charging again."
         ),
     }),
     diagnosis: None,

@@ -92,7 +92,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     data-payment={e.event.payment().map(|p| p.to_string())}>
                     <span class="event__time mono">{ vtext(seconds(e.time)) }</span>
                     <span class="event__kind">{ vtext(kind_label(&e.event)) }</span>
-                    <span class="event__text">{ narrate::event(&e.event) }</span>
+                    <span class="event__text">{ narrate::event(&e.event, &sim.config().broker) }</span>
                     if cause { <span class="event__cause">{ vtr("◆ cause") }</span> }
                 </li>
             }
@@ -163,7 +163,7 @@ fn kind_label(e: &Event) -> &'static str {
 /// order of [`Event::KINDS`]: one lookup instead of 24 keeps the download small.
 fn kind_word(kind: &'static str) -> &'static str {
     let i = Event::KINDS.iter().position(|k| *k == kind).unwrap_or(0);
-    tr("published|delivered|duplicate skipped|charged|charge failed|ledger written|record written|committed|rolled back|constraint violated|acked|ack lost|nacked|requeued|dead lettered|crashed|restarted|reconnected|charge timed out|retry waiting|republished|publisher crashed|sqs duplicate|fifo dropped")
+    tr("published|delivered|duplicate skipped|charged|charge failed|ledger written|record written|committed|rolled back|constraint violated|acked|ack lost|retry scheduled|requeued|dead lettered|crashed|restarted|reconnected|charge timed out|retry waiting|republished|publisher crashed|sqs duplicate|fifo dropped")
         .split('|')
         .nth(i)
         .unwrap_or(kind)
