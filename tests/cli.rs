@@ -55,7 +55,7 @@ fn labs_lessons_writes_every_lab_text_for_the_site() {
         assert_eq!(word(format!("{id}/observe")), l.narrative.observe);
         assert_eq!(word(format!("{id}/explain")), l.narrative.explain);
         assert_eq!(word(format!("{id}/solution")), l.solution);
-        for g in &l.goals {
+        for g in l.goals {
             assert!(
                 !g.text.is_empty(),
                 "{id}/{}: natively the words are there",

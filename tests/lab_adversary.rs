@@ -363,7 +363,7 @@ fn labs_with_a_fix() -> Vec<Lab> {
 /// Runs `lab` on `config` with its own script and then the learner's `extra` actions.
 fn run_with(lab: &Lab, config: &Config, extra: &[Action]) -> Sim {
     let mut sim = Sim::new(config.clone(), lab.seed);
-    let mut actions = lab.actions.clone();
+    let mut actions = lab.actions.to_vec();
     actions.extend_from_slice(extra);
     // The learner's actions come after the script's at the same instant (a stable sort).
     actions.sort_by_key(|a| a.at);

@@ -361,7 +361,11 @@ mod tests {
     /// Lab 2 played until its scripted crash has fired once and a payment is in the consumer's hands.
     fn lab_two_mid_run() -> crate::sim::timeline::Timeline {
         let lab = crate::sim::lab::Lab::by_id("double-payment").unwrap();
-        let mut t = crate::sim::timeline::Timeline::with_actions(lab.config, lab.seed, lab.actions);
+        let mut t = crate::sim::timeline::Timeline::with_actions(
+            lab.config,
+            lab.seed,
+            lab.actions.to_vec(),
+        );
         while t.sim().metrics().counters.crashes == 0 || t.sim().consumers()[0].job.is_none() {
             assert!(t.step_event());
         }
@@ -394,7 +398,7 @@ mod tests {
     fn a_strategy_change_after_a_reload_replays_the_reload_as_a_crash() {
         use crate::sim::timeline::Timeline;
         let lab = crate::sim::lab::Lab::by_id("first-delivery").unwrap();
-        let mut t = Timeline::with_actions(lab.config, lab.seed, lab.actions);
+        let mut t = Timeline::with_actions(lab.config, lab.seed, lab.actions.to_vec());
         while t.sim().consumers()[0].job.is_none_or(|j| j.pos < 4) {
             assert!(t.step_event());
         }

@@ -66,7 +66,7 @@ pub fn lessons(labs: &[Lab]) -> Value {
             put(format!("{id}/hints/{i}"), h);
         }
         put(format!("{id}/solution"), l.solution);
-        for g in &l.goals {
+        for g in l.goals {
             put(format!("{id}/goals/{}", g.id), g.text);
         }
         // The workshop pack: both printed sheets, as HTML (the page adds the link).

@@ -160,7 +160,7 @@ fn lab_setup(id: &str) -> Result<Setup, Fail> {
     Ok(Setup {
         source: format!("lab “{}” ({})", lab.id, lab.title),
         config: lab.config.clone(),
-        actions: lab.actions.clone(),
+        actions: lab.actions.to_vec(),
         seed: lab.seed,
         lab: Some(lab),
     })

@@ -199,12 +199,18 @@ impl Strategy {
         )
     }
 
-    /// [`Strategy::columns`] with single spaces: `- T first K check`.
+    /// [`Strategy::columns`] with single spaces: `- T first K check`. Joined directly (no code has a
+    /// space), without the padding and splitting machinery in the browser build.
     pub fn code(&self) -> String {
-        self.columns()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ")
+        let yes = |b: bool, w: &'static str| if b { w } else { "-" };
+        [
+            yes(self.idempotency, "I"),
+            yes(self.transactional, "T"),
+            self.ack_timing.code(),
+            yes(self.gateway_key, "K"),
+            self.record_check.code(),
+        ]
+        .join(" ")
     }
 }
 
@@ -281,5 +287,14 @@ mod tests {
         assert_eq!(all.len(), 48);
         let set: std::collections::HashSet<_> = all.iter().collect();
         assert_eq!(set.len(), 48);
+    }
+
+    #[test]
+    fn code_is_the_columns_with_single_spaces() {
+        for s in Strategy::all_combinations() {
+            let spaced = s.columns().split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(s.code(), spaced);
+        }
+        assert_eq!(Strategy::NAIVE.code(), "- - commit - check");
     }
 }

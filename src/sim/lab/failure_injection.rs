@@ -6,7 +6,7 @@
 
 use super::common::{arm, harm_words};
 use super::{Lab, Narrative, Prediction};
-use crate::i18n::{tr, trf, trf_n};
+use crate::i18n::{n_, tr, trf, trf_n};
 use crate::sim::checker::Outcome;
 use crate::sim::command::{ArmMode, Command, CrashPoint};
 use crate::sim::config::{Config, Strategy};
@@ -189,115 +189,113 @@ pub const fn starting_config() -> Config {
     }
 }
 
-pub fn lab() -> Lab {
-    Lab {
-        id: "failure-injection",
-        number: 3,
-        title: tr("The failure-injection test"),
-        summary: tr(
-            "Five steps every at-least-once consumer should pass, at each of the six crash boundaries.",
+pub const LAB: Lab = Lab {
+    id: "failure-injection",
+    number: 3,
+    title: n_("The failure-injection test"),
+    summary: n_(
+        "Five steps every at-least-once consumer should pass, at each of the six crash boundaries.",
+    ),
+    narrative: Narrative {
+        predict: lesson!(
+            "This consumer claims to be idempotent: processed records, a transaction, a unique constraint, ack after commit. Where would a crash catch it out?"
         ),
-        narrative: Narrative {
-            predict: lesson!(
-                "This consumer claims to be idempotent: processed records, a transaction, a unique constraint, ack after commit. Where would a crash catch it out?"
-            ),
-            run: lesson!(
-                "Press play: this run crashes after the commit. When it ends, the grid runs the five steps once per crash boundary. Find the failing cell, change the consumer, and rerun until every cell passes."
-            ),
-            observe: lesson!(
-                "Steps 1–4 check that the fault really happened to the right message; step 5 judges the consumer. Read the grid row by row."
-            ),
-            explain: lesson!(
-                "A test that crashes at one convenient point proves little. Crashing after the commit only exercises the processed record; crashing right after the charge, before anything is written, exercises the card — and a consumer without the gateway key charges again there. Run the test at every boundary your consumer has."
-            ),
+        run: lesson!(
+            "Press play: this run crashes after the commit. When it ends, the grid runs the five steps once per crash boundary. Find the failing cell, change the consumer, and rerun until every cell passes."
+        ),
+        observe: lesson!(
+            "Steps 1–4 check that the fault really happened to the right message; step 5 judges the consumer. Read the grid row by row."
+        ),
+        explain: lesson!(
+            "A test that crashes at one convenient point proves little. Crashing after the commit only exercises the processed record; crashing right after the charge, before anything is written, exercises the card — and a consumer without the gateway key charges again there. Run the test at every boundary your consumer has."
+        ),
+    },
+    prediction: Some(Prediction {
+        question: lesson!("At which boundary does the test catch this consumer?"),
+        options: &[
+            lesson!("after commit, before ack"),
+            lesson!("after the card charge"),
+            lesson!("none: it is idempotent"),
+        ],
+        answer: 1,
+        why: lesson!(
+            "After the charge (and after the ledger write, still uncommitted) nothing is committed, so the redelivery finds no processed record and charges the card again; only a gateway key stops that, or a “charge pending” record committed before the call, which tells the redelivery to ask the gateway what happened instead of charging again."
+        ),
+    }),
+    diagnosis: None,
+    seed: 7,
+    config: const { starting_config() },
+    actions: statics![arm(0, CrashPoint::AfterCommit, ArmMode::Once)],
+    goals: statics![
+        Goal {
+            id: "hole",
+            text: lesson!("Find the hole: a boundary where a step fails"),
+            kind: GoalKind::See,
+            check: |s, _| {
+                if !s.is_settled() {
+                    return Judged::pending(tr(
+                        "Run the test: the grid fills in when the run is over.",
+                    ));
+                }
+                let rows = grid(s.config(), s.seed());
+                let hole = rows.iter().find_map(|r| {
+                    r.steps
+                        .iter()
+                        .position(|j| j.status != GoalStatus::Pass)
+                        .map(|k| (r.boundary, k))
+                });
+                match hole {
+                    Some((b, k)) => Judged::pass(trf(
+                        "Step {0} fails at {1}.",
+                        &[&(k + 1).to_string(), b.label()],
+                    )),
+                    None => Judged::fail(tr(
+                        "Every cell passes with this consumer: there is no hole to find.",
+                    )),
+                }
+            },
         },
-        prediction: Some(Prediction {
-            question: lesson!("At which boundary does the test catch this consumer?"),
-            options: &[
-                lesson!("after commit, before ack"),
-                lesson!("after the card charge"),
-                lesson!("none: it is idempotent"),
-            ],
-            answer: 1,
-            why: lesson!(
-                "After the charge (and after the ledger write, still uncommitted) nothing is committed, so the redelivery finds no processed record and charges the card again; only a gateway key stops that, or a “charge pending” record committed before the call, which tells the redelivery to ask the gateway what happened instead of charging again."
-            ),
-        }),
-        diagnosis: None,
-        seed: 7,
-        config: const { starting_config() },
-        actions: statics![arm(0, CrashPoint::AfterCommit, ArmMode::Once)],
-        goals: statics![
-            Goal {
-                id: "hole",
-                text: lesson!("Find the hole: a boundary where a step fails"),
-                kind: GoalKind::See,
-                check: |s, _| {
-                    if !s.is_settled() {
-                        return Judged::pending(tr(
-                            "Run the test: the grid fills in when the run is over.",
-                        ));
-                    }
-                    let rows = grid(s.config(), s.seed());
-                    let hole = rows.iter().find_map(|r| {
-                        r.steps
-                            .iter()
-                            .position(|j| j.status != GoalStatus::Pass)
-                            .map(|k| (r.boundary, k))
-                    });
-                    match hole {
-                        Some((b, k)) => Judged::pass(trf(
-                            "Step {0} fails at {1}.",
-                            &[&(k + 1).to_string(), b.label()],
-                        )),
-                        None => Judged::fail(tr(
-                            "Every cell passes with this consumer: there is no hole to find.",
-                        )),
-                    }
-                },
-            },
-            Goal {
-                id: "produce",
-                text: lesson!("1. Produce messages with unique ids"),
-                kind: GoalKind::Fix,
-                check: |s, _| step_everywhere(s, 0),
-            },
-            Goal {
-                id: "crash",
-                text: lesson!("2. Crash the consumer at each boundary"),
-                kind: GoalKind::Fix,
-                check: |s, _| step_everywhere(s, 1),
-            },
-            Goal {
-                id: "restart",
-                text: lesson!("3. Restart the consumer"),
-                kind: GoalKind::Fix,
-                check: |s, _| step_everywhere(s, 2),
-            },
-            Goal {
-                id: "redelivered",
-                text: lesson!("4. Confirm the crashed message itself is redelivered"),
-                kind: GoalKind::Fix,
-                check: |s, _| step_everywhere(s, 3),
-            },
-            Goal {
-                id: "no-duplicate",
-                text: lesson!("5. Verify no side effect happened twice, the card included"),
-                kind: GoalKind::Fix,
-                check: |s, _| step_everywhere(s, 4),
-            },
-        ],
-        hints: &[
-            lesson!(
-                "Read the row “after charge”: what has the consumer done, and what has it written down?"
-            ),
-            lesson!(
-                "Nothing in the database can remember a charge that happened before the transaction wrote anything. What could the gateway remember?"
-            ),
-        ],
-        solution: lesson!(
-            "Turn on the gateway idempotency key: the redelivery after a crash right after the charge is then recognised by the gateway, and all thirty cells pass."
+        Goal {
+            id: "produce",
+            text: lesson!("1. Produce messages with unique ids"),
+            kind: GoalKind::Fix,
+            check: |s, _| step_everywhere(s, 0),
+        },
+        Goal {
+            id: "crash",
+            text: lesson!("2. Crash the consumer at each boundary"),
+            kind: GoalKind::Fix,
+            check: |s, _| step_everywhere(s, 1),
+        },
+        Goal {
+            id: "restart",
+            text: lesson!("3. Restart the consumer"),
+            kind: GoalKind::Fix,
+            check: |s, _| step_everywhere(s, 2),
+        },
+        Goal {
+            id: "redelivered",
+            text: lesson!("4. Confirm the crashed message itself is redelivered"),
+            kind: GoalKind::Fix,
+            check: |s, _| step_everywhere(s, 3),
+        },
+        Goal {
+            id: "no-duplicate",
+            text: lesson!("5. Verify no side effect happened twice, the card included"),
+            kind: GoalKind::Fix,
+            check: |s, _| step_everywhere(s, 4),
+        },
+    ],
+    hints: &[
+        lesson!(
+            "Read the row “after charge”: what has the consumer done, and what has it written down?"
         ),
-        fix: |c| c.strategy = Strategy::SAFE,
-    }
-}
+        lesson!(
+            "Nothing in the database can remember a charge that happened before the transaction wrote anything. What could the gateway remember?"
+        ),
+    ],
+    solution: lesson!(
+        "Turn on the gateway idempotency key: the redelivery after a crash right after the charge is then recognised by the gateway, and all thirty cells pass."
+    ),
+    fix: |c| c.strategy = Strategy::SAFE,
+};

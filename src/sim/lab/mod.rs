@@ -26,12 +26,11 @@ macro_rules! lesson {
     };
 }
 
-/// A lab's list (its goals, its script) as a `Vec` copied from a constant slice: the entries are
-/// data in the download rather than code that stores each field (the lab structs are built at run
-/// time, for the translated titles).
+/// A lab's list (its goals, its script) as a constant slice: the entries are data in the download
+/// rather than code that stores each field.
 macro_rules! statics {
     ($($e:expr),* $(,)?) => {
-        <[_]>::to_vec(const { &[$($e),*] })
+        const { &[$($e),*] }
     };
 }
 
@@ -57,7 +56,7 @@ pub use visibility_timeout::VISIBILITY_SEED;
 use super::config::Config;
 use super::goal::{Goal, GoalKind, GoalStatus, Judged, Learner};
 use super::simulation::Sim;
-use crate::i18n::{trf, trs};
+use crate::i18n::{tr, trf, trs};
 
 /// The four beats of a lab's story.
 #[derive(Clone, Copy, Debug)]
@@ -108,9 +107,9 @@ pub struct Lab {
     /// The starting configuration.
     pub config: Config,
     /// The scripted fault schedule.
-    pub actions: Vec<super::command::Action>,
+    pub actions: &'static [super::command::Action],
     /// What to achieve.
-    pub goals: Vec<Goal>,
+    pub goals: &'static [Goal],
     /// Nudges, from gentle to explicit.
     pub hints: &'static [&'static str],
     /// The fix, in words.
@@ -130,24 +129,33 @@ pub struct LabVerdict {
 }
 
 impl Lab {
-    /// Every lab, in course order, free play first.
+    /// Every lab, in course order, free play first, in the installed language.
     pub fn all() -> Vec<Lab> {
-        vec![
-            sandbox::lab(),
-            first_delivery::lab(),
-            double_payment::lab(),
-            failure_injection::lab(),
-            ack_before_commit::lab(),
-            side_effect::lab(),
-            visibility_timeout::lab(),
-            retry_storm::lab(),
-            checklist_lab::lab(),
-            expired_key::lab(),
-            business_key::lab(),
-            sqs_duplicate::lab(),
-            commit_timing::lab(),
-            effectively_once::lab(),
-        ]
+        LABS.iter().map(Lab::translated).collect()
+    }
+
+    /// This lab with its words in the installed language. A numbered lab's story is a lesson, which
+    /// the page fetches (empty here, and no catalogue key natively: `tr` leaves it as it is); free
+    /// play's is catalogue keys, and its hint is translated apart, a lab's hints being a static slice.
+    fn translated(&self) -> Lab {
+        let n = self.narrative;
+        Lab {
+            title: tr(self.title),
+            summary: tr(self.summary),
+            narrative: Narrative {
+                predict: tr(n.predict),
+                run: tr(n.run),
+                observe: tr(n.observe),
+                explain: tr(n.explain),
+            },
+            hints: if self.number == 0 {
+                sandbox::hints()
+            } else {
+                self.hints
+            },
+            solution: tr(self.solution),
+            ..self.clone()
+        }
     }
 
     /// The lab with this id.
@@ -159,7 +167,7 @@ impl Lab {
     pub fn run(&self, config: &Config, seed: u64, limit_ms: u64) -> Sim {
         let mut sim = Sim::new(config.clone(), seed);
         // A script's action that another config refuses (a consumer it lacks) is skipped.
-        let _ = sim.replay(&self.actions);
+        let _ = sim.replay(self.actions);
         sim.run_to_completion(limit_ms);
         sim
     }
@@ -227,6 +235,25 @@ impl Lab {
         Lab::all().into_iter().find(|l| l.number == self.number + 1)
     }
 }
+
+/// The labs in course order, free play first, as constants: data in the download rather than code
+/// that builds each one.
+static LABS: [Lab; 14] = [
+    sandbox::LAB,
+    first_delivery::LAB,
+    double_payment::LAB,
+    failure_injection::LAB,
+    ack_before_commit::LAB,
+    side_effect::LAB,
+    visibility_timeout::LAB,
+    retry_storm::LAB,
+    checklist_lab::LAB,
+    expired_key::LAB,
+    business_key::LAB,
+    sqs_duplicate::LAB,
+    commit_timing::LAB,
+    effectively_once::LAB,
+];
 
 /// When at-least-once delivery is the right choice, for the closing panel.
 pub const WHEN_TO_USE: [&str; 4] = [

@@ -8,7 +8,7 @@
 
 use super::common::every_payment_once;
 use super::{Lab, Narrative, Prediction};
-use crate::i18n::{tr, trf};
+use crate::i18n::{n_, tr, trf};
 use crate::sim::config::{
     Config, GatewayFaults, Millis, Outage, OutageKind, RetryPolicy, RetryWait, Strategy,
 };
@@ -124,120 +124,118 @@ fn calm(s: &Sim) -> Judged {
     ))
 }
 
-pub fn lab() -> Lab {
-    Lab {
-        id: "retry-storm",
-        number: 7,
-        title: tr("Retry storm"),
-        summary: tr(
-            "A hanging gateway, a short timeout and immediate retries: a storm that outlasts the outage.",
+pub const LAB: Lab = Lab {
+    id: "retry-storm",
+    number: 7,
+    title: n_("Retry storm"),
+    summary: n_(
+        "A hanging gateway, a short timeout and immediate retries: a storm that outlasts the outage.",
+    ),
+    narrative: Narrative {
+        predict: lesson!(
+            "The card gateway hangs for three seconds. Four consumers give up on a call after 200 ms and retry at once; the queue dead-letters a payment after 20 deliveries. What happens when the gateway comes back?"
         ),
-        narrative: Narrative {
-            predict: lesson!(
-                "The card gateway hangs for three seconds. Four consumers give up on a call after 200 ms and retry at once; the queue dead-letters a payment after 20 deliveries. What happens when the gateway comes back?"
-            ),
-            run: lesson!(
-                "Press play and watch lag and latency after the 3 s mark. Then change how failed payments are retried — when, where the wait happens, how many times — and rerun."
-            ),
-            observe: lesson!(
-                "Gateway load, abandoned calls and late charges, the age of the oldest waiting payment, and deliveries per payment on the dashboard."
-            ),
-            explain: lesson!(
-                "A hung call is not a failed call: the consumer gives up, but the call stays in the gateway and uses its capacity. Immediate retries pile more calls on top, so when the gateway recovers it is busy serving calls nobody waits for, new calls time out too, and the storm sustains itself after the cause is gone. Backoff with jitter spreads the retries, waiting in the consumer (or a retry budget or rate limit) caps the load the consumers can send, and a delivery limit parks a hopeless message for a person. The dead-letter queue is not a fix: a payment parked there is money not collected until someone redrives it."
-            ),
-        },
-        prediction: Some(Prediction {
-            question: lesson!("The gateway recovers after 3 s. Two seconds later, the backlog is…"),
-            options: &[
-                lesson!("gone"),
-                lesson!("shrinking fast"),
-                lesson!("still there, with retries still piling up"),
-            ],
-            answer: 2,
-            why: lesson!(
-                "Abandoned calls still occupy the gateway, so retries keep timing out after the outage ends: the load feeds itself."
-            ),
-        }),
-        diagnosis: None,
-        seed: 9,
-        config: const {
-            Config {
-                consumers: 4,
-                strategy: Strategy::SAFE,
-                retry: RetryPolicy::Immediate,
-                retry_wait: RetryWait::Broker,
-                call_timeout_ms: CALL_TIMEOUT_MS,
-                // Counted like SQS's maxReceiveCount (deliveries); RabbitMQ 4's quorum queues act once a
-                // message's failed returns exceed 20. Without a limit this storm would never end.
-                max_deliveries: 20,
-                gateway: GatewayFaults {
-                    outage: Some(Outage {
-                        from_ms: 0,
-                        until_ms: OUTAGE_END_MS,
-                        kind: OutageKind::Hang,
-                    }),
-                    ..GatewayFaults::DEFAULT
-                },
-                ..Config::DEFAULT
-            }
-        },
-        actions: statics![],
-        goals: statics![
-            Goal {
-                id: "storm",
-                text: lesson!(
-                    "See the storm outlast the outage: payments still waiting 2 s after the gateway recovered, over 10 deliveries per payment"
-                ),
-                kind: GoalKind::See,
-                check: |s, _| storm(s),
-            },
-            Goal {
-                id: "calm",
-                text: lesson!(
-                    "Calm it: under 8 deliveries per payment, and 99% of payments done within 6 s of being published (3 s after the recovery for the first ones)"
-                ),
-                kind: GoalKind::Fix,
-                check: |s, _| calm(s),
-            },
-            Goal {
-                id: "collected",
-                text: lesson!(
-                    "Collect every payment: none lost, none charged twice or without a record, none left in the dead-letter queue"
-                ),
-                kind: GoalKind::Fix,
-                check: |s, _| {
-                    let j = every_payment_once(s);
-                    let late = s.metrics().counters.late_charges;
-                    if j.status == crate::sim::goal::GoalStatus::Fail && late > 0 {
-                        Judged::fail(trf(
-                            "{0} The gateway charged {1} calls after the consumer had given up on them, so no ledger row records those charges.",
-                            &[&j.why, &late.to_string()],
-                        ))
-                    } else {
-                        j
-                    }
-                },
-            },
-        ],
-        hints: &[
-            lesson!(
-                "The retry policy, where the retry waits, and the delivery limit are in the strategy panel."
-            ),
-            lesson!(
-                "Exponential backoff with jitter, waited in the consumer, keeps the gateway from drowning in abandoned calls; a delivery limit that is too tight parks payments in the dead-letter queue."
-            ),
-        ],
-        solution: lesson!(
-            "Exponential backoff with jitter (base 200 ms, cap 2 s), waited in the consumer so it sends no new calls meanwhile, and a limit of 10 deliveries before the dead-letter queue."
+        run: lesson!(
+            "Press play and watch lag and latency after the 3 s mark. Then change how failed payments are retried — when, where the wait happens, how many times — and rerun."
         ),
-        fix: |c| {
-            c.retry = RetryPolicy::Exponential {
-                base_ms: 200,
-                cap_ms: 2_000,
-                jitter: true,
-            };
-            c.retry_wait = RetryWait::Consumer;
-            c.max_deliveries = 10;
+        observe: lesson!(
+            "Gateway load, abandoned calls and late charges, the age of the oldest waiting payment, and deliveries per payment on the dashboard."
+        ),
+        explain: lesson!(
+            "A hung call is not a failed call: the consumer gives up, but the call stays in the gateway and uses its capacity. Immediate retries pile more calls on top, so when the gateway recovers it is busy serving calls nobody waits for, new calls time out too, and the storm sustains itself after the cause is gone. Backoff with jitter spreads the retries, waiting in the consumer (or a retry budget or rate limit) caps the load the consumers can send, and a delivery limit parks a hopeless message for a person. The dead-letter queue is not a fix: a payment parked there is money not collected until someone redrives it."
+        ),
+    },
+    prediction: Some(Prediction {
+        question: lesson!("The gateway recovers after 3 s. Two seconds later, the backlog is…"),
+        options: &[
+            lesson!("gone"),
+            lesson!("shrinking fast"),
+            lesson!("still there, with retries still piling up"),
+        ],
+        answer: 2,
+        why: lesson!(
+            "Abandoned calls still occupy the gateway, so retries keep timing out after the outage ends: the load feeds itself."
+        ),
+    }),
+    diagnosis: None,
+    seed: 9,
+    config: const {
+        Config {
+            consumers: 4,
+            strategy: Strategy::SAFE,
+            retry: RetryPolicy::Immediate,
+            retry_wait: RetryWait::Broker,
+            call_timeout_ms: CALL_TIMEOUT_MS,
+            // Counted like SQS's maxReceiveCount (deliveries); RabbitMQ 4's quorum queues act once a
+            // message's failed returns exceed 20. Without a limit this storm would never end.
+            max_deliveries: 20,
+            gateway: GatewayFaults {
+                outage: Some(Outage {
+                    from_ms: 0,
+                    until_ms: OUTAGE_END_MS,
+                    kind: OutageKind::Hang,
+                }),
+                ..GatewayFaults::DEFAULT
+            },
+            ..Config::DEFAULT
+        }
+    },
+    actions: statics![],
+    goals: statics![
+        Goal {
+            id: "storm",
+            text: lesson!(
+                "See the storm outlast the outage: payments still waiting 2 s after the gateway recovered, over 10 deliveries per payment"
+            ),
+            kind: GoalKind::See,
+            check: |s, _| storm(s),
         },
-    }
-}
+        Goal {
+            id: "calm",
+            text: lesson!(
+                "Calm it: under 8 deliveries per payment, and 99% of payments done within 6 s of being published (3 s after the recovery for the first ones)"
+            ),
+            kind: GoalKind::Fix,
+            check: |s, _| calm(s),
+        },
+        Goal {
+            id: "collected",
+            text: lesson!(
+                "Collect every payment: none lost, none charged twice or without a record, none left in the dead-letter queue"
+            ),
+            kind: GoalKind::Fix,
+            check: |s, _| {
+                let j = every_payment_once(s);
+                let late = s.metrics().counters.late_charges;
+                if j.status == crate::sim::goal::GoalStatus::Fail && late > 0 {
+                    Judged::fail(trf(
+                        "{0} The gateway charged {1} calls after the consumer had given up on them, so no ledger row records those charges.",
+                        &[&j.why, &late.to_string()],
+                    ))
+                } else {
+                    j
+                }
+            },
+        },
+    ],
+    hints: &[
+        lesson!(
+            "The retry policy, where the retry waits, and the delivery limit are in the strategy panel."
+        ),
+        lesson!(
+            "Exponential backoff with jitter, waited in the consumer, keeps the gateway from drowning in abandoned calls; a delivery limit that is too tight parks payments in the dead-letter queue."
+        ),
+    ],
+    solution: lesson!(
+        "Exponential backoff with jitter (base 200 ms, cap 2 s), waited in the consumer so it sends no new calls meanwhile, and a limit of 10 deliveries before the dead-letter queue."
+    ),
+    fix: |c| {
+        c.retry = RetryPolicy::Exponential {
+            base_ms: 200,
+            cap_ms: 2_000,
+            jitter: true,
+        };
+        c.retry_wait = RetryWait::Consumer;
+        c.max_deliveries = 10;
+    },
+};

@@ -3,14 +3,10 @@
 //! Changing any of them reruns the same seed and the same recorded actions from t = 0, up to the
 //! current time, so the learner compares like with like.
 
-use super::choice::{ChoiceProps, choice};
 use super::number_field::{NumberFieldProps, number_field};
 use super::toggle::{ToggleProps, toggle};
-use crate::i18n::tr;
-use crate::sim::config::{RateLimit, limits};
-use crate::sim::{
-    AckTiming, Config, LedgerWrite, Named, RecordCheck, RedeliveryMode, RetryPolicy, RetryWait,
-};
+use crate::sim::config::limits;
+use crate::sim::{Config, RetryPolicy};
 use crate::ui::{atr, vtr};
 use yew::prelude::*;
 
@@ -21,16 +17,8 @@ pub struct StrategyProps {
     pub onset_config: Callback<Config>,
 }
 
-fn options(pairs: &[(&'static str, &'static str)]) -> Vec<(AttrValue, AttrValue)> {
-    pairs
-        .iter()
-        .map(|(v, l)| (AttrValue::Static(v), AttrValue::Static(l)))
-        .collect()
-}
-
 pub fn strategy_panel(props: &StrategyProps) -> Html {
     let config = &props.config;
-    let s = config.strategy;
     // One small helper makes every callback: copy the config, change one thing, send it.
     let edit = |f: fn(&mut Config, bool)| {
         let (onset, config) = (props.onset_config.clone(), config.clone());
@@ -62,22 +50,6 @@ pub fn strategy_panel(props: &StrategyProps) -> Html {
         num: &edit_num,
         pick: &edit_choice,
     };
-    let ack = s.ack_timing.name();
-    let check = s.record_check.name();
-    let ledger = s.ledger_write.name();
-    let (mode, timeout) = match config.redelivery {
-        RedeliveryMode::OnDisconnect => ("on_disconnect", None),
-        RedeliveryMode::VisibilityTimeout { timeout_ms } => {
-            ("visibility_timeout", Some(timeout_ms))
-        }
-    };
-    let retry = match config.retry {
-        RetryPolicy::Immediate => "immediate",
-        RetryPolicy::Fixed { .. } => "fixed",
-        RetryPolicy::Exponential { .. } => "exponential",
-    };
-    let max_ms = limits::MAX_DURATION_MS as u64;
-
     html! {
         <section class="panel strategy" aria-labelledby="strategy-title" data-testid="strategy">
             <h2 class="panel__title" id="strategy-title">{ vtr("Strategy") }</h2>
@@ -86,88 +58,28 @@ pub fn strategy_panel(props: &StrategyProps) -> Html {
             </p>
             <details class="strategy__group" open=true>
                 <summary class="strategy__summary">{ vtr("Consumer safeguards") }</summary>
-                { toggle(&ToggleProps { id: "toggle-idempotency".into(), label: atr("Durable processed-payment check"), help: atr("Look the payment up in a processed table before charging; write the record with the ledger row (turning it on also turns on the transaction)."), checked: s.idempotency, disabled: Default::default(), onset: edit(|c, on| {
-                        c.strategy.idempotency = on;
-                        // The record only protects if it commits together with the effect.
-                        if on { c.strategy.transactional = true; }
-                    }) }) }
-                { toggle(&ToggleProps { id: "toggle-transactional".into(), label: atr("Transactional ack"), help: atr("Ledger row and processed record commit together, then the ack. Off: each write commits on its own."), checked: s.transactional, disabled: Default::default(), onset: edit(|c, on| c.strategy.transactional = on) }) }
-                { toggle(&ToggleProps { id: "toggle-gateway-key".into(), label: atr("Gateway idempotency key"), help: atr("Send the idempotency key with the charge: while the gateway keeps it, a repeat gets the first charge back. Simplified: only charges are remembered; Stripe also replays errors."), checked: s.gateway_key, disabled: Default::default(), onset: edit(|c, on| c.strategy.gateway_key = on) }) }
-                { choice(&ChoiceProps { id: "ack-timing".into(), label: atr("Ack timing"), help: atr("Acking before the work is committed turns a crash into a lost payment. With auto-ack the broker also ignores the prefetch limit and pushes ready messages without waiting for acks."), options: options(&[("after_commit", tr("manual ack after commit (safe)")), ("manual_first", tr("manual ack, first thing")), ("auto", tr("auto-ack (delivery is the ack)"))]), selected: (ack).into(), onset: edit_choice(|c, v| if let Some(a) = AckTiming::from_name(v) { c.strategy.ack_timing = a; }) }) }
-                { choice(&ChoiceProps { id: "record-check".into(), label: atr("Record check"), help: atr("Check-then-insert races when two deliveries run at once; a unique constraint makes the loser abort (here at its commit; PostgreSQL makes its insert wait for the winner, then fails it)."), options: options(&[("check_then_insert", tr("check, then insert")), ("unique_constraint", tr("unique constraint"))]), selected: (check).into(), onset: edit_choice(|c, v| if let Some(r) = RecordCheck::from_name(v) { c.strategy.record_check = r; }) }) }
-                { choice(&ChoiceProps { id: "ledger-write".into(), label: atr("Ledger write"), help: atr("Appending a row repeats on a duplicate; a conditional or set-like write does not (for the ledger, not the card)."), options: options(&[("append", tr("append a row")), ("conditional", tr("conditional (compare-and-set)")), ("commutative", tr("commutative (set by payment id)"))]), selected: (ledger).into(), onset: edit_choice(|c, v| if let Some(l) = LedgerWrite::from_name(v) { c.strategy.ledger_write = l; }) }) }
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::Safeguards) }
             </details>
             <details class="strategy__group" open=true>
                 <summary class="strategy__summary">{ vtr("Broker and retries") }</summary>
                 { super::broker::broker_fields(&edits, config) }
-                { choice(&ChoiceProps { id: "redelivery-mode".into(), label: atr("Redelivery"), help: atr("On disconnect (AMQP-like) or after a visibility timeout (SQS-like), even while the first consumer still works."), options: options(&[("on_disconnect", tr("on disconnect")), ("visibility_timeout", tr("visibility timeout"))]), selected: (mode).into(), onset: edit_choice(|c, v| c.redelivery = if v == "visibility_timeout" {
-                        RedeliveryMode::VisibilityTimeout { timeout_ms: 45 }
-                    } else {
-                        RedeliveryMode::OnDisconnect
-                    }) }) }
-                if let Some(timeout_ms) = timeout {
-                    { number_field(&NumberFieldProps { id: "visibility-timeout".into(), label: atr("Visibility timeout"), help: atr("Shorter than processing time lets another consumer take a message the first is still working on. Time is shrunk: SQS sets it in whole seconds."), value: timeout_ms as u64, min: 1, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.redelivery = RedeliveryMode::VisibilityTimeout { timeout_ms: v as u32 }) }) }
-                }
-                { choice(&ChoiceProps { id: "retry-policy".into(), label: atr("Retry policy"), help: atr("How long a failed payment waits before it is tried again."), options: options(&[("immediate", tr("immediate")), ("fixed", tr("fixed delay")), ("exponential", tr("exponential backoff"))]), selected: (retry).into(), onset: edit_choice(|c, v| c.retry = match v {
-                        "immediate" => RetryPolicy::Immediate,
-                        "exponential" => RetryPolicy::Exponential { base_ms: 100, cap_ms: 2_000, jitter: true },
-                        _ => RetryPolicy::Fixed { delay_ms: 100 },
-                    }) }) }
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::Redelivery) }
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::RetryPolicy) }
                 { retry_fields(config, &edit_num, &edit) }
-                { choice(&ChoiceProps { id: "retry-wait".into(), label: atr("Where the delay is waited"), help: (retry_wait_help(config)).into(), options: options(&[("broker", tr("in the broker")), ("consumer", tr("in the consumer"))]), selected: (config.retry_wait.name()).into(), onset: edit_choice(|c, v| if let Some(w) = RetryWait::from_name(v) { c.retry_wait = w; }) }) }
-                { number_field(&NumberFieldProps { id: "max-deliveries".into(), label: atr("Max deliveries"), help: atr("After this many deliveries a payment goes to the dead-letter queue; 0 means never."), value: config.max_deliveries as u64, min: 0, max: 255, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.max_deliveries = v as u8) }) }
-                { toggle(&ToggleProps { id: "rate-limit".into(), label: atr("Rate-limit retries"), help: atr("A token bucket caps how many retries per second go ahead, wherever they wait."), checked: config.rate_limit.is_some(), disabled: Default::default(), onset: edit(|c, on| c.rate_limit = on.then_some(RateLimit { per_second: 50, burst: 10 })) }) }
-                if let Some(r) = config.rate_limit {
-                    <div class="field-row">
-                        { number_field(&NumberFieldProps { id: "rate-limit-per-second".into(), label: atr("Retries per second"), help: Default::default(), value: r.per_second as u64, min: 1, max: 1_000_000, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| if let Some(r) = c.rate_limit.as_mut() { r.per_second = v as u32 }) }) }
-                        { number_field(&NumberFieldProps { id: "rate-limit-burst".into(), label: atr("Burst"), help: Default::default(), value: r.burst as u64, min: 1, max: 1_000_000, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| if let Some(r) = c.rate_limit.as_mut() { r.burst = v as u32 }) }) }
-                    </div>
-                }
-                <div class="field-row">
-                    { number_field(&NumberFieldProps { id: "consumers".into(), label: atr("Consumers"), help: Default::default(), value: config.consumers as u64, min: 1, max: limits::MAX_CONSUMERS as u64, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.consumers = v as u8) }) }
-                    { number_field(&NumberFieldProps { id: "prefetch".into(), label: atr("Prefetch"), help: Default::default(), value: config.prefetch as u64, min: 1, max: limits::MAX_PREFETCH as u64, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.prefetch = v as u8) }) }
-                    { number_field(&NumberFieldProps { id: "payments".into(), label: atr("Payments"), help: Default::default(), value: config.payments as u64, min: 1, max: MAX_BROWSER_PAYMENTS, unit: Default::default(), disabled: Default::default(), onset: edit_num(|c, v| c.payments = v as u32) }) }
-                </div>
-                <p class="field__help">{ vtr("Consumers share the queue; prefetch is how many unacked messages each may hold.") }</p>
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::RetryWait) }
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::RateLimit) }
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::Workers) }
             </details>
             <details class="strategy__group" open=true>
                 <summary class="strategy__summary">{ vtr("Faults") }</summary>
-                <div class="field-row">
-                    { number_field(&NumberFieldProps { id: "gateway-failure".into(), label: atr("Gateway failures"), help: Default::default(), value: config.gateway.failure_permille as u64, min: 0, max: 1000, unit: "‰".into(), disabled: Default::default(), onset: edit_num(|c, v| c.gateway.failure_permille = v as u16) }) }
-                    { number_field(&NumberFieldProps { id: "gateway-slow".into(), label: atr("Gateway delay"), help: Default::default(), value: config.gateway.slow_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.gateway.slow_ms = v as u32) }) }
-                </div>
-                <p class="field__help">{ vtr("Failed charges are nacked and retried by the policy above; a slow gateway widens the crash window.") }</p>
-                <div class="field-row">
-                    { number_field(&NumberFieldProps { id: "gateway-capacity".into(), label: atr("Gateway capacity"), help: Default::default(), value: config.gateway_capacity as u64, min: 1, max: limits::MAX_GATEWAY_CAPACITY as u64, unit: atr("calls"), disabled: Default::default(), onset: edit_num(|c, v| c.gateway_capacity = v as u8) }) }
-                    { number_field(&NumberFieldProps { id: "call-timeout".into(), label: atr("Call timeout"), help: Default::default(), value: config.call_timeout_ms as u64, min: 1, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.call_timeout_ms = v as u32) }) }
-                    { number_field(&NumberFieldProps { id: "fail-first".into(), label: atr("Fail first"), help: Default::default(), value: config.gateway.fail_first_attempts as u64, min: 0, max: 100, unit: atr("attempts"), disabled: Default::default(), onset: edit_num(|c, v| c.gateway.fail_first_attempts = v as u8) }) }
-                </div>
-                <p class="field__help">{ vtr("The gateway works on this many calls at once; beyond that calls queue and each one slows down. A consumer gives up after its call timeout, but the call may still charge the card later. “Fail first” scripts the first attempts of every payment to fail.") }</p>
-                <div class="field-row">
-                    { number_field(&NumberFieldProps { id: "lost-ack".into(), label: atr("Lost acks"), help: Default::default(), value: config.lost_ack_permille as u64, min: 0, max: 1000, unit: "‰".into(), disabled: Default::default(), onset: edit_num(|c, v| c.lost_ack_permille = v as u16) }) }
-                    { number_field(&NumberFieldProps { id: "restart-delay".into(), label: atr("Restart after"), help: Default::default(), value: config.restart_delay_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.restart_delay_ms = v as u32) }) }
-                </div>
-                <p class="field__help">{ vtr("A lost ack looks like a crash to the broker: the payment comes back although the work is done.") }</p>
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::Gateway) }
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::Capacity) }
+                { super::setting_table::rows(&edits, config, super::setting_table::Group::Acks) }
                 { super::setting_table::rows(&edits, config, super::setting_table::Group::Retention) }
             </details>
             { super::producer::producer_fields(&edits, config) }
         </section>
     }
-}
-
-/// Where a retry delay really lives, in one line for the broker in use.
-fn retry_wait_help(config: &Config) -> AttrValue {
-    AttrValue::Static(match (config.retry_wait, config.redelivery) {
-        (RetryWait::Consumer, _) => tr(
-            "The consumer keeps the failed message and waits, taking nothing else: the wait slows the callers, and so the load on the gateway.",
-        ),
-        (RetryWait::Broker, RedeliveryMode::OnDisconnect) => tr(
-            "RabbitMQ has no delayed requeue: a delay is a retry queue whose message TTL dead-letters the payment back to the tail of the queue (an immediate retry requeues it to its old place). The consumer takes other messages meanwhile.",
-        ),
-        (RetryWait::Broker, RedeliveryMode::VisibilityTimeout { .. }) => tr(
-            "SQS: the consumer sets the message's visibility timeout to the delay; it reappears afterwards. The consumer takes other messages meanwhile.",
-        ),
-    })
 }
 
 /// Payments a browser run may have (the core allows more; the CLI is the place for those).
@@ -180,10 +92,7 @@ fn retry_fields(
 ) -> Html {
     let max_ms = limits::MAX_DURATION_MS as u64;
     match config.retry {
-        RetryPolicy::Immediate => html! {},
-        RetryPolicy::Fixed { delay_ms } => html! {
-            { number_field(&NumberFieldProps { id: "retry-delay".into(), label: atr("Retry delay"), help: Default::default(), value: delay_ms as u64, min: 0, max: max_ms, unit: "ms".into(), disabled: Default::default(), onset: edit_num(|c, v| c.retry = RetryPolicy::Fixed { delay_ms: v as u32 }) }) }
-        },
+        RetryPolicy::Immediate | RetryPolicy::Fixed { .. } => html! {},
         RetryPolicy::Exponential {
             base_ms,
             cap_ms,

@@ -5,7 +5,7 @@
 //! run in the sandbox, so a surprising verdict can be watched, not just read.
 
 use crate::i18n::{n_, tr, trf, trf_n};
-use crate::sim::sweep::{Sweep, SweepRow, Verdict, crash_schedule, strategy_columns};
+use crate::sim::sweep::{Sweep, SweepRow, Verdict, crash_schedule};
 use crate::sim::{AckTiming, Command, Config, CrashPoint, RecordCheck, Strategy};
 use crate::ui::{atr, vtext, vtr};
 use gloo::timers::callback::Interval;
@@ -72,10 +72,7 @@ pub fn codes() -> &'static str {
 
 /// The CLI table's five columns with single spaces: `- T early K check`.
 pub fn strategy_key(s: &Strategy) -> String {
-    strategy_columns(s)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+    s.code()
 }
 
 /// The rows the lessons hinge on, as in the reality check's key rows: the naive consumer, every

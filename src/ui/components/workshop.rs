@@ -31,7 +31,7 @@ pub fn state_text(lab: &Lab, sim: &Sim, learner: &Learner, link: &str) -> String
         let _ = write!(out, "{}: {}; ", o.label(), totals.get(o));
     }
     out.push('\n');
-    for g in &lab.goals {
+    for g in lab.goals {
         let j = g.judge(sim, learner);
         // The goal's words come from lessons.json in the browser build (loaded while the lab is open).
         let text = crate::ui::lessons::text(lab.id, &format!("goals/{}", g.id), g.text);

@@ -105,7 +105,7 @@ impl AppState {
         let lab = Lab::by_id(&saved.settings.lab)
             .or_else(|| Lab::by_id("sandbox"))
             .unwrap_or_else(|| Lab::all().remove(0));
-        let timeline = start(lab.config.clone(), lab.seed, lab.actions.clone());
+        let timeline = start(lab.config.clone(), lab.seed, lab.actions.to_vec());
         let mut state = AppState {
             view: View::Sandbox,
             presenter: false,

@@ -81,7 +81,7 @@ impl AppState {
         };
         let world = self
             .world
-            .replace(start(config, seed, self.lab.actions.clone()));
+            .replace(start(config, seed, self.lab.actions.to_vec()));
         // A real crash is one of the actions cleared: its notice no longer describes the run.
         let mut next = self.replaced(
             world,
@@ -94,7 +94,7 @@ impl AppState {
     pub(super) fn load_lab(mut self, lab: Lab) -> AppState {
         let world = self
             .world
-            .replace(start(lab.config.clone(), lab.seed, lab.actions.clone()));
+            .replace(start(lab.config.clone(), lab.seed, lab.actions.to_vec()));
         self.saved.settings.lab = lab.id.to_string();
         let what = trf("Lab opened: {0}.", &[lab.title]);
         self.lab = LabRef(Rc::new(lab));

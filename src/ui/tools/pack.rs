@@ -39,7 +39,7 @@ fn start_link(lab: &Lab) -> String {
         lab: Some(lab.id.to_string()),
         seed: lab.seed,
         config: lab.config.clone(),
-        actions: lab.actions.clone(),
+        actions: lab.actions.to_vec(),
         at: 0,
     })
 }
