@@ -22,6 +22,7 @@ pub mod help;
 pub mod histogram_chart;
 pub mod lesson;
 pub mod line_chart;
+pub mod memo;
 pub mod number_field;
 pub mod pipeline;
 pub mod producer;

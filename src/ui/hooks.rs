@@ -169,10 +169,23 @@ pub fn use_staged_worlds(
     if was_moving.replace(catching || playing) && !(catching || playing) {
         *staging.borrow_mut() = true;
     }
-    // Which boxes are on screen, measured at the first tick of a play only: asking on every tick would
-    // force a layout in the middle of it. A panel scrolled to during a play catches up when it stops.
+    // Which boxes are on screen, measured at the first tick of a play and again after the reader
+    // scrolls: asking on every tick would force a layout in the middle of it.
     let seen = use_mut_ref(|| None::<Vec<bool>>);
-    if playing {
+    {
+        let seen = seen.clone();
+        use_effect_with(playing, move |&playing| {
+            let scroll = playing.then(|| {
+                EventListener::new(&gloo::utils::window(), "scroll", move |_| {
+                    *seen.borrow_mut() = None;
+                })
+            });
+            move || drop(scroll)
+        });
+    }
+    // Measured only once the run moved: the render of the Play click itself changes no panel, and
+    // measuring there would force a layout in the middle of the click's own work.
+    if playing && shown.borrow().iter().any(|(w, _)| w != world) {
         let mut seen = seen.borrow_mut();
         let seen = seen.get_or_insert_with(|| slots.iter().map(|(id, _)| in_view(id)).collect());
         for (w, &on_screen) in shown.borrow_mut().iter_mut().zip(seen.iter()) {
@@ -180,7 +193,7 @@ pub fn use_staged_worlds(
                 *w = (world.clone(), usize::MAX);
             }
         }
-    } else {
+    } else if !playing {
         *seen.borrow_mut() = None;
         if !*staging.borrow() {
             *shown.borrow_mut() = whole();
@@ -190,16 +203,18 @@ pub fn use_staged_worlds(
     let pending = out
         .iter()
         .position(|(w, parts)| w != world || *parts != usize::MAX);
+    let last_version = use_mut_ref(|| u64::MAX);
     {
         let world = world.clone();
         use_effect_with(
             (world.version(), pending, playing),
-            move |&(_, pending, playing)| {
-                // An interval rather than a timeout (the page already uses intervals, and every kind of
-                // timer costs download size); the effect drops it once the stage is drawn.
+            move |&(version, pending, playing)| {
+                let changed = last_version.replace(version) != version;
+                // One part per animation frame: parts run from a timer would pile several into one
+                // frame's style, layout and paint (a phone's long frames, issue 13 item 11).
                 let next = match pending {
                     _ if playing => None,
-                    Some(_) => Some(Interval::new(0, move || {
+                    Some(_) => Some(each_frame(changed, move || {
                         let mut shown = shown.borrow_mut();
                         let next = shown
                             .iter_mut()
@@ -221,9 +236,32 @@ pub fn use_staged_worlds(
                         None
                     }
                 };
-                move || drop(next)
+                move || {
+                    if let Some(live) = next {
+                        live.set(false);
+                    }
+                }
             },
         );
     }
     (out, pending.is_none())
+}
+
+/// Calls `part` at every animation frame until the returned flag is cleared; from the second frame if
+/// `wait`, which leaves the first to draw what changed the run (the end of a play, a click) on its own.
+fn each_frame(wait: bool, part: impl Fn() + 'static) -> Rc<Cell<bool>> {
+    fn next(live: Rc<Cell<bool>>, part: Rc<dyn Fn()>, now: bool) {
+        let callback = wasm_bindgen::closure::Closure::once_into_js(move || {
+            if live.get() {
+                if now {
+                    part();
+                }
+                next(live, part, true);
+            }
+        });
+        let _ = gloo::utils::window().request_animation_frame(callback.unchecked_ref());
+    }
+    let live = Rc::new(Cell::new(true));
+    next(live.clone(), Rc::new(part), !wait);
+    live
 }

@@ -33,11 +33,13 @@ use components::event_log::EventLog;
 use components::header::Header;
 use components::help::Help;
 use components::lesson::Lesson;
+use components::memo::Memo;
 use components::pipeline::{PipelineProps, pipeline};
 use components::strategy::{StrategyProps, strategy_panel};
 use components::sweep::SweepView;
 use components::totals::{TotalsProps, totals_panel};
 use state::{Action, AppState, View};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// A text node for a catalogue string. Yew turns a `&str` or `String` child into text through
@@ -208,15 +210,27 @@ pub fn App() -> Html {
         state.catching_up.is_some(),
         state.playing,
         &[
+            ("lesson-goals", 1),
+            ("panel-verdict", 1),
+            ("panel-totals", 1),
+            ("panel-pipeline", 1),
             ("panel-stores", 1),
             ("panel-stores", 1),
             ("panel-log", components::event_log::PARTS),
             ("panel-charts", components::dashboard::PARTS),
         ],
     );
-    let (stores_world, charges_world) = (staged[0].0.clone(), staged[1].0.clone());
+    let [
+        lesson_world,
+        verdict_world,
+        totals_world,
+        pipeline_world,
+        stores_world,
+        charges_world,
+    ] = std::array::from_fn(|i| staged[i].0.clone());
     let ((log_world, log_parts), (charts_world, chart_parts)) =
-        (staged[2].clone(), staged[3].clone());
+        (staged[6].clone(), staged[7].clone());
+    let rev = state.rev;
     let (now, horizon, start, settled, seed, events) = {
         let t = world.timeline();
         (
@@ -285,7 +299,7 @@ pub fn App() -> Html {
             if state.view == View::Sandbox {
             <div class="app__body">
                 <div class="app__left">
-                    <Lesson lab={state.lab.clone()} world={world.clone()} progress={state.progress()}
+                    <Lesson lab={state.lab.clone()} world={lesson_world} progress={state.progress()}
                         learner={state.learner()}
                         onpredict={dispatch_with(&d, Action::Predict)} ondiagnose={dispatch_with(&d, Action::Diagnose)}
                         onshow_hint={send(Action::ShowHint)}
@@ -293,15 +307,27 @@ pub fn App() -> Html {
                         onload_lab={onload_lab.clone()} />
                 </div>
                 <div class="app__center">
-                    { components::verdict::verdict_panel(&components::verdict::VerdictProps { lab: state.lab.clone(), world: world.clone(), progress: state.progress(), learner: state.learner(), onload_lab, onclear: send(Action::ClearActions) }) }
-                    { totals_panel(&TotalsProps { world: world.clone() }) }
-                    { pipeline(&PipelineProps { world: world.clone(), selected: state.selected, onapply: onapply.clone(), onselect: dispatch_with(&d, Action::Select) }) }
+                    <Memo deps={(verdict_world.key().0, verdict_world.version(), rev)} render={{
+                        let props = components::verdict::VerdictProps { lab: state.lab.clone(), world: verdict_world, progress: state.progress(), learner: state.learner(), onload_lab, onclear: send(Action::ClearActions) };
+                        Rc::new(move || components::verdict::verdict_panel(&props)) as Rc<dyn Fn() -> Html>
+                    }} />
+                    <Memo deps={(totals_world.key().0, totals_world.version(), 0)} render={{
+                        let props = TotalsProps { world: totals_world };
+                        Rc::new(move || totals_panel(&props)) as Rc<dyn Fn() -> Html>
+                    }} />
+                    <Memo deps={(pipeline_world.key().0, pipeline_world.version(), rev)} render={{
+                        let props = PipelineProps { world: pipeline_world, selected: state.selected, onapply: onapply.clone(), onselect: dispatch_with(&d, Action::Select) };
+                        Rc::new(move || pipeline(&props)) as Rc<dyn Fn() -> Html>
+                    }} />
                     <div class="app__stores" id="panel-stores">
                         <DatabasePanel world={stores_world} charges={charges_world} onapply={onapply.clone()} />
                     </div>
                 </div>
                 <div class="app__right">
-                    { strategy_panel(&StrategyProps { config, onset_config: dispatch_with(&d, Action::SetConfig) }) }
+                    <Memo deps={(state.catching_world().key().0, 0, 0)} render={{
+                        let props = StrategyProps { config, onset_config: dispatch_with(&d, Action::SetConfig) };
+                        Rc::new(move || strategy_panel(&props)) as Rc<dyn Fn() -> Html>
+                    }} />
                 </div>
                 <div class="app__wide" id="panel-log">
                     <EventLog world={log_world.clone()} parts={log_parts} focus={state.focus} onfocus={dispatch_with(&d, Action::Focus)} />

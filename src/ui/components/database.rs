@@ -1,10 +1,12 @@
 //! The database: the payments ledger, the processed-payment table and the consumers' open
 //! transactions. It survives a crash; an open transaction does not.
 
+use super::memo::Memo;
 use crate::i18n::{n_, tr, trf, trf_n};
 use crate::sim::message::{CUSTOMER_NAMES, money, payment_label};
 use crate::ui::state::World;
 use crate::ui::{atr, vtext, vtr};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// Rows drawn at most per table; the totals always count every payment.
@@ -29,9 +31,25 @@ impl PartialEq for DatabaseProps {
     }
 }
 
+/// The database and the charges, each drawn again only when the run it shows changed: a catch-up
+/// gives them the run in separate parts.
 #[component]
 pub fn DatabasePanel(props: &DatabaseProps) -> Html {
-    let sim = props.world.sim();
+    let (world, charges) = (props.world.clone(), props.charges.clone());
+    let onapply = props.onapply.clone();
+    let (w, v) = world.key();
+    let (cw, cv) = charges.key();
+    html! {
+        <>
+        <Memo deps={(w, v, 0)} render={Rc::new(move || database(&world)) as Rc<dyn Fn() -> Html>} />
+        <Memo deps={(cw, cv, 1)} render={Rc::new(move || super::charges::charges(&super::charges::ChargesProps { world: charges.clone(), onapply: onapply.clone() })) as Rc<dyn Fn() -> Html>} />
+        </>
+    }
+}
+
+/// The ledger, the processed records and the open transactions.
+fn database(world: &World) -> Html {
+    let sim = world.sim();
     let db = sim.ledger();
     let scan = sim.published().min(MAX_SCAN);
     let mut ledger = Vec::new();
@@ -89,7 +107,6 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
         }
     });
     html! {
-        <>
         <section class="panel database" aria-labelledby="database-title">
             <h2 class="panel__title" id="database-title">{ vtr("Database") }</h2>
             if !open.is_empty() {
@@ -129,7 +146,5 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
                 <p class="database__empty">{ vtr("The outcome totals count every payment.") }</p>
             }
         </section>
-        { super::charges::charges(&super::charges::ChargesProps { world: props.charges.clone(), onapply: props.onapply.clone() }) }
-        </>
     }
 }

@@ -1,13 +1,16 @@
 //! The event log, filterable by kind and by payment, with each anomaly linked to the events that
 //! caused it. The checker names the anomaly and its causes; this view only lets you follow them.
 
+use super::memo::Memo;
 use super::words::{counted, seconds};
 use crate::i18n::{tr, tr_n, trf_n};
 use crate::sim::Event;
+use crate::sim::event::LoggedEvent;
 use crate::sim::message::payment_label;
 use crate::ui::state::World;
 use crate::ui::{atr, narrate};
 use crate::ui::{vtext, vtr};
+use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -76,25 +79,24 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     let onclear = props.onfocus.reform(|_: MouseEvent| None);
 
     let window = sim.events().window();
+    // A row is drawn again only if its event could differ: in another run, or after an action changed
+    // the run from some moment on (events after it are new, under the same sequence numbers).
+    let run = props.world.key().0;
+    let actions = props.world.timeline().actions().len() as u64;
+    let broker = sim.config().broker;
     let rows: Vec<Html> = window
         .iter()
         .rev()
         .filter(|e| kind.is_empty() || e.event.kind() == kind.as_str())
         .filter(|e| props.focus.is_none() || e.event.payment() == props.focus)
         .take(MAX_ROWS.min(props.parts.saturating_mul(ROWS_PER_PART)))
-        .map(|e| {
+        .map(|&e| {
             let cause = causes.contains(&e.seq);
+            // Keyed by sequence number: a new event adds one row at the top, and a catch-up part adds
+            // rows at the bottom, instead of rewriting every row (Yew matches unkeyed rows from the
+            // end). A row already drawn is not drawn again: a catch-up part costs its new rows only.
             html! {
-                // Keyed by sequence number: a new event adds one row at the top instead of rewriting
-                // every row below it.
-                <li class={classes!("event", format!("event--{}", e.event.kind()), cause.then_some("event--cause"))}
-                    data-testid="event-row" data-seq={e.seq.to_string()} data-kind={e.event.kind()} data-time={e.time.to_string()}
-                    data-payment={e.event.payment().map(|p| p.to_string())}>
-                    <span class="event__time mono">{ vtext(seconds(e.time)) }</span>
-                    <span class="event__kind">{ vtext(kind_label(&e.event)) }</span>
-                    <span class="event__text">{ narrate::event(&e.event, &sim.config().broker) }</span>
-                    if cause { <span class="event__cause">{ vtr("◆ cause") }</span> }
-                </li>
+                <Memo key={e.seq} deps={(run, e.seq, actions << 1 | cause as u64)} render={Rc::new(move || row(&e, cause, &broker)) as Rc<dyn Fn() -> Html>} />
             }
         })
         .collect();
@@ -152,6 +154,20 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             <ol class="log__events scrollbox" reversed=true tabindex="0"
                 aria-label={trf_n("Events, newest first: {0} listed", &[rows.len() as u64])} data-testid="event-list">{ for rows }</ol>
         </section>
+    }
+}
+
+/// One row of the log.
+fn row(e: &LoggedEvent, cause: bool, broker: &crate::sim::config::BrokerKind) -> Html {
+    html! {
+        <li class={classes!("event", format!("event--{}", e.event.kind()), cause.then_some("event--cause"))}
+            data-testid="event-row" data-seq={e.seq.to_string()} data-kind={e.event.kind()} data-time={e.time.to_string()}
+            data-payment={e.event.payment().map(|p| p.to_string())}>
+            <span class="event__time mono">{ vtext(seconds(e.time)) }</span>
+            <span class="event__kind">{ vtext(kind_label(&e.event)) }</span>
+            <span class="event__text">{ narrate::event(&e.event, broker) }</span>
+            if cause { <span class="event__cause">{ vtr("◆ cause") }</span> }
+        </li>
     }
 }
 

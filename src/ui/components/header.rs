@@ -1,11 +1,13 @@
 //! The top bar: which lab, which seed, the share link, the theme and the keyboard help.
 
+use super::memo::Memo;
 use super::number_field::{NumberFieldProps, number_field};
 use crate::i18n::tr;
 use crate::sim::lab::Lab;
 use crate::ui::locale::LANGUAGES;
 use crate::ui::saved::{IdMap, LabProgress};
 use crate::ui::{atr, vtext, vtr};
+use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -84,7 +86,9 @@ pub fn Header(props: &HeaderProps) -> Html {
                         }) }
                     </select>
                 </label>
-                { number_field(&NumberFieldProps { id: "seed-input".into(), label: atr("Seed"), help: Default::default(), value: props.seed, min: 0, max: u64::MAX, unit: Default::default(), disabled: Default::default(), onset: props.onset_seed.clone() }) }
+                // Drawn again only when the seed changes: the header redraws with every play tick and
+                // catch-up part, and each redraw would put the old seed back while the reader types one.
+                <Memo deps={(0, props.seed, 0)} render={{ let (value, onset) = (props.seed, props.onset_seed.clone()); Rc::new(move || number_field(&NumberFieldProps { id: "seed-input".into(), label: atr("Seed"), help: Default::default(), value, min: 0, max: u64::MAX, unit: Default::default(), disabled: Default::default(), onset: onset.clone() })) as Rc<dyn Fn() -> Html> }} />
                 <button type="button" class="button" data-testid="share-link" onclick={onshare}
                     title={atr("Put this exact run (seed, settings, crashes, time) in the address bar and copy it")}>
                     { vtr("Share link") }

@@ -233,7 +233,7 @@ pub fn Lesson(props: &LessonProps) -> Html {
                     { vtr("Goals ") }
                     <span class="lesson__score mono" data-testid="goals-passed">{ vtext(format!("{passed}/{}", goals.len())) }</span>
                 </h3>
-                <ul class="goals">{ for goal_items }</ul>
+                <ul class="goals" id="lesson-goals">{ for goal_items }</ul>
             }
             { for diagnosis }
             if lab.id == "checklist" {

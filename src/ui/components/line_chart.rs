@@ -40,6 +40,8 @@ pub struct LineChartProps {
     /// What the chart shows, in a sentence (the SVG's `<desc>`).
     pub desc: AttrValue,
     pub series: Vec<Series>,
+    /// Whether to fill the data table's rows (a catch-up draws them a frame after the chart).
+    pub table: bool,
 }
 
 /// A round number at or above `v`, so the axis reads 5, 10, 20, 50… rather than 37.
@@ -187,6 +189,7 @@ pub fn line_chart(props: &LineChartProps) -> Html {
         .iter()
         .map(|s| s.points.len())
         .max()
+        .filter(|_| props.table)
         .unwrap_or(0);
     let stride = longest.div_ceil(TABLE_ROWS).max(1);
     let rows = (0..longest)

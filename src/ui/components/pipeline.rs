@@ -39,7 +39,7 @@ pub fn pipeline(props: &PipelineProps) -> Html {
         )
     };
     html! {
-        <section class="panel pipeline" aria-labelledby="pipeline-title" data-testid="pipeline">
+        <section class="panel pipeline" id="panel-pipeline" aria-labelledby="pipeline-title" data-testid="pipeline">
             <h2 class="panel__title" id="pipeline-title">{ vtr("Pipeline") }</h2>
             <div class="pipeline__producer" data-testid="producer">
                 <strong>{ vtr("Producer") }</strong>

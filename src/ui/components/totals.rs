@@ -35,7 +35,7 @@ pub fn totals_panel(props: &TotalsProps) -> Html {
         }
     };
     html! {
-        <section class="panel totals" aria-labelledby="totals-title">
+        <section class="panel totals" id="panel-totals" aria-labelledby="totals-title">
             <h2 class="panel__title" id="totals-title">{ vtr("Outcomes") }</h2>
             <dl class="totals__grid">
                 { for Outcome::ALL.into_iter().map(outcome) }

@@ -45,7 +45,7 @@ pub fn verdict_panel(props: &VerdictProps) -> Html {
         return html! {};
     }
     html! {
-        <section class={classes!("panel", "verdict", verdict.as_ref().map(|v| if v.complete { "verdict--complete" } else { "verdict--open" }))}
+        <section id="panel-verdict" class={classes!("panel", "verdict", verdict.as_ref().map(|v| if v.complete { "verdict--complete" } else { "verdict--open" }))}
             aria-label={atr("Lab verdict")} data-testid="lab-verdict"
             data-complete={verdict.as_ref().is_some_and(|v| v.complete).to_string()}>
             if let Some(v) = &verdict {

@@ -86,6 +86,11 @@ pub struct AppState {
     pub catching_up: Option<CatchingUp>,
     /// A rerun under new settings still catching up, while the previous run stays on screen.
     rerun: Option<catch_up::Rerun>,
+    /// Bumped by every change but a play tick, play/pause and the page's own chrome (help, speed,
+    /// banners), and by any change of the learner's progress: a panel drawn from the run and the rest
+    /// of the state depends on the run's [`World::key`] and this, so it can skip a tick that moved
+    /// only a run it is not showing.
+    pub rev: u64,
 }
 
 impl Default for AppState {
@@ -120,6 +125,7 @@ impl AppState {
             announced: 0,
             catching_up: None,
             rerun: None,
+            rev: 0,
         };
         state.saved.settings.lab = state.lab.id.to_string();
         state

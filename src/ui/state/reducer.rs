@@ -80,7 +80,22 @@ impl yew::Reducible for AppState {
         {
             this = this.stop_catching_up();
         }
-        let next = match action {
+        // Actions that change nothing a memoized panel draws (see `AppState::rev`).
+        let quiet = matches!(
+            action,
+            Action::Tick { .. }
+                | Action::TogglePlay
+                | Action::SetSpeed(_)
+                | Action::SetHelp(_)
+                | Action::ToggleHelp
+                | Action::Announce(_)
+                | Action::SetCopied(_)
+                | Action::TogglePresenter
+                | Action::ShowError(_)
+                | Action::DismissError
+                | Action::DismissNotice
+        );
+        let mut next = match action {
             Action::TogglePlay => {
                 if !this.playing && this.world.sim().is_settled() {
                     // Nothing left to play: start over, then play, like a media player at its end.
@@ -283,6 +298,9 @@ impl yew::Reducible for AppState {
                 next.replaced(world, tr("The sweep's run is open in the sandbox."))
             }
         };
+        if !quiet || next.saved.progress != self.saved.progress {
+            next.rev += 1;
+        }
         Rc::new(next)
     }
 }

@@ -1,0 +1,50 @@
+// Issue 13 item 11, the behaviour behind the phone's frame figure (tests/bench/phone.mjs measures the
+// figure itself): while a lab plays, a panel off screen keeps the picture it had and costs no frame; a
+// panel the reader scrolls to follows the run from then on; and once the run ends every panel catches up
+// with it, one part per animation frame, until the page says it has drawn everything (data-settled).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { e2eSuite, settled } from './helpers.mjs';
+
+const suite = e2eSuite({ viewport: { width: 390, height: 844 } });
+
+/** What the producer line says ("… 3 of 20 sent"): the pipeline's picture of the run. */
+const sent = (app) => app.byTestId('producer').textContent().then((t) => Number(t.match(/(\d+) of \d+ sent/)[1]));
+
+test('phone: a panel off screen stays still during a play, follows it once scrolled to, and every panel catches up at the end', async () => {
+  const app = await suite.open();
+  const { page } = app;
+  try {
+    await app.byTestId('lab-select').selectOption('double-payment');
+    await page.waitForSelector('[data-testid=app][data-lab=double-payment]');
+    const before = await sent(app);
+    const box = await app.byTestId('pipeline').boundingBox();
+    assert.ok(box.y > 844, `the pipeline starts below the first screen (y ${Math.round(box.y)})`);
+    // The lab's own speed (a quarter of real time) leaves seconds of play to look at.
+    await app.byTestId('play').click();
+    await page.waitForFunction(() => Number(document.querySelector('#scrub').value) >= 300);
+    assert.equal(await app.byTestId('app').getAttribute('data-playing'), 'true');
+    assert.equal(await sent(app), before, 'the pipeline off screen still shows the run as it was when play started');
+    // Scrolled to, it follows the run while it still plays.
+    await page.evaluate(() => document.getElementById('panel-pipeline').scrollIntoView());
+    await page.waitForFunction((n) => {
+      const m = document.querySelector('[data-testid=producer]').textContent.match(/(\d+) of \d+ sent/);
+      return Number(m[1]) > n;
+    }, before, { timeout: 5_000 });
+    assert.equal(await app.byTestId('app').getAttribute('data-playing'), 'true', 'it caught up while the run was still playing');
+    // To the end at top speed: every panel draws the finished run.
+    await app.byTestId('speed').press('End');
+    await settled(app).waitFor({ timeout: 30_000 });
+    assert.equal(await sent(app), 20);
+    const events = Number(await app.byTestId('app').getAttribute('data-events'));
+    const rows = await app.byTestId('event-row').count();
+    assert.equal(rows, Math.min(events, 200), 'the event log lists every event of the finished run (at most 200)');
+    const tables = await page.locator('.chart__table tbody').evaluateAll((t) => t.map((b) => b.children.length));
+    assert.ok(tables.length >= 7 && tables.every((n) => n > 0), `every chart's data table has its rows: ${tables}`);
+    const duplicate = await app.byTestId('total-duplicate').textContent();
+    assert.ok(Number(duplicate) > 0, 'the totals show the lab\'s duplicate');
+    app.assertNoProblems();
+  } finally {
+    await app.close();
+  }
+});
