@@ -145,11 +145,12 @@ fn in_view(id: &str) -> bool {
 /// and in how many parts the panel may be drawn), with how many of those parts to draw now
 /// (`usize::MAX`: all of them). Drawing a panel that grows with the run (event rows, charge cards,
 /// charts) costs far more than a frame on a phone, so:
-/// - while playing, a panel follows the run only while its box is on screen; the others keep the
-///   run they showed (the same version, so Yew skips them) and cost nothing per tick;
-/// - when playing stops, and after a catch-up, the panels that fell behind get the run in tasks of
-///   their own, one after another, a part per task (the log's rows a few dozen at a time, the
-///   charts two at a time), so no single task draws much;
+/// - while playing, a panel follows the run only while its box is on screen (measured once the run
+///   moved, and again after a scroll); the others keep the run they showed (the same version, so Yew
+///   skips them) and cost nothing per tick;
+/// - when playing stops, and after a catch-up, the panels that fell behind get the run one after
+///   another, a part per animation frame (ten log rows, a chart, then its data table), the first a
+///   frame after the change, so no frame draws much;
 /// - every other change reaches every panel at once, whole.
 ///
 /// Only when a panel shows the run changes, never the run itself. The second value is false while

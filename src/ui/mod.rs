@@ -203,8 +203,8 @@ pub fn App() -> Html {
         ondismiss: send(Action::DismissNotice),
     };
     let world = state.world.clone();
-    // The stores, the event log and the charts follow a playing run only while on screen,
-    // and catch up in tasks of their own (see `hooks::use_staged_worlds`).
+    // The panels that change with the run follow a playing run only while on screen, and catch up
+    // a part per animation frame (see `hooks::use_staged_worlds`).
     let (staged, drawn) = hooks::use_staged_worlds(
         &world,
         state.catching_up.is_some(),
