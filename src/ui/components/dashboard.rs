@@ -200,17 +200,6 @@ fn chart(i: usize, table: bool, world: &World) -> Html {
     let hist = &sim.metrics().latency;
     let interval = sim.metrics().interval();
 
-    let dead_letter_rate: Vec<(f64, f64)> = samples
-        .iter()
-        .map(|x| {
-            let published = x.counters.published.max(1) as f64;
-            (
-                x.t as f64,
-                100.0 * x.counters.dead_lettered as f64 / published,
-            )
-        })
-        .collect();
-
     match i {
                     0 => line_chart(&LineChartProps { table, id: "chart-redeliveries".into(), title: atr("Redeliveries and restarts"), desc: trf_n("Redeliveries and consumer restarts per {0} ms over simulated time. Spikes that line up point at crashes before the ack.", &[interval]).into(), series: vec![
                         Series { name: n_("redeliveries after a crash"), style: "a", points: rate(samples, |c| c.redelivered_after_disconnect) },
@@ -228,7 +217,7 @@ fn chart(i: usize, table: bool, world: &World) -> Html {
                         Series { name: n_("in flight"), style: "b", points: gauge(samples, |x| x.in_flight) },
                         Series { name: n_("dead-letter"), style: "c", points: gauge(samples, |x| x.dead_letter_depth) },
                     ] }),
-                    5 => line_chart(&LineChartProps { table, id: "chart-dead-letter".into(), title: atr("Dead-letter rate (%)"), desc: atr("Share of published payments moved to the dead-letter queue, over simulated time."), series: vec![Series { name: n_("dead-lettered %"), style: "c", points: dead_letter_rate.clone() }] }),
+                    5 => line_chart(&LineChartProps { table, id: "chart-dead-letter".into(), title: atr("Dead-letter rate (%)"), desc: atr("Share of published payments moved to the dead-letter queue, over simulated time."), series: vec![Series { name: n_("dead-lettered %"), style: "c", points: samples.iter().map(|x| (x.t as f64, 100.0 * x.counters.dead_lettered as f64 / x.counters.published.max(1) as f64)).collect() }] }),
                     // The marks are the signals' latency percentiles, read from the same histogram.
                     _ => histogram_chart(&HistogramChartProps {
                 buckets: hist.buckets(),
