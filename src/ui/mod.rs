@@ -299,7 +299,7 @@ pub fn App() -> Html {
             if state.view == View::Sandbox {
             <div class="app__body">
                 <div class="app__left">
-                    <Lesson lab={state.lab.clone()} world={lesson_world} progress={state.progress()}
+                    <Lesson lab={state.lab.clone()} world={lesson_world} progress={state.progress()} {rev}
                         learner={state.learner()}
                         onpredict={dispatch_with(&d, Action::Predict)} ondiagnose={dispatch_with(&d, Action::Diagnose)}
                         onshow_hint={send(Action::ShowHint)}

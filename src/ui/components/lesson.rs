@@ -17,6 +17,8 @@ pub struct LessonProps {
     pub lab: LabRef,
     pub world: World,
     pub progress: LabProgress,
+    /// The app's revision (`AppState::rev`): with the run, it says when `progress` is worth drawing.
+    pub rev: u64,
     /// What the learner selected and answered, for the diagnose goal.
     pub learner: Learner,
     pub onpredict: Callback<usize>,
@@ -28,11 +30,14 @@ pub struct LessonProps {
 }
 
 // Not the callbacks: the app makes new ones on every render (they only dispatch, so older ones do the
-// same), and comparing them would redraw the lesson whenever any other panel changes.
+// same), and comparing them would redraw the lesson whenever any other panel changes. Not `progress`
+// either: a goal a play tick reached is drawn with the run that reached it (a new `world`), and the
+// learner's own steps bump `rev`; the end of a run would otherwise redraw the lesson in the frame
+// that ends it, before its turn in the catch-up.
 impl PartialEq for LessonProps {
     fn eq(&self, other: &Self) -> bool {
-        (&self.lab, &self.world, &self.progress, &self.learner)
-            == (&other.lab, &other.world, &other.progress, &other.learner)
+        (&self.lab, &self.world, self.rev, &self.learner)
+            == (&other.lab, &other.world, other.rev, &other.learner)
     }
 }
 

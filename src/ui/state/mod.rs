@@ -87,9 +87,9 @@ pub struct AppState {
     /// A rerun under new settings still catching up, while the previous run stays on screen.
     rerun: Option<catch_up::Rerun>,
     /// Bumped by every change but a play tick, play/pause and the page's own chrome (help, speed,
-    /// banners), and by any change of the learner's progress: a panel drawn from the run and the rest
-    /// of the state depends on the run's [`World::key`] and this, so it can skip a tick that moved
-    /// only a run it is not showing.
+    /// banners), and by any change of the learner's progress but a tick's: a panel drawn from the run
+    /// and the rest of the state depends on the run's [`World::key`] and this, so it can skip a tick
+    /// that moved only a run it is not showing, and draws a goal a tick reached with that run.
     pub rev: u64,
 }
 

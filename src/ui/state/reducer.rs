@@ -80,21 +80,22 @@ impl yew::Reducible for AppState {
         {
             this = this.stop_catching_up();
         }
+        let tick = matches!(action, Action::Tick { .. });
         // Actions that change nothing a memoized panel draws (see `AppState::rev`).
-        let quiet = matches!(
-            action,
-            Action::Tick { .. }
-                | Action::TogglePlay
-                | Action::SetSpeed(_)
-                | Action::SetHelp(_)
-                | Action::ToggleHelp
-                | Action::Announce(_)
-                | Action::SetCopied(_)
-                | Action::TogglePresenter
-                | Action::ShowError(_)
-                | Action::DismissError
-                | Action::DismissNotice
-        );
+        let quiet = tick
+            || matches!(
+                action,
+                Action::TogglePlay
+                    | Action::SetSpeed(_)
+                    | Action::SetHelp(_)
+                    | Action::ToggleHelp
+                    | Action::Announce(_)
+                    | Action::SetCopied(_)
+                    | Action::TogglePresenter
+                    | Action::ShowError(_)
+                    | Action::DismissError
+                    | Action::DismissNotice
+            );
         let mut next = match action {
             Action::TogglePlay => {
                 if !this.playing && this.world.sim().is_settled() {
@@ -298,7 +299,9 @@ impl yew::Reducible for AppState {
                 next.replaced(world, tr("The sweep's run is open in the sandbox."))
             }
         };
-        if !quiet || next.saved.progress != self.saved.progress {
+        // Progress a play tick recorded is drawn with the run that earned it, when each panel gets
+        // that run (see `hooks::use_staged_worlds`), not by every panel in the tick's own frame.
+        if !quiet || (next.saved.progress != self.saved.progress && !tick) {
             next.rev += 1;
         }
         Rc::new(next)
