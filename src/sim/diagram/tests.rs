@@ -71,7 +71,14 @@ fn incident() -> Vec<LoggedEvent> {
 
 #[test]
 fn the_incident_as_mermaid_marks_the_crash_the_redelivery_and_the_duplicate_charge() {
-    let text = write(DiagramFormat::Mermaid, "Lab 2; seed 7", 1, &incident(), "");
+    let text = write(
+        DiagramFormat::Mermaid,
+        "Lab 2; seed 7",
+        1,
+        &BrokerKind::Queue,
+        &incident(),
+        "",
+    );
     assert_eq!(
         text,
         "sequenceDiagram
@@ -109,6 +116,7 @@ fn the_incident_as_plantuml_marks_the_crash_the_redelivery_and_the_duplicate_cha
         DiagramFormat::PlantUml,
         "Lab 2",
         2,
+        &BrokerKind::Queue,
         &incident(),
         "The first 11 of 40 events",
     );
@@ -149,7 +157,14 @@ fn a_key_replayed_charge_is_not_a_duplicate() {
         replayed: true,
         late: false,
     };
-    let text = write(DiagramFormat::Mermaid, "t", 1, &events, "");
+    let text = write(
+        DiagramFormat::Mermaid,
+        "t",
+        1,
+        &BrokerKind::Queue,
+        &events,
+        "",
+    );
     assert!(!text.contains("DUPLICATE"), "{text}");
     assert!(
         text.contains("C1->>G: pay-0003: the gateway recognised the key and returned the first charge (consumer 1)"),
