@@ -33,6 +33,13 @@ fn the_sweep_runs_on_the_broker_it_is_given_and_says_so() {
             )),
             "{text}"
         );
+        // A log's consumer commits an offset and acks nothing: its legend has no "before ack".
+        let commit = if name == "log" {
+            "commit = after the database commit;"
+        } else {
+            "commit = after commit, before ack;"
+        };
+        assert!(text.contains(commit), "{name}: {text}");
     }
 }
 
