@@ -172,6 +172,35 @@ fn a_key_replayed_charge_is_not_a_duplicate() {
     );
 }
 
+/// A log's consumer commits an offset and acks nothing: its crash after the database commit is not
+/// "before ack" in a diagram either.
+#[test]
+fn a_crash_after_the_commit_on_a_log_is_not_before_an_ack() {
+    let mut events = incident();
+    events[3].event = Event::Crashed {
+        consumer: 0,
+        point: CrashPoint::AfterCommit,
+        payment: Some(3),
+    };
+    let log = crate::sim::config::LogSettings::default();
+    let text = write(
+        DiagramFormat::Mermaid,
+        "t",
+        1,
+        &BrokerKind::Log(log),
+        &events,
+        "",
+    );
+    let crash = text
+        .lines()
+        .find(|l| l.contains("CRASH"))
+        .expect("a crash note");
+    assert_eq!(
+        crash.trim(),
+        "Note over C1: CRASH: consumer 1 crashed after the database commit while holding pay-0003"
+    );
+}
+
 #[test]
 fn format_names_parse_and_others_do_not() {
     assert_eq!(
