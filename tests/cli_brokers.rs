@@ -33,6 +33,13 @@ fn the_sweep_runs_on_the_broker_it_is_given_and_says_so() {
             )),
             "{text}"
         );
+        // A log's consumer commits an offset and acks nothing: its legend has no "before ack".
+        let commit = if name == "log" {
+            "commit = after the database commit;"
+        } else {
+            "commit = after commit, before ack;"
+        };
+        assert!(text.contains(commit), "{name}: {text}");
     }
 }
 
@@ -135,4 +142,47 @@ fn a_failed_delivery_is_not_called_a_nack_on_sqs_or_a_log() {
             );
         }
     }
+}
+
+/// A log's consumer commits an offset and acks nothing: lab 13 (a log) crashes after the database
+/// commit, and its events say so without "before ack", in JSON and as text; on a queue the same lab
+/// keeps the lessons' words.
+#[test]
+fn a_crash_after_the_commit_on_a_log_is_not_before_an_ack() {
+    let crashes = |broker: &str| -> Vec<String> {
+        let v = json(&lab(&[
+            "run",
+            "--lab",
+            "effectively-once",
+            "--broker",
+            broker,
+            "--events",
+            "--json",
+        ]));
+        v["event_log"]
+            .as_array()
+            .expect("event_log")
+            .iter()
+            .filter(|e| e["kind"] == "crashed" && e["point"] == "after_commit")
+            .filter_map(|e| e["text"].as_str().map(String::from))
+            .collect()
+    };
+    let log = crashes("log");
+    assert!(!log.is_empty(), "lab 13 crashes after the commit");
+    for text in &log {
+        assert!(
+            text.contains(" crashed after the database commit while holding pay-"),
+            "{text}"
+        );
+    }
+    let queue = crashes("queue");
+    assert!(
+        !queue.is_empty() && queue.iter().all(|t| t.contains("after commit, before ack")),
+        "{queue:?}"
+    );
+    let o = lab(&["run", "--lab", "effectively-once", "--events"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("crashed after the database commit"), "{out}");
+    assert!(!out.contains("before ack"), "{out}");
 }

@@ -95,6 +95,8 @@ fn the_readme_bans_the_known_variants() {
         "timeout",
         "dead-letter",
         "lado a lado",
+        "checklist",
+        "lista de verificación",
     ] {
         assert!(
             banned.iter().any(|b| b == known),

@@ -4,7 +4,7 @@
 //! diffed. Crash points sit on the boundaries between the consumer's steps: *where* a consumer dies
 //! decides whether the broker's redelivery is harmless, a double charge, or a lost payment.
 
-use super::config::{Millis, Step, Strategy};
+use super::config::{BrokerKind, Millis, Step, Strategy};
 use crate::i18n::{n_, tr};
 use serde::{Deserialize, Serialize};
 
@@ -92,6 +92,16 @@ impl CrashPoint {
             CrashPoint::Now => n_("now"),
         })
     }
+
+    /// [`CrashPoint::label`] on a broker of kind `broker`. A log's consumer acks nothing: it commits
+    /// an offset, and may already have (on a timer, or in the database transaction), so on a log the
+    /// boundary after the database commit is not "before ack".
+    pub fn label_on(self, broker: &BrokerKind) -> &'static str {
+        match (self, broker) {
+            (CrashPoint::AfterCommit, BrokerKind::Log(_)) => tr("after the database commit"),
+            _ => self.label(),
+        }
+    }
 }
 
 /// How often an armed crash fires.
@@ -168,5 +178,23 @@ mod tests {
             assert_eq!(CrashPoint::after(p.after_step().unwrap()), Some(p));
         }
         assert_eq!(CrashPoint::from_name("after_lunch"), None);
+    }
+
+    /// A log's consumer commits an offset and acks nothing, so no boundary on a log is "before ack";
+    /// the queues keep the lessons' words.
+    #[test]
+    fn no_label_on_a_log_says_before_ack() {
+        use super::super::config::{LogSettings, SqsSettings};
+        let log = BrokerKind::Log(LogSettings::default());
+        for p in CrashPoint::BOUNDARIES {
+            assert!(!p.label_on(&log).contains("before ack"), "{p:?}");
+            for queue in [BrokerKind::Queue, BrokerKind::Sqs(SqsSettings::default())] {
+                assert_eq!(p.label_on(&queue), p.label());
+            }
+        }
+        assert_eq!(
+            CrashPoint::AfterCommit.label_on(&log),
+            "after the database commit"
+        );
     }
 }

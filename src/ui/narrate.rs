@@ -2,40 +2,17 @@
 //!
 //! The core decides what happened; this module only says it in the lessons' vocabulary.
 
-use crate::i18n::{tr, trf, trf_n};
-use crate::sim::command::CrashPoint;
+use crate::i18n::{trf, trf_n};
 use crate::sim::config::BrokerKind;
-use crate::sim::message::payment_label;
 use crate::sim::{Event, Sim};
 
 /// Events looked at, at most, when searching for something worth announcing.
 const LOOKBACK: usize = 2_000;
 
-/// One event as a sentence fragment on a broker of kind `broker`: the core's wording, except a crash
-/// after the database commit on a log, whose consumer then commits an offset, not an ack (and in
-/// this model may already have committed it on a timer, or in the transaction), so the queue's
-/// "before ack" would be false there. Not inlined: one copy serves the event log and the live region
-/// (inlined into both it cost the download about 60 B gzipped more).
-#[inline(never)]
+/// One event as a sentence fragment on a broker of kind `broker` ([`Event::text_on`]: on a log, a
+/// crash after the database commit is not "before ack", since a log's consumer commits an offset).
 pub fn event(e: &Event, broker: &BrokerKind) -> String {
-    match (*e, broker) {
-        (
-            Event::Crashed {
-                consumer,
-                point: CrashPoint::AfterCommit,
-                payment: Some(p),
-            },
-            BrokerKind::Log(_),
-        ) => trf(
-            "{0} crashed {1} while holding {2}",
-            &[
-                &trf_n("consumer {0}", &[u64::from(consumer) + 1]),
-                tr("after the database commit"),
-                &payment_label(p),
-            ],
-        ),
-        _ => e.to_string(),
-    }
+    e.text_on(broker)
 }
 
 /// Is this event worth interrupting a screen reader for?

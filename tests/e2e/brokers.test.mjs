@@ -198,3 +198,29 @@ test('the event log speaks each broker’s words: no nack on SQS; a log’s cras
     await app.close();
   }
 });
+
+test('the crash controls and the strategy help speak each broker’s words: a log’s crash after the commit is not before an ack; no broker nacks a failed charge', async () => {
+  const app = await e2e.open();
+  try {
+    // Lab 13 arms a crash after the database commit on a log: its consumer commits an offset and
+    // acks nothing, so neither the armed list nor the crash button may say "before ack".
+    await app.byTestId('lab-select').selectOption('effectively-once');
+    const armed = await app.page.locator('[data-testid=armed-crash][data-point=after_commit]').first().textContent();
+    assert.match(armed, /after the database commit/);
+    assert.doesNotMatch(armed, /before ack/);
+    const labels = await app.page.locator('[data-testid=crash-after-commit]')
+      .evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')));
+    assert.ok(labels.length > 0 && labels.every((l) => / after the database commit$/.test(l)), labels.join('\n'));
+
+    // The gateway's help: SQS has no nack and a log consumer seeks back, so no broker's help says nack.
+    for (const kind of ['queue', 'sqs', 'log']) {
+      await app.byTestId('broker-kind').selectOption(kind);
+      const help = await app.byTestId('strategy').textContent();
+      assert.match(help, /A failed charge is retried by the policy above/, kind);
+      assert.doesNotMatch(help, /\bnack/i, kind);
+    }
+    app.assertNoProblems();
+  } finally {
+    await app.close();
+  }
+});

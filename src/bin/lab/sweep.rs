@@ -2,6 +2,7 @@
 
 use crate::args::SweepArgs;
 use crate::exit::{Fail, usage};
+use redelivery_lab::sim::config::BrokerKind;
 use redelivery_lab::sim::sweep::{Sweep, SweepRow, Verdict, cell, crash_schedule};
 use redelivery_lab::sim::{AckTiming, Config, CrashPoint, Named, RecordCheck, Strategy};
 use serde_json::{Value, json};
@@ -32,7 +33,7 @@ pub fn sweep(a: SweepArgs) -> Result<String, Fail> {
             serde_json::to_string_pretty(&v).unwrap_or_default()
         ))
     } else {
-        Ok(table(&rows, seed, payments, sweep.broker().name()))
+        Ok(table(&rows, seed, payments, &sweep.broker()))
     }
 }
 
@@ -65,7 +66,8 @@ fn head(p: CrashPoint) -> &'static str {
     name.split('_').next().unwrap_or(name)
 }
 
-fn table(rows: &[SweepRow], seed: u64, payments: u32, broker: &str) -> String {
+fn table(rows: &[SweepRow], seed: u64, payments: u32, kind: &BrokerKind) -> String {
+    let broker = kind.name();
     let mut o = String::new();
     let _ = writeln!(
         o,
@@ -110,17 +112,17 @@ fn table(rows: &[SweepRow], seed: u64, payments: u32, broker: &str) -> String {
         count(Verdict::Orphan),
         count(Verdict::Unsettled)
     );
-    legend(&mut o, payments);
+    legend(&mut o, payments, kind);
     o
 }
 
-fn legend(o: &mut String, payments: u32) {
+fn legend(o: &mut String, payments: u32, broker: &BrokerKind) {
     let heads: Vec<String> = CrashPoint::BOUNDARIES
         .chunks(3)
         .map(|points| {
             let words: Vec<String> = points
                 .iter()
-                .map(|p| format!("{} = {}", head(*p), p.label()))
+                .map(|p| format!("{} = {}", head(*p), p.label_on(broker)))
                 .collect();
             words.join("; ")
         })

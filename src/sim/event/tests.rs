@@ -270,3 +270,25 @@ fn the_spanish_table_translates_every_event_sentence() {
         assert!(es.contains(&payment_label(P)) || es.contains('3'), "{es}");
     }
 }
+
+/// A log's consumer commits an offset and acks nothing: a crash after the database commit on a log
+/// is not "before ack" (the event log, the diagrams and the command line all print this sentence).
+#[test]
+fn a_crash_after_the_commit_on_a_log_is_not_before_an_ack() {
+    use crate::sim::command::CrashPoint;
+    use crate::sim::config::{BrokerKind, LogSettings};
+    let e = Event::Crashed {
+        consumer: C,
+        point: CrashPoint::AfterCommit,
+        payment: Some(P),
+    };
+    assert_eq!(
+        e.text_on(&BrokerKind::Log(LogSettings::default())),
+        "consumer 3 crashed after the database commit while holding pay-0007"
+    );
+    assert_eq!(
+        e.text_on(&BrokerKind::Queue),
+        "consumer 3 crashed after commit, before ack while holding pay-0007"
+    );
+    assert_eq!(e.to_string(), e.text_on(&BrokerKind::Queue));
+}

@@ -26,6 +26,10 @@ pub fn is_armed(world: &World, consumer: u8, point: CrashPoint) -> bool {
 pub fn crash_button(props: &CrashButtonProps) -> Html {
     let armed = is_armed(&props.world, props.consumer, props.point);
     let (consumer, point) = (props.consumer, props.point);
+    let (c, at) = (
+        (consumer + 1).to_string(),
+        point.label_on(&props.world.sim().config().broker),
+    );
     // A crash armed for every consumer (a lab's script) is disarmed for every consumer.
     let for_all = props
         .world
@@ -50,15 +54,9 @@ pub fn crash_button(props: &CrashButtonProps) -> Html {
     // The name starts with the visible word ("crash", tr("armed")), so speech control ("click crash")
     // and screen readers agree with what is on screen.
     let label = if armed {
-        trf(
-            "armed: disarm the crash of consumer {0} {1}",
-            &[&(consumer + 1).to_string(), point.label()],
-        )
+        trf("armed: disarm the crash of consumer {0} {1}", &[&c, at])
     } else {
-        trf(
-            "crash: arm a crash of consumer {0} {1}",
-            &[&(consumer + 1).to_string(), point.label()],
-        )
+        trf("crash: arm a crash of consumer {0} {1}", &[&c, at])
     };
     html! {
         <button type="button"

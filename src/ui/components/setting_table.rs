@@ -701,7 +701,7 @@ pub fn rows(e: &Edits, config: &Config, group: Group) -> Html {
             tr("Consumers share the queue; prefetch is how many unacked messages each may hold.")
         }
         Group::Gateway => tr(
-            "Failed charges are nacked and retried by the policy above; a slow gateway widens the crash window.",
+            "A failed charge is retried by the policy above; a slow gateway widens the crash window.",
         ),
         Group::Capacity => tr(
             "The gateway works on this many calls at once; beyond that calls queue and each one slows down. A consumer gives up after its call timeout, but the call may still charge the card later. “Fail first” scripts the first attempts of every payment to fail.",
