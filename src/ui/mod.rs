@@ -214,8 +214,8 @@ pub fn App() -> Html {
             ("panel-verdict", 1),
             ("panel-totals", 1),
             ("panel-pipeline", 1),
-            ("panel-stores", 1),
-            ("panel-stores", 1),
+            ("panel-stores", 2),
+            ("panel-stores", 2),
             ("panel-log", components::event_log::PARTS),
             ("panel-charts", components::dashboard::PARTS),
         ],
@@ -320,7 +320,7 @@ pub fn App() -> Html {
                         Rc::new(move || pipeline(&props)) as Rc<dyn Fn() -> Html>
                     }} />
                     <div class="app__stores" id="panel-stores">
-                        <DatabasePanel world={stores_world} charges={charges_world} onapply={onapply.clone()} />
+                        <DatabasePanel world={stores_world} charges={charges_world} parts={(staged[4].1, staged[5].1)} onapply={onapply.clone()} />
                     </div>
                 </div>
                 <div class="app__right">

@@ -48,3 +48,53 @@ test('phone: a panel off screen stays still during a play, follows it once scrol
     await app.close();
   }
 });
+
+/** How many rows the stores and the log show. */
+const rowCounts = (page) => page.evaluate(() => Object.fromEntries(['ledger-row', 'charge-row', 'anomaly', 'event-row']
+  .map((t) => [t, document.querySelectorAll(`[data-testid=${t}]`).length])));
+
+test('phone: the stores and the log, drawn in parts after a run, end with the rows a whole redraw shows', async () => {
+  const app = await suite.open();
+  const { page } = app;
+  try {
+    await app.byTestId('lab-select').selectOption('checklist');
+    await page.waitForSelector('[data-testid=app][data-lab=checklist]');
+    await app.byTestId('speed').press('End');
+    await app.byTestId('play').click();
+    await page.waitForSelector('[data-testid=app][data-playing=false][data-settled=true]', { timeout: 30_000 });
+    const parted = await rowCounts(page);
+    // More than a first part draws (25 ledger rows, 30 charges, 5 anomalies), so the parts were needed.
+    assert.ok(parted['ledger-row'] > 25 && parted['charge-row'] > 30 && parted.anomaly > 5, JSON.stringify(parted));
+    // A step back and forth draws every panel whole, at once, at the same moment of the run.
+    await app.byTestId('step-back').click();
+    await app.byTestId('step').click();
+    await settled(app).waitFor();
+    assert.deepEqual(await rowCounts(page), parted);
+    app.assertNoProblems();
+  } finally {
+    await app.close();
+  }
+});
+
+test('phone: the log\'s payment filter keeps what is typed while the run plays and the log follows it', async () => {
+  const app = await suite.open();
+  const { page } = app;
+  try {
+    await app.byTestId('lab-select').selectOption('double-payment');
+    await page.waitForSelector('[data-testid=app][data-lab=double-payment]');
+    await page.evaluate(() => document.getElementById('panel-log').scrollIntoView());
+    await app.byTestId('play').click();
+    const filter = app.byTestId('event-filter-payment');
+    // Slower than the play ticks: the log on screen redraws between the keys.
+    await filter.pressSequentially('12', { delay: 300 });
+    assert.equal(await app.byTestId('app').getAttribute('data-playing'), 'true', 'typed while the run played');
+    assert.equal(await filter.inputValue(), '12');
+    await page.waitForSelector('[data-testid=event-row]', { timeout: 30_000 });
+    assert.equal(await filter.inputValue(), '12');
+    const payments = await app.byTestId('event-row').evaluateAll((rows) => rows.map((r) => r.dataset.payment));
+    assert.ok(payments.length > 0 && payments.every((p) => p === '12'), `only payment 12's events: ${payments}`);
+    app.assertNoProblems();
+  } finally {
+    await app.close();
+  }
+});

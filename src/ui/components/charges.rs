@@ -19,6 +19,8 @@ const MAX_SCAN: u32 = 20_000;
 #[derive(Properties, PartialEq)]
 pub struct ChargesProps {
     pub world: World,
+    /// How many parts to draw (see `hooks::use_staged_worlds`): half the rows, then all of them.
+    pub parts: usize,
     pub onapply: Callback<Command>,
 }
 
@@ -39,6 +41,7 @@ pub fn charges(props: &ChargesProps) -> Html {
     let sim = props.world.sim();
     let gateway = sim.gateway();
     let customers = sim.config().customers as usize;
+    let max_rows = MAX_ROWS.min(props.parts.saturating_mul(MAX_ROWS / 2));
     let mut by_customer: Vec<Vec<Row>> = (0..customers).map(|_| Vec::new()).collect();
     let mut shown = 0;
     let mut truncated = false;
@@ -49,7 +52,7 @@ pub fn charges(props: &ChargesProps) -> Html {
         }
         let m = sim.message(p);
         for nth in 1..=n {
-            if shown == MAX_ROWS {
+            if shown == max_rows {
                 truncated = true;
                 break;
             }

@@ -20,6 +20,9 @@ pub struct DatabaseProps {
     /// The run the gateway's charges show, drawn after the database (see `hooks::use_staged_worlds`):
     /// both stores sit in one component, so that neither redraws while its run stays the same.
     pub charges: World,
+    /// How many parts of the database and of the charges to draw (see `hooks::use_staged_worlds`):
+    /// half their rows, then all of them.
+    pub parts: (usize, usize),
     pub onapply: Callback<crate::sim::Command>,
 }
 
@@ -27,7 +30,7 @@ pub struct DatabaseProps {
 // same), and comparing it would redraw both stores on every play tick.
 impl PartialEq for DatabaseProps {
     fn eq(&self, other: &Self) -> bool {
-        (&self.world, &self.charges) == (&other.world, &other.charges)
+        (&self.world, &self.charges, self.parts) == (&other.world, &other.charges, other.parts)
     }
 }
 
@@ -39,16 +42,19 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
     let onapply = props.onapply.clone();
     let (w, v) = world.key();
     let (cw, cv) = charges.key();
+    let (parts, charge_parts) = props.parts;
     html! {
         <>
-        <Memo deps={(w, v, 0)} render={Rc::new(move || database(&world)) as Rc<dyn Fn() -> Html>} />
-        <Memo deps={(cw, cv, 1)} render={Rc::new(move || super::charges::charges(&super::charges::ChargesProps { world: charges.clone(), onapply: onapply.clone() })) as Rc<dyn Fn() -> Html>} />
+        <Memo deps={(w, v, parts as u64)} render={Rc::new(move || database(&world, parts)) as Rc<dyn Fn() -> Html>} />
+        <Memo deps={(cw, cv, charge_parts as u64)} render={Rc::new(move || super::charges::charges(&super::charges::ChargesProps { world: charges.clone(), parts: charge_parts, onapply: onapply.clone() })) as Rc<dyn Fn() -> Html>} />
         </>
     }
 }
 
-/// The ledger, the processed records and the open transactions.
-fn database(world: &World) -> Html {
+/// The ledger, the processed records and the open transactions; in a catch-up's first part, half
+/// the rows of each table.
+fn database(world: &World, parts: usize) -> Html {
+    let max_rows = MAX_ROWS.min(parts.saturating_mul(MAX_ROWS / 2));
     let sim = world.sim();
     let db = sim.ledger();
     let scan = sim.published().min(MAX_SCAN);
@@ -58,13 +64,13 @@ fn database(world: &World) -> Html {
     for p in 0..scan {
         let rows = db.ledger_rows(p);
         if rows > 0 {
-            if ledger.len() < MAX_ROWS {
+            if ledger.len() < max_rows {
                 ledger.push((p, rows));
             } else {
                 more = true;
             }
         }
-        if db.processed(p) && processed.len() < MAX_ROWS {
+        if db.processed(p) && processed.len() < max_rows {
             processed.push(p);
         }
     }

@@ -70,7 +70,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     };
     let onpayment = {
         let onfocus = props.onfocus.clone();
-        Callback::from(move |e: web_sys::Event| {
+        Callback::from(move |e: InputEvent| {
             let text = e.target_unchecked_into::<HtmlInputElement>().value();
             let digits: String = text.chars().filter(|c| c.is_ascii_digit()).collect();
             onfocus.emit(digits.parse::<u32>().ok());
@@ -101,7 +101,8 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         })
         .collect();
 
-    let anomaly_items = anomalies.iter().map(|a| {
+    // A few anomalies per part too: each is a row with a button.
+    let anomaly_items = anomalies.iter().take(props.parts.saturating_mul(5)).map(|a| {
         let p = a.payment;
         let onshow = props.onfocus.reform(move |_: MouseEvent| Some(p));
         let focused = props.focus == Some(p);
@@ -141,7 +142,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
                     <input id="event-payment" class="mono" data-testid="event-filter-payment" size="9"
                         placeholder={atr("e.g. 3")} inputmode="numeric"
                         value={props.focus.map(|p| p.to_string()).unwrap_or_default()}
-                        onchange={onpayment} />
+                        oninput={onpayment} />
                 </label>
                 if props.focus.is_some() {
                     <button type="button" class="button" data-testid="event-filter-clear" onclick={onclear}>{ vtr("Show all payments") }</button>
