@@ -143,7 +143,7 @@ fn run_config_applies_scripted_actions_at_their_time() {
     assert!(o.status.success());
     let out = stdout(&o);
     assert!(out.contains("DUPLICATE"), "{out}");
-    assert!(out.contains("crashed after commit"), "{out}");
+    assert!(out.contains("crashed after the database commit"), "{out}");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! diffed. Crash points sit on the boundaries between the consumer's steps: *where* a consumer dies
 //! decides whether the broker's redelivery is harmless, a double charge, or a lost payment.
 
-use super::config::{BrokerKind, Millis, Step, Strategy};
+use super::config::{Millis, Step, Strategy};
 use crate::i18n::{n_, tr};
 use serde::{Deserialize, Serialize};
 
@@ -80,27 +80,18 @@ impl CrashPoint {
             .find(|p| p.name() == s)
     }
 
-    /// A short human label.
+    /// A short human label, true on every broker and ack timing: the boundary after the commit says
+    /// nothing about the ack, which comes before it when the strategy acks first and never on a log.
     pub fn label(self) -> &'static str {
         tr(match self {
             CrashPoint::AfterReceive => n_("after receive"),
             CrashPoint::AfterCheck => n_("after check"),
             CrashPoint::AfterCharge => n_("after charge"),
             CrashPoint::AfterLedgerWrite => n_("after ledger write"),
-            CrashPoint::AfterCommit => n_("after commit, before ack"),
+            CrashPoint::AfterCommit => n_("after the database commit"),
             CrashPoint::AfterAck => n_("after ack"),
             CrashPoint::Now => n_("now"),
         })
-    }
-
-    /// [`CrashPoint::label`] on a broker of kind `broker`. A log's consumer acks nothing: it commits
-    /// an offset, and may already have (on a timer, or in the database transaction), so on a log the
-    /// boundary after the database commit is not "before ack".
-    pub fn label_on(self, broker: &BrokerKind) -> &'static str {
-        match (self, broker) {
-            (CrashPoint::AfterCommit, BrokerKind::Log(_)) => tr("after the database commit"),
-            _ => self.label(),
-        }
     }
 }
 
@@ -180,21 +171,14 @@ mod tests {
         assert_eq!(CrashPoint::from_name("after_lunch"), None);
     }
 
-    /// A log's consumer commits an offset and acks nothing, so no boundary on a log is "before ack";
-    /// the queues keep the lessons' words.
+    /// A boundary's label is true on every broker and every ack timing: a strategy that acks first
+    /// (manual ack first, or auto-ack) has acked long before the commit, and a log's consumer acks
+    /// nothing, so no label may place a boundary "before ack".
     #[test]
-    fn no_label_on_a_log_says_before_ack() {
-        use super::super::config::{LogSettings, SqsSettings};
-        let log = BrokerKind::Log(LogSettings::default());
-        for p in CrashPoint::BOUNDARIES {
-            assert!(!p.label_on(&log).contains("before ack"), "{p:?}");
-            for queue in [BrokerKind::Queue, BrokerKind::Sqs(SqsSettings::default())] {
-                assert_eq!(p.label_on(&queue), p.label());
-            }
+    fn no_label_says_before_ack() {
+        for p in CrashPoint::BOUNDARIES.into_iter().chain([CrashPoint::Now]) {
+            assert!(!p.label().contains("before ack"), "{p:?}");
         }
-        assert_eq!(
-            CrashPoint::AfterCommit.label_on(&log),
-            "after the database commit"
-        );
+        assert_eq!(CrashPoint::AfterCommit.label(), "after the database commit");
     }
 }

@@ -7,7 +7,6 @@
 //! text is written from the event log alone, in the log's own sentences, so the diagram shows what
 //! the run did, in the words the event log and the command line use.
 
-use super::config::BrokerKind;
 use super::event::{Event, LoggedEvent};
 use super::simulation::Sim;
 use std::fmt::Write;
@@ -154,16 +153,15 @@ pub fn for_sim(
         let _ = write!(caveat, " after the {dropped} oldest, no longer kept");
     }
     let c = sim.config();
-    write(format, title, c.consumers, &c.broker, &events, &caveat)
+    write(format, title, c.consumers, &events, &caveat)
 }
 
-/// Writes `events` as a sequence diagram with `consumers` consumers of a broker of kind `broker`,
+/// Writes `events` as a sequence diagram with `consumers` consumers of a broker,
 /// titled `title`, with `caveat` (if not empty) as a note across the top.
 pub fn write(
     format: DiagramFormat,
     title: &str,
     consumers: u8,
-    broker: &BrokerKind,
     events: &[LoggedEvent],
     caveat: &str,
 ) -> String {
@@ -218,21 +216,21 @@ pub fn write(
                 })
                 .count() as u32
         };
-        draw(&mut o, mermaid, &line(&e.event, broker, charges));
+        draw(&mut o, mermaid, &line(&e.event, charges));
     }
     o.push_str(if mermaid { "" } else { "@enduml\n" });
     o
 }
 
 /// The line one event draws, labelled with the event's own sentence (the one the event log and the
-/// command line print on `broker`); `earlier_charges(p)` counts the charges of `p` that moved money
+/// command line print); `earlier_charges(p)` counts the charges of `p` that moved money
 /// before it.
-fn line(e: &Event, broker: &BrokerKind, earlier_charges: impl Fn(u32) -> u32) -> Line {
+fn line(e: &Event, earlier_charges: impl Fn(u32) -> u32) -> Line {
     use Actor::*;
     use Event::*;
     // Both languages end a statement at a newline; Mermaid also at `;`, and reads `#` as an entity.
     let text: String = e
-        .text_on(broker)
+        .to_string()
         .chars()
         .map(|c| {
             if c == ';' {

@@ -3,16 +3,14 @@
 //! The core decides what happened; this module only says it in the lessons' vocabulary.
 
 use crate::i18n::{trf, trf_n};
-use crate::sim::config::BrokerKind;
 use crate::sim::{Event, Sim};
 
 /// Events looked at, at most, when searching for something worth announcing.
 const LOOKBACK: usize = 2_000;
 
-/// One event as a sentence fragment on a broker of kind `broker` ([`Event::text_on`]: on a log, a
-/// crash after the database commit is not "before ack", since a log's consumer commits an offset).
-pub fn event(e: &Event, broker: &BrokerKind) -> String {
-    e.text_on(broker)
+/// One event as a sentence fragment (its [`Display`](std::fmt::Display) text).
+pub fn event(e: &Event) -> String {
+    e.to_string()
 }
 
 /// Is this event worth interrupting a screen reader for?
@@ -60,7 +58,7 @@ pub fn latest(sim: &Sim, since: u64) -> Option<String> {
             "At {0}: {1}.",
             &[
                 &crate::ui::components::words::seconds(e.time),
-                &event(&e.event, &sim.config().broker),
+                &event(&e.event),
             ],
         );
         if let Event::Charged {

@@ -199,7 +199,7 @@ test('the event log speaks each broker’s words: no nack on SQS; a log’s cras
   }
 });
 
-test('the crash controls and the strategy help speak each broker’s words: a log’s crash after the commit is not before an ack; no broker nacks a failed charge', async () => {
+test('the crash controls and the strategy help speak each broker’s words: a crash after the commit is not before an ack, on a log or when the strategy acks first; no broker nacks a failed charge', async () => {
   const app = await e2e.open();
   try {
     // Lab 13 arms a crash after the database commit on a log: its consumer commits an offset and
@@ -211,6 +211,21 @@ test('the crash controls and the strategy help speak each broker’s words: a lo
     const labels = await app.page.locator('[data-testid=crash-after-commit]')
       .evaluateAll((buttons) => buttons.map((b) => b.getAttribute('aria-label')));
     assert.ok(labels.length > 0 && labels.every((l) => / after the database commit$/.test(l)), labels.join('\n'));
+
+    // Lab 4's consumer acks on receive, so its crash after the commit comes long after the ack: armed
+    // by hand (it fires on the first payment, before the script's crash at every fifth check), it is
+    // not "before ack" on the button, in the armed list or in the consumer's status.
+    await app.byTestId('lab-select').selectOption('ack-before-commit');
+    const button = app.page.locator('[data-testid=crash-after-commit][data-consumer="0"]');
+    assert.match(await button.getAttribute('aria-label'), /^crash: arm a crash of consumer 1 after the database commit$/);
+    await button.click();
+    const armed4 = await app.page.locator('[data-testid=armed-crash][data-point=after_commit]').first().textContent();
+    assert.match(armed4, /consumer 1, after the database commit, once/);
+    assert.doesNotMatch(armed4, /before ack/);
+    for (let i = 0; i < 800 && !/down/.test(await app.byTestId('consumer-status').textContent()); i++) {
+      await app.byTestId('step').click();
+    }
+    assert.match(await app.byTestId('consumer-status').textContent(), /down — crashed after the database commit holding/);
 
     // The gateway's help: SQS has no nack and a log consumer seeks back, so no broker's help says nack.
     for (const kind of ['queue', 'sqs', 'log']) {

@@ -171,7 +171,7 @@ test('real crash mode: the notice counts a payment already handed back, and lab 
     for (let i = 0; i < 800 && !/down/.test(await app.byTestId('consumer-status').textContent()); i++) {
       await app.byTestId('step').click();
     }
-    assert.match(await app.byTestId('consumer-status').textContent(), /down — crashed after commit, before ack holding/);
+    assert.match(await app.byTestId('consumer-status').textContent(), /down — crashed after the database commit holding/);
     await savedNow(app);
     await page.reload();
     await app.byTestId('real-crash-notice').waitFor();

@@ -243,7 +243,7 @@ test('the sweep in the projector theme: body-size text, rows in words, legend ab
     assert.equal(await app.byTestId('view-sandbox').getAttribute('aria-pressed'), 'true');
     assert.equal(await page.evaluate(() => window.scrollY), 0, 'the page is at the top of the opened run');
     const note = await app.byTestId('sweep-opened').textContent();
-    assert.match(note, /Opened from the sweep: no processed check · no transaction · ack after commit · no gateway key; every consumer crashes after commit/);
+    assert.match(note, /Opened from the sweep: no processed check · no transaction · ack after commit · no gateway key; every consumer crashes after the database commit/);
     assert.match(note, new RegExp(`seed ${seed}\\.`));
     // Back to the sweep, and the note goes once the strategy on screen is no longer the cell's.
     await app.byTestId('sweep-back').click();

@@ -252,7 +252,7 @@ fn run_json(sim: &Sim, setup: &Setup, settled: bool, with_events: bool) -> Strin
                     "seq": e.seq,
                     "time_ms": e.time,
                     "event": e.event,
-                    "text": e.event.text_on(&sim.config().broker),
+                    "text": e.event.to_string(),
                 })).collect::<Vec<_>>(),
             })
         })
@@ -388,7 +388,7 @@ fn anomalies_text(o: &mut String, sim: &Sim) {
             let _ = writeln!(o, "      (its events have left the event window)");
         }
         for e in causes.iter().take(CAUSES_SHOWN) {
-            let text = e.event.text_on(&sim.config().broker);
+            let text = e.event.to_string();
             let _ = writeln!(o, "      #{:<7} {:>8} ms  {text}", e.seq, e.time);
         }
         if causes.len() > CAUSES_SHOWN {

@@ -112,17 +112,17 @@ fn table(rows: &[SweepRow], seed: u64, payments: u32, kind: &BrokerKind) -> Stri
         count(Verdict::Orphan),
         count(Verdict::Unsettled)
     );
-    legend(&mut o, payments, kind);
+    legend(&mut o, payments);
     o
 }
 
-fn legend(o: &mut String, payments: u32, broker: &BrokerKind) {
+fn legend(o: &mut String, payments: u32) {
     let heads: Vec<String> = CrashPoint::BOUNDARIES
         .chunks(3)
         .map(|points| {
             let words: Vec<String> = points
                 .iter()
-                .map(|p| format!("{} = {}", head(*p), p.label_on(broker)))
+                .map(|p| format!("{} = {}", head(*p), p.label()))
                 .collect();
             words.join("; ")
         })

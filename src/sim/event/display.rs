@@ -3,26 +3,21 @@
 
 use super::{Event, RequeueReason};
 use crate::i18n::{n_, trf, trf_n};
-use crate::sim::config::BrokerKind;
 use crate::sim::message::payment_label;
 use std::fmt;
 
-/// One event as a sentence fragment in the lessons' words, as [`Event::text_on`] writes it for a
-/// queue.
+/// One event as a sentence fragment in the lessons' words, consumers numbered from 1 as the UI shows
+/// them: `pay-0003 delivered to consumer 1 (delivery 2, redelivered)`. The event log, the live region,
+/// the diagrams and the command line all print this, on every broker.
 impl fmt::Display for Event {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text_on(&BrokerKind::Queue))
+        f.write_str(&self.text())
     }
 }
 
 impl Event {
-    /// One event as a sentence fragment in the lessons' words on a broker of kind `broker`, consumers
-    /// numbered from 1 as the UI shows them: `pay-0003 delivered to consumer 1 (delivery 2,
-    /// redelivered)`. The event log, the live region, the diagrams and the command line all print
-    /// this. The broker only changes where a crash happened ([`CrashPoint::label_on`]).
-    ///
-    /// [`CrashPoint::label_on`]: crate::sim::command::CrashPoint::label_on
-    pub fn text_on(&self, broker: &BrokerKind) -> String {
+    /// The sentence [`Display`](fmt::Display) writes.
+    fn text(&self) -> String {
         // Each kind names its sentence (a catalogue key) and the up to three texts its placeholders
         // take, in the key's order; one `trf` call fills them all. A call per kind would cost the
         // browser build a temporary array, a call and the drops at each of the thirty-odd sentences.
@@ -142,11 +137,11 @@ impl Event {
             } => match payment {
                 Some(x) => (
                     n_("{0} crashed {1} while holding {2}"),
-                    [c(consumer), point.label_on(broker).to_string(), p(x)],
+                    [c(consumer), point.label().to_string(), p(x)],
                 ),
                 None => (
                     n_("{0} crashed {1}"),
-                    [c(consumer), point.label_on(broker).to_string(), none()],
+                    [c(consumer), point.label().to_string(), none()],
                 ),
             },
             Event::Restarted { consumer } => (n_("{0} restarted"), [c(consumer), none(), none()]),

@@ -50,7 +50,7 @@ pub fn armed(props: &ArmedProps) -> Html {
                 data-consumer={a.consumer.map_or("all".to_string(), |c| c.to_string())}
                 data-fired={a.fired.to_string()}>
                 <span aria-hidden="true">{ if spent { "✓ " } else { "✹ " } }</span>
-                { vtext(trf("{0}, {1}, {2} — fired {3}×", &[&who, a.point.label_on(&sim.config().broker), &how, &a.fired.to_string()])) }
+                { vtext(trf("{0}, {1}, {2} — fired {3}×", &[&who, a.point.label(), &how, &a.fired.to_string()])) }
                 { vtext(if spent { tr(" (spent)") } else { "" }) }
                 if !spent {
                     <button type="button" class="link-button" data-testid="disarm" onclick={ondisarm}>

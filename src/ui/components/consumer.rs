@@ -33,7 +33,7 @@ pub fn consumer_panel(props: &ConsumerProps) -> Html {
                     let how = if point == CrashPoint::Now {
                         tr("by hand")
                     } else {
-                        point.label_on(&sim.config().broker)
+                        point.label()
                     };
                     let (until, how) = (seconds(until), how.to_string());
                     match payment {

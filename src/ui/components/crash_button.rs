@@ -26,10 +26,7 @@ pub fn is_armed(world: &World, consumer: u8, point: CrashPoint) -> bool {
 pub fn crash_button(props: &CrashButtonProps) -> Html {
     let armed = is_armed(&props.world, props.consumer, props.point);
     let (consumer, point) = (props.consumer, props.point);
-    let (c, at) = (
-        (consumer + 1).to_string(),
-        point.label_on(&props.world.sim().config().broker),
-    );
+    let (c, at) = ((consumer + 1).to_string(), point.label());
     // A crash armed for every consumer (a lab's script) is disarmed for every consumer.
     let for_all = props
         .world

@@ -83,7 +83,6 @@ pub fn EventLog(props: &EventLogProps) -> Html {
     // the run from some moment on (events after it are new, under the same sequence numbers).
     let run = props.world.key().0;
     let actions = props.world.timeline().actions().len() as u64;
-    let broker = sim.config().broker;
     let rows: Vec<Html> = window
         .iter()
         .rev()
@@ -96,7 +95,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
             // rows at the bottom, instead of rewriting every row (Yew matches unkeyed rows from the
             // end). A row already drawn is not drawn again: a catch-up part costs its new rows only.
             html! {
-                <Memo key={e.seq} deps={(run, e.seq, actions << 1 | cause as u64)} render={Rc::new(move || row(&e, cause, &broker)) as Rc<dyn Fn() -> Html>} />
+                <Memo key={e.seq} deps={(run, e.seq, actions << 1 | cause as u64)} render={Rc::new(move || row(&e, cause)) as Rc<dyn Fn() -> Html>} />
             }
         })
         .collect();
@@ -159,14 +158,14 @@ pub fn EventLog(props: &EventLogProps) -> Html {
 }
 
 /// One row of the log.
-fn row(e: &LoggedEvent, cause: bool, broker: &crate::sim::config::BrokerKind) -> Html {
+fn row(e: &LoggedEvent, cause: bool) -> Html {
     html! {
         <li class={classes!("event", format!("event--{}", e.event.kind()), cause.then_some("event--cause"))}
             data-testid="event-row" data-seq={e.seq.to_string()} data-kind={e.event.kind()} data-time={e.time.to_string()}
             data-payment={e.event.payment().map(|p| p.to_string())}>
             <span class="event__time mono">{ vtext(seconds(e.time)) }</span>
             <span class="event__kind">{ vtext(kind_label(&e.event)) }</span>
-            <span class="event__text">{ narrate::event(&e.event, broker) }</span>
+            <span class="event__text">{ narrate::event(&e.event) }</span>
             if cause { <span class="event__cause">{ vtr("◆ cause") }</span> }
         </li>
     }

@@ -93,7 +93,7 @@ fn broker_word(name: &'static str) -> &'static str {
 /// Which run a sweep cell opened, in words, for the note above the sandbox.
 pub fn opened_text(config: &Config, command: &Command, seed: u64) -> String {
     let point = match command {
-        Command::ArmCrash { point, .. } => point.label_on(&config.broker),
+        Command::ArmCrash { point, .. } => point.label(),
         _ => "",
     };
     trf(
@@ -259,7 +259,6 @@ fn step(run: &Rc<RefCell<Option<Run>>>) -> bool {
 
 fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_only: bool) -> Html {
     let points = CrashPoint::BOUNDARIES;
-    let broker = r.plan.broker();
     let strategies = Strategy::all_combinations();
     let cells = r.plan.cells();
     let body = strategies.iter().map(|s| {
@@ -291,7 +290,7 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
                         data-orphan={t.orphan.to_string()} data-charged-once={t.charged_once.to_string()}
                         {onclick}>
                         // The column in words: the cell's name, and its label where a phone stacks the cells.
-                        <span class="sweep__point">{ vtext(trf("crash {0}: ", &[p.label_on(&broker)])) }</span>
+                        <span class="sweep__point">{ vtext(trf("crash {0}: ", &[p.label()])) }</span>
                         <span aria-hidden="true">{ vtext(icon) }</span>{ " " }{ vtext(shown) }
                         if let Some(n) = count { { " " }<span class="mono">{ n }</span> }
                     </button>
@@ -327,7 +326,7 @@ fn table(r: &Run, onopen: &Callback<(Config, Command)>, sandbox: &Config, key_on
                 <thead>
                     <tr>
                         <th scope="col">{ vtr("Strategy") }</th>
-                        { for points.iter().map(|p| html! { <th scope="col">{ vtext(trf("crash {0}", &[p.label_on(&broker)])) }</th> }) }
+                        { for points.iter().map(|p| html! { <th scope="col">{ vtext(trf("crash {0}", &[p.label()])) }</th> }) }
                     </tr>
                 </thead>
                 <tbody>{ for body }</tbody>
