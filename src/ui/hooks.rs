@@ -248,6 +248,12 @@ pub fn use_staged_worlds(
     (out, pending.is_none())
 }
 
+/// How many of a panel's `max` rows the first `parts` parts of a catch-up draw, `per_part` rows each
+/// (see [`use_staged_worlds`]; `usize::MAX` parts: all of them).
+pub fn rows_in_parts(parts: usize, per_part: usize, max: usize) -> usize {
+    max.min(parts.saturating_mul(per_part))
+}
+
 /// Calls `part` at every animation frame until the returned flag is cleared; from the second frame if
 /// `wait`, which leaves the first to draw what changed the run (the end of a play, a click) on its own.
 fn each_frame(wait: bool, part: impl Fn() + 'static) -> Rc<Cell<bool>> {

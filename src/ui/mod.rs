@@ -307,15 +307,15 @@ pub fn App() -> Html {
                         onload_lab={onload_lab.clone()} />
                 </div>
                 <div class="app__center">
-                    <Memo deps={(verdict_world.key().0, verdict_world.version(), rev)} render={{
+                    <Memo deps={verdict_world.deps(rev)} render={{
                         let props = components::verdict::VerdictProps { lab: state.lab.clone(), world: verdict_world, progress: state.progress(), learner: state.learner(), onload_lab, onclear: send(Action::ClearActions) };
                         Rc::new(move || components::verdict::verdict_panel(&props)) as Rc<dyn Fn() -> Html>
                     }} />
-                    <Memo deps={(totals_world.key().0, totals_world.version(), 0)} render={{
+                    <Memo deps={totals_world.deps(0)} render={{
                         let props = TotalsProps { world: totals_world };
                         Rc::new(move || totals_panel(&props)) as Rc<dyn Fn() -> Html>
                     }} />
-                    <Memo deps={(pipeline_world.key().0, pipeline_world.version(), rev)} render={{
+                    <Memo deps={pipeline_world.deps(rev)} render={{
                         let props = PipelineProps { world: pipeline_world, selected: state.selected, onapply: onapply.clone(), onselect: dispatch_with(&d, Action::Select) };
                         Rc::new(move || pipeline(&props)) as Rc<dyn Fn() -> Html>
                     }} />

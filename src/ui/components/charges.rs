@@ -7,6 +7,7 @@ use super::words::counted;
 use crate::i18n::{tr_n, trf, trf_n};
 use crate::sim::Command;
 use crate::sim::message::{CUSTOMER_NAMES, money, payment_label};
+use crate::ui::hooks::rows_in_parts;
 use crate::ui::state::World;
 use crate::ui::{atr, vtext, vtr};
 use yew::prelude::*;
@@ -41,7 +42,7 @@ pub fn charges(props: &ChargesProps) -> Html {
     let sim = props.world.sim();
     let gateway = sim.gateway();
     let customers = sim.config().customers as usize;
-    let max_rows = MAX_ROWS.min(props.parts.saturating_mul(MAX_ROWS / 2));
+    let max_rows = rows_in_parts(props.parts, MAX_ROWS / 2, MAX_ROWS);
     let mut by_customer: Vec<Vec<Row>> = (0..customers).map(|_| Vec::new()).collect();
     let mut shown = 0;
     let mut truncated = false;

@@ -51,17 +51,16 @@ fn gauge(samples: &[Sample], f: fn(&Sample) -> u32) -> Vec<(f64, f64)> {
 
 #[component]
 pub fn Dashboard(props: &DashboardProps) -> Html {
-    let (w, v) = props.world.key();
     let world = props.world.clone();
     html! {
         <section class="panel dashboard" aria-labelledby="dashboard-title" data-testid="dashboard">
             <h2 class="panel__title" id="dashboard-title">{ vtr("Dashboard") }</h2>
             // Each part of a catch-up draws one more chart; the ones already drawn are skipped.
-            <Memo key={99} deps={(w, v, 99)} render={{ let world = world.clone(); Rc::new(move || signals(&world)) as Rc<dyn Fn() -> Html> }} />
+            <Memo key={99} deps={world.deps(99)} render={{ let world = world.clone(); Rc::new(move || signals(&world)) as Rc<dyn Fn() -> Html> }} />
             <div class="dashboard__charts">
                 { for (0..7).filter(|i| 2 * i < props.parts).map(|i| {
                     let (world, table) = (world.clone(), 2 * i + 1 < props.parts);
-                    html! { <Memo key={i} deps={(w, v, (2 * i + table as usize) as u64)} render={Rc::new(move || chart(i, table, &world)) as Rc<dyn Fn() -> Html>} /> }
+                    html! { <Memo key={i} deps={world.deps((2 * i + table as usize) as u64)} render={Rc::new(move || chart(i, table, &world)) as Rc<dyn Fn() -> Html>} /> }
                 }) }
             </div>
         </section>

@@ -4,6 +4,7 @@
 use super::memo::Memo;
 use crate::i18n::{n_, tr, trf, trf_n};
 use crate::sim::message::{CUSTOMER_NAMES, money, payment_label};
+use crate::ui::hooks::rows_in_parts;
 use crate::ui::state::World;
 use crate::ui::{atr, vtext, vtr};
 use std::rc::Rc;
@@ -40,13 +41,12 @@ impl PartialEq for DatabaseProps {
 pub fn DatabasePanel(props: &DatabaseProps) -> Html {
     let (world, charges) = (props.world.clone(), props.charges.clone());
     let onapply = props.onapply.clone();
-    let (w, v) = world.key();
-    let (cw, cv) = charges.key();
     let (parts, charge_parts) = props.parts;
+    let (deps, charge_deps) = (world.deps(parts as u64), charges.deps(charge_parts as u64));
     html! {
         <>
-        <Memo deps={(w, v, parts as u64)} render={Rc::new(move || database(&world, parts)) as Rc<dyn Fn() -> Html>} />
-        <Memo deps={(cw, cv, charge_parts as u64)} render={Rc::new(move || super::charges::charges(&super::charges::ChargesProps { world: charges.clone(), parts: charge_parts, onapply: onapply.clone() })) as Rc<dyn Fn() -> Html>} />
+        <Memo {deps} render={Rc::new(move || database(&world, parts)) as Rc<dyn Fn() -> Html>} />
+        <Memo deps={charge_deps} render={Rc::new(move || super::charges::charges(&super::charges::ChargesProps { world: charges.clone(), parts: charge_parts, onapply: onapply.clone() })) as Rc<dyn Fn() -> Html>} />
         </>
     }
 }
@@ -54,7 +54,7 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
 /// The ledger, the processed records and the open transactions; in a catch-up's first part, half
 /// the rows of each table.
 fn database(world: &World, parts: usize) -> Html {
-    let max_rows = MAX_ROWS.min(parts.saturating_mul(MAX_ROWS / 2));
+    let max_rows = rows_in_parts(parts, MAX_ROWS / 2, MAX_ROWS);
     let sim = world.sim();
     let db = sim.ledger();
     let scan = sim.published().min(MAX_SCAN);

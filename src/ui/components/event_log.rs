@@ -7,6 +7,7 @@ use crate::i18n::{tr, tr_n, trf_n};
 use crate::sim::Event;
 use crate::sim::event::LoggedEvent;
 use crate::sim::message::payment_label;
+use crate::ui::hooks::rows_in_parts;
 use crate::ui::state::World;
 use crate::ui::{atr, narrate};
 use crate::ui::{vtext, vtr};
@@ -88,7 +89,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         .rev()
         .filter(|e| kind.is_empty() || e.event.kind() == kind.as_str())
         .filter(|e| props.focus.is_none() || e.event.payment() == props.focus)
-        .take(MAX_ROWS.min(props.parts.saturating_mul(ROWS_PER_PART)))
+        .take(rows_in_parts(props.parts, ROWS_PER_PART, MAX_ROWS))
         .map(|&e| {
             let cause = causes.contains(&e.seq);
             // Keyed by sequence number: a new event adds one row at the top, and a catch-up part adds
@@ -101,7 +102,7 @@ pub fn EventLog(props: &EventLogProps) -> Html {
         .collect();
 
     // A few anomalies per part too: each is a row with a button.
-    let anomaly_items = anomalies.iter().take(props.parts.saturating_mul(5)).map(|a| {
+    let anomaly_items = anomalies.iter().take(rows_in_parts(props.parts, 5, MAX_ANOMALIES)).map(|a| {
         let p = a.payment;
         let onshow = props.onfocus.reform(move |_: MouseEvent| Some(p));
         let focused = props.focus == Some(p);

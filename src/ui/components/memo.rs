@@ -7,8 +7,8 @@
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// What a memoized panel shows, as numbers that change whenever it would look different: usually a
-/// run's [`crate::ui::state::World::key`] and the app's revision (see `AppState::rev`).
+/// What a memoized panel shows, as numbers that change whenever it would look different: usually
+/// [`crate::ui::state::World::deps`], a run's key with the app's revision (see `AppState::rev`).
 pub type Deps = (usize, u64, u64);
 
 #[derive(Properties, Clone)]

@@ -44,6 +44,13 @@ impl World {
         (Rc::as_ptr(&self.timeline) as usize, self.version)
     }
 
+    /// What a [`crate::ui::components::memo::Memo`] of a panel drawn from this run depends on: the
+    /// run, its moment ([`World::key`]) and `extra` (the app's revision, a part count…).
+    pub fn deps(&self, extra: u64) -> (usize, u64, u64) {
+        let (run, version) = self.key();
+        (run, version, extra)
+    }
+
     /// Bumped at every change of the world.
     pub fn version(&self) -> u64 {
         self.version
