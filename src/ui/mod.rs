@@ -34,7 +34,7 @@ use components::header::Header;
 use components::help::Help;
 use components::lesson::Lesson;
 use components::memo::Memo;
-use components::pipeline::{PipelineProps, pipeline};
+use components::pipeline::{self, PipelineProps};
 use components::strategy::{StrategyProps, strategy_panel};
 use components::sweep::SweepView;
 use components::totals::{TotalsProps, totals_panel};
@@ -214,8 +214,9 @@ pub fn App() -> Html {
             ("panel-verdict", 1),
             ("panel-totals", 1),
             ("panel-pipeline", 1),
-            ("panel-stores", 2),
-            ("panel-stores", 2),
+            ("pipeline-consumers", 1),
+            ("panel-stores", components::database::PARTS),
+            ("panel-stores", components::database::PARTS),
             ("panel-log", components::event_log::PARTS),
             ("panel-charts", components::dashboard::PARTS),
         ],
@@ -225,11 +226,12 @@ pub fn App() -> Html {
         verdict_world,
         totals_world,
         pipeline_world,
+        consumers_world,
         stores_world,
         charges_world,
     ] = std::array::from_fn(|i| staged[i].0.clone());
     let ((log_world, log_parts), (charts_world, chart_parts)) =
-        (staged[6].clone(), staged[7].clone());
+        (staged[7].clone(), staged[8].clone());
     let rev = state.rev;
     let (now, horizon, start, settled, seed, events) = {
         let t = world.timeline();
@@ -249,6 +251,7 @@ pub fn App() -> Html {
         <main class="app" data-testid="app" data-settled={(settled && drawn).to_string()} data-events={events.to_string()}
             data-playing={state.playing.to_string()} data-lab={state.lab.id}>
             <Header lab_id={state.lab.id} progress={state.saved.progress.clone()} {seed} projector={state.saved.settings.projector}
+                moment={(world.version(), now, state.playing, state.speed().to_bits(), state.view == View::Sandbox)}
                 onload_lab={onload_lab.clone()} onset_seed={dispatch_with(&d, Action::SetSeed)} {onshare}
                 ontoggle_projector={send(Action::ToggleProjector)} onhelp={send(Action::SetHelp(true))}
                 onwelcome={{ let w = welcome.clone(); Callback::from(move |()| w.set(true)) }}>
@@ -315,12 +318,16 @@ pub fn App() -> Html {
                         let props = TotalsProps { world: totals_world };
                         Rc::new(move || totals_panel(&props)) as Rc<dyn Fn() -> Html>
                     }} />
-                    <Memo deps={pipeline_world.deps(rev)} render={{
-                        let props = PipelineProps { world: pipeline_world, selected: state.selected, onapply: onapply.clone(), onselect: dispatch_with(&d, Action::Select) };
-                        Rc::new(move || pipeline(&props)) as Rc<dyn Fn() -> Html>
-                    }} />
+                    { pipeline::section(html! {
+                        <Memo deps={pipeline_world.deps(0)} render={Rc::new(move || pipeline::head(&pipeline_world)) as Rc<dyn Fn() -> Html>} />
+                    }, html! {
+                        <Memo deps={consumers_world.deps(rev)} render={{
+                            let props = PipelineProps { world: consumers_world, selected: state.selected, onapply: onapply.clone(), onselect: dispatch_with(&d, Action::Select) };
+                            Rc::new(move || pipeline::consumers(&props)) as Rc<dyn Fn() -> Html>
+                        }} />
+                    }) }
                     <div class="app__stores" id="panel-stores">
-                        <DatabasePanel world={stores_world} charges={charges_world} parts={(staged[4].1, staged[5].1)} onapply={onapply.clone()} />
+                        <DatabasePanel world={stores_world} charges={charges_world} parts={(staged[5].1, staged[6].1)} onapply={onapply.clone()} />
                     </div>
                 </div>
                 <div class="app__right">

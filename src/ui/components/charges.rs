@@ -20,7 +20,7 @@ const MAX_SCAN: u32 = 20_000;
 #[derive(Properties, PartialEq)]
 pub struct ChargesProps {
     pub world: World,
-    /// How many parts to draw (see `hooks::use_staged_worlds`): half the rows, then all of them.
+    /// How many parts to draw (see `hooks::use_staged_worlds`): a quarter of the rows more in each.
     pub parts: usize,
     pub onapply: Callback<Command>,
 }
@@ -42,7 +42,7 @@ pub fn charges(props: &ChargesProps) -> Html {
     let sim = props.world.sim();
     let gateway = sim.gateway();
     let customers = sim.config().customers as usize;
-    let max_rows = rows_in_parts(props.parts, MAX_ROWS / 2, MAX_ROWS);
+    let max_rows = rows_in_parts(props.parts, MAX_ROWS / super::database::PARTS, MAX_ROWS);
     let mut by_customer: Vec<Vec<Row>> = (0..customers).map(|_| Vec::new()).collect();
     let mut shown = 0;
     let mut truncated = false;
@@ -160,7 +160,8 @@ pub fn charges(props: &ChargesProps) -> Html {
 fn row(r: &Row) -> Html {
     let duplicate = r.nth > 1;
     html! {
-        <li class={classes!("charges__row", duplicate.then_some("charges__row--duplicate"))}
+        // Keyed: a catch-up's second part adds rows after the first part's instead of rewriting them.
+        <li key={r.payment << 8 | r.nth as u32} class={classes!("charges__row", duplicate.then_some("charges__row--duplicate"))}
             data-testid="charge-row" data-payment={r.payment.to_string()}
             data-charge={r.nth.to_string()} data-duplicate={duplicate.to_string()}>
             <span class="charges__payment mono">{ vtext(payment_label(r.payment)) }</span>

@@ -12,6 +12,9 @@ use yew::prelude::*;
 
 /// Rows drawn at most per table; the totals always count every payment.
 const MAX_ROWS: usize = 50;
+/// The parts in which the database, and then the charges, catch up with a run (see
+/// `hooks::use_staged_worlds`): a quarter of their rows each, which a phone draws within a frame.
+pub const PARTS: usize = 4;
 /// Payments scanned at most (a million-payment run must not stall a frame).
 const MAX_SCAN: u32 = 20_000;
 
@@ -22,7 +25,7 @@ pub struct DatabaseProps {
     /// both stores sit in one component, so that neither redraws while its run stays the same.
     pub charges: World,
     /// How many parts of the database and of the charges to draw (see `hooks::use_staged_worlds`):
-    /// half their rows, then all of them.
+    /// a [`PARTS`]th of their rows more in each.
     pub parts: (usize, usize),
     pub onapply: Callback<crate::sim::Command>,
 }
@@ -51,10 +54,10 @@ pub fn DatabasePanel(props: &DatabaseProps) -> Html {
     }
 }
 
-/// The ledger, the processed records and the open transactions; in a catch-up's first part, half
-/// the rows of each table.
+/// The ledger, the processed records and the open transactions; in a catch-up's parts, a [`PARTS`]th
+/// of the rows of each table more at a time.
 fn database(world: &World, parts: usize) -> Html {
-    let max_rows = rows_in_parts(parts, MAX_ROWS / 2, MAX_ROWS);
+    let max_rows = rows_in_parts(parts, MAX_ROWS / PARTS, MAX_ROWS);
     let sim = world.sim();
     let db = sim.ledger();
     let scan = sim.published().min(MAX_SCAN);
@@ -100,7 +103,8 @@ fn database(world: &World, parts: usize) -> Html {
         let m = sim.message(p);
         let duplicate = rows > 1;
         html! {
-            <tr class={classes!("database__row", duplicate.then_some("database__row--duplicate"))}
+            // Keyed: a catch-up's second part adds rows after the first part's instead of rewriting them.
+            <tr key={p} class={classes!("database__row", duplicate.then_some("database__row--duplicate"))}
                 data-testid="ledger-row" data-payment={p.to_string()} data-rows={rows.to_string()}>
                 <td class="mono">{ vtext(payment_label(p)) }</td>
                 <td>{ CUSTOMER_NAMES[m.customer as usize % CUSTOMER_NAMES.len()] }</td>
@@ -142,7 +146,7 @@ fn database(world: &World, parts: usize) -> Html {
                     } else {
                         <ul class="database__records database__scroll scrollbox" tabindex="0" aria-label={atr("Processed payments")}>
                             { for processed.iter().map(|&p| html! {
-                                <li class="mono" data-testid="processed-row" data-payment={p.to_string()}>{ vtext(payment_label(p)) }</li>
+                                <li key={p} class="mono" data-testid="processed-row" data-payment={p.to_string()}>{ vtext(payment_label(p)) }</li>
                             }) }
                         </ul>
                     }

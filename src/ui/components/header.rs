@@ -11,7 +11,7 @@ use std::rc::Rc;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct HeaderProps {
     pub lab_id: AttrValue,
     /// Progress by lab id, to mark finished labs in the picker.
@@ -26,7 +26,27 @@ pub struct HeaderProps {
     pub onhelp: Callback<()>,
     /// Shows the welcome: the path of labs with progress.
     pub onwelcome: Callback<()>,
+    /// What the play controls in `children` show: the run's version and time, playing, the speed's
+    /// bits, and whether they are drawn at all.
+    pub moment: (u64, u64, bool, u64, bool),
     pub children: Html,
+}
+
+// Not the callbacks nor `children`: the app makes new ones on every render, and comparing them would
+// redraw the header (thirteen lab options) with every catch-up part, about 2 ms of a 4x-throttled
+// phone's frame each. `moment` says when the controls in `children` changed. The callbacks only
+// dispatch, except `onshare`, which reads the app's state as it was at the header's last redraw: the
+// link it makes comes from the lab, the seed and the run, and each of their changes redraws it.
+impl PartialEq for HeaderProps {
+    fn eq(&self, o: &Self) -> bool {
+        (
+            &self.lab_id,
+            &self.progress,
+            self.seed,
+            self.projector,
+            self.moment,
+        ) == (&o.lab_id, &o.progress, o.seed, o.projector, o.moment)
+    }
 }
 
 /// The language picker, at the foot of the page (the header has no room to spare on a projector or a
