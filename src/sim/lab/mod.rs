@@ -200,8 +200,10 @@ impl Lab {
             _ => None,
         };
         let with_run = |s: String| match &this_run {
-            Some(r) => format!("{s} {r}"),
-            None => s,
+            // A goal's reason may already name the run's harm ("Not yet: 13 payments charged…"):
+            // said once, not twice in a row.
+            Some(r) if !harm.as_ref().is_some_and(|h| s.contains(h.as_str())) => format!("{s} {r}"),
+            _ => s,
         };
         let missing = self
             .goals

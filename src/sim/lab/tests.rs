@@ -193,6 +193,34 @@ fn dead_lettering_everything_fails_the_retry_storm_with_a_sentence() {
 }
 
 #[test]
+fn a_verdict_names_the_runs_harm_once() {
+    let lab = Lab::by_id("checklist").unwrap();
+    let sim = lab.run(&lab.config, lab.seed, LIMIT);
+    let judged = lab.judge(&sim, &Learner::default());
+    let harm = common::harm_words(&sim).expect("the naive consumer breaks");
+    // "breaks" seen: what is still missing is the clean stress run, whose reason names the harm.
+    let v = lab.verdict(&sim, &judged, &|id| id == "breaks");
+    assert!(!v.complete);
+    assert_eq!(
+        v.sentence.matches(harm.as_str()).count(),
+        1,
+        "{}",
+        v.sentence
+    );
+    // A reason that does not name it (lab 2's diagnosis) still gets the run's harm after it.
+    let lab = Lab::by_id("double-payment").unwrap();
+    let sim = lab.run(&lab.config, lab.seed, LIMIT);
+    let judged = lab.judge(&sim, &Learner::default());
+    let harm = common::harm_words(&sim).expect("lab 2 charges twice");
+    let v = lab.verdict(&sim, &judged, &|_| false);
+    assert!(
+        v.sentence.ends_with(&format!(" This run: {harm}.")),
+        "{}",
+        v.sentence
+    );
+}
+
+#[test]
 fn verdict_counts_goals_achieved_in_earlier_runs() {
     let lab = Lab::by_id("side-effect").unwrap();
     let mut c = lab.config.clone();
