@@ -199,7 +199,7 @@ test('the event log speaks each broker’s words: no nack on SQS; a log’s cras
   }
 });
 
-test('the crash controls and the strategy help speak each broker’s words: a crash after the commit is not before an ack, on a log or when the strategy acks first; no broker nacks a failed charge', async () => {
+test('the crash controls and the strategy help speak each broker’s words: a crash after the commit is not before an ack, on a log or when the strategy acks first; no broker nacks a failed charge; a log\'s group splits partitions, not a queue', async () => {
   const app = await e2e.open();
   try {
     // Lab 13 arms a crash after the database commit on a log: its consumer commits an offset and
@@ -233,6 +233,13 @@ test('the crash controls and the strategy help speak each broker’s words: a cr
       const help = await app.byTestId('strategy').textContent();
       assert.match(help, /A failed charge is retried by the policy above/, kind);
       assert.doesNotMatch(help, /\bnack/i, kind);
+      // The workers' help: a log has no shared queue and takes no acks; its group splits the partitions.
+      if (kind === 'log') {
+        assert.match(help, /The group splits the partitions: each is read by one consumer at a time\. Prefetch is how many records a poll fetches \(max\.poll\.records\)\./);
+        assert.doesNotMatch(help, /share the queue|unacked/);
+      } else {
+        assert.match(help, /Consumers share the queue; prefetch is how many unacked messages each may hold\./, kind);
+      }
     }
     app.assertNoProblems();
   } finally {

@@ -202,7 +202,10 @@ impl Lab {
         let with_run = |s: String| match &this_run {
             // A goal's reason may already name the run's harm ("Not yet: 13 payments charged…"):
             // said once, not twice in a row.
-            Some(r) if !harm.as_ref().is_some_and(|h| s.contains(h.as_str())) => format!("{s} {r}"),
+            // (`ends_with`, not `contains`: a substring search costs the download about 1 KB.)
+            Some(r) if !harm.as_ref().is_some_and(|h| s.ends_with(&format!("{h}."))) => {
+                format!("{s} {r}")
+            }
             _ => s,
         };
         let missing = self

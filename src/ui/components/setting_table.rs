@@ -697,6 +697,11 @@ pub fn rows(e: &Edits, config: &Config, group: Group) -> Html {
         Group::Retention => tr(
             "0 keeps them forever. Stripe may remove a key once it is 24 h old; a repeat after a record or key is gone is charged as new.",
         ),
+        // A log has no shared queue and takes no acks: the group splits its partitions, and a poll
+        // fetches up to `max.poll.records` (simulation/log.rs).
+        Group::Workers if matches!(config.broker, BrokerKind::Log(_)) => tr(
+            "The group splits the partitions: each is read by one consumer at a time. Prefetch is how many records a poll fetches (max.poll.records).",
+        ),
         Group::Workers => {
             tr("Consumers share the queue; prefetch is how many unacked messages each may hold.")
         }
