@@ -252,7 +252,14 @@ test('a settings change far into a long run reruns in slices with a progress bar
   await probe.context.close();
   const app = await openWatched(link);
   try {
+    // Until the link's own replay is over and every panel has drawn its end: the replay's bar appears
+    // only after 300 ms, so waiting for the bar to be gone could end before it came, with the run a
+    // first slice (4,000 events) behind; and the panels then catch up one part per frame.
+    await app.page.waitForFunction(
+      () => /Shared run opened/.test(document.querySelector('[data-testid=announcer]')?.textContent ?? ''),
+      null, { timeout: 120_000 });
     await app.byTestId('catch-up').waitFor({ state: 'detached', timeout: 120_000 });
+    await app.page.waitForSelector('[data-testid=app][data-settled=true]', { timeout: 30_000 });
     const shown = async () => ({
       clock: await app.byTestId('clock').textContent(),
       events: await app.byTestId('app').getAttribute('data-events'),
