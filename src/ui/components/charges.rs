@@ -160,7 +160,7 @@ pub fn charges(props: &ChargesProps) -> Html {
 fn row(r: &Row) -> Html {
     let duplicate = r.nth > 1;
     html! {
-        // Keyed: a catch-up's second part adds rows after the first part's instead of rewriting them.
+        // Keyed: each later part of a catch-up adds rows after the earlier parts' instead of rewriting them.
         <li key={r.payment << 8 | r.nth as u32} class={classes!("charges__row", duplicate.then_some("charges__row--duplicate"))}
             data-testid="charge-row" data-payment={r.payment.to_string()}
             data-charge={r.nth.to_string()} data-duplicate={duplicate.to_string()}>
