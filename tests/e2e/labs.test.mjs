@@ -41,8 +41,10 @@ test('dead-lettering every payment fails the retry storm, with a sentence that s
     assert.equal(await app.byTestId('lab-verdict').getAttribute('data-complete'), 'false');
     const verdict = await app.byTestId('lab-verdict-text').textContent();
     assert.match(verdict, /dead-letter queue/);
-    // Never an empty goal text ("Still missing: . …"): the browser loads goal texts on demand.
-    assert.match(verdict, /Still missing: [^.\s]/, verdict);
+    // Never an empty goal text ("Still missing: . …"): the browser loads goal texts on demand, so its
+    // verdict gives the missing goal's reason alone, and says "not yet" once.
+    assert.match(verdict, /Not complete yet: [^.\s]/, verdict);
+    assert.doesNotMatch(verdict, /Not yet/i, verdict);
     await assertVerdictVisible(app, 'retry-storm gamed');
     await app.screenshot('labs-retry-storm-dead-lettered');
     app.assertNoProblems();

@@ -101,10 +101,8 @@ pub fn every_payment_once(sim: &Sim) -> Judged {
         return Judged::fail(tr("Nothing was published."));
     }
     if t.duplicate > 0 {
-        return Judged::fail(trf(
-            "Not yet: {0}.",
-            &[&harm_words(sim).unwrap_or_default()],
-        ));
+        // The harm alone: the verdict puts it after "Not complete yet:", and a goal row after its mark.
+        return Judged::fail(format!("{}.", harm_words(sim).unwrap_or_default()));
     }
     if !sim.is_settled() {
         return Judged::pending(trf_n(
@@ -113,7 +111,7 @@ pub fn every_payment_once(sim: &Sim) -> Judged {
         ));
     }
     match harm_words(sim) {
-        Some(h) => Judged::fail(trf("Not yet: {0}.", &[&h])),
+        Some(h) => Judged::fail(format!("{h}.")),
         None if t.charged_once == n => {
             Judged::pass(trf_n("All {0} payments were charged exactly once.", &[n]))
         }

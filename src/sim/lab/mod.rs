@@ -200,7 +200,7 @@ impl Lab {
             _ => None,
         };
         let with_run = |s: String| match &this_run {
-            // A goal's reason may already name the run's harm ("Not yet: 13 payments charged…"):
+            // A goal's reason may already name the run's harm ("13 payments charged…"):
             // said once, not twice in a row.
             // (`ends_with`, not `contains`: a substring search costs the download about 1 KB.)
             Some(r) if !harm.as_ref().is_some_and(|h| s.ends_with(&format!("{h}."))) => {
@@ -222,7 +222,7 @@ impl Lab {
                 complete: false,
                 // The browser build loads goal texts on demand (empty here): the reason alone then.
                 sentence: with_run(if g.text.is_empty() {
-                    trf("Still missing: {0}", &[&j.why])
+                    trf("Not complete yet: {0}", &[&j.why])
                 } else {
                     trf("Still missing: {0}. {1}", &[g.text, &j.why])
                 }),

@@ -207,6 +207,15 @@ fn a_verdict_names_the_runs_harm_once() {
         "{}",
         v.sentence
     );
+    // The browser's form (goal texts load on demand, so the reason stands alone) names it once too,
+    // after one "not yet", never "Not complete yet: Not yet: …".
+    let blank: Vec<Goal> = lab.goals.iter().map(|g| Goal { text: "", ..*g }).collect();
+    let browser = Lab {
+        goals: Box::leak(blank.into_boxed_slice()),
+        ..lab.clone()
+    };
+    let v = browser.verdict(&sim, &judged, &|id| id == "breaks");
+    assert_eq!(v.sentence, format!("Not complete yet: {harm}."));
     // A reason that does not name it (lab 2's diagnosis) still gets the run's harm after it.
     let lab = Lab::by_id("double-payment").unwrap();
     let sim = lab.run(&lab.config, lab.seed, LIMIT);

@@ -19,7 +19,7 @@ fn simplifies(b: &BrokerKind) -> &'static str {
             "SQS-like: a standard queue may deliver a message twice with no failure; a FIFO queue drops a send whose deduplication id came within 5 minutes. Simplified: the duplicate rate is a setting; each payment is its own FIFO group.",
         ),
         BrokerKind::Log(_) => tr(
-            "Kafka-like: each partition is read in order, and a consumer resumes from its last committed offset, replaying what follows. Simplified: one topic, one group, no broker failures.",
+            "Kafka-like: each partition is read in order, and a consumer resumes from its last committed offset, replaying what follows. Here “ack” is the offset commit (auto-ack: a timed auto-commit). Simplified: one topic, one group, no broker failures.",
         ),
     }
 }
