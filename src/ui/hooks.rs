@@ -145,9 +145,11 @@ fn in_view(id: &str) -> bool {
 /// and in how many parts the panel may be drawn), with how many of those parts to draw now
 /// (`usize::MAX`: all of them). Drawing a panel that grows with the run (event rows, charge cards,
 /// charts) costs far more than a frame on a phone, so:
-/// - while playing, a panel follows the run only while its box is on screen (measured once the run
-///   moved, and again after a scroll); the others keep the run they showed (the same version, so Yew
-///   skips them) and cost nothing per tick;
+/// - while playing, a panel follows the run only while its box is on screen, and not in the tick's
+///   own frame, which draws the clock and the play controls: the panels on screen follow in the
+///   frames after it, one per frame (together with the tick they cost a 4×-throttled phone more
+///   than a frame); the others keep the run they showed (the same version, so Yew skips them) and
+///   cost nothing per tick;
 /// - when playing stops, and after a catch-up, the panels that fell behind get the run one after
 ///   another, a part per animation frame (ten log rows, a chart, then its data table), the first a
 ///   frame after the change, so no frame draws much;
@@ -170,35 +172,8 @@ pub fn use_staged_worlds(
     if was_moving.replace(catching || playing) && !(catching || playing) {
         *staging.borrow_mut() = true;
     }
-    // Which boxes are on screen, measured at the first tick of a play and again after the reader
-    // scrolls: asking on every tick would force a layout in the middle of it.
-    let seen = use_mut_ref(|| None::<Vec<bool>>);
-    {
-        let seen = seen.clone();
-        use_effect_with(playing, move |&playing| {
-            let scroll = playing.then(|| {
-                EventListener::new(&gloo::utils::window(), "scroll", move |_| {
-                    *seen.borrow_mut() = None;
-                })
-            });
-            move || drop(scroll)
-        });
-    }
-    // Measured only once the run moved: the render of the Play click itself changes no panel, and
-    // measuring there would force a layout in the middle of the click's own work.
-    if playing && shown.borrow().iter().any(|(w, _)| w != world) {
-        let mut seen = seen.borrow_mut();
-        let seen = seen.get_or_insert_with(|| slots.iter().map(|(id, _)| in_view(id)).collect());
-        for (w, &on_screen) in shown.borrow_mut().iter_mut().zip(seen.iter()) {
-            if on_screen {
-                *w = (world.clone(), usize::MAX);
-            }
-        }
-    } else if !playing {
-        *seen.borrow_mut() = None;
-        if !*staging.borrow() {
-            *shown.borrow_mut() = whole();
-        }
+    if !playing && !*staging.borrow() {
+        *shown.borrow_mut() = whole();
     }
     let out = shown.borrow().clone();
     let pending = out
@@ -214,14 +189,24 @@ pub fn use_staged_worlds(
                 // One part per animation frame: parts run from a timer would pile several into one
                 // frame's style, layout and paint (a phone's long frames, issue 13 item 11).
                 let next = match pending {
-                    _ if playing => None,
                     Some(_) => Some(each_frame(changed, move || {
                         let mut shown = shown.borrow_mut();
-                        let next = shown
-                            .iter_mut()
-                            .zip(slots)
-                            .find(|((w, parts), _)| *w != world || *parts != usize::MAX);
-                        if let Some(((w, parts), (_, of))) = next {
+                        let mut slots = shown.iter_mut().zip(slots);
+                        if playing {
+                            // One panel per frame, the one left behind longest first. Asked here,
+                            // where the last frame laid the page out and nothing changed it since,
+                            // so the question forces no layout.
+                            let Some(((w, parts), _)) = slots
+                                .filter(|((w, _), (id, _))| *w != world && in_view(id))
+                                .min_by_key(|((w, _), _)| w.version())
+                            else {
+                                return false;
+                            };
+                            *w = world.clone();
+                            *parts = usize::MAX;
+                        } else if let Some(((w, parts), (_, of))) =
+                            slots.find(|((w, parts), _)| *w != world || *parts != usize::MAX)
+                        {
                             // A panel that fell behind starts again from its first part; the last
                             // part means the whole panel.
                             *parts = if *w != world { 1 } else { *parts + 1 };
@@ -231,6 +216,7 @@ pub fn use_staged_worlds(
                             *w = world.clone();
                         }
                         redraw.force_update();
+                        true
                     })),
                     None => {
                         *staging.borrow_mut() = false;
@@ -254,15 +240,13 @@ pub fn rows_in_parts(parts: usize, per_part: usize, max: usize) -> usize {
     max.min(parts.saturating_mul(per_part))
 }
 
-/// Calls `part` at every animation frame until the returned flag is cleared; from the second frame if
-/// `wait`, which leaves the first to draw what changed the run (the end of a play, a click) on its own.
-fn each_frame(wait: bool, part: impl Fn() + 'static) -> Rc<Cell<bool>> {
-    fn next(live: Rc<Cell<bool>>, part: Rc<dyn Fn()>, now: bool) {
+/// Calls `part` at every animation frame until the returned flag is cleared or `part` answers false;
+/// from the second frame if `wait`, which leaves the first to draw what changed the run (the end of a
+/// play, a click, a play tick) on its own.
+fn each_frame(wait: bool, part: impl Fn() -> bool + 'static) -> Rc<Cell<bool>> {
+    fn next(live: Rc<Cell<bool>>, part: Rc<dyn Fn() -> bool>, now: bool) {
         let callback = wasm_bindgen::closure::Closure::once_into_js(move || {
-            if live.get() {
-                if now {
-                    part();
-                }
+            if live.get() && (!now || part()) {
                 next(live, part, true);
             }
         });

@@ -203,8 +203,8 @@ pub fn App() -> Html {
         ondismiss: send(Action::DismissNotice),
     };
     let world = state.world.clone();
-    // The panels that change with the run follow a playing run only while on screen, and catch up
-    // a part per animation frame (see `hooks::use_staged_worlds`).
+    // The panels that change with the run follow a playing run only while on screen, one per frame
+    // after each tick, and catch up a part per animation frame (see `hooks::use_staged_worlds`).
     let (staged, drawn) = hooks::use_staged_worlds(
         &world,
         state.catching_up.is_some(),
@@ -214,6 +214,7 @@ pub fn App() -> Html {
             ("panel-verdict", 1),
             ("panel-totals", 1),
             ("panel-pipeline", 1),
+            ("pipeline-queue", 1),
             ("pipeline-consumers", 1),
             ("panel-stores", components::database::PARTS),
             ("panel-stores", components::database::PARTS),
@@ -226,12 +227,13 @@ pub fn App() -> Html {
         verdict_world,
         totals_world,
         pipeline_world,
+        queue_world,
         consumers_world,
         stores_world,
         charges_world,
     ] = std::array::from_fn(|i| staged[i].0.clone());
     let ((log_world, log_parts), (charts_world, chart_parts)) =
-        (staged[7].clone(), staged[8].clone());
+        (staged[8].clone(), staged[9].clone());
     let rev = state.rev;
     let (now, horizon, start, settled, seed, events) = {
         let t = world.timeline();
@@ -318,16 +320,18 @@ pub fn App() -> Html {
                         let props = TotalsProps { world: totals_world };
                         Rc::new(move || totals_panel(&props)) as Rc<dyn Fn() -> Html>
                     }} />
-                    { pipeline::section(html! {
+                    { pipeline::section([html! {
                         <Memo deps={pipeline_world.deps(0)} render={Rc::new(move || pipeline::head(&pipeline_world)) as Rc<dyn Fn() -> Html>} />
+                    }, html! {
+                        <Memo deps={queue_world.deps(0)} render={Rc::new(move || pipeline::broker(&queue_world)) as Rc<dyn Fn() -> Html>} />
                     }, html! {
                         <Memo deps={consumers_world.deps(rev)} render={{
                             let props = PipelineProps { world: consumers_world, selected: state.selected, onapply: onapply.clone(), onselect: dispatch_with(&d, Action::Select) };
                             Rc::new(move || pipeline::consumers(&props)) as Rc<dyn Fn() -> Html>
                         }} />
-                    }) }
+                    }]) }
                     <div class="app__stores" id="panel-stores">
-                        <DatabasePanel world={stores_world} charges={charges_world} parts={(staged[5].1, staged[6].1)} onapply={onapply.clone()} />
+                        <DatabasePanel world={stores_world} charges={charges_world} parts={(staged[6].1, staged[7].1)} onapply={onapply.clone()} />
                     </div>
                 </div>
                 <div class="app__right">

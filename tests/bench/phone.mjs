@@ -2,8 +2,10 @@
 // top speed on a phone-sized page with Chromium's CPU throttled 4× (DevTools protocol
 // `Emulation.setCPUThrottlingRate`), the budget's stand-in for a mid-range phone. Not a test (it asserts
 // nothing); it prints one JSON object: per lab, over several runs, the median of the runs' p50 and p95
-// gaps between animation frames, the largest gap seen, the frames per run, and the machine's load
-// average before and after (a loaded machine inflates every figure: read them with it).
+// gaps between animation frames, the largest gap seen, the frames per run, the machine's load
+// average before and after, and the host's speed just before each lab's runs (`host_loop_ms`, see
+// common.mjs: on a shared machine the same loop takes 40–75 ms within minutes, and a throttled
+// figure slows with it; a loaded or slowed machine inflates every figure: read them with these).
 //
 // A run's frames are those from the first frame that sees the lab playing until the page is quiet
 // again after it settled and every panel drew it (the app's data-settled): the panels that wait while
@@ -14,7 +16,7 @@
 // BENCH_PHONE_RUNS (default 3), BENCH_CPU_THROTTLE (default 4).
 
 import { loadavg } from 'node:os';
-import { launchBrowser, median, percentile, round1, startStaticServer } from './common.mjs';
+import { hostLoopMs, launchBrowser, median, percentile, round1, startStaticServer } from './common.mjs';
 import { openPhoneLab } from './phone-page.mjs';
 
 const ALL = ['first-delivery', 'double-payment', 'failure-injection', 'ack-before-commit', 'side-effect',
@@ -71,8 +73,10 @@ const out = { cpu_throttle: RATE, viewport: '390x844', runs: RUNS, load_before: 
 try {
   for (const lab of labs) {
     const runs = [];
+    const hostMs = hostLoopMs();
     for (let i = 0; i < RUNS; i++) runs.push(await play(browser, server.url, lab));
     out.labs[lab] = {
+      host_loop_ms: hostMs,
       frames: median(runs.map((r) => r.gaps.length)),
       p50_ms: round1(median(runs.map((r) => percentile(r.gaps, 0.5)))),
       p95_ms: round1(median(runs.map((r) => percentile(r.gaps, 0.95)))),

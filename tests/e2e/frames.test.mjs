@@ -49,6 +49,48 @@ test('phone: a panel off screen stays still during a play, follows it once scrol
   }
 });
 
+test('phone: a play tick draws the clock alone; the panels on screen follow it in the frames after, one panel at a time', async () => {
+  const app = await suite.open();
+  const { page } = app;
+  try {
+    await app.byTestId('lab-select').selectOption('checklist');
+    await page.waitForSelector('[data-testid=app][data-lab=checklist]');
+    // Each batch of DOM changes is one task's or one animation frame's drawing: which of the panels
+    // that follow a run did it touch, and did it move the clock (a play tick)?
+    await page.evaluate(() => {
+      const ids = ['lesson-goals', 'panel-verdict', 'panel-totals', 'pipeline-queue', 'pipeline-consumers', 'panel-pipeline', 'panel-stores'];
+      const app = document.querySelector('[data-testid=app]');
+      window.batches = [];
+      new MutationObserver((records) => {
+        if (app.dataset.playing !== 'true') return;
+        const panels = new Set();
+        let clock = false;
+        for (const r of records) {
+          const el = r.target.nodeType === 1 ? r.target : r.target.parentElement;
+          if (el.closest('[data-testid=clock]')) clock = true;
+          const panel = el.closest(ids.map((id) => `#${id}`).join(','));
+          if (panel) panels.add(panel.id);
+        }
+        window.batches.push({ clock, panels: [...panels] });
+      }).observe(app, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+    await app.byTestId('play').click();
+    await page.waitForFunction(() => window.batches.filter((b) => b.clock).length >= 8, null, { timeout: 20_000 });
+    await app.byTestId('play').click();
+    const batches = await page.evaluate(() => window.batches);
+    const ticks = batches.filter((b) => b.clock);
+    assert.ok(ticks.every((b) => b.panels.length === 0), `a tick's drawing touched no panel: ${JSON.stringify(ticks)}`);
+    const parts = batches.filter((b) => !b.clock && b.panels.length > 0);
+    assert.ok(parts.every((b) => b.panels.length === 1), `one panel per frame: ${JSON.stringify(parts)}`);
+    const followed = new Set(parts.flatMap((b) => b.panels));
+    assert.ok(followed.has('panel-totals') && followed.has('panel-pipeline'), `the outcomes and the producer on screen followed the run: ${[...followed]}`);
+    assert.ok(!followed.has('panel-stores'), 'the stores, off screen, did not');
+    app.assertNoProblems();
+  } finally {
+    await app.close();
+  }
+});
+
 /** How many rows the stores and the log show. */
 const rowCounts = (page) => page.evaluate(() => Object.fromEntries(['ledger-row', 'charge-row', 'anomaly', 'event-row']
   .map((t) => [t, document.querySelectorAll(`[data-testid=${t}]`).length])));

@@ -22,41 +22,42 @@ pub struct PipelineProps {
 /// itself (see [`section`]).
 #[component]
 pub fn Pipeline(props: &PipelineProps) -> Html {
-    section(head(&props.world), consumers(props))
+    section([head(&props.world), broker(&props.world), consumers(props)])
 }
 
-/// The pipeline's panel around its two halves. The app memoizes each half on its own: on a phone the
-/// consumers sit below the first screen while the producer and the queue are on it, and a play tick
-/// then redraws only the half in view.
-pub fn section(head: Html, consumers: Html) -> Html {
+/// The pipeline's panel around its three parts. The app memoizes each part on its own: on a phone the
+/// first screen ends around the producer's line, with the queue and the consumers below it, and a
+/// play tick then redraws only the parts in view.
+pub fn section(parts: [Html; 3]) -> Html {
     html! {
         <section class="panel pipeline" id="panel-pipeline" aria-labelledby="pipeline-title" data-testid="pipeline">
             <h2 class="panel__title" id="pipeline-title">{ vtr("Pipeline") }</h2>
-            { head }
-            { consumers }
+            { for parts }
         </section>
     }
 }
 
-/// The producer and the broker's queue.
+/// The producer.
 pub fn head(world: &World) -> Html {
-    let (published, payments, interval, arrow) = {
+    let (published, payments, interval) = {
         let sim = world.sim();
         let c = sim.config();
-        (
-            sim.published(),
-            c.payments,
-            c.publish_interval_ms,
-            super::broker::words(&c.broker).arrow,
-        )
+        (sim.published(), c.payments, c.publish_interval_ms)
     };
     html! {
+        <div class="pipeline__producer" data-testid="producer">
+            <strong>{ vtr("Producer") }</strong>
+            { vtext(trf_n(" publishes a payment every {0} ms: {1} of {2} sent", &[interval as u64, published as u64, payments as u64])) }
+            <span class="pipeline__arrow" aria-hidden="true">{ " ↓" }</span>
+        </div>
+    }
+}
+
+/// The broker's queue and the arrow down to the consumers.
+pub fn broker(world: &World) -> Html {
+    let arrow = super::broker::words(&world.sim().config().broker).arrow;
+    html! {
         <>
-            <div class="pipeline__producer" data-testid="producer">
-                <strong>{ vtr("Producer") }</strong>
-                { vtext(trf_n(" publishes a payment every {0} ms: {1} of {2} sent", &[interval as u64, published as u64, payments as u64])) }
-                <span class="pipeline__arrow" aria-hidden="true">{ " ↓" }</span>
-            </div>
             { queue(&QueueProps { world: world.clone() }) }
             <div class="pipeline__arrow pipeline__arrow--down" aria-hidden="true">{ vtr(arrow) }</div>
         </>

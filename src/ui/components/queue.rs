@@ -102,7 +102,7 @@ pub fn queue(props: &QueueProps) -> Html {
         ..
     } = super::broker::words(&sim.config().broker);
     html! {
-        <section class="queue" aria-labelledby="queue-title">
+        <section class="queue" id="pipeline-queue" aria-labelledby="queue-title">
             <h3 class="queue__title" id="queue-title">
                 { vtr(kind) }<code>{ "payments" }</code>
             </h3>
