@@ -138,7 +138,15 @@ fn in_view(id: &str) -> bool {
         .call0(&el)
         .unwrap_or_default();
     let num = |o: &JsValue, k| get(o, k).as_f64().unwrap_or(0.0);
-    num(&rect, "top") < num(&gloo::utils::window(), "innerHeight") && num(&rect, "bottom") > 0.0
+    num(&rect, "top") < window_number("innerHeight") && num(&rect, "bottom") > 0.0
+}
+
+/// A number the window holds (`innerWidth`…), read through `Reflect` like [`in_view`]'s.
+fn window_number(key: &str) -> f64 {
+    js_sys::Reflect::get(&gloo::utils::window(), &key.into())
+        .ok()
+        .and_then(|v| v.as_f64())
+        .unwrap_or(0.0)
 }
 
 /// The run as the heavy panels see it, one per slot in `slots` (the element id of the panel's box,
@@ -147,8 +155,8 @@ fn in_view(id: &str) -> bool {
 /// charts) costs far more than a frame on a phone, so:
 /// - while playing, a panel follows the run only while its box is on screen, and not in the tick's
 ///   own frame, which draws the clock and the play controls: the panels on screen follow in the
-///   frame after it, or, once a frame of the play came late, one per frame (together with the tick
-///   they cost a 4×-throttled phone more than a frame); the others keep the run they showed (the
+///   frames after it, on a phone one per frame (together with the tick they cost a 4×-throttled
+///   phone more than a frame), on a wider page together; the others keep the run they showed (the
 ///   same version, so Yew skips them) and cost nothing per tick;
 /// - when playing stops, and after a catch-up, the panels that fell behind get the run one after
 ///   another, a part per animation frame (ten log rows, a chart, then its data table), the first a
@@ -172,13 +180,8 @@ pub fn use_staged_worlds(
     if was_moving.replace(catching || playing) && !(catching || playing) {
         *staging.borrow_mut() = true;
     }
-    // Whether a frame of this play came late: the panels on screen then follow one per frame.
-    let slow = use_mut_ref(|| false);
-    if !playing {
-        *slow.borrow_mut() = false;
-        if !*staging.borrow() {
-            *shown.borrow_mut() = whole();
-        }
+    if !playing && !*staging.borrow() {
+        *shown.borrow_mut() = whole();
     }
     let out = shown.borrow().clone();
     let pending = out
@@ -194,25 +197,24 @@ pub fn use_staged_worlds(
                 // One part per animation frame: parts run from a timer would pile several into one
                 // frame's style, layout and paint (a phone's long frames, issue 13 item 11).
                 let next = match pending {
-                    Some(_) => Some(each_frame(changed, move |gap| {
+                    Some(_) => Some(each_frame(changed, move || {
                         let mut shown = shown.borrow_mut();
                         if playing {
-                            let mut slow = slow.borrow_mut();
-                            *slow |= gap > 20.0;
                             // Asked here, where the last frame laid the page out and nothing changed
                             // it since, so the question forces no layout.
                             let behind: Vec<usize> = (0..slots.len())
                                 .filter(|&i| shown[i].0 != world && in_view(slots[i].0))
                                 .collect();
-                            // On a device that keeps up, all at once; once a frame came late, one per
-                            // frame, the one left behind longest first.
+                            // On a phone's narrow page one per frame, the one left behind longest
+                            // first; on a wider one (a desktop's CPU) all at once.
                             let Some(&oldest) =
                                 behind.iter().min_by_key(|&&i| shown[i].0.version())
                             else {
                                 return false;
                             };
+                            let all = window_number("innerWidth") >= 640.0;
                             for i in behind {
-                                if !*slow || i == oldest {
+                                if all || i == oldest {
                                     shown[i] = (world.clone(), usize::MAX);
                                 }
                             }
@@ -254,20 +256,19 @@ pub fn rows_in_parts(parts: usize, per_part: usize, max: usize) -> usize {
     max.min(parts.saturating_mul(per_part))
 }
 
-/// Calls `part` at every animation frame until the returned flag is cleared or `part` answers false,
-/// with the time since the frame before (infinite at the first); from the second frame if `wait`,
-/// which leaves the first to draw what changed the run (the end of a play, a click, a play tick) on
-/// its own.
-fn each_frame(wait: bool, part: impl Fn(f64) -> bool + 'static) -> Rc<Cell<bool>> {
-    fn next(live: Rc<Cell<bool>>, part: Rc<dyn Fn(f64) -> bool>, now: bool, last: f64) {
-        let callback = wasm_bindgen::closure::Closure::once_into_js(move |t: f64| {
-            if live.get() && (!now || part(t - last)) {
-                next(live, part, true, t);
+/// Calls `part` at every animation frame until the returned flag is cleared or `part` answers false;
+/// from the second frame if `wait`, which leaves the first to draw what changed the run (the end of a
+/// play, a click, a play tick) on its own.
+fn each_frame(wait: bool, part: impl Fn() -> bool + 'static) -> Rc<Cell<bool>> {
+    fn next(live: Rc<Cell<bool>>, part: Rc<dyn Fn() -> bool>, now: bool) {
+        let callback = wasm_bindgen::closure::Closure::once_into_js(move || {
+            if live.get() && (!now || part()) {
+                next(live, part, true);
             }
         });
         let _ = gloo::utils::window().request_animation_frame(callback.unchecked_ref());
     }
     let live = Rc::new(Cell::new(true));
-    next(live.clone(), Rc::new(part), !wait, f64::INFINITY);
+    next(live.clone(), Rc::new(part), !wait);
     live
 }
