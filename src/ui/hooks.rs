@@ -205,8 +205,8 @@ pub fn use_staged_worlds(
                             let behind: Vec<usize> = (0..slots.len())
                                 .filter(|&i| shown[i].0 != world && in_view(slots[i].0))
                                 .collect();
-                            // On a phone's narrow page one per frame, the one left behind longest
-                            // first; on a wider one (a desktop's CPU) all at once.
+                            // On a phone's narrow page (the stylesheet's 40rem) one per frame, the one
+                            // left behind longest first; on a wider one (a desktop's CPU) all at once.
                             let Some(&oldest) =
                                 behind.iter().min_by_key(|&&i| shown[i].0.version())
                             else {

@@ -203,7 +203,7 @@ pub fn App() -> Html {
         ondismiss: send(Action::DismissNotice),
     };
     let world = state.world.clone();
-    // The panels that change with the run follow a playing run only while on screen, one per frame
+    // The panels that change with the run follow a playing run only while on screen, in the frames
     // after each tick, and catch up a part per animation frame (see `hooks::use_staged_worlds`).
     let (staged, drawn) = hooks::use_staged_worlds(
         &world,

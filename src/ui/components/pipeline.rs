@@ -18,8 +18,8 @@ pub struct PipelineProps {
     pub onselect: Callback<u8>,
 }
 
-/// The pipeline as a component, for pages that mount it on its own; the app draws its two halves
-/// itself (see [`section`]).
+/// The pipeline as a component, for pages that mount it on its own; the app draws its three parts
+/// itself, each memoized (see [`section`]).
 #[component]
 pub fn Pipeline(props: &PipelineProps) -> Html {
     section([head(&props.world), broker(&props.world), consumers(props)])
